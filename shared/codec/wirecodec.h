@@ -1,0 +1,41 @@
+#pragma once
+
+#include "model/connectioninfo.h"
+#include "model/counters.h"
+#include "model/notification.h"
+#include "model/result.h"
+#include "model/validation.h"
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <vector>
+
+namespace notify {
+
+// The notification object as a client sees it (PROTOCOL.md): no org/user ids, no internal
+// columns (idempotency key, deletedAt, deliveredAt).
+QJsonObject notificationToClientJson(const Notification &n);
+// Admin channel and back-office API: the client object plus orgId and userId.
+QJsonObject notificationToAdminJson(const Notification &n);
+// Parses either form (console side); missing orgId/userId stay empty.
+Result<Notification, ValidationError> notificationFromJson(const QJsonObject &json);
+
+QJsonArray notificationsToClientJson(const std::vector<Notification> &list);
+
+QString protocolName(ClientProtocol p); // "plain" | "socket.io"
+QJsonObject connectionToJson(const ConnectionInfo &c);
+Result<ConnectionInfo, ValidationError> connectionFromJson(const QJsonObject &json);
+
+QJsonObject countersToJson(const Counters &c);
+Counters countersFromJson(const QJsonObject &json);
+
+// The plain-protocol / admin envelope {"type": type, "data": data}, compact UTF-8.
+QByteArray encodeEnvelope(const QString &type, const QJsonObject &data);
+// {"type":"reply","replyTo":id,"data":data}
+QByteArray encodeReply(const QString &replyTo, const QJsonObject &data);
+// {"type":"error","replyTo":id?,"data":{"code","message"}}; replyTo omitted when empty.
+QByteArray encodeError(const QString &replyTo, const QString &code, const QString &message);
+
+} // namespace notify

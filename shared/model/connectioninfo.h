@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+namespace notify {
+
+enum class ClientProtocol { Plain, SocketIo };
+
+// One live client connection as the admin channel describes it.
+struct ConnectionInfo
+{
+    quint64 id = 0;
+    QString orgId;
+    QString userId;
+    QString role;
+    ClientProtocol protocol = ClientProtocol::Plain;
+    QString remoteAddress;
+    QString userAgent;
+    QString origin;
+    QDateTime connectedAt;
+    QDateTime lastPongAt;
+    int rttMs = -1; // -1: not measured yet
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+    quint64 bytesOut = 0;
+    QStringList rooms;
+
+    friend bool operator==(const ConnectionInfo &, const ConnectionInfo &) = default;
+};
+
+} // namespace notify

@@ -1,0 +1,139 @@
+#pragma once
+
+#include "model/notification.h"
+#include "model/recipient.h"
+#include "model/result.h"
+#include "model/session.h"
+#include "store/storeconfig.h"
+#include "store/storeerror.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace notify {
+
+template<typename T>
+using StoreResult = Result<T, StoreError>;
+
+struct InsertOutcome
+{
+    Notification notification;
+    bool created = true; // false: an idempotent replay, notification is the original
+};
+
+struct InboxQuery
+{
+    int limit = 20;                  // 1..100 (clamped)
+    std::optional<qint64> beforeSeq; // only seq < beforeSeq
+    bool unreadOnly = false;
+};
+
+struct Page
+{
+    std::vector<Notification> notifications;
+    bool hasMore = false;
+};
+
+struct ChangeOutcome
+{
+    QStringList ids; // the ids that actually changed (were unread / not deleted and owned)
+    qint64 unreadCount = 0; // the recipient's unread count after the change
+    QDateTime at;
+    int updated() const { return int(ids.size()); }
+};
+
+struct BroadcastRecord
+{
+    QString id;
+    QString orgId; // empty: node-wide
+    QString role;
+    QString title;
+    QString body;
+    QString priority;
+    QString actionUrl;
+    QDateTime createdAt;
+    qint64 deliveredConnections = 0;
+};
+
+// One database connection and every operation on it. A Store belongs to the thread that
+// opened it (QtSql's rule); open one per thread. Every operation is scoped by recipient
+// (org and user): a foreign id behaves as if it did not exist. Deleted notifications are
+// invisible to every read. Failures come back as StoreError values, never as exceptions.
+class Store
+{
+public:
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    // Opens a connection with a unique name; SQLite gets WAL, synchronous=FULL,
+    // busy_timeout 5000, foreign_keys on; the parent directory is created if needed.
+    static StoreResult<std::unique_ptr<Store>> open(const StoreConfig &config,
+                                                    const QString &connectionName);
+
+    // Brings the schema to the newest version; idempotent. Each step in one transaction.
+    StoreResult<Done> migrate();
+    StoreResult<int> schemaVersion();
+    static int latestSchemaVersion();
+
+    // Readiness: a trivial query; reconnects once if the connection was lost.
+    StoreResult<Done> ping();
+
+    // One transaction for the whole batch. Per recipient, seq is gap-free and increasing in
+    // batch order; recipients.unread_count grows by the number created. A draft whose
+    // (recipient, idempotencyKey) already exists creates nothing and returns the original
+    // with created=false (also for a key repeated inside the batch).
+    StoreResult<std::vector<InsertOutcome>> insertBatch(const std::vector<NewNotification> &batch,
+                                                        const QDateTime &now);
+
+    // Newest first (seq descending).
+    StoreResult<Page> inbox(const Recipient &r, const InboxQuery &query);
+    // Ascending by seq, seq > afterSeq, at most limit; hasMore when more remain.
+    StoreResult<Page> afterSeq(const Recipient &r, qint64 afterSeq, int limit);
+    // Newest first, createdAt > since.
+    StoreResult<Page> since(const Recipient &r, const QDateTime &since, int limit);
+    StoreResult<std::optional<Notification>> find(const Recipient &r, const QString &id);
+
+    StoreResult<ChangeOutcome> markRead(const Recipient &r, const QStringList &ids,
+                                        const QDateTime &at);
+    StoreResult<ChangeOutcome> markAllRead(const Recipient &r, const QDateTime &at);
+    StoreResult<ChangeOutcome> softDelete(const Recipient &r, const QStringList &ids,
+                                          const QDateTime &at);
+    StoreResult<qint64> unreadCount(const Recipient &r);
+    // Sets delivered_at where still null; returns how many rows changed.
+    StoreResult<int> markDelivered(const Recipient &r, const QStringList &ids,
+                                   const QDateTime &at);
+
+    StoreResult<Done> createSession(const SessionRecord &session);
+    StoreResult<std::optional<SessionRecord>> findSession(const QByteArray &tokenSha256Hex);
+    // true when an active session was revoked now.
+    StoreResult<bool> revokeSession(const QByteArray &tokenSha256Hex, const QDateTime &at);
+    // Deletes sessions that expired or were revoked before cutoff; returns how many.
+    StoreResult<int> deleteExpiredSessions(const QDateTime &cutoff);
+
+    StoreResult<Done> recordBroadcast(const BroadcastRecord &b);
+
+    // Deletes notifications created before cutoff (and soft-deleted ones older than it);
+    // keeps recipients' unread counts right. Returns how many rows went.
+    StoreResult<int> purgeOlderThan(const QDateTime &cutoff);
+
+    // Recomputes unread counts from the rows (for tests and repair); returns the recount.
+    StoreResult<qint64> recountUnread(const Recipient &r);
+
+    const StoreConfig &config() const { return m_config; }
+    QSqlDatabase database() const;
+
+private:
+    Store(StoreConfig config, QString connectionName);
+    class Private;
+    std::unique_ptr<Private> d;
+    StoreConfig m_config;
+    QString m_connectionName;
+};
+
+} // namespace notify
