@@ -1,0 +1,162 @@
+#include "delivery/deliveryhub.h"
+
+#include "codec/timestamp.h"
+#include "codec/wirecodec.h"
+#include "delivery/roomdirectory.h"
+#include "metrics/metrics.h"
+
+#include <QJsonArray>
+
+namespace notify {
+
+namespace events {
+const QString created = QStringLiteral("notification:new");
+const QString unreadCount = QStringLiteral("notification:unread_count");
+const QString markedRead = QStringLiteral("notification:marked_read");
+const QString deleted = QStringLiteral("notification:deleted");
+const QString announcement = QStringLiteral("announcement");
+} // namespace events
+
+namespace {
+EncodedEvent unreadCountEvent(qint64 count, const QString &timestamp)
+{
+    return EncodedEvent::make(events::unreadCount, {{QStringLiteral("unreadCount"), count},
+                                                    {QStringLiteral("timestamp"), timestamp}});
+}
+} // namespace
+
+DeliveryHub::DeliveryHub(RoomDirectory &directory, Metrics &metrics)
+    : m_directory(directory)
+    , m_metrics(metrics)
+{
+}
+
+void DeliveryHub::publish(DeliveryList deliveries)
+{
+    if (deliveries.empty())
+        return;
+    for (DeliverySink *sink : m_sinks)
+        sink->deliver(deliveries);
+}
+
+void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
+                                 const QHash<Recipient, qint64> &unreadAfter, qint64 committedAtNs)
+{
+    // The unread count after each notification: the count after the whole group minus the
+    // notifications of the same recipient that come later in the group.
+    QHash<Recipient, qint64> remaining = unreadAfter;
+    std::vector<qint64> countAfter(outcomes.size());
+    for (size_t i = outcomes.size(); i-- > 0;) {
+        if (!outcomes[i].created)
+            continue;
+        qint64 &count = remaining[outcomes[i].notification.recipient];
+        countAfter[i] = count;
+        count = qMax<qint64>(0, count - 1);
+    }
+
+    const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
+    DeliveryList deliveries;
+    deliveries.reserve(outcomes.size());
+    quint64 created = 0;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+        if (!outcomes[i].created)
+            continue;
+        ++created;
+        const Notification &n = outcomes[i].notification;
+        auto d = std::make_shared<Delivery>();
+        d->room = rooms::user(n.recipient);
+        d->committedAtNs = committedAtNs;
+        d->events.push_back(EncodedEvent::make(
+            events::created, {{QStringLiteral("notification"), notificationToClientJson(n)},
+                              {QStringLiteral("timestamp"), now}}));
+        d->events.push_back(unreadCountEvent(countAfter[i], now));
+        if (tracing())
+            trace(n.id, d->room);
+        deliveries.push_back(std::move(d));
+    }
+    bump(m_metrics.created, created);
+    publish(std::move(deliveries));
+}
+
+void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &change)
+{
+    if (change.ids.isEmpty())
+        return;
+    const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
+    auto d = std::make_shared<Delivery>();
+    d->room = rooms::user(r);
+    d->events.push_back(EncodedEvent::make(
+        events::markedRead, {{QStringLiteral("notificationIds"), QJsonArray::fromStringList(change.ids)},
+                             {QStringLiteral("readAt"), formatTimestamp(change.at)}}));
+    d->events.push_back(unreadCountEvent(change.unreadCount, now));
+    bump(m_metrics.read, quint64(change.ids.size()));
+    publish({std::move(d)});
+}
+
+void DeliveryHub::publishDeleted(const Recipient &r, const ChangeOutcome &change)
+{
+    if (change.ids.isEmpty())
+        return;
+    const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
+    auto d = std::make_shared<Delivery>();
+    d->room = rooms::user(r);
+    d->events.push_back(EncodedEvent::make(
+        events::deleted, {{QStringLiteral("notificationIds"), QJsonArray::fromStringList(change.ids)}}));
+    d->events.push_back(unreadCountEvent(change.unreadCount, now));
+    publish({std::move(d)});
+}
+
+void DeliveryHub::publishUnreadCount(const Recipient &r, qint64 unreadCount)
+{
+    auto d = std::make_shared<Delivery>();
+    d->room = rooms::user(r);
+    d->events.push_back(
+        unreadCountEvent(unreadCount, formatTimestamp(QDateTime::currentDateTimeUtc())));
+    publish({std::move(d)});
+}
+
+int DeliveryHub::publishAnnouncement(const QString &room, const QJsonObject &announcement)
+{
+    auto d = std::make_shared<Delivery>();
+    d->room = room;
+    d->events.push_back(EncodedEvent::make(events::announcement, announcement));
+    const int reached = m_directory.members(room);
+    bump(m_metrics.broadcasts);
+    if (tracing())
+        trace(announcement.value(QStringLiteral("id")).toString(), room);
+    publish({std::move(d)});
+    return reached;
+}
+
+void DeliveryHub::revokeSession(const QByteArray &sessionHash)
+{
+    for (DeliverySink *sink : m_sinks)
+        sink->revokeSession(sessionHash);
+}
+
+int DeliveryHub::connectionsReached(const std::vector<InsertOutcome> &outcomes) const
+{
+    QStringList userRooms;
+    for (const InsertOutcome &o : outcomes) {
+        if (o.created)
+            userRooms.append(rooms::user(o.notification.recipient));
+    }
+    return m_directory.membersOf(userRooms);
+}
+
+void DeliveryHub::setTrace(TraceFn fn)
+{
+    QMutexLocker lock(&m_traceMutex);
+    m_trace = std::move(fn);
+    m_tracing.store(bool(m_trace), std::memory_order_relaxed);
+}
+
+void DeliveryHub::trace(const QString &notificationId, const QString &room)
+{
+    const int connections = m_directory.members(room);
+    QMutexLocker lock(&m_traceMutex);
+    if (m_trace)
+        m_trace(notificationId, room, connections);
+}
+
+} // namespace notify

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "delivery/encodedevent.h"
+#include "store/store.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QMutex>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace notify {
+
+class Metrics;
+class RoomDirectory;
+
+// Something that holds client connections: a shard. Both calls are made from any thread
+// and must only post work to the sink's own thread.
+class DeliverySink
+{
+public:
+    virtual ~DeliverySink() = default;
+    virtual void deliver(DeliveryList deliveries) = 0;
+    virtual void revokeSession(QByteArray sessionHash) = 0;
+};
+
+// Turns committed changes into events, encodes each event once, and hands the shared bytes
+// to every shard (each shard knows which of its connections are in the room). Thread-safe:
+// the store writer publishes right after a commit, the API and shards after their changes.
+class DeliveryHub
+{
+public:
+    using TraceFn = std::function<void(const QString &notificationId, const QString &room,
+                                       int connections)>;
+
+    DeliveryHub(RoomDirectory &directory, Metrics &metrics);
+
+    // Registration happens before the server starts accepting; no lock needed after.
+    void addSink(DeliverySink *sink) { m_sinks.push_back(sink); }
+
+    void publish(DeliveryList deliveries);
+
+    // notification:new + notification:unread_count for each created notification.
+    void publishCreated(const std::vector<InsertOutcome> &outcomes,
+                        const QHash<Recipient, qint64> &unreadAfter, qint64 committedAtNs);
+    // notification:marked_read / notification:deleted, then the new unread count.
+    void publishMarkedRead(const Recipient &r, const ChangeOutcome &change);
+    void publishDeleted(const Recipient &r, const ChangeOutcome &change);
+    void publishUnreadCount(const Recipient &r, qint64 unreadCount);
+    // A live announcement to a room; returns the connections it reached.
+    int publishAnnouncement(const QString &room, const QJsonObject &announcement);
+    void revokeSession(const QByteArray &sessionHash);
+
+    // Connections in the user rooms of the created notifications (for deliveredConnections).
+    int connectionsReached(const std::vector<InsertOutcome> &outcomes) const;
+
+    void setTrace(TraceFn fn);
+    bool tracing() const { return m_tracing.load(std::memory_order_relaxed); }
+
+private:
+    void trace(const QString &notificationId, const QString &room);
+
+    RoomDirectory &m_directory;
+    Metrics &m_metrics;
+    std::vector<DeliverySink *> m_sinks;
+    std::atomic<bool> m_tracing{false};
+    QMutex m_traceMutex;
+    TraceFn m_trace;
+};
+
+} // namespace notify

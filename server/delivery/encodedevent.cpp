@@ -1,0 +1,22 @@
+#include "delivery/encodedevent.h"
+
+#include <QJsonDocument>
+
+namespace notify {
+
+EncodedEvent EncodedEvent::make(const QString &event, const QJsonObject &data)
+{
+    const QByteArray json = QJsonDocument(data).toJson(QJsonDocument::Compact);
+    const QByteArray name = event.toUtf8(); // event names are fixed ASCII identifiers
+    QByteArray sio;
+    sio.reserve(json.size() + name.size() + 8);
+    sio += "[\"" + name + "\"," + json + ']';
+
+    EncodedEvent e;
+    e.plain = QString::fromUtf8("{\"type\":\"" + name + "\",\"data\":" + json + '}');
+    e.socketIoDefault = QString::fromUtf8("42" + sio);
+    e.socketIoNotifications = QString::fromUtf8("42/notifications," + sio);
+    return e;
+}
+
+} // namespace notify

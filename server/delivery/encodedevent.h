@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace notify {
+
+// One server→client event, encoded once per wire flavour and then shared by reference by
+// every connection it goes to: no connection ever serializes JSON for a pushed event.
+struct EncodedEvent
+{
+    QString plain;            // {"type":"<event>","data":{...}}
+    QString socketIoDefault;  // 42["<event>",{...}]               (namespace "/")
+    QString socketIoNotifications; // 42/notifications,["<event>",{...}]
+
+    static EncodedEvent make(const QString &event, const QJsonObject &data);
+};
+
+// Events for the members of one room, as the hub posts them to the shards.
+struct Delivery
+{
+    QString room;
+    std::vector<EncodedEvent> events;
+    qint64 committedAtNs = 0; // steady clock at commit; 0 when not a stored notification
+};
+using DeliveryPtr = std::shared_ptr<const Delivery>;
+using DeliveryList = std::vector<DeliveryPtr>;
+
+} // namespace notify

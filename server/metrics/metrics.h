@@ -1,0 +1,71 @@
+#pragma once
+
+#include "model/counters.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <array>
+#include <atomic>
+
+namespace notify {
+
+// Lock-free histogram with fixed bucket bounds, Prometheus-style cumulative on output.
+// observe() is called from shard threads on the delivery path: a few relaxed adds.
+class Histogram
+{
+public:
+    static constexpr int maxBounds = 12;
+    using Bounds = std::array<double, maxBounds>;
+    static constexpr Bounds latencyBounds{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+                                          0.05,   0.1,   0.25,  0.5,   1.0,  2.5};
+    static constexpr Bounds sizeBounds{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
+
+    explicit Histogram(const Bounds &bounds = latencyBounds) : m_bounds(bounds) { }
+    void observe(double value);
+    void appendPrometheus(QByteArray &out, const char *name, const char *help) const;
+
+private:
+    Bounds m_bounds;
+    std::array<std::atomic<quint64>, maxBounds + 1> m_buckets{};
+    std::atomic<quint64> m_count{0};
+    std::atomic<quint64> m_sumMicros{0};
+};
+
+enum class AuthFailure { NoCredential, BadToken, Expired, Revoked, Unknown };
+inline constexpr int authFailureKinds = 5;
+const char *authFailureName(AuthFailure f);
+
+// Every counter of the node. Written from any thread with relaxed atomics; read by
+// /metrics, /api/v1/stats and the admin channel's once-a-second counters.
+class Metrics
+{
+public:
+    std::atomic<quint64> created{0};
+    std::atomic<quint64> sent{0}; // frames pushed to clients
+    std::atomic<quint64> acked{0};
+    std::atomic<quint64> read{0};
+    std::atomic<quint64> failed{0};
+    std::atomic<quint64> dropped{0}; // slow consumers closed
+    std::atomic<quint64> heartbeatTimeouts{0};
+    std::atomic<quint64> rateLimited{0};
+    std::atomic<quint64> connectionsPlain{0};
+    std::atomic<quint64> connectionsSocketIo{0};
+    std::atomic<quint64> broadcasts{0};
+    std::array<std::atomic<quint64>, authFailureKinds> authFailures{};
+    Histogram commitToSend;     // commit → frame handed to the socket
+    Histogram storeCommitTime;  // one group-commit transaction
+    Histogram storeBatchSize{Histogram::sizeBounds}; // notifications per transaction
+
+    void countAuthFailure(AuthFailure f) { authFailures[int(f)].fetch_add(1, std::memory_order_relaxed); }
+    quint64 authFailuresTotal() const;
+    Counters snapshot() const;
+    QByteArray prometheusText() const;
+};
+
+inline void bump(std::atomic<quint64> &c, quint64 n = 1)
+{
+    c.fetch_add(n, std::memory_order_relaxed);
+}
+
+} // namespace notify

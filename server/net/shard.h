@@ -1,0 +1,89 @@
+#pragma once
+
+#include "delivery/deliveryhub.h"
+#include "model/connectioninfo.h"
+#include "net/shardservices.h"
+#include "protocol/clientconnection.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+class QWebSocket;
+class QWebSocketServer;
+
+namespace notify {
+
+struct ShardSnapshot
+{
+    std::vector<ConnectionInfo> connections;
+};
+
+// One shard thread's world: its non-listening QWebSocketServer, the connections it owns for
+// their whole life, their room index, heartbeats, expiry and rate limits. Everything here
+// runs on the shard's own thread; the public entry points marked "any thread" only post.
+class Shard : public QObject, public DeliverySink
+{
+    Q_OBJECT
+public:
+    Shard(int index, ShardServices &services);
+    ~Shard() override;
+
+    int index() const { return m_index; }
+
+    // Any thread.
+    void adoptDescriptor(qintptr descriptor);
+    void deliver(DeliveryList deliveries) override;
+    void revokeSession(QByteArray sessionHash) override;
+    void kick(quint64 connectionId, QString reason);
+    // Closes every connection with code/reason; done() runs on this thread once all are gone
+    // or after timeoutMs, whichever is first.
+    void closeAll(int code, QString reason, int timeoutMs, std::function<void()> done);
+    void collectSnapshot(QObject *ctx, std::function<void(ShardSnapshot)> done);
+
+    // Shard thread: the rate limit, checked for every client message. false: refused (the
+    // client was told, or closed with 4029 after too many refusals in a row).
+    bool admit(ClientConnection &c);
+    // Shard thread: a parsed client request.
+    void handleRequest(ClientConnection &c, const QString &type, const QJsonObject &data,
+                       const ReplyTo &to);
+
+    // Shard thread: called by the constructor's thread start-up (init) and by protocols.
+    void init();
+
+private:
+    void onNewWebSocket();
+    void acceptPlain(QWebSocket *socket);
+    void authenticate(quint64 id, const QByteArray &credential, std::optional<qint64> lastSeq);
+    void activate(quint64 id, const Identity &identity, std::optional<qint64> lastSeq);
+    void sendInitialState(quint64 id, std::optional<qint64> lastSeq);
+    void onDisconnected(quint64 id, int code, const QString &reason);
+    void remove(quint64 id, int code, const QString &reason);
+    void sweep();
+    void pushTo(ClientConnection &c, const Delivery &d, std::vector<quint64> &slow);
+    ClientConnection *find(quint64 id) const;
+    // Runs fn with the connection if it still exists (store callbacks come back later).
+    void withConnection(quint64 id, const std::function<void(ClientConnection &)> &fn) const;
+
+    void handleIdsChange(ClientConnection &c, const QString &type, const QJsonObject &data,
+                         const ReplyTo &to);
+    void handleGetRecent(ClientConnection &c, const QJsonObject &data, const ReplyTo &to);
+
+    int m_index;
+    ShardServices &m_services;
+    QWebSocketServer *m_wsServer = nullptr;
+    QTimer *m_sweepTimer = nullptr;
+    std::unordered_map<quint64, std::unique_ptr<ClientConnection>> m_connections;
+    QHash<QString, QSet<ClientConnection *>> m_rooms;
+    std::vector<std::pair<qint64, std::function<void()>>> m_closeWaiters;
+};
+
+} // namespace notify

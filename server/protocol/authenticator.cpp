@@ -1,0 +1,78 @@
+#include "protocol/authenticator.h"
+
+#include "auth/sessiontoken.h"
+#include "storage/storeworker.h"
+#include "util/posting.h"
+
+namespace notify {
+
+Authenticator::Authenticator(JwtVerifier verifier, ReaderPool &readers, int jwtLeewaySeconds)
+    : m_verifier(std::move(verifier))
+    , m_readers(readers)
+    , m_leewaySeconds(jwtLeewaySeconds)
+{
+}
+
+void Authenticator::authenticate(const QByteArray &credential, QObject *ctx, Done done) const
+{
+    if (credential.isEmpty()) {
+        done(AuthFailure::NoCredential);
+        return;
+    }
+    if (looksLikeSessionToken(credential)) {
+        checkSession(hashSessionToken(credential), std::nullopt, ctx, std::move(done));
+        return;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto verified = m_verifier.verify(credential, now);
+    if (!verified.ok()) {
+        done(verified.error().error == JwtError::Expired ? AuthFailure::Expired
+                                                         : AuthFailure::BadToken);
+        return;
+    }
+    const JwtClaims &claims = verified.value();
+    Identity identity;
+    identity.recipient = Recipient{claims.org, claims.subject};
+    identity.role = claims.role;
+    // The same leeway as at verification, so a token is not cut off before it was accepted.
+    identity.expiresAt = claims.expiresAt.addSecs(m_leewaySeconds);
+    if (claims.sessionId.isEmpty()) {
+        done(identity);
+        return;
+    }
+    identity.sessionHash = claims.sessionId.toLatin1();
+    checkSession(identity.sessionHash, identity, ctx, std::move(done));
+}
+
+void Authenticator::checkSession(const QByteArray &hash, std::optional<Identity> fromJwt,
+                                 QObject *ctx, Done done) const
+{
+    m_readers.post([hash, fromJwt, ctx, done = std::move(done)](Store &store) mutable {
+        auto found = store.findSession(hash);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        Result<Identity, AuthFailure> outcome = AuthFailure::Unknown;
+        if (!found.ok()) {
+            outcome = AuthFailure::Unknown; // storage down: refuse rather than guess
+        } else if (!found.value()) {
+            // A JWT's sid that the store does not know is not a revocation: accept.
+            if (fromJwt)
+                outcome = *fromJwt;
+        } else {
+            const SessionRecord &s = *found.value();
+            if (s.revokedAt.isValid()) {
+                outcome = AuthFailure::Revoked;
+            } else if (s.expiresAt <= now) {
+                outcome = AuthFailure::Expired;
+            } else if (fromJwt) {
+                Identity id = *fromJwt;
+                id.expiresAt = qMin(id.expiresAt, s.expiresAt);
+                outcome = id;
+            } else {
+                outcome = Identity{s.recipient, s.role, s.expiresAt, s.tokenSha256Hex};
+            }
+        }
+        postTo(ctx, [done = std::move(done), outcome] { done(outcome); });
+    });
+}
+
+} // namespace notify

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "auth/jwt.h"
+#include "metrics/metrics.h"
+#include "model/result.h"
+#include "protocol/identity.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace notify {
+
+class ReaderPool;
+
+// Checks a client credential: an HS256 JWT (CPU only, answered at once) or an opaque
+// session token (a store lookup on the reader pool, answered later). Either way the
+// answer arrives on ctx's thread, never blocking it.
+class Authenticator
+{
+public:
+    using Done = std::function<void(const Result<Identity, AuthFailure> &)>;
+
+    Authenticator(JwtVerifier verifier, ReaderPool &readers, int jwtLeewaySeconds = 30);
+
+    void authenticate(const QByteArray &credential, QObject *ctx, Done done) const;
+
+private:
+    void checkSession(const QByteArray &hash, std::optional<Identity> fromJwt, QObject *ctx,
+                      Done done) const;
+
+    JwtVerifier m_verifier;
+    ReaderPool &m_readers;
+    int m_leewaySeconds;
+};
+
+} // namespace notify

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "delivery/encodedevent.h"
+#include "model/connectioninfo.h"
+#include "protocol/identity.h"
+#include "protocol/tokenbucket.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace notify {
+
+// Where a request's answer goes: a plain request id, or a Socket.IO ack id (-1: none).
+struct ReplyTo
+{
+    QString requestId;
+    qint64 ackId = -1;
+};
+
+// One authenticated (or authenticating) client on a shard, whatever its wire protocol.
+// The shard owns it, keeps it in its room index and pushes shared encoded events to it.
+class ClientConnection
+{
+public:
+    explicit ClientConnection(ClientProtocol protocol) { info.protocol = protocol; }
+    virtual ~ClientConnection() = default;
+    ClientConnection(const ClientConnection &) = delete;
+    ClientConnection &operator=(const ClientConnection &) = delete;
+
+    ConnectionInfo info;
+    Identity identity;
+    bool authenticated = false;
+    bool closing = false;
+    TokenBucket bucket;
+    int refusedInARow = 0;
+
+    // Sends the pre-encoded flavour of a pushed event that this protocol speaks.
+    virtual void push(const EncodedEvent &event) = 0;
+    virtual void reply(const ReplyTo &to, const QJsonObject &data) = 0;
+    virtual void replyError(const ReplyTo &to, const QString &code, const QString &message) = 0;
+    // A protocol-appropriate goodbye (plain: close code; Socket.IO: DISCONNECT, then close).
+    virtual void closeWith(int code, const QString &reason) = 0;
+    virtual void abortConnection() = 0;
+    virtual qint64 bytesToWrite() const = 0;
+    // Heartbeat: ping when due; false when the peer's pong is overdue.
+    virtual bool heartbeat(qint64 nowMs) = 0;
+    // Authentication succeeded and the rooms are joined: handle what arrived meanwhile.
+    virtual void activated() { }
+};
+
+} // namespace notify

@@ -1,0 +1,200 @@
+#include "storage/storeworker.h"
+
+#include "metrics/metrics.h"
+#include "util/clock.h"
+
+#include <QElapsedTimer>
+
+namespace notify {
+
+namespace {
+// Rows per group commit: large enough to pay one fsync for many requests, small enough
+// that one transaction never holds the write lock for long.
+constexpr size_t maxGroupRows = 2000;
+} // namespace
+
+StoreWorker::StoreWorker(StoreConfig config, QString name, Metrics *metrics)
+    : m_config(std::move(config))
+    , m_name(std::move(name))
+    , m_metrics(metrics)
+{
+    setObjectName(m_name);
+}
+
+StoreWorker::~StoreWorker()
+{
+    drainAndStop();
+}
+
+StoreResult<Done> StoreWorker::startAndOpen(bool migrate)
+{
+    QMutexLocker lock(&m_mutex);
+    m_migrate = migrate;
+    start();
+    while (!m_openDone)
+        m_opened.wait(&m_mutex);
+    return *m_openResult;
+}
+
+void StoreWorker::post(Job job)
+{
+    QMutexLocker lock(&m_mutex);
+    m_queue.push_back(Item{std::move(job), nullptr});
+    m_wake.wakeOne();
+}
+
+void StoreWorker::postInsert(std::vector<NewNotification> items, InsertDone done)
+{
+    QMutexLocker lock(&m_mutex);
+    m_queue.push_back(
+        Item{nullptr, std::make_unique<InsertJob>(InsertJob{std::move(items), std::move(done)})});
+    m_wake.wakeOne();
+}
+
+void StoreWorker::drainAndStop()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_stopping = true;
+        m_wake.wakeAll();
+    }
+    if (isRunning())
+        wait();
+}
+
+int StoreWorker::pending() const
+{
+    QMutexLocker lock(&m_mutex);
+    return int(m_queue.size());
+}
+
+void StoreWorker::run()
+{
+    auto opened = Store::open(m_config, m_name);
+    std::unique_ptr<Store> store;
+    StoreResult<Done> openResult = Done{};
+    if (!opened.ok()) {
+        openResult = opened.error();
+    } else {
+        store = std::move(opened.value());
+        if (m_migrate) {
+            auto migrated = store->migrate();
+            if (!migrated.ok())
+                openResult = migrated.error();
+        }
+    }
+    {
+        QMutexLocker lock(&m_mutex);
+        m_openResult = std::make_unique<StoreResult<Done>>(openResult);
+        m_openDone = true;
+        m_opened.wakeAll();
+    }
+    if (!openResult.ok())
+        return;
+
+    for (;;) {
+        Job job;
+        std::vector<std::unique_ptr<InsertJob>> group;
+        {
+            QMutexLocker lock(&m_mutex);
+            while (m_queue.empty() && !m_stopping)
+                m_wake.wait(&m_mutex);
+            if (m_queue.empty())
+                break; // stopping, and the queue is drained
+            if (m_queue.front().insert) {
+                size_t rows = 0;
+                while (!m_queue.empty() && m_queue.front().insert
+                       && (group.empty() || rows + m_queue.front().insert->items.size() <= maxGroupRows)) {
+                    rows += m_queue.front().insert->items.size();
+                    group.push_back(std::move(m_queue.front().insert));
+                    m_queue.pop_front();
+                }
+            } else {
+                job = std::move(m_queue.front().job);
+                m_queue.pop_front();
+            }
+        }
+        if (job)
+            job(*store);
+        else
+            runInsertGroup(*store, group);
+    }
+    store.reset();
+}
+
+void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group)
+{
+    std::vector<NewNotification> all;
+    for (const auto &job : group)
+        all.insert(all.end(), job->items.begin(), job->items.end());
+
+    QElapsedTimer timer;
+    timer.start();
+    auto result = store.insertBatch(all, QDateTime::currentDateTimeUtc());
+    if (!result.ok()) {
+        const StoreResult<InsertReply> failure(result.error());
+        for (const auto &job : group)
+            job->done(failure);
+        return;
+    }
+    if (m_metrics) {
+        m_metrics->storeCommitTime.observe(double(timer.nsecsElapsed()) / 1e9);
+        m_metrics->storeBatchSize.observe(double(all.size()));
+    }
+    const qint64 committedAt = steadyNowNs();
+
+    InsertReply groupReply;
+    groupReply.outcomes = std::move(result.value());
+    for (const InsertOutcome &o : groupReply.outcomes) {
+        const Recipient &r = o.notification.recipient;
+        if (groupReply.unreadCounts.contains(r))
+            continue;
+        auto count = store.unreadCount(r);
+        groupReply.unreadCounts.insert(r, count.ok() ? count.value() : 0);
+    }
+    if (m_commitHook)
+        m_commitHook(groupReply, committedAt);
+
+    size_t offset = 0;
+    for (const auto &job : group) {
+        InsertReply reply;
+        reply.outcomes.assign(groupReply.outcomes.begin() + qsizetype(offset),
+                              groupReply.outcomes.begin() + qsizetype(offset + job->items.size()));
+        offset += job->items.size();
+        for (const InsertOutcome &o : reply.outcomes)
+            reply.unreadCounts.insert(o.notification.recipient,
+                                      groupReply.unreadCounts.value(o.notification.recipient));
+        job->done(StoreResult<InsertReply>(std::move(reply)));
+    }
+}
+
+ReaderPool::ReaderPool(const StoreConfig &config, int size)
+{
+    for (int i = 0; i < size; ++i)
+        m_workers.push_back(
+            std::make_unique<StoreWorker>(config, QStringLiteral("notify-reader-%1").arg(i)));
+}
+
+StoreResult<Done> ReaderPool::start()
+{
+    for (auto &worker : m_workers) {
+        auto opened = worker->startAndOpen(false);
+        if (!opened.ok())
+            return opened;
+    }
+    return Done{};
+}
+
+void ReaderPool::post(StoreWorker::Job job)
+{
+    const unsigned i = m_next.fetch_add(1, std::memory_order_relaxed) % unsigned(m_workers.size());
+    m_workers[i]->post(std::move(job));
+}
+
+void ReaderPool::stop()
+{
+    for (auto &worker : m_workers)
+        worker->drainAndStop();
+}
+
+} // namespace notify

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "model/notification.h"
+#include "store/store.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QThread>
+#include <QWaitCondition>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace notify {
+
+class Metrics;
+
+// A thread that owns one Store connection and runs jobs on it in order, so that no SQL ever
+// runs on a shard thread or the HTTP thread. Jobs get the Store; results go back to the
+// caller's thread by the caller's own means (see postTo in util/posting.h).
+//
+// The writer is a StoreWorker with group commit: consecutive insert jobs waiting in the
+// queue are merged into one transaction (one fsync on SQLite), then split back per job.
+class StoreWorker : public QThread
+{
+public:
+    using Job = std::function<void(Store &)>;
+
+    struct InsertReply
+    {
+        std::vector<InsertOutcome> outcomes;
+        // Unread count of each recipient of the group right after the commit.
+        QHash<Recipient, qint64> unreadCounts;
+    };
+    using InsertDone = std::function<void(const StoreResult<InsertReply> &)>;
+    // Called on the worker thread after each committed group, before the jobs' callbacks:
+    // the delivery hub publishes from here, so nothing is pushed before it is committed.
+    using CommitHook = std::function<void(const InsertReply &group, qint64 committedAtNs)>;
+
+    StoreWorker(StoreConfig config, QString name, Metrics *metrics = nullptr);
+    ~StoreWorker() override;
+
+    // Starts the thread, opens the store (and migrates it when asked) and waits for that.
+    StoreResult<Done> startAndOpen(bool migrate);
+
+    void post(Job job);
+    void postInsert(std::vector<NewNotification> items, InsertDone done);
+    void setCommitHook(CommitHook hook) { m_commitHook = std::move(hook); }
+
+    // Runs every job already queued, then ends the thread. Blocks until it has.
+    void drainAndStop();
+    int pending() const;
+
+protected:
+    void run() override;
+
+private:
+    struct InsertJob
+    {
+        std::vector<NewNotification> items;
+        InsertDone done;
+    };
+    struct Item
+    {
+        Job job;                            // either a plain job...
+        std::unique_ptr<InsertJob> insert;  // ...or an insert that may join a group
+    };
+    void runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group);
+
+    StoreConfig m_config;
+    QString m_name;
+    Metrics *m_metrics;
+    CommitHook m_commitHook;
+
+    mutable QMutex m_mutex;
+    QWaitCondition m_wake;
+    QWaitCondition m_opened;
+    std::deque<Item> m_queue;
+    bool m_stopping = false;
+    bool m_openDone = false;
+    bool m_migrate = false;
+    std::unique_ptr<StoreResult<Done>> m_openResult;
+};
+
+// A few reader threads, each with its own connection, taking jobs round-robin.
+class ReaderPool
+{
+public:
+    ReaderPool(const StoreConfig &config, int size);
+    StoreResult<Done> start();
+    void post(StoreWorker::Job job);
+    void stop();
+
+private:
+    std::vector<std::unique_ptr<StoreWorker>> m_workers;
+    std::atomic<unsigned> m_next{0};
+};
+
+} // namespace notify
