@@ -1,0 +1,276 @@
+#include "jwt.h"
+
+#include "base64url.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QMessageAuthenticationCode>
+
+#include <cmath>
+#include <optional>
+
+namespace notify {
+
+namespace {
+
+// Far above any real token; stops a hostile client from making us hash and parse megabytes.
+constexpr qsizetype kMaxTokenLength = 16 * 1024;
+// 9999-12-31T23:59:59Z: beyond it QDateTime arithmetic stops being meaningful.
+constexpr double kMaxEpochSeconds = 253402300799.0;
+
+QByteArray hmacSha256(QByteArrayView message, const QByteArray &key)
+{
+    QMessageAuthenticationCode mac(QCryptographicHash::Sha256, key);
+    mac.addData(message.data(), message.size());
+    return mac.result();
+}
+
+JwtFailure fail(JwtError error, const QString &detail)
+{
+    return JwtFailure{error, detail};
+}
+
+std::optional<QJsonObject> parseObject(const QByteArray &json)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return std::nullopt;
+    return doc.object();
+}
+
+// NumericDate (RFC 7519 §2): seconds since the epoch, fractions allowed.
+enum class TimeClaim { Absent, Invalid, Present };
+
+TimeClaim readTime(const QJsonObject &payload, const QString &name, qint64 *msecs)
+{
+    const QJsonValue value = payload.value(name);
+    if (value.isUndefined())
+        return TimeClaim::Absent;
+    if (!value.isDouble())
+        return TimeClaim::Invalid;
+    const double seconds = value.toDouble();
+    if (!std::isfinite(seconds) || std::fabs(seconds) > kMaxEpochSeconds)
+        return TimeClaim::Invalid;
+    *msecs = std::llround(seconds * 1000.0);
+    return TimeClaim::Present;
+}
+
+QDateTime utcFromMSecs(qint64 msecs)
+{
+    return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
+}
+
+} // namespace
+
+QString jwtErrorName(JwtError error)
+{
+    switch (error) {
+    case JwtError::Malformed:
+        return QStringLiteral("malformed");
+    case JwtError::BadEncoding:
+        return QStringLiteral("bad_encoding");
+    case JwtError::BadJson:
+        return QStringLiteral("bad_json");
+    case JwtError::UnsupportedAlgorithm:
+        return QStringLiteral("unsupported_alg");
+    case JwtError::BadSignature:
+        return QStringLiteral("bad_signature");
+    case JwtError::Expired:
+        return QStringLiteral("expired");
+    case JwtError::NotYetValid:
+        return QStringLiteral("not_yet_valid");
+    case JwtError::MissingClaim:
+        return QStringLiteral("missing_claim");
+    case JwtError::IssuerMismatch:
+        return QStringLiteral("issuer_mismatch");
+    case JwtError::AudienceMismatch:
+        return QStringLiteral("audience_mismatch");
+    }
+    return QStringLiteral("unknown");
+}
+
+JwtVerifier::JwtVerifier(QByteArray secret, QString issuer, QString audience,
+                         int leewaySeconds)
+    : m_secret(std::move(secret)),
+      m_issuer(std::move(issuer)),
+      m_audience(std::move(audience)),
+      m_leewaySeconds(qMax(0, leewaySeconds))
+{
+}
+
+Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
+                                                  const QDateTime &now) const
+{
+    if (token.size() > kMaxTokenLength)
+        return fail(JwtError::Malformed, QStringLiteral("token is too long"));
+
+    const qsizetype firstDot = token.indexOf('.');
+    const qsizetype secondDot = firstDot < 0 ? -1 : token.sliced(firstDot + 1).indexOf('.');
+    if (firstDot < 0 || secondDot < 0)
+        return fail(JwtError::Malformed, QStringLiteral("token does not have three segments"));
+    const qsizetype signatureStart = firstDot + 1 + secondDot + 1;
+    const QByteArrayView headerText = token.first(firstDot);
+    const QByteArrayView payloadText = token.sliced(firstDot + 1, secondDot);
+    const QByteArrayView signatureText = token.sliced(signatureStart);
+    if (signatureText.contains('.'))
+        return fail(JwtError::Malformed, QStringLiteral("token has more than three segments"));
+    if (headerText.isEmpty() || payloadText.isEmpty() || signatureText.isEmpty())
+        return fail(JwtError::Malformed, QStringLiteral("token has an empty segment"));
+
+    const std::optional<QByteArray> headerJson = base64UrlDecode(headerText);
+    if (!headerJson)
+        return fail(JwtError::BadEncoding, QStringLiteral("header is not base64url"));
+    const std::optional<QByteArray> payloadJson = base64UrlDecode(payloadText);
+    if (!payloadJson)
+        return fail(JwtError::BadEncoding, QStringLiteral("payload is not base64url"));
+    const std::optional<QByteArray> signature = base64UrlDecode(signatureText);
+    if (!signature)
+        return fail(JwtError::BadEncoding, QStringLiteral("signature is not base64url"));
+
+    const std::optional<QJsonObject> header = parseObject(*headerJson);
+    if (!header)
+        return fail(JwtError::BadJson, QStringLiteral("header is not a JSON object"));
+    // Only the algorithm we were configured for: trusting the token's own choice is how
+    // "alg":"none" and HS/RS confusion attacks work.
+    const QJsonValue alg = header->value(QLatin1String("alg"));
+    if (!alg.isString() || alg.toString() != QLatin1String("HS256"))
+        return fail(JwtError::UnsupportedAlgorithm,
+                    alg.isString() ? QStringLiteral("alg must be HS256")
+                                   : QStringLiteral("header has no alg"));
+    // RFC 7515 §4.1.11: extensions marked critical that we do not understand must fail.
+    if (header->contains(QLatin1String("crit")))
+        return fail(JwtError::UnsupportedAlgorithm,
+                    QStringLiteral("critical header extensions are not supported"));
+
+    // No secret means nothing can be authenticated; never accept a keyless MAC.
+    if (m_secret.isEmpty())
+        return fail(JwtError::BadSignature, QStringLiteral("no signing secret configured"));
+    const QByteArray expected = hmacSha256(token.first(signatureStart - 1), m_secret);
+    if (!constantTimeEquals(expected, *signature))
+        return fail(JwtError::BadSignature, QStringLiteral("signature does not match"));
+
+    // From here on the payload is authentic.
+    const std::optional<QJsonObject> payload = parseObject(*payloadJson);
+    if (!payload)
+        return fail(JwtError::BadJson, QStringLiteral("payload is not a JSON object"));
+
+    JwtClaims claims;
+    const auto requiredString = [&](const char *name, QString *out) {
+        const QJsonValue value = payload->value(QLatin1String(name));
+        if (!value.isString() || value.toString().isEmpty())
+            return false;
+        *out = value.toString();
+        return true;
+    };
+    if (!requiredString("sub", &claims.subject))
+        return fail(JwtError::MissingClaim, QStringLiteral("sub must be a non-empty string"));
+    if (!requiredString("org", &claims.org))
+        return fail(JwtError::MissingClaim, QStringLiteral("org must be a non-empty string"));
+
+    qint64 expMs = 0;
+    if (readTime(*payload, QStringLiteral("exp"), &expMs) != TimeClaim::Present)
+        return fail(JwtError::MissingClaim, QStringLiteral("exp must be a NumericDate"));
+    qint64 nbfMs = 0;
+    const TimeClaim nbf = readTime(*payload, QStringLiteral("nbf"), &nbfMs);
+    if (nbf == TimeClaim::Invalid)
+        return fail(JwtError::MissingClaim, QStringLiteral("nbf must be a NumericDate"));
+    qint64 iatMs = 0;
+    const TimeClaim iat = readTime(*payload, QStringLiteral("iat"), &iatMs);
+    if (iat == TimeClaim::Invalid)
+        return fail(JwtError::MissingClaim, QStringLiteral("iat must be a NumericDate"));
+
+    const auto optionalString = [&](const char *name, QString *out) {
+        const QJsonValue value = payload->value(QLatin1String(name));
+        if (value.isUndefined())
+            return true;
+        if (!value.isString())
+            return false;
+        *out = value.toString();
+        return true;
+    };
+    if (!optionalString("role", &claims.role))
+        return fail(JwtError::MissingClaim, QStringLiteral("role must be a string"));
+    if (!optionalString("sid", &claims.sessionId))
+        return fail(JwtError::MissingClaim, QStringLiteral("sid must be a string"));
+    if (!optionalString("iss", &claims.issuer))
+        return fail(JwtError::MissingClaim, QStringLiteral("iss must be a string"));
+
+    const QJsonValue aud = payload->value(QLatin1String("aud"));
+    if (aud.isString()) {
+        claims.audience.append(aud.toString());
+    } else if (aud.isArray()) {
+        const QJsonArray array = aud.toArray();
+        for (const QJsonValue &entry : array) {
+            if (!entry.isString())
+                return fail(JwtError::MissingClaim,
+                            QStringLiteral("aud must be a string or an array of strings"));
+            claims.audience.append(entry.toString());
+        }
+    } else if (!aud.isUndefined()) {
+        return fail(JwtError::MissingClaim,
+                    QStringLiteral("aud must be a string or an array of strings"));
+    }
+
+    const qint64 nowMs = now.toMSecsSinceEpoch();
+    const qint64 leewayMs = qint64(m_leewaySeconds) * 1000;
+    if (expMs + leewayMs < nowMs)
+        return fail(JwtError::Expired, QStringLiteral("token has expired"));
+    if (nbf == TimeClaim::Present && nbfMs - leewayMs > nowMs)
+        return fail(JwtError::NotYetValid, QStringLiteral("token is not valid yet (nbf)"));
+    if (iat == TimeClaim::Present && iatMs - leewayMs > nowMs)
+        return fail(JwtError::NotYetValid, QStringLiteral("token was issued in the future"));
+
+    if (!m_issuer.isEmpty() && claims.issuer != m_issuer)
+        return fail(JwtError::IssuerMismatch, QStringLiteral("iss does not match"));
+    if (!m_audience.isEmpty() && !claims.audience.contains(m_audience))
+        return fail(JwtError::AudienceMismatch,
+                    QStringLiteral("aud does not contain the expected audience"));
+
+    claims.expiresAt = utcFromMSecs(expMs);
+    if (nbf == TimeClaim::Present)
+        claims.notBefore = utcFromMSecs(nbfMs);
+    if (iat == TimeClaim::Present)
+        claims.issuedAt = utcFromMSecs(iatMs);
+    return claims;
+}
+
+QByteArray mintJwt(const JwtClaims &claims, QByteArrayView secret)
+{
+    static const QByteArray header = base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
+
+    QJsonObject payload;
+    const auto putString = [&payload](const char *name, const QString &value) {
+        if (!value.isEmpty())
+            payload.insert(QLatin1String(name), value);
+    };
+    const auto putTime = [&payload](const char *name, const QDateTime &value) {
+        if (value.isValid())
+            payload.insert(QLatin1String(name), value.toSecsSinceEpoch());
+    };
+    putString("sub", claims.subject);
+    putString("org", claims.org);
+    putString("role", claims.role);
+    putString("sid", claims.sessionId);
+    putString("iss", claims.issuer);
+    if (claims.audience.size() == 1)
+        payload.insert(QLatin1String("aud"), claims.audience.constFirst());
+    else if (claims.audience.size() > 1)
+        payload.insert(QLatin1String("aud"), QJsonArray::fromStringList(claims.audience));
+    putTime("exp", claims.expiresAt);
+    putTime("nbf", claims.notBefore);
+    putTime("iat", claims.issuedAt);
+
+    QByteArray signingInput = header;
+    signingInput.append('.');
+    signingInput.append(base64UrlEncode(QJsonDocument(payload).toJson(QJsonDocument::Compact)));
+    const QByteArray signature = hmacSha256(signingInput, secret.toByteArray());
+    signingInput.append('.');
+    signingInput.append(base64UrlEncode(signature));
+    return signingInput;
+}
+
+} // namespace notify
