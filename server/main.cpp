@@ -116,8 +116,8 @@ int main(int argc, char *argv[])
     qInfo().noquote() << "configuration:" << describeForLog(config);
 
     Server server(config);
-    SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, &Server::shutdown);
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &server, &Server::shutdown);
     QObject::connect(&server, &Server::stopped, &app, [] { QCoreApplication::exit(0); });
     if (auto started = server.start(); !started.ok())
         return fail(QStringLiteral("notifyd: ") + started.error(), 1);
