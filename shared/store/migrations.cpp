@@ -30,28 +30,29 @@ std::vector<Migration> buildMigrations()
                             " PRIMARY KEY (org_id, user_id))"),
              // The (org_id, user_id, seq) unique index also serves inbox order and replay.
              // A NULL idempotency_key never collides on either engine.
-             QStringLiteral("CREATE TABLE notifications ("
-                            " id TEXT NOT NULL PRIMARY KEY,"
-                            " org_id TEXT NOT NULL,"
-                            " user_id TEXT NOT NULL,"
-                            " seq BIGINT NOT NULL,"
-                            " type TEXT NOT NULL,"
-                            " title TEXT NOT NULL,"
-                            " body TEXT NOT NULL DEFAULT '',"
-                            " priority TEXT NOT NULL DEFAULT 'normal',"
-                            " action_url TEXT NOT NULL DEFAULT '',"
-                            " entity_type TEXT NOT NULL DEFAULT '',"
-                            " entity_id TEXT NOT NULL DEFAULT '',"
-                            " metadata TEXT NOT NULL DEFAULT '{}',"
-                            " idempotency_key TEXT NULL,"
-                            " created_at BIGINT NOT NULL,"
-                            " delivered_at BIGINT NULL,"
-                            " read_at BIGINT NULL,"
-                            " deleted_at BIGINT NULL,"
-                            " CONSTRAINT notifications_recipient_seq UNIQUE (org_id, user_id, seq),"
-                            " CONSTRAINT notifications_recipient_key"
-                            "   UNIQUE (org_id, user_id, idempotency_key),"
-                            " FOREIGN KEY (org_id, user_id) REFERENCES recipients (org_id, user_id))"),
+             QStringLiteral(
+                 "CREATE TABLE notifications ("
+                 " id TEXT NOT NULL PRIMARY KEY,"
+                 " org_id TEXT NOT NULL,"
+                 " user_id TEXT NOT NULL,"
+                 " seq BIGINT NOT NULL,"
+                 " type TEXT NOT NULL,"
+                 " title TEXT NOT NULL,"
+                 " body TEXT NOT NULL DEFAULT '',"
+                 " priority TEXT NOT NULL DEFAULT 'normal',"
+                 " action_url TEXT NOT NULL DEFAULT '',"
+                 " entity_type TEXT NOT NULL DEFAULT '',"
+                 " entity_id TEXT NOT NULL DEFAULT '',"
+                 " metadata TEXT NOT NULL DEFAULT '{}',"
+                 " idempotency_key TEXT NULL,"
+                 " created_at BIGINT NOT NULL,"
+                 " delivered_at BIGINT NULL,"
+                 " read_at BIGINT NULL,"
+                 " deleted_at BIGINT NULL,"
+                 " CONSTRAINT notifications_recipient_seq UNIQUE (org_id, user_id, seq),"
+                 " CONSTRAINT notifications_recipient_key"
+                 "   UNIQUE (org_id, user_id, idempotency_key),"
+                 " FOREIGN KEY (org_id, user_id) REFERENCES recipients (org_id, user_id))"),
              QStringLiteral("CREATE TABLE sessions ("
                             " token_sha256 TEXT NOT NULL PRIMARY KEY,"
                             " org_id TEXT NOT NULL,"
@@ -112,18 +113,20 @@ StoreResult<int> currentVersion(Store &store)
     const QSqlDatabase db = store.database();
     {
         QSqlQuery query(db);
-        const QString sql = pg ? QStringLiteral("SELECT to_regclass('schema_migrations') IS NOT NULL")
-                               : QStringLiteral("SELECT COUNT(*) > 0 FROM sqlite_master"
-                                                " WHERE type = 'table'"
-                                                " AND name = 'schema_migrations'");
+        const QString sql = pg
+            ? QStringLiteral("SELECT to_regclass('schema_migrations') IS NOT NULL")
+            : QStringLiteral("SELECT COUNT(*) > 0 FROM sqlite_master"
+                             " WHERE type = 'table'"
+                             " AND name = 'schema_migrations'");
         if (auto error = run(query, sql, {}, pg))
             return *error;
         if (!query.next() || !query.value(0).toBool())
             return 0;
     }
     QSqlQuery query(db);
-    if (auto error = run(query, QStringLiteral("SELECT COALESCE(MAX(version), 0)"
-                                               " FROM schema_migrations"),
+    if (auto error = run(query,
+                         QStringLiteral("SELECT COALESCE(MAX(version), 0)"
+                                        " FROM schema_migrations"),
                          {}, pg)) {
         return *error;
     }
@@ -136,8 +139,9 @@ StoreResult<Done> migrateTo(Store &store, int targetVersion)
 {
     const auto &list = migrations();
     if (targetVersion < 0 || targetVersion > int(list.size())) {
-        return StoreError::internal(
-            QStringLiteral("no schema version %1 (newest is %2)").arg(targetVersion).arg(list.size()));
+        return StoreError::internal(QStringLiteral("no schema version %1 (newest is %2)")
+                                        .arg(targetVersion)
+                                        .arg(list.size()));
     }
     const bool pg = isPostgres(store);
     const QSqlDatabase db = store.database();
@@ -187,28 +191,27 @@ StoreResult<Done> migrateTo(Store &store, int targetVersion)
             continue; // the transaction rolls back: it changed nothing
         for (const QString &statement : migration.statements) {
             if (auto error = runPlain(db, statement, pg)) {
-                return tx.fail(StoreError{error->kind,
-                                          QStringLiteral("migration %1: %2")
-                                              .arg(migration.version)
-                                              .arg(error->message)});
+                return tx.fail(StoreError {
+                    error->kind,
+                    QStringLiteral("migration %1: %2").arg(migration.version).arg(error->message)});
             }
         }
         {
             QSqlQuery query(db);
-            if (auto error = run(query,
-                                 QStringLiteral("INSERT INTO schema_migrations (version, applied_at)"
-                                                " VALUES (:version, :at)"),
-                                 {{QStringLiteral(":version"), migration.version},
-                                  {QStringLiteral(":at"),
-                                   qlonglong(QDateTime::currentMSecsSinceEpoch())}},
-                                 pg)) {
+            if (auto error
+                = run(query,
+                      QStringLiteral("INSERT INTO schema_migrations (version, applied_at)"
+                                     " VALUES (:version, :at)"),
+                      {{QStringLiteral(":version"), migration.version},
+                       {QStringLiteral(":at"), qlonglong(QDateTime::currentMSecsSinceEpoch())}},
+                      pg)) {
                 return tx.fail(*error);
             }
         }
         if (auto error = tx.commit())
             return *error;
     }
-    return Done{};
+    return Done {};
 }
 
 } // namespace notify::storeinternal

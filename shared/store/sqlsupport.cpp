@@ -33,7 +33,7 @@ bool sqliteUnavailable(const QSqlError &error)
     bool ok = false;
     const int code = error.nativeErrorCode().toInt(&ok) & 0xff;
     // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
-    static const QSet<int> unavailable{5, 6, 10, 13, 14};
+    static const QSet<int> unavailable {5, 6, 10, 13, 14};
     if (ok && unavailable.contains(code))
         return true;
     const QString text = error.text();
@@ -108,9 +108,9 @@ QVariant text(const QString &s)
 }
 
 WriteTransaction::WriteTransaction(QSqlDatabase db, bool postgres)
-    : m_db(std::move(db)), m_postgres(postgres)
-{
-}
+    : m_db(std::move(db))
+    , m_postgres(postgres)
+{ }
 
 WriteTransaction::~WriteTransaction()
 {

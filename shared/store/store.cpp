@@ -146,9 +146,10 @@ class Store::Private
 {
 public:
     Private(const StoreConfig &config, const QString &name)
-        : config(config), name(name), pg(config.isPostgres())
-    {
-    }
+        : config(config)
+        , name(name)
+        , pg(config.isPostgres())
+    { }
 
     QSqlDatabase db() const { return QSqlDatabase::database(name, false); }
 
@@ -158,8 +159,7 @@ public:
 
     // Runs one operation; a connection found broken by an earlier call is reopened first,
     // so a store recovers by itself once the database is back.
-    template<typename T, typename F>
-    StoreResult<T> guarded(F &&body)
+    template<typename T, typename F> StoreResult<T> guarded(F &&body)
     {
         if (broken) {
             if (auto error = reopen())
@@ -255,21 +255,19 @@ StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql
 StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
 {
     QSqlQuery q(db());
-    if (auto error = run(q,
-                         QStringLiteral("SELECT unread_count FROM recipients WHERE ")
-                             + kWhereRecipient,
-                         recipientBinds(r), pg)) {
+    if (auto error
+        = run(q, QStringLiteral("SELECT unread_count FROM recipients WHERE ") + kWhereRecipient,
+              recipientBinds(r), pg)) {
         return *error;
     }
     return q.next() ? q.value(0).toLongLong() : qint64(0);
 }
 
 Store::Store(StoreConfig config, QString connectionName)
-    : d(std::make_unique<Private>(config, connectionName)),
-      m_config(std::move(config)),
-      m_connectionName(std::move(connectionName))
-{
-}
+    : d(std::make_unique<Private>(config, connectionName))
+    , m_config(std::move(config))
+    , m_connectionName(std::move(connectionName))
+{ }
 
 Store::~Store()
 {
@@ -291,10 +289,11 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreConfig &config,
 {
     if (connectionName.isEmpty() || QSqlDatabase::contains(connectionName)) {
         return StoreError::internal(
-            QStringLiteral("database connection name \"%1\" is empty or in use").arg(connectionName));
+            QStringLiteral("database connection name \"%1\" is empty or in use")
+                .arg(connectionName));
     }
-    const QString driver = config.isPostgres() ? QStringLiteral("QPSQL")
-                                               : QStringLiteral("QSQLITE");
+    const QString driver
+        = config.isPostgres() ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE");
     {
         QSqlDatabase database = QSqlDatabase::addDatabase(driver, connectionName);
         if (!database.isValid()) {
@@ -361,7 +360,7 @@ StoreResult<Done> Store::ping()
             return *error;
     }
     if (!probe())
-        return Done{};
+        return Done {};
     // The connection may have died since the last call: reconnect once and ask again.
     if (auto error = d->reopen())
         return *error;
@@ -370,161 +369,162 @@ StoreResult<Done> Store::ping()
             d->broken = true;
         return *error;
     }
-    return Done{};
+    return Done {};
 }
 
-StoreResult<std::vector<InsertOutcome>> Store::insertBatch(
-    const std::vector<NewNotification> &batch, const QDateTime &now)
+StoreResult<std::vector<InsertOutcome>>
+Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &now)
 {
     for (const NewNotification &draft : batch) {
         if (!draft.recipient.isValid())
             return invalidRecipient();
     }
     if (batch.empty())
-        return std::vector<InsertOutcome>{};
+        return std::vector<InsertOutcome> {};
 
-    return d->guarded<std::vector<InsertOutcome>>(
-        [&]() -> StoreResult<std::vector<InsertOutcome>> {
-            const QSqlDatabase db = d->db();
-            const bool pg = d->pg;
-            const QDateTime createdAt = nowOr(now);
+    return d->guarded<std::vector<InsertOutcome>>([&]() -> StoreResult<std::vector<InsertOutcome>> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        const QDateTime createdAt = nowOr(now);
 
-            struct State
-            {
-                qint64 lastSeq = 0;
-                qint64 created = 0;
-            };
-            auto less = [](const Recipient &a, const Recipient &b) { return recipientLess(a, b); };
-            std::map<Recipient, State, decltype(less)> states(less);
-            for (const NewNotification &draft : batch)
-                states.try_emplace(draft.recipient);
+        struct State
+        {
+            qint64 lastSeq = 0;
+            qint64 created = 0;
+        };
+        auto less = [](const Recipient &a, const Recipient &b) {
+            return recipientLess(a, b);
+        };
+        std::map<Recipient, State, decltype(less)> states(less);
+        for (const NewNotification &draft : batch)
+            states.try_emplace(draft.recipient);
 
-            WriteTransaction tx(db, pg);
-            if (auto error = tx.begin())
-                return *error;
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
 
-            // Lock (creating if needed) each recipient's row in a fixed order: the row lock
-            // serializes concurrent batches for one recipient, which makes seq gap-free and
-            // the idempotency lookup below race-free.
-            {
-                QSqlQuery ensure(db);
-                QSqlQuery lock(db);
-                for (auto &[recipient, state] : states) {
-                    if (auto error = run(ensure,
-                                         QStringLiteral("INSERT INTO recipients"
-                                                        " (org_id, user_id, last_seq, unread_count)"
-                                                        " VALUES (:org, :user, 0, 0)"
-                                                        " ON CONFLICT (org_id, user_id) DO NOTHING"),
-                                         recipientBinds(recipient), pg)) {
-                        return tx.fail(*error);
-                    }
-                    const QString sql = QStringLiteral("SELECT last_seq FROM recipients WHERE ")
-                        + kWhereRecipient + (pg ? QStringLiteral(" FOR UPDATE") : QString());
-                    if (auto error = run(lock, sql, recipientBinds(recipient), pg))
-                        return tx.fail(*error);
-                    if (!lock.next())
-                        return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
-                    state.lastSeq = lock.value(0).toLongLong();
+        // Lock (creating if needed) each recipient's row in a fixed order: the row lock
+        // serializes concurrent batches for one recipient, which makes seq gap-free and
+        // the idempotency lookup below race-free.
+        {
+            QSqlQuery ensure(db);
+            QSqlQuery lock(db);
+            for (auto &[recipient, state] : states) {
+                if (auto error = run(ensure,
+                                     QStringLiteral("INSERT INTO recipients"
+                                                    " (org_id, user_id, last_seq, unread_count)"
+                                                    " VALUES (:org, :user, 0, 0)"
+                                                    " ON CONFLICT (org_id, user_id) DO NOTHING"),
+                                     recipientBinds(recipient), pg)) {
+                    return tx.fail(*error);
                 }
+                const QString sql = QStringLiteral("SELECT last_seq FROM recipients WHERE ")
+                    + kWhereRecipient + (pg ? QStringLiteral(" FOR UPDATE") : QString());
+                if (auto error = run(lock, sql, recipientBinds(recipient), pg))
+                    return tx.fail(*error);
+                if (!lock.next())
+                    return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
+                state.lastSeq = lock.value(0).toLongLong();
             }
+        }
 
-            std::vector<InsertOutcome> outcomes;
-            outcomes.reserve(batch.size());
-            // (recipient, key) -> index into outcomes, for keys repeated inside the batch.
-            QHash<QPair<Recipient, QString>, size_t> keyed;
+        std::vector<InsertOutcome> outcomes;
+        outcomes.reserve(batch.size());
+        // (recipient, key) -> index into outcomes, for keys repeated inside the batch.
+        QHash<QPair<Recipient, QString>, size_t> keyed;
 
-            QSqlQuery findKey(db);
-            QSqlQuery insert(db);
-            insert.setForwardOnly(true);
-            const QString insertSql = QStringLiteral("INSERT INTO notifications (") + kColumns
-                + QStringLiteral(") VALUES (:id, :org, :user, :seq, :type, :title, :body,"
-                                 " :priority, :action_url, :entity_type, :entity_id, :metadata,"
-                                 " :key, :created_at, NULL, NULL, NULL)");
-            if (!insert.prepare(insertSql))
-                return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("prepare")));
+        QSqlQuery findKey(db);
+        QSqlQuery insert(db);
+        insert.setForwardOnly(true);
+        const QString insertSql = QStringLiteral("INSERT INTO notifications (") + kColumns
+            + QStringLiteral(") VALUES (:id, :org, :user, :seq, :type, :title, :body,"
+                             " :priority, :action_url, :entity_type, :entity_id, :metadata,"
+                             " :key, :created_at, NULL, NULL, NULL)");
+        if (!insert.prepare(insertSql))
+            return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("prepare")));
 
-            for (const NewNotification &draft : batch) {
-                const QString &key = draft.idempotencyKey;
-                if (!key.isEmpty()) {
-                    const auto seen = keyed.constFind(qMakePair(draft.recipient, key));
-                    if (seen != keyed.cend()) {
-                        outcomes.push_back({outcomes[*seen].notification, false});
-                        continue;
-                    }
-                    Binds binds = recipientBinds(draft.recipient);
-                    binds.emplace_back(QStringLiteral(":key"), key);
-                    if (auto error = run(findKey,
-                                         QStringLiteral("SELECT ") + kColumns
-                                             + QStringLiteral(" FROM notifications WHERE ")
-                                             + kWhereRecipient
-                                             + QStringLiteral(" AND idempotency_key = :key"),
-                                         binds, pg)) {
-                        return tx.fail(*error);
-                    }
-                    if (findKey.next()) {
-                        keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
-                        outcomes.push_back({readNotification(findKey), false});
-                        continue;
-                    }
+        for (const NewNotification &draft : batch) {
+            const QString &key = draft.idempotencyKey;
+            if (!key.isEmpty()) {
+                const auto seen = keyed.constFind(qMakePair(draft.recipient, key));
+                if (seen != keyed.cend()) {
+                    outcomes.push_back({outcomes[*seen].notification, false});
+                    continue;
                 }
-
-                State &state = states[draft.recipient];
-                Notification n;
-                n.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-                n.recipient = draft.recipient;
-                n.seq = ++state.lastSeq;
-                n.content = draft.content;
-                n.idempotencyKey = key;
-                n.createdAt = createdAt;
-                ++state.created;
-
-                const NotificationContent &c = n.content;
-                insert.bindValue(QStringLiteral(":id"), n.id);
-                insert.bindValue(QStringLiteral(":org"), n.recipient.orgId);
-                insert.bindValue(QStringLiteral(":user"), n.recipient.userId);
-                insert.bindValue(QStringLiteral(":seq"), qlonglong(n.seq));
-                insert.bindValue(QStringLiteral(":type"), text(c.type));
-                insert.bindValue(QStringLiteral(":title"), text(c.title));
-                insert.bindValue(QStringLiteral(":body"), text(c.body));
-                insert.bindValue(QStringLiteral(":priority"), priorityText(c.priority));
-                insert.bindValue(QStringLiteral(":action_url"), text(c.actionUrl));
-                insert.bindValue(QStringLiteral(":entity_type"), text(c.entityType));
-                insert.bindValue(QStringLiteral(":entity_id"), text(c.entityId));
-                insert.bindValue(QStringLiteral(":metadata"),
-                                 QString::fromUtf8(
-                                     QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)));
-                insert.bindValue(QStringLiteral(":key"), key.isEmpty() ? QVariant() : QVariant(key));
-                insert.bindValue(QStringLiteral(":created_at"), msOrNull(createdAt));
-                if (!insert.exec())
-                    return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("insert")));
-
-                if (!key.isEmpty())
+                Binds binds = recipientBinds(draft.recipient);
+                binds.emplace_back(QStringLiteral(":key"), key);
+                if (auto error
+                    = run(findKey,
+                          QStringLiteral("SELECT ") + kColumns
+                              + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+                              + QStringLiteral(" AND idempotency_key = :key"),
+                          binds, pg)) {
+                    return tx.fail(*error);
+                }
+                if (findKey.next()) {
                     keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
-                outcomes.push_back({std::move(n), true});
-            }
-
-            {
-                QSqlQuery update(db);
-                for (const auto &[recipient, state] : states) {
-                    if (state.created == 0)
-                        continue;
-                    Binds binds = recipientBinds(recipient);
-                    binds.emplace_back(QStringLiteral(":last"), qlonglong(state.lastSeq));
-                    binds.emplace_back(QStringLiteral(":created"), qlonglong(state.created));
-                    if (auto error = run(update,
-                                         QStringLiteral("UPDATE recipients SET last_seq = :last,"
-                                                        " unread_count = unread_count + :created"
-                                                        " WHERE ")
-                                             + kWhereRecipient,
-                                         binds, pg)) {
-                        return tx.fail(*error);
-                    }
+                    outcomes.push_back({readNotification(findKey), false});
+                    continue;
                 }
             }
-            if (auto error = tx.commit())
-                return *error;
-            return outcomes;
-        });
+
+            State &state = states[draft.recipient];
+            Notification n;
+            n.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            n.recipient = draft.recipient;
+            n.seq = ++state.lastSeq;
+            n.content = draft.content;
+            n.idempotencyKey = key;
+            n.createdAt = createdAt;
+            ++state.created;
+
+            const NotificationContent &c = n.content;
+            insert.bindValue(QStringLiteral(":id"), n.id);
+            insert.bindValue(QStringLiteral(":org"), n.recipient.orgId);
+            insert.bindValue(QStringLiteral(":user"), n.recipient.userId);
+            insert.bindValue(QStringLiteral(":seq"), qlonglong(n.seq));
+            insert.bindValue(QStringLiteral(":type"), text(c.type));
+            insert.bindValue(QStringLiteral(":title"), text(c.title));
+            insert.bindValue(QStringLiteral(":body"), text(c.body));
+            insert.bindValue(QStringLiteral(":priority"), priorityText(c.priority));
+            insert.bindValue(QStringLiteral(":action_url"), text(c.actionUrl));
+            insert.bindValue(QStringLiteral(":entity_type"), text(c.entityType));
+            insert.bindValue(QStringLiteral(":entity_id"), text(c.entityId));
+            insert.bindValue(
+                QStringLiteral(":metadata"),
+                QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)));
+            insert.bindValue(QStringLiteral(":key"), key.isEmpty() ? QVariant() : QVariant(key));
+            insert.bindValue(QStringLiteral(":created_at"), msOrNull(createdAt));
+            if (!insert.exec())
+                return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("insert")));
+
+            if (!key.isEmpty())
+                keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
+            outcomes.push_back({std::move(n), true});
+        }
+
+        {
+            QSqlQuery update(db);
+            for (const auto &[recipient, state] : states) {
+                if (state.created == 0)
+                    continue;
+                Binds binds = recipientBinds(recipient);
+                binds.emplace_back(QStringLiteral(":last"), qlonglong(state.lastSeq));
+                binds.emplace_back(QStringLiteral(":created"), qlonglong(state.created));
+                if (auto error = run(update,
+                                     QStringLiteral("UPDATE recipients SET last_seq = :last,"
+                                                    " unread_count = unread_count + :created"
+                                                    " WHERE ")
+                                         + kWhereRecipient,
+                                     binds, pg)) {
+                    return tx.fail(*error);
+                }
+            }
+        }
+        if (auto error = tx.commit())
+            return *error;
+        return outcomes;
+    });
 }
 
 StoreResult<Page> Store::inbox(const Recipient &r, const InboxQuery &query)
@@ -604,11 +604,10 @@ StoreResult<std::optional<Notification>> Store::find(const Recipient &r, const Q
         [&]() -> StoreResult<std::optional<Notification>> {
             Binds binds = recipientBinds(r);
             binds.emplace_back(QStringLiteral(":id"), text(id));
-            auto rows = d->select(QStringLiteral("SELECT ") + kColumns
-                                      + QStringLiteral(" FROM notifications WHERE ")
-                                      + kWhereRecipient
-                                      + QStringLiteral(" AND id = :id AND deleted_at IS NULL"),
-                                  binds);
+            auto rows = d->select(
+                QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM notifications WHERE ")
+                    + kWhereRecipient + QStringLiteral(" AND id = :id AND deleted_at IS NULL"),
+                binds);
             if (!rows)
                 return rows.error();
             if (rows->empty())
@@ -622,7 +621,8 @@ StoreResult<ChangeOutcome> Store::markRead(const Recipient &r, const QStringList
 {
     if (!r.isValid())
         return invalidRecipient();
-    return d->guarded<ChangeOutcome>([&] { return d->changeRows(r, ids, at, Private::Change::Read); });
+    return d->guarded<ChangeOutcome>(
+        [&] { return d->changeRows(r, ids, at, Private::Change::Read); });
 }
 
 StoreResult<ChangeOutcome> Store::softDelete(const Recipient &r, const QStringList &ids,
@@ -630,7 +630,8 @@ StoreResult<ChangeOutcome> Store::softDelete(const Recipient &r, const QStringLi
 {
     if (!r.isValid())
         return invalidRecipient();
-    return d->guarded<ChangeOutcome>([&] { return d->changeRows(r, ids, at, Private::Change::Delete); });
+    return d->guarded<ChangeOutcome>(
+        [&] { return d->changeRows(r, ids, at, Private::Change::Delete); });
 }
 
 // markRead and softDelete share one shape: lock the inbox, find which of the ids really
@@ -662,8 +663,8 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
     const QString condition = change == Change::Read
         ? QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL")
         : QStringLiteral(" AND deleted_at IS NULL");
-    const QString column = change == Change::Read ? QStringLiteral("read_at")
-                                                  : QStringLiteral("deleted_at");
+    const QString column
+        = change == Change::Read ? QStringLiteral("read_at") : QStringLiteral("deleted_at");
     for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
         const QStringList chunk = ids.mid(start, kIdChunk);
         qsizetype found = 0;
@@ -671,11 +672,11 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
             Binds binds = recipientBinds(r);
             const QString list = idList(chunk, binds);
             QSqlQuery q(db);
-            if (auto error = run(q,
-                                 QStringLiteral("SELECT id, read_at FROM notifications WHERE ")
-                                     + kWhereRecipient + QStringLiteral(" AND id IN ") + list
-                                     + condition,
-                                 binds, pg)) {
+            if (auto error
+                = run(q,
+                      QStringLiteral("SELECT id, read_at FROM notifications WHERE ")
+                          + kWhereRecipient + QStringLiteral(" AND id IN ") + list + condition,
+                      binds, pg)) {
                 return tx.fail(*error);
             }
             while (q.next()) {
@@ -753,9 +754,9 @@ StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTim
             + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL");
         {
             QSqlQuery q(db);
-            if (auto error = run(q, QStringLiteral("SELECT id") + unreadRows
-                                     + QStringLiteral(" ORDER BY seq"),
-                                 recipientBinds(r), pg)) {
+            if (auto error
+                = run(q, QStringLiteral("SELECT id") + unreadRows + QStringLiteral(" ORDER BY seq"),
+                      recipientBinds(r), pg)) {
                 return tx.fail(*error);
             }
             while (q.next())
@@ -765,11 +766,12 @@ StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTim
             Binds binds = recipientBinds(r);
             binds.emplace_back(QStringLiteral(":at"), msOrNull(outcome.at));
             QSqlQuery q(db);
-            if (auto error = run(q,
-                                 QStringLiteral("UPDATE notifications SET read_at = :at WHERE ")
-                                     + kWhereRecipient
-                                     + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
-                                 binds, pg)) {
+            if (auto error
+                = run(q,
+                      QStringLiteral("UPDATE notifications SET read_at = :at WHERE ")
+                          + kWhereRecipient
+                          + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
+                      binds, pg)) {
                 return tx.fail(*error);
             }
         }
@@ -841,23 +843,23 @@ StoreResult<Done> Store::createSession(const SessionRecord &session)
         return StoreError::internal(QStringLiteral("a session needs a token hash and an expiry"));
     return d->guarded<Done>([&]() -> StoreResult<Done> {
         QSqlQuery q(d->db());
-        if (auto error = run(q,
-                             QStringLiteral("INSERT INTO sessions (token_sha256, org_id, user_id,"
-                                            " role, created_at, expires_at, revoked_at)"
-                                            " VALUES (:token, :org, :user, :role, :created,"
-                                            " :expires, :revoked)"),
-                             {{QStringLiteral(":token"),
-                               QString::fromLatin1(session.tokenSha256Hex)},
-                              {QStringLiteral(":org"), session.recipient.orgId},
-                              {QStringLiteral(":user"), session.recipient.userId},
-                              {QStringLiteral(":role"), text(session.role)},
-                              {QStringLiteral(":created"), msOrNull(nowOr(session.createdAt))},
-                              {QStringLiteral(":expires"), msOrNull(session.expiresAt)},
-                              {QStringLiteral(":revoked"), msOrNull(session.revokedAt)}},
-                             d->pg)) {
+        if (auto error
+            = run(q,
+                  QStringLiteral("INSERT INTO sessions (token_sha256, org_id, user_id,"
+                                 " role, created_at, expires_at, revoked_at)"
+                                 " VALUES (:token, :org, :user, :role, :created,"
+                                 " :expires, :revoked)"),
+                  {{QStringLiteral(":token"), QString::fromLatin1(session.tokenSha256Hex)},
+                   {QStringLiteral(":org"), session.recipient.orgId},
+                   {QStringLiteral(":user"), session.recipient.userId},
+                   {QStringLiteral(":role"), text(session.role)},
+                   {QStringLiteral(":created"), msOrNull(nowOr(session.createdAt))},
+                   {QStringLiteral(":expires"), msOrNull(session.expiresAt)},
+                   {QStringLiteral(":revoked"), msOrNull(session.revokedAt)}},
+                  d->pg)) {
             return *error;
         }
-        return Done{};
+        return Done {};
     });
 }
 
@@ -866,12 +868,12 @@ StoreResult<std::optional<SessionRecord>> Store::findSession(const QByteArray &t
     return d->guarded<std::optional<SessionRecord>>(
         [&]() -> StoreResult<std::optional<SessionRecord>> {
             QSqlQuery q(d->db());
-            if (auto error = run(q,
-                                 QStringLiteral("SELECT token_sha256, org_id, user_id, role,"
-                                                " created_at, expires_at, revoked_at"
-                                                " FROM sessions WHERE token_sha256 = :token"),
-                                 {{QStringLiteral(":token"), QString::fromLatin1(tokenSha256Hex)}},
-                                 d->pg)) {
+            if (auto error
+                = run(q,
+                      QStringLiteral("SELECT token_sha256, org_id, user_id, role,"
+                                     " created_at, expires_at, revoked_at"
+                                     " FROM sessions WHERE token_sha256 = :token"),
+                      {{QStringLiteral(":token"), QString::fromLatin1(tokenSha256Hex)}}, d->pg)) {
                 return *error;
             }
             if (!q.next())
@@ -912,13 +914,12 @@ StoreResult<int> Store::deleteExpiredSessions(const QDateTime &cutoff)
     return d->guarded<int>([&]() -> StoreResult<int> {
         const QVariant when = msOrNull(nowOr(cutoff));
         QSqlQuery q(d->db());
-        if (auto error = run(q,
-                             QStringLiteral("DELETE FROM sessions WHERE expires_at < :cutoff"
-                                            " OR (revoked_at IS NOT NULL"
-                                            " AND revoked_at < :cutoff2)"),
-                             {{QStringLiteral(":cutoff"), when},
-                              {QStringLiteral(":cutoff2"), when}},
-                             d->pg)) {
+        if (auto error
+            = run(q,
+                  QStringLiteral("DELETE FROM sessions WHERE expires_at < :cutoff"
+                                 " OR (revoked_at IS NOT NULL"
+                                 " AND revoked_at < :cutoff2)"),
+                  {{QStringLiteral(":cutoff"), when}, {QStringLiteral(":cutoff2"), when}}, d->pg)) {
             return *error;
         }
         return q.numRowsAffected();
@@ -928,30 +929,30 @@ StoreResult<int> Store::deleteExpiredSessions(const QDateTime &cutoff)
 StoreResult<Done> Store::recordBroadcast(const BroadcastRecord &b)
 {
     return d->guarded<Done>([&]() -> StoreResult<Done> {
-        const QString id = b.id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces)
-                                          : b.id;
+        const QString id
+            = b.id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : b.id;
         QSqlQuery q(d->db());
-        if (auto error = run(q,
-                             QStringLiteral("INSERT INTO broadcasts (id, org_id, role, title, body,"
-                                            " priority, action_url, created_at,"
-                                            " delivered_connections) VALUES (:id, :org, :role,"
-                                            " :title, :body, :priority, :action_url, :created,"
-                                            " :delivered)"),
-                             {{QStringLiteral(":id"), id},
-                              {QStringLiteral(":org"),
-                               b.orgId.isEmpty() ? QVariant() : QVariant(b.orgId)},
-                              {QStringLiteral(":role"), text(b.role)},
-                              {QStringLiteral(":title"), text(b.title)},
-                              {QStringLiteral(":body"), text(b.body)},
-                              {QStringLiteral(":priority"),
-                               b.priority.isEmpty() ? QStringLiteral("normal") : b.priority},
-                              {QStringLiteral(":action_url"), text(b.actionUrl)},
-                              {QStringLiteral(":created"), msOrNull(nowOr(b.createdAt))},
-                              {QStringLiteral(":delivered"), qlonglong(b.deliveredConnections)}},
-                             d->pg)) {
+        if (auto error
+            = run(q,
+                  QStringLiteral("INSERT INTO broadcasts (id, org_id, role, title, body,"
+                                 " priority, action_url, created_at,"
+                                 " delivered_connections) VALUES (:id, :org, :role,"
+                                 " :title, :body, :priority, :action_url, :created,"
+                                 " :delivered)"),
+                  {{QStringLiteral(":id"), id},
+                   {QStringLiteral(":org"), b.orgId.isEmpty() ? QVariant() : QVariant(b.orgId)},
+                   {QStringLiteral(":role"), text(b.role)},
+                   {QStringLiteral(":title"), text(b.title)},
+                   {QStringLiteral(":body"), text(b.body)},
+                   {QStringLiteral(":priority"),
+                    b.priority.isEmpty() ? QStringLiteral("normal") : b.priority},
+                   {QStringLiteral(":action_url"), text(b.actionUrl)},
+                   {QStringLiteral(":created"), msOrNull(nowOr(b.createdAt))},
+                   {QStringLiteral(":delivered"), qlonglong(b.deliveredConnections)}},
+                  d->pg)) {
             return *error;
         }
-        return Done{};
+        return Done {};
     });
 }
 
@@ -966,8 +967,8 @@ StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
         const QString doomed = QStringLiteral(" FROM notifications WHERE created_at < :cutoff"
                                               " OR (deleted_at IS NOT NULL"
                                               " AND deleted_at < :cutoff2)");
-        const Binds cutoffBinds{{QStringLiteral(":cutoff"), when},
-                                {QStringLiteral(":cutoff2"), when}};
+        const Binds cutoffBinds {{QStringLiteral(":cutoff"), when},
+                                 {QStringLiteral(":cutoff2"), when}};
 
         WriteTransaction tx(db, pg);
         if (auto error = tx.begin())
@@ -1035,11 +1036,11 @@ StoreResult<qint64> Store::recountUnread(const Recipient &r)
         qint64 count = 0;
         {
             QSqlQuery q(db);
-            if (auto error = run(q,
-                                 QStringLiteral("SELECT COUNT(*) FROM notifications WHERE ")
-                                     + kWhereRecipient
-                                     + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
-                                 recipientBinds(r), pg)) {
+            if (auto error
+                = run(q,
+                      QStringLiteral("SELECT COUNT(*) FROM notifications WHERE ") + kWhereRecipient
+                          + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
+                      recipientBinds(r), pg)) {
                 return tx.fail(*error);
             }
             if (q.next())

@@ -76,8 +76,8 @@ QString StoreConfig::describe() const
 {
     if (engine == Engine::Sqlite)
         return QStringLiteral("sqlite:") + sqlitePath;
-    const QString hostPart = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(host)
-                                                             : host;
+    const QString hostPart
+        = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(host) : host;
     const QString userPart = user.isEmpty() ? QString() : user + QLatin1Char('@');
     return QStringLiteral("postgres://%1%2:%3/%4").arg(userPart, hostPart).arg(port).arg(database);
 }

@@ -63,10 +63,11 @@ run_pg "$bindir/initdb" -D "$tmp/data" -U postgres -A trust --no-sync -E UTF8 \
 
 free_port() {
     if command -v python3 >/dev/null; then
-        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
     else
         local p
-        for p in $(seq 25432 25532); do
+        for p in $(shuf -i 20000-60000 -n 50); do
             if ! ss -ltnH "sport = :$p" | grep -q .; then
                 echo "$p"
                 return
@@ -79,9 +80,11 @@ free_port() {
 started=""
 for attempt in 1 2 3; do
     port=$(free_port)
+    # Durability is pointless for a throw-away test server; speed is not.
+    options="-k $tmp -p $port -c listen_addresses=127.0.0.1 -c fsync=off"
+    options+=" -c full_page_writes=off -c max_connections=100"
     if run_pg "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 30 start \
-        -o "-k $tmp -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100" \
-        >/dev/null; then
+        -o "$options" >/dev/null; then
         started=$port
         break
     fi

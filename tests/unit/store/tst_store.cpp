@@ -32,8 +32,8 @@ namespace {
 
 constexpr bool kPostgres = NOTIFY_STORE_TEST_POSTGRES;
 
-#define STORE_OK(var, expr)                                                                    \
-    auto var = (expr);                                                                         \
+#define STORE_OK(var, expr)                                                                        \
+    auto var = (expr);                                                                             \
     QVERIFY2(var.ok(), var.ok() ? "" : qPrintable(var.error().message))
 
 const QDateTime kT0 = QDateTime(QDate(2024, 5, 1), QTime(12, 0, 0, 123), Qt::UTC);
@@ -108,8 +108,8 @@ private:
     QString nextConnectionName() { return QStringLiteral("store-%1").arg(++m_connections); }
 
     StoreConfig m_config;
-    StoreConfig m_pgBase;        // the server's own database, for admin statements
-    QString m_pgDatabase;        // this test function's database
+    StoreConfig m_pgBase; // the server's own database, for admin statements
+    QString m_pgDatabase; // this test function's database
     std::unique_ptr<QTemporaryDir> m_tmp;
     QString m_openError;
     int m_connections = 0;
@@ -133,8 +133,8 @@ void TestStore::initTestCase()
         auto parsed = StoreConfig::parse(url);
         QVERIFY2(parsed.ok(), parsed.ok() ? "" : qPrintable(parsed.error()));
         m_pgBase = parsed.value();
-        QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"),
-                                                       QStringLiteral("admin"));
+        QSqlDatabase admin
+            = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("admin"));
         admin.setHostName(m_pgBase.host);
         admin.setPort(m_pgBase.port);
         admin.setUserName(m_pgBase.user);
@@ -213,8 +213,8 @@ std::unique_ptr<Store> TestStore::openMigrated()
     return store;
 }
 
-#define OPEN_STORE(var)                                                                        \
-    std::unique_ptr<Store> var = openMigrated();                                               \
+#define OPEN_STORE(var)                                                                            \
+    std::unique_ptr<Store> var = openMigrated();                                                   \
     QVERIFY2(var, qPrintable(m_openError))
 
 // ---------------------------------------------------------------------------------------
@@ -232,32 +232,57 @@ void TestStore::parseConfig_data()
     QTest::addColumn<QString>("database");
 
     QTest::newRow("sqlite path") << "/var/lib/notifyd/notify.db" << true << false
-                                 << "/var/lib/notifyd/notify.db" << "" << 5432 << "" << ""
+                                 << "/var/lib/notifyd/notify.db"
+                                 << "" << 5432 << ""
+                                 << ""
                                  << "";
-    QTest::newRow("sqlite relative") << "data/n.db" << true << false << "data/n.db" << "" << 5432
-                                     << "" << "" << "";
-    QTest::newRow("sqlite: prefix") << "sqlite:/tmp/x.db" << true << false << "/tmp/x.db" << ""
-                                    << 5432 << "" << "" << "";
+    QTest::newRow("sqlite relative") << "data/n.db" << true << false << "data/n.db"
+                                     << "" << 5432 << ""
+                                     << ""
+                                     << "";
+    QTest::newRow("sqlite: prefix") << "sqlite:/tmp/x.db" << true << false << "/tmp/x.db"
+                                    << "" << 5432 << ""
+                                    << ""
+                                    << "";
     QTest::newRow("full pg url") << "postgres://alice:s3cret@db.example.com:6543/notify" << true
-                                 << true << "" << "db.example.com" << 6543 << "alice"
-                                 << "s3cret" << "notify";
+                                 << true << ""
+                                 << "db.example.com" << 6543 << "alice"
+                                 << "s3cret"
+                                 << "notify";
     QTest::newRow("postgresql scheme, default port")
-        << "postgresql://bob@localhost/app" << true << true << "" << "localhost" << 5432 << "bob"
-        << "" << "app";
-    QTest::newRow("percent-decoding") << "postgres://us%40er:p%3Aa%2Fss%40@127.0.0.1:5433/d%20b"
-                                      << true << true << "" << "127.0.0.1" << 5433 << "us@er"
-                                      << "p:a/ss@" << "d b";
-    QTest::newRow("ipv6 host") << "postgres://u@[::1]:5440/db" << true << true << "" << "::1"
-                               << 5440 << "u" << "" << "db";
-    QTest::newRow("empty") << "" << false << false << "" << "" << 0 << "" << "" << "";
+        << "postgresql://bob@localhost/app" << true << true << ""
+        << "localhost" << 5432 << "bob"
+        << ""
+        << "app";
+    QTest::newRow("percent-decoding")
+        << "postgres://us%40er:p%3Aa%2Fss%40@127.0.0.1:5433/d%20b" << true << true << ""
+        << "127.0.0.1" << 5433 << "us@er"
+        << "p:a/ss@"
+        << "d b";
+    QTest::newRow("ipv6 host") << "postgres://u@[::1]:5440/db" << true << true << ""
+                               << "::1" << 5440 << "u"
+                               << ""
+                               << "db";
+    QTest::newRow("empty") << "" << false << false << ""
+                           << "" << 0 << ""
+                           << ""
+                           << "";
     QTest::newRow("pg without database") << "postgres://u@host:5432/" << false << false << ""
-                                         << "" << 0 << "" << "" << "";
-    QTest::newRow("pg bad port") << "postgres://u@host:99999/db" << false << false << "" << ""
-                                 << 0 << "" << "" << "";
+                                         << "" << 0 << ""
+                                         << ""
+                                         << "";
+    QTest::newRow("pg bad port") << "postgres://u@host:99999/db" << false << false << ""
+                                 << "" << 0 << ""
+                                 << ""
+                                 << "";
     QTest::newRow("pg non-numeric port") << "postgres://u@host:abc/db" << false << false << ""
-                                         << "" << 0 << "" << "" << "";
-    QTest::newRow("other scheme") << "mysql://u@host/db" << false << false << "" << "" << 0 << ""
-                                  << "" << "";
+                                         << "" << 0 << ""
+                                         << ""
+                                         << "";
+    QTest::newRow("other scheme") << "mysql://u@host/db" << false << false << ""
+                                  << "" << 0 << ""
+                                  << ""
+                                  << "";
 }
 
 void TestStore::parseConfig()
@@ -309,7 +334,7 @@ void TestStore::describeHidesPassword()
 void TestStore::insertAndReadBack()
 {
     OPEN_STORE(store);
-    const Recipient r{QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
     NewNotification n;
     n.recipient = r;
     n.content.type = QStringLiteral("invoice.paid");
@@ -319,10 +344,10 @@ void TestStore::insertAndReadBack()
     n.content.actionUrl = QStringLiteral("https://example.com/i/42?x=1&y=2");
     n.content.entityType = QStringLiteral("invoice");
     n.content.entityId = QStringLiteral("42");
-    n.content.metadata = QJsonObject{{QStringLiteral("amount"), 12.5},
-                                     {QStringLiteral("tags"), QJsonArray{1, QStringLiteral("a")}},
-                                     {QStringLiteral("nested"),
-                                      QJsonObject{{QStringLiteral("ok"), true}}}};
+    n.content.metadata
+        = QJsonObject {{QStringLiteral("amount"), 12.5},
+                       {QStringLiteral("tags"), QJsonArray {1, QStringLiteral("a")}},
+                       {QStringLiteral("nested"), QJsonObject {{QStringLiteral("ok"), true}}}};
     n.idempotencyKey = QStringLiteral("key-1");
 
     NewNotification bare; // every optional field empty (null QStrings)
@@ -383,7 +408,7 @@ void TestStore::insertAndReadBack()
 
     const QDateTime t2 = kT0.addSecs(20);
     STORE_OK(read, store->markRead(r, {created.id, QStringLiteral("no-such-id")}, t2));
-    QCOMPARE(read->ids, QStringList{created.id});
+    QCOMPARE(read->ids, QStringList {created.id});
     QCOMPARE(read->updated(), 1);
     QCOMPARE(read->unreadCount, 1);
     QCOMPARE(read->at, t2);
@@ -394,12 +419,12 @@ void TestStore::insertAndReadBack()
     QCOMPARE((*afterRead)->readAt, t2);
 
     STORE_OK(deleted, store->softDelete(r, {created.id}, kT0.addSecs(30)));
-    QCOMPARE(deleted->ids, QStringList{created.id});
+    QCOMPARE(deleted->ids, QStringList {created.id});
     QCOMPARE(deleted->unreadCount, 1); // it was already read
     STORE_OK(gone, store->find(r, created.id));
     QVERIFY(!gone->has_value());
     STORE_OK(page, store->inbox(r, {}));
-    QCOMPARE(seqsOf(*page), QList<qint64>{2});
+    QCOMPARE(seqsOf(*page), QList<qint64> {2});
     STORE_OK(deletedAgain, store->softDelete(r, {created.id}, kT0.addSecs(31)));
     QVERIFY(deletedAgain->ids.isEmpty());
     STORE_OK(notDeliveredWhenDeleted, store->markDelivered(r, {created.id}, kT0));
@@ -448,7 +473,8 @@ void TestStore::concurrentBatchesAreGapFree()
                 for (const Recipient &r : recipients)
                     batch.push_back(draft(r, QStringLiteral("t%1 b%2").arg(t).arg(b)));
                 // The first recipient twice: its two seqs must follow batch order.
-                batch.push_back(draft(recipients[0], QStringLiteral("t%1 b%2 again").arg(t).arg(b)));
+                batch.push_back(
+                    draft(recipients[0], QStringLiteral("t%1 b%2 again").arg(t).arg(b)));
                 auto result = own.insertBatch(batch, QDateTime::currentDateTimeUtc());
                 if (!result) {
                     threadErrors->append(result.error().message);
@@ -483,9 +509,9 @@ void TestStore::concurrentBatchesAreGapFree()
 void TestStore::idempotency()
 {
     OPEN_STORE(store);
-    const Recipient r1{QStringLiteral("o1"), QStringLiteral("u1")};
-    const Recipient r2{QStringLiteral("o1"), QStringLiteral("u2")};
-    const Recipient otherOrg{QStringLiteral("o2"), QStringLiteral("u1")};
+    const Recipient r1 {QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient r2 {QStringLiteral("o1"), QStringLiteral("u2")};
+    const Recipient otherOrg {QStringLiteral("o2"), QStringLiteral("u1")};
     const QString key = QStringLiteral("order-7");
 
     STORE_OK(first, store->insertBatch({draft(r1, "first", key)}, kT0));
@@ -509,10 +535,11 @@ void TestStore::idempotency()
     QVERIFY(others->at(1).notification.id != others->at(0).notification.id);
 
     // A key repeated inside one batch, around a keyless draft.
-    const Recipient r3{QStringLiteral("o1"), QStringLiteral("u3")};
-    STORE_OK(batch, store->insertBatch({draft(r3, "a", "dup"), draft(r3, "b"),
-                                        draft(r3, "c", "dup"), draft(r3, "d", "other")},
-                                       kT0));
+    const Recipient r3 {QStringLiteral("o1"), QStringLiteral("u3")};
+    STORE_OK(batch,
+             store->insertBatch({draft(r3, "a", "dup"), draft(r3, "b"), draft(r3, "c", "dup"),
+                                 draft(r3, "d", "other")},
+                                kT0));
     QCOMPARE(batch->size(), size_t(4));
     QVERIFY(batch->at(0).created);
     QVERIFY(batch->at(1).created);
@@ -541,11 +568,11 @@ void TestStore::idempotency()
 void TestStore::isolationBetweenUsersAndOrgs()
 {
     OPEN_STORE(store);
-    const Recipient a{QStringLiteral("o1"), QStringLiteral("u1")};
-    const Recipient b{QStringLiteral("o1"), QStringLiteral("u2")};
-    const Recipient c{QStringLiteral("o2"), QStringLiteral("u1")}; // same user id, other org
-    STORE_OK(inserted, store->insertBatch({draft(a, "for a"), draft(b, "for b"), draft(c, "for c")},
-                                          kT0));
+    const Recipient a {QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient b {QStringLiteral("o1"), QStringLiteral("u2")};
+    const Recipient c {QStringLiteral("o2"), QStringLiteral("u1")}; // same user id, other org
+    STORE_OK(inserted,
+             store->insertBatch({draft(a, "for a"), draft(b, "for b"), draft(c, "for c")}, kT0));
     const QString idA = inserted->at(0).notification.id;
     const QString idB = inserted->at(1).notification.id;
     const QString idC = inserted->at(2).notification.id;
@@ -566,7 +593,7 @@ void TestStore::isolationBetweenUsersAndOrgs()
     STORE_OK(delivered, store->markDelivered(a, {idB, idC}, kT0));
     QCOMPARE(*delivered, 0);
     STORE_OK(all, store->markAllRead(a, kT0));
-    QCOMPARE(all->ids, QStringList{idA});
+    QCOMPARE(all->ids, QStringList {idA});
 
     STORE_OK(inboxA, store->inbox(a, {}));
     QCOMPARE(inboxA->notifications.size(), size_t(1));
@@ -579,7 +606,7 @@ void TestStore::isolationBetweenUsersAndOrgs()
     QCOMPARE(sinceA->notifications.front().id, idA);
 
     // b and c are untouched.
-    for (const auto &[who, id] : {std::pair{b, idB}, std::pair{c, idC}}) {
+    for (const auto &[who, id] : {std::pair {b, idB}, std::pair {c, idC}}) {
         STORE_OK(found, store->find(who, id));
         QVERIFY(found->has_value());
         QVERIFY(!(*found)->readAt.isValid());
@@ -602,9 +629,9 @@ void TestStore::isolationBetweenUsersAndOrgs()
 void TestStore::unreadCounterSurvivesRandomOperations()
 {
     OPEN_STORE(store);
-    const std::vector<Recipient> recipients{{QStringLiteral("o1"), QStringLiteral("u1")},
-                                            {QStringLiteral("o1"), QStringLiteral("u2")},
-                                            {QStringLiteral("o2"), QStringLiteral("u1")}};
+    const std::vector<Recipient> recipients {{QStringLiteral("o1"), QStringLiteral("u1")},
+                                             {QStringLiteral("o1"), QStringLiteral("u2")},
+                                             {QStringLiteral("o2"), QStringLiteral("u1")}};
     struct Row
     {
         int owner;
@@ -646,7 +673,7 @@ void TestStore::unreadCounterSurvivesRandomOperations()
             }
             STORE_OK(inserted, store->insertBatch(batch, now));
             for (size_t i = 0; i < inserted->size(); ++i) {
-                model[inserted->at(i).notification.id] = Row{owners[i]};
+                model[inserted->at(i).notification.id] = Row {owners[i]};
                 allIds.append(inserted->at(i).notification.id);
             }
         } else if (kind < 65 || kind >= 90) {
@@ -700,12 +727,14 @@ void TestStore::unreadCounterSurvivesRandomOperations()
 void TestStore::inboxPaging()
 {
     OPEN_STORE(store);
-    const Recipient r{QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
     std::vector<NewNotification> batch;
     for (int i = 1; i <= 105; ++i)
         batch.push_back(draft(r, QStringLiteral("n%1").arg(i)));
     STORE_OK(inserted, store->insertBatch(batch, kT0));
-    auto idOfSeq = [&](qint64 seq) { return inserted->at(size_t(seq - 1)).notification.id; };
+    auto idOfSeq = [&](qint64 seq) {
+        return inserted->at(size_t(seq - 1)).notification.id;
+    };
 
     STORE_OK(deleted, store->softDelete(r, {idOfSeq(105)}, kT0));
     QCOMPARE(deleted->updated(), 1);
@@ -728,7 +757,7 @@ void TestStore::inboxPaging()
 
     // Limits are clamped to 1..100.
     STORE_OK(tiny, store->inbox(r, {0, std::nullopt, false}));
-    QCOMPARE(seqsOf(*tiny), QList<qint64>{104});
+    QCOMPARE(seqsOf(*tiny), QList<qint64> {104});
     QVERIFY(tiny->hasMore);
     STORE_OK(huge, store->inbox(r, {5000, std::nullopt, false}));
     QCOMPARE(seqsOf(*huge), range(104, 5));
@@ -742,17 +771,17 @@ void TestStore::inboxPaging()
     QCOMPARE(read->updated(), 10);
     QCOMPARE(read->unreadCount, 104 - 10);
     STORE_OK(unreadPage, store->inbox(r, {5, 13, true}));
-    QCOMPARE(seqsOf(*unreadPage), (QList<qint64>{11, 10, 8, 7, 5}));
+    QCOMPARE(seqsOf(*unreadPage), (QList<qint64> {11, 10, 8, 7, 5}));
     QVERIFY(unreadPage->hasMore);
     STORE_OK(unreadTail, store->inbox(r, {5, 5, true}));
-    QCOMPARE(seqsOf(*unreadTail), (QList<qint64>{4, 2, 1}));
+    QCOMPARE(seqsOf(*unreadTail), (QList<qint64> {4, 2, 1}));
     QVERIFY(!unreadTail->hasMore);
 }
 
 void TestStore::afterSeqAscending()
 {
     OPEN_STORE(store);
-    const Recipient r{QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
     std::vector<NewNotification> batch;
     for (int i = 1; i <= 25; ++i)
         batch.push_back(draft(r, QStringLiteral("n%1").arg(i)));
@@ -764,7 +793,7 @@ void TestStore::afterSeqAscending()
     QCOMPARE(seqsOf(*first), range(1, 10));
     QVERIFY(first->hasMore);
     STORE_OK(second, store->afterSeq(r, 10, 10));
-    QCOMPARE(seqsOf(*second), (QList<qint64>{11, 13, 14, 15, 16, 17, 18, 19, 20, 21}));
+    QCOMPARE(seqsOf(*second), (QList<qint64> {11, 13, 14, 15, 16, 17, 18, 19, 20, 21}));
     QVERIFY(second->hasMore);
     STORE_OK(third, store->afterSeq(r, 21, 10));
     QCOMPARE(seqsOf(*third), range(22, 25));
@@ -780,10 +809,10 @@ void TestStore::afterSeqAscending()
 void TestStore::sinceFilter()
 {
     OPEN_STORE(store);
-    const Recipient r{QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
     for (int i = 0; i < 3; ++i) {
-        STORE_OK(inserted, store->insertBatch({draft(r, QStringLiteral("at %1").arg(i))},
-                                              kT0.addSecs(i)));
+        STORE_OK(inserted,
+                 store->insertBatch({draft(r, QStringLiteral("at %1").arg(i))}, kT0.addSecs(i)));
         QCOMPARE(inserted->at(0).notification.createdAt, kT0.addSecs(i));
     }
     STORE_OK(all, store->since(r, kT0.addMSecs(-1), 10));
@@ -792,7 +821,7 @@ void TestStore::sinceFilter()
     STORE_OK(later, store->since(r, kT0, 10)); // strictly after
     QCOMPARE(seqsOf(*later), range(3, 2));
     STORE_OK(limited, store->since(r, kT0, 1));
-    QCOMPARE(seqsOf(*limited), QList<qint64>{3});
+    QCOMPARE(seqsOf(*limited), QList<qint64> {3});
     QVERIFY(limited->hasMore);
     STORE_OK(none, store->since(r, kT0.addSecs(2), 10));
     QVERIFY(none->notifications.empty());
@@ -864,18 +893,18 @@ void TestStore::sessions()
 void TestStore::purge()
 {
     OPEN_STORE(store);
-    const Recipient r1{QStringLiteral("o1"), QStringLiteral("u1")};
-    const Recipient r2{QStringLiteral("o1"), QStringLiteral("u2")};
+    const Recipient r1 {QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient r2 {QStringLiteral("o1"), QStringLiteral("u2")};
     const QDateTime old = QDateTime(QDate(2020, 1, 1), QTime(0, 0), Qt::UTC);
     const QDateTime cutoff = QDateTime(QDate(2021, 1, 1), QTime(0, 0), Qt::UTC);
 
-    STORE_OK(oldOnes, store->insertBatch({draft(r1, "old 1"), draft(r1, "old 2"),
-                                          draft(r1, "old 3"), draft(r2, "old r2 a"),
-                                          draft(r2, "old r2 b")},
-                                         old));
-    STORE_OK(newOnes, store->insertBatch({draft(r1, "new 1"), draft(r1, "new 2"),
-                                          draft(r2, "new r2")},
-                                         kT0));
+    STORE_OK(oldOnes,
+             store->insertBatch({draft(r1, "old 1"), draft(r1, "old 2"), draft(r1, "old 3"),
+                                 draft(r2, "old r2 a"), draft(r2, "old r2 b")},
+                                old));
+    STORE_OK(
+        newOnes,
+        store->insertBatch({draft(r1, "new 1"), draft(r1, "new 2"), draft(r2, "new r2")}, kT0));
     STORE_OK(readOld, store->markRead(r1, {oldOnes->at(0).notification.id}, old));
     QCOMPARE(readOld->updated(), 1);
     // Created after the cutoff but deleted before it: purged as well.
@@ -888,9 +917,9 @@ void TestStore::purge()
     QCOMPARE(*purged, 6);
 
     STORE_OK(left1, store->afterSeq(r1, 0, 100));
-    QCOMPARE(seqsOf(*left1), QList<qint64>{4});
+    QCOMPARE(seqsOf(*left1), QList<qint64> {4});
     STORE_OK(left2, store->afterSeq(r2, 0, 100));
-    QCOMPARE(seqsOf(*left2), QList<qint64>{3});
+    QCOMPARE(seqsOf(*left2), QList<qint64> {3});
     STORE_OK(unread1, store->unreadCount(r1));
     QCOMPARE(*unread1, 1);
     STORE_OK(unread2, store->unreadCount(r2));
@@ -976,7 +1005,7 @@ void TestStore::upgradeFromVersionOne()
     STORE_OK(one, store->schemaVersion());
     QCOMPARE(*one, 1);
 
-    const Recipient r{QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
     STORE_OK(inserted, store->insertBatch({draft(r, "from v1", "k"), draft(r, "second")}, kT0));
     STORE_OK(read, store->markRead(r, {inserted->at(1).notification.id}, kT0));
     SessionRecord s;
@@ -1003,7 +1032,7 @@ void TestStore::upgradeFromVersionOne()
     STORE_OK(unread, store->unreadCount(r));
     QCOMPARE(*unread, 1);
     STORE_OK(unreadPage, store->inbox(r, {20, std::nullopt, true}));
-    QCOMPARE(seqsOf(*unreadPage), QList<qint64>{1});
+    QCOMPARE(seqsOf(*unreadPage), QList<qint64> {1});
     STORE_OK(sessionKept, store->findSession("abcd"));
     QVERIFY(sessionKept->has_value());
     STORE_OK(broadcastNow, store->recordBroadcast(b));
@@ -1049,7 +1078,7 @@ void TestStore::unreachableDatabaseIsUnavailable()
 void TestStore::lostConnectionRecovers()
 {
     OPEN_STORE(store);
-    const Recipient r{QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
     STORE_OK(inserted, store->insertBatch({draft(r, "before")}, kT0));
 
     if constexpr (kPostgres) {
@@ -1095,8 +1124,8 @@ void TestStore::lostConnectionRecovers()
         // SQLite cannot lose its connection; a writer holding the lock past the busy
         // timeout is its "unavailable".
         STORE_OK(pinged, store->ping());
-        QSqlDatabase blocker = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
-                                                         QStringLiteral("blocker"));
+        QSqlDatabase blocker
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
         blocker.setDatabaseName(m_config.sqlitePath);
         QVERIFY(blocker.open());
         {
