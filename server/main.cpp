@@ -1,23 +1,127 @@
+#include "app/quickstart.h"
+#include "app/server.h"
+#include "app/signalwatcher.h"
+#include "auth/jwt.h"
+#include "config/config.h"
+#include "log/logging.h"
+
 #include <QCoreApplication>
-#include <QHttpServer>
-#include <QHttpServerResponse>
-#include <QHostAddress>
-#include <QJsonObject>
+#include <QDateTime>
+#include <QProcessEnvironment>
 #include <QTextStream>
 
-// Placeholder until the server-core issue lands: answers GET /healthz on the API port.
+using namespace notify;
+
+namespace {
+
+int fail(const QString &line, int code)
+{
+    QTextStream(stderr) << line << '\n';
+    return code;
+}
+
+// `notifyd token --org O --user U [--role R] [--ttl SECONDS] [server options]`: prints a
+// JWT signed with the configured secret, for quickstarts, tests and support staff.
+int tokenCommand(QStringList args)
+{
+    JwtClaims claims;
+    qint64 ttl = 3600;
+    QStringList rest{args.takeFirst()}; // program name
+    args.removeFirst();                 // "token"
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        auto value = [&](QString &out) {
+            if (i + 1 >= args.size())
+                return false;
+            out = args[++i];
+            return true;
+        };
+        QString v;
+        if (a == QLatin1String("--org") || a == QLatin1String("--user")
+            || a == QLatin1String("--role") || a == QLatin1String("--ttl")
+            || a == QLatin1String("--sid")) {
+            if (!value(v))
+                return fail(QStringLiteral("notifyd token: %1 needs a value").arg(a), 2);
+            if (a == QLatin1String("--org"))
+                claims.org = v;
+            else if (a == QLatin1String("--user"))
+                claims.subject = v;
+            else if (a == QLatin1String("--role"))
+                claims.role = v;
+            else if (a == QLatin1String("--sid"))
+                claims.sessionId = v;
+            else {
+                bool ok = false;
+                ttl = v.toLongLong(&ok);
+                if (!ok || ttl <= 0)
+                    return fail(QStringLiteral("notifyd token: invalid --ttl '%1': expected seconds > 0").arg(v), 2);
+            }
+        } else {
+            rest.append(a);
+        }
+    }
+    if (claims.org.isEmpty() || claims.subject.isEmpty())
+        return fail(QStringLiteral("notifyd token: --org and --user are required"), 2);
+
+    auto config = loadConfig(rest, QProcessEnvironment::systemEnvironment());
+    if (!config.ok())
+        return fail(config.error().line(), 2);
+    if (config->dev) {
+        if (auto dev = ensureDevSecrets(config.value()); !dev.ok())
+            return fail(dev.error().line(), 2);
+    }
+    if (config->jwtSecret.isEmpty())
+        return fail(QStringLiteral("notifyd token: no JWT secret configured (--jwt-secret or NOTIFY_JWT_SECRET)"), 2);
+    claims.issuedAt = QDateTime::currentDateTimeUtc();
+    claims.expiresAt = claims.issuedAt.addSecs(ttl);
+    claims.issuer = config->jwtIssuer;
+    if (!config->jwtAudience.isEmpty())
+        claims.audience = QStringList{config->jwtAudience};
+    QTextStream(stdout) << mintJwt(claims, config->jwtSecret) << '\n';
+    return 0;
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    // The glib dispatcher's socket bookkeeping is O(connections) per write (QT64-NOTES.md);
+    // this must be set before the application object exists.
+    qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
-    QHttpServer http;
-    http.route(QStringLiteral("/healthz"), [] {
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
-    });
-    const quint16 port = http.listen(QHostAddress::LocalHost, 8081);
-    if (port == 0) {
-        QTextStream(stderr) << "notifyd: cannot listen on 127.0.0.1:8081\n";
-        return 1;
+    QCoreApplication::setApplicationName(QStringLiteral("notifyd"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(NOTIFY_VERSION));
+
+    const QStringList args = QCoreApplication::arguments();
+    if (args.size() > 1 && args[1] == QLatin1String("token"))
+        return tokenCommand(args);
+
+    auto loaded = loadConfig(args, QProcessEnvironment::systemEnvironment());
+    if (!loaded.ok())
+        return fail(loaded.error().line(), 2);
+    ServerConfig config = std::move(loaded.value());
+    if (config.helpRequested) {
+        QTextStream(stdout) << helpText();
+        return 0;
     }
-    QTextStream(stdout) << "notifyd: health on http://127.0.0.1:" << port << "/healthz\n";
+    if (config.versionRequested) {
+        QTextStream(stdout) << "notifyd " << NOTIFY_VERSION << '\n';
+        return 0;
+    }
+    installLogging(config.logFormat, config.logLevel);
+    if (config.dev) {
+        if (auto dev = ensureDevSecrets(config); !dev.ok())
+            return fail(dev.error().line(), 2);
+    }
+    qInfo().noquote() << "configuration:" << describeForLog(config);
+
+    Server server(config);
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &server, &Server::shutdown);
+    QObject::connect(&server, &Server::stopped, &app, [] { QCoreApplication::exit(0); });
+    if (auto started = server.start(); !started.ok())
+        return fail(QStringLiteral("notifyd: ") + started.error(), 1);
+    if (config.dev)
+        QTextStream(stdout) << quickstartText(config, server.clientPort(), server.apiPort()) << Qt::flush;
     return app.exec();
 }

@@ -1,0 +1,39 @@
+#include "app/quickstart.h"
+
+#include "auth/jwt.h"
+
+#include <QDateTime>
+
+namespace notify {
+
+QString quickstartText(const ServerConfig &config, quint16 clientPort, quint16 apiPort)
+{
+    JwtClaims claims;
+    claims.org = QStringLiteral("demo");
+    claims.subject = QStringLiteral("alice");
+    claims.issuedAt = QDateTime::currentDateTimeUtc();
+    claims.expiresAt = claims.issuedAt.addDays(1);
+    claims.issuer = config.jwtIssuer;
+    if (!config.jwtAudience.isEmpty())
+        claims.audience = QStringList{config.jwtAudience};
+    const QString token = QString::fromLatin1(mintJwt(claims, config.jwtSecret));
+    const QString host = config.listen.address.toString();
+    const QString apiHost = config.apiListen.address.toString();
+    const QString apiKey = config.apiKeys.value(0);
+
+    return QStringLiteral(
+               "\nnotifyd is running (development mode, secrets in %1).\n\n"
+               "Connect a client as user 'alice' of organization 'demo' (token valid 24 h):\n"
+               "  ws://%2:%3/ws/notifications?token=%4\n"
+               "  e.g.  npx wscat -c 'ws://%2:%3/ws/notifications?token=%4'\n\n"
+               "Send her a first notification:\n"
+               "  curl -sS -H 'Expect:' -H 'Authorization: Bearer %5' -H 'Content-Type: application/json' \\\n"
+               "    -d '{\"orgId\":\"demo\",\"userIds\":[\"alice\"],\"type\":\"WELCOME\",\"title\":\"Hello from notifyd\"}' \\\n"
+               "    http://%6:%7/api/v1/notifications\n\n"
+               "More tokens: build/dev/server/notifyd token --data-dir %8 --dev --org ORG --user USER\n"
+               "Health: http://%6:%7/healthz   Metrics: http://%6:%7/metrics   Stop: Ctrl+C\n")
+        .arg(devSecretsPath(config), host, QString::number(clientPort), token, apiKey, apiHost,
+             QString::number(apiPort), config.dataDir);
+}
+
+} // namespace notify

@@ -1,0 +1,202 @@
+#include "app/server.h"
+
+#include "auth/jwt.h"
+#include "delivery/deliveryhub.h"
+#include "delivery/roomdirectory.h"
+#include "http/apiserver.h"
+#include "http/apiservices.h"
+#include "metrics/metrics.h"
+#include "net/acceptor.h"
+#include "net/shard.h"
+#include "protocol/authenticator.h"
+#include "storage/storeworker.h"
+#include "store/storeconfig.h"
+#include "util/posting.h"
+
+#include <QLoggingCategory>
+#include <QThread>
+#include <QWebSocketProtocol>
+
+#if __has_include("eventloop/epolleventdispatcher.h")
+#include "eventloop/epolleventdispatcher.h"
+#define NOTIFY_HAVE_EPOLL 1
+#endif
+
+namespace notify {
+
+Q_LOGGING_CATEGORY(lcServer, "notify.server")
+
+namespace {
+constexpr int readerThreads = 2;
+constexpr int closeGraceMs = 2000;
+} // namespace
+
+Server::Server(ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_metrics(std::make_unique<Metrics>())
+    , m_directory(std::make_unique<RoomDirectory>())
+    , m_hub(std::make_unique<DeliveryHub>(*m_directory, *m_metrics))
+{
+}
+
+Server::~Server()
+{
+    stopThreads();
+}
+
+Result<Done, QString> Server::start()
+{
+    auto storeConfig = StoreConfig::parse(m_config.db);
+    if (!storeConfig.ok())
+        return QStringLiteral("invalid --db: %1").arg(storeConfig.error());
+
+    m_writer = std::make_unique<StoreWorker>(storeConfig.value(), QStringLiteral("notify-writer"),
+                                             m_metrics.get());
+    m_writer->setCommitHook([hub = m_hub.get()](const StoreWorker::InsertReply &group,
+                                                qint64 committedAtNs) {
+        hub->publishCreated(group.outcomes, group.unreadCounts, committedAtNs);
+    });
+    auto opened = m_writer->startAndOpen(true);
+    if (!opened.ok())
+        return QStringLiteral("cannot open the store %1: %2")
+            .arg(storeConfig->describe(), opened.error().message);
+    m_readers = std::make_unique<ReaderPool>(storeConfig.value(), readerThreads);
+    if (auto r = m_readers->start(); !r.ok())
+        return QStringLiteral("cannot open the store for reading: %1").arg(r.error().message);
+    m_storeReady = true;
+
+    m_authenticator = std::make_unique<Authenticator>(
+        JwtVerifier(m_config.jwtSecret, m_config.jwtIssuer, m_config.jwtAudience), *m_readers);
+
+    m_shardServices.reset(new ShardServices{m_config, *m_metrics, *m_directory, *m_hub,
+                                            *m_writer, *m_readers, *m_authenticator,
+                                            m_nextConnectionId});
+    for (int i = 0; i < m_config.threads; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("notify-shard-%1").arg(i));
+#ifdef NOTIFY_HAVE_EPOLL
+        thread->setEventDispatcher(new EpollEventDispatcher);
+#endif
+        auto *shard = new Shard(i, *m_shardServices);
+        shard->moveToThread(thread);
+        connect(thread, &QThread::finished, shard, &QObject::deleteLater);
+        thread->start();
+        QMetaObject::invokeMethod(shard, &Shard::init, Qt::BlockingQueuedConnection);
+        m_hub->addSink(shard);
+        m_threads.push_back(thread);
+        m_shards.push_back(shard);
+    }
+
+    m_acceptor = new Acceptor(m_shards, this);
+    if (!m_acceptor->listen(m_config.listen.address, m_config.listen.port))
+        return QStringLiteral("cannot listen on %1: %2")
+            .arg(m_config.listen.toString(), m_acceptor->errorString());
+
+    m_apiServices.reset(new ApiServices{m_config, *m_metrics, *m_directory, *m_hub, *m_writer,
+                                        *m_readers, *m_authenticator, m_storeReady,
+                                        m_accepting});
+    m_api = new ApiServer(*m_apiServices, this);
+    if (m_api->listen(m_config.apiListen) == 0)
+        return QStringLiteral("cannot listen on %1").arg(m_config.apiListen.toString());
+
+    connect(&m_readyTimer, &QTimer::timeout, this, &Server::checkStore);
+    m_readyTimer.start(2000);
+    connect(&m_housekeepingTimer, &QTimer::timeout, this, &Server::housekeeping);
+    m_housekeepingTimer.start(3600 * 1000);
+    housekeeping();
+    m_started = true;
+    qCInfo(lcServer).noquote() << "notifyd" << NOTIFY_VERSION << "listening: clients on"
+                               << m_config.listen.address.toString() + QLatin1Char(':')
+            + QString::number(clientPort())
+                               << "API on"
+                               << m_config.apiListen.address.toString() + QLatin1Char(':')
+            + QString::number(apiPort())
+                               << "store" << storeConfig->describe() << "shards"
+                               << m_config.threads;
+    return Done{};
+}
+
+quint16 Server::clientPort() const
+{
+    return m_acceptor ? m_acceptor->serverPort() : 0;
+}
+
+quint16 Server::apiPort() const
+{
+    return m_api ? m_api->port() : 0;
+}
+
+void Server::checkStore()
+{
+    m_readers->post([this](Store &store) {
+        const bool ok = store.ping().ok();
+        if (ok != m_storeReady.exchange(ok))
+            qCWarning(lcServer) << (ok ? "store reachable again" : "store unreachable");
+    });
+}
+
+void Server::housekeeping()
+{
+    const int days = m_config.retentionDays;
+    m_writer->post([days](Store &store) {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        store.deleteExpiredSessions(now.addDays(-1));
+        if (days > 0)
+            store.purgeOlderThan(now.addDays(-days));
+    });
+}
+
+void Server::shutdown()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_accepting = false;
+    qCInfo(lcServer) << "shutting down: closing connections";
+    m_readyTimer.stop();
+    m_housekeepingTimer.stop();
+    if (m_acceptor)
+        m_acceptor->close();
+    if (m_shards.empty()) {
+        stopThreads();
+        emit stopped();
+        return;
+    }
+    auto remaining = std::make_shared<int>(int(m_shards.size()));
+    for (Shard *shard : m_shards) {
+        shard->closeAll(QWebSocketProtocol::CloseCodeGoingAway,
+                        QStringLiteral("server shutting down"), closeGraceMs, [this, remaining] {
+                            postTo(this, [this, remaining] {
+                                if (--*remaining > 0)
+                                    return;
+                                qCInfo(lcServer) << "shutting down: finishing the store queue";
+                                // Every request already answered was committed before its
+                                // answer; this commits what is queued and lets it be answered.
+                                m_writer->drainAndStop();
+                                // One more turn of the event loop writes those answers out.
+                                QTimer::singleShot(200, this, [this] {
+                                    stopThreads();
+                                    emit stopped();
+                                });
+                            });
+                        });
+    }
+}
+
+void Server::stopThreads()
+{
+    for (QThread *thread : m_threads) {
+        thread->quit();
+        thread->wait();
+        delete thread;
+    }
+    m_threads.clear();
+    m_shards.clear();
+    if (m_readers)
+        m_readers->stop();
+    if (m_writer)
+        m_writer->drainAndStop();
+}
+
+} // namespace notify

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "config/config.h"
+#include "model/result.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace notify {
+
+class Acceptor;
+class ApiServer;
+class Authenticator;
+class DeliveryHub;
+class Metrics;
+class ReaderPool;
+class RoomDirectory;
+class Shard;
+class StoreWorker;
+struct ApiServices;
+struct ShardServices;
+
+// The composition root of a node: builds every part of DESIGN.md's data flow, starts it,
+// and takes it down gracefully.
+class Server : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Server(ServerConfig config, QObject *parent = nullptr);
+    ~Server() override;
+
+    // Opens and migrates the store, starts the threads, listens on both ports.
+    Result<Done, QString> start();
+    // Stops accepting, closes every client with 1001, finishes the writer's queue so that
+    // every answered request is committed, then emits stopped().
+    void shutdown();
+
+    quint16 clientPort() const;
+    quint16 apiPort() const;
+    const ServerConfig &config() const { return m_config; }
+    Metrics &metrics() { return *m_metrics; }
+    DeliveryHub &hub() { return *m_hub; }
+    RoomDirectory &directory() { return *m_directory; }
+    StoreWorker &writer() { return *m_writer; }
+    ReaderPool &readers() { return *m_readers; }
+    ApiServer &api() { return *m_api; }
+    const std::vector<Shard *> &shards() const { return m_shards; }
+    ShardServices &shardServices() { return *m_shardServices; }
+
+signals:
+    void stopped();
+
+private:
+    void checkStore();
+    void housekeeping();
+    void stopThreads();
+
+    ServerConfig m_config;
+    std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<RoomDirectory> m_directory;
+    std::unique_ptr<DeliveryHub> m_hub;
+    std::unique_ptr<StoreWorker> m_writer;
+    std::unique_ptr<ReaderPool> m_readers;
+    std::unique_ptr<Authenticator> m_authenticator;
+    std::atomic<quint64> m_nextConnectionId{1};
+    std::atomic<bool> m_storeReady{false};
+    std::atomic<bool> m_accepting{true};
+    std::unique_ptr<ShardServices> m_shardServices;
+    std::unique_ptr<ApiServices> m_apiServices;
+    std::vector<QThread *> m_threads;
+    std::vector<Shard *> m_shards;
+    Acceptor *m_acceptor = nullptr;
+    ApiServer *m_api = nullptr;
+    QTimer m_readyTimer;
+    QTimer m_housekeepingTimer;
+    bool m_started = false;
+    bool m_stopping = false;
+};
+
+} // namespace notify

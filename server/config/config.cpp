@@ -1,0 +1,261 @@
+#include "config/config.h"
+
+#include "config/settings_p.h"
+
+#include <QRegularExpression>
+#include <QThread>
+#include <QUrl>
+
+#include <algorithm>
+#include <cmath>
+
+namespace notify {
+
+namespace {
+
+const QString kAddressReason = QStringLiteral(
+    "expected HOST:PORT with an IPv4 address, a [IPv6] address or localhost, and a port "
+    "0..65535");
+
+Result<quint16, QString> parsePort(QStringView text)
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,5}$"));
+    if (!digits.match(text).hasMatch())
+        return kAddressReason;
+    const int port = text.toInt();
+    if (port > 65535)
+        return kAddressReason;
+    return quint16(port);
+}
+
+QString formatDuration(int ms)
+{
+    return ms % 1000 == 0 ? QStringLiteral("%1s").arg(ms / 1000) : QStringLiteral("%1ms").arg(ms);
+}
+
+bool isPostgresUrl(const QString &db)
+{
+    return db.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive)
+           || db.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive);
+}
+
+QString describeDb(const QString &db)
+{
+    if (!isPostgresUrl(db))
+        return QStringLiteral("sqlite:") + db;
+    // The password, and any query (libpq accepts ?password=), must never reach a log.
+    const QUrl url(db);
+    if (!url.isValid())
+        return QStringLiteral("postgres://(unparsable)");
+    return url.toString(QUrl::RemovePassword | QUrl::RemoveQuery | QUrl::RemoveFragment);
+}
+
+QString setOrUnset(bool set)
+{
+    return set ? QStringLiteral("set") : QStringLiteral("unset");
+}
+
+} // namespace
+
+QString ListenAddress::toString() const
+{
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return QStringLiteral("[%1]:%2").arg(address.toString()).arg(port);
+    return QStringLiteral("%1:%2").arg(address.toString()).arg(port);
+}
+
+QString RateLimit::toString() const
+{
+    if (!enabled())
+        return QStringLiteral("off");
+    return QStringLiteral("%1/s,%2").arg(QString::number(perSecond)).arg(burst);
+}
+
+int ServerConfig::defaultThreadCount()
+{
+    return std::clamp(QThread::idealThreadCount(), 1, 64);
+}
+
+QString ConfigError::line() const
+{
+    return QStringLiteral("notifyd: ") + message;
+}
+
+Result<ListenAddress, QString> parseListenAddress(const QString &text)
+{
+    ListenAddress result;
+    if (text.startsWith(u'[')) {
+        const qsizetype close = text.indexOf(u']');
+        if (close < 0 || close + 1 >= text.size() || text.at(close + 1) != u':')
+            return kAddressReason;
+        const QString host = text.mid(1, close - 1);
+        if (!result.address.setAddress(host)
+            || result.address.protocol() != QAbstractSocket::IPv6Protocol)
+            return kAddressReason;
+        auto port = parsePort(QStringView(text).mid(close + 2));
+        if (!port)
+            return port.error();
+        result.port = *port;
+        return result;
+    }
+
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon < 0)
+        return kAddressReason;
+    const QString host = text.left(colon);
+    if (host.contains(u':'))
+        return QStringLiteral("an IPv6 address needs brackets, as in [::1]:8080");
+    if (host == QLatin1String("localhost")) {
+        result.address = QHostAddress(QHostAddress::LocalHost);
+    } else {
+        // QHostAddress also takes inet_aton forms such as "127.1"; only dotted quads here.
+        static const QRegularExpression ipv4(
+            QStringLiteral("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$"));
+        if (!ipv4.match(host).hasMatch() || !result.address.setAddress(host))
+            return kAddressReason;
+    }
+    auto port = parsePort(QStringView(text).mid(colon + 1));
+    if (!port)
+        return port.error();
+    result.port = *port;
+    return result;
+}
+
+Result<RateLimit, QString> parseRateLimit(const QString &text)
+{
+    const QString reason = QStringLiteral(
+        "expected RATE/s or RATE/s,BURST (e.g. 20/s,40, rate up to 1000000), or off");
+    if (text == QLatin1String("off"))
+        return RateLimit{0, 0};
+    static const QRegularExpression re(
+        QStringLiteral("^([0-9]{1,7}(?:\\.[0-9]{1,6})?)/s(?:\\s*,\\s*([0-9]{1,7}))?$"));
+    const auto match = re.match(text);
+    if (!match.hasMatch())
+        return reason;
+    RateLimit limit;
+    limit.perSecond = match.captured(1).toDouble();
+    if (!(limit.perSecond > 0) || limit.perSecond > 1e6)
+        return reason;
+    if (match.hasCaptured(2)) {
+        limit.burst = match.captured(2).toInt();
+        if (limit.burst < 1 || limit.burst > 1000000)
+            return QStringLiteral("BURST must be 1..1000000");
+    } else {
+        limit.burst = std::max(1, int(std::ceil(limit.perSecond * 2)));
+    }
+    return limit;
+}
+
+Result<int, QString> parseDurationMs(const QString &text)
+{
+    const QString reason = QStringLiteral(
+        "expected seconds (30) or a duration (30s, 500ms) from 100ms to 3600s");
+    static const QRegularExpression re(QStringLiteral("^([0-9]{1,9})(ms|s)?$"));
+    const auto match = re.match(text);
+    if (!match.hasMatch())
+        return reason;
+    const qint64 n = match.captured(1).toLongLong();
+    const qint64 ms = match.captured(2) == QLatin1String("ms") ? n : n * 1000;
+    if (ms < 100 || ms > 3600 * 1000)
+        return reason;
+    return int(ms);
+}
+
+std::optional<QString> normaliseOrigin(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
+        || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery()
+        || url.hasFragment() || (!url.path().isEmpty() && url.path() != QLatin1String("/")))
+        return std::nullopt;
+    // Browsers leave the default port out of the Origin header.
+    const int defaultPort = scheme == QLatin1String("https") ? 443 : 80;
+    QString origin = scheme + QStringLiteral("://") + url.host(QUrl::FullyEncoded).toLower();
+    if (url.port() != -1 && url.port() != defaultPort)
+        origin += u':' + QString::number(url.port());
+    return origin;
+}
+
+bool isOriginAllowed(const QStringList &allowedOrigins, const QString &origin)
+{
+    if (allowedOrigins.isEmpty() || origin.isEmpty())
+        return true;
+    const auto normalised = normaliseOrigin(origin);
+    return normalised && allowedOrigins.contains(*normalised);
+}
+
+QString helpText()
+{
+    using detail::SettingKind;
+    QString text = QStringLiteral(
+        "Usage: notifyd [options]\n"
+        "\n"
+        "Real-time in-app notification server.\n"
+        "\n"
+        "Every option can also be given as an environment variable or as a key in the\n"
+        "INI file named by --config (key = the long option without dashes, e.g.\n"
+        "\"api-listen = 127.0.0.1:8081\"; '#' or ';' starts a comment line).\n"
+        "Precedence: flags > environment > config file > defaults.\n"
+        "\n"
+        "Options:\n");
+    for (const detail::SettingSpec &spec : detail::settingSpecs) {
+        QString flag = QStringLiteral("  --") + QLatin1String(spec.name);
+        if (spec.kind != SettingKind::Flag)
+            flag += u' ' + QLatin1String(spec.valueName);
+        text += flag + u'\n';
+        text += QStringLiteral("        ") + QLatin1String(spec.help) + u'\n';
+        text += QStringLiteral("        env %1, default %2")
+                    .arg(QLatin1String(spec.env), QLatin1String(spec.defaultText));
+        if (!spec.inFile)
+            text += QStringLiteral(" (not in the config file)");
+        text += u'\n';
+    }
+    text += QStringLiteral(
+        "  -h, --help\n"
+        "        show this help and exit\n"
+        "  --version\n"
+        "        show the version and exit\n"
+        "\n"
+        "Outside --dev, --jwt-secret and at least one --api-key are required.\n");
+    return text;
+}
+
+QString describeForLog(const ServerConfig &config)
+{
+    QStringList parts;
+    parts << QStringLiteral("listen=") + config.listen.toString()
+          << QStringLiteral("api-listen=") + config.apiListen.toString()
+          << QStringLiteral("db=") + describeDb(config.db)
+          << QStringLiteral("data-dir=") + config.dataDir
+          << QStringLiteral("threads=") + QString::number(config.threads)
+          << QStringLiteral("jwt-secret=") + setOrUnset(!config.jwtSecret.isEmpty())
+          << QStringLiteral("jwt-issuer=")
+                 + (config.jwtIssuer.isEmpty() ? QStringLiteral("(any)") : config.jwtIssuer)
+          << QStringLiteral("jwt-audience=")
+                 + (config.jwtAudience.isEmpty() ? QStringLiteral("(any)")
+                                                 : config.jwtAudience)
+          << QStringLiteral("api-key=")
+                 + (config.apiKeys.isEmpty()
+                        ? QStringLiteral("unset")
+                        : QStringLiteral("set(%1)").arg(config.apiKeys.size()))
+          << QStringLiteral("admin-key=") + setOrUnset(!config.adminKey.isEmpty())
+          << QStringLiteral("allowed-origins=")
+                 + (config.allowedOrigins.isEmpty() ? QStringLiteral("(any)")
+                                                    : config.allowedOrigins.join(u','))
+          << QStringLiteral("ping-interval=") + formatDuration(config.pingIntervalMs)
+          << QStringLiteral("pong-timeout=") + formatDuration(config.pongTimeoutMs)
+          << QStringLiteral("max-message-bytes=") + QString::number(config.maxMessageBytes)
+          << QStringLiteral("rate-limit=") + config.rateLimit.toString()
+          << QStringLiteral("max-connections-per-user=")
+                 + QString::number(config.maxConnectionsPerUser)
+          << QStringLiteral("retention-days=") + QString::number(config.retentionDays)
+          << QStringLiteral("log-format=") + logFormatName(config.logFormat)
+          << QStringLiteral("log-level=") + logLevelName(config.logLevel)
+          << QStringLiteral("dev=") + (config.dev ? QStringLiteral("on") : QStringLiteral("off"));
+    if (!config.configFile.isEmpty())
+        parts << QStringLiteral("config=") + config.configFile;
+    return parts.join(u' ');
+}
+
+} // namespace notify

@@ -1,0 +1,122 @@
+#pragma once
+
+#include "log/logging.h"
+#include "model/result.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace notify {
+
+// HOST:PORT where HOST is an IPv4 address, a bracketed IPv6 address ("[::1]:8080") or
+// "localhost" (127.0.0.1). Port 0 asks the system for a free port (tests use it).
+struct ListenAddress
+{
+    QHostAddress address;
+    quint16 port = 0;
+
+    QString toString() const; // "127.0.0.1:8080", "[::1]:8080"
+    friend bool operator==(const ListenAddress &, const ListenAddress &) = default;
+};
+
+// Messages a connection may send: a token bucket refilled at perSecond, holding at most
+// burst tokens. perSecond == 0 means unlimited ("off").
+struct RateLimit
+{
+    double perSecond = 20;
+    int burst = 40;
+
+    bool enabled() const { return perSecond > 0; }
+    QString toString() const; // "20/s,40" or "off"
+    friend bool operator==(const RateLimit &, const RateLimit &) = default;
+};
+
+struct ServerConfig
+{
+    ListenAddress listen{QHostAddress(QHostAddress::LocalHost), 8080};    // WebSocket port
+    ListenAddress apiListen{QHostAddress(QHostAddress::LocalHost), 8081}; // HTTP API + /admin
+    // A SQLite file path or a postgres:// / postgresql:// URL (hand it to
+    // StoreConfig::parse). loadConfig() fills in "<dataDir>/notify.db" when unset.
+    QString db;
+    QString dataDir = QStringLiteral("var");
+
+    QByteArray jwtSecret; // HS256 key, at least 32 bytes; never logged
+    QString jwtIssuer;    // checked when non-empty
+    QString jwtAudience;  // checked when non-empty
+    QStringList apiKeys;  // bearer keys for /api/v1 (server side); never logged
+    QString adminKey;     // empty: the /admin channel refuses everyone; never logged
+
+    int threads = defaultThreadCount(); // shard threads, 1..64
+    // Exact origins ("https://app.example.com", scheme://host[:port], normalised to lower
+    // case without a trailing slash). Empty: any origin is accepted. See isOriginAllowed().
+    QStringList allowedOrigins;
+    int pingIntervalMs = 30000;
+    int pongTimeoutMs = 10000;
+    qint64 maxMessageBytes = 65536; // largest incoming client message
+    RateLimit rateLimit;            // per connection
+    int maxConnectionsPerUser = 50; // 0 = unlimited
+    int retentionDays = 90;         // 0 = keep forever
+
+    LogFormat logFormat = LogFormat::Text;
+    LogLevel logLevel = LogLevel::Info;
+
+    QString configFile; // the INI file that was read, empty if none
+    bool dev = false;   // development mode: secrets may come from ensureDevSecrets()
+
+    // Set when -h/--help or --version was given; nothing else was parsed or validated.
+    // The caller prints helpText() or the version and exits 0.
+    bool helpRequested = false;
+    bool versionRequested = false;
+
+    static int defaultThreadCount(); // QThread::idealThreadCount() clamped to 1..64
+};
+
+struct ConfigError
+{
+    QString setting; // the long option it concerns, e.g. "--rate-limit"; or the bad argument
+    QString message; // e.g. "invalid --rate-limit 'abc': expected RATE/s or RATE/s,BURST"
+
+    // One line for stderr: "notifyd: " + message.
+    QString line() const;
+};
+
+// Reads the configuration. args is the full command line, program name first (as
+// QCoreApplication::arguments()). Precedence: flags > environment (NOTIFY_*) > the INI
+// file given by --config/NOTIFY_CONFIG > defaults. See helpText() for every setting.
+// Outside --dev a JWT secret and at least one API key are required.
+Result<ServerConfig, ConfigError> loadConfig(const QStringList &args,
+                                             const QProcessEnvironment &env);
+
+// Development mode: fills an empty jwtSecret, apiKeys or adminKey from
+// "<dataDir>/dev-secrets.ini", generating the file (0600, random secrets) when it is
+// missing or incomplete. Returns true when it wrote the file.
+Result<bool, ConfigError> ensureDevSecrets(ServerConfig &config);
+QString devSecretsPath(const ServerConfig &config);
+
+// The full --help text: every option with its environment variable and default.
+QString helpText();
+
+// One line describing the effective configuration for the start-up log. Secrets appear
+// only as "set"/"unset"; a database URL's password is removed.
+QString describeForLog(const ServerConfig &config);
+
+// Origin check for WebSocket upgrades. An empty list allows any origin; a request
+// without an Origin header (non-browser clients) is allowed, since only browsers are
+// bound by it anyway.
+bool isOriginAllowed(const QStringList &allowedOrigins, const QString &origin);
+
+// Value parsers used by loadConfig(), exposed for tests and for other callers. Each
+// returns the value or a reason ("expected HOST:PORT ...") without the setting name.
+Result<ListenAddress, QString> parseListenAddress(const QString &text);
+Result<RateLimit, QString> parseRateLimit(const QString &text);
+Result<int, QString> parseDurationMs(const QString &text); // "30", "30s", "500ms"
+// An origin "scheme://host[:port]" (http or https), normalised: lower case, no trailing
+// slash, no default port; nullopt when it is not one.
+std::optional<QString> normaliseOrigin(const QString &text);
+
+} // namespace notify

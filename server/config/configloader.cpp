@@ -1,0 +1,409 @@
+#include "config/config.h"
+
+#include "config/settings_p.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
+#include <QUrl>
+
+#include <algorithm>
+#include <optional>
+
+namespace notify {
+
+namespace detail {
+
+Result<QList<IniEntry>, QString> parseIni(const QByteArray &data)
+{
+    QByteArray text = data;
+    if (text.startsWith("\xEF\xBB\xBF"))
+        text.remove(0, 3);
+    QList<IniEntry> entries;
+    const QList<QByteArray> lines = text.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const int lineNo = int(i + 1);
+        const QString line = QString::fromUtf8(lines.at(i)).trimmed();
+        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
+            continue;
+        if (line.startsWith(u'[')) {
+            if (line == QLatin1String("[notifyd]"))
+                continue;
+            return QStringLiteral("line %1: unknown section %2 (only [notifyd] is allowed)")
+                .arg(lineNo)
+                .arg(line);
+        }
+        const qsizetype eq = line.indexOf(u'=');
+        if (eq <= 0)
+            return QStringLiteral("line %1: expected key = value").arg(lineNo);
+        IniEntry entry;
+        entry.key = line.left(eq).trimmed();
+        entry.value = line.mid(eq + 1).trimmed();
+        entry.line = lineNo;
+        if (entry.value.size() >= 2 && entry.value.startsWith(u'"') && entry.value.endsWith(u'"'))
+            entry.value = entry.value.mid(1, entry.value.size() - 2);
+        entries.append(entry);
+    }
+    return entries;
+}
+
+} // namespace detail
+
+namespace {
+
+using detail::SettingKind;
+using detail::SettingSpec;
+
+// One setting as found in one layer, remembered with where it came from so that an
+// error names the flag, variable or file line the user actually wrote.
+struct RawSetting
+{
+    QStringList values;
+    QString origin;   // "--listen", "NOTIFY_LISTEN" or "listen"
+    QString location; // "" or "FILE:LINE: "
+};
+using Layer = QHash<QString, RawSetting>;
+
+const RawSetting *lookup(const Layer &layer, const QString &name)
+{
+    const auto it = layer.constFind(name);
+    return it == layer.cend() ? nullptr : &it.value();
+}
+
+QString optionName(const SettingSpec &spec)
+{
+    return QStringLiteral("--") + QLatin1String(spec.name);
+}
+
+ConfigError invalid(const SettingSpec &spec, const RawSetting &raw, const QString &value,
+                    const QString &reason, bool echoValue = true)
+{
+    QString message = raw.location + QStringLiteral("invalid ") + raw.origin;
+    if (echoValue)
+        message += QStringLiteral(" '%1'").arg(value);
+    return ConfigError{optionName(spec), message + QStringLiteral(": ") + reason};
+}
+
+std::optional<qint64> parseInteger(const QString &text, qint64 min, qint64 max)
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,12}$"));
+    if (!digits.match(text).hasMatch())
+        return std::nullopt;
+    const qint64 n = text.toLongLong();
+    if (n < min || n > max)
+        return std::nullopt;
+    return n;
+}
+
+std::optional<bool> parseBool(const QString &text)
+{
+    const QString t = text.toLower();
+    if (t == QLatin1String("1") || t == QLatin1String("true") || t == QLatin1String("yes")
+        || t == QLatin1String("on"))
+        return true;
+    if (t == QLatin1String("0") || t == QLatin1String("false") || t == QLatin1String("no")
+        || t == QLatin1String("off"))
+        return false;
+    return std::nullopt;
+}
+
+bool containsSpace(const QString &text)
+{
+    return std::any_of(text.cbegin(), text.cend(), [](QChar c) { return c.isSpace(); });
+}
+
+QStringList splitList(const QStringList &values)
+{
+    QStringList items;
+    for (const QString &value : values) {
+        for (const QString &part : value.split(u',')) {
+            const QString item = part.trimmed();
+            if (!item.isEmpty())
+                items << item;
+        }
+    }
+    return items;
+}
+
+Result<Layer, ConfigError> parseFlags(const QStringList &args)
+{
+    Layer layer;
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString &arg = args.at(i);
+        if (!arg.startsWith(QLatin1String("--")) || arg.size() == 2) {
+            if (arg.startsWith(u'-'))
+                return ConfigError{arg, QStringLiteral("unknown option '%1' (see --help)").arg(arg)};
+            return ConfigError{arg, QStringLiteral("unexpected argument '%1' (see --help)").arg(arg)};
+        }
+        const qsizetype eq = arg.indexOf(u'=');
+        const QString name = arg.mid(2, eq < 0 ? -1 : eq - 2);
+        const SettingSpec *spec = detail::findSetting(name);
+        if (!spec) {
+            const QString flag = QStringLiteral("--") + name;
+            return ConfigError{flag, QStringLiteral("unknown option '%1' (see --help)").arg(flag)};
+        }
+        RawSetting &raw = layer[QLatin1String(spec->name)];
+        raw.origin = optionName(*spec);
+        if (spec->kind == SettingKind::Flag) {
+            if (eq >= 0)
+                return ConfigError{optionName(*spec),
+                                   QStringLiteral("%1 takes no value").arg(optionName(*spec))};
+            raw.values = {QStringLiteral("true")};
+            continue;
+        }
+        QString value;
+        if (eq >= 0) {
+            value = arg.mid(eq + 1);
+        } else if (i + 1 < args.size()) {
+            value = args.at(++i);
+        } else {
+            return ConfigError{optionName(*spec),
+                               QStringLiteral("%1 needs a value").arg(optionName(*spec))};
+        }
+        if (spec->kind == SettingKind::List)
+            raw.values << value; // repeated flags add up
+        else
+            raw.values = {value}; // the last one wins
+    }
+    return layer;
+}
+
+Layer readEnvironment(const QProcessEnvironment &env)
+{
+    Layer layer;
+    for (const SettingSpec &spec : detail::settingSpecs) {
+        const QString value = env.value(QLatin1String(spec.env));
+        // An empty variable counts as unset, as container tooling often exports them so.
+        if (!value.isEmpty())
+            layer.insert(QLatin1String(spec.name), RawSetting{{value}, QLatin1String(spec.env), {}});
+    }
+    return layer;
+}
+
+Result<Layer, ConfigError> readConfigFile(const QString &path)
+{
+    const QString setting = QStringLiteral("--config");
+    const QFileInfo info(path);
+    QFile file(path);
+    QString problem;
+    if (!info.exists())
+        problem = QStringLiteral("no such file");
+    else if (!info.isFile())
+        problem = QStringLiteral("not a regular file");
+    else if (!file.open(QIODevice::ReadOnly))
+        problem = file.errorString();
+    if (!problem.isEmpty())
+        return ConfigError{setting,
+                           QStringLiteral("cannot read config file '%1': %2").arg(path, problem)};
+    auto entries = detail::parseIni(file.readAll());
+    if (!entries)
+        return ConfigError{setting, QStringLiteral("%1: %2").arg(path, entries.error())};
+    Layer layer;
+    for (const detail::IniEntry &entry : *entries) {
+        const SettingSpec *spec = detail::findSetting(entry.key);
+        if (!spec || !spec->inFile) {
+            return ConfigError{setting, QStringLiteral("%1:%2: unknown key '%3'")
+                                            .arg(path)
+                                            .arg(entry.line)
+                                            .arg(entry.key)};
+        }
+        RawSetting &raw = layer[entry.key];
+        raw.origin = entry.key;
+        raw.location = QStringLiteral("%1:%2: ").arg(path).arg(entry.line);
+        if (spec->kind == SettingKind::List)
+            raw.values << entry.value;
+        else
+            raw.values = {entry.value};
+    }
+    return layer;
+}
+
+// Applies one setting's effective raw value to the config.
+std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
+                                 const RawSetting &raw)
+{
+    const QString name = QLatin1String(spec.name);
+    const QString value = raw.values.isEmpty() ? QString() : raw.values.last().trimmed();
+    auto fail = [&](const QString &reason, bool echo = true) {
+        return invalid(spec, raw, value, reason, echo);
+    };
+
+    if (name == QLatin1String("listen") || name == QLatin1String("api-listen")) {
+        auto address = parseListenAddress(value);
+        if (!address)
+            return fail(address.error());
+        (name == QLatin1String("listen") ? config.listen : config.apiListen) = *address;
+    } else if (name == QLatin1String("db")) {
+        // Never echoed: a URL may carry a password.
+        if (value.isEmpty())
+            return fail(QStringLiteral("expected a SQLite file path or a postgres:// URL"), false);
+        if (value.contains(QLatin1String("://"))) {
+            const QUrl url(value, QUrl::StrictMode);
+            const QString scheme = url.scheme().toLower();
+            if (scheme != QLatin1String("postgres") && scheme != QLatin1String("postgresql"))
+                return fail(QStringLiteral("expected a SQLite file path or a postgres:// URL"),
+                            false);
+            if (!url.isValid() || url.host().isEmpty())
+                return fail(QStringLiteral("expected postgres://USER:PASSWORD@HOST:PORT/DB"),
+                            false);
+        }
+        config.db = value;
+    } else if (name == QLatin1String("data-dir")) {
+        if (value.isEmpty())
+            return fail(QStringLiteral("expected a directory"));
+        config.dataDir = value;
+    } else if (name == QLatin1String("jwt-secret")) {
+        const QByteArray secret = value.toUtf8();
+        if (secret.size() < 32)
+            return fail(QStringLiteral("it is %1 bytes long, at least 32 are required")
+                            .arg(secret.size()),
+                        false);
+        config.jwtSecret = secret;
+    } else if (name == QLatin1String("jwt-issuer")) {
+        config.jwtIssuer = value;
+    } else if (name == QLatin1String("jwt-audience")) {
+        config.jwtAudience = value;
+    } else if (name == QLatin1String("api-key")) {
+        const QStringList keys = splitList(raw.values);
+        for (const QString &key : keys) {
+            if (containsSpace(key))
+                return fail(QStringLiteral("a key must not contain spaces"), false);
+        }
+        config.apiKeys = keys;
+    } else if (name == QLatin1String("admin-key")) {
+        if (containsSpace(value))
+            return fail(QStringLiteral("the key must not contain spaces"), false);
+        config.adminKey = value;
+    } else if (name == QLatin1String("threads")) {
+        const auto n = parseInteger(value, 1, 64);
+        if (!n)
+            return fail(QStringLiteral("expected a number of threads from 1 to 64"));
+        config.threads = int(*n);
+    } else if (name == QLatin1String("allowed-origins")) {
+        QStringList origins;
+        for (const QString &item : splitList(raw.values)) {
+            const auto origin = normaliseOrigin(item);
+            if (!origin)
+                return invalid(spec, raw, item,
+                               QStringLiteral("expected origins like https://app.example.com "
+                                              "or http://localhost:3000"));
+            if (!origins.contains(*origin))
+                origins << *origin;
+        }
+        config.allowedOrigins = origins;
+    } else if (name == QLatin1String("ping-interval") || name == QLatin1String("pong-timeout")) {
+        auto ms = parseDurationMs(value);
+        if (!ms)
+            return fail(ms.error());
+        (name == QLatin1String("ping-interval") ? config.pingIntervalMs : config.pongTimeoutMs) =
+            *ms;
+    } else if (name == QLatin1String("max-message-bytes")) {
+        const auto n = parseInteger(value, 256, 16 * 1024 * 1024);
+        if (!n)
+            return fail(QStringLiteral("expected a byte count from 256 to 16777216"));
+        config.maxMessageBytes = *n;
+    } else if (name == QLatin1String("rate-limit")) {
+        auto limit = parseRateLimit(value);
+        if (!limit)
+            return fail(limit.error());
+        config.rateLimit = *limit;
+    } else if (name == QLatin1String("max-connections-per-user")) {
+        const auto n = parseInteger(value, 0, 1000000);
+        if (!n)
+            return fail(QStringLiteral("expected a number from 0 (unlimited) to 1000000"));
+        config.maxConnectionsPerUser = int(*n);
+    } else if (name == QLatin1String("retention-days")) {
+        const auto n = parseInteger(value, 0, 36500);
+        if (!n)
+            return fail(QStringLiteral("expected days from 0 (keep forever) to 36500"));
+        config.retentionDays = int(*n);
+    } else if (name == QLatin1String("log-format")) {
+        const auto format = parseLogFormat(value);
+        if (!format)
+            return fail(QStringLiteral("expected text or json"));
+        config.logFormat = *format;
+    } else if (name == QLatin1String("log-level")) {
+        const auto level = parseLogLevel(value);
+        if (!level)
+            return fail(QStringLiteral("expected debug, info, warning or error"));
+        config.logLevel = *level;
+    } else if (name == QLatin1String("config")) {
+        config.configFile = value;
+    } else if (name == QLatin1String("dev")) {
+        const auto on = parseBool(value);
+        if (!on)
+            return fail(QStringLiteral("expected true or false"));
+        config.dev = *on;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+Result<ServerConfig, ConfigError> loadConfig(const QStringList &args,
+                                             const QProcessEnvironment &env)
+{
+    ServerConfig config;
+    // Help and version must work whatever else is wrong with the configuration.
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        if (args.at(i) == QLatin1String("-h") || args.at(i) == QLatin1String("--help"))
+            config.helpRequested = true;
+        else if (args.at(i) == QLatin1String("--version"))
+            config.versionRequested = true;
+    }
+    if (config.helpRequested || config.versionRequested)
+        return config;
+
+    auto flags = parseFlags(args);
+    if (!flags)
+        return flags.error();
+    const Layer environment = readEnvironment(env);
+
+    Layer file;
+    const QString configKey = QStringLiteral("config");
+    const RawSetting *configRaw = lookup(*flags, configKey);
+    if (!configRaw)
+        configRaw = lookup(environment, configKey);
+    if (configRaw) {
+        const QString path = configRaw->values.value(0).trimmed();
+        if (path.isEmpty())
+            return invalid(*detail::findSetting(configKey), *configRaw, path,
+                           QStringLiteral("expected a file"));
+        auto read = readConfigFile(path);
+        if (!read)
+            return read.error();
+        file = std::move(*read);
+    }
+
+    for (const SettingSpec &spec : detail::settingSpecs) {
+        const QString name = QLatin1String(spec.name);
+        const RawSetting *raw = lookup(*flags, name);
+        if (!raw)
+            raw = lookup(environment, name);
+        if (!raw)
+            raw = lookup(file, name);
+        if (!raw)
+            continue;
+        if (auto error = apply(config, spec, *raw))
+            return *error;
+    }
+
+    if (config.db.isEmpty())
+        config.db = QDir(config.dataDir).filePath(QStringLiteral("notify.db"));
+
+    if (!config.dev) {
+        if (config.jwtSecret.isEmpty())
+            return ConfigError{QStringLiteral("--jwt-secret"),
+                               QStringLiteral("--jwt-secret (NOTIFY_JWT_SECRET) is required "
+                                              "outside --dev")};
+        if (config.apiKeys.isEmpty())
+            return ConfigError{QStringLiteral("--api-key"),
+                               QStringLiteral("--api-key (NOTIFY_API_KEYS) is required outside "
+                                              "--dev")};
+    }
+    return config;
+}
+
+} // namespace notify
