@@ -23,7 +23,8 @@ ApiServer::~ApiServer() = default;
 
 quint16 ApiServer::listen(const ListenAddress &address)
 {
-    return m_http->listen(address.address, address.port);
+    m_port = m_http->listen(address.address, address.port);
+    return m_port;
 }
 
 QHttpServer &ApiServer::http()

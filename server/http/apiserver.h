@@ -36,6 +36,8 @@ public:
 
     // Returns the bound port (useful with port 0), or 0 when the address cannot be bound.
     quint16 listen(const ListenAddress &address);
+    // The bound port, 0 before a successful listen().
+    quint16 port() const { return m_port; }
     // The admin channel attaches its WebSocket route here.
     QHttpServer &http();
 
@@ -100,6 +102,7 @@ private:
     QHttpServer *m_http;
     std::unordered_map<quint64, HttpReply> m_parked;
     quint64 m_nextTicket = 1;
+    quint16 m_port = 0;
 };
 
 } // namespace notify
