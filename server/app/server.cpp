@@ -13,6 +13,8 @@
 #include "store/storeconfig.h"
 #include "util/posting.h"
 
+#include "log/logging.h"
+
 #include <QLoggingCategory>
 #include <QThread>
 #include <QWebSocketProtocol>
@@ -23,8 +25,6 @@
 #endif
 
 namespace notify {
-
-Q_LOGGING_CATEGORY(lcServer, "notify.server")
 
 namespace {
 constexpr int readerThreads = 2;

@@ -36,7 +36,7 @@ QString formatDuration(int ms)
 bool isPostgresUrl(const QString &db)
 {
     return db.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive)
-           || db.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive);
+        || db.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive);
 }
 
 QString describeDb(const QString &db)
@@ -126,7 +126,7 @@ Result<RateLimit, QString> parseRateLimit(const QString &text)
     const QString reason = QStringLiteral(
         "expected RATE/s or RATE/s,BURST (e.g. 20/s,40, rate up to 1000000), or off");
     if (text == QLatin1String("off"))
-        return RateLimit{0, 0};
+        return RateLimit {0, 0};
     static const QRegularExpression re(
         QStringLiteral("^([0-9]{1,7}(?:\\.[0-9]{1,6})?)/s(?:\\s*,\\s*([0-9]{1,7}))?$"));
     const auto match = re.match(text);
@@ -148,8 +148,8 @@ Result<RateLimit, QString> parseRateLimit(const QString &text)
 
 Result<int, QString> parseDurationMs(const QString &text)
 {
-    const QString reason = QStringLiteral(
-        "expected seconds (30) or a duration (30s, 500ms) from 100ms to 3600s");
+    const QString reason
+        = QStringLiteral("expected seconds (30) or a duration (30s, 500ms) from 100ms to 3600s");
     static const QRegularExpression re(QStringLiteral("^([0-9]{1,9})(ms|s)?$"));
     const auto match = re.match(text);
     if (!match.hasMatch())
@@ -166,8 +166,8 @@ std::optional<QString> normaliseOrigin(const QString &text)
     const QUrl url(text, QUrl::StrictMode);
     const QString scheme = url.scheme().toLower();
     if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
-        || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery()
-        || url.hasFragment() || (!url.path().isEmpty() && url.path() != QLatin1String("/")))
+        || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery() || url.hasFragment()
+        || (!url.path().isEmpty() && url.path() != QLatin1String("/")))
         return std::nullopt;
     // Browsers leave the default port out of the Origin header.
     const int defaultPort = scheme == QLatin1String("https") ? 443 : 80;
@@ -205,19 +205,19 @@ QString helpText()
             flag += u' ' + QLatin1String(spec.valueName);
         text += flag + u'\n';
         text += QStringLiteral("        ") + QLatin1String(spec.help) + u'\n';
-        text += QStringLiteral("        env %1, default %2")
+        text += QStringLiteral("        env %1, %2")
                     .arg(QLatin1String(spec.env), QLatin1String(spec.defaultText));
         if (!spec.inFile)
             text += QStringLiteral(" (not in the config file)");
         text += u'\n';
     }
-    text += QStringLiteral(
-        "  -h, --help\n"
-        "        show this help and exit\n"
-        "  --version\n"
-        "        show the version and exit\n"
-        "\n"
-        "Outside --dev, --jwt-secret and at least one --api-key are required.\n");
+    text
+        += QStringLiteral("  -h, --help\n"
+                          "        show this help and exit\n"
+                          "  --version\n"
+                          "        show the version and exit\n"
+                          "\n"
+                          "Outside --dev, --jwt-secret and at least one --api-key are required.\n");
     return text;
 }
 
@@ -231,24 +231,22 @@ QString describeForLog(const ServerConfig &config)
           << QStringLiteral("threads=") + QString::number(config.threads)
           << QStringLiteral("jwt-secret=") + setOrUnset(!config.jwtSecret.isEmpty())
           << QStringLiteral("jwt-issuer=")
-                 + (config.jwtIssuer.isEmpty() ? QStringLiteral("(any)") : config.jwtIssuer)
+            + (config.jwtIssuer.isEmpty() ? QStringLiteral("(any)") : config.jwtIssuer)
           << QStringLiteral("jwt-audience=")
-                 + (config.jwtAudience.isEmpty() ? QStringLiteral("(any)")
-                                                 : config.jwtAudience)
+            + (config.jwtAudience.isEmpty() ? QStringLiteral("(any)") : config.jwtAudience)
           << QStringLiteral("api-key=")
-                 + (config.apiKeys.isEmpty()
-                        ? QStringLiteral("unset")
-                        : QStringLiteral("set(%1)").arg(config.apiKeys.size()))
+            + (config.apiKeys.isEmpty() ? QStringLiteral("unset")
+                                        : QStringLiteral("set(%1)").arg(config.apiKeys.size()))
           << QStringLiteral("admin-key=") + setOrUnset(!config.adminKey.isEmpty())
           << QStringLiteral("allowed-origins=")
-                 + (config.allowedOrigins.isEmpty() ? QStringLiteral("(any)")
-                                                    : config.allowedOrigins.join(u','))
+            + (config.allowedOrigins.isEmpty() ? QStringLiteral("(any)")
+                                               : config.allowedOrigins.join(u','))
           << QStringLiteral("ping-interval=") + formatDuration(config.pingIntervalMs)
           << QStringLiteral("pong-timeout=") + formatDuration(config.pongTimeoutMs)
           << QStringLiteral("max-message-bytes=") + QString::number(config.maxMessageBytes)
           << QStringLiteral("rate-limit=") + config.rateLimit.toString()
           << QStringLiteral("max-connections-per-user=")
-                 + QString::number(config.maxConnectionsPerUser)
+            + QString::number(config.maxConnectionsPerUser)
           << QStringLiteral("retention-days=") + QString::number(config.retentionDays)
           << QStringLiteral("log-format=") + logFormatName(config.logFormat)
           << QStringLiteral("log-level=") + logLevelName(config.logLevel)

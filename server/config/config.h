@@ -38,18 +38,18 @@ struct RateLimit
 
 struct ServerConfig
 {
-    ListenAddress listen{QHostAddress(QHostAddress::LocalHost), 8080};    // WebSocket port
-    ListenAddress apiListen{QHostAddress(QHostAddress::LocalHost), 8081}; // HTTP API + /admin
+    ListenAddress listen {QHostAddress(QHostAddress::LocalHost), 8080}; // WebSocket port
+    ListenAddress apiListen {QHostAddress(QHostAddress::LocalHost), 8081}; // HTTP API + /admin
     // A SQLite file path or a postgres:// / postgresql:// URL (hand it to
     // StoreConfig::parse). loadConfig() fills in "<dataDir>/notify.db" when unset.
     QString db;
     QString dataDir = QStringLiteral("var");
 
     QByteArray jwtSecret; // HS256 key, at least 32 bytes; never logged
-    QString jwtIssuer;    // checked when non-empty
-    QString jwtAudience;  // checked when non-empty
-    QStringList apiKeys;  // bearer keys for /api/v1 (server side); never logged
-    QString adminKey;     // empty: the /admin channel refuses everyone; never logged
+    QString jwtIssuer; // checked when non-empty
+    QString jwtAudience; // checked when non-empty
+    QStringList apiKeys; // bearer keys for /api/v1 (server side); never logged
+    QString adminKey; // empty: the /admin channel refuses everyone; never logged
 
     int threads = defaultThreadCount(); // shard threads, 1..64
     // Exact origins ("https://app.example.com", scheme://host[:port], normalised to lower
@@ -58,15 +58,15 @@ struct ServerConfig
     int pingIntervalMs = 30000;
     int pongTimeoutMs = 10000;
     qint64 maxMessageBytes = 65536; // largest incoming client message
-    RateLimit rateLimit;            // per connection
+    RateLimit rateLimit; // per connection
     int maxConnectionsPerUser = 50; // 0 = unlimited
-    int retentionDays = 90;         // 0 = keep forever
+    int retentionDays = 90; // 0 = keep forever
 
     LogFormat logFormat = LogFormat::Text;
     LogLevel logLevel = LogLevel::Info;
 
     QString configFile; // the INI file that was read, empty if none
-    bool dev = false;   // development mode: secrets may come from ensureDevSecrets()
+    bool dev = false; // development mode: secrets may come from ensureDevSecrets()
 
     // Set when -h/--help or --version was given; nothing else was parsed or validated.
     // The caller prints helpText() or the version and exits 0.

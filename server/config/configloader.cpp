@@ -61,7 +61,7 @@ using detail::SettingSpec;
 struct RawSetting
 {
     QStringList values;
-    QString origin;   // "--listen", "NOTIFY_LISTEN" or "listen"
+    QString origin; // "--listen", "NOTIFY_LISTEN" or "listen"
     QString location; // "" or "FILE:LINE: "
 };
 using Layer = QHash<QString, RawSetting>;
@@ -83,7 +83,7 @@ ConfigError invalid(const SettingSpec &spec, const RawSetting &raw, const QStrin
     QString message = raw.location + QStringLiteral("invalid ") + raw.origin;
     if (echoValue)
         message += QStringLiteral(" '%1'").arg(value);
-    return ConfigError{optionName(spec), message + QStringLiteral(": ") + reason};
+    return ConfigError {optionName(spec), message + QStringLiteral(": ") + reason};
 }
 
 std::optional<qint64> parseInteger(const QString &text, qint64 min, qint64 max)
@@ -134,22 +134,24 @@ Result<Layer, ConfigError> parseFlags(const QStringList &args)
         const QString &arg = args.at(i);
         if (!arg.startsWith(QLatin1String("--")) || arg.size() == 2) {
             if (arg.startsWith(u'-'))
-                return ConfigError{arg, QStringLiteral("unknown option '%1' (see --help)").arg(arg)};
-            return ConfigError{arg, QStringLiteral("unexpected argument '%1' (see --help)").arg(arg)};
+                return ConfigError {arg,
+                                    QStringLiteral("unknown option '%1' (see --help)").arg(arg)};
+            return ConfigError {arg,
+                                QStringLiteral("unexpected argument '%1' (see --help)").arg(arg)};
         }
         const qsizetype eq = arg.indexOf(u'=');
         const QString name = arg.mid(2, eq < 0 ? -1 : eq - 2);
         const SettingSpec *spec = detail::findSetting(name);
         if (!spec) {
             const QString flag = QStringLiteral("--") + name;
-            return ConfigError{flag, QStringLiteral("unknown option '%1' (see --help)").arg(flag)};
+            return ConfigError {flag, QStringLiteral("unknown option '%1' (see --help)").arg(flag)};
         }
         RawSetting &raw = layer[QLatin1String(spec->name)];
         raw.origin = optionName(*spec);
         if (spec->kind == SettingKind::Flag) {
             if (eq >= 0)
-                return ConfigError{optionName(*spec),
-                                   QStringLiteral("%1 takes no value").arg(optionName(*spec))};
+                return ConfigError {optionName(*spec),
+                                    QStringLiteral("%1 takes no value").arg(optionName(*spec))};
             raw.values = {QStringLiteral("true")};
             continue;
         }
@@ -159,8 +161,8 @@ Result<Layer, ConfigError> parseFlags(const QStringList &args)
         } else if (i + 1 < args.size()) {
             value = args.at(++i);
         } else {
-            return ConfigError{optionName(*spec),
-                               QStringLiteral("%1 needs a value").arg(optionName(*spec))};
+            return ConfigError {optionName(*spec),
+                                QStringLiteral("%1 needs a value").arg(optionName(*spec))};
         }
         if (spec->kind == SettingKind::List)
             raw.values << value; // repeated flags add up
@@ -177,7 +179,8 @@ Layer readEnvironment(const QProcessEnvironment &env)
         const QString value = env.value(QLatin1String(spec.env));
         // An empty variable counts as unset, as container tooling often exports them so.
         if (!value.isEmpty())
-            layer.insert(QLatin1String(spec.name), RawSetting{{value}, QLatin1String(spec.env), {}});
+            layer.insert(QLatin1String(spec.name),
+                         RawSetting {{value}, QLatin1String(spec.env), {}});
     }
     return layer;
 }
@@ -195,19 +198,18 @@ Result<Layer, ConfigError> readConfigFile(const QString &path)
     else if (!file.open(QIODevice::ReadOnly))
         problem = file.errorString();
     if (!problem.isEmpty())
-        return ConfigError{setting,
-                           QStringLiteral("cannot read config file '%1': %2").arg(path, problem)};
+        return ConfigError {setting,
+                            QStringLiteral("cannot read config file '%1': %2").arg(path, problem)};
     auto entries = detail::parseIni(file.readAll());
     if (!entries)
-        return ConfigError{setting, QStringLiteral("%1: %2").arg(path, entries.error())};
+        return ConfigError {setting, QStringLiteral("%1: %2").arg(path, entries.error())};
     Layer layer;
     for (const detail::IniEntry &entry : *entries) {
         const SettingSpec *spec = detail::findSetting(entry.key);
         if (!spec || !spec->inFile) {
-            return ConfigError{setting, QStringLiteral("%1:%2: unknown key '%3'")
-                                            .arg(path)
-                                            .arg(entry.line)
-                                            .arg(entry.key)};
+            return ConfigError {
+                setting,
+                QStringLiteral("%1:%2: unknown key '%3'").arg(path).arg(entry.line).arg(entry.key)};
         }
         RawSetting &raw = layer[entry.key];
         raw.origin = entry.key;
@@ -257,9 +259,9 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
     } else if (name == QLatin1String("jwt-secret")) {
         const QByteArray secret = value.toUtf8();
         if (secret.size() < 32)
-            return fail(QStringLiteral("it is %1 bytes long, at least 32 are required")
-                            .arg(secret.size()),
-                        false);
+            return fail(
+                QStringLiteral("it is %1 bytes long, at least 32 are required").arg(secret.size()),
+                false);
         config.jwtSecret = secret;
     } else if (name == QLatin1String("jwt-issuer")) {
         config.jwtIssuer = value;
@@ -297,8 +299,8 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         auto ms = parseDurationMs(value);
         if (!ms)
             return fail(ms.error());
-        (name == QLatin1String("ping-interval") ? config.pingIntervalMs : config.pongTimeoutMs) =
-            *ms;
+        (name == QLatin1String("ping-interval") ? config.pingIntervalMs : config.pongTimeoutMs)
+            = *ms;
     } else if (name == QLatin1String("max-message-bytes")) {
         const auto n = parseInteger(value, 256, 16 * 1024 * 1024);
         if (!n)
@@ -395,13 +397,13 @@ Result<ServerConfig, ConfigError> loadConfig(const QStringList &args,
 
     if (!config.dev) {
         if (config.jwtSecret.isEmpty())
-            return ConfigError{QStringLiteral("--jwt-secret"),
-                               QStringLiteral("--jwt-secret (NOTIFY_JWT_SECRET) is required "
-                                              "outside --dev")};
+            return ConfigError {QStringLiteral("--jwt-secret"),
+                                QStringLiteral("--jwt-secret (NOTIFY_JWT_SECRET) is required "
+                                               "outside --dev")};
         if (config.apiKeys.isEmpty())
-            return ConfigError{QStringLiteral("--api-key"),
-                               QStringLiteral("--api-key (NOTIFY_API_KEYS) is required outside "
-                                              "--dev")};
+            return ConfigError {QStringLiteral("--api-key"),
+                                QStringLiteral("--api-key (NOTIFY_API_KEYS) is required outside "
+                                               "--dev")};
     }
     return config;
 }

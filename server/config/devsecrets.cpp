@@ -19,8 +19,7 @@ const auto kPermissions = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 // Qt mirrors the owner bits into "User" bits for the current user; only the mode counts.
 QFileDevice::Permissions modeBits(QFileDevice::Permissions permissions)
 {
-    return permissions
-           & ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser);
+    return permissions & ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser);
 }
 
 QByteArray randomBytes()
@@ -32,7 +31,7 @@ QByteArray randomBytes()
 
 ConfigError devError(const QString &message)
 {
-    return ConfigError{QStringLiteral("--dev"), message};
+    return ConfigError {QStringLiteral("--dev"), message};
 }
 
 struct DevSecrets
@@ -94,18 +93,19 @@ Result<bool, ConfigError> ensureDevSecrets(ServerConfig &config)
 
     if (write) {
         if (!QDir().mkpath(config.dataDir))
-            return devError(QStringLiteral("cannot create data directory '%1'").arg(config.dataDir));
+            return devError(
+                QStringLiteral("cannot create data directory '%1'").arg(config.dataDir));
         QSaveFile file(path);
         if (!file.open(QIODevice::WriteOnly))
             return devError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
         // Restrict the temporary file before any secret is in it; the rename keeps the mode.
         file.setPermissions(kPermissions);
-        const QString text =
-            QStringLiteral("# notifyd development secrets, generated; never use in production.\n"
-                           "jwt-secret = %1\n"
-                           "api-key = %2\n"
-                           "admin-key = %3\n")
-                .arg(stored.jwtSecret, stored.apiKey, stored.adminKey);
+        const QString text
+            = QStringLiteral("# notifyd development secrets, generated; never use in production.\n"
+                             "jwt-secret = %1\n"
+                             "api-key = %2\n"
+                             "admin-key = %3\n")
+                  .arg(stored.jwtSecret, stored.apiKey, stored.adminKey);
         file.write(text.toUtf8());
         if (!file.commit())
             return devError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
@@ -114,7 +114,7 @@ Result<bool, ConfigError> ensureDevSecrets(ServerConfig &config)
     if (config.jwtSecret.isEmpty())
         config.jwtSecret = stored.jwtSecret.toUtf8();
     if (config.apiKeys.isEmpty())
-        config.apiKeys = QStringList{stored.apiKey};
+        config.apiKeys = QStringList {stored.apiKey};
     if (config.adminKey.isEmpty())
         config.adminKey = stored.adminKey;
     return write;

@@ -15,63 +15,64 @@ namespace notify::detail {
 
 enum class SettingKind {
     Value, // --name VALUE
-    List,  // repeatable flag, comma-separated in env and file
-    Flag,  // --name, no value (true/false in env and file)
+    List, // repeatable flag, comma-separated in env and file
+    Flag, // --name, no value (true/false in env and file)
 };
 
 struct SettingSpec
 {
-    const char *name;      // long option without dashes, also the INI key
-    const char *env;       // environment variable
+    const char *name; // long option without dashes, also the INI key
+    const char *env; // environment variable
     SettingKind kind;
     const char *valueName; // for --help
-    const char *defaultText;
+    const char *defaultText; // a phrase: "default 30", "required outside --dev"
     const char *help;
     bool inFile; // may appear in the INI file
 };
 
-inline constexpr std::array<SettingSpec, 21> settingSpecs{{
-    {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "127.0.0.1:8080",
+inline constexpr std::array<SettingSpec, 21> settingSpecs {{
+    {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8080",
      "WebSocket listen address (IPv4, [IPv6] or localhost; port 0 = any free port)", true},
-    {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "127.0.0.1:8081",
+    {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8081",
      "HTTP API and /admin listen address", true},
-    {"db", "NOTIFY_DB", SettingKind::Value, "PATH|URL", "<data-dir>/notify.db",
+    {"db", "NOTIFY_DB", SettingKind::Value, "PATH|URL", "default <data-dir>/notify.db",
      "SQLite file path or postgres://user:pass@host:port/db URL", true},
-    {"data-dir", "NOTIFY_DATA_DIR", SettingKind::Value, "DIR", "var",
+    {"data-dir", "NOTIFY_DATA_DIR", SettingKind::Value, "DIR", "default var",
      "directory for the SQLite database and dev secrets", true},
-    {"jwt-secret", "NOTIFY_JWT_SECRET", SettingKind::Value, "SECRET", "(required)",
+    {"jwt-secret", "NOTIFY_JWT_SECRET", SettingKind::Value, "SECRET", "required outside --dev",
      "HS256 key for client JWTs, at least 32 bytes", true},
-    {"jwt-issuer", "NOTIFY_JWT_ISSUER", SettingKind::Value, "ISS", "(not checked)",
+    {"jwt-issuer", "NOTIFY_JWT_ISSUER", SettingKind::Value, "ISS", "not checked by default",
      "required JWT iss claim", true},
-    {"jwt-audience", "NOTIFY_JWT_AUDIENCE", SettingKind::Value, "AUD", "(not checked)",
+    {"jwt-audience", "NOTIFY_JWT_AUDIENCE", SettingKind::Value, "AUD", "not checked by default",
      "required JWT aud claim", true},
-    {"api-key", "NOTIFY_API_KEYS", SettingKind::List, "KEY", "(required)",
+    {"api-key", "NOTIFY_API_KEYS", SettingKind::List, "KEY", "one required outside --dev",
      "API key for /api/v1; repeat the flag, comma-separate in env and file", true},
-    {"admin-key", "NOTIFY_ADMIN_KEY", SettingKind::Value, "KEY", "(admin channel off)",
+    {"admin-key", "NOTIFY_ADMIN_KEY", SettingKind::Value, "KEY", "unset: /admin refuses everyone",
      "key for the operator console's /admin channel", true},
-    {"threads", "NOTIFY_THREADS", SettingKind::Value, "N", "(number of cores)",
+    {"threads", "NOTIFY_THREADS", SettingKind::Value, "N", "default: the number of cores",
      "connection shard threads, 1..64", true},
-    {"allowed-origins", "NOTIFY_ALLOWED_ORIGINS", SettingKind::List, "ORIGINS", "(any)",
+    {"allowed-origins", "NOTIFY_ALLOWED_ORIGINS", SettingKind::List, "ORIGINS",
+     "default: any origin",
      "comma-separated browser origins (https://app.example.com); empty allows any", true},
-    {"ping-interval", "NOTIFY_PING_INTERVAL", SettingKind::Value, "DURATION", "30",
+    {"ping-interval", "NOTIFY_PING_INTERVAL", SettingKind::Value, "DURATION", "default 30",
      "WebSocket ping interval: seconds, or 30s / 500ms", true},
-    {"pong-timeout", "NOTIFY_PONG_TIMEOUT", SettingKind::Value, "DURATION", "10",
+    {"pong-timeout", "NOTIFY_PONG_TIMEOUT", SettingKind::Value, "DURATION", "default 10",
      "close a connection whose pong is this late: seconds, or 10s / 500ms", true},
-    {"max-message-bytes", "NOTIFY_MAX_MESSAGE_BYTES", SettingKind::Value, "BYTES", "65536",
+    {"max-message-bytes", "NOTIFY_MAX_MESSAGE_BYTES", SettingKind::Value, "BYTES", "default 65536",
      "largest client message, 256..16777216", true},
-    {"rate-limit", "NOTIFY_RATE_LIMIT", SettingKind::Value, "RATE/s[,BURST]", "20/s,40",
+    {"rate-limit", "NOTIFY_RATE_LIMIT", SettingKind::Value, "RATE/s[,BURST]", "default 20/s,40",
      "client messages per connection; BURST defaults to 2*RATE; 'off' disables", true},
     {"max-connections-per-user", "NOTIFY_MAX_CONNECTIONS_PER_USER", SettingKind::Value, "N",
-     "50", "simultaneous connections of one user, 0 = unlimited", true},
-    {"retention-days", "NOTIFY_RETENTION_DAYS", SettingKind::Value, "DAYS", "90",
+     "default 50", "simultaneous connections of one user, 0 = unlimited", true},
+    {"retention-days", "NOTIFY_RETENTION_DAYS", SettingKind::Value, "DAYS", "default 90",
      "delete notifications older than this, 0 = keep forever", true},
-    {"log-format", "NOTIFY_LOG_FORMAT", SettingKind::Value, "text|json", "text",
+    {"log-format", "NOTIFY_LOG_FORMAT", SettingKind::Value, "text|json", "default text",
      "log line format on stderr", true},
-    {"log-level", "NOTIFY_LOG_LEVEL", SettingKind::Value, "LEVEL", "info",
+    {"log-level", "NOTIFY_LOG_LEVEL", SettingKind::Value, "LEVEL", "default info",
      "minimum level: debug, info, warning, error", true},
-    {"config", "NOTIFY_CONFIG", SettingKind::Value, "FILE", "(none)",
+    {"config", "NOTIFY_CONFIG", SettingKind::Value, "FILE", "no file by default",
      "INI file of key=value lines, keys named like the long options", false},
-    {"dev", "NOTIFY_DEV", SettingKind::Flag, nullptr, "off",
+    {"dev", "NOTIFY_DEV", SettingKind::Flag, nullptr, "default off",
      "development mode: missing secrets come from <data-dir>/dev-secrets.ini", true},
 }};
 

@@ -118,8 +118,8 @@ void messageHandler(QtMsgType type, const QMessageLogContext &context, const QSt
     }
     if (!logLevelPasses(minimum, type))
         return;
-    const QByteArray line = formatLogLine(format, type, context.category, message,
-                                          QDateTime::currentDateTimeUtc());
+    const QByteArray line
+        = formatLogLine(format, type, context.category, message, QDateTime::currentDateTimeUtc());
     QMutexLocker lock(&state.mutex);
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     std::fflush(stderr);
@@ -195,8 +195,8 @@ QByteArray formatLogLine(LogFormat format, QtMsgType type, const char *category,
                          const QString &message, const QDateTime &timestamp)
 {
     const QByteArray ts = timestamp.toUTC().toString(Qt::ISODateWithMs).toLatin1();
-    const QByteArray cat = (category && *category) ? QByteArray(category)
-                                                   : QByteArrayLiteral("default");
+    const QByteArray cat
+        = (category && *category) ? QByteArray(category) : QByteArrayLiteral("default");
     const QByteArray msg = message.toUtf8();
     const char *level = levelName(type);
 

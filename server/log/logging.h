@@ -11,11 +11,11 @@
 namespace notify {
 
 Q_DECLARE_LOGGING_CATEGORY(lcServer) // "notify.server": start-up, shutdown, shards
-Q_DECLARE_LOGGING_CATEGORY(lcNet)    // "notify.net": connections, protocols, heartbeats
-Q_DECLARE_LOGGING_CATEGORY(lcStore)  // "notify.store": database, migrations, writer
-Q_DECLARE_LOGGING_CATEGORY(lcApi)    // "notify.api": HTTP API
-Q_DECLARE_LOGGING_CATEGORY(lcAuth)   // "notify.auth": credentials (never the secrets)
-Q_DECLARE_LOGGING_CATEGORY(lcAdmin)  // "notify.admin": the operator channel
+Q_DECLARE_LOGGING_CATEGORY(lcNet) // "notify.net": connections, protocols, heartbeats
+Q_DECLARE_LOGGING_CATEGORY(lcStore) // "notify.store": database, migrations, writer
+Q_DECLARE_LOGGING_CATEGORY(lcApi) // "notify.api": HTTP API
+Q_DECLARE_LOGGING_CATEGORY(lcAuth) // "notify.auth": credentials (never the secrets)
+Q_DECLARE_LOGGING_CATEGORY(lcAdmin) // "notify.admin": the operator channel
 
 enum class LogFormat { Text, Json };
 enum class LogLevel { Debug, Info, Warning, Error };

@@ -12,6 +12,8 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include "log/logging.h"
+
 #include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QUrlQuery>
@@ -19,8 +21,6 @@
 #include <QWebSocketServer>
 
 namespace notify {
-
-Q_LOGGING_CATEGORY(lcShard, "notify.net")
 
 namespace {
 // A connection whose unsent bytes pass this is a slow consumer: closed, never buffered on.
@@ -83,7 +83,7 @@ void Shard::adoptDescriptor(qintptr descriptor)
     postTo(this, [this, descriptor] {
         auto *socket = new QTcpSocket;
         if (!socket->setSocketDescriptor(descriptor)) {
-            qCWarning(lcShard) << "cannot adopt descriptor" << descriptor;
+            qCWarning(lcNet) << "cannot adopt descriptor" << descriptor;
             delete socket;
             return;
         }
@@ -96,7 +96,7 @@ void Shard::onNewWebSocket()
     while (QWebSocket *socket = m_wsServer->nextPendingConnection()) {
         const QString path = socket->requestUrl().path();
         if (!isOriginAllowed(m_services.config.allowedOrigins, socket->origin())) {
-            socket->close(QWebSocketProtocol::ClosePolicyViolated,
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
                           QStringLiteral("origin not allowed"));
             connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
             continue;
@@ -175,7 +175,7 @@ void Shard::activate(quint64 id, const Identity &identity, std::optional<qint64>
         return;
     const QStringList rooms = roomsOf(identity);
     if (!m_services.directory.tryJoin(rooms, m_services.config.maxConnectionsPerUser)) {
-        c->closeWith(QWebSocketProtocol::ClosePolicyViolated,
+        c->closeWith(QWebSocketProtocol::CloseCodePolicyViolated,
                      QStringLiteral("too many connections for this user"));
         return;
     }
@@ -288,7 +288,7 @@ void Shard::deliver(DeliveryList deliveries)
         }
         for (quint64 id : slow) {
             if (ClientConnection *c = find(id)) {
-                qCInfo(lcShard) << "closing slow consumer" << id;
+                qCInfo(lcNet) << "closing slow consumer" << id;
                 bump(m_services.metrics.dropped);
                 c->abortConnection();
             }

@@ -115,7 +115,7 @@ void PlainConnection::onText(const QString &text)
     if (!authenticated) {
         // Requests sent right after opening wait for the credential check, within reason.
         if (m_early.size() >= maxEarlyMessages)
-            closeWith(QWebSocketProtocol::ClosePolicyViolated,
+            closeWith(QWebSocketProtocol::CloseCodePolicyViolated,
                       QStringLiteral("too many messages before authentication"));
         else
             m_early.append(text);

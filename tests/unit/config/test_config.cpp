@@ -22,14 +22,14 @@ const QString kSecret = QStringLiteral("0123456789abcdef0123456789abcdef-secret"
 
 QStringList argv(const QStringList &rest)
 {
-    return QStringList{QStringLiteral("notifyd")} + rest;
+    return QStringList {QStringLiteral("notifyd")} + rest;
 }
 
 // The secrets every non-dev configuration needs, as flags.
 QStringList withSecrets(const QStringList &rest)
 {
-    return argv(QStringList{QStringLiteral("--jwt-secret"), kSecret,
-                            QStringLiteral("--api-key"), QStringLiteral("key-one")}
+    return argv(QStringList {QStringLiteral("--jwt-secret"), kSecret, QStringLiteral("--api-key"),
+                             QStringLiteral("key-one")}
                 + rest);
 }
 
@@ -49,7 +49,7 @@ void writeFile(const QString &path, const QByteArray &content)
 QFileDevice::Permissions fileMode(const QString &path)
 {
     return QFile::permissions(path)
-           & ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser);
+        & ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser);
 }
 
 } // namespace
@@ -97,7 +97,7 @@ void TestConfig::defaults()
     QCOMPARE(c.jwtSecret, kSecret.toUtf8());
     QVERIFY(c.jwtIssuer.isEmpty());
     QVERIFY(c.jwtAudience.isEmpty());
-    QCOMPARE(c.apiKeys, QStringList{QStringLiteral("key-one")});
+    QCOMPARE(c.apiKeys, QStringList {QStringLiteral("key-one")});
     QVERIFY(c.adminKey.isEmpty());
     QCOMPARE(c.threads, ServerConfig::defaultThreadCount());
     QVERIFY(c.threads >= 1 && c.threads <= 64);
@@ -122,44 +122,40 @@ void TestConfig::eachFlag_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("expected"); // describeForLog fragment or a field check
 
-    QTest::newRow("listen") << QStringList{"--listen", "0.0.0.0:9000"}
-                            << "listen=0.0.0.0:9000";
-    QTest::newRow("api-listen") << QStringList{"--api-listen", "[::1]:0"}
-                                << "api-listen=[::1]:0";
-    QTest::newRow("db sqlite") << QStringList{"--db", "/tmp/x.db"} << "db=sqlite:/tmp/x.db";
-    QTest::newRow("db postgres") << QStringList{"--db", "postgres://u:pw@db.local:5433/notify"}
+    QTest::newRow("listen") << QStringList {"--listen", "0.0.0.0:9000"} << "listen=0.0.0.0:9000";
+    QTest::newRow("api-listen") << QStringList {"--api-listen", "[::1]:0"} << "api-listen=[::1]:0";
+    QTest::newRow("db sqlite") << QStringList {"--db", "/tmp/x.db"} << "db=sqlite:/tmp/x.db";
+    QTest::newRow("db postgres") << QStringList {"--db", "postgres://u:pw@db.local:5433/notify"}
                                  << "db=postgres://u@db.local:5433/notify";
-    QTest::newRow("data-dir") << QStringList{"--data-dir", "/srv/notify"}
+    QTest::newRow("data-dir") << QStringList {"--data-dir", "/srv/notify"}
                               << "data-dir=/srv/notify";
-    QTest::newRow("data-dir moves db") << QStringList{"--data-dir", "/srv/notify"}
-                                       << "db=sqlite:/srv/notify/notify.db";
-    QTest::newRow("jwt-issuer") << QStringList{"--jwt-issuer", "auth.example"}
+    QTest::newRow("data-dir moves db")
+        << QStringList {"--data-dir", "/srv/notify"} << "db=sqlite:/srv/notify/notify.db";
+    QTest::newRow("jwt-issuer") << QStringList {"--jwt-issuer", "auth.example"}
                                 << "jwt-issuer=auth.example";
-    QTest::newRow("jwt-audience") << QStringList{"--jwt-audience", "notify"}
+    QTest::newRow("jwt-audience") << QStringList {"--jwt-audience", "notify"}
                                   << "jwt-audience=notify";
-    QTest::newRow("admin-key") << QStringList{"--admin-key", "adminadmin"} << "admin-key=set";
-    QTest::newRow("threads") << QStringList{"--threads", "7"} << "threads=7";
+    QTest::newRow("admin-key") << QStringList {"--admin-key", "adminadmin"} << "admin-key=set";
+    QTest::newRow("threads") << QStringList {"--threads", "7"} << "threads=7";
     QTest::newRow("allowed-origins")
-        << QStringList{"--allowed-origins", "https://App.example.com/,http://localhost:3000"}
+        << QStringList {"--allowed-origins", "https://App.example.com/,http://localhost:3000"}
         << "allowed-origins=https://app.example.com,http://localhost:3000";
-    QTest::newRow("ping-interval") << QStringList{"--ping-interval", "45"}
-                                   << "ping-interval=45s";
-    QTest::newRow("ping-interval ms") << QStringList{"--ping-interval", "500ms"}
-                                      << "ping-interval=500ms";
-    QTest::newRow("pong-timeout") << QStringList{"--pong-timeout", "3s"} << "pong-timeout=3s";
-    QTest::newRow("max-message-bytes") << QStringList{"--max-message-bytes", "1024"}
-                                       << "max-message-bytes=1024";
-    QTest::newRow("rate-limit") << QStringList{"--rate-limit", "5/s,9"} << "rate-limit=5/s,9";
-    QTest::newRow("rate-limit default burst") << QStringList{"--rate-limit", "0.5/s"}
-                                              << "rate-limit=0.5/s,1";
-    QTest::newRow("rate-limit off") << QStringList{"--rate-limit", "off"} << "rate-limit=off";
+    QTest::newRow("ping-interval") << QStringList {"--ping-interval", "45"} << "ping-interval=45s";
+    QTest::newRow("ping-interval ms")
+        << QStringList {"--ping-interval", "500ms"} << "ping-interval=500ms";
+    QTest::newRow("pong-timeout") << QStringList {"--pong-timeout", "3s"} << "pong-timeout=3s";
+    QTest::newRow("max-message-bytes")
+        << QStringList {"--max-message-bytes", "1024"} << "max-message-bytes=1024";
+    QTest::newRow("rate-limit") << QStringList {"--rate-limit", "5/s,9"} << "rate-limit=5/s,9";
+    QTest::newRow("rate-limit default burst")
+        << QStringList {"--rate-limit", "0.5/s"} << "rate-limit=0.5/s,1";
+    QTest::newRow("rate-limit off") << QStringList {"--rate-limit", "off"} << "rate-limit=off";
     QTest::newRow("max-connections-per-user")
-        << QStringList{"--max-connections-per-user", "0"} << "max-connections-per-user=0";
-    QTest::newRow("retention-days") << QStringList{"--retention-days", "0"}
-                                    << "retention-days=0";
-    QTest::newRow("log-format") << QStringList{"--log-format", "json"} << "log-format=json";
-    QTest::newRow("log-level") << QStringList{"--log-level", "debug"} << "log-level=debug";
-    QTest::newRow("dev") << QStringList{"--dev"} << "dev=on";
+        << QStringList {"--max-connections-per-user", "0"} << "max-connections-per-user=0";
+    QTest::newRow("retention-days") << QStringList {"--retention-days", "0"} << "retention-days=0";
+    QTest::newRow("log-format") << QStringList {"--log-format", "json"} << "log-format=json";
+    QTest::newRow("log-level") << QStringList {"--log-level", "debug"} << "log-level=debug";
+    QTest::newRow("dev") << QStringList {"--dev"} << "dev=on";
 }
 
 void TestConfig::eachFlag()
@@ -174,9 +170,8 @@ void TestConfig::eachFlag()
 
 void TestConfig::equalsFormOfFlags()
 {
-    auto result = loadConfig(withSecrets({"--threads=3", "--listen=localhost:0",
-                                          "--jwt-audience=a=b"}),
-                             emptyEnv());
+    auto result = loadConfig(
+        withSecrets({"--threads=3", "--listen=localhost:0", "--jwt-audience=a=b"}), emptyEnv());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().line()));
     QCOMPARE(result->threads, 3);
     QCOMPARE(result->listen.address, QHostAddress(QHostAddress::LocalHost));
@@ -189,9 +184,12 @@ void TestConfig::precedence()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString ini = dir.filePath("notifyd.ini");
-    writeFile(ini, "# comment\n[notifyd]\nthreads = 2\nretention-days = 7\n"
-                   "log-level = warning\njwt-secret = \"" + kSecret.toUtf8() + "\"\n"
-                   "api-key = file-key\n");
+    writeFile(ini,
+              "# comment\n[notifyd]\nthreads = 2\nretention-days = 7\n"
+              "log-level = warning\njwt-secret = \""
+                  + kSecret.toUtf8()
+                  + "\"\n"
+                    "api-key = file-key\n");
 
     QProcessEnvironment env;
     env.insert("NOTIFY_CONFIG", ini);
@@ -205,7 +203,7 @@ void TestConfig::precedence()
     QCOMPARE(result->retentionDays, 30);
     QCOMPARE(result->logLevel, LogLevel::Warning);
     QCOMPARE(result->jwtSecret, kSecret.toUtf8());
-    QCOMPARE(result->apiKeys, QStringList{"file-key"});
+    QCOMPARE(result->apiKeys, QStringList {"file-key"});
     QCOMPARE(result->configFile, ini);
 
     // Without the flag, env wins over the file.
@@ -230,37 +228,37 @@ void TestConfig::precedence()
 
 void TestConfig::apiKeysRepeatableAndComma()
 {
-    auto result = loadConfig(argv({"--jwt-secret", kSecret, "--api-key", "alpha", "--api-key",
-                                   "beta,gamma"}),
-                             emptyEnv());
+    auto result = loadConfig(
+        argv({"--jwt-secret", kSecret, "--api-key", "alpha", "--api-key", "beta,gamma"}),
+        emptyEnv());
     QVERIFY(result.ok());
-    QCOMPARE(result->apiKeys, (QStringList{"alpha", "beta", "gamma"}));
+    QCOMPARE(result->apiKeys, (QStringList {"alpha", "beta", "gamma"}));
 
     QProcessEnvironment env;
     env.insert("NOTIFY_JWT_SECRET", kSecret);
     env.insert("NOTIFY_API_KEYS", "one, two,,three");
     result = loadConfig(argv({}), env);
     QVERIFY(result.ok());
-    QCOMPARE(result->apiKeys, (QStringList{"one", "two", "three"}));
+    QCOMPARE(result->apiKeys, (QStringList {"one", "two", "three"}));
 
     // Flags replace the environment's list instead of adding to it.
     result = loadConfig(argv({"--api-key", "flag"}), env);
     QVERIFY(result.ok());
-    QCOMPARE(result->apiKeys, QStringList{"flag"});
+    QCOMPARE(result->apiKeys, QStringList {"flag"});
 }
 
 void TestConfig::listsFromFile()
 {
     QTemporaryDir dir;
     const QString ini = dir.filePath("n.ini");
-    writeFile(ini, "\xEF\xBB\xBFjwt-secret=" + kSecret.toUtf8()
-                       + "\r\napi-key=a,b\r\napi-key=c\r\n"
-                         "allowed-origins = https://x.example, https://y.example:8443\r\n");
+    writeFile(ini,
+              "\xEF\xBB\xBFjwt-secret=" + kSecret.toUtf8()
+                  + "\r\napi-key=a,b\r\napi-key=c\r\n"
+                    "allowed-origins = https://x.example, https://y.example:8443\r\n");
     auto result = loadConfig(argv({"--config", ini}), emptyEnv());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().line()));
-    QCOMPARE(result->apiKeys, (QStringList{"a", "b", "c"}));
-    QCOMPARE(result->allowedOrigins,
-             (QStringList{"https://x.example", "https://y.example:8443"}));
+    QCOMPARE(result->apiKeys, (QStringList {"a", "b", "c"}));
+    QCOMPARE(result->allowedOrigins, (QStringList {"https://x.example", "https://y.example:8443"}));
 }
 
 void TestConfig::addressParsing_data()
@@ -310,63 +308,69 @@ void TestConfig::invalidValues_data()
     QTest::addColumn<QString>("setting");
     QTest::addColumn<QString>("fragment"); // must appear in the error line
 
-    QTest::newRow("bad port") << QStringList{"--listen", "127.0.0.1:99999"} << "--listen"
+    QTest::newRow("bad port") << QStringList {"--listen", "127.0.0.1:99999"} << "--listen"
                               << "notifyd: invalid --listen '127.0.0.1:99999': expected HOST:PORT";
-    QTest::newRow("bad address") << QStringList{"--api-listen", "nowhere"} << "--api-listen"
+    QTest::newRow("bad address") << QStringList {"--api-listen", "nowhere"} << "--api-listen"
                                  << "invalid --api-listen 'nowhere'";
-    QTest::newRow("threads 0") << QStringList{"--threads", "0"} << "--threads"
-                               << "invalid --threads '0': expected a number of threads from 1 to 64";
-    QTest::newRow("threads 65") << QStringList{"--threads", "65"} << "--threads"
+    QTest::newRow("threads 0")
+        << QStringList {"--threads", "0"} << "--threads"
+        << "invalid --threads '0': expected a number of threads from 1 to 64";
+    QTest::newRow("threads 65") << QStringList {"--threads", "65"} << "--threads"
                                 << "invalid --threads '65'";
-    QTest::newRow("threads text") << QStringList{"--threads", "four"} << "--threads"
+    QTest::newRow("threads text") << QStringList {"--threads", "four"} << "--threads"
                                   << "invalid --threads 'four'";
     QTest::newRow("rate-limit garbage")
-        << QStringList{"--rate-limit", "abc"} << "--rate-limit"
+        << QStringList {"--rate-limit", "abc"} << "--rate-limit"
         << "notifyd: invalid --rate-limit 'abc': expected RATE/s or RATE/s,BURST";
-    QTest::newRow("rate-limit zero") << QStringList{"--rate-limit", "0/s"} << "--rate-limit"
+    QTest::newRow("rate-limit zero") << QStringList {"--rate-limit", "0/s"} << "--rate-limit"
                                      << "invalid --rate-limit '0/s'";
-    QTest::newRow("rate-limit burst 0") << QStringList{"--rate-limit", "5/s,0"}
-                                        << "--rate-limit" << "BURST must be";
-    QTest::newRow("log-format xml") << QStringList{"--log-format", "xml"} << "--log-format"
+    QTest::newRow("rate-limit burst 0") << QStringList {"--rate-limit", "5/s,0"} << "--rate-limit"
+                                        << "BURST must be";
+    QTest::newRow("log-format xml") << QStringList {"--log-format", "xml"} << "--log-format"
                                     << "invalid --log-format 'xml': expected text or json";
-    QTest::newRow("log-level loud") << QStringList{"--log-level", "loud"} << "--log-level"
+    QTest::newRow("log-level loud") << QStringList {"--log-level", "loud"} << "--log-level"
                                     << "invalid --log-level 'loud'";
-    QTest::newRow("unknown flag") << QStringList{"--colour"} << "--colour"
+    QTest::newRow("unknown flag") << QStringList {"--colour"} << "--colour"
                                   << "notifyd: unknown option '--colour'";
-    QTest::newRow("unknown short flag") << QStringList{"-x"} << "-x" << "unknown option '-x'";
-    QTest::newRow("positional") << QStringList{"serve"} << "serve"
+    QTest::newRow("unknown short flag") << QStringList {"-x"} << "-x"
+                                        << "unknown option '-x'";
+    QTest::newRow("positional") << QStringList {"serve"} << "serve"
                                 << "unexpected argument 'serve'";
-    QTest::newRow("missing value") << QStringList{"--listen"} << "--listen"
+    QTest::newRow("missing value") << QStringList {"--listen"} << "--listen"
                                    << "notifyd: --listen needs a value";
-    QTest::newRow("dev with value") << QStringList{"--dev=yes"} << "--dev" << "takes no value";
+    QTest::newRow("dev with value") << QStringList {"--dev=yes"} << "--dev"
+                                    << "takes no value";
     QTest::newRow("missing config file")
-        << QStringList{"--config", "/nonexistent/notifyd.ini"} << "--config"
+        << QStringList {"--config", "/nonexistent/notifyd.ini"} << "--config"
         << "cannot read config file '/nonexistent/notifyd.ini': no such file";
-    QTest::newRow("config is a directory") << QStringList{"--config", "/"} << "--config"
+    QTest::newRow("config is a directory") << QStringList {"--config", "/"} << "--config"
                                            << "not a regular file";
-    QTest::newRow("short secret") << QStringList{"--jwt-secret", "tooshort"} << "--jwt-secret"
+    QTest::newRow("short secret") << QStringList {"--jwt-secret", "tooshort"} << "--jwt-secret"
                                   << "invalid --jwt-secret: it is 8 bytes long, at least 32";
-    QTest::newRow("ping 0") << QStringList{"--ping-interval", "0"} << "--ping-interval"
+    QTest::newRow("ping 0") << QStringList {"--ping-interval", "0"} << "--ping-interval"
                             << "invalid --ping-interval '0'";
-    QTest::newRow("pong huge") << QStringList{"--pong-timeout", "2h"} << "--pong-timeout"
+    QTest::newRow("pong huge") << QStringList {"--pong-timeout", "2h"} << "--pong-timeout"
                                << "invalid --pong-timeout '2h'";
-    QTest::newRow("message bytes small") << QStringList{"--max-message-bytes", "10"}
-                                         << "--max-message-bytes" << "from 256 to 16777216";
+    QTest::newRow("message bytes small")
+        << QStringList {"--max-message-bytes", "10"} << "--max-message-bytes"
+        << "from 256 to 16777216";
     QTest::newRow("max connections negative")
-        << QStringList{"--max-connections-per-user", "-1"} << "--max-connections-per-user"
+        << QStringList {"--max-connections-per-user", "-1"} << "--max-connections-per-user"
         << "invalid --max-connections-per-user '-1'";
-    QTest::newRow("retention text") << QStringList{"--retention-days", "forever"}
-                                    << "--retention-days" << "invalid --retention-days";
-    QTest::newRow("origin with path") << QStringList{"--allowed-origins", "https://a.com/app"}
-                                      << "--allowed-origins"
-                                      << "invalid --allowed-origins 'https://a.com/app'";
-    QTest::newRow("origin ftp") << QStringList{"--allowed-origins", "ftp://a.com"}
-                                << "--allowed-origins" << "invalid --allowed-origins";
-    QTest::newRow("db mysql") << QStringList{"--db", "mysql://u:pw@h/db"} << "--db"
+    QTest::newRow("retention text")
+        << QStringList {"--retention-days", "forever"} << "--retention-days"
+        << "invalid --retention-days";
+    QTest::newRow("origin with path")
+        << QStringList {"--allowed-origins", "https://a.com/app"} << "--allowed-origins"
+        << "invalid --allowed-origins 'https://a.com/app'";
+    QTest::newRow("origin ftp") << QStringList {"--allowed-origins", "ftp://a.com"}
+                                << "--allowed-origins"
+                                << "invalid --allowed-origins";
+    QTest::newRow("db mysql") << QStringList {"--db", "mysql://u:pw@h/db"} << "--db"
                               << "invalid --db: expected a SQLite file path or a postgres:// URL";
-    QTest::newRow("api key with space") << QStringList{"--api-key", "a b"} << "--api-key"
+    QTest::newRow("api key with space") << QStringList {"--api-key", "a b"} << "--api-key"
                                         << "invalid --api-key: a key must not contain spaces";
-    QTest::newRow("empty data dir") << QStringList{"--data-dir="} << "--data-dir"
+    QTest::newRow("empty data dir") << QStringList {"--data-dir="} << "--data-dir"
                                     << "invalid --data-dir ''";
 }
 
@@ -404,16 +408,15 @@ void TestConfig::errorNamesEnvAndFileSource()
     result = loadConfig(withSecrets({"--config", ini}), emptyEnv());
     QVERIFY(!result.ok());
     QCOMPARE(result.error().setting, QStringLiteral("--log-format"));
-    QCOMPARE(result.error().line(),
-             QStringLiteral("notifyd: %1:3: invalid log-format 'xml': expected text or json")
-                 .arg(ini));
+    QCOMPARE(
+        result.error().line(),
+        QStringLiteral("notifyd: %1:3: invalid log-format 'xml': expected text or json").arg(ini));
 
     writeFile(ini, "lisen = 127.0.0.1:1\n");
     result = loadConfig(withSecrets({"--config", ini}), emptyEnv());
     QVERIFY(!result.ok());
     QCOMPARE(result.error().setting, QStringLiteral("--config"));
-    QCOMPARE(result.error().line(),
-             QStringLiteral("notifyd: %1:1: unknown key 'lisen'").arg(ini));
+    QCOMPARE(result.error().line(), QStringLiteral("notifyd: %1:1: unknown key 'lisen'").arg(ini));
 
     writeFile(ini, "config = other.ini\n");
     result = loadConfig(withSecrets({"--config", ini}), emptyEnv());
@@ -443,8 +446,9 @@ void TestConfig::missingSecretsOutsideDev()
     auto result = loadConfig(argv({"--api-key", "k"}), emptyEnv());
     QVERIFY(!result.ok());
     QCOMPARE(result.error().setting, QStringLiteral("--jwt-secret"));
-    QCOMPARE(result.error().line(), QStringLiteral("notifyd: --jwt-secret (NOTIFY_JWT_SECRET) "
-                                                   "is required outside --dev"));
+    QCOMPARE(result.error().line(),
+             QStringLiteral("notifyd: --jwt-secret (NOTIFY_JWT_SECRET) "
+                            "is required outside --dev"));
 
     result = loadConfig(argv({"--jwt-secret", kSecret}), emptyEnv());
     QVERIFY(!result.ok());
@@ -503,13 +507,27 @@ void TestConfig::helpAndVersionSkipValidation()
 void TestConfig::helpTextListsEveryOption()
 {
     const QString help = helpText();
-    const QStringList options{"listen",          "api-listen",    "db",
-                              "data-dir",        "jwt-secret",    "jwt-issuer",
-                              "jwt-audience",    "api-key",       "admin-key",
-                              "threads",         "allowed-origins", "ping-interval",
-                              "pong-timeout",    "max-message-bytes", "rate-limit",
-                              "max-connections-per-user", "retention-days", "log-format",
-                              "log-level",       "config",        "dev"};
+    const QStringList options {"listen",
+                               "api-listen",
+                               "db",
+                               "data-dir",
+                               "jwt-secret",
+                               "jwt-issuer",
+                               "jwt-audience",
+                               "api-key",
+                               "admin-key",
+                               "threads",
+                               "allowed-origins",
+                               "ping-interval",
+                               "pong-timeout",
+                               "max-message-bytes",
+                               "rate-limit",
+                               "max-connections-per-user",
+                               "retention-days",
+                               "log-format",
+                               "log-level",
+                               "config",
+                               "dev"};
     for (const QString &option : options) {
         QVERIFY2(help.contains("  --" + option), qPrintable(option));
         QString env = "NOTIFY_" + option.toUpper().replace(u'-', u'_');
@@ -534,9 +552,8 @@ void TestConfig::describeForLogHidesSecrets()
                              emptyEnv());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().line()));
     const QString line = describeForLog(*result);
-    for (const QString &secret :
-         {kSecret, apiKey, adminKey, QStringLiteral("second-key-xyz"),
-          QStringLiteral("pg-password-99")}) {
+    for (const QString &secret : {kSecret, apiKey, adminKey, QStringLiteral("second-key-xyz"),
+                                  QStringLiteral("pg-password-99")}) {
         QVERIFY2(!line.contains(secret), qPrintable(line));
     }
     QVERIFY(line.contains("jwt-secret=set"));
@@ -555,7 +572,7 @@ void TestConfig::describeForLogHidesSecrets()
 void TestConfig::originCheck()
 {
     QVERIFY(isOriginAllowed({}, "https://anything.example"));
-    const QStringList allowed{"https://app.example.com", "http://localhost:3000"};
+    const QStringList allowed {"https://app.example.com", "http://localhost:3000"};
     QVERIFY(isOriginAllowed(allowed, "https://app.example.com"));
     QVERIFY(isOriginAllowed(allowed, "https://APP.example.com:443"));
     QVERIFY(isOriginAllowed(allowed, "http://localhost:3000"));
@@ -615,14 +632,14 @@ void TestConfig::ensureDevSecretsCreatesAndRereads()
 void TestConfig::ensureDevSecretsKeepsConfiguredValues()
 {
     QTemporaryDir dir;
-    auto loaded = loadConfig(argv({"--dev", "--data-dir", dir.path(), "--api-key", "mine"}),
-                             emptyEnv());
+    auto loaded
+        = loadConfig(argv({"--dev", "--data-dir", dir.path(), "--api-key", "mine"}), emptyEnv());
     QVERIFY(loaded.ok());
     ServerConfig config = *loaded;
     auto created = ensureDevSecrets(config);
     QVERIFY(created.ok());
     QVERIFY(*created);
-    QCOMPARE(config.apiKeys, QStringList{"mine"});
+    QCOMPARE(config.apiKeys, QStringList {"mine"});
     QVERIFY(!config.jwtSecret.isEmpty());
     QVERIFY(!config.adminKey.isEmpty());
 
@@ -661,13 +678,13 @@ void TestConfig::logJsonLinesParse()
     QCOMPARE(obj.value("msg").toString(), message);
     QCOMPARE(obj.size(), 4);
 
-    const QList<std::pair<QtMsgType, QString>> levels{{QtDebugMsg, "debug"},
-                                                      {QtInfoMsg, "info"},
-                                                      {QtCriticalMsg, "error"},
-                                                      {QtFatalMsg, "fatal"}};
+    const QList<std::pair<QtMsgType, QString>> levels {{QtDebugMsg, "debug"},
+                                                       {QtInfoMsg, "info"},
+                                                       {QtCriticalMsg, "error"},
+                                                       {QtFatalMsg, "fatal"}};
     for (const auto &[type, name] : levels) {
-        const QJsonDocument d = QJsonDocument::fromJson(
-            formatLogLine(LogFormat::Json, type, nullptr, "x", ts));
+        const QJsonDocument d
+            = QJsonDocument::fromJson(formatLogLine(LogFormat::Json, type, nullptr, "x", ts));
         QCOMPARE(d.object().value("level").toString(), name);
         QCOMPARE(d.object().value("category").toString(), QStringLiteral("default"));
     }
@@ -678,8 +695,9 @@ void TestConfig::logTextLineIsOneLine()
     const QDateTime ts = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
     const QByteArray line = formatLogLine(LogFormat::Text, QtInfoMsg, lcServer().categoryName(),
                                           "forged\n2023-11-14 ERROR x: y", ts);
-    QCOMPARE(line, QByteArray("2023-11-14T22:13:20.123Z INFO    notify.server: "
-                              "forged\\n2023-11-14 ERROR x: y\n"));
+    QCOMPARE(line,
+             QByteArray("2023-11-14T22:13:20.123Z INFO    notify.server: "
+                        "forged\\n2023-11-14 ERROR x: y\n"));
 }
 
 void TestConfig::logLevelFilter()
