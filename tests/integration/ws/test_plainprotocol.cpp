@@ -2,6 +2,7 @@
 #include "testserver.h"
 
 #include "auth/base64url.h"
+#include "delivery/roomdirectory.h"
 #include "metrics/metrics.h"
 
 #include <QRandomGenerator>
