@@ -1,8 +1,10 @@
 #include "http/httputil.h"
 
 #include "auth/base64url.h"
+#include "log/logging.h"
 
 #include <QHttpServerRequest>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QUrlQuery>
@@ -42,6 +44,8 @@ std::optional<QString> queryValue(const QHttpServerRequest &request, const QStri
 
 HttpError HttpError::fromStore(const StoreError &e)
 {
+    // The driver's text stays in the log; the client learns only the kind of failure.
+    qCWarning(lcApi).noquote() << "store error:" << e.message;
     if (e.kind == StoreError::Kind::Unavailable)
         return {503, codes::unavailable(), QStringLiteral("storage is unavailable; try again")};
     return {500, codes::internal(), QStringLiteral("internal error")};
@@ -136,6 +140,12 @@ HttpResult<QJsonObject> parseJsonObject(const QByteArray &body)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
+        // Qt's parser refuses scalars at the top level; they are JSON, just not an object.
+        QJsonParseError wrappedError;
+        const QJsonDocument wrapped = QJsonDocument::fromJson('[' + body + ']', &wrappedError);
+        if (wrappedError.error == QJsonParseError::NoError && wrapped.array().size() == 1)
+            return HttpError{400, codes::invalidPayload(),
+                             QStringLiteral("the request body must be a JSON object")};
         return HttpError{400, codes::invalidJson(),
                          QStringLiteral("malformed JSON at offset %1: %2")
                              .arg(parseError.offset)

@@ -5,11 +5,11 @@
 #include "codec/timestamp.h"
 #include "codec/wirecodec.h"
 #include "delivery/deliveryhub.h"
+#include "log/logging.h"
 #include "metrics/metrics.h"
 #include "storage/storeworker.h"
 
 #include <QJsonArray>
-#include <QLoggingCategory>
 #include <QSet>
 #include <QUuid>
 
@@ -252,8 +252,9 @@ void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpRep
             // The announcement is already out; a retry would send it twice, so the caller
             // still gets 201 and the loss of the record is only counted and logged.
             bump(metrics.failed);
-            qWarning("broadcast %s was delivered but could not be recorded: %s",
-                     qPrintable(record.id), qPrintable(recorded.error().message));
+            qCWarning(lcApi).noquote() << "broadcast" << record.id
+                                       << "was delivered but could not be recorded:"
+                                       << recorded.error().message;
         }
         const QJsonObject json{{QStringLiteral("id"), record.id},
                                {QStringLiteral("deliveredConnections"), reached}};
@@ -284,9 +285,11 @@ void ApiServer::listNotifications(const QHttpServerRequest &request, const HttpR
 
     const Recipient r{orgId.value(), userId.value()};
     const InboxQuery query{int(limit.value().value_or(20)), beforeSeq.value(), unread.value()};
-    onReader(reply, [r, query](Store &store) -> Continuation {
+    Metrics &metrics = m_services.metrics;
+    onReader(reply, [r, query, &metrics](Store &store) -> Continuation {
         auto page = store.inbox(r, query);
         if (!page.ok()) {
+            bump(metrics.failed);
             const HttpError e = HttpError::fromStore(page.error());
             return [e](const HttpReply &reply) { reply.error(e); };
         }

@@ -170,6 +170,7 @@ private slots:
     void sessionValidation();
     void presenceAndStats();
     void clientGoneBeforeTheAnswer();
+    void storeErrorsAre500AndCounted();
 
 private:
     Response request(const QByteArray &method, const QString &path, const QByteArray &body = {},
@@ -382,7 +383,7 @@ void TestApi::publishWithRecipientList()
 {
     const Recipient alice{QStringLiteral("org-a"), QStringLiteral("alice")};
     const Recipient bob{QStringLiteral("org-a"), QStringLiteral("bob")};
-    const Recipient otherAlice{QStringLiteral("org-b"), QStringLiteral("alice")};
+    const Recipient otherAlice{QStringLiteral("org-z"), QStringLiteral("alice")};
     // alice has one live connection (as a shard would register it).
     QVERIFY(m_directory.tryJoin({rooms::user(alice), rooms::org(alice.orgId)}, 0));
 
@@ -461,14 +462,14 @@ void TestApi::publishValidation_data()
                       {QStringLiteral("type"), QStringLiteral("T")},
                       {QStringLiteral("title"), QStringLiteral("t")}};
         for (auto it = extra.begin(); it != extra.end(); ++it) {
-            if (it.value().isUndefined())
+            if (it.value() == QJsonValue(QStringLiteral("<remove>")))
                 b.remove(it.key());
             else
                 b.insert(it.key(), it.value());
         }
         return toJson(b);
     };
-    const QJsonValue remove(QJsonValue::Undefined);
+    const QJsonValue remove(QStringLiteral("<remove>")); // Undefined would not survive insert()
     QJsonArray manyUsers;
     for (int i = 0; i < 1001; ++i)
         manyUsers.append(QStringLiteral("user-%1").arg(i));
@@ -478,6 +479,7 @@ void TestApi::publishValidation_data()
                                           {QStringLiteral("userId"), QStringLiteral("same")}});
 
     QTest::newRow("malformed") << QByteArray(R"({"orgId": "o",)") << 400 << "invalid_json" << "malformed JSON";
+    QTest::newRow("two values") << QByteArray("1,2") << 400 << "invalid_json" << "malformed JSON";
     QTest::newRow("garbage") << QByteArray("not json") << 400 << "invalid_json" << "offset";
     QTest::newRow("empty body") << QByteArray() << 400 << "invalid_json" << "empty";
     QTest::newRow("array") << QByteArray("[1,2]") << 400 << "invalid_payload" << "JSON object";
@@ -799,9 +801,9 @@ void TestApi::meRoutesWithJwt()
 {
     const Recipient me{QStringLiteral("org-me"), QStringLiteral("me")};
     const QByteArray jwt = jwtFor(me.orgId, me.userId);
-    const QStringList mine = idsOf(publish(me.orgId, {me.userId, me.userId}, QStringLiteral("a")))
-        + idsOf(publish(me.orgId, {me.userId}, QStringLiteral("b")))
-        + idsOf(publish(me.orgId, {me.userId}, QStringLiteral("c")));
+    QStringList mine = idsOf(publish(me.orgId, {me.userId, me.userId}, QStringLiteral("a")));
+    mine += idsOf(publish(me.orgId, {me.userId}, QStringLiteral("b")));
+    mine += idsOf(publish(me.orgId, {me.userId}, QStringLiteral("c")));
     QCOMPARE(mine.size(), 3);
     const QString foreign = idsOf(publish(me.orgId, {QStringLiteral("someone-else")}, QStringLiteral("x"))).first();
     m_sink.clear();
@@ -1166,6 +1168,40 @@ void TestApi::clientGoneBeforeTheAnswer()
         1, 5000);
     const Response r = request("GET", QStringLiteral("/healthz"), {}, {});
     QCOMPARE(r.status, 200);
+}
+
+// Last, because it breaks the schema for a moment: a failing store gives 500 internal (the
+// driver's text is not passed on), counts as failed, and nothing is half-done.
+void TestApi::storeErrorsAre500AndCounted()
+{
+    const QByteArray jwt = jwtFor(QStringLiteral("org-err"), QStringLiteral("u"));
+    QCOMPARE(publish(QStringLiteral("org-err"), {QStringLiteral("u")}, QStringLiteral("before")).status, 201);
+    QSqlQuery q(m_checkStore->database());
+    QVERIFY(q.exec(QStringLiteral("ALTER TABLE notifications RENAME TO notifications_away")));
+
+    const quint64 failedBefore = m_metrics.failed.load();
+    Response r = publish(QStringLiteral("org-err"), {QStringLiteral("u")}, QStringLiteral("during"));
+    QCOMPARE(r.status, 500);
+    QCOMPARE(r.code(), QStringLiteral("internal"));
+    QCOMPARE(r.message(), QStringLiteral("internal error"));
+    // The store decides between "unavailable" and "internal" (a statement it had prepared
+    // before the schema changed reports the former); either way the code matches the status.
+    const auto failedAs5xx = [](const Response &r) {
+        return (r.status == 500 && r.code() == QStringLiteral("internal"))
+            || (r.status == 503 && r.code() == QStringLiteral("unavailable"));
+    };
+    r = request("GET", QStringLiteral("/api/v1/me/notifications"), {}, jwt);
+    QVERIFY2(failedAs5xx(r), r.body.constData());
+    r = request("POST", QStringLiteral("/api/v1/me/notifications/read-all"), {}, jwt);
+    QVERIFY2(failedAs5xx(r), r.body.constData());
+    r = request("GET", QStringLiteral("/api/v1/notifications?orgId=org-err&userId=u"));
+    QVERIFY2(failedAs5xx(r), r.body.constData());
+    QCOMPARE(m_metrics.failed.load(), failedBefore + 4);
+
+    QVERIFY(q.exec(QStringLiteral("ALTER TABLE notifications_away RENAME TO notifications")));
+    QCOMPARE(publish(QStringLiteral("org-err"), {QStringLiteral("u")}, QStringLiteral("after")).status, 201);
+    r = request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, jwt);
+    QCOMPARE(r.json.value(QStringLiteral("unreadCount")).toInt(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestApi)
