@@ -43,7 +43,10 @@ install(FILES ${NOTIFY_INSTALLER_SOURCE_DIR}/notifyd.service
 install(FILES ${NOTIFY_INSTALLER_BINARY_DIR}/notifyd.1.gz
     DESTINATION share/man/man1
     COMPONENT server)
-install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md ${NOTIFY_INSTALLER_SOURCE_DIR}/notifyd.conf
+install(FILES
+        ${PROJECT_SOURCE_DIR}/docs/operations.md
+        ${PROJECT_SOURCE_DIR}/docs/configuration.md
+        ${NOTIFY_INSTALLER_SOURCE_DIR}/notifyd.conf
     DESTINATION share/doc/notifyd
     COMPONENT server)
 
