@@ -47,7 +47,11 @@ QByteArray adminCredential(const QWebSocket &socket)
 void closeAndDispose(QWebSocket *socket, int code, const QString &reason)
 {
     QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    // Not from inside the hand-over: QHttpServer still reads the socket right after it, and
+    // a socket closed that early makes it peek at a closed device.
+    QTimer::singleShot(0, socket, [socket, code, reason] {
+        socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    });
     QTimer::singleShot(refusedCloseGraceMs, socket, [socket] {
         socket->abort();
         socket->deleteLater();
