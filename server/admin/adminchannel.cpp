@@ -108,11 +108,11 @@ void AdminChannel::attach(QHttpServer &http)
                [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                    if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
                        return;
-                   const QJsonObject body{
+                   const QJsonObject body {
                        {QStringLiteral("error"),
-                        QJsonObject{{QStringLiteral("code"), QStringLiteral("upgrade_required")},
-                                    {QStringLiteral("message"),
-                                     QStringLiteral("/admin is a WebSocket endpoint")}}}};
+                        QJsonObject {{QStringLiteral("code"), QStringLiteral("upgrade_required")},
+                                     {QStringLiteral("message"),
+                                      QStringLiteral("/admin is a WebSocket endpoint")}}}};
                    responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact),
                                    QByteArrayLiteral("application/json"),
                                    QHttpServerResponder::StatusCode::UpgradeRequired);
@@ -151,12 +151,17 @@ void AdminChannel::accept(QWebSocket *socket)
     socket->setMaxAllowedIncomingMessageSize(maxConsoleMessageBytes);
     socket->setMaxAllowedIncomingFrameSize(maxConsoleMessageBytes);
     const quint64 id = m_nextConsoleId++;
-    m_consoles.emplace(id, Console{socket});
+    m_consoles.emplace(id, Console {socket});
     connect(socket, &QWebSocket::textMessageReceived, this,
             [this, id](const QString &text) { onText(id, text); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &) {
+        replyError(id, QString(), admin::codes::invalidPayload,
+                   QStringLiteral("binary frames are not accepted; send JSON text"));
+    });
     // Queued: a disconnect may be signalled from inside a send loop over m_consoles.
-    connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); },
-            Qt::QueuedConnection);
+    connect(
+        socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); },
+        Qt::QueuedConnection);
     qCInfo(lcAdmin).noquote() << "console" << id << "connected from"
                               << socket->peerAddress().toString();
 
@@ -210,12 +215,12 @@ QJsonObject AdminChannel::helloData() const
 {
     const NodeInfo &n = m_services.node;
     return {{QStringLiteral("node"),
-             QJsonObject{{QStringLiteral("id"), n.id},
-                         {QStringLiteral("version"), n.version},
-                         {QStringLiteral("startedAt"), timestampOrNull(n.startedAt)},
-                         {QStringLiteral("listen"), n.listen},
-                         {QStringLiteral("apiListen"), n.apiListen},
-                         {QStringLiteral("storage"), n.storage}}}};
+             QJsonObject {{QStringLiteral("id"), n.id},
+                          {QStringLiteral("version"), n.version},
+                          {QStringLiteral("startedAt"), timestampOrNull(n.startedAt)},
+                          {QStringLiteral("listen"), n.listen},
+                          {QStringLiteral("apiListen"), n.apiListen},
+                          {QStringLiteral("storage"), n.storage}}}};
 }
 
 void AdminChannel::startSnapshot(quint64 consoleId, bool initial, const QString &requestId)
@@ -280,8 +285,8 @@ QJsonObject AdminChannel::snapshotData(const SnapshotJob &job) const
     }
     QJsonArray roomList;
     for (const auto &[name, members] : rooms)
-        roomList.append(QJsonObject{{QStringLiteral("name"), name},
-                                    {QStringLiteral("members"), members}});
+        roomList.append(
+            QJsonObject {{QStringLiteral("name"), name}, {QStringLiteral("members"), members}});
     return {{QStringLiteral("connections"), connections},
             {QStringLiteral("rooms"), roomList},
             {QStringLiteral("counters"), countersToJson(m_services.metrics.snapshot())}};
@@ -300,7 +305,7 @@ void AdminChannel::connectionClosed(quint64 id, int code, const QString &reason)
 void AdminChannel::onOpened(const ConnectionInfo &info)
 {
     for (auto &[jobId, job] : m_jobs)
-        job.deltas.push_back(Delta{true, info, info.id});
+        job.deltas.push_back(Delta {true, info, info.id});
     broadcast(encodeEnvelope(admin::msg::connectionOpened,
                              {{QStringLiteral("connection"), connectionToJson(info)}}));
 }
@@ -308,7 +313,7 @@ void AdminChannel::onOpened(const ConnectionInfo &info)
 void AdminChannel::onClosed(quint64 id, int code, const QString &reason)
 {
     for (auto &[jobId, job] : m_jobs)
-        job.deltas.push_back(Delta{false, {}, id});
+        job.deltas.push_back(Delta {false, {}, id});
     broadcast(encodeEnvelope(admin::msg::connectionClosed,
                              {{QStringLiteral("connectionId"), qint64(id)},
                               {QStringLiteral("code"), code},
@@ -362,11 +367,12 @@ void AdminChannel::onTrace(const QString &notificationId, const QString &room, i
 {
     if (m_tracingConsoles == 0)
         return;
-    const QString frame = QString::fromUtf8(
-        encodeEnvelope(admin::msg::delivery, {{QStringLiteral("notificationId"), notificationId},
-                                              {QStringLiteral("room"), room},
-                                              {QStringLiteral("connections"), connections},
-                                              {QStringLiteral("at"), formatTimestamp(at)}}));
+    const QString frame
+        = QString::fromUtf8(encodeEnvelope(admin::msg::delivery,
+                                           {{QStringLiteral("notificationId"), notificationId},
+                                            {QStringLiteral("room"), room},
+                                            {QStringLiteral("connections"), connections},
+                                            {QStringLiteral("at"), formatTimestamp(at)}}));
     for (auto &[id, console] : m_consoles) {
         if (console.tracing)
             sendTo(console, frame);

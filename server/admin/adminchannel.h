@@ -34,7 +34,7 @@ struct NodeInfo
     QString id;
     QString version;
     QDateTime startedAt;
-    QString listen;    // the client port as bound, "127.0.0.1:8080"
+    QString listen; // the client port as bound, "127.0.0.1:8080"
     QString apiListen; // the API port as bound
     QString storage;
 };
@@ -95,7 +95,7 @@ private:
     {
         bool opened = false;
         ConnectionInfo info; // opened
-        quint64 id = 0;      // closed
+        quint64 id = 0; // closed
     };
     // One snapshot being gathered from every shard. Deltas that arrive meanwhile are
     // applied on top once all parts are in: ids are never reused, so applying them in order
@@ -135,8 +135,7 @@ private:
     void sendTest(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void kick(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void trace(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void listNotifications(quint64 consoleId, const QJsonObject &data,
-                           const QString &requestId);
+    void listNotifications(quint64 consoleId, const QJsonObject &data, const QString &requestId);
 
     void send(quint64 consoleId, const QByteArray &frame);
     void sendTo(Console &console, const QString &frame);

@@ -36,17 +36,17 @@ bool present(const QJsonObject &json, const QString &field)
 
 // An id field (orgId, userId): a string that passes validateId. Absent is an error only
 // when required; out stays empty then.
-std::optional<ValidationError> readId(const QJsonObject &json, const QString &field,
-                                      bool required, QString &out)
+std::optional<ValidationError> readId(const QJsonObject &json, const QString &field, bool required,
+                                      QString &out)
 {
     if (!present(json, field)) {
         if (required)
-            return ValidationError{field, QStringLiteral("is required")};
+            return ValidationError {field, QStringLiteral("is required")};
         return std::nullopt;
     }
     const QJsonValue v = json.value(field);
     if (!v.isString())
-        return ValidationError{field, QStringLiteral("must be a string")};
+        return ValidationError {field, QStringLiteral("must be a string")};
     out = v.toString();
     return validateId(field, out);
 }
@@ -62,9 +62,8 @@ std::optional<ValidationError> readInteger(const QJsonObject &json, const QStrin
     // 2^53: beyond it a double no longer holds every integer.
     if (!v.isDouble() || d != double(qint64(d)) || std::abs(d) > 9007199254740992.0
         || qint64(d) < min || qint64(d) > max)
-        return ValidationError{field, QStringLiteral("must be an integer from %1 to %2")
-                                          .arg(min)
-                                          .arg(max)};
+        return ValidationError {
+            field, QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max)};
     out = qint64(d);
     return std::nullopt;
 }
@@ -84,39 +83,39 @@ Result<Target, ValidationError> parseTarget(const QJsonObject &data, const QStri
     const bool hasUser = present(data, userField);
     const bool hasRoom = present(data, roomField);
     if (hasUser && hasRoom)
-        return ValidationError{roomField, QStringLiteral("give either userId or room, not both")};
+        return ValidationError {roomField, QStringLiteral("give either userId or room, not both")};
     if (!hasUser && !hasRoom)
-        return ValidationError{userField, QStringLiteral("is required (or room)")};
+        return ValidationError {userField, QStringLiteral("is required (or room)")};
     if (hasUser) {
         QString userId;
         if (auto e = readId(data, userField, true, userId))
             return *e;
-        return Target{Recipient{orgId, userId}, {}};
+        return Target {Recipient {orgId, userId}, {}};
     }
 
     const QJsonValue roomValue = data.value(roomField);
     if (!roomValue.isString())
-        return ValidationError{roomField, QStringLiteral("must be a string")};
+        return ValidationError {roomField, QStringLiteral("must be a string")};
     const QString room = roomValue.toString();
     if (room == rooms::broadcast() || room == rooms::org(orgId))
-        return Target{std::nullopt, room};
+        return Target {std::nullopt, room};
     const QString userPrefix = rooms::org(orgId) + QStringLiteral(":user:");
     const QString rolePrefix = rooms::org(orgId) + QStringLiteral(":role:");
     if (room.startsWith(userPrefix)) {
         const QString userId = room.mid(userPrefix.size());
         if (auto e = validateId(roomField, userId))
             return *e;
-        return Target{Recipient{orgId, userId}, {}};
+        return Target {Recipient {orgId, userId}, {}};
     }
     if (room.startsWith(rolePrefix)) {
         if (auto e = validateId(roomField, room.mid(rolePrefix.size())))
             return *e;
-        return Target{std::nullopt, room};
+        return Target {std::nullopt, room};
     }
-    return ValidationError{roomField,
-                           QStringLiteral("must be org:%1, org:%1:user:{userId}, "
-                                          "org:%1:role:{role} or broadcast")
-                               .arg(orgId)};
+    return ValidationError {roomField,
+                            QStringLiteral("must be org:%1, org:%1:user:{userId}, "
+                                           "org:%1:role:{role} or broadcast")
+                                .arg(orgId)};
 }
 
 } // namespace
@@ -198,7 +197,7 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
         // A live announcement: not stored, reaches whoever is in the room now.
         const NotificationContent &c = content.value();
         const QString announcementId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QJsonObject announcement{
+        const QJsonObject announcement {
             {QStringLiteral("id"), announcementId},
             {QStringLiteral("title"), c.title},
             {QStringLiteral("body"), c.body},
@@ -208,7 +207,7 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
             {QStringLiteral("createdAt"), formatTimestamp(QDateTime::currentDateTimeUtc())}};
         const int reached = m_services.hub.publishAnnouncement(target->room, announcement);
         reply(consoleId, requestId,
-              {{QStringLiteral("notificationIds"), QJsonArray{announcementId}},
+              {{QStringLiteral("notificationIds"), QJsonArray {announcementId}},
                {QStringLiteral("deliveredConnections"), reached}});
         return;
     }
@@ -216,11 +215,12 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
     // Stored and delivered exactly like the API's: the writer's commit hook pushes it.
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
-    std::vector<NewNotification> items{
-        NewNotification{*target->recipient, std::move(content).value(), QString()}};
+    std::vector<NewNotification> items {
+        NewNotification {*target->recipient, std::move(content).value(), QString()}};
     m_services.writer.postInsert(
-        std::move(items), [this, consoleId, requestId, &hub,
-                           &metrics](const StoreResult<StoreWorker::InsertReply> &result) {
+        std::move(items),
+        [this, consoleId, requestId, &hub,
+         &metrics](const StoreResult<StoreWorker::InsertReply> &result) {
             if (!result.ok()) {
                 bump(metrics.failed);
                 const QString message = result.error().message;
@@ -233,13 +233,10 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
             QJsonArray ids;
             for (const InsertOutcome &o : result.value().outcomes)
                 ids.append(o.notification.id);
-            const QJsonObject json{
-                {QStringLiteral("notificationIds"), ids},
-                {QStringLiteral("deliveredConnections"),
-                 hub.connectionsReached(result.value().outcomes)}};
-            postTo(this, [this, consoleId, requestId, json] {
-                reply(consoleId, requestId, json);
-            });
+            const QJsonObject json {{QStringLiteral("notificationIds"), ids},
+                                    {QStringLiteral("deliveredConnections"),
+                                     hub.connectionsReached(result.value().outcomes)}};
+            postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
         });
 }
 
@@ -294,7 +291,8 @@ void AdminChannel::trace(quint64 consoleId, const QJsonObject &data, const QStri
     if (!console)
         return;
     setTracing(*console, on.toBool());
-    reply(consoleId, requestId, {{QStringLiteral("ok"), true}, {QStringLiteral("on"), on.toBool()}});
+    reply(consoleId, requestId,
+          {{QStringLiteral("ok"), true}, {QStringLiteral("on"), on.toBool()}});
 }
 
 void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
@@ -322,13 +320,13 @@ void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
     if (present(data, QStringLiteral("unread"))) {
         const QJsonValue v = data.value(QStringLiteral("unread"));
         if (!v.isBool())
-            return invalid(ValidationError{QStringLiteral("unread"),
-                                           QStringLiteral("must be true or false")});
+            return invalid(ValidationError {QStringLiteral("unread"),
+                                            QStringLiteral("must be true or false")});
         unreadOnly = v.toBool();
     }
 
-    const Recipient r{orgId, userId};
-    const InboxQuery query{int(limit.value_or(defaultListLimit)), beforeSeq, unreadOnly};
+    const Recipient r {orgId, userId};
+    const InboxQuery query {int(limit.value_or(defaultListLimit)), beforeSeq, unreadOnly};
     m_services.readers.post([this, consoleId, requestId, r, query](Store &store) {
         auto page = store.inbox(r, query);
         if (!page.ok()) {
@@ -342,8 +340,8 @@ void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
         QJsonArray list;
         for (const Notification &n : page.value().notifications)
             list.append(notificationToAdminJson(n));
-        const QJsonObject json{{QStringLiteral("notifications"), list},
-                               {QStringLiteral("hasMore"), page.value().hasMore}};
+        const QJsonObject json {{QStringLiteral("notifications"), list},
+                                {QStringLiteral("hasMore"), page.value().hasMore}};
         postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
     });
 }

@@ -28,8 +28,7 @@ class Console : public WsClient
 public:
     explicit Console(const TestServer &s, const QString &key = adminKey)
         : WsClient(consoleUrl(s, QStringLiteral("key=") + key))
-    {
-    }
+    { }
     bool waitReady() { return waitForEvents(QStringLiteral("snapshot"), 1); }
     QJsonObject snapshot() const { return events(QStringLiteral("snapshot")).value(0); }
     QJsonObject data(const QJsonObject &message) const
@@ -85,7 +84,10 @@ QString errorCode(const QJsonObject &message)
 {
     if (message.value(QStringLiteral("type")).toString() != QStringLiteral("error"))
         return QString();
-    return message.value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString();
+    return message.value(QStringLiteral("data"))
+        .toObject()
+        .value(QStringLiteral("code"))
+        .toString();
 }
 
 QString publishOne(TestServer &s, const QString &org, const QString &user, const QString &title)
@@ -93,8 +95,12 @@ QString publishOne(TestServer &s, const QString &org, const QString &user, const
     const auto r = s.publish(org, {user}, title);
     if (r.status != 201)
         return QString();
-    return r.json.value(QStringLiteral("notifications")).toArray().at(0).toObject()
-        .value(QStringLiteral("id")).toString();
+    return r.json.value(QStringLiteral("notifications"))
+        .toArray()
+        .at(0)
+        .toObject()
+        .value(QStringLiteral("id"))
+        .toString();
 }
 
 } // namespace
@@ -122,6 +128,7 @@ private slots:
     void requestErrors();
     void twoConsolesAtOnce();
     void consolesAreNotClients();
+    void shutdownClosesConsolesLast();
 };
 
 void TestAdminChannel::refusesWithoutTheAdminKey_data()
@@ -196,7 +203,8 @@ void TestAdminChannel::plainHttpGetIsTold426()
 void TestAdminChannel::helloThenSnapshotWithExistingClients()
 {
     TestServer s;
-    auto alice = connectClient(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("admin"));
+    auto alice
+        = connectClient(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("admin"));
     auto bob = connectClient(s, QStringLiteral("o1"), QStringLiteral("u2"));
     QVERIFY(alice->waitForEvents(unreadCount, 1));
     QVERIFY(bob->waitForEvents(unreadCount, 1));
@@ -231,17 +239,18 @@ void TestAdminChannel::helloThenSnapshotWithExistingClients()
     QVERIFY(aliceRooms.contains(QStringLiteral("org:o1:user:u1")));
     QVERIFY(aliceRooms.contains(QStringLiteral("org:o1")));
     QVERIFY(aliceRooms.contains(QStringLiteral("org:o1:role:admin")));
-    const qint64 bobId =
-        findConnection(connections, QStringLiteral("o1"), QStringLiteral("u2")).value("id").toInteger();
+    const qint64 bobId = findConnection(connections, QStringLiteral("o1"), QStringLiteral("u2"))
+                             .value("id")
+                             .toInteger();
     QVERIFY(bobId > 0 && bobId != aliceId);
 
     const QJsonArray rooms = snap.value("rooms").toArray();
-    QCOMPARE(membersOf(rooms, QStringLiteral("org:o1:user:u1")), QList<qint64>{aliceId});
-    QCOMPARE(membersOf(rooms, QStringLiteral("org:o1:user:u2")), QList<qint64>{bobId});
-    QCOMPARE(membersOf(rooms, QStringLiteral("org:o1:role:admin")), QList<qint64>{aliceId});
+    QCOMPARE(membersOf(rooms, QStringLiteral("org:o1:user:u1")), QList<qint64> {aliceId});
+    QCOMPARE(membersOf(rooms, QStringLiteral("org:o1:user:u2")), QList<qint64> {bobId});
+    QCOMPARE(membersOf(rooms, QStringLiteral("org:o1:role:admin")), QList<qint64> {aliceId});
     QList<qint64> org = membersOf(rooms, QStringLiteral("org:o1"));
     std::sort(org.begin(), org.end());
-    QList<qint64> both{aliceId, bobId};
+    QList<qint64> both {aliceId, bobId};
     std::sort(both.begin(), both.end());
     QCOMPARE(org, both);
 
@@ -258,10 +267,13 @@ void TestAdminChannel::connectionDeltas()
     QVERIFY(console.waitReady());
     QCOMPARE(console.snapshot().value("connections").toArray().size(), 0);
 
-    auto client = connectClient(s, QStringLiteral("o1"), QStringLiteral("u7"), QStringLiteral("ops"));
+    auto client
+        = connectClient(s, QStringLiteral("o1"), QStringLiteral("u7"), QStringLiteral("ops"));
     QVERIFY(console.waitForEvents(QStringLiteral("connection:opened"), 1));
-    const QJsonObject c =
-        console.events(QStringLiteral("connection:opened")).first().value("connection").toObject();
+    const QJsonObject c = console.events(QStringLiteral("connection:opened"))
+                              .first()
+                              .value("connection")
+                              .toObject();
     QCOMPARE(c.value("orgId").toString(), QStringLiteral("o1"));
     QCOMPARE(c.value("userId").toString(), QStringLiteral("u7"));
     QCOMPARE(c.value("role").toString(), QStringLiteral("ops"));
@@ -298,7 +310,8 @@ void TestAdminChannel::countersEverySecond()
     const QJsonObject before = console.snapshot().value("counters").toObject();
     QVERIFY(console.waitForEvents(QStringLiteral("counters"), 1, 5000));
 
-    QVERIFY(!publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("c1")).isEmpty());
+    QVERIFY(
+        !publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("c1")).isEmpty());
     QVERIFY(client->waitForEvents(QStringLiteral("notification:new"), 1));
     const auto moved = [&] {
         const auto list = console.events(QStringLiteral("counters"));
@@ -333,7 +346,8 @@ void TestAdminChannel::traceOnAndOff()
     QVERIFY(console.waitReady());
 
     // Off by default.
-    QVERIFY(!publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("t0")).isEmpty());
+    QVERIFY(
+        !publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("t0")).isEmpty());
     QVERIFY(client->waitForEvents(QStringLiteral("notification:new"), 1));
 
     QJsonObject r = console.call(QStringLiteral("trace"), {{QStringLiteral("on"), true}});
@@ -342,7 +356,8 @@ void TestAdminChannel::traceOnAndOff()
     QCOMPARE(console.data(r).value("on").toBool(), true);
     QCOMPARE(console.events(QStringLiteral("delivery")).size(), 0);
 
-    const QString id = publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("t1"));
+    const QString id
+        = publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("t1"));
     QVERIFY(!id.isEmpty());
     QVERIFY(console.waitForEvents(QStringLiteral("delivery"), 1));
     const QJsonObject d = console.events(QStringLiteral("delivery")).first();
@@ -353,11 +368,13 @@ void TestAdminChannel::traceOnAndOff()
 
     r = console.call(QStringLiteral("trace"), {{QStringLiteral("on"), false}});
     QCOMPARE(console.data(r).value("on").toBool(), false);
-    QVERIFY(!publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("t2")).isEmpty());
+    QVERIFY(
+        !publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("t2")).isEmpty());
     QVERIFY(client->waitForEvents(QStringLiteral("notification:new"), 3));
     // A trace is posted to the channel before the notification reaches any client, so one
     // more round trip after the client has it would have carried it.
-    QCOMPARE(console.call(QStringLiteral("snapshot")).value("type").toString(), QStringLiteral("reply"));
+    QCOMPARE(console.call(QStringLiteral("snapshot")).value("type").toString(),
+             QStringLiteral("reply"));
     QCOMPARE(console.events(QStringLiteral("delivery")).size(), 1);
 }
 
@@ -370,13 +387,13 @@ void TestAdminChannel::sendTestToUserReachesEveryTab()
     Console console(s);
     QVERIFY(console.waitReady());
 
-    const QJsonObject r = console.call(
-        QStringLiteral("send_test"),
-        {{QStringLiteral("orgId"), QStringLiteral("o1")},
-         {QStringLiteral("userId"), QStringLiteral("u1")},
-         {QStringLiteral("title"), QStringLiteral("Hello from the console")},
-         {QStringLiteral("priority"), QStringLiteral("high")},
-         {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("k"), 1}}}});
+    const QJsonObject r
+        = console.call(QStringLiteral("send_test"),
+                       {{QStringLiteral("orgId"), QStringLiteral("o1")},
+                        {QStringLiteral("userId"), QStringLiteral("u1")},
+                        {QStringLiteral("title"), QStringLiteral("Hello from the console")},
+                        {QStringLiteral("priority"), QStringLiteral("high")},
+                        {QStringLiteral("metadata"), QJsonObject {{QStringLiteral("k"), 1}}}});
     QCOMPARE(r.value("type").toString(), QStringLiteral("reply"));
     const QStringList ids = stringList(console.data(r).value("notificationIds"));
     QCOMPARE(ids.size(), 1);
@@ -384,8 +401,10 @@ void TestAdminChannel::sendTestToUserReachesEveryTab()
 
     for (WsClient *tab : {tab1.get(), tab2.get()}) {
         QVERIFY(tab->waitForEvents(QStringLiteral("notification:new"), 1));
-        const QJsonObject n =
-            tab->events(QStringLiteral("notification:new")).first().value("notification").toObject();
+        const QJsonObject n = tab->events(QStringLiteral("notification:new"))
+                                  .first()
+                                  .value("notification")
+                                  .toObject();
         QCOMPARE(n.value("id").toString(), ids.first());
         QCOMPARE(n.value("type").toString(), QStringLiteral("TEST"));
         QCOMPARE(n.value("title").toString(), QStringLiteral("Hello from the console"));
@@ -413,10 +432,11 @@ void TestAdminChannel::sendTestToUserRoomIsTheUser()
     QCOMPARE(r.value("type").toString(), QStringLiteral("reply"));
     QCOMPARE(console.data(r).value("deliveredConnections").toInt(), 1);
     QVERIFY(tab->waitForEvents(QStringLiteral("notification:new"), 1));
-    const QJsonObject n =
-        tab->events(QStringLiteral("notification:new")).first().value("notification").toObject();
+    const QJsonObject n
+        = tab->events(QStringLiteral("notification:new")).first().value("notification").toObject();
     QCOMPARE(n.value("type").toString(), QStringLiteral("PING"));
-    QCOMPARE(n.value("id").toString(), stringList(console.data(r).value("notificationIds")).value(0));
+    QCOMPARE(n.value("id").toString(),
+             stringList(console.data(r).value("notificationIds")).value(0));
     QCOMPARE(n.value("seq").toInt(), 1);
 }
 
@@ -430,12 +450,14 @@ void TestAdminChannel::sendTestToRoomIsAnAnnouncement()
     QVERIFY(console.waitReady());
 
     const auto send = [&](const QString &org, const QString &room, const QString &title) {
-        return console.call(QStringLiteral("send_test"), {{QStringLiteral("orgId"), org},
-                                                          {QStringLiteral("room"), room},
-                                                          {QStringLiteral("title"), title},
-                                                          {QStringLiteral("body"), QStringLiteral("b")}});
+        return console.call(QStringLiteral("send_test"),
+                            {{QStringLiteral("orgId"), org},
+                             {QStringLiteral("room"), room},
+                             {QStringLiteral("title"), title},
+                             {QStringLiteral("body"), QStringLiteral("b")}});
     };
-    QJsonObject r = send(QStringLiteral("o1"), QStringLiteral("org:o1"), QStringLiteral("all of o1"));
+    QJsonObject r
+        = send(QStringLiteral("o1"), QStringLiteral("org:o1"), QStringLiteral("all of o1"));
     QCOMPARE(r.value("type").toString(), QStringLiteral("reply"));
     QCOMPARE(console.data(r).value("deliveredConnections").toInt(), 2);
     const QString id = stringList(console.data(r).value("notificationIds")).value(0);
@@ -468,9 +490,9 @@ void TestAdminChannel::sendTestToRoomIsAnAnnouncement()
     QCOMPARE(u2->events(QStringLiteral("announcement")).size() >= 1, true);
 
     // Rooms by their exact names, and only inside orgId.
-    for (const QString &bad : {QStringLiteral("org:o2"), QStringLiteral("o1"),
-                               QStringLiteral("org:o1:team:x"), QStringLiteral("org:o1:user:"),
-                               QStringLiteral("org:o1:role:")}) {
+    for (const QString &bad :
+         {QStringLiteral("org:o2"), QStringLiteral("o1"), QStringLiteral("org:o1:team:x"),
+          QStringLiteral("org:o1:user:"), QStringLiteral("org:o1:role:")}) {
         r = send(QStringLiteral("o1"), bad, QStringLiteral("x"));
         QVERIFY2(errorCode(r) == QStringLiteral("invalid_payload"), qPrintable(bad));
     }
@@ -519,10 +541,11 @@ void TestAdminChannel::kickClosesTheClient()
     QVERIFY(bystander->waitClosed());
     QCOMPARE(bystander->socket.closeReason(), QStringLiteral("kicked by operator"));
 
-    QCOMPARE(errorCode(console.call(QStringLiteral("kick"), {})), QStringLiteral("invalid_payload"));
-    QCOMPARE(errorCode(console.call(QStringLiteral("kick"),
-                                    {{QStringLiteral("connectionId"), 1.5}})),
+    QCOMPARE(errorCode(console.call(QStringLiteral("kick"), {})),
              QStringLiteral("invalid_payload"));
+    QCOMPARE(
+        errorCode(console.call(QStringLiteral("kick"), {{QStringLiteral("connectionId"), 1.5}})),
+        QStringLiteral("invalid_payload"));
     QCOMPARE(errorCode(console.call(QStringLiteral("kick"),
                                     {{QStringLiteral("connectionId"), 1},
                                      {QStringLiteral("reason"), QString(200, QLatin1Char('x'))}})),
@@ -536,11 +559,12 @@ void TestAdminChannel::listNotifications()
     QVERIFY(console.waitReady());
     QStringList sent;
     for (int i = 0; i < 3; ++i)
-        sent.append(publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("n%1").arg(i)));
-    const QJsonObject viaConsole = console.call(
-        QStringLiteral("send_test"), {{QStringLiteral("orgId"), QStringLiteral("o1")},
-                                      {QStringLiteral("userId"), QStringLiteral("u1")},
-                                      {QStringLiteral("title"), QStringLiteral("n3")}});
+        sent.append(publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"),
+                               QStringLiteral("n%1").arg(i)));
+    const QJsonObject viaConsole = console.call(QStringLiteral("send_test"),
+                                                {{QStringLiteral("orgId"), QStringLiteral("o1")},
+                                                 {QStringLiteral("userId"), QStringLiteral("u1")},
+                                                 {QStringLiteral("title"), QStringLiteral("n3")}});
     sent.append(stringList(console.data(viaConsole).value("notificationIds")).value(0));
     publishOne(s, QStringLiteral("o1"), QStringLiteral("u2"), QStringLiteral("not u1's"));
     publishOne(s, QStringLiteral("o2"), QStringLiteral("u1"), QStringLiteral("not o1's"));
@@ -642,8 +666,15 @@ void TestAdminChannel::requestErrors()
     QCOMPARE(errorCode(console.call(QStringLiteral("trace"), {{QStringLiteral("on"), 1}})),
              invalid);
 
+    const qsizetype errorsBefore = console.events(QStringLiteral("error")).size();
+    console.socket.sendBinaryMessage("\x01\x02");
+    QTRY_COMPARE_WITH_TIMEOUT(console.events(QStringLiteral("error")).size(), errorsBefore + 1,
+                              5000);
+    QCOMPARE(console.events(QStringLiteral("error")).last().value("code").toString(), invalid);
+
     // Errors keep the channel open and the request id.
-    const QJsonObject r = console.call(QStringLiteral("trace"), {{QStringLiteral("on"), QStringLiteral("yes")}});
+    const QJsonObject r
+        = console.call(QStringLiteral("trace"), {{QStringLiteral("on"), QStringLiteral("yes")}});
     QVERIFY(!r.value("replyTo").toString().isEmpty());
     QVERIFY(!console.closed);
 }
@@ -664,9 +695,11 @@ void TestAdminChannel::twoConsolesAtOnce()
              b.events(QStringLiteral("connection:opened")).first());
 
     // Tracing is per console.
-    QCOMPARE(a.call(QStringLiteral("trace"), {{QStringLiteral("on"), true}}).value("type").toString(),
-             QStringLiteral("reply"));
-    const QString id = publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("x"));
+    QCOMPARE(
+        a.call(QStringLiteral("trace"), {{QStringLiteral("on"), true}}).value("type").toString(),
+        QStringLiteral("reply"));
+    const QString id
+        = publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("x"));
     QVERIFY(a.waitForEvents(QStringLiteral("delivery"), 1));
     QVERIFY(client->waitForEvents(QStringLiteral("notification:new"), 1));
     QCOMPARE(b.call(QStringLiteral("snapshot")).value("type").toString(), QStringLiteral("reply"));
@@ -678,7 +711,8 @@ void TestAdminChannel::twoConsolesAtOnce()
     QTRY_COMPARE_WITH_TIMEOUT(s.server->admin()->consoleCount(), 1, 5000);
     client->socket.close();
     QVERIFY(a.waitForEvents(QStringLiteral("connection:closed"), 1));
-    QVERIFY(!publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("y")).isEmpty());
+    QVERIFY(
+        !publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("y")).isEmpty());
     QVERIFY(a.waitForEvents(QStringLiteral("delivery"), 2));
     QCOMPARE(a.events(QStringLiteral("delivery")).last().value("connections").toInt(), 0);
 }
@@ -700,6 +734,24 @@ void TestAdminChannel::consolesAreNotClients()
     const auto stats = s.request("GET", QStringLiteral("/api/v1/stats"));
     QCOMPARE(stats.json.value("connections").toObject().value("total").toInt(), 1);
     QCOMPARE(console.snapshot().value("connections").toArray().size(), 1);
+}
+
+void TestAdminChannel::shutdownClosesConsolesLast()
+{
+    TestServer s;
+    auto client = connectClient(s, QStringLiteral("o1"), QStringLiteral("u1"));
+    Console console(s);
+    QVERIFY(console.waitReady());
+    QSignalSpy stopped(s.server.get(), &Server::stopped);
+    s.server->shutdown();
+    QVERIFY(stopped.wait(15000));
+    QVERIFY(console.waitClosed());
+    QCOMPARE(int(console.socket.closeCode()), 1001);
+    // The console saw its clients go first.
+    const auto closed = console.events(QStringLiteral("connection:closed"));
+    QCOMPARE(closed.size(), 1);
+    QCOMPARE(closed.first().value("code").toInt(), 1001);
+    QCOMPARE(s.server->admin()->consoleCount(), 0);
 }
 
 QTEST_MAIN(TestAdminChannel)
