@@ -150,6 +150,7 @@ bool Shard::routeToOwner(HttpConnection *conn)
     // connection, accepted by any shard. The connection (its socket a child) moves to the
     // owner, which then handles the request it has already read.
     Shard *to = m_services.shards[size_t(owner)];
+    qCDebug(lcNet) << "shard" << m_index << "hands a request to shard" << owner;
     m_http.remove(conn);
     conn->setParent(nullptr);
     conn->setShard(to);
