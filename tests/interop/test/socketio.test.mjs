@@ -18,7 +18,7 @@ before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 
 for (const [label, transports] of [['default transports (polling, then upgrade)', undefined],
-  ['websocket only', ['websocket']]]) {
+  ['websocket only', ['websocket']], ['polling only', ['polling']]]) {
   describe(label, () => {
     test('connects, gets the unread count and notification:new after an HTTP publish', async () => {
       const user = newUser();
@@ -31,7 +31,7 @@ for (const [label, transports] of [['default transports (polling, then upgrade)'
           // The default client starts on polling and upgrades to websocket.
           await until(() => c.socket.io.engine.transport.name === 'websocket', 5000, 'upgrade');
         } else {
-          assert.equal(c.socket.io.engine.transport.name, 'websocket');
+          assert.equal(c.socket.io.engine.transport.name, transports[0]);
         }
         const published = await publish(server, ORG, [user], 'hello');
         const got = await c.waitEvent('notification:new');
@@ -40,6 +40,8 @@ for (const [label, transports] of [['default transports (polling, then upgrade)'
         assert.equal(got.notification.seq, 1);
         assert.equal(got.notification.orgId, undefined);
         await c.waitEvent('notification:unread_count', (d) => d.unreadCount === 1);
+        const reply = await c.emitWithAck('mark_read', { notificationIds: [got.notification.id] });
+        assert.deepEqual(reply, { ok: true, updated: 1, unreadCount: 0 });
       } finally {
         c.close();
       }
