@@ -3,8 +3,8 @@
 #include "log/logging.h"
 #include "net/shard.h"
 #include "socketio/httpconnection.h"
-#include "socketio/socketiohost.h"
 #include "socketio/socketioconnection.h"
+#include "socketio/socketiohost.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -69,8 +69,11 @@ EngineSession::~EngineSession()
 
 void EngineSession::openPolling(HttpConnection *conn)
 {
-    eio::OpenInfo info{m_sid, {QStringLiteral("websocket")}, m_settings.pingIntervalMs,
-                       m_settings.pingTimeoutMs, m_settings.maxPayload};
+    eio::OpenInfo info {m_sid,
+                        {QStringLiteral("websocket")},
+                        m_settings.pingIntervalMs,
+                        m_settings.pingTimeoutMs,
+                        m_settings.maxPayload};
     m_pendingGet = conn;
     respondToGet(eio::encodeOpenPacket(info));
 }
@@ -78,8 +81,8 @@ void EngineSession::openPolling(HttpConnection *conn)
 void EngineSession::openWebSocket(QWebSocket *ws)
 {
     bindWebSocket(ws);
-    eio::OpenInfo info{m_sid, {}, m_settings.pingIntervalMs, m_settings.pingTimeoutMs,
-                       m_settings.maxPayload};
+    eio::OpenInfo info {
+        m_sid, {}, m_settings.pingIntervalMs, m_settings.pingTimeoutMs, m_settings.maxPayload};
     send(eio::encodeOpenPacket(info));
 }
 
@@ -95,9 +98,9 @@ void EngineSession::bindWebSocket(QWebSocket *ws)
         sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
     });
     // Queued: the session may not go away inside one of its own socket's signals.
-    connect(ws, &QWebSocket::disconnected, this, [this] {
-        abort(1000, QStringLiteral("transport close"));
-    }, Qt::QueuedConnection);
+    connect(
+        ws, &QWebSocket::disconnected, this,
+        [this] { abort(1000, QStringLiteral("transport close")); }, Qt::QueuedConnection);
 }
 
 void EngineSession::handleGet(HttpConnection *conn)
@@ -169,10 +172,13 @@ void EngineSession::attachProbe(QWebSocket *ws)
     ws->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxPayload));
     m_probeStartedMs = nowMs();
     connect(ws, &QWebSocket::textMessageReceived, this, &EngineSession::onProbeText);
-    connect(ws, &QWebSocket::disconnected, this, [this, ws] {
-        if (m_probe == ws)
-            dropProbe();
-    }, Qt::QueuedConnection);
+    connect(
+        ws, &QWebSocket::disconnected, this,
+        [this, ws] {
+            if (m_probe == ws)
+                dropProbe();
+        },
+        Qt::QueuedConnection);
 }
 
 void EngineSession::onProbeText(const QString &text)
@@ -374,10 +380,13 @@ void EngineSession::scheduleFlush()
     if (m_flushQueued || !m_pendingGet)
         return;
     m_flushQueued = true;
-    QMetaObject::invokeMethod(this, [this] {
-        m_flushQueued = false;
-        flushPolling();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_flushQueued = false;
+            flushPolling();
+        },
+        Qt::QueuedConnection);
 }
 
 void EngineSession::flushPolling()

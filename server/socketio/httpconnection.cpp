@@ -42,8 +42,7 @@ void HttpConnection::onReadyRead()
                 return;
             m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
             // Peek, not read: an upgrade must reach QWebSocketServer with every byte.
-            const QByteArray peeked = m_socket->peek(qMin<qint64>(available,
-                                                                  limits.maxHeadBytes));
+            const QByteArray peeked = m_socket->peek(qMin<qint64>(available, limits.maxHeadBytes));
             auto parsed = http1::parseRequestHead(peeked, limits);
             if (!parsed.ok()) {
                 respondAndClose(parsed.error().status, "text/plain; charset=UTF-8",
@@ -105,10 +104,13 @@ void HttpConnection::respond(int status, QByteArrayView contentType, QByteArrayV
     // not from inside whoever called respond().
     if (!m_processingQueued && m_socket->bytesAvailable() > 0) {
         m_processingQueued = true;
-        QMetaObject::invokeMethod(this, [this] {
-            m_processingQueued = false;
-            onReadyRead();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_processingQueued = false;
+                onReadyRead();
+            },
+            Qt::QueuedConnection);
     }
 }
 

@@ -9,8 +9,21 @@ bool isTokenChar(char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -72,7 +85,7 @@ bool hasToken(QByteArrayView value, QByteArrayView token)
 
 ParseError error(int status, const char *message)
 {
-    return ParseError{status, QString::fromLatin1(message)};
+    return ParseError {status, QString::fromLatin1(message)};
 }
 
 std::optional<qint64> parseContentLength(QByteArrayView v)
@@ -112,7 +125,7 @@ QByteArray RequestHead::query() const
 }
 
 Result<std::optional<RequestHead>, ParseError> parseRequestHead(QByteArrayView buffer,
-                                                                 const Limits &limits)
+                                                                const Limits &limits)
 {
     RequestHead head;
     qsizetype pos = 0;
@@ -178,7 +191,8 @@ Result<std::optional<RequestHead>, ParseError> parseRequestHead(QByteArrayView b
             return error(400, "invalid character in a header value");
         if (head.headers.size() >= limits.maxHeaders)
             return error(431, "too many headers");
-        head.headers.append(Header{line.first(colon).toByteArray().toLower(), value.toByteArray()});
+        head.headers.append(
+            Header {line.first(colon).toByteArray().toLower(), value.toByteArray()});
     }
     head.headLength = pos;
 
@@ -213,8 +227,8 @@ Result<std::optional<RequestHead>, ParseError> parseRequestHead(QByteArrayView b
     if (contentLength && *contentLength > limits.maxBodyBytes)
         return error(413, "request body too large");
     head.contentLength = contentLength.value_or(0);
-    head.keepAlive = head.minorVersion == 1 ? !connectionClose
-                                            : connectionKeepAlive && !connectionClose;
+    head.keepAlive
+        = head.minorVersion == 1 ? !connectionClose : connectionKeepAlive && !connectionClose;
     head.webSocketUpgrade = head.method == "GET" && connectionUpgrade && upgradeWebSocket;
     return std::optional<RequestHead>(std::move(head));
 }
@@ -222,22 +236,38 @@ Result<std::optional<RequestHead>, ParseError> parseRequestHead(QByteArrayView b
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 

@@ -63,7 +63,7 @@ struct ParseError
 // and still within the limits (read more and call again), the head once the blank line has
 // arrived, or an error. The body (contentLength bytes) follows at headLength.
 Result<std::optional<RequestHead>, ParseError> parseRequestHead(QByteArrayView buffer,
-                                                                 const Limits &limits = {});
+                                                                const Limits &limits = {});
 
 // The reason phrase of the status codes this server answers with ("OK", "Bad Request").
 QByteArray reasonPhrase(int status);

@@ -33,8 +33,7 @@ SocketIoConnection::SocketIoConnection(EngineSession *session, Shard &shard, QBy
     , m_session(session)
     , m_shard(shard)
     , m_nsp(std::move(nsp))
-{
-}
+{ }
 
 SocketIoConnection::~SocketIoConnection()
 {
@@ -68,14 +67,13 @@ void SocketIoConnection::reply(const ReplyTo &to, const QJsonObject &data)
         send(sio::encodeAckFrame(m_nsp, to.ackId, compactJson(data)));
 }
 
-void SocketIoConnection::replyError(const ReplyTo &to, const QString &code,
-                                    const QString &message)
+void SocketIoConnection::replyError(const ReplyTo &to, const QString &code, const QString &message)
 {
-    const QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    const QJsonObject error {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
     if (to.ackId >= 0) {
-        send(sio::encodeAckFrame(m_nsp, to.ackId,
-                                 compactJson({{QStringLiteral("ok"), false},
-                                              {QStringLiteral("error"), error}})));
+        send(sio::encodeAckFrame(
+            m_nsp, to.ackId,
+            compactJson({{QStringLiteral("ok"), false}, {QStringLiteral("error"), error}})));
     } else {
         send(sio::encodeEventFrame(m_nsp, "error", compactJson(error)));
     }

@@ -56,8 +56,7 @@ QUrlQuery queryOf(QByteArrayView target)
 SocketIoHost::SocketIoHost(Shard &shard, ShardServices &services)
     : m_shard(shard)
     , m_services(services)
-{
-}
+{ }
 
 SocketIoHost::~SocketIoHost()
 {
@@ -150,8 +149,8 @@ void SocketIoHost::handleHttp(HttpConnection *conn)
         return;
     }
     const QUrlQuery query = queryOf(head.target);
-    auto parsed = eio::parseHandshakeQuery(query, eio::Transport::Polling
-                                                      | eio::Transport::WebSocket);
+    auto parsed
+        = eio::parseHandshakeQuery(query, eio::Transport::Polling | eio::Transport::WebSocket);
     if (!parsed.ok()) {
         refuse(conn, parsed.error());
         return;
@@ -169,8 +168,8 @@ void SocketIoHost::handleHttp(HttpConnection *conn)
         peer.remoteAddress = conn->socket()->peerAddress().toString();
         peer.userAgent = QString::fromUtf8(head.header("user-agent"));
         peer.origin = QString::fromUtf8(origin);
-        peer.fallbackCredential = fallbackCredential(query, head.header("authorization"),
-                                                     head.header("cookie"));
+        peer.fallbackCredential
+            = fallbackCredential(query, head.header("authorization"), head.header("cookie"));
         auto *session = new EngineSession(*this, m_shard, newSid(), settings(), peer);
         m_sessions.insert(session->sid(), session);
         session->openPolling(conn);
@@ -224,8 +223,8 @@ void SocketIoHost::acceptWebSocket(QWebSocket *ws)
         peer.remoteAddress = ws->peerAddress().toString();
         peer.userAgent = QString::fromUtf8(ws->request().rawHeader("User-Agent"));
         peer.origin = ws->origin();
-        peer.fallbackCredential = fallbackCredential(query, ws->request().rawHeader("Authorization"),
-                                                     ws->request().rawHeader("Cookie"));
+        peer.fallbackCredential = fallbackCredential(
+            query, ws->request().rawHeader("Authorization"), ws->request().rawHeader("Cookie"));
         auto *session = new EngineSession(*this, m_shard, newSid(), settings(), peer);
         m_sessions.insert(session->sid(), session);
         session->openWebSocket(ws);
@@ -234,7 +233,8 @@ void SocketIoHost::acceptWebSocket(QWebSocket *ws)
     EngineSession *session = m_sessions.value(*parsed->sid);
     if (!session || !session->canUpgrade()) {
         // The session went away between the checked request and the handshake.
-        ws->close(QWebSocketProtocol::CloseCodeNormal, eio::errorMessage(eio::ServerError::UnknownSid));
+        ws->close(QWebSocketProtocol::CloseCodeNormal,
+                  eio::errorMessage(eio::ServerError::UnknownSid));
         QObject::connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
         return;
     }

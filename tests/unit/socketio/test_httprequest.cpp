@@ -89,7 +89,8 @@ void TestHttpRequest::keepAliveRules_data()
     QTest::addColumn<QByteArray>("raw");
     QTest::addColumn<bool>("keepAlive");
     QTest::newRow("1.1 default") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n") << true;
-    QTest::newRow("1.1 close") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n")
+    QTest::newRow("1.1 close") << QByteArray(
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n")
                                << false;
     QTest::newRow("1.0 default") << QByteArray("GET / HTTP/1.0\r\n\r\n") << false;
     QTest::newRow("1.0 keep-alive")
@@ -111,10 +112,12 @@ void TestHttpRequest::rejects_data()
     QTest::addColumn<int>("status");
     QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: x\n\n") << 400;
     QTest::newRow("bare LF in headers") << QByteArray("GET / HTTP/1.1\r\nHost: x\n\r\n") << 400;
-    QTest::newRow("leading blank line") << QByteArray("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
+    QTest::newRow("leading blank line")
+        << QByteArray("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
     QTest::newRow("two spaces") << QByteArray("GET  / HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
     QTest::newRow("missing version") << QByteArray("GET /\r\nHost: x\r\n\r\n") << 400;
-    QTest::newRow("absolute form") << QByteArray("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
+    QTest::newRow("absolute form")
+        << QByteArray("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
     QTest::newRow("space in target") << QByteArray("GET /a b HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
     QTest::newRow("bad method") << QByteArray("G(T / HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
     QTest::newRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\nHost: x\r\n\r\n") << 505;
@@ -123,20 +126,25 @@ void TestHttpRequest::rejects_data()
     QTest::newRow("no host") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400;
     QTest::newRow("two hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400;
     QTest::newRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost : x\r\n\r\n") << 400;
-    QTest::newRow("folding") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nA: b\r\n c\r\n\r\n") << 400;
+    QTest::newRow("folding") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nA: b\r\n c\r\n\r\n")
+                             << 400;
     QTest::newRow("control char") << QByteArray("GET / HTTP/1.1\r\nHost: x\x01y\r\n\r\n") << 400;
     QTest::newRow("NUL") << QByteArray("GET / HTTP/1.1\r\nHost: x\0y\r\n\r\n", 28) << 400;
     QTest::newRow("stray CR") << QByteArray("GET / HTTP/1.1\r\nHost: x\ry\r\n\r\n") << 400;
     QTest::newRow("chunked") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n"
-                                           "Transfer-Encoding: chunked\r\n\r\n") << 501;
-    QTest::newRow("bad length") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n")
+                                           "Transfer-Encoding: chunked\r\n\r\n")
+                             << 501;
+    QTest::newRow("bad length") << QByteArray(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n")
                                 << 400;
     QTest::newRow("negative length")
         << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n") << 400;
     QTest::newRow("two lengths") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
-                                               "Content-Length: 2\r\n\r\n") << 400;
+                                               "Content-Length: 2\r\n\r\n")
+                                 << 400;
     QTest::newRow("list length") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n"
-                                               "Content-Length: 1, 1\r\n\r\n") << 400;
+                                               "Content-Length: 1, 1\r\n\r\n")
+                                 << 400;
     QTest::newRow("body too large")
         << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000001\r\n\r\n") << 413;
 }
@@ -191,7 +199,7 @@ void TestHttpRequest::formatsResponses()
 // head consistent with the bytes it came from.
 void TestHttpRequest::fuzz()
 {
-    const QList<QByteArray> seeds{
+    const QList<QByteArray> seeds {
         "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: a\r\n\r\n",
         "POST /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\nHost: a\r\n"
         "Content-Length: 5\r\nConnection: keep-alive\r\n\r\n4abcd",
@@ -205,7 +213,7 @@ void TestHttpRequest::fuzz()
     limits.maxHeadBytes = 512;
     limits.maxLineBytes = 128;
     limits.maxHeaders = 8;
-    const QList<int> statuses{400, 413, 414, 431, 501, 505};
+    const QList<int> statuses {400, 413, 414, 431, 501, 505};
     int accepted = 0;
     int rejected = 0;
     for (int i = 0; i < 20000; ++i) {
@@ -216,11 +224,22 @@ void TestHttpRequest::fuzz()
             const char byte = rng.bounded(2) ? tokens.at(rng.bounded(int(tokens.size())))
                                              : char(rng.bounded(256));
             switch (rng.bounded(5)) {
-            case 0: if (!input.isEmpty()) input[at] = byte; break;
-            case 1: input.insert(at, byte); break;
-            case 2: input.remove(at, 1 + rng.bounded(8)); break;
-            case 3: input.insert(at, input.mid(at, rng.bounded(200))); break;
-            default: input.truncate(at); break;
+            case 0:
+                if (!input.isEmpty())
+                    input[at] = byte;
+                break;
+            case 1:
+                input.insert(at, byte);
+                break;
+            case 2:
+                input.remove(at, 1 + rng.bounded(8));
+                break;
+            case 3:
+                input.insert(at, input.mid(at, rng.bounded(200)));
+                break;
+            default:
+                input.truncate(at);
+                break;
             }
         }
         auto r = parseRequestHead(input, limits);
