@@ -34,20 +34,24 @@ QHttpServer &ApiServer::http()
 
 void ApiServer::addRoutes()
 {
-    const auto plain = [this](void (ApiServer::*member)(const QHttpServerRequest &,
-                                                        const HttpReply &)) {
-        return [this, member](const QString &, const QHttpServerRequest &request,
-                              const HttpReply &reply) { (this->*member)(request, reply); };
-    };
+    const auto plain
+        = [this](void (ApiServer::*member)(const QHttpServerRequest &, const HttpReply &)) {
+              return [this, member](const QString &, const QHttpServerRequest &request,
+                                    const HttpReply &reply) {
+                  (this->*member)(request, reply);
+              };
+          };
     const auto bare = [this](void (ApiServer::*member)(const HttpReply &)) {
-        return [this, member](const QString &, const QHttpServerRequest &,
-                              const HttpReply &reply) { (this->*member)(reply); };
+        return [this, member](const QString &, const QHttpServerRequest &, const HttpReply &reply) {
+            (this->*member)(reply);
+        };
     };
-    const auto withArg = [this](void (ApiServer::*member)(const QString &,
-                                                          const QHttpServerRequest &,
-                                                          const HttpReply &)) {
+    const auto withArg = [this](void (ApiServer::*member)(
+                             const QString &, const QHttpServerRequest &, const HttpReply &)) {
         return [this, member](const QString &arg, const QHttpServerRequest &request,
-                              const HttpReply &reply) { (this->*member)(arg, request, reply); };
+                              const HttpReply &reply) {
+            (this->*member)(arg, request, reply);
+        };
     };
 
     addRoute(QStringLiteral("/api/v1/notifications"),
@@ -58,7 +62,8 @@ void ApiServer::addRoutes()
 
     // The fixed paths first: the router takes the first rule that matches, and "read" would
     // otherwise be taken for a notification id.
-    addRoute(QStringLiteral("/api/v1/me/notifications"), {{Method::Get, plain(&ApiServer::meList)}});
+    addRoute(QStringLiteral("/api/v1/me/notifications"),
+             {{Method::Get, plain(&ApiServer::meList)}});
     addRoute(QStringLiteral("/api/v1/me/unread-count"),
              {{Method::Get, plain(&ApiServer::meUnreadCount)}});
     addRoute(QStringLiteral("/api/v1/me/notifications/read"),
@@ -68,7 +73,8 @@ void ApiServer::addRoutes()
     addArgRoute(QStringLiteral("/api/v1/me/notifications/<arg>"),
                 {{Method::Delete, withArg(&ApiServer::meDelete)}});
 
-    addRoute(QStringLiteral("/api/v1/sessions"), {{Method::Post, plain(&ApiServer::createSession)}});
+    addRoute(QStringLiteral("/api/v1/sessions"),
+             {{Method::Post, plain(&ApiServer::createSession)}});
     addArgRoute(QStringLiteral("/api/v1/sessions/<arg>"),
                 {{Method::Delete, withArg(&ApiServer::revokeSession)}});
 
@@ -80,7 +86,8 @@ void ApiServer::addRoutes()
     addRoute(QStringLiteral("/metrics"), {{Method::Get, bare(&ApiServer::metricsText)}});
 
     m_http->setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
-        HttpReply(std::move(responder)).error(404, codes::notFound(), QStringLiteral("no such route"));
+        HttpReply(std::move(responder))
+            .error(404, codes::notFound, QStringLiteral("no such route"));
     });
 }
 
@@ -110,7 +117,7 @@ void ApiServer::dispatch(const QString &arg, const QHttpServerRequest &request, 
 {
     // QHttpServer reads whole bodies without a limit; refuse big ones before any parsing.
     if (request.body().size() > maxBodyBytes) {
-        reply.error(413, codes::payloadTooLarge(),
+        reply.error(413, codes::payloadTooLarge,
                     QStringLiteral("the request body is larger than %1 bytes").arg(maxBodyBytes));
         return;
     }
@@ -121,19 +128,27 @@ void ApiServer::dispatch(const QString &arg, const QHttpServerRequest &request, 
             return;
         }
         switch (h.method) {
-        case Method::Get: allowed.append(QByteArrayLiteral("GET")); break;
-        case Method::Post: allowed.append(QByteArrayLiteral("POST")); break;
-        case Method::Delete: allowed.append(QByteArrayLiteral("DELETE")); break;
-        case Method::Put: allowed.append(QByteArrayLiteral("PUT")); break;
-        default: break;
+        case Method::Get:
+            allowed.append(QByteArrayLiteral("GET"));
+            break;
+        case Method::Post:
+            allowed.append(QByteArrayLiteral("POST"));
+            break;
+        case Method::Delete:
+            allowed.append(QByteArrayLiteral("DELETE"));
+            break;
+        case Method::Put:
+            allowed.append(QByteArrayLiteral("PUT"));
+            break;
+        default:
+            break;
         }
     }
-    const QJsonObject body{
-        {QStringLiteral("error"),
-         QJsonObject{{QStringLiteral("code"), codes::methodNotAllowed()},
-                     {QStringLiteral("message"),
-                      QStringLiteral("method not allowed; use %1")
-                          .arg(QString::fromLatin1(allowed.join(", ")))}}}};
+    const QJsonObject body {{QStringLiteral("error"),
+                             QJsonObject {{QStringLiteral("code"), codes::methodNotAllowed},
+                                          {QStringLiteral("message"),
+                                           QStringLiteral("method not allowed; use %1")
+                                               .arg(QString::fromLatin1(allowed.join(", ")))}}}};
     reply.raw(405, QByteArrayLiteral("application/json"), compactJson(body),
               {{QByteArrayLiteral("Allow"), allowed.join(", ")}});
 }
@@ -156,7 +171,7 @@ bool ApiServer::requireAccepting(const HttpReply &reply)
 {
     if (m_services.accepting.load())
         return true;
-    reply.error(503, codes::unavailable(), QStringLiteral("the server is shutting down"));
+    reply.error(503, codes::unavailable, QStringLiteral("the server is shutting down"));
     return false;
 }
 
@@ -173,7 +188,8 @@ void ApiServer::withUser(const QHttpServerRequest &request, const HttpReply &rep
                 return;
             if (!result.ok()) {
                 m_services.metrics.countAuthFailure(result.error());
-                replyUnauthorized(*reply, result.error() == AuthFailure::NoCredential
+                replyUnauthorized(*reply,
+                                  result.error() == AuthFailure::NoCredential
                                       ? QStringLiteral("a user credential is required "
                                                        "(Authorization: Bearer)")
                                       : QStringLiteral("the credential is not valid"));
@@ -186,17 +202,15 @@ void ApiServer::withUser(const QHttpServerRequest &request, const HttpReply &rep
 void ApiServer::onReader(const HttpReply &reply, StoreWork work)
 {
     const quint64 ticket = park(reply);
-    m_services.readers.post([this, ticket, work = std::move(work)](Store &store) {
-        resume(ticket, work(store));
-    });
+    m_services.readers.post(
+        [this, ticket, work = std::move(work)](Store &store) { resume(ticket, work(store)); });
 }
 
 void ApiServer::onWriter(const HttpReply &reply, StoreWork work)
 {
     const quint64 ticket = park(reply);
-    m_services.writer.post([this, ticket, work = std::move(work)](Store &store) {
-        resume(ticket, work(store));
-    });
+    m_services.writer.post(
+        [this, ticket, work = std::move(work)](Store &store) { resume(ticket, work(store)); });
 }
 
 void ApiServer::resume(quint64 ticket, Continuation then)

@@ -44,8 +44,8 @@ public:
 private:
     using Method = QHttpServerRequest::Method;
     using HttpReply = http::HttpReply;
-    using Handler = std::function<void(const QString &arg, const QHttpServerRequest &,
-                                       const HttpReply &)>;
+    using Handler
+        = std::function<void(const QString &arg, const QHttpServerRequest &, const HttpReply &)>;
     struct MethodHandler
     {
         Method method;

@@ -1,8 +1,10 @@
 #include "http/httputil.h"
 
 #include "auth/base64url.h"
+#include "log/logging.h"
 
 #include <QHttpServerRequest>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QUrlQuery>
@@ -42,9 +44,11 @@ std::optional<QString> queryValue(const QHttpServerRequest &request, const QStri
 
 HttpError HttpError::fromStore(const StoreError &e)
 {
+    // The driver's text stays in the log; the client learns only the kind of failure.
+    qCWarning(lcApi).noquote() << "store error:" << e.message;
     if (e.kind == StoreError::Kind::Unavailable)
-        return {503, codes::unavailable(), QStringLiteral("storage is unavailable; try again")};
-    return {500, codes::internal(), QStringLiteral("internal error")};
+        return {503, codes::unavailable, QStringLiteral("storage is unavailable; try again")};
+    return {500, codes::internal, QStringLiteral("internal error")};
 }
 
 HttpReply::HttpReply(QHttpServerResponder &&responder)
@@ -52,7 +56,7 @@ HttpReply::HttpReply(QHttpServerResponder &&responder)
     // The socket pointer must be taken before the move: afterwards the responder is ours and
     // the socket may go away under it at any time.
     QPointer<QTcpSocket> socket(responder.socket());
-    m_state = std::make_shared<State>(State{std::move(responder), socket, false});
+    m_state = std::make_shared<State>(State {std::move(responder), socket, false});
 }
 
 void HttpReply::json(int status, const QJsonObject &body) const
@@ -62,9 +66,10 @@ void HttpReply::json(int status, const QJsonObject &body) const
 
 void HttpReply::error(int status, const QString &code, const QString &message) const
 {
-    json(status, QJsonObject{{QStringLiteral("error"),
-                              QJsonObject{{QStringLiteral("code"), code},
-                                          {QStringLiteral("message"), message}}}});
+    json(status,
+         QJsonObject {
+             {QStringLiteral("error"),
+              QJsonObject {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}});
 }
 
 void HttpReply::empty(int status) const
@@ -98,9 +103,9 @@ QByteArray compactJson(const QJsonObject &object)
 
 void replyUnauthorized(const HttpReply &reply, const QString &message)
 {
-    const QJsonObject body{{QStringLiteral("error"),
-                            QJsonObject{{QStringLiteral("code"), codes::unauthorized()},
-                                        {QStringLiteral("message"), message}}}};
+    const QJsonObject body {{QStringLiteral("error"),
+                             QJsonObject {{QStringLiteral("code"), codes::unauthorized},
+                                          {QStringLiteral("message"), message}}}};
     reply.raw(401, QByteArrayLiteral("application/json"), compactJson(body),
               {{QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")}});
 }
@@ -131,19 +136,25 @@ bool matchesApiKey(const QByteArray &token, const QStringList &keys)
 HttpResult<QJsonObject> parseJsonObject(const QByteArray &body)
 {
     if (body.trimmed().isEmpty())
-        return HttpError{400, codes::invalidJson(),
-                         QStringLiteral("the request body must be a JSON object; it is empty")};
+        return HttpError {400, codes::invalidJson,
+                          QStringLiteral("the request body must be a JSON object; it is empty")};
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        return HttpError{400, codes::invalidJson(),
-                         QStringLiteral("malformed JSON at offset %1: %2")
-                             .arg(parseError.offset)
-                             .arg(parseError.errorString())};
+        // Qt's parser refuses scalars at the top level; they are JSON, just not an object.
+        QJsonParseError wrappedError;
+        const QJsonDocument wrapped = QJsonDocument::fromJson('[' + body + ']', &wrappedError);
+        if (wrappedError.error == QJsonParseError::NoError && wrapped.array().size() == 1)
+            return HttpError {400, codes::invalidPayload,
+                              QStringLiteral("the request body must be a JSON object")};
+        return HttpError {400, codes::invalidJson,
+                          QStringLiteral("malformed JSON at offset %1: %2")
+                              .arg(parseError.offset)
+                              .arg(parseError.errorString())};
     }
     if (!document.isObject())
-        return HttpError{400, codes::invalidPayload(),
-                         QStringLiteral("the request body must be a JSON object")};
+        return HttpError {400, codes::invalidPayload,
+                          QStringLiteral("the request body must be a JSON object")};
     return document.object();
 }
 
@@ -155,8 +166,8 @@ HttpResult<std::optional<qint64>> queryInteger(const QHttpServerRequest &request
         return std::optional<qint64>();
     const std::optional<qint64> value = strictInteger(*text);
     if (!value || *value < min || *value > max)
-        return HttpError::invalid(name,
-                                  QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max));
+        return HttpError::invalid(
+            name, QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max));
     return value;
 }
 
@@ -209,8 +220,8 @@ HttpResult<qint64> requiredInteger(const QJsonObject &json, const QString &field
     const double v = value.toDouble();
     // Range first: converting an out-of-range double to an integer is undefined.
     if (!value.isDouble() || v < double(min) || v > double(max) || v != double(qint64(v)))
-        return HttpError::invalid(field,
-                                  QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max));
+        return HttpError::invalid(
+            field, QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max));
     return qint64(v);
 }
 

@@ -25,14 +25,14 @@ constexpr qint64 maxBodyBytes = 1024 * 1024;
 
 // Error codes of the HTTP API (PROTOCOL.md plus the HTTP-only ones).
 namespace codes {
-inline QString invalidJson() { return QStringLiteral("invalid_json"); }
-inline QString invalidPayload() { return QStringLiteral("invalid_payload"); }
-inline QString unauthorized() { return QStringLiteral("unauthorized"); }
-inline QString notFound() { return QStringLiteral("not_found"); }
-inline QString methodNotAllowed() { return QStringLiteral("method_not_allowed"); }
-inline QString payloadTooLarge() { return QStringLiteral("payload_too_large"); }
-inline QString unavailable() { return QStringLiteral("unavailable"); }
-inline QString internal() { return QStringLiteral("internal"); }
+inline const QString invalidJson = QStringLiteral("invalid_json");
+inline const QString invalidPayload = QStringLiteral("invalid_payload");
+inline const QString unauthorized = QStringLiteral("unauthorized");
+inline const QString notFound = QStringLiteral("not_found");
+inline const QString methodNotAllowed = QStringLiteral("method_not_allowed");
+inline const QString payloadTooLarge = QStringLiteral("payload_too_large");
+inline const QString unavailable = QStringLiteral("unavailable");
+inline const QString internal = QStringLiteral("internal");
 } // namespace codes
 
 // A request failure on its way to the client: status plus {"error":{"code","message"}}.
@@ -44,18 +44,17 @@ struct HttpError
 
     static HttpError invalid(const ValidationError &e)
     {
-        return {400, codes::invalidPayload(), e.message()};
+        return {400, codes::invalidPayload, e.message()};
     }
     static HttpError invalid(const QString &field, const QString &reason)
     {
-        return invalid(ValidationError{field, reason});
+        return invalid(ValidationError {field, reason});
     }
     // 503 when the store is unreachable (the caller may retry), 500 otherwise.
     static HttpError fromStore(const StoreError &e);
 };
 
-template<typename T>
-using HttpResult = Result<T, HttpError>;
+template<typename T> using HttpResult = Result<T, HttpError>;
 
 // The answer to one request, possibly written later: a moved-in responder kept alive by a
 // shared pointer. Writing is skipped when the client has gone (the socket was deleted) or
@@ -104,8 +103,7 @@ HttpResult<QJsonObject> parseJsonObject(const QByteArray &body);
 // fit is a 400 naming the parameter.
 HttpResult<std::optional<qint64>> queryInteger(const QHttpServerRequest &request,
                                                const QString &name, qint64 min, qint64 max);
-HttpResult<bool> queryBool(const QHttpServerRequest &request, const QString &name,
-                           bool fallback);
+HttpResult<bool> queryBool(const QHttpServerRequest &request, const QString &name, bool fallback);
 // A required id parameter (orgId, userId): validated with validateId.
 HttpResult<QString> queryId(const QHttpServerRequest &request, const QString &name);
 

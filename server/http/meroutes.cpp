@@ -35,21 +35,23 @@ HttpResult<ListQuery> parseListQuery(const QHttpServerRequest &request)
     auto limit = queryInteger(request, QStringLiteral("limit"), 1, 100);
     if (!limit)
         return limit.error();
-    auto beforeSeq = queryInteger(request, QStringLiteral("beforeSeq"), 1,
-                                  std::numeric_limits<qint64>::max());
+    auto beforeSeq
+        = queryInteger(request, QStringLiteral("beforeSeq"), 1, std::numeric_limits<qint64>::max());
     if (!beforeSeq)
         return beforeSeq.error();
     auto unread = queryBool(request, QStringLiteral("unread"), false);
     if (!unread)
         return unread.error();
-    return ListQuery{int(limit.value().value_or(20)), beforeSeq.value(), unread.value()};
+    return ListQuery {int(limit.value().value_or(20)), beforeSeq.value(), unread.value()};
 }
 
 Continuation storeFailure(const StoreError &error, Metrics &metrics)
 {
     bump(metrics.failed);
     const HttpError e = HttpError::fromStore(error);
-    return [e](const HttpReply &reply) { reply.error(e); };
+    return [e](const HttpReply &reply) {
+        reply.error(e);
+    };
 }
 
 // Runs on the writer: the change, its events, and the answer, as shardrequests.cpp does.
@@ -84,16 +86,18 @@ Continuation applyChange(Store &store, Change kind, const Recipient &r, const QS
         }
         if (!anyOwned) {
             return [](const HttpReply &reply) {
-                reply.error(404, codes::notFound(), QStringLiteral("no such notification"));
+                reply.error(404, codes::notFound, QStringLiteral("no such notification"));
             };
         }
     }
-    const QJsonObject json{
+    const QJsonObject json {
         {QStringLiteral("ok"), true},
         {kind == Change::Delete ? QStringLiteral("deleted") : QStringLiteral("updated"),
          change.updated()},
         {QStringLiteral("unreadCount"), change.unreadCount}};
-    return [json](const HttpReply &reply) { reply.json(200, json); };
+    return [json](const HttpReply &reply) {
+        reply.json(200, json);
+    };
 }
 
 } // namespace
@@ -108,7 +112,7 @@ void ApiServer::meList(const QHttpServerRequest &request, const HttpReply &reply
         if (!query)
             return reply.error(query.error());
         const Recipient r = who.recipient;
-        const InboxQuery inbox{query.value().limit, query.value().beforeSeq, query.value().unread};
+        const InboxQuery inbox {query.value().limit, query.value().beforeSeq, query.value().unread};
         onReader(reply, [r, inbox, &metrics](Store &store) -> Continuation {
             auto page = store.inbox(r, inbox);
             if (!page.ok())
@@ -116,12 +120,13 @@ void ApiServer::meList(const QHttpServerRequest &request, const HttpReply &reply
             auto count = store.unreadCount(r);
             if (!count.ok())
                 return storeFailure(count.error(), metrics);
-            const QJsonObject json{
-                {QStringLiteral("notifications"),
-                 notificationsToClientJson(page.value().notifications)},
-                {QStringLiteral("hasMore"), page.value().hasMore},
-                {QStringLiteral("unreadCount"), count.value()}};
-            return [json](const HttpReply &reply) { reply.json(200, json); };
+            const QJsonObject json {{QStringLiteral("notifications"),
+                                     notificationsToClientJson(page.value().notifications)},
+                                    {QStringLiteral("hasMore"), page.value().hasMore},
+                                    {QStringLiteral("unreadCount"), count.value()}};
+            return [json](const HttpReply &reply) {
+                reply.json(200, json);
+            };
         });
     });
 }
@@ -135,15 +140,17 @@ void ApiServer::meUnreadCount(const QHttpServerRequest &request, const HttpReply
             auto count = store.unreadCount(r);
             if (!count.ok())
                 return storeFailure(count.error(), metrics);
-            const QJsonObject json{{QStringLiteral("unreadCount"), count.value()}};
-            return [json](const HttpReply &reply) { reply.json(200, json); };
+            const QJsonObject json {{QStringLiteral("unreadCount"), count.value()}};
+            return [json](const HttpReply &reply) {
+                reply.json(200, json);
+            };
         });
     });
 }
 
 void ApiServer::meMarkRead(const QHttpServerRequest &request, const HttpReply &reply)
 {
-    HttpResult<QStringList> ids = HttpError{};
+    HttpResult<QStringList> ids = HttpError {};
     auto body = parseJsonObject(request.body());
     if (!body) {
         ids = body.error();
@@ -157,18 +164,18 @@ void ApiServer::meMarkRead(const QHttpServerRequest &request, const HttpReply &r
     }
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
-    withUser(request, reply, [this, ids, &hub, &metrics](const Identity &who,
-                                                         const HttpReply &reply) {
-        if (!ids)
-            return reply.error(ids.error());
-        if (!requireAccepting(reply))
-            return;
-        const Recipient r = who.recipient;
-        const QStringList list = ids.value();
-        onWriter(reply, [r, list, &hub, &metrics](Store &store) {
-            return applyChange(store, Change::Read, r, list, hub, metrics);
-        });
-    });
+    withUser(request, reply,
+             [this, ids, &hub, &metrics](const Identity &who, const HttpReply &reply) {
+                 if (!ids)
+                     return reply.error(ids.error());
+                 if (!requireAccepting(reply))
+                     return;
+                 const Recipient r = who.recipient;
+                 const QStringList list = ids.value();
+                 onWriter(reply, [r, list, &hub, &metrics](Store &store) {
+                     return applyChange(store, Change::Read, r, list, hub, metrics);
+                 });
+             });
 }
 
 void ApiServer::meMarkAllRead(const QHttpServerRequest &request, const HttpReply &reply)
@@ -182,17 +189,17 @@ void ApiServer::meMarkAllRead(const QHttpServerRequest &request, const HttpReply
     }
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
-    withUser(request, reply, [this, invalid, &hub, &metrics](const Identity &who,
-                                                             const HttpReply &reply) {
-        if (invalid)
-            return reply.error(*invalid);
-        if (!requireAccepting(reply))
-            return;
-        const Recipient r = who.recipient;
-        onWriter(reply, [r, &hub, &metrics](Store &store) {
-            return applyChange(store, Change::ReadAll, r, {}, hub, metrics);
-        });
-    });
+    withUser(request, reply,
+             [this, invalid, &hub, &metrics](const Identity &who, const HttpReply &reply) {
+                 if (invalid)
+                     return reply.error(*invalid);
+                 if (!requireAccepting(reply))
+                     return;
+                 const Recipient r = who.recipient;
+                 onWriter(reply, [r, &hub, &metrics](Store &store) {
+                     return applyChange(store, Change::ReadAll, r, {}, hub, metrics);
+                 });
+             });
 }
 
 void ApiServer::meDelete(const QString &id, const QHttpServerRequest &request,
@@ -201,17 +208,17 @@ void ApiServer::meDelete(const QString &id, const QHttpServerRequest &request,
     const std::optional<ValidationError> invalid = validateId(QStringLiteral("id"), id);
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
-    withUser(request, reply, [this, id, invalid, &hub, &metrics](const Identity &who,
-                                                                 const HttpReply &reply) {
-        if (invalid)
-            return reply.error(HttpError::invalid(*invalid));
-        if (!requireAccepting(reply))
-            return;
-        const Recipient r = who.recipient;
-        onWriter(reply, [r, id, &hub, &metrics](Store &store) {
-            return applyChange(store, Change::Delete, r, QStringList{id}, hub, metrics);
-        });
-    });
+    withUser(request, reply,
+             [this, id, invalid, &hub, &metrics](const Identity &who, const HttpReply &reply) {
+                 if (invalid)
+                     return reply.error(HttpError::invalid(*invalid));
+                 if (!requireAccepting(reply))
+                     return;
+                 const Recipient r = who.recipient;
+                 onWriter(reply, [r, id, &hub, &metrics](Store &store) {
+                     return applyChange(store, Change::Delete, r, QStringList {id}, hub, metrics);
+                 });
+             });
 }
 
 } // namespace notify

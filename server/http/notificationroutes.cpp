@@ -5,11 +5,11 @@
 #include "codec/timestamp.h"
 #include "codec/wirecodec.h"
 #include "delivery/deliveryhub.h"
+#include "log/logging.h"
 #include "metrics/metrics.h"
 #include "storage/storeworker.h"
 
 #include <QJsonArray>
-#include <QLoggingCategory>
 #include <QSet>
 #include <QUuid>
 
@@ -48,8 +48,8 @@ HttpResult<std::vector<Recipient>> parseRecipients(const QJsonObject &body)
         return HttpError::invalid(listField, QStringLiteral("must be an array"));
     const QJsonArray list = listValue.toArray();
     if (list.isEmpty() || list.size() > maxRecipients)
-        return HttpError::invalid(listField,
-                                  QStringLiteral("must contain 1 to %1 entries").arg(maxRecipients));
+        return HttpError::invalid(
+            listField, QStringLiteral("must contain 1 to %1 entries").arg(maxRecipients));
 
     QString orgId;
     if (!hasList) {
@@ -71,18 +71,18 @@ HttpResult<std::vector<Recipient>> parseRecipients(const QJsonObject &body)
             const QJsonObject entry = list.at(i).toObject();
             auto org = requiredId(entry, QStringLiteral("orgId"));
             if (!org)
-                return HttpError{400, codes::invalidPayload(), at + u'.' + org.error().message};
+                return HttpError {400, codes::invalidPayload, at + u'.' + org.error().message};
             auto user = requiredId(entry, QStringLiteral("userId"));
             if (!user)
-                return HttpError{400, codes::invalidPayload(), at + u'.' + user.error().message};
-            r = Recipient{org.value(), user.value()};
+                return HttpError {400, codes::invalidPayload, at + u'.' + user.error().message};
+            r = Recipient {org.value(), user.value()};
         } else {
             const QJsonValue v = list.at(i);
             if (!v.isString())
                 return HttpError::invalid(at, QStringLiteral("must be a string"));
             if (auto e = validateId(at, v.toString()))
                 return HttpError::invalid(*e);
-            r = Recipient{orgId, v.toString()};
+            r = Recipient {orgId, v.toString()};
         }
         if (seen.contains(r))
             continue;
@@ -110,7 +110,7 @@ HttpResult<std::vector<NewNotification>> parsePublish(const QJsonObject &body)
     std::vector<NewNotification> items;
     items.reserve(recipients.value().size());
     for (const Recipient &r : recipients.value())
-        items.push_back(NewNotification{r, content.value(), idempotencyKey});
+        items.push_back(NewNotification {r, content.value(), idempotencyKey});
     return items;
 }
 
@@ -151,14 +151,14 @@ void ApiServer::createNotifications(const QHttpServerRequest &request, const Htt
             for (const InsertOutcome &o : outcomes) {
                 anyCreated = anyCreated || o.created;
                 const Notification &n = o.notification;
-                list.append(QJsonObject{{QStringLiteral("id"), n.id},
-                                        {QStringLiteral("orgId"), n.recipient.orgId},
-                                        {QStringLiteral("userId"), n.recipient.userId},
-                                        {QStringLiteral("seq"), n.seq}});
+                list.append(QJsonObject {{QStringLiteral("id"), n.id},
+                                         {QStringLiteral("orgId"), n.recipient.orgId},
+                                         {QStringLiteral("userId"), n.recipient.userId},
+                                         {QStringLiteral("seq"), n.seq}});
             }
-            const QJsonObject json{{QStringLiteral("notifications"), list},
-                                   {QStringLiteral("deliveredConnections"),
-                                    hub.connectionsReached(outcomes)}};
+            const QJsonObject json {
+                {QStringLiteral("notifications"), list},
+                {QStringLiteral("deliveredConnections"), hub.connectionsReached(outcomes)}};
             // Nothing new (every recipient's key was already used): the originals, with 200.
             const int status = anyCreated ? 201 : 200;
             resume(ticket, [status, json](const HttpReply &r) { r.json(status, json); });
@@ -186,13 +186,16 @@ void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpRep
         return reply.error(role.error());
     record.role = role.value();
     if (!record.role.isEmpty() && record.orgId.isEmpty())
-        return reply.error(HttpError::invalid(QStringLiteral("role"), QStringLiteral("requires orgId")));
+        return reply.error(
+            HttpError::invalid(QStringLiteral("role"), QStringLiteral("requires orgId")));
 
     const QJsonValue title = body.value(QStringLiteral("title"));
     if (title.isUndefined() || title.isNull())
-        return reply.error(HttpError::invalid(QStringLiteral("title"), QStringLiteral("is required")));
+        return reply.error(
+            HttpError::invalid(QStringLiteral("title"), QStringLiteral("is required")));
     if (!title.isString())
-        return reply.error(HttpError::invalid(QStringLiteral("title"), QStringLiteral("must be a string")));
+        return reply.error(
+            HttpError::invalid(QStringLiteral("title"), QStringLiteral("must be a string")));
     record.title = title.toString();
     if (auto e = validateTitle(record.title))
         return reply.error(HttpError::invalid(*e));
@@ -207,8 +210,8 @@ void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpRep
     Priority priority = Priority::Normal;
     const QJsonValue priorityValue = body.value(QStringLiteral("priority"));
     if (!priorityValue.isUndefined() && !priorityValue.isNull()) {
-        const auto p = priorityValue.isString() ? parsePriority(priorityValue.toString())
-                                                : std::nullopt;
+        const auto p
+            = priorityValue.isString() ? parsePriority(priorityValue.toString()) : std::nullopt;
         if (!p)
             return reply.error(HttpError::invalid(QStringLiteral("priority"),
                                                   QStringLiteral("must be one of low, normal, "
@@ -227,14 +230,15 @@ void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpRep
     // The record is part of the contract: without storage, refuse before anyone is reached
     // rather than announce something that cannot be recorded.
     if (!m_services.storeReady.load())
-        return reply.error(503, codes::unavailable(), QStringLiteral("storage is unavailable; try again"));
+        return reply.error(503, codes::unavailable,
+                           QStringLiteral("storage is unavailable; try again"));
 
     record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     record.createdAt = QDateTime::currentDateTimeUtc();
     const QString room = record.orgId.isEmpty() ? rooms::broadcast()
         : record.role.isEmpty()                 ? rooms::org(record.orgId)
                                                 : rooms::role(record.orgId, record.role);
-    const QJsonObject announcement{
+    const QJsonObject announcement {
         {QStringLiteral("id"), record.id},
         {QStringLiteral("title"), record.title},
         {QStringLiteral("body"), record.body},
@@ -252,12 +256,15 @@ void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpRep
             // The announcement is already out; a retry would send it twice, so the caller
             // still gets 201 and the loss of the record is only counted and logged.
             bump(metrics.failed);
-            qWarning("broadcast %s was delivered but could not be recorded: %s",
-                     qPrintable(record.id), qPrintable(recorded.error().message));
+            qCWarning(lcApi).noquote()
+                << "broadcast" << record.id
+                << "was delivered but could not be recorded:" << recorded.error().message;
         }
-        const QJsonObject json{{QStringLiteral("id"), record.id},
-                               {QStringLiteral("deliveredConnections"), reached}};
-        return [json](const HttpReply &r) { r.json(201, json); };
+        const QJsonObject json {{QStringLiteral("id"), record.id},
+                                {QStringLiteral("deliveredConnections"), reached}};
+        return [json](const HttpReply &r) {
+            r.json(201, json);
+        };
     });
 }
 
@@ -274,28 +281,34 @@ void ApiServer::listNotifications(const QHttpServerRequest &request, const HttpR
     auto limit = queryInteger(request, QStringLiteral("limit"), 1, 100);
     if (!limit)
         return reply.error(limit.error());
-    auto beforeSeq = queryInteger(request, QStringLiteral("beforeSeq"), 1,
-                                  std::numeric_limits<qint64>::max());
+    auto beforeSeq
+        = queryInteger(request, QStringLiteral("beforeSeq"), 1, std::numeric_limits<qint64>::max());
     if (!beforeSeq)
         return reply.error(beforeSeq.error());
     auto unread = queryBool(request, QStringLiteral("unread"), false);
     if (!unread)
         return reply.error(unread.error());
 
-    const Recipient r{orgId.value(), userId.value()};
-    const InboxQuery query{int(limit.value().value_or(20)), beforeSeq.value(), unread.value()};
-    onReader(reply, [r, query](Store &store) -> Continuation {
+    const Recipient r {orgId.value(), userId.value()};
+    const InboxQuery query {int(limit.value().value_or(20)), beforeSeq.value(), unread.value()};
+    Metrics &metrics = m_services.metrics;
+    onReader(reply, [r, query, &metrics](Store &store) -> Continuation {
         auto page = store.inbox(r, query);
         if (!page.ok()) {
+            bump(metrics.failed);
             const HttpError e = HttpError::fromStore(page.error());
-            return [e](const HttpReply &reply) { reply.error(e); };
+            return [e](const HttpReply &reply) {
+                reply.error(e);
+            };
         }
         QJsonArray list;
         for (const Notification &n : page.value().notifications)
             list.append(notificationToAdminJson(n));
-        const QJsonObject json{{QStringLiteral("notifications"), list},
-                               {QStringLiteral("hasMore"), page.value().hasMore}};
-        return [json](const HttpReply &reply) { reply.json(200, json); };
+        const QJsonObject json {{QStringLiteral("notifications"), list},
+                                {QStringLiteral("hasMore"), page.value().hasMore}};
+        return [json](const HttpReply &reply) {
+            reply.json(200, json);
+        };
     });
 }
 

@@ -20,11 +20,12 @@ void ApiServer::ready(const HttpReply &reply)
         reply.json(200, {{QStringLiteral("status"), QStringLiteral("ready")}});
         return;
     }
-    reply.json(503, {{QStringLiteral("status"), QStringLiteral("unavailable")},
-                     {QStringLiteral("error"),
-                      QJsonObject{{QStringLiteral("code"), codes::unavailable()},
-                                  {QStringLiteral("message"),
-                                   QStringLiteral("storage is unreachable")}}}});
+    reply.json(
+        503,
+        {{QStringLiteral("status"), QStringLiteral("unavailable")},
+         {QStringLiteral("error"),
+          QJsonObject {{QStringLiteral("code"), codes::unavailable},
+                       {QStringLiteral("message"), QStringLiteral("storage is unreachable")}}}});
 }
 
 void ApiServer::metricsText(const HttpReply &reply)
@@ -43,10 +44,11 @@ void ApiServer::presence(const QHttpServerRequest &request, const HttpReply &rep
     auto userId = queryId(request, QStringLiteral("userId"));
     if (!userId)
         return reply.error(userId.error());
-    const int connections =
-        m_services.directory.members(rooms::user(Recipient{orgId.value(), userId.value()}));
-    reply.json(200, {{QStringLiteral("online"), connections > 0},
-                     {QStringLiteral("connections"), connections}});
+    const int connections
+        = m_services.directory.members(rooms::user(Recipient {orgId.value(), userId.value()}));
+    reply.json(200,
+               {{QStringLiteral("online"), connections > 0},
+                {QStringLiteral("connections"), connections}});
 }
 
 void ApiServer::stats(const QHttpServerRequest &request, const HttpReply &reply)
@@ -56,12 +58,13 @@ void ApiServer::stats(const QHttpServerRequest &request, const HttpReply &reply)
     const Metrics &m = m_services.metrics;
     const qint64 plain = qint64(m.connectionsPlain.load(std::memory_order_relaxed));
     const qint64 socketIo = qint64(m.connectionsSocketIo.load(std::memory_order_relaxed));
-    reply.json(200, {{QStringLiteral("connections"),
-                      QJsonObject{{QStringLiteral("plain"), plain},
-                                  {QStringLiteral("socketIo"), socketIo},
-                                  {QStringLiteral("total"), plain + socketIo}}},
-                     {QStringLiteral("rooms"), m_services.directory.roomCount()},
-                     {QStringLiteral("counters"), countersToJson(m.snapshot())}});
+    reply.json(200,
+               {{QStringLiteral("connections"),
+                 QJsonObject {{QStringLiteral("plain"), plain},
+                              {QStringLiteral("socketIo"), socketIo},
+                              {QStringLiteral("total"), plain + socketIo}}},
+                {QStringLiteral("rooms"), m_services.directory.roomCount()},
+                {QStringLiteral("counters"), countersToJson(m.snapshot())}});
 }
 
 } // namespace notify

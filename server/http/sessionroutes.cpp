@@ -52,7 +52,7 @@ void ApiServer::createSession(const QHttpServerRequest &request, const HttpReply
     const QByteArray token = generateSessionToken();
     SessionRecord session;
     session.tokenSha256Hex = hashSessionToken(token);
-    session.recipient = Recipient{orgId.value(), userId.value()};
+    session.recipient = Recipient {orgId.value(), userId.value()};
     session.role = role.value();
     // Whole milliseconds, as stored and as formatted, so expiresAt reads back unchanged.
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
@@ -65,13 +65,17 @@ void ApiServer::createSession(const QHttpServerRequest &request, const HttpReply
         if (!created.ok()) {
             bump(metrics.failed);
             const HttpError e = HttpError::fromStore(created.error());
-            return [e](const HttpReply &reply) { reply.error(e); };
+            return [e](const HttpReply &reply) {
+                reply.error(e);
+            };
         }
-        const QJsonObject json{{QStringLiteral("token"), QString::fromLatin1(token)},
-                               {QStringLiteral("expiresAt"), formatTimestamp(session.expiresAt)},
-                               {QStringLiteral("sessionId"),
-                                QString::fromLatin1(session.tokenSha256Hex)}};
-        return [json](const HttpReply &reply) { reply.json(201, json); };
+        const QJsonObject json {
+            {QStringLiteral("token"), QString::fromLatin1(token)},
+            {QStringLiteral("expiresAt"), formatTimestamp(session.expiresAt)},
+            {QStringLiteral("sessionId"), QString::fromLatin1(session.tokenSha256Hex)}};
+        return [json](const HttpReply &reply) {
+            reply.json(201, json);
+        };
     });
 }
 
@@ -88,7 +92,7 @@ void ApiServer::revokeSession(const QString &token, const QHttpServerRequest &re
     else if (looksLikeSessionId(token))
         hash = token.toLatin1();
     if (hash.isEmpty())
-        return reply.error(404, codes::notFound(), QStringLiteral("no such session"));
+        return reply.error(404, codes::notFound, QStringLiteral("no such session"));
 
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
@@ -97,16 +101,21 @@ void ApiServer::revokeSession(const QString &token, const QHttpServerRequest &re
         if (!revoked.ok()) {
             bump(metrics.failed);
             const HttpError e = HttpError::fromStore(revoked.error());
-            return [e](const HttpReply &reply) { reply.error(e); };
+            return [e](const HttpReply &reply) {
+                reply.error(e);
+            };
         }
         if (!revoked.value()) {
             return [](const HttpReply &reply) {
-                reply.error(404, codes::notFound(), QStringLiteral("no active session with that token"));
+                reply.error(404, codes::notFound,
+                            QStringLiteral("no active session with that token"));
             };
         }
         // After the commit, so that a socket closed now cannot re-authenticate with it.
         hub.revokeSession(hash);
-        return [](const HttpReply &reply) { reply.empty(204); };
+        return [](const HttpReply &reply) {
+            reply.empty(204);
+        };
     });
 }
 

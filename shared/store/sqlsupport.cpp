@@ -45,7 +45,9 @@ bool sqliteUnavailable(const QSqlError &error)
 
 bool isUnavailable(const QSqlError &error, bool postgres)
 {
-    if (error.type() == QSqlError::ConnectionError)
+    // A driver that fails without saying why (QPSQL's prepare on a closed connection) has
+    // no usable connection.
+    if (error.type() == QSqlError::ConnectionError || error.type() == QSqlError::NoError)
         return true;
     return postgres ? postgresUnavailable(error) : sqliteUnavailable(error);
 }
@@ -132,6 +134,7 @@ std::optional<StoreError> WriteTransaction::commit()
         return StoreError::internal(QStringLiteral("commit without a transaction"));
     if (auto error = runPlain(m_db, QStringLiteral("COMMIT"), m_postgres)) {
         rollback();
+        error->outcomeUnknown = true;
         return error;
     }
     m_active = false;

@@ -161,13 +161,22 @@ public:
     // so a store recovers by itself once the database is back.
     template<typename T, typename F> StoreResult<T> guarded(F &&body)
     {
-        if (broken) {
+        // A connection whose last reopen failed is closed, not merely broken.
+        if (broken || !db().isOpen()) {
             if (auto error = reopen())
                 return *error;
         }
         StoreResult<T> result = body();
-        if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable && pg)
-            broken = true;
+        if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable && pg) {
+            // A connection that died while idle (server restart, failover, idle timeout)
+            // is only noticed by the next statement. Nothing was committed then, so one
+            // retry on a fresh connection is safe and spares the caller a spurious 503;
+            // after a failed COMMIT the outcome is unknown and the error goes back as is.
+            if (!result.error().outcomeUnknown && !reopen())
+                result = body();
+            if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable)
+                broken = true;
+        }
         return result;
     }
 

@@ -47,7 +47,8 @@ QByteArray jwtFor(const QString &org, const QString &user, qint64 ttlSeconds = 3
     claims.org = org;
     claims.subject = user;
     claims.sessionId = sid;
-    claims.issuedAt = QDateTime::currentDateTimeUtc().addSecs(ttlSeconds < 0 ? ttlSeconds - 120 : 0);
+    claims.issuedAt
+        = QDateTime::currentDateTimeUtc().addSecs(ttlSeconds < 0 ? ttlSeconds - 120 : 0);
     claims.expiresAt = QDateTime::currentDateTimeUtc().addSecs(ttlSeconds);
     return mintJwt(claims, secret);
 }
@@ -117,11 +118,17 @@ struct Response
     QByteArray allow;
     QString code() const
     {
-        return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+        return json.value(QStringLiteral("error"))
+            .toObject()
+            .value(QStringLiteral("code"))
+            .toString();
     }
     QString message() const
     {
-        return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+        return json.value(QStringLiteral("error"))
+            .toObject()
+            .value(QStringLiteral("message"))
+            .toString();
     }
 };
 
@@ -170,6 +177,7 @@ private slots:
     void sessionValidation();
     void presenceAndStats();
     void clientGoneBeforeTheAnswer();
+    void storeErrorsAre500AndCounted();
 
 private:
     Response request(const QByteArray &method, const QString &path, const QByteArray &body = {},
@@ -188,8 +196,8 @@ private:
     std::unique_ptr<StoreWorker> m_writer;
     std::unique_ptr<ReaderPool> m_readers;
     std::unique_ptr<Authenticator> m_authenticator;
-    std::atomic<bool> m_storeReady{true};
-    std::atomic<bool> m_accepting{true};
+    std::atomic<bool> m_storeReady {true};
+    std::atomic<bool> m_accepting {true};
     std::unique_ptr<ApiServices> m_services;
     std::unique_ptr<ApiServer> m_api;
     quint16 m_port = 0;
@@ -208,7 +216,8 @@ void TestApi::initTestCase()
 
     m_hub = std::make_unique<DeliveryHub>(m_directory, m_metrics);
     m_hub->addSink(&m_sink);
-    m_writer = std::make_unique<StoreWorker>(m_storeConfig, QStringLiteral("test-writer"), &m_metrics);
+    m_writer
+        = std::make_unique<StoreWorker>(m_storeConfig, QStringLiteral("test-writer"), &m_metrics);
     m_writer->setCommitHook([hub = m_hub.get()](const StoreWorker::InsertReply &group, qint64 at) {
         hub->publishCreated(group.outcomes, group.unreadCounts, at);
     });
@@ -218,10 +227,10 @@ void TestApi::initTestCase()
     QVERIFY(m_readers->start().ok());
     m_authenticator = std::make_unique<Authenticator>(JwtVerifier(secret), *m_readers);
 
-    m_services.reset(new ApiServices{m_config, m_metrics, m_directory, *m_hub, *m_writer,
-                                     *m_readers, *m_authenticator, m_storeReady, m_accepting});
+    m_services.reset(new ApiServices {m_config, m_metrics, m_directory, *m_hub, *m_writer,
+                                      *m_readers, *m_authenticator, m_storeReady, m_accepting});
     m_api = std::make_unique<ApiServer>(*m_services);
-    m_port = m_api->listen(ListenAddress{QHostAddress(QHostAddress::LocalHost), 0});
+    m_port = m_api->listen(ListenAddress {QHostAddress(QHostAddress::LocalHost), 0});
     QVERIFY(m_port != 0);
     QCOMPARE(m_api->port(), m_port);
 
@@ -307,7 +316,9 @@ void TestApi::healthReadinessMetrics()
     QCOMPARE(r.code(), QStringLiteral("unavailable"));
     m_storeReady = true;
 
-    QCOMPARE(publish(QStringLiteral("metrics-org"), {QStringLiteral("u1")}, QStringLiteral("m")).status, 201);
+    QCOMPARE(
+        publish(QStringLiteral("metrics-org"), {QStringLiteral("u1")}, QStringLiteral("m")).status,
+        201);
     r = request("GET", QStringLiteral("/metrics"), {}, {});
     QCOMPARE(r.status, 200);
     QVERIFY(r.contentType.startsWith("text/plain; version=0.0.4"));
@@ -340,7 +351,7 @@ void TestApi::apiKeyIsRequired_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QByteArray>("authorization");
 
-    const QList<std::pair<QByteArray, QString>> routes{
+    const QList<std::pair<QByteArray, QString>> routes {
         {"POST", QStringLiteral("/api/v1/notifications")},
         {"GET", QStringLiteral("/api/v1/notifications?orgId=o&userId=u")},
         {"POST", QStringLiteral("/api/v1/broadcasts")},
@@ -372,25 +383,28 @@ void TestApi::apiKeyIsRequired()
     QVERIFY(reply->isFinished() || finished.wait(15000));
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 401);
     const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
-    QCOMPARE(json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
-             QStringLiteral("unauthorized"));
+    QCOMPARE(
+        json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+        QStringLiteral("unauthorized"));
     QCOMPARE(reply->rawHeader("WWW-Authenticate"), QByteArray("Bearer"));
     reply->deleteLater();
 }
 
 void TestApi::publishWithRecipientList()
 {
-    const Recipient alice{QStringLiteral("org-a"), QStringLiteral("alice")};
-    const Recipient bob{QStringLiteral("org-a"), QStringLiteral("bob")};
-    const Recipient otherAlice{QStringLiteral("org-b"), QStringLiteral("alice")};
+    const Recipient alice {QStringLiteral("org-a"), QStringLiteral("alice")};
+    const Recipient bob {QStringLiteral("org-a"), QStringLiteral("bob")};
+    const Recipient otherAlice {QStringLiteral("org-z"), QStringLiteral("alice")};
     // alice has one live connection (as a shard would register it).
     QVERIFY(m_directory.tryJoin({rooms::user(alice), rooms::org(alice.orgId)}, 0));
 
     const auto entry = [](const Recipient &r) {
-        return QJsonObject{{QStringLiteral("orgId"), r.orgId}, {QStringLiteral("userId"), r.userId}};
+        return QJsonObject {{QStringLiteral("orgId"), r.orgId},
+                            {QStringLiteral("userId"), r.userId}};
     };
-    const QJsonObject body{
-        {QStringLiteral("recipients"), QJsonArray{entry(alice), entry(bob), entry(alice), entry(otherAlice)}},
+    const QJsonObject body {
+        {QStringLiteral("recipients"),
+         QJsonArray {entry(alice), entry(bob), entry(alice), entry(otherAlice)}},
         {QStringLiteral("type"), QStringLiteral("CLAIM_REJECTED")},
         {QStringLiteral("title"), QStringLiteral("Claim rejected")},
         {QStringLiteral("body"), QStringLiteral("Your claim was rejected.")},
@@ -398,7 +412,7 @@ void TestApi::publishWithRecipientList()
         {QStringLiteral("actionUrl"), QStringLiteral("/claims/abc123")},
         {QStringLiteral("entityType"), QStringLiteral("claim")},
         {QStringLiteral("entityId"), QStringLiteral("abc123")},
-        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("k"), 1}}}};
+        {QStringLiteral("metadata"), QJsonObject {{QStringLiteral("k"), 1}}}};
     const Response r = request("POST", QStringLiteral("/api/v1/notifications"), toJson(body));
     m_directory.leave({rooms::user(alice), rooms::org(alice.orgId)});
 
@@ -406,7 +420,7 @@ void TestApi::publishWithRecipientList()
     QVERIFY(!r.body.contains('\n')); // compact JSON
     const QJsonArray list = r.json.value(QStringLiteral("notifications")).toArray();
     QCOMPARE(list.size(), 3); // the repeated alice was merged
-    const QList<Recipient> expected{alice, bob, otherAlice};
+    const QList<Recipient> expected {alice, bob, otherAlice};
     for (int i = 0; i < 3; ++i) {
         const QJsonObject n = list.at(i).toObject();
         QCOMPARE(n.value(QStringLiteral("orgId")).toString(), expected[i].orgId);
@@ -421,16 +435,24 @@ void TestApi::publishWithRecipientList()
     const auto created = m_sink.events(QStringLiteral("notification:new"), rooms::user(alice));
     QCOMPARE(created.size(), 1);
     const QJsonObject n = created.first().data.value(QStringLiteral("notification")).toObject();
-    QCOMPARE(n.value(QStringLiteral("id")).toString(), list.at(0).toObject().value(QStringLiteral("id")).toString());
+    QCOMPARE(n.value(QStringLiteral("id")).toString(),
+             list.at(0).toObject().value(QStringLiteral("id")).toString());
     QCOMPARE(n.value(QStringLiteral("priority")).toString(), QStringLiteral("high"));
     QVERIFY(!n.contains(QStringLiteral("orgId")));
-    QCOMPARE(m_sink.events(QStringLiteral("notification:unread_count"), rooms::user(alice)).size(), 1);
+    QCOMPARE(m_sink.events(QStringLiteral("notification:unread_count"), rooms::user(alice)).size(),
+             1);
 
     // A second publish continues each recipient's sequence.
-    const Response again = publish(QStringLiteral("org-a"), {QStringLiteral("bob")}, QStringLiteral("again"));
+    const Response again
+        = publish(QStringLiteral("org-a"), {QStringLiteral("bob")}, QStringLiteral("again"));
     QCOMPARE(again.status, 201);
-    QCOMPARE(again.json.value(QStringLiteral("notifications")).toArray().at(0).toObject()
-                 .value(QStringLiteral("seq")).toInteger(), 2);
+    QCOMPARE(again.json.value(QStringLiteral("notifications"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("seq"))
+                 .toInteger(),
+             2);
     QCOMPARE(again.json.value(QStringLiteral("deliveredConnections")).toInt(), 0);
 }
 
@@ -442,7 +464,8 @@ void TestApi::publishWithOrgAndUserIds()
     QCOMPARE(r.status, 201);
     const QJsonArray list = r.json.value(QStringLiteral("notifications")).toArray();
     QCOMPARE(list.size(), 2);
-    QCOMPARE(list.at(1).toObject().value(QStringLiteral("userId")).toString(), QStringLiteral("u2"));
+    QCOMPARE(list.at(1).toObject().value(QStringLiteral("userId")).toString(),
+             QStringLiteral("u2"));
     QCOMPARE(countRows(QStringLiteral("SELECT COUNT(*) FROM notifications WHERE org_id = ?"),
                        {QStringLiteral("org-c")}),
              2);
@@ -456,97 +479,139 @@ void TestApi::publishValidation_data()
     QTest::addColumn<QString>("mentions");
 
     const auto with = [](QJsonObject extra) {
-        QJsonObject b{{QStringLiteral("orgId"), QStringLiteral("o")},
-                      {QStringLiteral("userIds"), QJsonArray{QStringLiteral("u")}},
-                      {QStringLiteral("type"), QStringLiteral("T")},
-                      {QStringLiteral("title"), QStringLiteral("t")}};
+        QJsonObject b {{QStringLiteral("orgId"), QStringLiteral("o")},
+                       {QStringLiteral("userIds"), QJsonArray {QStringLiteral("u")}},
+                       {QStringLiteral("type"), QStringLiteral("T")},
+                       {QStringLiteral("title"), QStringLiteral("t")}};
         for (auto it = extra.begin(); it != extra.end(); ++it) {
-            if (it.value().isUndefined())
+            if (it.value() == QJsonValue(QStringLiteral("<remove>")))
                 b.remove(it.key());
             else
                 b.insert(it.key(), it.value());
         }
         return toJson(b);
     };
-    const QJsonValue remove(QJsonValue::Undefined);
+    const QJsonValue remove(QStringLiteral("<remove>")); // Undefined would not survive insert()
     QJsonArray manyUsers;
     for (int i = 0; i < 1001; ++i)
         manyUsers.append(QStringLiteral("user-%1").arg(i));
     QJsonArray manyRecipients;
     for (int i = 0; i < 1001; ++i)
-        manyRecipients.append(QJsonObject{{QStringLiteral("orgId"), QStringLiteral("o")},
-                                          {QStringLiteral("userId"), QStringLiteral("same")}});
+        manyRecipients.append(QJsonObject {{QStringLiteral("orgId"), QStringLiteral("o")},
+                                           {QStringLiteral("userId"), QStringLiteral("same")}});
 
-    QTest::newRow("malformed") << QByteArray(R"({"orgId": "o",)") << 400 << "invalid_json" << "malformed JSON";
-    QTest::newRow("garbage") << QByteArray("not json") << 400 << "invalid_json" << "offset";
-    QTest::newRow("empty body") << QByteArray() << 400 << "invalid_json" << "empty";
-    QTest::newRow("array") << QByteArray("[1,2]") << 400 << "invalid_payload" << "JSON object";
-    QTest::newRow("string") << QByteArray("\"x\"") << 400 << "invalid_payload" << "JSON object";
-    QTest::newRow("no recipients") << with({{QStringLiteral("userIds"), remove}, {QStringLiteral("orgId"), remove}})
-                                   << 400 << "invalid_payload" << "recipients";
-    QTest::newRow("empty userIds") << with({{QStringLiteral("userIds"), QJsonArray()}}) << 400
-                                   << "invalid_payload" << "userIds";
-    QTest::newRow("empty recipients")
-        << with({{QStringLiteral("userIds"), remove}, {QStringLiteral("orgId"), remove},
-                 {QStringLiteral("recipients"), QJsonArray()}})
-        << 400 << "invalid_payload" << "recipients";
+    QTest::newRow("malformed") << QByteArray(R"({"orgId": "o",)") << 400 << "invalid_json"
+                               << "malformed JSON";
+    QTest::newRow("two values") << QByteArray("1,2") << 400 << "invalid_json"
+                                << "malformed JSON";
+    QTest::newRow("garbage") << QByteArray("not json") << 400 << "invalid_json"
+                             << "offset";
+    QTest::newRow("empty body") << QByteArray() << 400 << "invalid_json"
+                                << "empty";
+    QTest::newRow("array") << QByteArray("[1,2]") << 400 << "invalid_payload"
+                           << "JSON object";
+    QTest::newRow("string") << QByteArray("\"x\"") << 400 << "invalid_payload"
+                            << "JSON object";
+    QTest::newRow("no recipients")
+        << with({{QStringLiteral("userIds"), remove}, {QStringLiteral("orgId"), remove}}) << 400
+        << "invalid_payload"
+        << "recipients";
+    QTest::newRow("empty userIds")
+        << with({{QStringLiteral("userIds"), QJsonArray()}}) << 400 << "invalid_payload"
+        << "userIds";
+    QTest::newRow("empty recipients") << with({{QStringLiteral("userIds"), remove},
+                                               {QStringLiteral("orgId"), remove},
+                                               {QStringLiteral("recipients"), QJsonArray()}})
+                                      << 400 << "invalid_payload"
+                                      << "recipients";
     QTest::newRow("1001 userIds") << with({{QStringLiteral("userIds"), manyUsers}}) << 400
-                                  << "invalid_payload" << "1000";
+                                  << "invalid_payload"
+                                  << "1000";
     QTest::newRow("1001 recipients (all the same)")
-        << with({{QStringLiteral("userIds"), remove}, {QStringLiteral("orgId"), remove},
+        << with({{QStringLiteral("userIds"), remove},
+                 {QStringLiteral("orgId"), remove},
                  {QStringLiteral("recipients"), manyRecipients}})
-        << 400 << "invalid_payload" << "1000";
-    QTest::newRow("both forms")
-        << with({{QStringLiteral("recipients"),
-                  QJsonArray{QJsonObject{{QStringLiteral("orgId"), QStringLiteral("o")},
-                                         {QStringLiteral("userId"), QStringLiteral("u")}}}}})
-        << 400 << "invalid_payload" << "either";
-    QTest::newRow("userIds not array") << with({{QStringLiteral("userIds"), QStringLiteral("u")}})
-                                       << 400 << "invalid_payload" << "userIds";
-    QTest::newRow("userIds number") << with({{QStringLiteral("userIds"), QJsonArray{7}}}) << 400
-                                    << "invalid_payload" << "userIds[0]";
-    QTest::newRow("empty userId") << with({{QStringLiteral("userIds"), QJsonArray{QStringLiteral("a"), QString()}}})
-                                  << 400 << "invalid_payload" << "userIds[1]";
-    QTest::newRow("userId too long") << with({{QStringLiteral("userIds"), QJsonArray{QString(129, u'x')}}})
-                                     << 400 << "invalid_payload" << "userIds[0]";
-    QTest::newRow("userId control char") << with({{QStringLiteral("userIds"), QJsonArray{QStringLiteral("a\nb")}}})
-                                         << 400 << "invalid_payload" << "control";
-    QTest::newRow("orgId missing") << with({{QStringLiteral("orgId"), remove}}) << 400
-                                   << "invalid_payload" << "orgId";
+        << 400 << "invalid_payload"
+        << "1000";
+    QTest::newRow("both forms") << with(
+        {{QStringLiteral("recipients"),
+          QJsonArray {QJsonObject {{QStringLiteral("orgId"), QStringLiteral("o")},
+                                   {QStringLiteral("userId"), QStringLiteral("u")}}}}})
+                                << 400 << "invalid_payload"
+                                << "either";
+    QTest::newRow("userIds not array")
+        << with({{QStringLiteral("userIds"), QStringLiteral("u")}}) << 400 << "invalid_payload"
+        << "userIds";
+    QTest::newRow("userIds number")
+        << with({{QStringLiteral("userIds"), QJsonArray {7}}}) << 400 << "invalid_payload"
+        << "userIds[0]";
+    QTest::newRow("empty userId") << with(
+        {{QStringLiteral("userIds"), QJsonArray {QStringLiteral("a"), QString()}}})
+                                  << 400 << "invalid_payload"
+                                  << "userIds[1]";
+    QTest::newRow("userId too long")
+        << with({{QStringLiteral("userIds"), QJsonArray {QString(129, u'x')}}}) << 400
+        << "invalid_payload"
+        << "userIds[0]";
+    QTest::newRow("userId control char")
+        << with({{QStringLiteral("userIds"), QJsonArray {QStringLiteral("a\nb")}}}) << 400
+        << "invalid_payload"
+        << "control";
+    QTest::newRow("orgId missing")
+        << with({{QStringLiteral("orgId"), remove}}) << 400 << "invalid_payload"
+        << "orgId";
     QTest::newRow("orgId number") << with({{QStringLiteral("orgId"), 5}}) << 400
-                                  << "invalid_payload" << "orgId";
+                                  << "invalid_payload"
+                                  << "orgId";
     QTest::newRow("recipient not object")
-        << with({{QStringLiteral("userIds"), remove}, {QStringLiteral("orgId"), remove},
-                 {QStringLiteral("recipients"), QJsonArray{QStringLiteral("o:u")}}})
-        << 400 << "invalid_payload" << "recipients[0]";
+        << with({{QStringLiteral("userIds"), remove},
+                 {QStringLiteral("orgId"), remove},
+                 {QStringLiteral("recipients"), QJsonArray {QStringLiteral("o:u")}}})
+        << 400 << "invalid_payload"
+        << "recipients[0]";
     QTest::newRow("recipient without userId")
-        << with({{QStringLiteral("userIds"), remove}, {QStringLiteral("orgId"), remove},
-                 {QStringLiteral("recipients"), QJsonArray{QJsonObject{{QStringLiteral("orgId"), QStringLiteral("o")}}}}})
-        << 400 << "invalid_payload" << "recipients[0].userId";
+        << with({{QStringLiteral("userIds"), remove},
+                 {QStringLiteral("orgId"), remove},
+                 {QStringLiteral("recipients"),
+                  QJsonArray {QJsonObject {{QStringLiteral("orgId"), QStringLiteral("o")}}}}})
+        << 400 << "invalid_payload"
+        << "recipients[0].userId";
     QTest::newRow("type missing") << with({{QStringLiteral("type"), remove}}) << 400
-                                  << "invalid_payload" << "type";
-    QTest::newRow("title missing") << with({{QStringLiteral("title"), remove}}) << 400
-                                   << "invalid_payload" << "title";
-    QTest::newRow("title too long") << with({{QStringLiteral("title"), QString(201, u't')}}) << 400
-                                    << "invalid_payload" << "title";
-    QTest::newRow("body too long") << with({{QStringLiteral("body"), QString(4001, u'b')}}) << 400
-                                   << "invalid_payload" << "body";
+                                  << "invalid_payload"
+                                  << "type";
+    QTest::newRow("title missing")
+        << with({{QStringLiteral("title"), remove}}) << 400 << "invalid_payload"
+        << "title";
+    QTest::newRow("title too long")
+        << with({{QStringLiteral("title"), QString(201, u't')}}) << 400 << "invalid_payload"
+        << "title";
+    QTest::newRow("body too long")
+        << with({{QStringLiteral("body"), QString(4001, u'b')}}) << 400 << "invalid_payload"
+        << "body";
     QTest::newRow("bad priority") << with({{QStringLiteral("priority"), QStringLiteral("HIGH")}})
-                                  << 400 << "invalid_payload" << "priority";
-    QTest::newRow("bad actionUrl") << with({{QStringLiteral("actionUrl"), QStringLiteral("javascript:alert(1)")}})
-                                   << 400 << "invalid_payload" << "actionUrl";
+                                  << 400 << "invalid_payload"
+                                  << "priority";
+    QTest::newRow("bad actionUrl")
+        << with({{QStringLiteral("actionUrl"), QStringLiteral("javascript:alert(1)")}}) << 400
+        << "invalid_payload"
+        << "actionUrl";
     QTest::newRow("protocol-relative actionUrl")
         << with({{QStringLiteral("actionUrl"), QStringLiteral("//evil.example")}}) << 400
-        << "invalid_payload" << "actionUrl";
-    QTest::newRow("metadata too big")
-        << with({{QStringLiteral("metadata"), QJsonObject{{QStringLiteral("x"), QString(9000, u'm')}}}})
-        << 400 << "invalid_payload" << "metadata";
-    QTest::newRow("metadata not object") << with({{QStringLiteral("metadata"), QJsonArray{1}}})
-                                         << 400 << "invalid_payload" << "metadata";
-    QTest::newRow("empty idempotencyKey") << with({{QStringLiteral("idempotencyKey"), QString()}})
-                                          << 400 << "invalid_payload" << "idempotencyKey";
-    QTest::newRow("idempotencyKey number") << with({{QStringLiteral("idempotencyKey"), 3}})
-                                           << 400 << "invalid_payload" << "idempotencyKey";
+        << "invalid_payload"
+        << "actionUrl";
+    QTest::newRow("metadata too big") << with(
+        {{QStringLiteral("metadata"), QJsonObject {{QStringLiteral("x"), QString(9000, u'm')}}}})
+                                      << 400 << "invalid_payload"
+                                      << "metadata";
+    QTest::newRow("metadata not object")
+        << with({{QStringLiteral("metadata"), QJsonArray {1}}}) << 400 << "invalid_payload"
+        << "metadata";
+    QTest::newRow("empty idempotencyKey")
+        << with({{QStringLiteral("idempotencyKey"), QString()}}) << 400 << "invalid_payload"
+        << "idempotencyKey";
+    QTest::newRow("idempotencyKey number")
+        << with({{QStringLiteral("idempotencyKey"), 3}}) << 400 << "invalid_payload"
+        << "idempotencyKey";
 }
 
 void TestApi::publishValidation()
@@ -584,15 +649,22 @@ void TestApi::bodyOverOneMebibyteIs413()
 
 void TestApi::idempotentRetries()
 {
-    const QJsonObject key{{QStringLiteral("idempotencyKey"), QStringLiteral("order-42")}};
-    const Response first = publish(QStringLiteral("org-i"), {QStringLiteral("u1")}, QStringLiteral("once"), key);
+    const QJsonObject key {{QStringLiteral("idempotencyKey"), QStringLiteral("order-42")}};
+    const Response first
+        = publish(QStringLiteral("org-i"), {QStringLiteral("u1")}, QStringLiteral("once"), key);
     QCOMPARE(first.status, 201);
     m_sink.clear();
-    const Response second = publish(QStringLiteral("org-i"), {QStringLiteral("u1")}, QStringLiteral("once"), key);
+    const Response second
+        = publish(QStringLiteral("org-i"), {QStringLiteral("u1")}, QStringLiteral("once"), key);
     QCOMPARE(second.status, 200);
     QCOMPARE(idsOf(second), idsOf(first));
-    QCOMPARE(second.json.value(QStringLiteral("notifications")).toArray().at(0).toObject()
-                 .value(QStringLiteral("seq")).toInteger(), 1);
+    QCOMPARE(second.json.value(QStringLiteral("notifications"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("seq"))
+                 .toInteger(),
+             1);
     QCOMPARE(second.json.value(QStringLiteral("deliveredConnections")).toInt(), 0);
     QVERIFY(m_sink.events(QStringLiteral("notification:new")).isEmpty()); // nothing pushed again
     QCOMPARE(countRows(QStringLiteral("SELECT COUNT(*) FROM notifications WHERE org_id = ?"),
@@ -600,8 +672,9 @@ void TestApi::idempotentRetries()
              1);
 
     // The same key with one new recipient: the new one is created (201), the old one replayed.
-    const Response mixed = publish(QStringLiteral("org-i"), {QStringLiteral("u1"), QStringLiteral("u2")},
-                                   QStringLiteral("once"), key);
+    const Response mixed
+        = publish(QStringLiteral("org-i"), {QStringLiteral("u1"), QStringLiteral("u2")},
+                  QStringLiteral("once"), key);
     QCOMPARE(mixed.status, 201);
     QCOMPARE(idsOf(mixed).first(), idsOf(first).first());
     QCOMPARE(countRows(QStringLiteral("SELECT COUNT(*) FROM notifications WHERE org_id = ?"),
@@ -621,7 +694,8 @@ void TestApi::refusesWritesWhileShuttingDown()
                         {QStringLiteral("ttlSeconds"), 60}}));
     QCOMPARE(r.status, 503);
     // Reads still work.
-    QCOMPARE(request("GET", QStringLiteral("/api/v1/notifications?orgId=org-s&userId=u1")).status, 200);
+    QCOMPARE(request("GET", QStringLiteral("/api/v1/notifications?orgId=org-s&userId=u1")).status,
+             200);
     m_accepting = true;
     QCOMPARE(countRows(QStringLiteral("SELECT COUNT(*) FROM notifications WHERE org_id = ?"),
                        {QStringLiteral("org-s")}),
@@ -638,28 +712,33 @@ void TestApi::broadcasts()
                                  rooms::org(QStringLiteral("org-b")), rooms::broadcast()},
                                 0));
 
-    Response r = request("POST", QStringLiteral("/api/v1/broadcasts"),
-                         toJson({{QStringLiteral("orgId"), QStringLiteral("org-b")},
-                                 {QStringLiteral("title"), QStringLiteral("Maintenance")},
-                                 {QStringLiteral("body"), QStringLiteral("Tonight at 22:00")},
-                                 {QStringLiteral("priority"), QStringLiteral("urgent")},
-                                 {QStringLiteral("actionUrl"), QStringLiteral("https://status.example.com/")}}));
+    Response r = request(
+        "POST", QStringLiteral("/api/v1/broadcasts"),
+        toJson({{QStringLiteral("orgId"), QStringLiteral("org-b")},
+                {QStringLiteral("title"), QStringLiteral("Maintenance")},
+                {QStringLiteral("body"), QStringLiteral("Tonight at 22:00")},
+                {QStringLiteral("priority"), QStringLiteral("urgent")},
+                {QStringLiteral("actionUrl"), QStringLiteral("https://status.example.com/")}}));
     QCOMPARE(r.status, 201);
     QCOMPARE(r.json.value(QStringLiteral("deliveredConnections")).toInt(), 2);
     const QString id = r.json.value(QStringLiteral("id")).toString();
     QCOMPARE(id.size(), 36);
-    auto events = m_sink.events(QStringLiteral("announcement"), rooms::org(QStringLiteral("org-b")));
+    auto events
+        = m_sink.events(QStringLiteral("announcement"), rooms::org(QStringLiteral("org-b")));
     QCOMPARE(events.size(), 1);
     const QJsonObject a = events.first().data;
     QCOMPARE(a.value(QStringLiteral("id")).toString(), id);
     QCOMPARE(a.value(QStringLiteral("title")).toString(), QStringLiteral("Maintenance"));
     QCOMPARE(a.value(QStringLiteral("body")).toString(), QStringLiteral("Tonight at 22:00"));
     QCOMPARE(a.value(QStringLiteral("priority")).toString(), QStringLiteral("urgent"));
-    QCOMPARE(a.value(QStringLiteral("actionUrl")).toString(), QStringLiteral("https://status.example.com/"));
+    QCOMPARE(a.value(QStringLiteral("actionUrl")).toString(),
+             QStringLiteral("https://status.example.com/"));
     QVERIFY(a.value(QStringLiteral("createdAt")).toString().endsWith(u'Z'));
     QCOMPARE(a.keys().size(), 6);
     // Recorded with its delivery count, not put into any inbox.
-    QCOMPARE(countRows(QStringLiteral("SELECT delivered_connections FROM broadcasts WHERE id = ?"), {id}), 2);
+    QCOMPARE(countRows(QStringLiteral("SELECT delivered_connections FROM broadcasts WHERE id = ?"),
+                       {id}),
+             2);
     QCOMPARE(countRows(QStringLiteral("SELECT COUNT(*) FROM notifications WHERE org_id = ?"),
                        {QStringLiteral("org-b")}),
              0);
@@ -670,9 +749,11 @@ void TestApi::broadcasts()
                         {QStringLiteral("title"), QStringLiteral("Admins only")}}));
     QCOMPARE(r.status, 201);
     QCOMPARE(r.json.value(QStringLiteral("deliveredConnections")).toInt(), 1);
-    events = m_sink.events(QStringLiteral("announcement"), rooms::role(QStringLiteral("org-b"), QStringLiteral("admin")));
+    events = m_sink.events(QStringLiteral("announcement"),
+                           rooms::role(QStringLiteral("org-b"), QStringLiteral("admin")));
     QCOMPARE(events.size(), 1);
-    QCOMPARE(events.first().data.value(QStringLiteral("priority")).toString(), QStringLiteral("normal"));
+    QCOMPARE(events.first().data.value(QStringLiteral("priority")).toString(),
+             QStringLiteral("normal"));
     QVERIFY(events.first().data.value(QStringLiteral("actionUrl")).isNull());
 
     r = request("POST", QStringLiteral("/api/v1/broadcasts"),
@@ -702,20 +783,30 @@ void TestApi::broadcastValidation_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("malformed") << QByteArray("{") << "invalid_json" << "malformed";
-    QTest::newRow("array") << QByteArray("[]") << "invalid_payload" << "object";
-    QTest::newRow("no title") << QByteArray(R"({"orgId":"o"})") << "invalid_payload" << "title";
-    QTest::newRow("title number") << QByteArray(R"({"title":1})") << "invalid_payload" << "title";
-    QTest::newRow("title too long") << ("{\"title\":\"" + QByteArray(201, 't') + "\"}")
-                                    << "invalid_payload" << "title";
-    QTest::newRow("role without orgId") << QByteArray(R"({"role":"admin","title":"t"})")
-                                        << "invalid_payload" << "role";
-    QTest::newRow("empty orgId") << QByteArray(R"({"orgId":"","title":"t"})") << "invalid_payload" << "orgId";
+    QTest::newRow("malformed") << QByteArray("{") << "invalid_json"
+                               << "malformed";
+    QTest::newRow("array") << QByteArray("[]") << "invalid_payload"
+                           << "object";
+    QTest::newRow("no title") << QByteArray(R"({"orgId":"o"})") << "invalid_payload"
+                              << "title";
+    QTest::newRow("title number") << QByteArray(R"({"title":1})") << "invalid_payload"
+                                  << "title";
+    QTest::newRow("title too long")
+        << ("{\"title\":\"" + QByteArray(201, 't') + "\"}") << "invalid_payload"
+        << "title";
+    QTest::newRow("role without orgId")
+        << QByteArray(R"({"role":"admin","title":"t"})") << "invalid_payload"
+        << "role";
+    QTest::newRow("empty orgId") << QByteArray(R"({"orgId":"","title":"t"})") << "invalid_payload"
+                                 << "orgId";
     QTest::newRow("bad priority") << QByteArray(R"({"title":"t","priority":"max"})")
-                                  << "invalid_payload" << "priority";
-    QTest::newRow("bad actionUrl") << QByteArray(R"({"title":"t","actionUrl":"ftp://x"})")
-                                   << "invalid_payload" << "actionUrl";
-    QTest::newRow("body number") << QByteArray(R"({"title":"t","body":2})") << "invalid_payload" << "body";
+                                  << "invalid_payload"
+                                  << "priority";
+    QTest::newRow("bad actionUrl")
+        << QByteArray(R"({"title":"t","actionUrl":"ftp://x"})") << "invalid_payload"
+        << "actionUrl";
+    QTest::newRow("body number") << QByteArray(R"({"title":"t","body":2})") << "invalid_payload"
+                                 << "body";
 }
 
 void TestApi::broadcastValidation()
@@ -733,19 +824,25 @@ void TestApi::broadcastValidation()
 void TestApi::backOfficeInbox()
 {
     for (int i = 1; i <= 5; ++i)
-        QCOMPARE(publish(QStringLiteral("org-inbox"), {QStringLiteral("u")}, QStringLiteral("n%1").arg(i)).status, 201);
+        QCOMPARE(publish(QStringLiteral("org-inbox"), {QStringLiteral("u")},
+                         QStringLiteral("n%1").arg(i))
+                     .status,
+                 201);
 
-    Response r = request("GET", QStringLiteral("/api/v1/notifications?orgId=org-inbox&userId=u&limit=2"));
+    Response r
+        = request("GET", QStringLiteral("/api/v1/notifications?orgId=org-inbox&userId=u&limit=2"));
     QCOMPARE(r.status, 200);
     QJsonArray list = r.json.value(QStringLiteral("notifications")).toArray();
     QCOMPARE(list.size(), 2);
     QVERIFY(r.json.value(QStringLiteral("hasMore")).toBool());
     QCOMPARE(list.at(0).toObject().value(QStringLiteral("seq")).toInteger(), 5); // newest first
-    QCOMPARE(list.at(0).toObject().value(QStringLiteral("orgId")).toString(), QStringLiteral("org-inbox"));
+    QCOMPARE(list.at(0).toObject().value(QStringLiteral("orgId")).toString(),
+             QStringLiteral("org-inbox"));
     QCOMPARE(list.at(0).toObject().value(QStringLiteral("userId")).toString(), QStringLiteral("u"));
     QCOMPARE(list.at(0).toObject().value(QStringLiteral("title")).toString(), QStringLiteral("n5"));
 
-    r = request("GET", QStringLiteral("/api/v1/notifications?orgId=org-inbox&userId=u&beforeSeq=3"));
+    r = request("GET",
+                QStringLiteral("/api/v1/notifications?orgId=org-inbox&userId=u&beforeSeq=3"));
     list = r.json.value(QStringLiteral("notifications")).toArray();
     QCOMPARE(list.size(), 2);
     QCOMPARE(list.at(0).toObject().value(QStringLiteral("seq")).toInteger(), 2);
@@ -758,11 +855,16 @@ void TestApi::backOfficeInbox()
 
     // unread=true after one is read through /me.
     const QByteArray jwt = jwtFor(QStringLiteral("org-inbox"), QStringLiteral("u"));
-    const QString newest = idsOf(request("GET", QStringLiteral("/api/v1/notifications?orgId=org-inbox&userId=u&limit=1"))).first();
+    const QString newest
+        = idsOf(request("GET",
+                        QStringLiteral("/api/v1/notifications?orgId=org-inbox&userId=u&limit=1")))
+              .first();
     QCOMPARE(request("POST", QStringLiteral("/api/v1/me/notifications/read"),
-                     toJson({{QStringLiteral("notificationIds"), QJsonArray{newest}}}), jwt).status,
+                     toJson({{QStringLiteral("notificationIds"), QJsonArray {newest}}}), jwt)
+                 .status,
              200);
-    r = request("GET", QStringLiteral("/api/v1/notifications?orgId=org-inbox&userId=u&unread=true"));
+    r = request("GET",
+                QStringLiteral("/api/v1/notifications?orgId=org-inbox&userId=u&unread=true"));
     list = r.json.value(QStringLiteral("notifications")).toArray();
     QCOMPARE(list.size(), 4);
     QVERIFY(!idsOf(r).contains(newest));
@@ -772,17 +874,27 @@ void TestApi::inboxQueryValidation_data()
 {
     QTest::addColumn<QString>("query");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("no orgId") << "userId=u" << "orgId";
-    QTest::newRow("no userId") << "orgId=o" << "userId";
+    QTest::newRow("no orgId") << "userId=u"
+                              << "orgId";
+    QTest::newRow("no userId") << "orgId=o"
+                               << "userId";
     QTest::newRow("long userId") << "orgId=o&userId=" + QString(129, u'u') << "userId";
-    QTest::newRow("limit 0") << "orgId=o&userId=u&limit=0" << "limit";
-    QTest::newRow("limit 101") << "orgId=o&userId=u&limit=101" << "limit";
-    QTest::newRow("limit abc") << "orgId=o&userId=u&limit=abc" << "limit";
-    QTest::newRow("limit 2.5") << "orgId=o&userId=u&limit=2.5" << "limit";
-    QTest::newRow("limit +5") << "orgId=o&userId=u&limit=%2B5" << "limit";
-    QTest::newRow("beforeSeq -1") << "orgId=o&userId=u&beforeSeq=-1" << "beforeSeq";
-    QTest::newRow("beforeSeq huge") << "orgId=o&userId=u&beforeSeq=99999999999999999999" << "beforeSeq";
-    QTest::newRow("unread maybe") << "orgId=o&userId=u&unread=maybe" << "unread";
+    QTest::newRow("limit 0") << "orgId=o&userId=u&limit=0"
+                             << "limit";
+    QTest::newRow("limit 101") << "orgId=o&userId=u&limit=101"
+                               << "limit";
+    QTest::newRow("limit abc") << "orgId=o&userId=u&limit=abc"
+                               << "limit";
+    QTest::newRow("limit 2.5") << "orgId=o&userId=u&limit=2.5"
+                               << "limit";
+    QTest::newRow("limit +5") << "orgId=o&userId=u&limit=%2B5"
+                              << "limit";
+    QTest::newRow("beforeSeq -1") << "orgId=o&userId=u&beforeSeq=-1"
+                                  << "beforeSeq";
+    QTest::newRow("beforeSeq huge") << "orgId=o&userId=u&beforeSeq=99999999999999999999"
+                                    << "beforeSeq";
+    QTest::newRow("unread maybe") << "orgId=o&userId=u&unread=maybe"
+                                  << "unread";
 }
 
 void TestApi::inboxQueryValidation()
@@ -797,13 +909,14 @@ void TestApi::inboxQueryValidation()
 
 void TestApi::meRoutesWithJwt()
 {
-    const Recipient me{QStringLiteral("org-me"), QStringLiteral("me")};
+    const Recipient me {QStringLiteral("org-me"), QStringLiteral("me")};
     const QByteArray jwt = jwtFor(me.orgId, me.userId);
-    const QStringList mine = idsOf(publish(me.orgId, {me.userId, me.userId}, QStringLiteral("a")))
-        + idsOf(publish(me.orgId, {me.userId}, QStringLiteral("b")))
-        + idsOf(publish(me.orgId, {me.userId}, QStringLiteral("c")));
+    QStringList mine = idsOf(publish(me.orgId, {me.userId, me.userId}, QStringLiteral("a")));
+    mine += idsOf(publish(me.orgId, {me.userId}, QStringLiteral("b")));
+    mine += idsOf(publish(me.orgId, {me.userId}, QStringLiteral("c")));
     QCOMPARE(mine.size(), 3);
-    const QString foreign = idsOf(publish(me.orgId, {QStringLiteral("someone-else")}, QStringLiteral("x"))).first();
+    const QString foreign
+        = idsOf(publish(me.orgId, {QStringLiteral("someone-else")}, QStringLiteral("x"))).first();
     m_sink.clear();
 
     Response r = request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, jwt);
@@ -817,33 +930,39 @@ void TestApi::meRoutesWithJwt()
     QJsonArray list = r.json.value(QStringLiteral("notifications")).toArray();
     QCOMPARE(list.size(), 2);
     QCOMPARE(list.at(0).toObject().value(QStringLiteral("title")).toString(), QStringLiteral("c"));
-    QVERIFY(!list.at(0).toObject().contains(QStringLiteral("orgId")));  // client form
+    QVERIFY(!list.at(0).toObject().contains(QStringLiteral("orgId"))); // client form
     QVERIFY(!list.at(0).toObject().contains(QStringLiteral("userId")));
 
     // mark read: answer, then the same events a WebSocket mark_read pushes.
-    r = request("POST", QStringLiteral("/api/v1/me/notifications/read"),
-                toJson({{QStringLiteral("notificationIds"), QJsonArray{mine[0], mine[0], foreign}}}), jwt);
+    r = request(
+        "POST", QStringLiteral("/api/v1/me/notifications/read"),
+        toJson({{QStringLiteral("notificationIds"), QJsonArray {mine[0], mine[0], foreign}}}), jwt);
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.json, QJsonObject({{QStringLiteral("ok"), true}, {QStringLiteral("updated"), 1},
-                                  {QStringLiteral("unreadCount"), 2}}));
+    QCOMPARE(r.json,
+             QJsonObject({{QStringLiteral("ok"), true},
+                          {QStringLiteral("updated"), 1},
+                          {QStringLiteral("unreadCount"), 2}}));
     auto marked = m_sink.events(QStringLiteral("notification:marked_read"), rooms::user(me));
     QCOMPARE(marked.size(), 1);
-    QCOMPARE(marked.first().data.value(QStringLiteral("notificationIds")).toArray(), QJsonArray{mine[0]});
+    QCOMPARE(marked.first().data.value(QStringLiteral("notificationIds")).toArray(),
+             QJsonArray {mine[0]});
     auto counts = m_sink.events(QStringLiteral("notification:unread_count"), rooms::user(me));
     QCOMPARE(counts.size(), 1);
     QCOMPARE(counts.first().data.value(QStringLiteral("unreadCount")).toInt(), 2);
 
     // Already read: success with nothing updated; another user's id alone: not found.
     r = request("POST", QStringLiteral("/api/v1/me/notifications/read"),
-                toJson({{QStringLiteral("notificationIds"), QJsonArray{mine[0]}}}), jwt);
+                toJson({{QStringLiteral("notificationIds"), QJsonArray {mine[0]}}}), jwt);
     QCOMPARE(r.status, 200);
     QCOMPARE(r.json.value(QStringLiteral("updated")).toInt(), 0);
     r = request("POST", QStringLiteral("/api/v1/me/notifications/read"),
-                toJson({{QStringLiteral("notificationIds"), QJsonArray{foreign}}}), jwt);
+                toJson({{QStringLiteral("notificationIds"), QJsonArray {foreign}}}), jwt);
     QCOMPARE(r.status, 404);
     QCOMPARE(r.code(), QStringLiteral("not_found"));
-    r = request("POST", QStringLiteral("/api/v1/me/notifications/read"),
-                toJson({{QStringLiteral("notificationIds"), QJsonArray{QStringLiteral("no-such-id")}}}), jwt);
+    r = request(
+        "POST", QStringLiteral("/api/v1/me/notifications/read"),
+        toJson({{QStringLiteral("notificationIds"), QJsonArray {QStringLiteral("no-such-id")}}}),
+        jwt);
     QCOMPARE(r.status, 404);
 
     // unread=true lists only the unread ones.
@@ -854,27 +973,34 @@ void TestApi::meRoutesWithJwt()
     m_sink.clear();
     r = request("DELETE", QStringLiteral("/api/v1/me/notifications/") + mine[1], {}, jwt);
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.json, QJsonObject({{QStringLiteral("ok"), true}, {QStringLiteral("deleted"), 1},
-                                  {QStringLiteral("unreadCount"), 1}}));
+    QCOMPARE(r.json,
+             QJsonObject({{QStringLiteral("ok"), true},
+                          {QStringLiteral("deleted"), 1},
+                          {QStringLiteral("unreadCount"), 1}}));
     auto deleted = m_sink.events(QStringLiteral("notification:deleted"), rooms::user(me));
     QCOMPARE(deleted.size(), 1);
-    QCOMPARE(deleted.first().data.value(QStringLiteral("notificationIds")).toArray(), QJsonArray{mine[1]});
+    QCOMPARE(deleted.first().data.value(QStringLiteral("notificationIds")).toArray(),
+             QJsonArray {mine[1]});
     QCOMPARE(m_sink.events(QStringLiteral("notification:unread_count"), rooms::user(me)).size(), 1);
     r = request("DELETE", QStringLiteral("/api/v1/me/notifications/") + mine[1], {}, jwt);
     QCOMPARE(r.status, 404);
     QCOMPARE(r.code(), QStringLiteral("not_found"));
     r = request("DELETE", QStringLiteral("/api/v1/me/notifications/") + foreign, {}, jwt);
     QCOMPARE(r.status, 404);
-    QCOMPARE(countRows(QStringLiteral("SELECT COUNT(*) FROM notifications WHERE id = ? AND deleted_at IS NULL"),
-                       {foreign}),
-             1);
+    QCOMPARE(
+        countRows(QStringLiteral(
+                      "SELECT COUNT(*) FROM notifications WHERE id = ? AND deleted_at IS NULL"),
+                  {foreign}),
+        1);
 
     // read-all (no body), then the count is 0 everywhere.
     m_sink.clear();
     r = request("POST", QStringLiteral("/api/v1/me/notifications/read-all"), {}, jwt);
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.json, QJsonObject({{QStringLiteral("ok"), true}, {QStringLiteral("updated"), 1},
-                                  {QStringLiteral("unreadCount"), 0}}));
+    QCOMPARE(r.json,
+             QJsonObject({{QStringLiteral("ok"), true},
+                          {QStringLiteral("updated"), 1},
+                          {QStringLiteral("unreadCount"), 0}}));
     QCOMPARE(m_sink.events(QStringLiteral("notification:marked_read"), rooms::user(me)).size(), 1);
     r = request("POST", QStringLiteral("/api/v1/me/notifications/read-all"), "{}", jwt);
     QCOMPARE(r.status, 200);
@@ -883,7 +1009,8 @@ void TestApi::meRoutesWithJwt()
              QJsonObject({{QStringLiteral("unreadCount"), 0}}));
     // The other user's notification was never touched.
     QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {},
-                     jwtFor(me.orgId, QStringLiteral("someone-else"))).json,
+                     jwtFor(me.orgId, QStringLiteral("someone-else")))
+                 .json,
              QJsonObject({{QStringLiteral("unreadCount"), 1}}));
 }
 
@@ -899,9 +1026,10 @@ void TestApi::meRoutesRefuseBadCredentials_data()
     wrongKeyClaims.org = QStringLiteral("o");
     wrongKeyClaims.subject = QStringLiteral("u");
     wrongKeyClaims.expiresAt = QDateTime::currentDateTimeUtc().addSecs(3600);
-    const QByteArray wrongKey = mintJwt(wrongKeyClaims, "another-secret-0123456789-abcdefghijklmnop");
+    const QByteArray wrongKey
+        = mintJwt(wrongKeyClaims, "another-secret-0123456789-abcdefghijklmnop");
 
-    const QList<std::pair<QByteArray, QString>> routes{
+    const QList<std::pair<QByteArray, QString>> routes {
         {"GET", QStringLiteral("/api/v1/me/notifications")},
         {"GET", QStringLiteral("/api/v1/me/unread-count")},
         {"POST", QStringLiteral("/api/v1/me/notifications/read")},
@@ -914,8 +1042,8 @@ void TestApi::meRoutesRefuseBadCredentials_data()
         QTest::newRow(name + " api key") << method << path << apiKey;
         QTest::newRow(name + " tampered") << method << path << tampered;
         QTest::newRow(name + " wrong key") << method << path << wrongKey;
-        QTest::newRow(name + " expired") << method << path
-                                         << jwtFor(QStringLiteral("o"), QStringLiteral("u"), -600);
+        QTest::newRow(name + " expired")
+            << method << path << jwtFor(QStringLiteral("o"), QStringLiteral("u"), -600);
         QTest::newRow(name + " unknown session") << method << path << generateSessionToken();
     }
 }
@@ -948,7 +1076,8 @@ void TestApi::meRoutesValidation()
     QVERIFY(check("POST", read, "{", QStringLiteral("invalid_json"), QStringLiteral("malformed")));
     QVERIFY(check("POST", read, {}, QStringLiteral("invalid_json"), QStringLiteral("empty")));
     QVERIFY(check("POST", read, "[]", QStringLiteral("invalid_payload"), QStringLiteral("object")));
-    QVERIFY(check("POST", read, "{}", QStringLiteral("invalid_payload"), QStringLiteral("notificationIds")));
+    QVERIFY(check("POST", read, "{}", QStringLiteral("invalid_payload"),
+                  QStringLiteral("notificationIds")));
     QVERIFY(check("POST", read, R"({"notificationIds":[]})", QStringLiteral("invalid_payload"),
                   QStringLiteral("notificationIds")));
     QVERIFY(check("POST", read, R"({"notificationIds":[1]})", QStringLiteral("invalid_payload"),
@@ -979,7 +1108,7 @@ void TestApi::meRoutesValidation()
 
 void TestApi::sessions()
 {
-    const Recipient who{QStringLiteral("org-sess"), QStringLiteral("s1")};
+    const Recipient who {QStringLiteral("org-sess"), QStringLiteral("s1")};
     const QStringList ids = idsOf(publish(who.orgId, {who.userId}, QStringLiteral("hi")));
 
     const QDateTime before = QDateTime::currentDateTimeUtc();
@@ -991,8 +1120,10 @@ void TestApi::sessions()
     QCOMPARE(r.status, 201);
     const QByteArray token = r.json.value(QStringLiteral("token")).toString().toLatin1();
     QVERIFY(looksLikeSessionToken(token));
-    QCOMPARE(r.json.value(QStringLiteral("sessionId")).toString().toLatin1(), hashSessionToken(token));
-    const QDateTime expiresAt = QDateTime::fromString(r.json.value(QStringLiteral("expiresAt")).toString(), Qt::ISODateWithMs);
+    QCOMPARE(r.json.value(QStringLiteral("sessionId")).toString().toLatin1(),
+             hashSessionToken(token));
+    const QDateTime expiresAt = QDateTime::fromString(
+        r.json.value(QStringLiteral("expiresAt")).toString(), Qt::ISODateWithMs);
     QVERIFY(expiresAt.isValid());
     QVERIFY(expiresAt >= before.addSecs(600).addMSecs(-1000));
     QVERIFY(expiresAt <= QDateTime::currentDateTimeUtc().addSecs(601));
@@ -1008,14 +1139,15 @@ void TestApi::sessions()
     QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, token).json,
              QJsonObject({{QStringLiteral("unreadCount"), 1}}));
     // So does a JWT naming the session by its id, until the session is revoked.
-    const QByteArray jwtWithSid = jwtFor(who.orgId, who.userId, 3600, QString::fromLatin1(hashSessionToken(token)));
+    const QByteArray jwtWithSid
+        = jwtFor(who.orgId, who.userId, 3600, QString::fromLatin1(hashSessionToken(token)));
     QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, jwtWithSid).status, 200);
 
     // Revocation: 204, live sockets told (4001 is the shard's part), the token stops working.
     r = request("DELETE", QStringLiteral("/api/v1/sessions/") + QString::fromLatin1(token));
     QCOMPARE(r.status, 204);
     QVERIFY(r.body.isEmpty());
-    QCOMPARE(m_sink.revoked(), QByteArrayList{hashSessionToken(token)});
+    QCOMPARE(m_sink.revoked(), QByteArrayList {hashSessionToken(token)});
     r = request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, token);
     QCOMPARE(r.status, 401);
     QCOMPARE(r.code(), QStringLiteral("unauthorized"));
@@ -1026,7 +1158,8 @@ void TestApi::sessions()
     QCOMPARE(r.status, 404);
     QCOMPARE(r.code(), QStringLiteral("not_found"));
     QCOMPARE(m_sink.revoked().size(), 1);
-    r = request("DELETE", QStringLiteral("/api/v1/sessions/") + QString::fromLatin1(generateSessionToken()));
+    r = request("DELETE",
+                QStringLiteral("/api/v1/sessions/") + QString::fromLatin1(generateSessionToken()));
     QCOMPARE(r.status, 404);
     r = request("DELETE", QStringLiteral("/api/v1/sessions/not-a-token"));
     QCOMPARE(r.status, 404);
@@ -1039,7 +1172,9 @@ void TestApi::sessions()
     QCOMPARE(r.status, 201);
     const QByteArray second = r.json.value(QStringLiteral("token")).toString().toLatin1();
     QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, second).status, 200);
-    r = request("DELETE", QStringLiteral("/api/v1/sessions/") + r.json.value(QStringLiteral("sessionId")).toString());
+    r = request("DELETE",
+                QStringLiteral("/api/v1/sessions/")
+                    + r.json.value(QStringLiteral("sessionId")).toString());
     QCOMPARE(r.status, 204);
     QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, second).status, 401);
 }
@@ -1049,23 +1184,37 @@ void TestApi::sessionValidation_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("malformed") << QByteArray("{\"orgId\"") << "invalid_json" << "malformed";
-    QTest::newRow("not object") << QByteArray("42") << "invalid_payload" << "object";
-    QTest::newRow("no orgId") << QByteArray(R"({"userId":"u","ttlSeconds":60})") << "invalid_payload" << "orgId";
-    QTest::newRow("no userId") << QByteArray(R"({"orgId":"o","ttlSeconds":60})") << "invalid_payload" << "userId";
-    QTest::newRow("bad role") << QByteArray(R"({"orgId":"o","userId":"u","role":"","ttlSeconds":60})")
-                              << "invalid_payload" << "role";
-    QTest::newRow("no ttl") << QByteArray(R"({"orgId":"o","userId":"u"})") << "invalid_payload" << "ttlSeconds";
+    QTest::newRow("malformed") << QByteArray("{\"orgId\"") << "invalid_json"
+                               << "malformed";
+    QTest::newRow("not object") << QByteArray("42") << "invalid_payload"
+                                << "object";
+    QTest::newRow("no orgId") << QByteArray(R"({"userId":"u","ttlSeconds":60})")
+                              << "invalid_payload"
+                              << "orgId";
+    QTest::newRow("no userId") << QByteArray(R"({"orgId":"o","ttlSeconds":60})")
+                               << "invalid_payload"
+                               << "userId";
+    QTest::newRow("bad role") << QByteArray(
+        R"({"orgId":"o","userId":"u","role":"","ttlSeconds":60})")
+                              << "invalid_payload"
+                              << "role";
+    QTest::newRow("no ttl") << QByteArray(R"({"orgId":"o","userId":"u"})") << "invalid_payload"
+                            << "ttlSeconds";
     QTest::newRow("ttl 0") << QByteArray(R"({"orgId":"o","userId":"u","ttlSeconds":0})")
-                           << "invalid_payload" << "ttlSeconds";
-    QTest::newRow("ttl 30 days + 1") << QByteArray(R"({"orgId":"o","userId":"u","ttlSeconds":2592001})")
-                                     << "invalid_payload" << "ttlSeconds";
+                           << "invalid_payload"
+                           << "ttlSeconds";
+    QTest::newRow("ttl 30 days + 1")
+        << QByteArray(R"({"orgId":"o","userId":"u","ttlSeconds":2592001})") << "invalid_payload"
+        << "ttlSeconds";
     QTest::newRow("ttl string") << QByteArray(R"({"orgId":"o","userId":"u","ttlSeconds":"60"})")
-                                << "invalid_payload" << "ttlSeconds";
+                                << "invalid_payload"
+                                << "ttlSeconds";
     QTest::newRow("ttl fraction") << QByteArray(R"({"orgId":"o","userId":"u","ttlSeconds":1.5})")
-                                  << "invalid_payload" << "ttlSeconds";
+                                  << "invalid_payload"
+                                  << "ttlSeconds";
     QTest::newRow("ttl huge") << QByteArray(R"({"orgId":"o","userId":"u","ttlSeconds":1e300})")
-                              << "invalid_payload" << "ttlSeconds";
+                              << "invalid_payload"
+                              << "ttlSeconds";
 }
 
 void TestApi::sessionValidation()
@@ -1088,17 +1237,19 @@ void TestApi::sessionValidation()
 
 void TestApi::presenceAndStats()
 {
-    const Recipient r{QStringLiteral("org-p"), QStringLiteral("p1")};
+    const Recipient r {QStringLiteral("org-p"), QStringLiteral("p1")};
     Response resp = request("GET", QStringLiteral("/api/v1/presence?orgId=org-p&userId=p1"));
     QCOMPARE(resp.status, 200);
-    QCOMPARE(resp.json, QJsonObject({{QStringLiteral("online"), false}, {QStringLiteral("connections"), 0}}));
+    QCOMPARE(resp.json,
+             QJsonObject({{QStringLiteral("online"), false}, {QStringLiteral("connections"), 0}}));
 
     QVERIFY(m_directory.tryJoin({rooms::user(r), rooms::org(r.orgId)}, 0));
     QVERIFY(m_directory.tryJoin({rooms::user(r), rooms::org(r.orgId)}, 0));
     m_metrics.connectionsPlain = 1;
     m_metrics.connectionsSocketIo = 1;
     resp = request("GET", QStringLiteral("/api/v1/presence?orgId=org-p&userId=p1"));
-    QCOMPARE(resp.json, QJsonObject({{QStringLiteral("online"), true}, {QStringLiteral("connections"), 2}}));
+    QCOMPARE(resp.json,
+             QJsonObject({{QStringLiteral("online"), true}, {QStringLiteral("connections"), 2}}));
     // Another org's user of the same id is not online.
     resp = request("GET", QStringLiteral("/api/v1/presence?orgId=org-q&userId=p1"));
     QCOMPARE(resp.json.value(QStringLiteral("online")).toBool(), false);
@@ -1111,12 +1262,15 @@ void TestApi::presenceAndStats()
     resp = request("GET", QStringLiteral("/api/v1/stats"));
     QCOMPARE(resp.status, 200);
     const QJsonObject connections = resp.json.value(QStringLiteral("connections")).toObject();
-    QCOMPARE(connections, QJsonObject({{QStringLiteral("plain"), 1}, {QStringLiteral("socketIo"), 1},
-                                       {QStringLiteral("total"), 2}}));
+    QCOMPARE(connections,
+             QJsonObject({{QStringLiteral("plain"), 1},
+                          {QStringLiteral("socketIo"), 1},
+                          {QStringLiteral("total"), 2}}));
     QCOMPARE(resp.json.value(QStringLiteral("rooms")).toInt(), m_directory.roomCount());
     QVERIFY(resp.json.value(QStringLiteral("rooms")).toInt() >= 2);
     const QJsonObject counters = resp.json.value(QStringLiteral("counters")).toObject();
-    QCOMPARE(quint64(counters.value(QStringLiteral("created")).toInteger()), m_metrics.created.load());
+    QCOMPARE(quint64(counters.value(QStringLiteral("created")).toInteger()),
+             m_metrics.created.load());
     QVERIFY(counters.value(QStringLiteral("created")).toInteger() > 0);
 
     m_directory.leave({rooms::user(r), rooms::org(r.orgId)});
@@ -1166,6 +1320,45 @@ void TestApi::clientGoneBeforeTheAnswer()
         1, 5000);
     const Response r = request("GET", QStringLiteral("/healthz"), {}, {});
     QCOMPARE(r.status, 200);
+}
+
+// Last, because it breaks the schema for a moment: a failing store gives 500 internal (the
+// driver's text is not passed on), counts as failed, and nothing is half-done.
+void TestApi::storeErrorsAre500AndCounted()
+{
+    const QByteArray jwt = jwtFor(QStringLiteral("org-err"), QStringLiteral("u"));
+    QCOMPARE(
+        publish(QStringLiteral("org-err"), {QStringLiteral("u")}, QStringLiteral("before")).status,
+        201);
+    QSqlQuery q(m_checkStore->database());
+    QVERIFY(q.exec(QStringLiteral("ALTER TABLE notifications RENAME TO notifications_away")));
+
+    const quint64 failedBefore = m_metrics.failed.load();
+    Response r
+        = publish(QStringLiteral("org-err"), {QStringLiteral("u")}, QStringLiteral("during"));
+    QCOMPARE(r.status, 500);
+    QCOMPARE(r.code(), QStringLiteral("internal"));
+    QCOMPARE(r.message(), QStringLiteral("internal error"));
+    // The store decides between "unavailable" and "internal" (a statement it had prepared
+    // before the schema changed reports the former); either way the code matches the status.
+    const auto failedAs5xx = [](const Response &r) {
+        return (r.status == 500 && r.code() == QStringLiteral("internal"))
+            || (r.status == 503 && r.code() == QStringLiteral("unavailable"));
+    };
+    r = request("GET", QStringLiteral("/api/v1/me/notifications"), {}, jwt);
+    QVERIFY2(failedAs5xx(r), r.body.constData());
+    r = request("POST", QStringLiteral("/api/v1/me/notifications/read-all"), {}, jwt);
+    QVERIFY2(failedAs5xx(r), r.body.constData());
+    r = request("GET", QStringLiteral("/api/v1/notifications?orgId=org-err&userId=u"));
+    QVERIFY2(failedAs5xx(r), r.body.constData());
+    QCOMPARE(m_metrics.failed.load(), failedBefore + 4);
+
+    QVERIFY(q.exec(QStringLiteral("ALTER TABLE notifications_away RENAME TO notifications")));
+    QCOMPARE(
+        publish(QStringLiteral("org-err"), {QStringLiteral("u")}, QStringLiteral("after")).status,
+        201);
+    r = request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, jwt);
+    QCOMPARE(r.json.value(QStringLiteral("unreadCount")).toInt(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestApi)
