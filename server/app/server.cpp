@@ -90,6 +90,7 @@ Result<Done, QString> Server::start()
         m_hub->addSink(shard);
         m_threads.push_back(thread);
         m_shards.push_back(shard);
+        m_shardServices->shards.push_back(shard);
     }
 
     m_acceptor = new Acceptor(m_shards, this);
