@@ -69,9 +69,11 @@ QJsonObject withCounts(QJsonObject object, const Metrics &metrics, const RoomDir
 }
 } // namespace
 
-AdminChannel::AdminChannel(AdminServices services, QObject *parent)
+AdminChannel::AdminChannel(NodeServices &services, NodeInfo node, QObject *parent)
     : QObject(parent)
-    , m_services(std::move(services))
+    , m_services(services)
+    , m_node(std::move(node))
+    , m_shards(services.shards)
 {
     m_countersTimer.setInterval(1000);
     connect(&m_countersTimer, &QTimer::timeout, this, &AdminChannel::tick);
@@ -79,7 +81,7 @@ AdminChannel::AdminChannel(AdminServices services, QObject *parent)
 
 AdminChannel::~AdminChannel()
 {
-    m_services.shardServices.observer.store(nullptr);
+    m_services.observer.store(nullptr);
     if (m_tracingConsoles > 0)
         m_services.hub.setTrace({});
     // Consoles go first and without their queued disconnect handlers running on a
@@ -166,7 +168,7 @@ void AdminChannel::accept(QWebSocket *socket)
                               << socket->peerAddress().toString();
 
     // Observe before collecting, so that every change after a shard's part is a delta.
-    m_services.shardServices.observer.store(this);
+    m_services.observer.store(this);
     updateTimer();
     send(id, encodeEnvelope(admin::msg::hello, helloData()));
     startSnapshot(id, true, QString());
@@ -182,7 +184,7 @@ void AdminChannel::onDisconnected(quint64 consoleId)
     m_consoles.erase(it);
     qCInfo(lcAdmin) << "console" << consoleId << "disconnected";
     if (m_consoles.empty())
-        m_services.shardServices.observer.store(nullptr);
+        m_services.observer.store(nullptr);
     updateTimer();
 }
 
@@ -197,8 +199,8 @@ void AdminChannel::stop()
     if (m_stopped)
         return;
     m_stopped = true;
-    m_services.shardServices.observer.store(nullptr);
-    m_services.shards.clear();
+    m_services.observer.store(nullptr);
+    m_shards.clear();
     m_jobs.clear();
     m_countersTimer.stop();
     if (m_tracingConsoles > 0)
@@ -213,7 +215,7 @@ void AdminChannel::stop()
 
 QJsonObject AdminChannel::helloData() const
 {
-    const NodeInfo &n = m_services.node;
+    const NodeInfo &n = m_node;
     return {{QStringLiteral("node"),
              QJsonObject {{QStringLiteral("id"), n.id},
                           {QStringLiteral("version"), n.version},
@@ -230,13 +232,13 @@ void AdminChannel::startSnapshot(quint64 consoleId, bool initial, const QString 
     job.consoleId = consoleId;
     job.initial = initial;
     job.requestId = requestId;
-    job.remaining = int(m_services.shards.size());
+    job.remaining = int(m_shards.size());
     if (job.remaining == 0) {
         finishSnapshot(jobId);
         return;
     }
     // Each shard answers on its own time; nothing here waits for a shard.
-    for (Shard *shard : m_services.shards) {
+    for (Shard *shard : m_shards) {
         shard->collectSnapshot(this, [this, jobId](const ShardSnapshot &part) {
             auto it = m_jobs.find(jobId);
             if (it == m_jobs.end())

@@ -2,7 +2,7 @@
 
 #include "model/connectioninfo.h"
 #include "model/counters.h"
-#include "net/shardservices.h"
+#include "app/nodeservices.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -39,20 +39,6 @@ struct NodeInfo
     QString storage;
 };
 
-// What the admin channel needs from the node. Owned by the Server; outlives the channel.
-struct AdminServices
-{
-    const ServerConfig &config;
-    Metrics &metrics;
-    RoomDirectory &directory;
-    DeliveryHub &hub;
-    StoreWorker &writer;
-    ReaderPool &readers;
-    ShardServices &shardServices; // its observer pointer is set to the channel
-    std::vector<Shard *> shards;
-    NodeInfo node;
-};
-
 // The operator console's WebSocket /admin on the API port (PROTOCOL.md, "Admin channel";
 // docs/protocol.md has the details). Lives on the API server's thread: every console socket,
 // the once-a-second counters timer and the replies run there. Shards, the store writer and
@@ -62,7 +48,7 @@ struct AdminServices
 class AdminChannel : public QObject, public ConnectionObserver
 {
 public:
-    explicit AdminChannel(AdminServices services, QObject *parent = nullptr);
+    AdminChannel(NodeServices &services, NodeInfo node, QObject *parent = nullptr);
     // Stops observing (shards must be stopped or still running, never mid-destruction) and
     // removes the delivery trace. The hub must still be alive.
     ~AdminChannel() override;
@@ -145,7 +131,9 @@ private:
     // To every console that has its snapshot.
     void broadcast(const QByteArray &frame);
 
-    AdminServices m_services;
+    NodeServices &m_services;
+    NodeInfo m_node;
+    std::vector<Shard *> m_shards; // cleared at stop(): no posting to stopping shards
     std::map<quint64, Console> m_consoles;
     std::map<quint64, SnapshotJob> m_jobs;
     quint64 m_nextConsoleId = 1;

@@ -276,7 +276,7 @@ void AdminChannel::kick(quint64 consoleId, const QJsonObject &data, const QStrin
                                   .arg(maxCloseReasonBytes));
     }
     // Only the shard that owns the connection acts; the others find nothing.
-    for (Shard *shard : m_services.shards)
+    for (Shard *shard : m_shards)
         shard->kick(connectionId, reason);
     reply(consoleId, requestId, {{QStringLiteral("ok"), true}});
 }

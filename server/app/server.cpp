@@ -5,7 +5,7 @@
 #include "delivery/deliveryhub.h"
 #include "delivery/roomdirectory.h"
 #include "http/apiserver.h"
-#include "http/apiservices.h"
+#include "app/nodeservices.h"
 #include "metrics/metrics.h"
 #include "net/acceptor.h"
 #include "net/shard.h"
@@ -73,16 +73,16 @@ Result<Done, QString> Server::start()
     m_authenticator = std::make_unique<Authenticator>(
         JwtVerifier(m_config.jwtSecret, m_config.jwtIssuer, m_config.jwtAudience), *m_readers);
 
-    m_shardServices.reset(new ShardServices{m_config, *m_metrics, *m_directory, *m_hub,
-                                            *m_writer, *m_readers, *m_authenticator,
-                                            m_nextConnectionId});
+    m_services.reset(new NodeServices{m_config, *m_metrics, *m_directory, *m_hub, *m_writer,
+                                      *m_readers, *m_authenticator, m_nextConnectionId,
+                                      m_storeReady, m_accepting});
     for (int i = 0; i < m_config.threads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("notify-shard-%1").arg(i));
 #ifdef NOTIFY_HAVE_EPOLL
         thread->setEventDispatcher(new EpollEventDispatcher);
 #endif
-        auto *shard = new Shard(i, *m_shardServices);
+        auto *shard = new Shard(i, *m_services);
         shard->moveToThread(thread);
         connect(thread, &QThread::finished, shard, &QObject::deleteLater);
         thread->start();
@@ -90,7 +90,7 @@ Result<Done, QString> Server::start()
         m_hub->addSink(shard);
         m_threads.push_back(thread);
         m_shards.push_back(shard);
-        m_shardServices->shards.push_back(shard);
+        m_services->shards.push_back(shard);
     }
 
     m_acceptor = new Acceptor(m_shards, this);
@@ -98,10 +98,7 @@ Result<Done, QString> Server::start()
         return QStringLiteral("cannot listen on %1: %2")
             .arg(m_config.listen.toString(), m_acceptor->errorString());
 
-    m_apiServices.reset(new ApiServices{m_config, *m_metrics, *m_directory, *m_hub, *m_writer,
-                                        *m_readers, *m_authenticator, m_storeReady,
-                                        m_accepting});
-    m_api = new ApiServer(*m_apiServices, this);
+    m_api = new ApiServer(*m_services, this);
     if (m_api->listen(m_config.apiListen) == 0)
         return QStringLiteral("cannot listen on %1").arg(m_config.apiListen.toString());
 
@@ -112,10 +109,7 @@ Result<Done, QString> Server::start()
                   ListenAddress{m_config.listen.address, clientPort()}.toString(),
                   ListenAddress{m_config.apiListen.address, apiPort()}.toString(),
                   storeConfig->describe()};
-    m_admin = std::make_unique<AdminChannel>(AdminServices{m_config, *m_metrics, *m_directory,
-                                                           *m_hub, *m_writer, *m_readers,
-                                                           *m_shardServices, m_shards,
-                                                           std::move(node)});
+    m_admin = std::make_unique<AdminChannel>(*m_services, std::move(node));
     m_admin->attach(m_api->http());
 
     connect(&m_readyTimer, &QTimer::timeout, this, &Server::checkStore);

@@ -27,8 +27,8 @@ class ReaderPool;
 class RoomDirectory;
 class Shard;
 class StoreWorker;
-struct ApiServices;
-struct ShardServices;
+struct NodeServices;
+struct NodeServices;
 
 // The composition root of a node: builds every part of DESIGN.md's data flow, starts it,
 // and takes it down gracefully.
@@ -55,7 +55,7 @@ public:
     ReaderPool &readers() { return *m_readers; }
     ApiServer &api() { return *m_api; }
     const std::vector<Shard *> &shards() const { return m_shards; }
-    ShardServices &shardServices() { return *m_shardServices; }
+    NodeServices &services() { return *m_services; }
     // The /admin console channel; null before start().
     AdminChannel *admin() { return m_admin.get(); }
 
@@ -77,8 +77,7 @@ private:
     std::atomic<quint64> m_nextConnectionId{1};
     std::atomic<bool> m_storeReady{false};
     std::atomic<bool> m_accepting{true};
-    std::unique_ptr<ShardServices> m_shardServices;
-    std::unique_ptr<ApiServices> m_apiServices;
+    std::unique_ptr<NodeServices> m_services;
     std::vector<QThread *> m_threads;
     std::vector<Shard *> m_shards;
     Acceptor *m_acceptor = nullptr;

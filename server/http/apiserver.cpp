@@ -11,7 +11,7 @@ namespace notify {
 
 using namespace http;
 
-ApiServer::ApiServer(ApiServices &services, QObject *parent)
+ApiServer::ApiServer(NodeServices &services, QObject *parent)
     : QObject(parent)
     , m_services(services)
     , m_http(new QHttpServer(this))

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "config/config.h"
-#include "http/apiservices.h"
+#include "app/nodeservices.h"
 #include "http/httputil.h"
 #include "protocol/identity.h"
 
@@ -31,7 +31,7 @@ class Store;
 class ApiServer : public QObject
 {
 public:
-    explicit ApiServer(ApiServices &services, QObject *parent = nullptr);
+    explicit ApiServer(NodeServices &services, QObject *parent = nullptr);
     ~ApiServer() override;
 
     // Returns the bound port (useful with port 0), or 0 when the address cannot be bound.
@@ -98,7 +98,7 @@ private:
     void presence(const QHttpServerRequest &request, const HttpReply &reply);
     void stats(const QHttpServerRequest &request, const HttpReply &reply);
 
-    ApiServices &m_services;
+    NodeServices &m_services;
     QHttpServer *m_http;
     std::unordered_map<quint64, HttpReply> m_parked;
     quint64 m_nextTicket = 1;

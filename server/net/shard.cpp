@@ -65,7 +65,7 @@ QStringList roomsOf(const Identity &identity)
 
 } // namespace
 
-Shard::Shard(int index, ShardServices &services)
+Shard::Shard(int index, NodeServices &services)
     : m_index(index)
     , m_services(services)
 {

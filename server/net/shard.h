@@ -2,7 +2,7 @@
 
 #include "delivery/deliveryhub.h"
 #include "model/connectioninfo.h"
-#include "net/shardservices.h"
+#include "app/nodeservices.h"
 #include "protocol/clientconnection.h"
 
 #include <QHash>
@@ -38,7 +38,7 @@ class Shard : public QObject, public DeliverySink
 {
     Q_OBJECT
 public:
-    Shard(int index, ShardServices &services);
+    Shard(int index, NodeServices &services);
     ~Shard() override;
 
     int index() const { return m_index; }
@@ -70,7 +70,7 @@ public:
     // Removes a connection on the next turn of the event loop, never while a loop over the
     // connections or a room is running.
     void dropConnection(quint64 id, int code, const QString &reason);
-    ShardServices &services() { return m_services; }
+    NodeServices &services() { return m_services; }
     SocketIoHost &socketIo() { return *m_sio; }
 
     // Shard thread, from HttpConnection: a complete plain HTTP request, a WebSocket upgrade
@@ -102,7 +102,7 @@ private:
     void handleGetRecent(ClientConnection &c, const QJsonObject &data, const ReplyTo &to);
 
     int m_index;
-    ShardServices &m_services;
+    NodeServices &m_services;
     QWebSocketServer *m_wsServer = nullptr;
     QTimer *m_sweepTimer = nullptr;
     std::unordered_map<quint64, std::unique_ptr<ClientConnection>> m_connections;

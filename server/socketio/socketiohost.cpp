@@ -53,7 +53,7 @@ QUrlQuery queryOf(QByteArrayView target)
 }
 } // namespace
 
-SocketIoHost::SocketIoHost(Shard &shard, ShardServices &services)
+SocketIoHost::SocketIoHost(Shard &shard, NodeServices &services)
     : m_shard(shard)
     , m_services(services)
 { }

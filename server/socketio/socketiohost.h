@@ -11,7 +11,7 @@ namespace notify {
 
 class HttpConnection;
 class Shard;
-struct ShardServices;
+struct NodeServices;
 
 // The Socket.IO side of one shard: its Engine.IO sessions, the polling requests and the
 // websockets on /socket.io/. Requests for a session reach the shard that owns it first:
@@ -19,7 +19,7 @@ struct ShardServices;
 class SocketIoHost
 {
 public:
-    SocketIoHost(Shard &shard, ShardServices &services);
+    SocketIoHost(Shard &shard, NodeServices &services);
     ~SocketIoHost();
     SocketIoHost(const SocketIoHost &) = delete;
     SocketIoHost &operator=(const SocketIoHost &) = delete;
@@ -54,7 +54,7 @@ private:
     void refuse(HttpConnection *conn, eio::ServerError error);
 
     Shard &m_shard;
-    ShardServices &m_services;
+    NodeServices &m_services;
     QHash<QString, EngineSession *> m_sessions;
 };
 

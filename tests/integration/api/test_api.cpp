@@ -7,7 +7,7 @@
 #include "delivery/deliveryhub.h"
 #include "delivery/roomdirectory.h"
 #include "http/apiserver.h"
-#include "http/apiservices.h"
+#include "app/nodeservices.h"
 #include "metrics/metrics.h"
 #include "protocol/authenticator.h"
 #include "storage/storeworker.h"
@@ -196,9 +196,10 @@ private:
     std::unique_ptr<StoreWorker> m_writer;
     std::unique_ptr<ReaderPool> m_readers;
     std::unique_ptr<Authenticator> m_authenticator;
+    std::atomic<quint64> m_nextConnectionId {1};
     std::atomic<bool> m_storeReady {true};
     std::atomic<bool> m_accepting {true};
-    std::unique_ptr<ApiServices> m_services;
+    std::unique_ptr<NodeServices> m_services;
     std::unique_ptr<ApiServer> m_api;
     quint16 m_port = 0;
     QNetworkAccessManager m_nam;
@@ -227,8 +228,9 @@ void TestApi::initTestCase()
     QVERIFY(m_readers->start().ok());
     m_authenticator = std::make_unique<Authenticator>(JwtVerifier(secret), *m_readers);
 
-    m_services.reset(new ApiServices {m_config, m_metrics, m_directory, *m_hub, *m_writer,
-                                      *m_readers, *m_authenticator, m_storeReady, m_accepting});
+    m_services.reset(new NodeServices {m_config, m_metrics, m_directory, *m_hub, *m_writer,
+                                      *m_readers, *m_authenticator, m_nextConnectionId,
+                                      m_storeReady, m_accepting});
     m_api = std::make_unique<ApiServer>(*m_services);
     m_port = m_api->listen(ListenAddress {QHostAddress(QHostAddress::LocalHost), 0});
     QVERIFY(m_port != 0);

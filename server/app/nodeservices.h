@@ -28,8 +28,9 @@ public:
     virtual void connectionClosed(quint64 id, int code, const QString &reason) = 0;
 };
 
-// The node-wide, thread-safe services every shard uses. Owned by the Server.
-struct ShardServices
+// The node-wide, thread-safe services that the shards, the HTTP API and the admin channel
+// share. Owned by the Server; everything here outlives its users.
+struct NodeServices
 {
     const ServerConfig &config;
     Metrics &metrics;
@@ -39,6 +40,11 @@ struct ShardServices
     ReaderPool &readers;
     const Authenticator &authenticator;
     std::atomic<quint64> &nextConnectionId;
+    // false while the store is unreachable (/readyz answers 503).
+    std::atomic<bool> &storeReady;
+    // false once shutdown began: new writes are refused with 503, answers still go out.
+    std::atomic<bool> &accepting;
+    // The admin channel while a console is open; called on shard threads.
     std::atomic<ConnectionObserver *> observer{nullptr};
     // Every shard, by index; filled before the client port listens, read-only after. The
     // Socket.IO layer routes a request to the shard that owns its session.
