@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include "model/priority.h"
+
 #include "store/migrations.h"
 #include "store/sqlsupport.h"
 
@@ -19,34 +21,6 @@ using namespace storesql;
 
 namespace {
 
-// The store keeps priorities as their wire names; this private mapping keeps the store
-// independent of the model's parsing code.
-QString priorityText(Priority p)
-{
-    switch (p) {
-    case Priority::Low:
-        return QStringLiteral("low");
-    case Priority::Normal:
-        return QStringLiteral("normal");
-    case Priority::High:
-        return QStringLiteral("high");
-    case Priority::Urgent:
-        return QStringLiteral("urgent");
-    }
-    return QStringLiteral("normal");
-}
-
-Priority priorityFromText(const QString &s)
-{
-    if (s == QLatin1String("low"))
-        return Priority::Low;
-    if (s == QLatin1String("high"))
-        return Priority::High;
-    if (s == QLatin1String("urgent"))
-        return Priority::Urgent;
-    return Priority::Normal;
-}
-
 const QString kColumns = QStringLiteral(
     "id, org_id, user_id, seq, type, title, body, priority, action_url, entity_type, entity_id,"
     " metadata, idempotency_key, created_at, delivered_at, read_at, deleted_at");
@@ -61,7 +35,7 @@ Notification readNotification(const QSqlQuery &q)
     n.content.type = q.value(4).toString();
     n.content.title = q.value(5).toString();
     n.content.body = q.value(6).toString();
-    n.content.priority = priorityFromText(q.value(7).toString());
+    n.content.priority = parsePriority(q.value(7).toString()).value_or(Priority::Normal);
     n.content.actionUrl = q.value(8).toString();
     n.content.entityType = q.value(9).toString();
     n.content.entityId = q.value(10).toString();
@@ -495,7 +469,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             insert.bindValue(QStringLiteral(":type"), text(c.type));
             insert.bindValue(QStringLiteral(":title"), text(c.title));
             insert.bindValue(QStringLiteral(":body"), text(c.body));
-            insert.bindValue(QStringLiteral(":priority"), priorityText(c.priority));
+            insert.bindValue(QStringLiteral(":priority"), priorityName(c.priority));
             insert.bindValue(QStringLiteral(":action_url"), text(c.actionUrl));
             insert.bindValue(QStringLiteral(":entity_type"), text(c.entityType));
             insert.bindValue(QStringLiteral(":entity_id"), text(c.entityId));
