@@ -143,7 +143,7 @@ for (const run of ['scale', 'latency', 'ingest']) {
     p(`**${scenario}**`);
     p();
     const hasPeer = columns.includes(PEER);
-    p(`| | ${columns.join(' | ')} |${hasPeer ? ' notifyd ÷ peer |' : ''}`);
+    p(`| | ${columns.join(' | ')} |${hasPeer ? ' notifyd (plain) ÷ peer |' : ''}`);
     p(`|---|${columns.map(() => '---:').join('|')}|${hasPeer ? '---:|' : ''}`);
     for (const [key, label, better] of metrics[scenario]) {
       const values = columns.map((c) => (find(run, scenario, c) || {})[key]);

@@ -50,9 +50,10 @@ int64_t numberAfter(const std::string &text, std::string_view key)
 } // namespace
 
 HttpClient::HttpClient(std::string host, int port, int timeoutS)
-    : m_host(std::move(host)), m_port(port), m_timeoutS(timeoutS)
-{
-}
+    : m_host(std::move(host))
+    , m_port(port)
+    , m_timeoutS(timeoutS)
+{ }
 
 HttpClient::~HttpClient()
 {
@@ -78,11 +79,11 @@ bool HttpClient::ensureConnected(std::string &error)
     }
     const int one = 1;
     setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    timeval tv{};
+    timeval tv {};
     tv.tv_sec = m_timeoutS;
     setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(uint16_t(m_port));
     inet_pton(AF_INET, m_host.c_str(), &addr.sin_addr);
@@ -226,12 +227,12 @@ int HttpClient::request(std::string_view method, std::string_view path,
 }
 
 PublishResult publish(const std::string &host, int port, const std::string &apiKey,
-                      const std::string &path, int64_t total, int concurrency,
-                      double perSecond, int timeoutS, const BodyMaker &makeBody)
+                      const std::string &path, int64_t total, int concurrency, double perSecond,
+                      int timeoutS, const BodyMaker &makeBody)
 {
     PublishResult result;
     std::mutex mutex;
-    std::atomic<int64_t> next{0};
+    std::atomic<int64_t> next {0};
     const std::string auth = "Authorization: Bearer " + apiKey + "\r\n";
     const int64_t start = monoMicros();
     result.firstSendMono = start;
@@ -268,7 +269,7 @@ PublishResult publish(const std::string &host, int port, const std::string &apiK
                 if (errors.size() < 4)
                     errors.push_back(status < 0 ? error
                                                 : "HTTP " + std::to_string(status) + " "
-                                                      + response.substr(0, 200));
+                                             + response.substr(0, 200));
             }
         }
         std::lock_guard lock(mutex);

@@ -38,14 +38,14 @@ private:
 struct PublishResult
 {
     int64_t requests = 0;
-    int64_t ok = 0;     // 2xx
+    int64_t ok = 0; // 2xx
     int64_t failed = 0; // transport errors and non-2xx
-    int64_t created = 0;                // notifications in 2xx answers ("seq" entries)
-    int64_t deliveredConnections = 0;   // sum of the answers' deliveredConnections
+    int64_t created = 0; // notifications in 2xx answers ("seq" entries)
+    int64_t deliveredConnections = 0; // sum of the answers' deliveredConnections
     int64_t firstSendMono = 0;
     int64_t lastAnswerMono = 0;
     std::vector<int64_t> requestLatency; // µs per request
-    std::vector<std::string> errors;     // the first few
+    std::vector<std::string> errors; // the first few
 };
 
 // The body of request number `k`; called concurrently from the publisher threads, each with
@@ -57,7 +57,7 @@ using BodyMaker = std::function<std::string(int64_t k, std::mt19937_64 &rng)>;
 // (an open-loop schedule, so a slow answer does not lower the offered rate while other
 // connections are free).
 PublishResult publish(const std::string &host, int port, const std::string &apiKey,
-                      const std::string &path, int64_t total, int concurrency,
-                      double perSecond, int timeoutS, const BodyMaker &makeBody);
+                      const std::string &path, int64_t total, int concurrency, double perSecond,
+                      int timeoutS, const BodyMaker &makeBody);
 
 } // namespace notify::bench

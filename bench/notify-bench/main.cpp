@@ -11,9 +11,9 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <cstdarg>
 #include <chrono>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -25,15 +25,17 @@ namespace {
 
 struct Totals
 {
-    int64_t ready = 0, failed = 0, dropped = 0, newFrames = 0, unreadFrames = 0,
-            announcements = 0, errorFrames = 0;
+    int64_t ready = 0, failed = 0, dropped = 0, newFrames = 0, unreadFrames = 0, announcements = 0,
+            errorFrames = 0;
     int64_t lastDeliveryMono = 0, lastAnnouncementMono = 0, lastReadyMono = 0;
 };
 
 class Bench
 {
 public:
-    explicit Bench(const Options &options) : m_o(options) { }
+    explicit Bench(const Options &options)
+        : m_o(options)
+    { }
 
     int run();
 
@@ -178,8 +180,8 @@ bool Bench::connectScenario()
     progress("opening %d %s connections (%d in flight)", n, protocolName(m_o.protocol),
              m_o.connectConcurrency);
     const int64_t t0 = monoMicros();
-    const int share = std::max<int>(1, (m_o.connectConcurrency + int(m_workers.size()) - 1)
-                                           / int(m_workers.size()));
+    const int share = std::max<int>(
+        1, (m_o.connectConcurrency + int(m_workers.size()) - 1) / int(m_workers.size()));
     for (size_t w = 0; w < m_workers.size(); ++w)
         m_workers[w]->open(std::move(perWorker[w]), share);
     auto settled = [&] {
@@ -263,10 +265,9 @@ void Bench::fanoutScenario()
     progress("fanout: %d notifications in %lld requests, rate %s", m_o.fanoutCount,
              (long long)requests,
              m_o.fanoutRate > 0 ? std::to_string(int64_t(m_o.fanoutRate)).c_str() : "max");
-    const PublishResult pub =
-            publish(m_o.host, m_o.apiPort, m_o.apiKey, "/api/v1/notifications", requests,
-                    m_o.httpConcurrency, m_o.fanoutRate > 0 ? m_o.fanoutRate / batch : 0,
-                    m_o.timeoutS, body);
+    const PublishResult pub = publish(
+        m_o.host, m_o.apiPort, m_o.apiKey, "/api/v1/notifications", requests, m_o.httpConcurrency,
+        m_o.fanoutRate > 0 ? m_o.fanoutRate / batch : 0, m_o.timeoutS, body);
     const int64_t expected = pub.deliveredConnections;
     auto deliveredNow = [&] {
         const Totals t = totals();
@@ -334,8 +335,8 @@ void Bench::broadcastScenario()
             + ": the service restarts at 22:00 UTC.\",\"priority\":\"high\"}";
         std::string response, error;
         const int64_t t0 = monoMicros();
-        const int status =
-                client.request("POST", "/api/v1/broadcasts", auth, body, response, error);
+        const int status
+            = client.request("POST", "/api/v1/broadcasts", auth, body, response, error);
         if (status < 200 || status >= 300) {
             ++errors;
             if (firstError.empty())
@@ -343,10 +344,12 @@ void Bench::broadcastScenario()
             continue;
         }
         const auto at = response.find("\"deliveredConnections\":");
-        const int64_t expected =
-                at == std::string::npos ? 0 : std::strtoll(response.c_str() + at + 23, nullptr, 10);
+        const int64_t expected
+            = at == std::string::npos ? 0 : std::strtoll(response.c_str() + at + 23, nullptr, 10);
         expectedTotal += expected;
-        auto got = [&] { return totals().announcements - a0; };
+        auto got = [&] {
+            return totals().announcements - a0;
+        };
         waitFor([&] { return got() >= expected; }, got, 10);
         const Totals t = totals();
         frames += t.announcements - a0;
@@ -369,8 +372,8 @@ void Bench::broadcastScenario()
     r.add("framesPerSecond", ratio(double(frames), seconds(busyMicros)), 0);
     if (m_o.serverPid > 0) {
         r.add("serverCpuSeconds", cpu1.cpuSeconds - cpu0.cpuSeconds, 2);
-        r.add("framesPerServerCpuSecond",
-              ratio(double(frames), cpu1.cpuSeconds - cpu0.cpuSeconds), 0);
+        r.add("framesPerServerCpuSecond", ratio(double(frames), cpu1.cpuSeconds - cpu0.cpuSeconds),
+              0);
     }
     r.add("clientCpuSeconds", self1 - self0, 2);
     const Percentiles p = percentiles(roundMicros);
@@ -396,7 +399,8 @@ void Bench::ingestScenario()
             b += "\"offline-" + std::to_string((k * batch + i) % users) + "\"";
         }
         b += "],\"type\":\"bench.ingest\",\"title\":\"Invoice ready\","
-             "\"body\":\"Invoice 2024-" + std::to_string(k)
+             "\"body\":\"Invoice 2024-"
+            + std::to_string(k)
             + " is ready for review.\",\"entityType\":\"invoice\",\"entityId\":\"inv-"
             + std::to_string(k) + "\",\"metadata\":{\"amount\":1250,\"currency\":\"EUR\"}}";
         return b;
@@ -437,11 +441,11 @@ void Bench::ingestScenario()
 int Bench::run()
 {
     // One descriptor per connection, plus HTTP connections and a few of our own.
-    rlimit lim{};
+    rlimit lim {};
     getrlimit(RLIMIT_NOFILE, &lim);
-    const rlim_t need = rlim_t(m_o.connections) + rlim_t(std::max(m_o.httpConcurrency,
-                                                                  m_o.ingestConcurrency))
-        + rlim_t(m_o.threads) * 2 + 64;
+    const rlim_t need = rlim_t(m_o.connections)
+        + rlim_t(std::max(m_o.httpConcurrency, m_o.ingestConcurrency)) + rlim_t(m_o.threads) * 2
+        + 64;
     if (lim.rlim_cur < need) {
         lim.rlim_cur = std::min(need, lim.rlim_max);
         setrlimit(RLIMIT_NOFILE, &lim);
@@ -450,8 +454,7 @@ int Bench::run()
     if (lim.rlim_cur < need) {
         std::fprintf(stderr,
                      "notify-bench: %d connections need %llu descriptors, the limit is %llu\n",
-                     m_o.connections, (unsigned long long)need,
-                     (unsigned long long)lim.rlim_cur);
+                     m_o.connections, (unsigned long long)need, (unsigned long long)lim.rlim_cur);
         return 2;
     }
     for (int i = 0; i < m_o.threads; ++i) {
@@ -461,11 +464,10 @@ int Bench::run()
             return 1;
         }
     }
-    const bool needsSockets = std::any_of(m_o.scenarios.begin(), m_o.scenarios.end(),
-                                          [](const std::string &s) {
-                                              return s == "connect" || s == "fanout"
-                                                  || s == "broadcast";
-                                          });
+    const bool needsSockets
+        = std::any_of(m_o.scenarios.begin(), m_o.scenarios.end(), [](const std::string &s) {
+              return s == "connect" || s == "fanout" || s == "broadcast";
+          });
     int status = 0;
     if (needsSockets && !connectScenario())
         status = 1;

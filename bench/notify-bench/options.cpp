@@ -12,7 +12,8 @@ namespace notify::bench {
 
 namespace {
 
-const char *const helpText = R"(notify-bench: load generator for notifyd and the Socket.IO reference peer.
+const char *const helpText =
+    R"(notify-bench: load generator for notifyd and the Socket.IO reference peer.
 
 Opens N authenticated WebSocket connections (plain protocol or Socket.IO), publishes
 through the HTTP API and measures the server as a user would compare two servers.
@@ -90,7 +91,7 @@ bool parseOptions(int argc, char **argv, Options &o, int &exitCode)
             return !v.empty();
         });
     };
-    std::map<std::string, Setter> setters{
+    std::map<std::string, Setter> setters {
         {"--protocol",
          [&o](const std::string &v) {
              if (v == "plain")

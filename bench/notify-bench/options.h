@@ -21,15 +21,15 @@ struct Options
     std::string sioNamespace = "/notifications";
     std::string org = "bench";
 
-    std::vector<std::string> scenarios{"connect", "fanout", "broadcast", "ingest"};
+    std::vector<std::string> scenarios {"connect", "fanout", "broadcast", "ingest"};
     int connections = 1000;
-    int threads = 2;              // socket worker threads, each with its own epoll loop
+    int threads = 2; // socket worker threads, each with its own epoll loop
     int connectConcurrency = 200; // handshakes in flight at once, over all workers
-    std::vector<std::string> sources{"127.0.0.1"};
+    std::vector<std::string> sources {"127.0.0.1"};
 
     int fanoutCount = 20000; // notifications (one recipient each)
-    double fanoutRate = 0;   // deliveries per second; 0 = as fast as the server answers
-    int fanoutBatch = 1;     // recipients per POST
+    double fanoutRate = 0; // deliveries per second; 0 = as fast as the server answers
+    int fanoutBatch = 1; // recipients per POST
     int httpConcurrency = 16;
 
     int broadcastRounds = 10;

@@ -75,22 +75,24 @@ ProcSample sampleProcess(int pid)
 
 double selfCpuSeconds()
 {
-    rusage ru{};
+    rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
-    auto secs = [](const timeval &tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
+    auto secs = [](const timeval &tv) {
+        return double(tv.tv_sec) + double(tv.tv_usec) / 1e6;
+    };
     return secs(ru.ru_utime) + secs(ru.ru_stime);
 }
 
 int64_t wallMicros()
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_REALTIME, &ts);
     return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
 int64_t monoMicros()
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }

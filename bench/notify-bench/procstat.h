@@ -8,8 +8,8 @@ namespace notify::bench {
 struct ProcSample
 {
     double cpuSeconds = -1; // utime + stime from /proc/PID/stat
-    int64_t rssBytes = -1;  // VmRSS from /proc/PID/status
-    int64_t hwmBytes = -1;  // VmHWM: the peak RSS
+    int64_t rssBytes = -1; // VmRSS from /proc/PID/status
+    int64_t hwmBytes = -1; // VmHWM: the peak RSS
 };
 
 ProcSample sampleProcess(int pid);

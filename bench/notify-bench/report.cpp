@@ -46,10 +46,10 @@ std::string jsonEscape(const std::string &s)
 }
 
 ScenarioReport::ScenarioReport(std::string scenario, std::string server, std::string protocol)
-    : m_scenario(std::move(scenario)), m_server(std::move(server)),
-      m_protocol(std::move(protocol))
-{
-}
+    : m_scenario(std::move(scenario))
+    , m_server(std::move(server))
+    , m_protocol(std::move(protocol))
+{ }
 
 void ScenarioReport::add(const std::string &key, double value, int decimals)
 {

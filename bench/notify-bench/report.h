@@ -27,7 +27,7 @@ public:
     void add(const std::string &key, const std::string &value);
     void addLatencyMs(const std::string &prefix, const Percentiles &p);
 
-    void print() const;          // the human table on stdout
+    void print() const; // the human table on stdout
     std::string jsonLine() const; // without the trailing newline
 
 private:

@@ -67,12 +67,15 @@ struct WsWorker::Conn
     bool wantWrite = false;
     int64_t startMono = 0;
     std::string token; // kept until sent (Socket.IO sends it after the open packet)
-    std::string in;    // bytes not parsed yet
-    std::string frag;  // a fragmented message being assembled
-    std::string out;   // bytes the kernel did not take yet
+    std::string in; // bytes not parsed yet
+    std::string frag; // a fragmented message being assembled
+    std::string out; // bytes the kernel did not take yet
 };
 
-WsWorker::WsWorker(const Options &options, int id) : m_options(options), m_id(id) { }
+WsWorker::WsWorker(const Options &options, int id)
+    : m_options(options)
+    , m_id(id)
+{ }
 
 WsWorker::~WsWorker()
 {
@@ -85,7 +88,7 @@ bool WsWorker::start()
     m_wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (m_epoll < 0 || m_wake < 0)
         return false;
-    epoll_event ev{};
+    epoll_event ev {};
     ev.events = EPOLLIN;
     ev.data.u32 = wakeSlot;
     epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev);
@@ -221,7 +224,7 @@ void WsWorker::startOne(ConnSpec &spec)
         // Let connect() pick the port per destination, so each source address offers the
         // whole ephemeral range again.
         setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-        sockaddr_in local{};
+        sockaddr_in local {};
         local.sin_family = AF_INET;
         if (inet_pton(AF_INET, spec.source.c_str(), &local.sin_addr) != 1
             || bind(c->fd, reinterpret_cast<sockaddr *>(&local), sizeof local) != 0) {
@@ -229,7 +232,7 @@ void WsWorker::startOne(ConnSpec &spec)
             return;
         }
     }
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(uint16_t(m_options.wsPort));
     inet_pton(AF_INET, m_options.host.c_str(), &addr.sin_addr);
@@ -238,7 +241,7 @@ void WsWorker::startOne(ConnSpec &spec)
         fail(*c, std::string("connect: ") + std::strerror(errno));
         return;
     }
-    epoll_event ev{};
+    epoll_event ev {};
     ev.events = EPOLLIN | EPOLLOUT;
     ev.data.u32 = c->slot;
     c->wantWrite = true;
@@ -254,7 +257,7 @@ void WsWorker::updateInterest(Conn &c)
     if (want == c.wantWrite)
         return;
     c.wantWrite = want;
-    epoll_event ev{};
+    epoll_event ev {};
     ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
     ev.data.u32 = c.slot;
     epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &ev);
@@ -537,7 +540,7 @@ void WsWorker::onMessage(Conn &c, const char *data, size_t size)
         if (!nameStart)
             return;
         const char *nameEnd = static_cast<const char *>(
-                std::memchr(nameStart, '"', size - size_t(nameStart - data)));
+            std::memchr(nameStart, '"', size - size_t(nameStart - data)));
         if (!nameEnd)
             return;
         onEventName(c, std::string_view(nameStart, size_t(nameEnd - nameStart)), data, size);
@@ -573,8 +576,7 @@ void WsWorker::onMessage(Conn &c, const char *data, size_t size)
     const char type = data[1];
     size_t pos = 2;
     if (pos < size && data[pos] == '/') {
-        const char *comma =
-                static_cast<const char *>(std::memchr(data + pos, ',', size - pos));
+        const char *comma = static_cast<const char *>(std::memchr(data + pos, ',', size - pos));
         if (!comma)
             return;
         pos = size_t(comma - data) + 1;
@@ -596,8 +598,8 @@ void WsWorker::onMessage(Conn &c, const char *data, size_t size)
     if (size - pos < 3 || data[pos] != '[' || data[pos + 1] != '"')
         return;
     const char *nameStart = data + pos + 2;
-    const char *nameEnd = static_cast<const char *>(
-            std::memchr(nameStart, '"', size - size_t(nameStart - data)));
+    const char *nameEnd
+        = static_cast<const char *>(std::memchr(nameStart, '"', size - size_t(nameStart - data)));
     if (!nameEnd)
         return;
     onEventName(c, std::string_view(nameStart, size_t(nameEnd - nameStart)), data, size);

@@ -13,24 +13,24 @@ namespace notify::bench {
 
 struct ConnSpec
 {
-    int index = 0;      // the user is "u<index>"
-    std::string token;  // JWT for that user
+    int index = 0; // the user is "u<index>"
+    std::string token; // JWT for that user
     std::string source; // local address to bind, empty for the kernel's choice
 };
 
 // What one worker has seen. Written by the worker thread only, read by the main thread.
 struct WorkerCounters
 {
-    std::atomic<int64_t> ready{0};    // authenticated: the first unread_count arrived
-    std::atomic<int64_t> failed{0};   // never became ready (refused, closed, timed out)
-    std::atomic<int64_t> dropped{0};  // closed by the server after being ready
-    std::atomic<int64_t> newFrames{0};
-    std::atomic<int64_t> unreadFrames{0}; // unread_count after the initial one
-    std::atomic<int64_t> announcements{0};
-    std::atomic<int64_t> errorFrames{0};
-    std::atomic<int64_t> lastDeliveryMono{0}; // monotonic µs of the latest unread_count
-    std::atomic<int64_t> lastAnnouncementMono{0};
-    std::atomic<int64_t> lastReadyMono{0};
+    std::atomic<int64_t> ready {0}; // authenticated: the first unread_count arrived
+    std::atomic<int64_t> failed {0}; // never became ready (refused, closed, timed out)
+    std::atomic<int64_t> dropped {0}; // closed by the server after being ready
+    std::atomic<int64_t> newFrames {0};
+    std::atomic<int64_t> unreadFrames {0}; // unread_count after the initial one
+    std::atomic<int64_t> announcements {0};
+    std::atomic<int64_t> errorFrames {0};
+    std::atomic<int64_t> lastDeliveryMono {0}; // monotonic µs of the latest unread_count
+    std::atomic<int64_t> lastAnnouncementMono {0};
+    std::atomic<int64_t> lastReadyMono {0};
 };
 
 // One thread with its own epoll loop driving a share of the client connections: a minimal
@@ -47,7 +47,7 @@ public:
     WsWorker &operator=(const WsWorker &) = delete;
 
     bool start(); // false when epoll/eventfd cannot be created
-    void stop();  // closes every connection and joins the thread
+    void stop(); // closes every connection and joins the thread
 
     // Thread-safe: queue connections to open, at most `concurrency` handshakes at once.
     void open(std::vector<ConnSpec> specs, int concurrency);
@@ -84,7 +84,7 @@ private:
     int m_epoll = -1;
     int m_wake = -1;
     std::thread m_thread;
-    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_stop {false};
 
     std::mutex m_commandMutex;
     std::vector<ConnSpec> m_incoming;
