@@ -206,10 +206,15 @@ void AdminClient::onDisconnected()
         setState(State::Disconnected);
 }
 
+int AdminClient::nextBackoffMs(int current)
+{
+    return std::clamp(current * 2, initialBackoffMs, maxBackoffMs);
+}
+
 void AdminClient::scheduleReconnect()
 {
     const int delay = m_backoffMs;
-    m_backoffMs = std::min(m_backoffMs * 2, maxBackoffMs);
+    m_backoffMs = nextBackoffMs(m_backoffMs);
     m_reconnectTimer.start(delay);
     emit logMessage(tr("Reconnecting in %1 s").arg(delay / 1000.0, 0, 'f', 1));
     setState(State::Reconnecting);

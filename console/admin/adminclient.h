@@ -76,6 +76,8 @@ public:
     int pendingRequests() const { return static_cast<int>(m_pending.size()); }
 
     static QString stateName(State s);
+    // The delay after `current`: doubled, at most maxBackoffMs.
+    static int nextBackoffMs(int current);
 
 signals:
     void stateChanged(notify::console::AdminClient::State state);

@@ -1,6 +1,7 @@
 #include "app/mainwindow.h"
 
 #include "admin/adminprotocol.h"
+#include "app/resources.h"
 #include "dialogs/connectdialog.h"
 #include "dialogs/settingsdialog.h"
 #include "models/connectionsmodel.h"
@@ -44,6 +45,7 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     , m_notifications(new NotificationsModel(this))
     , m_history(new HistoryModel(this))
 {
+    initResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Notify Console"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/notify-console.svg")));

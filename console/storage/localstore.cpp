@@ -36,6 +36,12 @@ const char *const migrations[] = {
 };
 static_assert(std::size(migrations) == LocalStore::schemaVersion);
 
+// Binds a null QString as '' rather than NULL: the columns are NOT NULL.
+QString text(const QString &v)
+{
+    return v.isNull() ? QStringLiteral("") : v;
+}
+
 QString isoUtc(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
@@ -190,8 +196,8 @@ qint64 LocalStore::saveProfile(const ServerProfile &p)
                              "ON CONFLICT(name) DO UPDATE SET url = excluded.url, "
                              "admin_key = excluded.admin_key"));
     q.addBindValue(p.name.trimmed());
-    q.addBindValue(p.url);
-    q.addBindValue(p.adminKey);
+    q.addBindValue(text(p.url));
+    q.addBindValue(text(p.adminKey));
     if (!q.exec()) {
         m_lastError = q.lastError().text();
         return 0;
@@ -278,7 +284,7 @@ qint64 LocalStore::saveTemplate(const SendTemplate &t)
     for (const QString &v : {t.name.trimmed(), t.orgId, t.userId, t.room, t.type, t.title, t.body,
                              t.priority.isEmpty() ? QStringLiteral("normal") : t.priority,
                              t.actionUrl, t.metadata})
-        q.addBindValue(v);
+        q.addBindValue(text(v));
     if (!q.exec()) {
         m_lastError = q.lastError().text();
         return 0;
@@ -341,14 +347,14 @@ qint64 LocalStore::addHistory(const HistoryEntry &e)
                              "priority, delivered, notification_ids, error) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(isoUtc(e.sentAt.isValid() ? e.sentAt : QDateTime::currentDateTimeUtc()));
-    q.addBindValue(e.orgId);
-    q.addBindValue(e.target);
-    q.addBindValue(e.type);
-    q.addBindValue(e.title);
+    q.addBindValue(text(e.orgId));
+    q.addBindValue(text(e.target));
+    q.addBindValue(text(e.type));
+    q.addBindValue(text(e.title));
     q.addBindValue(e.priority.isEmpty() ? QStringLiteral("normal") : e.priority);
     q.addBindValue(e.deliveredConnections);
-    q.addBindValue(e.notificationIds.join(QLatin1Char(',')));
-    q.addBindValue(e.error);
+    q.addBindValue(text(e.notificationIds.join(QLatin1Char(','))));
+    q.addBindValue(text(e.error));
     if (!q.exec()) {
         m_lastError = q.lastError().text();
         return 0;

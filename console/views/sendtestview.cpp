@@ -2,6 +2,7 @@
 
 #include "admin/adminclient.h"
 #include "admin/adminprotocol.h"
+#include "app/resources.h"
 #include "model/validation.h"
 #include "models/historymodel.h"
 
@@ -48,10 +49,12 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     , m_actionUrl(new QLineEdit(this))
     , m_metadata(new QPlainTextEdit(this))
     , m_metadataError(new QLabel(this))
-    , m_send(new QPushButton(QIcon(QStringLiteral(":/icons/send.svg")), tr("Send"), this))
+    , m_send(new QPushButton(tr("Send"), this))
     , m_result(new QLabel(this))
     , m_historyTable(new QTableView(this))
 {
+    initResources();
+    m_send->setIcon(QIcon(QStringLiteral(":/icons/send.svg")));
     m_org->setObjectName(QStringLiteral("sendOrg"));
     m_org->setPlaceholderText(tr("organization id, e.g. acme"));
     m_targetKind->setObjectName(QStringLiteral("sendTargetKind"));
