@@ -31,8 +31,8 @@ class ContractPeer : public QObject
 {
 public:
     explicit ContractPeer(QJsonObject snapshot)
-        : m_server(QStringLiteral("peer"), QWebSocketServer::NonSecureMode)
-        , m_snapshot(std::move(snapshot))
+        : m_snapshot(std::move(snapshot))
+        , m_server(QStringLiteral("peer"), QWebSocketServer::NonSecureMode)
     {
         connect(&m_server, &QWebSocketServer::newConnection, this, [this] { accept(); });
         listen();
@@ -57,7 +57,6 @@ public:
     }
     void stopListening() { m_server.close(); }
 
-    QWebSocketServer m_server;
     QJsonObject m_snapshot;
     quint16 m_port = 0;
     int accepted = 0;
@@ -65,6 +64,9 @@ public:
     QList<QJsonObject> requests;
     QStringList authHeaders;
     QList<QJsonObject> held; // requests answered later, in reverse order
+    // Last, so it (and the sockets it owns, whose disconnected handlers touch the lists
+    // above) goes first.
+    QWebSocketServer m_server;
 
 private:
     void accept()
