@@ -101,7 +101,9 @@ int main(int argc, char *argv[])
         return fail(loaded.error().line(), 2);
     ServerConfig config = std::move(loaded.value());
     if (config.helpRequested) {
-        QTextStream(stdout) << helpText();
+        QTextStream(stdout) << helpText()
+                            << "\nSubcommand:\n  notifyd token --org ORG --user USER [--role ROLE] [--ttl SECONDS] [--sid ID]\n"
+                               "        [server options]  print a JWT signed with the configured secret\n";
         return 0;
     }
     if (config.versionRequested) {
@@ -113,7 +115,7 @@ int main(int argc, char *argv[])
         if (auto dev = ensureDevSecrets(config); !dev.ok())
             return fail(dev.error().line(), 2);
     }
-    qInfo().noquote() << "configuration:" << describeForLog(config);
+    qCInfo(lcServer).noquote() << "configuration:" << describeForLog(config);
 
     Server server(config);
     SignalWatcher watcher;

@@ -1,5 +1,6 @@
 #include "app/server.h"
 
+#include "admin/adminchannel.h"
 #include "auth/jwt.h"
 #include "delivery/deliveryhub.h"
 #include "delivery/roomdirectory.h"
@@ -43,6 +44,9 @@ Server::Server(ServerConfig config, QObject *parent)
 Server::~Server()
 {
     stopThreads();
+    // With the shards and the writer stopped nothing calls into the channel any more; the
+    // hub it untraces is still alive.
+    m_admin.reset();
 }
 
 Result<Done, QString> Server::start()
@@ -86,6 +90,7 @@ Result<Done, QString> Server::start()
         m_hub->addSink(shard);
         m_threads.push_back(thread);
         m_shards.push_back(shard);
+        m_shardServices->shards.push_back(shard);
     }
 
     m_acceptor = new Acceptor(m_shards, this);
@@ -99,6 +104,19 @@ Result<Done, QString> Server::start()
     m_api = new ApiServer(*m_apiServices, this);
     if (m_api->listen(m_config.apiListen) == 0)
         return QStringLiteral("cannot listen on %1").arg(m_config.apiListen.toString());
+
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    NodeInfo node{AdminChannel::processNodeId(),
+                  QStringLiteral(NOTIFY_VERSION),
+                  m_startedAt,
+                  ListenAddress{m_config.listen.address, clientPort()}.toString(),
+                  ListenAddress{m_config.apiListen.address, apiPort()}.toString(),
+                  storeConfig->describe()};
+    m_admin = std::make_unique<AdminChannel>(AdminServices{m_config, *m_metrics, *m_directory,
+                                                           *m_hub, *m_writer, *m_readers,
+                                                           *m_shardServices, m_shards,
+                                                           std::move(node)});
+    m_admin->attach(m_api->http());
 
     connect(&m_readyTimer, &QTimer::timeout, this, &Server::checkStore);
     m_readyTimer.start(2000);
@@ -186,6 +204,9 @@ void Server::shutdown()
 
 void Server::stopThreads()
 {
+    // Consoles go before the threads they observe; the channel object stays until ~Server.
+    if (m_admin)
+        m_admin->stop();
     for (QThread *thread : m_threads) {
         thread->quit();
         thread->wait();

@@ -3,6 +3,7 @@
 #include "config/config.h"
 #include "model/result.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -17,6 +18,7 @@ class QThread;
 namespace notify {
 
 class Acceptor;
+class AdminChannel;
 class ApiServer;
 class Authenticator;
 class DeliveryHub;
@@ -54,6 +56,8 @@ public:
     ApiServer &api() { return *m_api; }
     const std::vector<Shard *> &shards() const { return m_shards; }
     ShardServices &shardServices() { return *m_shardServices; }
+    // The /admin console channel; null before start().
+    AdminChannel *admin() { return m_admin.get(); }
 
 signals:
     void stopped();
@@ -83,6 +87,9 @@ private:
     QTimer m_housekeepingTimer;
     bool m_started = false;
     bool m_stopping = false;
+    QDateTime m_startedAt;
+    // Last member: it observes the shards and traces the hub, so it goes before them.
+    std::unique_ptr<AdminChannel> m_admin;
 };
 
 } // namespace notify

@@ -57,6 +57,10 @@ struct ServerConfig
     QStringList allowedOrigins;
     int pingIntervalMs = 30000;
     int pongTimeoutMs = 10000;
+    // Engine.IO's heartbeat, stated in the open packet (PROTOCOL.md fixes 25000/20000; tests
+    // shorten them).
+    int sioPingIntervalMs = 25000;
+    int sioPingTimeoutMs = 20000;
     qint64 maxMessageBytes = 65536; // largest incoming client message
     RateLimit rateLimit; // per connection
     int maxConnectionsPerUser = 50; // 0 = unlimited

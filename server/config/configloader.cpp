@@ -301,6 +301,14 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
             return fail(ms.error());
         (name == QLatin1String("ping-interval") ? config.pingIntervalMs : config.pongTimeoutMs)
             = *ms;
+    } else if (name == QLatin1String("sio-ping-interval")
+               || name == QLatin1String("sio-ping-timeout")) {
+        auto ms = parseDurationMs(value);
+        if (!ms)
+            return fail(ms.error());
+        (name == QLatin1String("sio-ping-interval") ? config.sioPingIntervalMs
+                                                     : config.sioPingTimeoutMs)
+            = *ms;
     } else if (name == QLatin1String("max-message-bytes")) {
         const auto n = parseInteger(value, 256, 16 * 1024 * 1024);
         if (!n)

@@ -30,7 +30,7 @@ struct SettingSpec
     bool inFile; // may appear in the INI file
 };
 
-inline constexpr std::array<SettingSpec, 21> settingSpecs {{
+inline constexpr std::array<SettingSpec, 23> settingSpecs {{
     {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8080",
      "WebSocket listen address (IPv4, [IPv6] or localhost; port 0 = any free port)", true},
     {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8081",
@@ -58,6 +58,10 @@ inline constexpr std::array<SettingSpec, 21> settingSpecs {{
      "WebSocket ping interval: seconds, or 30s / 500ms", true},
     {"pong-timeout", "NOTIFY_PONG_TIMEOUT", SettingKind::Value, "DURATION", "default 10",
      "close a connection whose pong is this late: seconds, or 10s / 500ms", true},
+    {"sio-ping-interval", "NOTIFY_SIO_PING_INTERVAL", SettingKind::Value, "DURATION",
+     "default 25", "Socket.IO (Engine.IO) ping interval: seconds, or 25s / 500ms", true},
+    {"sio-ping-timeout", "NOTIFY_SIO_PING_TIMEOUT", SettingKind::Value, "DURATION",
+     "default 20", "close a Socket.IO session whose pong is this late", true},
     {"max-message-bytes", "NOTIFY_MAX_MESSAGE_BYTES", SettingKind::Value, "BYTES", "default 65536",
      "largest client message, 256..16777216", true},
     {"rate-limit", "NOTIFY_RATE_LIMIT", SettingKind::Value, "RATE/s[,BURST]", "default 20/s,40",

@@ -347,7 +347,11 @@ void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::Timer
         qWarning("EpollEventDispatcher::registerTimer: invalid arguments");
         return;
     }
-    if (object->thread() != thread() || !checkThread("registerTimer"))
+    if (object->thread() != thread()) {
+        qWarning("EpollEventDispatcher: timers cannot be started for an object of another thread");
+        return;
+    }
+    if (!checkThread("registerTimer"))
         return;
     m_timers.add(timerId, interval, timerType, object, TimerHeap::Clock::now());
 }

@@ -6,6 +6,8 @@
 #include "metrics/metrics.h"
 #include "protocol/authenticator.h"
 #include "protocol/plainconnection.h"
+#include "socketio/httpconnection.h"
+#include "socketio/socketiohost.h"
 #include "storage/storeworker.h"
 #include "util/clock.h"
 #include "util/posting.h"
@@ -15,7 +17,9 @@
 #include "log/logging.h"
 
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QTcpSocket>
+#include <QThread>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -26,6 +30,10 @@ namespace {
 // A connection whose unsent bytes pass this is a slow consumer: closed, never buffered on.
 constexpr qint64 maxUnsentBytes = 4 * 1024 * 1024;
 constexpr int recoveryLimit = 100;
+// A new TCP connection must send a complete request head within this; between keep-alive
+// requests a connection may idle longer.
+constexpr qint64 firstRequestTimeoutMs = 10000;
+constexpr qint64 keepAliveIdleMs = 60000;
 const QString userEventsPath = QStringLiteral("/ws/notifications");
 
 QByteArray bearerToken(const QByteArray &header)
@@ -64,13 +72,18 @@ Shard::Shard(int index, ShardServices &services)
     setObjectName(QStringLiteral("shard-%1").arg(index));
 }
 
-Shard::~Shard() = default;
+Shard::~Shard()
+{
+    // Sessions first: they detach their namespace connections, which are still alive here.
+    m_sio.reset();
+}
 
 void Shard::init()
 {
     m_wsServer = new QWebSocketServer(QStringLiteral("notifyd"), QWebSocketServer::NonSecureMode,
                                       this);
     m_wsServer->setHandshakeTimeout(10000);
+    m_sio = std::make_unique<SocketIoHost>(*this, m_services);
     connect(m_wsServer, &QWebSocketServer::newConnection, this, &Shard::onNewWebSocket);
     m_sweepTimer = new QTimer(this);
     m_sweepTimer->setInterval(250);
@@ -87,8 +100,107 @@ void Shard::adoptDescriptor(qintptr descriptor)
             delete socket;
             return;
         }
-        m_wsServer->handleConnection(socket);
+        // Every connection starts as HTTP: the head tells a WebSocket upgrade from a
+        // long-polling request.
+        auto *conn = new HttpConnection(socket, this);
+        conn->setParent(this);
+        m_http.insert(conn);
+        conn->start();
     });
+}
+
+void Shard::httpUpgrade(HttpConnection *conn)
+{
+    if (SocketIoHost::isEnginePath(conn->head().path())) {
+        if (routeToOwner(conn) || !m_sio->checkUpgrade(conn))
+            return;
+    }
+    m_http.remove(conn);
+    QTcpSocket *socket = conn->takeSocket();
+    conn->deleteLater();
+    // Nothing was read: QWebSocketServer finds the whole handshake in the socket's buffer.
+    m_wsServer->handleConnection(socket);
+}
+
+void Shard::httpRequest(HttpConnection *conn)
+{
+    if (!SocketIoHost::isEnginePath(conn->head().path())) {
+        conn->respond(404, "text/plain; charset=UTF-8",
+                      "not found: this port serves /ws/notifications (WebSocket) and /socket.io/");
+        return;
+    }
+    if (routeToOwner(conn))
+        return;
+    m_sio->handleHttp(conn);
+}
+
+void Shard::httpClosed(HttpConnection *conn)
+{
+    m_sio->httpClosed(conn);
+    m_http.remove(conn);
+    conn->deleteLater();
+}
+
+bool Shard::routeToOwner(HttpConnection *conn)
+{
+    const int owner = SocketIoHost::ownerOf(SocketIoHost::sidOf(conn->head().target));
+    if (owner < 0 || owner == m_index || size_t(owner) >= m_services.shards.size())
+        return false;
+    // An Engine.IO session lives on one shard; a request for it may arrive on any TCP
+    // connection, accepted by any shard. The connection (its socket a child) moves to the
+    // owner, which then handles the request it has already read.
+    Shard *to = m_services.shards[size_t(owner)];
+    qCDebug(lcNet) << "shard" << m_index << "hands a request to shard" << owner;
+    m_http.remove(conn);
+    conn->setParent(nullptr);
+    conn->setShard(to);
+    conn->moveToThread(to->thread());
+    postTo(to, [to, conn = QPointer<HttpConnection>(conn)] {
+        if (conn)
+            to->adoptHttp(conn);
+    });
+    return true;
+}
+
+void Shard::adoptHttp(HttpConnection *conn)
+{
+    if (conn->state() == HttpConnection::State::Closed)
+        return; // it went away on the way here; httpClosed() already deletes it
+    conn->setParent(this);
+    m_http.insert(conn);
+    conn->start();
+}
+
+void Shard::sweepHttp(qint64 nowMs)
+{
+    std::vector<HttpConnection *> idle;
+    for (HttpConnection *conn : std::as_const(m_http)) {
+        if (conn->state() == HttpConnection::State::Dispatched
+            || conn->state() == HttpConnection::State::Closed)
+            continue;
+        const qint64 limit = conn->servedAny() ? keepAliveIdleMs : firstRequestTimeoutMs;
+        if (nowMs - conn->lastActivityMs() > limit)
+            idle.push_back(conn);
+    }
+    for (HttpConnection *conn : idle)
+        conn->abort();
+}
+
+void Shard::addConnection(std::unique_ptr<ClientConnection> connection,
+                          const QByteArray &credential, std::optional<qint64> lastSeq)
+{
+    const ServerConfig &cfg = m_services.config;
+    const quint64 id = m_services.nextConnectionId.fetch_add(1, std::memory_order_relaxed);
+    connection->info.id = id;
+    connection->bucket.configure(cfg.rateLimit.perSecond, cfg.rateLimit.burst,
+                                 QDateTime::currentMSecsSinceEpoch());
+    m_connections.emplace(id, std::move(connection));
+    authenticate(id, credential, lastSeq);
+}
+
+void Shard::dropConnection(quint64 id, int code, const QString &reason)
+{
+    postTo(this, [this, id, code, reason] { remove(id, code, reason); });
 }
 
 void Shard::onNewWebSocket()
@@ -103,6 +215,9 @@ void Shard::onNewWebSocket()
         }
         if (path == userEventsPath) {
             acceptPlain(socket);
+        } else if (SocketIoHost::isEnginePath(path.toUtf8())) {
+            socket->setParent(this);
+            m_sio->acceptWebSocket(socket);
         } else {
             socket->close(QWebSocketProtocol::CloseCode(4004), QStringLiteral("unknown path"));
             connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
@@ -333,6 +448,7 @@ void Shard::closeAll(int code, QString reason, int timeoutMs, std::function<void
 {
     postTo(this, [this, code, reason, timeoutMs, done = std::move(done)] {
         m_sweepTimer->stop();
+        m_sio->closeAll(code, reason);
         if (m_connections.empty()) {
             done();
             return;
@@ -384,6 +500,8 @@ void Shard::sweep()
         if (ClientConnection *c = find(id))
             c->abortConnection();
     }
+    m_sio->sweep(nowMs);
+    sweepHttp(nowMs);
 }
 
 bool Shard::admit(ClientConnection &c)

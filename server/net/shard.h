@@ -17,10 +17,14 @@
 #include <unordered_map>
 #include <vector>
 
+class QTcpSocket;
 class QWebSocket;
 class QWebSocketServer;
 
 namespace notify {
+
+class HttpConnection;
+class SocketIoHost;
 
 struct ShardSnapshot
 {
@@ -59,9 +63,29 @@ public:
     // Shard thread: called by the constructor's thread start-up (init) and by protocols.
     void init();
 
+    // Shard thread, for the protocols. Registers a connection and checks its credential
+    // (authenticate, then activate, then the connection's activated()).
+    void addConnection(std::unique_ptr<ClientConnection> connection, const QByteArray &credential,
+                       std::optional<qint64> lastSeq);
+    // Removes a connection on the next turn of the event loop, never while a loop over the
+    // connections or a room is running.
+    void dropConnection(quint64 id, int code, const QString &reason);
+    ShardServices &services() { return m_services; }
+    SocketIoHost &socketIo() { return *m_sio; }
+
+    // Shard thread, from HttpConnection: a complete plain HTTP request, a WebSocket upgrade
+    // request (nothing read yet), the connection's end.
+    void httpRequest(HttpConnection *conn);
+    void httpUpgrade(HttpConnection *conn);
+    void httpClosed(HttpConnection *conn);
+
 private:
     void onNewWebSocket();
     void acceptPlain(QWebSocket *socket);
+    // The request belongs to a session of another shard: hand the connection over.
+    bool routeToOwner(HttpConnection *conn);
+    void adoptHttp(HttpConnection *conn);
+    void sweepHttp(qint64 nowMs);
     void authenticate(quint64 id, const QByteArray &credential, std::optional<qint64> lastSeq);
     void activate(quint64 id, const Identity &identity, std::optional<qint64> lastSeq);
     void sendInitialState(quint64 id, std::optional<qint64> lastSeq);
@@ -84,6 +108,8 @@ private:
     std::unordered_map<quint64, std::unique_ptr<ClientConnection>> m_connections;
     QHash<QString, QSet<ClientConnection *>> m_rooms;
     std::vector<std::pair<qint64, std::function<void()>>> m_closeWaiters;
+    QSet<HttpConnection *> m_http; // connections before their upgrade, and polling clients
+    std::unique_ptr<SocketIoHost> m_sio;
 };
 
 } // namespace notify

@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <atomic>
+#include <vector>
 
 namespace notify {
 
@@ -14,6 +15,7 @@ class DeliveryHub;
 class Metrics;
 class ReaderPool;
 class RoomDirectory;
+class Shard;
 class StoreWorker;
 struct ConnectionInfo;
 
@@ -38,6 +40,9 @@ struct ShardServices
     const Authenticator &authenticator;
     std::atomic<quint64> &nextConnectionId;
     std::atomic<ConnectionObserver *> observer{nullptr};
+    // Every shard, by index; filled before the client port listens, read-only after. The
+    // Socket.IO layer routes a request to the shard that owns its session.
+    std::vector<Shard *> shards{};
 };
 
 } // namespace notify

@@ -4,9 +4,13 @@
 
 namespace notify::admin {
 
+// The console's WebSocket path on the API port.
+inline const QString path = QStringLiteral("/admin");
+
 // Message types of the admin channel (PROTOCOL.md, "Admin channel"), one place for both ends.
 namespace msg {
 inline const QString hello = QStringLiteral("hello");
+// Pushed once after hello; also a request (reply data = the same snapshot object).
 inline const QString snapshot = QStringLiteral("snapshot");
 inline const QString connectionOpened = QStringLiteral("connection:opened");
 inline const QString connectionClosed = QStringLiteral("connection:closed");
@@ -19,5 +23,16 @@ inline const QString listNotifications = QStringLiteral("list_notifications");
 inline const QString reply = QStringLiteral("reply");
 inline const QString error = QStringLiteral("error");
 } // namespace msg
+
+// Error codes the admin channel answers with (the plain protocol's).
+namespace codes {
+inline const QString invalidJson = QStringLiteral("invalid_json");
+inline const QString unknownType = QStringLiteral("unknown_type");
+inline const QString invalidPayload = QStringLiteral("invalid_payload");
+inline const QString internal = QStringLiteral("internal");
+} // namespace codes
+
+// Close code and reason when the admin key is missing or wrong.
+inline constexpr int closeUnauthorized = 4001;
 
 } // namespace notify::admin

@@ -13,9 +13,12 @@ struct StoreError
     };
     Kind kind = Kind::Internal;
     QString message; // driver text; never contains credentials
+    // The connection failed during COMMIT: the transaction may or may not have been
+    // committed, so the operation must not be retried blindly.
+    bool outcomeUnknown = false;
 
-    static StoreError unavailable(QString m) { return {Kind::Unavailable, std::move(m)}; }
-    static StoreError internal(QString m) { return {Kind::Internal, std::move(m)}; }
+    static StoreError unavailable(QString m) { return {Kind::Unavailable, std::move(m), false}; }
+    static StoreError internal(QString m) { return {Kind::Internal, std::move(m), false}; }
 };
 
 } // namespace notify

@@ -171,7 +171,7 @@ public:
             {QStringLiteral("type"), type}, {QStringLiteral("id"), id}, {QStringLiteral("data"), data}})
                                                      .toJson(QJsonDocument::Compact)));
         QJsonObject found;
-        QTest::qWaitFor([&] {
+        (void)QTest::qWaitFor([&] {
             for (const QJsonObject &m : messages) {
                 if (m.value(QStringLiteral("replyTo")).toString() == id) {
                     found = m;

@@ -2,6 +2,7 @@
 #include "testserver.h"
 
 #include "auth/base64url.h"
+#include "delivery/roomdirectory.h"
 #include "metrics/metrics.h"
 
 #include <QRandomGenerator>
@@ -35,6 +36,7 @@ private slots:
     void disallowedOriginIsRefused();
     void unknownPathIsClosedWith4004();
     void heartbeatTimeoutEndsSilentClient();
+    void slowConsumerIsClosedNotBufferedForever();
 };
 
 namespace {
@@ -499,6 +501,55 @@ void TestPlainProtocol::heartbeatTimeoutEndsSilentClient()
     QCOMPARE(s.server->metrics().heartbeatTimeouts.load(), 1u);
     QTRY_COMPARE(s.server->directory().members(QStringLiteral("org:o1:user:u1")), 0);
     QVERIFY(!good.closed);
+}
+
+void TestPlainProtocol::slowConsumerIsClosedNotBufferedForever()
+{
+    TestServer s([](ServerConfig &c) {
+        c.rateLimit = RateLimit{0, 0};
+        c.threads = 1;
+    });
+    // A client that completes the handshake, then stops reading: its receive window fills,
+    // then the server's socket buffer, then the server's own send buffer.
+    QTcpSocket raw;
+    raw.setReadBufferSize(4096);
+    raw.connectToHost(QHostAddress::LocalHost, s.server->clientPort());
+    QVERIFY(raw.waitForConnected(5000));
+    raw.write("GET /ws/notifications?token=" + mintToken("o1", "slow") + " HTTP/1.1\r\n"
+              "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:slow")), 1, 5000);
+    WsClient healthy(s.wsUrl(mintToken("o1", "healthy")));
+    QVERIFY(healthy.waitForEvents(QStringLiteral("notification:unread_count"), 1));
+
+    // Announcements of ~4 KB each to the whole organization, in waves, until the server gives
+    // up on the slow client (bounded: at most ~40 MB in total).
+    const QByteArray body = QJsonDocument(QJsonObject{
+        {QStringLiteral("orgId"), QStringLiteral("o1")}, {QStringLiteral("title"), QStringLiteral("big")},
+        {QStringLiteral("body"), QString(3900, QLatin1Char('x'))}}).toJson(QJsonDocument::Compact);
+    int sent = 0;
+    for (int wave = 0; wave < 100 && s.server->metrics().dropped.load() == 0; ++wave) {
+        int pending = 0;
+        for (int i = 0; i < 100; ++i) {
+            QNetworkRequest req(s.apiUrl(QStringLiteral("/api/v1/broadcasts")));
+            req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+            req.setRawHeader("Authorization", "Bearer " + testApiKey.toUtf8());
+            QNetworkReply *reply = s.nam.post(req, body);
+            ++pending;
+            QObject::connect(reply, &QNetworkReply::finished, reply, [&pending, reply] {
+                --pending;
+                reply->deleteLater();
+            });
+        }
+        QVERIFY(QTest::qWaitFor([&] { return pending == 0; }, 30000));
+        sent += 100;
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->metrics().dropped.load(), 1u, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:slow")), 0, 5000);
+    // The healthy client kept everything and is still connected.
+    QVERIFY(healthy.waitForEvents(QStringLiteral("announcement"), sent, 30000));
+    QVERIFY(!healthy.closed);
+    qInfo("slow consumer dropped after %d announcements of ~4 KB", sent);
 }
 
 QTEST_MAIN(TestPlainProtocol)

@@ -176,9 +176,10 @@ void TestEpollDispatcher::dispatcherIsInstalled()
 
 void TestEpollDispatcher::singleShotTimerFires()
 {
-    Shard shard;
+    // The relay must outlive the shard: shard code keeps reporting until the thread stops.
     Relay relay;
     QSignalSpy spy(&relay, &Relay::hit);
+    Shard shard;
     shard.run([&] {
         auto *timer = new QTimer(shard.context());
         timer->setSingleShot(true);
@@ -205,9 +206,10 @@ void TestEpollDispatcher::singleShotTimerFires()
 
 void TestEpollDispatcher::repeatingTimersOfEachTypeFire()
 {
-    Shard shard;
+    // The relay must outlive the shard: shard code keeps reporting until the thread stops.
     Relay relay;
     QSignalSpy spy(&relay, &Relay::hit);
+    Shard shard;
     shard.run([&] {
         const struct {
             Qt::TimerType type;
@@ -289,12 +291,13 @@ void TestEpollDispatcher::timerBookkeeping()
 
 void TestEpollDispatcher::zeroTimerDoesNotStarveOtherWork()
 {
-    Shard shard;
+    // The relay must outlive the shard: shard code keeps reporting until the thread stops.
     Relay relay;
     QSignalSpy spy(&relay, &Relay::hit);
-    auto zeroTicks = std::make_shared<std::atomic<int>>(0);
     Pipe pipe;
     QVERIFY(pipe.open());
+    Shard shard;
+    auto zeroTicks = std::make_shared<std::atomic<int>>(0);
     shard.run([&] {
         auto *busy = new QTimer(shard.context());
         QObject::connect(busy, &QTimer::timeout, [zeroTicks] { ++*zeroTicks; });
@@ -357,13 +360,13 @@ void TestEpollDispatcher::excludeFlagsAreHonoured()
 
 void TestEpollDispatcher::queuedInvocationAcrossThreads()
 {
+    Relay relay;
+    QSignalSpy relaySpy(&relay, &Relay::hit);
     Shard shard;
     auto *worker = new Worker;
     worker->moveToThread(shard.thread());
     // QSignalSpy connects directly; relay through a queued connection so that the spy is
     // filled on this thread only.
-    Relay relay;
-    QSignalSpy relaySpy(&relay, &Relay::hit);
     QObject::connect(worker, &Worker::pong, &relay,
                      [&relay](int n, bool own) {
                          emit relay.hit(QStringLiteral("%1:%2").arg(n).arg(own));
@@ -380,12 +383,13 @@ void TestEpollDispatcher::queuedInvocationAcrossThreads()
 
 void TestEpollDispatcher::tcpEchoInsideThread()
 {
-    Shard shard;
+    // The relay must outlive the shard: shard code keeps reporting until the thread stops.
     Relay relay;
     QSignalSpy spy(&relay, &Relay::hit);
     QByteArray payload(1 << 20, Qt::Uninitialized);
     for (int i = 0; i < payload.size(); ++i)
         payload[i] = char((i * 131 + i / 977) & 0xff);
+    Shard shard;
 
     bool listening = false;
     shard.run([&] {
@@ -420,9 +424,10 @@ void TestEpollDispatcher::tcpEchoInsideThread()
 
 void TestEpollDispatcher::notifierRemovedDuringDispatchIsNotActivated()
 {
-    Shard shard;
+    // The relay must outlive the shard: shard code keeps reporting until the thread stops.
     Relay relay;
     QSignalSpy spy(&relay, &Relay::hit);
+    Shard shard;
 
     struct State
     {

@@ -1,0 +1,421 @@
+#include "admin/adminchannel.h"
+
+#include "admin/adminprotocol.h"
+#include "auth/base64url.h"
+#include "codec/timestamp.h"
+#include "codec/wirecodec.h"
+#include "delivery/deliveryhub.h"
+#include "delivery/roomdirectory.h"
+#include "log/logging.h"
+#include "metrics/metrics.h"
+#include "net/shard.h"
+#include "util/posting.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QUrlQuery>
+#include <QUuid>
+#include <QWebSocket>
+
+namespace notify {
+
+namespace {
+// A console is a trusted operator tool, but its requests still have a bound.
+constexpr quint64 maxConsoleMessageBytes = 1024 * 1024;
+// A console that reads slower than the node produces deltas is dropped, never buffered on.
+constexpr qint64 maxConsoleUnsentBytes = 32 * 1024 * 1024;
+// A refused socket whose peer never answers the close frame is aborted after this.
+constexpr int refusedCloseGraceMs = 5000;
+
+QByteArray adminCredential(const QWebSocket &socket)
+{
+    // Like the client credentials: the first one found is the only one checked.
+    const QByteArray header = socket.request().rawHeader("Authorization");
+    static const QByteArray prefix = "bearer ";
+    if (header.size() > prefix.size() && header.left(prefix.size()).toLower() == prefix)
+        return header.mid(prefix.size()).trimmed();
+    return QUrlQuery(socket.requestUrl())
+        .queryItemValue(QStringLiteral("key"), QUrl::FullyDecoded)
+        .toUtf8();
+}
+
+void closeAndDispose(QWebSocket *socket, int code, const QString &reason)
+{
+    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    // Not from inside the hand-over: QHttpServer still reads the socket right after it, and
+    // a socket closed that early makes it peek at a closed device.
+    QTimer::singleShot(0, socket, [socket, code, reason] {
+        socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    });
+    QTimer::singleShot(refusedCloseGraceMs, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+}
+
+QJsonObject withCounts(QJsonObject object, const Metrics &metrics, const RoomDirectory &dir)
+{
+    // Not in PROTOCOL.md's list; extra context for the console's status line.
+    object.insert(QStringLiteral("connections"),
+                  qint64(metrics.connectionsPlain.load(std::memory_order_relaxed)
+                         + metrics.connectionsSocketIo.load(std::memory_order_relaxed)));
+    object.insert(QStringLiteral("rooms"), dir.roomCount());
+    return object;
+}
+} // namespace
+
+AdminChannel::AdminChannel(AdminServices services, QObject *parent)
+    : QObject(parent)
+    , m_services(std::move(services))
+{
+    m_countersTimer.setInterval(1000);
+    connect(&m_countersTimer, &QTimer::timeout, this, &AdminChannel::tick);
+}
+
+AdminChannel::~AdminChannel()
+{
+    m_services.shardServices.observer.store(nullptr);
+    if (m_tracingConsoles > 0)
+        m_services.hub.setTrace({});
+    // Consoles go first and without their queued disconnect handlers running on a
+    // half-destroyed channel.
+    for (auto &[id, console] : m_consoles) {
+        console.socket->disconnect(this);
+        delete console.socket;
+    }
+    m_consoles.clear();
+}
+
+QString AdminChannel::processNodeId()
+{
+    static const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    return id;
+}
+
+void AdminChannel::attach(QHttpServer &http)
+{
+    if (m_attached)
+        return;
+    m_attached = true;
+    // QHttpServer 6.4 hands an upgrade over only when the path has a route; the route itself
+    // must write nothing then (QT64-NOTES.md). A plain GET is told what this path is for.
+    http.route(admin::path, QHttpServerRequest::Method::AnyKnown,
+               [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                   if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+                       return;
+                   const QJsonObject body {
+                       {QStringLiteral("error"),
+                        QJsonObject {{QStringLiteral("code"), QStringLiteral("upgrade_required")},
+                                     {QStringLiteral("message"),
+                                      QStringLiteral("/admin is a WebSocket endpoint")}}}};
+                   responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact),
+                                   QByteArrayLiteral("application/json"),
+                                   QHttpServerResponder::StatusCode::UpgradeRequired);
+               });
+    connect(&http, &QHttpServer::newWebSocketConnection, this, [this, server = &http] {
+        while (server->hasPendingWebSocketConnections())
+            accept(server->nextPendingWebSocketConnection().release());
+    });
+}
+
+void AdminChannel::accept(QWebSocket *socket)
+{
+    if (!socket)
+        return;
+    socket->setParent(this);
+    if (m_stopped) {
+        closeAndDispose(socket, QWebSocketProtocol::CloseCodeGoingAway,
+                        QStringLiteral("server shutting down"));
+        return;
+    }
+    if (socket->requestUrl().path() != admin::path) {
+        closeAndDispose(socket, 4004, QStringLiteral("unknown path"));
+        return;
+    }
+    const QByteArray expected = m_services.config.adminKey.toUtf8();
+    const QByteArray given = adminCredential(*socket);
+    // An empty admin key disables the channel rather than matching an empty credential.
+    if (expected.isEmpty() || given.isEmpty() || !constantTimeEquals(given, expected)) {
+        qCWarning(lcAdmin).noquote() << "refused a console from" << socket->peerAddress().toString()
+                                     << (expected.isEmpty() ? "(no admin key is configured)"
+                                                            : "(wrong or missing admin key)");
+        closeAndDispose(socket, admin::closeUnauthorized, QStringLiteral("unauthorized"));
+        return;
+    }
+
+    socket->setMaxAllowedIncomingMessageSize(maxConsoleMessageBytes);
+    socket->setMaxAllowedIncomingFrameSize(maxConsoleMessageBytes);
+    const quint64 id = m_nextConsoleId++;
+    m_consoles.emplace(id, Console {socket});
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, id](const QString &text) { onText(id, text); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &) {
+        replyError(id, QString(), admin::codes::invalidPayload,
+                   QStringLiteral("binary frames are not accepted; send JSON text"));
+    });
+    // Queued: a disconnect may be signalled from inside a send loop over m_consoles.
+    connect(
+        socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); },
+        Qt::QueuedConnection);
+    qCInfo(lcAdmin).noquote() << "console" << id << "connected from"
+                              << socket->peerAddress().toString();
+
+    // Observe before collecting, so that every change after a shard's part is a delta.
+    m_services.shardServices.observer.store(this);
+    updateTimer();
+    send(id, encodeEnvelope(admin::msg::hello, helloData()));
+    startSnapshot(id, true, QString());
+}
+
+void AdminChannel::onDisconnected(quint64 consoleId)
+{
+    auto it = m_consoles.find(consoleId);
+    if (it == m_consoles.end())
+        return;
+    setTracing(it->second, false);
+    it->second.socket->deleteLater();
+    m_consoles.erase(it);
+    qCInfo(lcAdmin) << "console" << consoleId << "disconnected";
+    if (m_consoles.empty())
+        m_services.shardServices.observer.store(nullptr);
+    updateTimer();
+}
+
+AdminChannel::Console *AdminChannel::find(quint64 consoleId)
+{
+    auto it = m_consoles.find(consoleId);
+    return it == m_consoles.end() ? nullptr : &it->second;
+}
+
+void AdminChannel::stop()
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    m_services.shardServices.observer.store(nullptr);
+    m_services.shards.clear();
+    m_jobs.clear();
+    m_countersTimer.stop();
+    if (m_tracingConsoles > 0)
+        m_services.hub.setTrace({});
+    m_tracingConsoles = 0;
+    for (auto &[id, console] : m_consoles) {
+        console.tracing = false;
+        console.socket->close(QWebSocketProtocol::CloseCodeGoingAway,
+                              QStringLiteral("server shutting down"));
+    }
+}
+
+QJsonObject AdminChannel::helloData() const
+{
+    const NodeInfo &n = m_services.node;
+    return {{QStringLiteral("node"),
+             QJsonObject {{QStringLiteral("id"), n.id},
+                          {QStringLiteral("version"), n.version},
+                          {QStringLiteral("startedAt"), timestampOrNull(n.startedAt)},
+                          {QStringLiteral("listen"), n.listen},
+                          {QStringLiteral("apiListen"), n.apiListen},
+                          {QStringLiteral("storage"), n.storage}}}};
+}
+
+void AdminChannel::startSnapshot(quint64 consoleId, bool initial, const QString &requestId)
+{
+    const quint64 jobId = m_nextJobId++;
+    SnapshotJob &job = m_jobs[jobId];
+    job.consoleId = consoleId;
+    job.initial = initial;
+    job.requestId = requestId;
+    job.remaining = int(m_services.shards.size());
+    if (job.remaining == 0) {
+        finishSnapshot(jobId);
+        return;
+    }
+    // Each shard answers on its own time; nothing here waits for a shard.
+    for (Shard *shard : m_services.shards) {
+        shard->collectSnapshot(this, [this, jobId](const ShardSnapshot &part) {
+            auto it = m_jobs.find(jobId);
+            if (it == m_jobs.end())
+                return;
+            for (const ConnectionInfo &c : part.connections)
+                it->second.connections.insert_or_assign(c.id, c);
+            if (--it->second.remaining == 0)
+                finishSnapshot(jobId);
+        });
+    }
+}
+
+void AdminChannel::finishSnapshot(quint64 jobId)
+{
+    auto it = m_jobs.find(jobId);
+    if (it == m_jobs.end())
+        return;
+    SnapshotJob job = std::move(it->second);
+    m_jobs.erase(it);
+    for (const Delta &d : job.deltas) {
+        if (d.opened)
+            job.connections.try_emplace(d.info.id, d.info); // a shard's part is newer
+        else
+            job.connections.erase(d.id);
+    }
+    Console *console = find(job.consoleId);
+    if (!console)
+        return;
+    const QJsonObject data = snapshotData(job);
+    if (job.initial) {
+        send(job.consoleId, encodeEnvelope(admin::msg::snapshot, data));
+        console->ready = true;
+    } else {
+        reply(job.consoleId, job.requestId, data);
+    }
+}
+
+QJsonObject AdminChannel::snapshotData(const SnapshotJob &job) const
+{
+    QJsonArray connections;
+    std::map<QString, QJsonArray> rooms;
+    for (const auto &[id, info] : job.connections) {
+        connections.append(connectionToJson(info));
+        for (const QString &room : info.rooms)
+            rooms[room].append(qint64(id));
+    }
+    QJsonArray roomList;
+    for (const auto &[name, members] : rooms)
+        roomList.append(
+            QJsonObject {{QStringLiteral("name"), name}, {QStringLiteral("members"), members}});
+    return {{QStringLiteral("connections"), connections},
+            {QStringLiteral("rooms"), roomList},
+            {QStringLiteral("counters"), countersToJson(m_services.metrics.snapshot())}};
+}
+
+void AdminChannel::connectionOpened(const ConnectionInfo &info)
+{
+    postTo(this, [this, info] { onOpened(info); });
+}
+
+void AdminChannel::connectionClosed(quint64 id, int code, const QString &reason)
+{
+    postTo(this, [this, id, code, reason] { onClosed(id, code, reason); });
+}
+
+void AdminChannel::onOpened(const ConnectionInfo &info)
+{
+    for (auto &[jobId, job] : m_jobs)
+        job.deltas.push_back(Delta {true, info, info.id});
+    broadcast(encodeEnvelope(admin::msg::connectionOpened,
+                             {{QStringLiteral("connection"), connectionToJson(info)}}));
+}
+
+void AdminChannel::onClosed(quint64 id, int code, const QString &reason)
+{
+    for (auto &[jobId, job] : m_jobs)
+        job.deltas.push_back(Delta {false, {}, id});
+    broadcast(encodeEnvelope(admin::msg::connectionClosed,
+                             {{QStringLiteral("connectionId"), qint64(id)},
+                              {QStringLiteral("code"), code},
+                              {QStringLiteral("reason"), reason}}));
+}
+
+void AdminChannel::updateTimer()
+{
+    if (m_consoles.empty() || m_stopped) {
+        m_countersTimer.stop();
+    } else if (!m_countersTimer.isActive()) {
+        m_lastTotals = m_services.metrics.snapshot();
+        m_countersTimer.start();
+    }
+}
+
+void AdminChannel::tick()
+{
+    const Counters totals = m_services.metrics.snapshot();
+    const Counters perSecond = totals.since(m_lastTotals);
+    m_lastTotals = totals;
+    broadcast(encodeEnvelope(admin::msg::counters,
+                             withCounts({{QStringLiteral("totals"), countersToJson(totals)},
+                                         {QStringLiteral("perSecond"), countersToJson(perSecond)}},
+                                        m_services.metrics, m_services.directory)));
+}
+
+void AdminChannel::setTracing(Console &console, bool on)
+{
+    if (console.tracing == on || (on && m_stopped))
+        return;
+    console.tracing = on;
+    m_tracingConsoles += on ? 1 : -1;
+    // The hub pays for tracing (a lock and a room count per delivery) only while a console
+    // is watching.
+    if (on && m_tracingConsoles == 1) {
+        m_services.hub.setTrace(
+            [this](const QString &notificationId, const QString &room, int connections) {
+                const QDateTime at = QDateTime::currentDateTimeUtc();
+                postTo(this, [this, notificationId, room, connections, at] {
+                    onTrace(notificationId, room, connections, at);
+                });
+            });
+    } else if (!on && m_tracingConsoles == 0) {
+        m_services.hub.setTrace({});
+    }
+}
+
+void AdminChannel::onTrace(const QString &notificationId, const QString &room, int connections,
+                           const QDateTime &at)
+{
+    if (m_tracingConsoles == 0)
+        return;
+    const QString frame
+        = QString::fromUtf8(encodeEnvelope(admin::msg::delivery,
+                                           {{QStringLiteral("notificationId"), notificationId},
+                                            {QStringLiteral("room"), room},
+                                            {QStringLiteral("connections"), connections},
+                                            {QStringLiteral("at"), formatTimestamp(at)}}));
+    for (auto &[id, console] : m_consoles) {
+        if (console.tracing)
+            sendTo(console, frame);
+    }
+}
+
+void AdminChannel::send(quint64 consoleId, const QByteArray &frame)
+{
+    if (Console *console = find(consoleId))
+        sendTo(*console, QString::fromUtf8(frame));
+}
+
+void AdminChannel::sendTo(Console &console, const QString &frame)
+{
+    QWebSocket *socket = console.socket;
+    if (socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    if (socket->bytesToWrite() > maxConsoleUnsentBytes) {
+        qCWarning(lcAdmin) << "dropping a console that does not keep up";
+        socket->abort();
+        return;
+    }
+    socket->sendTextMessage(frame);
+}
+
+void AdminChannel::broadcast(const QByteArray &frame)
+{
+    const QString text = QString::fromUtf8(frame);
+    for (auto &[id, console] : m_consoles) {
+        if (console.ready)
+            sendTo(console, text);
+    }
+}
+
+void AdminChannel::reply(quint64 consoleId, const QString &requestId, const QJsonObject &data)
+{
+    send(consoleId, encodeReply(requestId, data));
+}
+
+void AdminChannel::replyError(quint64 consoleId, const QString &requestId, const QString &code,
+                              const QString &message)
+{
+    send(consoleId, encodeError(requestId, code, message));
+}
+
+} // namespace notify

@@ -1,0 +1,349 @@
+// The console's requests: send_test, kick, trace, list_notifications and snapshot.
+#include "admin/adminchannel.h"
+
+#include "admin/adminprotocol.h"
+#include "codec/timestamp.h"
+#include "codec/wirecodec.h"
+#include "delivery/deliveryhub.h"
+#include "metrics/metrics.h"
+#include "model/priority.h"
+#include "model/validation.h"
+#include "net/shard.h"
+#include "storage/storeworker.h"
+#include "util/posting.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUuid>
+
+#include <cmath>
+#include <limits>
+#include <optional>
+
+namespace notify {
+
+namespace {
+
+// WebSocket close reasons are limited to 123 bytes of UTF-8 (RFC 6455 §5.5).
+constexpr int maxCloseReasonBytes = 123;
+constexpr int defaultListLimit = 20;
+
+bool present(const QJsonObject &json, const QString &field)
+{
+    const QJsonValue v = json.value(field);
+    return !v.isUndefined() && !v.isNull();
+}
+
+// An id field (orgId, userId): a string that passes validateId. Absent is an error only
+// when required; out stays empty then.
+std::optional<ValidationError> readId(const QJsonObject &json, const QString &field, bool required,
+                                      QString &out)
+{
+    if (!present(json, field)) {
+        if (required)
+            return ValidationError {field, QStringLiteral("is required")};
+        return std::nullopt;
+    }
+    const QJsonValue v = json.value(field);
+    if (!v.isString())
+        return ValidationError {field, QStringLiteral("must be a string")};
+    out = v.toString();
+    return validateId(field, out);
+}
+
+// An optional integer field in [min, max]; a JSON number with a fraction is refused.
+std::optional<ValidationError> readInteger(const QJsonObject &json, const QString &field,
+                                           qint64 min, qint64 max, std::optional<qint64> &out)
+{
+    if (!present(json, field))
+        return std::nullopt;
+    const QJsonValue v = json.value(field);
+    const double d = v.toDouble();
+    // 2^53: beyond it a double no longer holds every integer.
+    if (!v.isDouble() || d != double(qint64(d)) || std::abs(d) > 9007199254740992.0
+        || qint64(d) < min || qint64(d) > max)
+        return ValidationError {
+            field, QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max)};
+    out = qint64(d);
+    return std::nullopt;
+}
+
+// Where a send_test goes: a recipient's inbox, or a live announcement to a room.
+struct Target
+{
+    std::optional<Recipient> recipient;
+    QString room; // when no recipient
+};
+
+// userId, or room by PROTOCOL.md's exact names; a user room is the same as its userId.
+Result<Target, ValidationError> parseTarget(const QJsonObject &data, const QString &orgId)
+{
+    const QString userField = QStringLiteral("userId");
+    const QString roomField = QStringLiteral("room");
+    const bool hasUser = present(data, userField);
+    const bool hasRoom = present(data, roomField);
+    if (hasUser && hasRoom)
+        return ValidationError {roomField, QStringLiteral("give either userId or room, not both")};
+    if (!hasUser && !hasRoom)
+        return ValidationError {userField, QStringLiteral("is required (or room)")};
+    if (hasUser) {
+        QString userId;
+        if (auto e = readId(data, userField, true, userId))
+            return *e;
+        return Target {Recipient {orgId, userId}, {}};
+    }
+
+    const QJsonValue roomValue = data.value(roomField);
+    if (!roomValue.isString())
+        return ValidationError {roomField, QStringLiteral("must be a string")};
+    const QString room = roomValue.toString();
+    if (room == rooms::broadcast() || room == rooms::org(orgId))
+        return Target {std::nullopt, room};
+    const QString userPrefix = rooms::org(orgId) + QStringLiteral(":user:");
+    const QString rolePrefix = rooms::org(orgId) + QStringLiteral(":role:");
+    if (room.startsWith(userPrefix)) {
+        const QString userId = room.mid(userPrefix.size());
+        if (auto e = validateId(roomField, userId))
+            return *e;
+        return Target {Recipient {orgId, userId}, {}};
+    }
+    if (room.startsWith(rolePrefix)) {
+        if (auto e = validateId(roomField, room.mid(rolePrefix.size())))
+            return *e;
+        return Target {std::nullopt, room};
+    }
+    return ValidationError {roomField,
+                            QStringLiteral("must be org:%1, org:%1:user:{userId}, "
+                                           "org:%1:role:{role} or broadcast")
+                                .arg(orgId)};
+}
+
+} // namespace
+
+void AdminChannel::onText(quint64 consoleId, const QString &text)
+{
+    // Shutting down: the shards and the store are going away, the console is being closed.
+    if (m_stopped)
+        return;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        replyError(consoleId, {}, admin::codes::invalidJson,
+                   error.error != QJsonParseError::NoError
+                       ? QStringLiteral("message is not valid JSON: %1").arg(error.errorString())
+                       : QStringLiteral("message must be a JSON object"));
+        return;
+    }
+    const QJsonObject msg = doc.object();
+    QString requestId;
+    const QJsonValue id = msg.value(QStringLiteral("id"));
+    if (id.isString())
+        requestId = id.toString();
+    else if (id.isDouble())
+        requestId = QString::number(id.toDouble(), 'g', 17);
+    const QJsonValue type = msg.value(QStringLiteral("type"));
+    if (!type.isString()) {
+        replyError(consoleId, requestId, admin::codes::invalidPayload,
+                   QStringLiteral("type: must be a string"));
+        return;
+    }
+    const QJsonValue data = msg.value(QStringLiteral("data"));
+    if (!data.isUndefined() && !data.isNull() && !data.isObject()) {
+        replyError(consoleId, requestId, admin::codes::invalidPayload,
+                   QStringLiteral("data: must be a JSON object"));
+        return;
+    }
+    handleRequest(consoleId, type.toString(), data.toObject(), requestId);
+}
+
+void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const QJsonObject &data,
+                                 const QString &requestId)
+{
+    if (type == admin::msg::sendTest)
+        sendTest(consoleId, data, requestId);
+    else if (type == admin::msg::kick)
+        kick(consoleId, data, requestId);
+    else if (type == admin::msg::trace)
+        trace(consoleId, data, requestId);
+    else if (type == admin::msg::listNotifications)
+        listNotifications(consoleId, data, requestId);
+    else if (type == admin::msg::snapshot)
+        startSnapshot(consoleId, false, requestId);
+    else
+        replyError(consoleId, requestId, admin::codes::unknownType,
+                   QStringLiteral("unknown message type '%1'").arg(type.left(64)));
+}
+
+void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QString &requestId)
+{
+    const auto invalid = [&](const ValidationError &e) {
+        replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
+    };
+    QString orgId;
+    if (auto e = readId(data, QStringLiteral("orgId"), true, orgId))
+        return invalid(*e);
+    auto target = parseTarget(data, orgId);
+    if (!target)
+        return invalid(target.error());
+
+    QJsonObject contentJson = data;
+    if (!present(contentJson, QStringLiteral("type")))
+        contentJson.insert(QStringLiteral("type"), QStringLiteral("TEST"));
+    auto content = parseNotificationContent(contentJson);
+    if (!content)
+        return invalid(content.error());
+
+    if (!target->recipient) {
+        // A live announcement: not stored, reaches whoever is in the room now.
+        const NotificationContent &c = content.value();
+        const QString announcementId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QJsonObject announcement {
+            {QStringLiteral("id"), announcementId},
+            {QStringLiteral("title"), c.title},
+            {QStringLiteral("body"), c.body},
+            {QStringLiteral("priority"), priorityName(c.priority)},
+            {QStringLiteral("actionUrl"),
+             c.actionUrl.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.actionUrl)},
+            {QStringLiteral("createdAt"), formatTimestamp(QDateTime::currentDateTimeUtc())}};
+        const int reached = m_services.hub.publishAnnouncement(target->room, announcement);
+        reply(consoleId, requestId,
+              {{QStringLiteral("notificationIds"), QJsonArray {announcementId}},
+               {QStringLiteral("deliveredConnections"), reached}});
+        return;
+    }
+
+    // Stored and delivered exactly like the API's: the writer's commit hook pushes it.
+    DeliveryHub &hub = m_services.hub;
+    Metrics &metrics = m_services.metrics;
+    std::vector<NewNotification> items {
+        NewNotification {*target->recipient, std::move(content).value(), QString()}};
+    m_services.writer.postInsert(
+        std::move(items),
+        [this, consoleId, requestId, &hub,
+         &metrics](const StoreResult<StoreWorker::InsertReply> &result) {
+            if (!result.ok()) {
+                bump(metrics.failed);
+                const QString message = result.error().message;
+                postTo(this, [this, consoleId, requestId, message] {
+                    replyError(consoleId, requestId, admin::codes::internal,
+                               QStringLiteral("the notification was not stored: %1").arg(message));
+                });
+                return;
+            }
+            QJsonArray ids;
+            for (const InsertOutcome &o : result.value().outcomes)
+                ids.append(o.notification.id);
+            const QJsonObject json {{QStringLiteral("notificationIds"), ids},
+                                    {QStringLiteral("deliveredConnections"),
+                                     hub.connectionsReached(result.value().outcomes)}};
+            postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
+        });
+}
+
+void AdminChannel::kick(quint64 consoleId, const QJsonObject &data, const QString &requestId)
+{
+    const QString idField = QStringLiteral("connectionId");
+    quint64 connectionId = 0;
+    const QJsonValue idValue = data.value(idField);
+    // Connection objects carry the id as a number; a string of digits is taken too.
+    if (idValue.isString()) {
+        bool ok = false;
+        connectionId = idValue.toString().toULongLong(&ok);
+        if (!ok)
+            connectionId = 0;
+    } else {
+        std::optional<qint64> n;
+        if (auto e = readInteger(data, idField, 1, std::numeric_limits<qint64>::max(), n))
+            return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+        connectionId = n ? quint64(*n) : 0;
+    }
+    if (connectionId == 0)
+        return replyError(consoleId, requestId, admin::codes::invalidPayload,
+                          QStringLiteral("connectionId: is required (a connection's id)"));
+
+    const QString reasonField = QStringLiteral("reason");
+    QString reason;
+    if (present(data, reasonField)) {
+        const QJsonValue v = data.value(reasonField);
+        if (!v.isString())
+            return replyError(consoleId, requestId, admin::codes::invalidPayload,
+                              QStringLiteral("reason: must be a string"));
+        reason = v.toString();
+        if (reason.toUtf8().size() > maxCloseReasonBytes)
+            return replyError(consoleId, requestId, admin::codes::invalidPayload,
+                              QStringLiteral("reason: at most %1 bytes of UTF-8 (a WebSocket "
+                                             "close reason)")
+                                  .arg(maxCloseReasonBytes));
+    }
+    // Only the shard that owns the connection acts; the others find nothing.
+    for (Shard *shard : m_services.shards)
+        shard->kick(connectionId, reason);
+    reply(consoleId, requestId, {{QStringLiteral("ok"), true}});
+}
+
+void AdminChannel::trace(quint64 consoleId, const QJsonObject &data, const QString &requestId)
+{
+    const QJsonValue on = data.value(QStringLiteral("on"));
+    if (!on.isBool())
+        return replyError(consoleId, requestId, admin::codes::invalidPayload,
+                          QStringLiteral("on: must be true or false"));
+    Console *console = find(consoleId);
+    if (!console)
+        return;
+    setTracing(*console, on.toBool());
+    reply(consoleId, requestId,
+          {{QStringLiteral("ok"), true}, {QStringLiteral("on"), on.toBool()}});
+}
+
+void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
+                                     const QString &requestId)
+{
+    const auto invalid = [&](const ValidationError &e) {
+        replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
+    };
+    // An inbox belongs to a recipient; a whole organization is not listed (no such query,
+    // and it could be large): both ids are required.
+    QString orgId;
+    if (auto e = readId(data, QStringLiteral("orgId"), true, orgId))
+        return invalid(*e);
+    QString userId;
+    if (auto e = readId(data, QStringLiteral("userId"), true, userId))
+        return invalid(*e);
+    std::optional<qint64> limit;
+    if (auto e = readInteger(data, QStringLiteral("limit"), 1, 100, limit))
+        return invalid(*e);
+    std::optional<qint64> beforeSeq;
+    if (auto e = readInteger(data, QStringLiteral("beforeSeq"), 1,
+                             std::numeric_limits<qint64>::max(), beforeSeq))
+        return invalid(*e);
+    bool unreadOnly = false;
+    if (present(data, QStringLiteral("unread"))) {
+        const QJsonValue v = data.value(QStringLiteral("unread"));
+        if (!v.isBool())
+            return invalid(ValidationError {QStringLiteral("unread"),
+                                            QStringLiteral("must be true or false")});
+        unreadOnly = v.toBool();
+    }
+
+    const Recipient r {orgId, userId};
+    const InboxQuery query {int(limit.value_or(defaultListLimit)), beforeSeq, unreadOnly};
+    m_services.readers.post([this, consoleId, requestId, r, query](Store &store) {
+        auto page = store.inbox(r, query);
+        if (!page.ok()) {
+            const QString message = page.error().message;
+            postTo(this, [this, consoleId, requestId, message] {
+                replyError(consoleId, requestId, admin::codes::internal,
+                           QStringLiteral("cannot read the inbox: %1").arg(message));
+            });
+            return;
+        }
+        QJsonArray list;
+        for (const Notification &n : page.value().notifications)
+            list.append(notificationToAdminJson(n));
+        const QJsonObject json {{QStringLiteral("notifications"), list},
+                                {QStringLiteral("hasMore"), page.value().hasMore}};
+        postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
+    });
+}
+
+} // namespace notify

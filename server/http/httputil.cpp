@@ -1,0 +1,228 @@
+#include "http/httputil.h"
+
+#include "auth/base64url.h"
+#include "log/logging.h"
+
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QUrlQuery>
+
+namespace notify::http {
+
+namespace {
+using Status = QHttpServerResponder::StatusCode;
+
+// Digits with an optional leading minus: QString::toLongLong alone would also take "+5" and
+// surrounding blanks, which a strict API should refuse.
+std::optional<qint64> strictInteger(const QString &text)
+{
+    if (text.isEmpty() || text.size() > 19)
+        return std::nullopt;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (!(c.isDigit() && c.unicode() < 128) && !(i == 0 && c == u'-' && text.size() > 1))
+            return std::nullopt;
+    }
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    return ok ? std::optional<qint64>(value) : std::nullopt;
+}
+
+std::optional<QString> queryValue(const QHttpServerRequest &request, const QString &name)
+{
+    const QUrlQuery query = request.query();
+    if (!query.hasQueryItem(name))
+        return std::nullopt;
+    const QString value = query.queryItemValue(name, QUrl::FullyDecoded);
+    if (value.isEmpty())
+        return std::nullopt;
+    return value;
+}
+} // namespace
+
+HttpError HttpError::fromStore(const StoreError &e)
+{
+    // The driver's text stays in the log; the client learns only the kind of failure.
+    qCWarning(lcApi).noquote() << "store error:" << e.message;
+    if (e.kind == StoreError::Kind::Unavailable)
+        return {503, codes::unavailable, QStringLiteral("storage is unavailable; try again")};
+    return {500, codes::internal, QStringLiteral("internal error")};
+}
+
+HttpReply::HttpReply(QHttpServerResponder &&responder)
+{
+    // The socket pointer must be taken before the move: afterwards the responder is ours and
+    // the socket may go away under it at any time.
+    QPointer<QTcpSocket> socket(responder.socket());
+    m_state = std::make_shared<State>(State {std::move(responder), socket, false});
+}
+
+void HttpReply::json(int status, const QJsonObject &body) const
+{
+    raw(status, QByteArrayLiteral("application/json"), compactJson(body));
+}
+
+void HttpReply::error(int status, const QString &code, const QString &message) const
+{
+    json(status,
+         QJsonObject {
+             {QStringLiteral("error"),
+              QJsonObject {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}});
+}
+
+void HttpReply::empty(int status) const
+{
+    if (m_state->sent || m_state->socket.isNull())
+        return;
+    m_state->sent = true;
+    m_state->responder.write(Status(status));
+}
+
+void HttpReply::raw(int status, const QByteArray &contentType, const QByteArray &body,
+                    const QList<QPair<QByteArray, QByteArray>> &extraHeaders) const
+{
+    if (m_state->sent || m_state->socket.isNull())
+        return;
+    m_state->sent = true;
+    QHttpServerResponder &r = m_state->responder;
+    r.writeStatusLine(Status(status));
+    r.writeHeader(QByteArrayLiteral("Content-Type"), contentType);
+    r.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
+    r.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
+    for (const auto &header : extraHeaders)
+        r.writeHeader(header.first, header.second);
+    r.writeBody(body);
+}
+
+QByteArray compactJson(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+void replyUnauthorized(const HttpReply &reply, const QString &message)
+{
+    const QJsonObject body {{QStringLiteral("error"),
+                             QJsonObject {{QStringLiteral("code"), codes::unauthorized},
+                                          {QStringLiteral("message"), message}}}};
+    reply.raw(401, QByteArrayLiteral("application/json"), compactJson(body),
+              {{QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")}});
+}
+
+QByteArray bearerToken(const QHttpServerRequest &request)
+{
+    const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
+    static const QByteArray scheme = QByteArrayLiteral("bearer ");
+    if (header.size() <= scheme.size() || header.left(scheme.size()).toLower() != scheme)
+        return {};
+    return header.mid(scheme.size()).trimmed();
+}
+
+bool matchesApiKey(const QByteArray &token, const QStringList &keys)
+{
+    if (token.isEmpty())
+        return false;
+    bool match = false;
+    for (const QString &key : keys) {
+        const QByteArray k = key.toUtf8();
+        // No early exit: every configured key costs the same whether it matched or not.
+        const bool equal = constantTimeEquals(token, k);
+        match = match || (equal && !k.isEmpty());
+    }
+    return match;
+}
+
+HttpResult<QJsonObject> parseJsonObject(const QByteArray &body)
+{
+    if (body.trimmed().isEmpty())
+        return HttpError {400, codes::invalidJson,
+                          QStringLiteral("the request body must be a JSON object; it is empty")};
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        // Qt's parser refuses scalars at the top level; they are JSON, just not an object.
+        QJsonParseError wrappedError;
+        const QJsonDocument wrapped = QJsonDocument::fromJson('[' + body + ']', &wrappedError);
+        if (wrappedError.error == QJsonParseError::NoError && wrapped.array().size() == 1)
+            return HttpError {400, codes::invalidPayload,
+                              QStringLiteral("the request body must be a JSON object")};
+        return HttpError {400, codes::invalidJson,
+                          QStringLiteral("malformed JSON at offset %1: %2")
+                              .arg(parseError.offset)
+                              .arg(parseError.errorString())};
+    }
+    if (!document.isObject())
+        return HttpError {400, codes::invalidPayload,
+                          QStringLiteral("the request body must be a JSON object")};
+    return document.object();
+}
+
+HttpResult<std::optional<qint64>> queryInteger(const QHttpServerRequest &request,
+                                               const QString &name, qint64 min, qint64 max)
+{
+    const std::optional<QString> text = queryValue(request, name);
+    if (!text)
+        return std::optional<qint64>();
+    const std::optional<qint64> value = strictInteger(*text);
+    if (!value || *value < min || *value > max)
+        return HttpError::invalid(
+            name, QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max));
+    return value;
+}
+
+HttpResult<bool> queryBool(const QHttpServerRequest &request, const QString &name, bool fallback)
+{
+    const std::optional<QString> text = queryValue(request, name);
+    if (!text)
+        return fallback;
+    if (*text == u"true" || *text == u"1")
+        return true;
+    if (*text == u"false" || *text == u"0")
+        return false;
+    return HttpError::invalid(name, QStringLiteral("must be true or false"));
+}
+
+HttpResult<QString> queryId(const QHttpServerRequest &request, const QString &name)
+{
+    const QString value = queryValue(request, name).value_or(QString());
+    if (auto e = validateId(name, value))
+        return HttpError::invalid(*e);
+    return value;
+}
+
+HttpResult<QString> requiredId(const QJsonObject &json, const QString &field)
+{
+    const QJsonValue value = json.value(field);
+    if (value.isUndefined() || value.isNull())
+        return HttpError::invalid(field, QStringLiteral("is required"));
+    if (!value.isString())
+        return HttpError::invalid(field, QStringLiteral("must be a string"));
+    if (auto e = validateId(field, value.toString()))
+        return HttpError::invalid(*e);
+    return value.toString();
+}
+
+HttpResult<QString> optionalId(const QJsonObject &json, const QString &field)
+{
+    const QJsonValue value = json.value(field);
+    if (value.isUndefined() || value.isNull())
+        return QString();
+    return requiredId(json, field);
+}
+
+HttpResult<qint64> requiredInteger(const QJsonObject &json, const QString &field, qint64 min,
+                                   qint64 max)
+{
+    const QJsonValue value = json.value(field);
+    if (value.isUndefined() || value.isNull())
+        return HttpError::invalid(field, QStringLiteral("is required"));
+    const double v = value.toDouble();
+    // Range first: converting an out-of-range double to an integer is undefined.
+    if (!value.isDouble() || v < double(min) || v > double(max) || v != double(qint64(v)))
+        return HttpError::invalid(
+            field, QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max));
+    return qint64(v);
+}
+
+} // namespace notify::http

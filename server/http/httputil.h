@@ -1,0 +1,120 @@
+#pragma once
+
+#include "model/result.h"
+#include "model/validation.h"
+#include "store/storeerror.h"
+
+#include <QByteArray>
+#include <QHttpServerResponder>
+#include <QJsonObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QTcpSocket>
+
+#include <memory>
+#include <optional>
+
+class QHttpServerRequest;
+
+namespace notify {
+
+namespace http {
+
+constexpr qint64 maxBodyBytes = 1024 * 1024;
+
+// Error codes of the HTTP API (PROTOCOL.md plus the HTTP-only ones).
+namespace codes {
+inline const QString invalidJson = QStringLiteral("invalid_json");
+inline const QString invalidPayload = QStringLiteral("invalid_payload");
+inline const QString unauthorized = QStringLiteral("unauthorized");
+inline const QString notFound = QStringLiteral("not_found");
+inline const QString methodNotAllowed = QStringLiteral("method_not_allowed");
+inline const QString payloadTooLarge = QStringLiteral("payload_too_large");
+inline const QString unavailable = QStringLiteral("unavailable");
+inline const QString internal = QStringLiteral("internal");
+} // namespace codes
+
+// A request failure on its way to the client: status plus {"error":{"code","message"}}.
+struct HttpError
+{
+    int status = 400;
+    QString code;
+    QString message;
+
+    static HttpError invalid(const ValidationError &e)
+    {
+        return {400, codes::invalidPayload, e.message()};
+    }
+    static HttpError invalid(const QString &field, const QString &reason)
+    {
+        return invalid(ValidationError {field, reason});
+    }
+    // 503 when the store is unreachable (the caller may retry), 500 otherwise.
+    static HttpError fromStore(const StoreError &e);
+};
+
+template<typename T> using HttpResult = Result<T, HttpError>;
+
+// The answer to one request, possibly written later: a moved-in responder kept alive by a
+// shared pointer. Writing is skipped when the client has gone (the socket was deleted) or
+// when an answer was already written, because writing to a dead responder crashes in 6.4.
+// Only ever touched on the HTTP server's thread.
+class HttpReply
+{
+public:
+    explicit HttpReply(QHttpServerResponder &&responder);
+
+    void json(int status, const QJsonObject &body) const;
+    void error(int status, const QString &code, const QString &message) const;
+    void error(const HttpError &e) const { error(e.status, e.code, e.message); }
+    void empty(int status) const; // 204 and friends
+    void raw(int status, const QByteArray &contentType, const QByteArray &body,
+             const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {}) const;
+
+    bool sent() const { return m_state->sent; }
+    bool clientGone() const { return m_state->socket.isNull(); }
+
+private:
+    struct State
+    {
+        QHttpServerResponder responder;
+        QPointer<QTcpSocket> socket;
+        bool sent = false;
+    };
+    std::shared_ptr<State> m_state;
+};
+
+QByteArray compactJson(const QJsonObject &object);
+// 401 unauthorized with a WWW-Authenticate: Bearer challenge.
+void replyUnauthorized(const HttpReply &reply, const QString &message);
+
+// The bearer token of the Authorization header ("Bearer" case-insensitive); empty if none.
+QByteArray bearerToken(const QHttpServerRequest &request);
+// True when token equals one of keys. Every key is compared, each in constant time, so the
+// timing tells nothing about which key or how much of it matched.
+bool matchesApiKey(const QByteArray &token, const QStringList &keys);
+
+// The body as a JSON object: 400 invalid_json with the parser's message when it does not
+// parse, 400 invalid_payload when it parses to something else than an object.
+HttpResult<QJsonObject> parseJsonObject(const QByteArray &body);
+
+// Query helpers: absent (or empty) parameters give std::nullopt; a present one that does not
+// fit is a 400 naming the parameter.
+HttpResult<std::optional<qint64>> queryInteger(const QHttpServerRequest &request,
+                                               const QString &name, qint64 min, qint64 max);
+HttpResult<bool> queryBool(const QHttpServerRequest &request, const QString &name, bool fallback);
+// A required id parameter (orgId, userId): validated with validateId.
+HttpResult<QString> queryId(const QHttpServerRequest &request, const QString &name);
+
+// Field helpers for JSON bodies. A required id must be a string that passes validateId; an
+// optional one may be absent or null (empty result).
+HttpResult<QString> requiredId(const QJsonObject &json, const QString &field);
+HttpResult<QString> optionalId(const QJsonObject &json, const QString &field);
+// A JSON number that is an integer in [min, max].
+HttpResult<qint64> requiredInteger(const QJsonObject &json, const QString &field, qint64 min,
+                                   qint64 max);
+
+} // namespace http
+
+} // namespace notify

@@ -1,0 +1,315 @@
+// Server-to-server publishing: POST /api/v1/notifications, POST /api/v1/broadcasts, and the
+// back-office inbox GET /api/v1/notifications.
+#include "http/apiserver.h"
+
+#include "codec/timestamp.h"
+#include "codec/wirecodec.h"
+#include "delivery/deliveryhub.h"
+#include "log/logging.h"
+#include "metrics/metrics.h"
+#include "storage/storeworker.h"
+
+#include <QJsonArray>
+#include <QSet>
+#include <QUuid>
+
+namespace notify {
+
+using namespace http;
+
+namespace {
+
+constexpr int maxRecipients = 1000;
+
+bool present(const QJsonObject &json, const QString &field)
+{
+    const QJsonValue v = json.value(field);
+    return !v.isUndefined() && !v.isNull();
+}
+
+// Either "recipients": [{orgId, userId}] or "orgId" + "userIds"; 1..1000 entries before
+// duplicates are removed (order kept), so a caller cannot sneak past the bound with repeats.
+HttpResult<std::vector<Recipient>> parseRecipients(const QJsonObject &body)
+{
+    const QString recipientsField = QStringLiteral("recipients");
+    const QString userIdsField = QStringLiteral("userIds");
+    const bool hasList = present(body, recipientsField);
+    const bool hasUserIds = present(body, userIdsField);
+    if (hasList && (hasUserIds || present(body, QStringLiteral("orgId"))))
+        return HttpError::invalid(recipientsField,
+                                  QStringLiteral("give either recipients or orgId with userIds, "
+                                                 "not both"));
+    const QString listField = hasList ? recipientsField : userIdsField;
+    if (!hasList && !hasUserIds)
+        return HttpError::invalid(recipientsField,
+                                  QStringLiteral("is required (or orgId with userIds)"));
+    const QJsonValue listValue = body.value(listField);
+    if (!listValue.isArray())
+        return HttpError::invalid(listField, QStringLiteral("must be an array"));
+    const QJsonArray list = listValue.toArray();
+    if (list.isEmpty() || list.size() > maxRecipients)
+        return HttpError::invalid(
+            listField, QStringLiteral("must contain 1 to %1 entries").arg(maxRecipients));
+
+    QString orgId;
+    if (!hasList) {
+        auto org = requiredId(body, QStringLiteral("orgId"));
+        if (!org)
+            return org.error();
+        orgId = org.value();
+    }
+
+    std::vector<Recipient> recipients;
+    recipients.reserve(size_t(list.size()));
+    QSet<Recipient> seen;
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const QString at = QStringLiteral("%1[%2]").arg(listField).arg(i);
+        Recipient r;
+        if (hasList) {
+            if (!list.at(i).isObject())
+                return HttpError::invalid(at, QStringLiteral("must be an object {orgId, userId}"));
+            const QJsonObject entry = list.at(i).toObject();
+            auto org = requiredId(entry, QStringLiteral("orgId"));
+            if (!org)
+                return HttpError {400, codes::invalidPayload, at + u'.' + org.error().message};
+            auto user = requiredId(entry, QStringLiteral("userId"));
+            if (!user)
+                return HttpError {400, codes::invalidPayload, at + u'.' + user.error().message};
+            r = Recipient {org.value(), user.value()};
+        } else {
+            const QJsonValue v = list.at(i);
+            if (!v.isString())
+                return HttpError::invalid(at, QStringLiteral("must be a string"));
+            if (auto e = validateId(at, v.toString()))
+                return HttpError::invalid(*e);
+            r = Recipient {orgId, v.toString()};
+        }
+        if (seen.contains(r))
+            continue;
+        seen.insert(r);
+        recipients.push_back(std::move(r));
+    }
+    return recipients;
+}
+
+HttpResult<std::vector<NewNotification>> parsePublish(const QJsonObject &body)
+{
+    auto recipients = parseRecipients(body);
+    if (!recipients)
+        return recipients.error();
+    auto content = parseNotificationContent(body);
+    if (!content)
+        return HttpError::invalid(content.error());
+    QString idempotencyKey;
+    if (present(body, QStringLiteral("idempotencyKey"))) {
+        auto key = requiredId(body, QStringLiteral("idempotencyKey"));
+        if (!key)
+            return key.error();
+        idempotencyKey = key.value();
+    }
+    std::vector<NewNotification> items;
+    items.reserve(recipients.value().size());
+    for (const Recipient &r : recipients.value())
+        items.push_back(NewNotification {r, content.value(), idempotencyKey});
+    return items;
+}
+
+} // namespace
+
+void ApiServer::createNotifications(const QHttpServerRequest &request, const HttpReply &reply)
+{
+    if (!requireApiKey(request, reply) || !requireAccepting(reply))
+        return;
+    auto body = parseJsonObject(request.body());
+    if (!body) {
+        reply.error(body.error());
+        return;
+    }
+    auto items = parsePublish(body.value());
+    if (!items) {
+        reply.error(items.error());
+        return;
+    }
+
+    const quint64 ticket = park(reply);
+    DeliveryHub &hub = m_services.hub;
+    Metrics &metrics = m_services.metrics;
+    // Runs on the writer thread after the commit; the commit hook has already pushed the
+    // created notifications, so only the reach is computed here.
+    m_services.writer.postInsert(
+        std::move(items.value()),
+        [this, ticket, &hub, &metrics](const StoreResult<StoreWorker::InsertReply> &result) {
+            if (!result.ok()) {
+                bump(metrics.failed);
+                const HttpError e = HttpError::fromStore(result.error());
+                resume(ticket, [e](const HttpReply &r) { r.error(e); });
+                return;
+            }
+            const std::vector<InsertOutcome> &outcomes = result.value().outcomes;
+            QJsonArray list;
+            bool anyCreated = false;
+            for (const InsertOutcome &o : outcomes) {
+                anyCreated = anyCreated || o.created;
+                const Notification &n = o.notification;
+                list.append(QJsonObject {{QStringLiteral("id"), n.id},
+                                         {QStringLiteral("orgId"), n.recipient.orgId},
+                                         {QStringLiteral("userId"), n.recipient.userId},
+                                         {QStringLiteral("seq"), n.seq}});
+            }
+            const QJsonObject json {
+                {QStringLiteral("notifications"), list},
+                {QStringLiteral("deliveredConnections"), hub.connectionsReached(outcomes)}};
+            // Nothing new (every recipient's key was already used): the originals, with 200.
+            const int status = anyCreated ? 201 : 200;
+            resume(ticket, [status, json](const HttpReply &r) { r.json(status, json); });
+        });
+}
+
+void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpReply &reply)
+{
+    if (!requireApiKey(request, reply) || !requireAccepting(reply))
+        return;
+    auto parsed = parseJsonObject(request.body());
+    if (!parsed) {
+        reply.error(parsed.error());
+        return;
+    }
+    const QJsonObject &body = parsed.value();
+
+    BroadcastRecord record;
+    auto orgId = optionalId(body, QStringLiteral("orgId"));
+    if (!orgId)
+        return reply.error(orgId.error());
+    record.orgId = orgId.value();
+    auto role = optionalId(body, QStringLiteral("role"));
+    if (!role)
+        return reply.error(role.error());
+    record.role = role.value();
+    if (!record.role.isEmpty() && record.orgId.isEmpty())
+        return reply.error(
+            HttpError::invalid(QStringLiteral("role"), QStringLiteral("requires orgId")));
+
+    const QJsonValue title = body.value(QStringLiteral("title"));
+    if (title.isUndefined() || title.isNull())
+        return reply.error(
+            HttpError::invalid(QStringLiteral("title"), QStringLiteral("is required")));
+    if (!title.isString())
+        return reply.error(
+            HttpError::invalid(QStringLiteral("title"), QStringLiteral("must be a string")));
+    record.title = title.toString();
+    if (auto e = validateTitle(record.title))
+        return reply.error(HttpError::invalid(*e));
+
+    auto text = optionalString(body, QStringLiteral("body"));
+    if (!text)
+        return reply.error(HttpError::invalid(text.error()));
+    record.body = text.value();
+    if (auto e = validateBody(record.body))
+        return reply.error(HttpError::invalid(*e));
+
+    Priority priority = Priority::Normal;
+    const QJsonValue priorityValue = body.value(QStringLiteral("priority"));
+    if (!priorityValue.isUndefined() && !priorityValue.isNull()) {
+        const auto p
+            = priorityValue.isString() ? parsePriority(priorityValue.toString()) : std::nullopt;
+        if (!p)
+            return reply.error(HttpError::invalid(QStringLiteral("priority"),
+                                                  QStringLiteral("must be one of low, normal, "
+                                                                 "high, urgent")));
+        priority = *p;
+    }
+    record.priority = priorityName(priority);
+
+    auto actionUrl = optionalString(body, QStringLiteral("actionUrl"));
+    if (!actionUrl)
+        return reply.error(HttpError::invalid(actionUrl.error()));
+    record.actionUrl = actionUrl.value();
+    if (auto e = validateActionUrl(record.actionUrl))
+        return reply.error(HttpError::invalid(*e));
+
+    // The record is part of the contract: without storage, refuse before anyone is reached
+    // rather than announce something that cannot be recorded.
+    if (!m_services.storeReady.load())
+        return reply.error(503, codes::unavailable,
+                           QStringLiteral("storage is unavailable; try again"));
+
+    record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    record.createdAt = QDateTime::currentDateTimeUtc();
+    const QString room = record.orgId.isEmpty() ? rooms::broadcast()
+        : record.role.isEmpty()                 ? rooms::org(record.orgId)
+                                                : rooms::role(record.orgId, record.role);
+    const QJsonObject announcement {
+        {QStringLiteral("id"), record.id},
+        {QStringLiteral("title"), record.title},
+        {QStringLiteral("body"), record.body},
+        {QStringLiteral("priority"), record.priority},
+        {QStringLiteral("actionUrl"),
+         record.actionUrl.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(record.actionUrl)},
+        {QStringLiteral("createdAt"), formatTimestamp(record.createdAt)}};
+    const int reached = m_services.hub.publishAnnouncement(room, announcement);
+    record.deliveredConnections = reached;
+
+    Metrics &metrics = m_services.metrics;
+    onWriter(reply, [record, reached, &metrics](Store &store) -> Continuation {
+        auto recorded = store.recordBroadcast(record);
+        if (!recorded.ok()) {
+            // The announcement is already out; a retry would send it twice, so the caller
+            // still gets 201 and the loss of the record is only counted and logged.
+            bump(metrics.failed);
+            qCWarning(lcApi).noquote()
+                << "broadcast" << record.id
+                << "was delivered but could not be recorded:" << recorded.error().message;
+        }
+        const QJsonObject json {{QStringLiteral("id"), record.id},
+                                {QStringLiteral("deliveredConnections"), reached}};
+        return [json](const HttpReply &r) {
+            r.json(201, json);
+        };
+    });
+}
+
+void ApiServer::listNotifications(const QHttpServerRequest &request, const HttpReply &reply)
+{
+    if (!requireApiKey(request, reply))
+        return;
+    auto orgId = queryId(request, QStringLiteral("orgId"));
+    if (!orgId)
+        return reply.error(orgId.error());
+    auto userId = queryId(request, QStringLiteral("userId"));
+    if (!userId)
+        return reply.error(userId.error());
+    auto limit = queryInteger(request, QStringLiteral("limit"), 1, 100);
+    if (!limit)
+        return reply.error(limit.error());
+    auto beforeSeq
+        = queryInteger(request, QStringLiteral("beforeSeq"), 1, std::numeric_limits<qint64>::max());
+    if (!beforeSeq)
+        return reply.error(beforeSeq.error());
+    auto unread = queryBool(request, QStringLiteral("unread"), false);
+    if (!unread)
+        return reply.error(unread.error());
+
+    const Recipient r {orgId.value(), userId.value()};
+    const InboxQuery query {int(limit.value().value_or(20)), beforeSeq.value(), unread.value()};
+    Metrics &metrics = m_services.metrics;
+    onReader(reply, [r, query, &metrics](Store &store) -> Continuation {
+        auto page = store.inbox(r, query);
+        if (!page.ok()) {
+            bump(metrics.failed);
+            const HttpError e = HttpError::fromStore(page.error());
+            return [e](const HttpReply &reply) {
+                reply.error(e);
+            };
+        }
+        QJsonArray list;
+        for (const Notification &n : page.value().notifications)
+            list.append(notificationToAdminJson(n));
+        const QJsonObject json {{QStringLiteral("notifications"), list},
+                                {QStringLiteral("hasMore"), page.value().hasMore}};
+        return [json](const HttpReply &reply) {
+            reply.json(200, json);
+        };
+    });
+}
+
+} // namespace notify

@@ -1,0 +1,500 @@
+#include "socketio/enginesession.h"
+
+#include "log/logging.h"
+#include "net/shard.h"
+#include "socketio/httpconnection.h"
+#include "socketio/socketioconnection.h"
+#include "socketio/socketiohost.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QTimer>
+#include <QWebSocket>
+
+namespace notify {
+
+namespace {
+const QByteArray pollingContentType = "text/plain; charset=UTF-8";
+const QByteArray jsonContentType = "application/json";
+// A closing polling session waits this long for the GET that carries its last packets.
+constexpr qint64 closeDrainMs = 5000;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+bool isServedNamespace(QByteArrayView nsp)
+{
+    return nsp == QByteArrayView("/") || nsp == QByteArrayView("/notifications");
+}
+
+// Detached from the session, a closing websocket finishes its close handshake on its own
+// and is deleted once the TCP connection is gone (or aborted if the peer never answers).
+void retire(QWebSocket *ws, bool graceful)
+{
+    if (!ws)
+        return;
+    QObject::disconnect(ws, nullptr, nullptr, nullptr);
+    ws->setParent(nullptr);
+    QObject::connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+    if (graceful && ws->state() == QAbstractSocket::ConnectedState) {
+        ws->close(QWebSocketProtocol::CloseCodeNormal);
+        QTimer::singleShot(5000, ws, [ws] { ws->abort(); });
+    } else {
+        ws->abort();
+        ws->deleteLater();
+    }
+}
+} // namespace
+
+EngineSession::EngineSession(SocketIoHost &host, Shard &shard, QString sid,
+                             const EngineSettings &settings, PeerInfo peer)
+    : m_host(host)
+    , m_shard(shard)
+    , m_sid(std::move(sid))
+    , m_settings(settings)
+    , m_peer(std::move(peer))
+{
+    m_lastPingMs = nowMs();
+}
+
+EngineSession::~EngineSession()
+{
+    detachAll(1006, QStringLiteral("session ended"));
+    retire(m_ws, false);
+    retire(m_probe, false);
+}
+
+void EngineSession::openPolling(HttpConnection *conn)
+{
+    eio::OpenInfo info {m_sid,
+                        {QStringLiteral("websocket")},
+                        m_settings.pingIntervalMs,
+                        m_settings.pingTimeoutMs,
+                        m_settings.maxPayload};
+    m_pendingGet = conn;
+    respondToGet(eio::encodeOpenPacket(info));
+}
+
+void EngineSession::openWebSocket(QWebSocket *ws)
+{
+    bindWebSocket(ws);
+    eio::OpenInfo info {
+        m_sid, {}, m_settings.pingIntervalMs, m_settings.pingTimeoutMs, m_settings.maxPayload};
+    send(eio::encodeOpenPacket(info));
+}
+
+void EngineSession::bindWebSocket(QWebSocket *ws)
+{
+    m_ws = ws;
+    ws->setParent(this);
+    ws->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxPayload));
+    ws->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxPayload));
+    disconnect(ws, nullptr, this, nullptr);
+    connect(ws, &QWebSocket::textMessageReceived, this, &EngineSession::onWebSocketText);
+    connect(ws, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
+        sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
+    });
+    // Queued: the session may not go away inside one of its own socket's signals.
+    connect(
+        ws, &QWebSocket::disconnected, this,
+        [this] { abort(1000, QStringLiteral("transport close")); }, Qt::QueuedConnection);
+}
+
+void EngineSession::handleGet(HttpConnection *conn)
+{
+    if (m_ws) {
+        // The session moved to websocket: polling on it is a client error (engine.io's
+        // "transport mismatch").
+        conn->respond(400, jsonContentType, eio::errorBody(eio::ServerError::BadRequest),
+                      m_host.corsHeaders(conn));
+        return;
+    }
+    if (m_pendingGet) {
+        conn->respond(400, jsonContentType, eio::errorBody(eio::ServerError::BadRequest),
+                      m_host.corsHeaders(conn));
+        qCInfo(lcNet) << "Engine.IO: overlapping polls, closing session";
+        close(1002, QStringLiteral("overlapping polls"));
+        return;
+    }
+    m_pendingGet = conn;
+    conn->setWaitingSession(this);
+    if (!m_outbox.isEmpty())
+        flushPolling();
+    else if (m_probed)
+        respondToGet("6"); // an upgrade is under way: let the client pause polling
+}
+
+void EngineSession::handlePost(HttpConnection *conn)
+{
+    if (m_ws || m_closed) {
+        conn->respond(400, jsonContentType, eio::errorBody(eio::ServerError::BadRequest),
+                      m_host.corsHeaders(conn));
+        return;
+    }
+    eio::PayloadLimits limits;
+    limits.maxBytes = m_settings.maxPayload;
+    auto packets = eio::decodePayload(conn->body(), limits);
+    if (!packets.ok()) {
+        conn->respond(eio::httpStatus(packets.error()), "text/plain; charset=UTF-8",
+                      packets.error().message.toUtf8(), m_host.corsHeaders(conn));
+        close(1002, QStringLiteral("parse error"));
+        return;
+    }
+    conn->respond(200, "text/html", "ok", m_host.corsHeaders(conn));
+    for (const eio::Packet &p : std::as_const(packets.value())) {
+        if (m_closed)
+            break;
+        onPacket(p);
+    }
+}
+
+void EngineSession::httpClosed(HttpConnection *conn)
+{
+    if (m_pendingGet == conn) {
+        m_pendingGet = nullptr;
+        if (!m_closed)
+            abort(1006, QStringLiteral("poll connection closed prematurely"));
+    }
+}
+
+void EngineSession::attachProbe(QWebSocket *ws)
+{
+    if (!canUpgrade()) {
+        retire(ws, true);
+        return;
+    }
+    m_probe = ws;
+    ws->setParent(this);
+    ws->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxPayload));
+    ws->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxPayload));
+    m_probeStartedMs = nowMs();
+    connect(ws, &QWebSocket::textMessageReceived, this, &EngineSession::onProbeText);
+    connect(
+        ws, &QWebSocket::disconnected, this,
+        [this, ws] {
+            if (m_probe == ws)
+                dropProbe();
+        },
+        Qt::QueuedConnection);
+}
+
+void EngineSession::onProbeText(const QString &text)
+{
+    auto packet = eio::decodePacket(text.toUtf8());
+    if (packet.ok() && packet->type == eio::PacketType::Ping && packet->data == "probe") {
+        m_probe->sendTextMessage(QStringLiteral("3probe"));
+        m_probed = true;
+        if (m_pendingGet && m_outbox.isEmpty())
+            respondToGet("6");
+    } else if (packet.ok() && packet->type == eio::PacketType::Upgrade && m_probed) {
+        completeUpgrade();
+    } else {
+        dropProbe();
+    }
+}
+
+void EngineSession::completeUpgrade()
+{
+    QWebSocket *ws = m_probe;
+    m_probe = nullptr;
+    m_probed = false;
+    bindWebSocket(ws);
+    if (m_pendingGet)
+        respondToGet("6");
+    const QList<QByteArray> waiting = std::exchange(m_outbox, {});
+    m_outboxBytes = 0;
+    for (const QByteArray &packet : waiting)
+        m_ws->sendTextMessage(QString::fromUtf8(packet));
+}
+
+void EngineSession::dropProbe()
+{
+    QWebSocket *probe = m_probe;
+    m_probe = nullptr;
+    m_probed = false;
+    retire(probe, true);
+}
+
+void EngineSession::onWebSocketText(const QString &text)
+{
+    if (m_closed)
+        return;
+    auto packet = eio::decodePacket(text.toUtf8());
+    if (!packet.ok()) {
+        if (packet.error().kind == eio::DecodeError::Kind::BinaryNotSupported) {
+            sendSocketIoError(packet.error().message);
+            return;
+        }
+        close(1002, QStringLiteral("parse error"));
+        return;
+    }
+    onPacket(packet.value());
+}
+
+void EngineSession::onPacket(const eio::Packet &packet)
+{
+    switch (packet.type) {
+    case eio::PacketType::Pong: {
+        if (!m_pingOutstanding)
+            return;
+        m_pingOutstanding = false;
+        const qint64 now = nowMs();
+        const int rtt = int(now - m_lastPingMs);
+        const QDateTime at = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
+        for (SocketIoConnection *c : std::as_const(m_namespaces)) {
+            c->info.rttMs = rtt;
+            c->info.lastPongAt = at;
+        }
+        return;
+    }
+    case eio::PacketType::Ping:
+        send(eio::encodePacket(eio::PacketType::Pong, packet.data));
+        return;
+    case eio::PacketType::Message:
+        onSocketIo(packet.data);
+        return;
+    case eio::PacketType::Close:
+        close(1000, QStringLiteral("client close"));
+        return;
+    case eio::PacketType::Open:
+    case eio::PacketType::Upgrade:
+    case eio::PacketType::Noop:
+        return;
+    }
+}
+
+void EngineSession::onSocketIo(const QByteArray &data)
+{
+    auto decoded = sio::decodePacket(data);
+    if (!decoded.ok()) {
+        if (decoded.error().kind == sio::DecodeError::Kind::BinaryNotSupported) {
+            sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
+            return;
+        }
+        // As socket.io does: a client that sends malformed packets is not a client we know
+        // how to talk to.
+        qCInfo(lcNet) << "Socket.IO parse error, closing session:" << decoded.error().message;
+        close(1002, QStringLiteral("parse error"));
+        return;
+    }
+    const sio::Packet &p = decoded.value();
+    const QByteArray nsp = p.nsp.toUtf8();
+    SocketIoConnection *c = m_namespaces.value(nsp);
+    switch (p.type) {
+    case sio::PacketType::Connect:
+        onConnect(p);
+        return;
+    case sio::PacketType::Disconnect:
+        if (c)
+            c->detach(1000, QStringLiteral("client namespace disconnect"));
+        return;
+    case sio::PacketType::Event:
+        if (c)
+            c->onEvent(p);
+        return;
+    case sio::PacketType::Ack:
+    case sio::PacketType::ConnectError:
+    case sio::PacketType::BinaryEvent:
+    case sio::PacketType::BinaryAck:
+        return; // the server never asks for acks; the rest are not the client's to send
+    }
+}
+
+void EngineSession::onConnect(const sio::Packet &packet)
+{
+    const QByteArray nsp = packet.nsp.toUtf8();
+    if (!isServedNamespace(nsp)) {
+        send(sio::encodeConnectErrorFrame(nsp, "Invalid namespace"));
+        return;
+    }
+    if (m_namespaces.contains(nsp)) {
+        send(sio::encodeConnectErrorFrame(nsp, "already connected to this namespace"));
+        return;
+    }
+    const QJsonObject auth = packet.data.toObject();
+    QByteArray credential = auth.value(QStringLiteral("token")).toString().toUtf8();
+    if (!auth.contains(QStringLiteral("token")))
+        credential = m_peer.fallbackCredential;
+    std::optional<qint64> lastSeq;
+    const QJsonValue seq = auth.value(QStringLiteral("lastSeq"));
+    if (seq.isDouble()) {
+        const double v = seq.toDouble();
+        if (v >= 0 && v == double(qint64(v)))
+            lastSeq = qint64(v);
+    }
+    auto c = std::make_unique<SocketIoConnection>(this, m_shard, nsp);
+    c->info.remoteAddress = m_peer.remoteAddress;
+    c->info.userAgent = m_peer.userAgent;
+    c->info.origin = m_peer.origin;
+    c->info.connectedAt = QDateTime::currentDateTimeUtc();
+    m_namespaces.insert(nsp, c.get());
+    m_shard.addConnection(std::move(c), credential, lastSeq);
+}
+
+void EngineSession::sendSocketIoError(const QString &message)
+{
+    for (SocketIoConnection *c : std::as_const(m_namespaces)) {
+        if (c->authenticated && !c->closing)
+            c->replyError({}, QStringLiteral("invalid_payload"), message);
+    }
+}
+
+void EngineSession::send(const QByteArray &packet)
+{
+    if (m_finalized)
+        return;
+    if (m_ws) {
+        m_ws->sendTextMessage(QString::fromUtf8(packet));
+        return;
+    }
+    m_outbox.append(packet);
+    m_outboxBytes += packet.size();
+    scheduleFlush();
+}
+
+void EngineSession::sendText(const QString &packet)
+{
+    if (m_finalized)
+        return;
+    if (m_ws) {
+        m_ws->sendTextMessage(packet);
+        return;
+    }
+    const QByteArray bytes = packet.toUtf8();
+    m_outboxBytes += bytes.size();
+    m_outbox.append(bytes);
+    scheduleFlush();
+}
+
+qint64 EngineSession::bytesToWrite() const
+{
+    return m_ws ? m_ws->bytesToWrite() : m_outboxBytes;
+}
+
+void EngineSession::scheduleFlush()
+{
+    // Batching: everything queued in this turn of the event loop goes in one response.
+    if (m_flushQueued || !m_pendingGet)
+        return;
+    m_flushQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_flushQueued = false;
+            flushPolling();
+        },
+        Qt::QueuedConnection);
+}
+
+void EngineSession::flushPolling()
+{
+    if (!m_pendingGet || m_outbox.isEmpty())
+        return;
+    const QByteArray body = eio::joinPayload(m_outbox);
+    m_outbox.clear();
+    m_outboxBytes = 0;
+    respondToGet(body);
+    if (m_closed)
+        finalize();
+}
+
+void EngineSession::respondToGet(const QByteArray &body)
+{
+    HttpConnection *conn = m_pendingGet;
+    m_pendingGet = nullptr;
+    if (conn)
+        conn->respond(200, pollingContentType, body, m_host.corsHeaders(conn));
+}
+
+bool EngineSession::tick(qint64 now)
+{
+    if (m_finalized)
+        return true;
+    if (m_closed) {
+        if (now >= m_closeDeadlineMs)
+            finalize();
+        return true;
+    }
+    if (m_probe && now - m_probeStartedMs > m_settings.upgradeTimeoutMs)
+        dropProbe();
+    if (m_pingOutstanding)
+        return now - m_lastPingMs <= m_settings.pingTimeoutMs;
+    if (now - m_lastPingMs >= m_settings.pingIntervalMs) {
+        m_lastPingMs = now;
+        m_pingOutstanding = true;
+        send(eio::encodePacket(eio::PacketType::Ping));
+    }
+    return true;
+}
+
+void EngineSession::detachAll(int code, const QString &reason)
+{
+    const auto namespaces = std::exchange(m_namespaces, {});
+    for (SocketIoConnection *c : namespaces)
+        c->detach(code, reason);
+}
+
+void EngineSession::close(int code, const QString &reason)
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    detachAll(code, reason);
+    dropProbe();
+    if (m_ws) {
+        QWebSocket *ws = m_ws;
+        m_ws = nullptr;
+        retire(ws, true);
+        finalize();
+        return;
+    }
+    // Polling: the close packet goes after whatever is still queued, with the next GET.
+    m_outbox.append(eio::encodePacket(eio::PacketType::Close));
+    m_closeDeadlineMs = nowMs() + closeDrainMs;
+    if (m_pendingGet)
+        flushPolling();
+}
+
+void EngineSession::abort(int code, const QString &reason)
+{
+    if (m_finalized)
+        return;
+    m_closed = true;
+    detachAll(code, reason);
+    QWebSocket *ws = m_ws;
+    m_ws = nullptr;
+    retire(ws, false);
+    dropProbe();
+    if (m_pendingGet)
+        respondToGet(eio::encodePacket(eio::PacketType::Close));
+    finalize();
+}
+
+void EngineSession::finalize()
+{
+    if (m_finalized)
+        return;
+    m_finalized = true;
+    m_closed = true;
+    m_outbox.clear();
+    m_outboxBytes = 0;
+    m_host.sessionClosed(this);
+}
+
+void EngineSession::namespaceGone(const QByteArray &nsp, SocketIoConnection *c)
+{
+    auto it = m_namespaces.find(nsp);
+    if (it != m_namespaces.end() && it.value() == c)
+        m_namespaces.erase(it);
+}
+
+void EngineSession::namespaceClosed()
+{
+    if (m_namespaces.isEmpty())
+        close(1000, QStringLiteral("server disconnect"));
+}
+
+} // namespace notify

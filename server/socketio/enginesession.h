@@ -1,0 +1,129 @@
+#pragma once
+
+#include "socketio/enginecodec.h"
+#include "socketio/socketcodec.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QWebSocket>
+
+namespace notify {
+
+class HttpConnection;
+class Shard;
+class SocketIoConnection;
+class SocketIoHost;
+
+// Where an Engine.IO session came from, for the connections' ConnectionInfo.
+struct PeerInfo
+{
+    QString remoteAddress;
+    QString userAgent;
+    QString origin;
+    // The plain protocol's credential of the handshake request (?token=, Bearer, cookie),
+    // used when a CONNECT's auth object carries no token.
+    QByteArray fallbackCredential;
+};
+
+struct EngineSettings
+{
+    int pingIntervalMs = 25000;
+    int pingTimeoutMs = 20000;
+    qint64 maxPayload = 1000000;
+    int upgradeTimeoutMs = 10000;
+};
+
+// One Engine.IO v4 session on one shard: its transport (long-polling, upgradable to
+// websocket, or websocket from the start), its heartbeat, and the Socket.IO namespaces
+// multiplexed on it. Lives on its shard's thread for its whole life.
+class EngineSession : public QObject
+{
+public:
+    EngineSession(SocketIoHost &host, Shard &shard, QString sid, const EngineSettings &settings,
+                  PeerInfo peer);
+    ~EngineSession() override;
+
+    const QString &sid() const { return m_sid; }
+    const PeerInfo &peer() const { return m_peer; }
+    bool isWebSocket() const { return m_ws != nullptr; }
+    // A polling session that has no upgrade under way.
+    bool canUpgrade() const { return !m_ws && !m_probe && !m_closed; }
+    bool closed() const { return m_closed; }
+    bool finalized() const { return m_finalized; }
+
+    // Opening: the handshake GET of a polling session, or the websocket of a session that
+    // starts on websocket. Both send the open packet.
+    void openPolling(HttpConnection *conn);
+    void openWebSocket(QWebSocket *ws);
+
+    // Polling requests for this session.
+    void handleGet(HttpConnection *conn);
+    void handlePost(HttpConnection *conn);
+    // The HTTP connection went away; a GET it held ends the session, as in engine.io.
+    void httpClosed(HttpConnection *conn);
+    // A websocket with this session's sid: the upgrade probe.
+    void attachProbe(QWebSocket *ws);
+
+    // One Engine.IO packet, already encoded ("2", "42[...]"), to the client.
+    void send(const QByteArray &packet);
+    void sendText(const QString &packet);
+    qint64 bytesToWrite() const;
+
+    // Every sweep: pings when due. false: the client's pong is overdue.
+    bool tick(qint64 nowMs);
+
+    // Ends the session: the namespaces are dropped with `code`, the transport closed (a
+    // held GET is answered with the close packet). The host deletes it later.
+    void close(int code, const QString &reason);
+    void abort(int code, const QString &reason);
+
+    // Bookkeeping of the namespace connections (owned by the shard).
+    void namespaceGone(const QByteArray &nsp, SocketIoConnection *c);
+    // A namespace's DISCONNECT was sent: the session ends when no namespace is left.
+    void namespaceClosed();
+
+private:
+    void onWebSocketText(const QString &text);
+    void onProbeText(const QString &text);
+    void onPacket(const eio::Packet &packet);
+    void onSocketIo(const QByteArray &data);
+    void onConnect(const sio::Packet &packet);
+    void scheduleFlush();
+    void flushPolling();
+    void respondToGet(const QByteArray &body);
+    void completeUpgrade();
+    void dropProbe();
+    void sendSocketIoError(const QString &message);
+    void bindWebSocket(QWebSocket *ws);
+    void detachAll(int code, const QString &reason);
+    void finalize();
+
+    SocketIoHost &m_host;
+    Shard &m_shard;
+    QString m_sid;
+    EngineSettings m_settings;
+    PeerInfo m_peer;
+
+    QPointer<QWebSocket> m_ws; // the websocket transport, once there is one
+    QPointer<QWebSocket> m_probe; // an upgrade under way
+    qint64 m_probeStartedMs = 0;
+    bool m_probed = false; // "2probe" answered: waiting for "5"
+    QPointer<HttpConnection> m_pendingGet;
+    QList<QByteArray> m_outbox; // polling: packets waiting for the next GET
+    qint64 m_outboxBytes = 0;
+    bool m_flushQueued = false;
+
+    qint64 m_lastPingMs = 0;
+    bool m_pingOutstanding = false;
+    bool m_closed = false; // no more input; a polling session may still drain its outbox
+    bool m_finalized = false; // handed back to the host for deletion
+    qint64 m_closeDeadlineMs = 0;
+
+    QHash<QByteArray, SocketIoConnection *> m_namespaces;
+};
+
+} // namespace notify

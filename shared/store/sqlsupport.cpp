@@ -1,0 +1,160 @@
+#include "store/sqlsupport.h"
+
+#include <QSet>
+
+namespace notify::storesql {
+
+namespace {
+
+bool postgresUnavailable(const QSqlError &error)
+{
+    const QString state = error.nativeErrorCode();
+    // Class 08: connection exception; 57P0x: server shutting down / admin terminated us;
+    // 53xxx: out of resources (too many connections, disk full).
+    if (state.startsWith(QLatin1String("08")) || state.startsWith(QLatin1String("57P"))
+        || state.startsWith(QLatin1String("53"))) {
+        return true;
+    }
+    if (!state.isEmpty())
+        return false;
+    // libpq reports a dropped socket without an SQLSTATE.
+    const QString text = error.text();
+    return text.contains(QLatin1String("server closed the connection"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("no connection to the server"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("connection to server"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("could not connect"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("could not send data"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("could not receive data"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("terminating connection"), Qt::CaseInsensitive);
+}
+
+bool sqliteUnavailable(const QSqlError &error)
+{
+    bool ok = false;
+    const int code = error.nativeErrorCode().toInt(&ok) & 0xff;
+    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
+    static const QSet<int> unavailable {5, 6, 10, 13, 14};
+    if (ok && unavailable.contains(code))
+        return true;
+    const QString text = error.text();
+    return text.contains(QLatin1String("database is locked"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("unable to open database"), Qt::CaseInsensitive);
+}
+
+} // namespace
+
+bool isUnavailable(const QSqlError &error, bool postgres)
+{
+    // A driver that fails without saying why (QPSQL's prepare on a closed connection) has
+    // no usable connection.
+    if (error.type() == QSqlError::ConnectionError || error.type() == QSqlError::NoError)
+        return true;
+    return postgres ? postgresUnavailable(error) : sqliteUnavailable(error);
+}
+
+StoreError toStoreError(const QSqlError &error, bool postgres, const QString &what)
+{
+    const QString message = QStringLiteral("%1: %2").arg(what, error.text().trimmed());
+    return isUnavailable(error, postgres) ? StoreError::unavailable(message)
+                                          : StoreError::internal(message);
+}
+
+std::optional<StoreError> run(QSqlQuery &query, const QString &sql, const Binds &binds,
+                              bool postgres)
+{
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return toStoreError(query.lastError(), postgres, QStringLiteral("prepare"));
+    for (const auto &[name, value] : binds)
+        query.bindValue(name, value);
+    if (!query.exec())
+        return toStoreError(query.lastError(), postgres, QStringLiteral("query"));
+    return std::nullopt;
+}
+
+std::optional<StoreError> runPlain(const QSqlDatabase &db, const QString &sql, bool postgres)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.exec(sql))
+        return toStoreError(query.lastError(), postgres, sql.section(QLatin1Char(' '), 0, 1));
+    return std::nullopt;
+}
+
+QVariant msOrNull(const QDateTime &t)
+{
+    if (!t.isValid())
+        return QVariant();
+    return QVariant(qlonglong(t.toMSecsSinceEpoch()));
+}
+
+QDateTime fromMs(const QVariant &v)
+{
+    if (v.isNull())
+        return QDateTime();
+    return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
+}
+
+QDateTime truncatedUtc(const QDateTime &t)
+{
+    if (!t.isValid())
+        return QDateTime();
+    return QDateTime::fromMSecsSinceEpoch(t.toMSecsSinceEpoch(), Qt::UTC);
+}
+
+QVariant text(const QString &s)
+{
+    if (s.isNull())
+        return QVariant(QStringLiteral(""));
+    return QVariant(s);
+}
+
+WriteTransaction::WriteTransaction(QSqlDatabase db, bool postgres)
+    : m_db(std::move(db))
+    , m_postgres(postgres)
+{ }
+
+WriteTransaction::~WriteTransaction()
+{
+    rollback();
+}
+
+std::optional<StoreError> WriteTransaction::begin()
+{
+    const QString sql = m_postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE");
+    if (auto error = runPlain(m_db, sql, m_postgres))
+        return error;
+    m_active = true;
+    return std::nullopt;
+}
+
+std::optional<StoreError> WriteTransaction::commit()
+{
+    if (!m_active)
+        return StoreError::internal(QStringLiteral("commit without a transaction"));
+    if (auto error = runPlain(m_db, QStringLiteral("COMMIT"), m_postgres)) {
+        rollback();
+        error->outcomeUnknown = true;
+        return error;
+    }
+    m_active = false;
+    return std::nullopt;
+}
+
+void WriteTransaction::rollback()
+{
+    if (!m_active)
+        return;
+    m_active = false;
+    // Best effort: after a lost connection there is nothing left to roll back.
+    if (m_db.isOpen())
+        runPlain(m_db, QStringLiteral("ROLLBACK"), m_postgres);
+}
+
+StoreError WriteTransaction::fail(StoreError error)
+{
+    rollback();
+    return error;
+}
+
+} // namespace notify::storesql

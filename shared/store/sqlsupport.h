@@ -1,0 +1,65 @@
+#pragma once
+
+// Internal to the store: the few SQL helpers that store.cpp and migrations.cpp share.
+// Not part of notifycore's public API.
+
+#include "store/storeerror.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace notify::storesql {
+
+using Binds = std::vector<std::pair<QString, QVariant>>;
+
+// Connection trouble (refused, lost, locked past the busy timeout, disk I/O) is
+// "unavailable": the caller may answer 503 and retry. Everything else is a bug or bad data.
+bool isUnavailable(const QSqlError &error, bool postgres);
+StoreError toStoreError(const QSqlError &error, bool postgres, const QString &what);
+
+// Prepares sql on query (forward-only), binds the values and executes it.
+std::optional<StoreError> run(QSqlQuery &query, const QString &sql, const Binds &binds,
+                              bool postgres);
+// Executes a statement without parameters (DDL, PRAGMA, transaction control).
+std::optional<StoreError> runPlain(const QSqlDatabase &db, const QString &sql, bool postgres);
+
+// Milliseconds since the epoch (UTC) as the database keeps timestamps; null stays NULL.
+QVariant msOrNull(const QDateTime &t);
+QDateTime fromMs(const QVariant &v);
+// A UTC QDateTime with the millisecond precision the database keeps.
+QDateTime truncatedUtc(const QDateTime &t);
+// Qt binds a null QString as SQL NULL; NOT NULL text columns need an empty string instead.
+QVariant text(const QString &s);
+
+// A write transaction. SQLite gets BEGIN IMMEDIATE: a deferred BEGIN that later upgrades
+// from read to write fails with SQLITE_BUSY without waiting when two connections race.
+// Rolls back on destruction unless committed.
+class WriteTransaction
+{
+public:
+    WriteTransaction(QSqlDatabase db, bool postgres);
+    ~WriteTransaction();
+    WriteTransaction(const WriteTransaction &) = delete;
+    WriteTransaction &operator=(const WriteTransaction &) = delete;
+
+    std::optional<StoreError> begin();
+    std::optional<StoreError> commit();
+    void rollback();
+    // Rolls back now (while the caller's prepared statements still exist, so PostgreSQL can
+    // deallocate them outside an aborted transaction) and hands the error back.
+    StoreError fail(StoreError error);
+
+private:
+    QSqlDatabase m_db;
+    bool m_postgres;
+    bool m_active = false;
+};
+
+} // namespace notify::storesql

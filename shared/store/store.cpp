@@ -1,0 +1,1049 @@
+#include "store/store.h"
+
+#include "model/priority.h"
+
+#include "store/migrations.h"
+#include "store/sqlsupport.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlQuery>
+#include <QUuid>
+
+#include <algorithm>
+#include <map>
+
+namespace notify {
+
+using namespace storesql;
+
+namespace {
+
+const QString kColumns = QStringLiteral(
+    "id, org_id, user_id, seq, type, title, body, priority, action_url, entity_type, entity_id,"
+    " metadata, idempotency_key, created_at, delivered_at, read_at, deleted_at");
+
+Notification readNotification(const QSqlQuery &q)
+{
+    Notification n;
+    n.id = q.value(0).toString();
+    n.recipient.orgId = q.value(1).toString();
+    n.recipient.userId = q.value(2).toString();
+    n.seq = q.value(3).toLongLong();
+    n.content.type = q.value(4).toString();
+    n.content.title = q.value(5).toString();
+    n.content.body = q.value(6).toString();
+    n.content.priority = parsePriority(q.value(7).toString()).value_or(Priority::Normal);
+    n.content.actionUrl = q.value(8).toString();
+    n.content.entityType = q.value(9).toString();
+    n.content.entityId = q.value(10).toString();
+    n.content.metadata = QJsonDocument::fromJson(q.value(11).toString().toUtf8()).object();
+    n.idempotencyKey = q.value(12).isNull() ? QString() : q.value(12).toString();
+    n.createdAt = fromMs(q.value(13));
+    n.deliveredAt = fromMs(q.value(14));
+    n.readAt = fromMs(q.value(15));
+    n.deletedAt = fromMs(q.value(16));
+    return n;
+}
+
+Binds recipientBinds(const Recipient &r)
+{
+    return {{QStringLiteral(":org"), r.orgId}, {QStringLiteral(":user"), r.userId}};
+}
+
+const QString kWhereRecipient = QStringLiteral("org_id = :org AND user_id = :user");
+
+StoreError invalidRecipient()
+{
+    return StoreError::internal(QStringLiteral("a recipient needs an org id and a user id"));
+}
+
+QDateTime nowOr(const QDateTime &t)
+{
+    return truncatedUtc(t.isValid() ? t : QDateTime::currentDateTimeUtc());
+}
+
+// Lock order for recipients rows: the same byte order everywhere (and COLLATE "C" in SQL),
+// so that two transactions touching several recipients cannot deadlock.
+bool recipientLess(const Recipient &a, const Recipient &b)
+{
+    const QByteArray ao = a.orgId.toUtf8(), bo = b.orgId.toUtf8();
+    if (ao != bo)
+        return ao < bo;
+    return a.userId.toUtf8() < b.userId.toUtf8();
+}
+
+QStringList uniqueIds(const QStringList &ids)
+{
+    QStringList out;
+    QSet<QString> seen;
+    for (const QString &id : ids) {
+        if (!id.isEmpty() && !seen.contains(id)) {
+            seen.insert(id);
+            out.append(id);
+        }
+    }
+    return out;
+}
+
+// Keeps every statement well under SQLite's and PostgreSQL's bound-parameter limits.
+constexpr qsizetype kIdChunk = 200;
+
+// "(:id0, :id1, ...)" and the matching bindings.
+QString idList(const QStringList &ids, Binds &binds)
+{
+    QStringList names;
+    names.reserve(ids.size());
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const QString name = QStringLiteral(":id%1").arg(i);
+        names.append(name);
+        binds.emplace_back(name, ids.at(i));
+    }
+    return QLatin1Char('(') + names.join(QStringLiteral(", ")) + QLatin1Char(')');
+}
+
+Page takePage(std::vector<Notification> rows, int limit)
+{
+    Page page;
+    page.hasMore = int(rows.size()) > limit;
+    if (page.hasMore)
+        rows.resize(size_t(limit));
+    page.notifications = std::move(rows);
+    return page;
+}
+
+} // namespace
+
+class Store::Private
+{
+public:
+    Private(const StoreConfig &config, const QString &name)
+        : config(config)
+        , name(name)
+        , pg(config.isPostgres())
+    { }
+
+    QSqlDatabase db() const { return QSqlDatabase::database(name, false); }
+
+    std::optional<StoreError> connect();
+    std::optional<StoreError> setupSession();
+    std::optional<StoreError> reopen();
+
+    // Runs one operation; a connection found broken by an earlier call is reopened first,
+    // so a store recovers by itself once the database is back.
+    template<typename T, typename F> StoreResult<T> guarded(F &&body)
+    {
+        // A connection whose last reopen failed is closed, not merely broken.
+        if (broken || !db().isOpen()) {
+            if (auto error = reopen())
+                return *error;
+        }
+        StoreResult<T> result = body();
+        if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable && pg) {
+            // A connection that died while idle (server restart, failover, idle timeout)
+            // is only noticed by the next statement. Nothing was committed then, so one
+            // retry on a fresh connection is safe and spares the caller a spurious 503;
+            // after a failed COMMIT the outcome is unknown and the error goes back as is.
+            if (!result.error().outcomeUnknown && !reopen())
+                result = body();
+            if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable)
+                broken = true;
+        }
+        return result;
+    }
+
+    std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
+                                            qint64 *unread = nullptr);
+    StoreResult<std::vector<Notification>> select(const QString &sql, const Binds &binds);
+    StoreResult<qint64> readUnread(const Recipient &r);
+
+    enum class Change { Read, Delete };
+    StoreResult<ChangeOutcome> changeRows(const Recipient &r, const QStringList &requested,
+                                          const QDateTime &at, Change change);
+
+    const StoreConfig config;
+    const QString name;
+    const bool pg;
+    bool broken = false;
+};
+
+std::optional<StoreError> Store::Private::connect()
+{
+    QSqlDatabase database = db();
+    if (!database.open()) {
+        const QSqlError error = database.lastError();
+        // Failing to open is always "unavailable": the database may come back.
+        return StoreError::unavailable(
+            QStringLiteral("cannot open %1: %2").arg(config.describe(), error.text().trimmed()));
+    }
+    return setupSession();
+}
+
+std::optional<StoreError> Store::Private::setupSession()
+{
+    const QSqlDatabase database = db();
+    if (pg) {
+        // libpq prints NOTICEs (e.g. "relation already exists, skipping") on stderr.
+        return runPlain(database, QStringLiteral("SET client_min_messages TO warning"), pg);
+    }
+    // busy_timeout first, so that switching to WAL waits for a concurrent opener.
+    for (const auto sql : {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL",
+                           "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
+        if (auto error = runPlain(database, QString::fromLatin1(sql), pg))
+            return error;
+    }
+    return std::nullopt;
+}
+
+std::optional<StoreError> Store::Private::reopen()
+{
+    QSqlDatabase database = db();
+    database.close();
+    if (auto error = connect())
+        return error;
+    broken = false;
+    return std::nullopt;
+}
+
+std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool *exists,
+                                                        qint64 *unread)
+{
+    QSqlQuery q(db());
+    // SQLite's BEGIN IMMEDIATE already holds the database write lock; PostgreSQL locks the
+    // row so that concurrent changes to one inbox serialize and the counter stays exact.
+    const QString sql = QStringLiteral("SELECT unread_count FROM recipients WHERE ")
+        + kWhereRecipient + (pg ? QStringLiteral(" FOR UPDATE") : QString());
+    if (auto error = run(q, sql, recipientBinds(r), pg))
+        return error;
+    *exists = q.next();
+    if (unread)
+        *unread = *exists ? q.value(0).toLongLong() : 0;
+    return std::nullopt;
+}
+
+StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql,
+                                                              const Binds &binds)
+{
+    QSqlQuery q(db());
+    if (auto error = run(q, sql, binds, pg))
+        return *error;
+    std::vector<Notification> rows;
+    while (q.next())
+        rows.push_back(readNotification(q));
+    return rows;
+}
+
+StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
+{
+    QSqlQuery q(db());
+    if (auto error
+        = run(q, QStringLiteral("SELECT unread_count FROM recipients WHERE ") + kWhereRecipient,
+              recipientBinds(r), pg)) {
+        return *error;
+    }
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
+}
+
+Store::Store(StoreConfig config, QString connectionName)
+    : d(std::make_unique<Private>(config, connectionName))
+    , m_config(std::move(config))
+    , m_connectionName(std::move(connectionName))
+{ }
+
+Store::~Store()
+{
+    {
+        QSqlDatabase database = QSqlDatabase::database(m_connectionName, false);
+        if (database.isValid())
+            database.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlDatabase Store::database() const
+{
+    return d->db();
+}
+
+StoreResult<std::unique_ptr<Store>> Store::open(const StoreConfig &config,
+                                                const QString &connectionName)
+{
+    if (connectionName.isEmpty() || QSqlDatabase::contains(connectionName)) {
+        return StoreError::internal(
+            QStringLiteral("database connection name \"%1\" is empty or in use")
+                .arg(connectionName));
+    }
+    const QString driver
+        = config.isPostgres() ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE");
+    {
+        QSqlDatabase database = QSqlDatabase::addDatabase(driver, connectionName);
+        if (!database.isValid()) {
+            database = QSqlDatabase();
+            QSqlDatabase::removeDatabase(connectionName);
+            return StoreError::internal(
+                QStringLiteral("the Qt SQL driver %1 is not available").arg(driver));
+        }
+        if (config.isPostgres()) {
+            database.setHostName(config.host);
+            database.setPort(config.port);
+            database.setUserName(config.user);
+            database.setPassword(config.password);
+            database.setDatabaseName(config.database);
+            // Without a timeout, an unreachable host blocks the caller for minutes.
+            database.setConnectOptions(QStringLiteral("connect_timeout=5"));
+        } else {
+            const QString path = config.sqlitePath;
+            if (path != QLatin1String(":memory:")) {
+                const QString dir = QFileInfo(path).absolutePath();
+                if (!QDir().mkpath(dir)) {
+                    database = QSqlDatabase();
+                    QSqlDatabase::removeDatabase(connectionName);
+                    return StoreError::unavailable(
+                        QStringLiteral("cannot create the directory %1").arg(dir));
+                }
+            }
+            database.setDatabaseName(path);
+        }
+    }
+    std::unique_ptr<Store> store(new Store(config, connectionName));
+    if (auto error = store->d->connect())
+        return *error;
+    return StoreResult<std::unique_ptr<Store>>(std::move(store));
+}
+
+StoreResult<Done> Store::migrate()
+{
+    return d->guarded<Done>([&] { return storeinternal::migrateTo(*this, latestSchemaVersion()); });
+}
+
+StoreResult<int> Store::schemaVersion()
+{
+    return d->guarded<int>([&] { return storeinternal::currentVersion(*this); });
+}
+
+int Store::latestSchemaVersion()
+{
+    return int(storeinternal::migrations().size());
+}
+
+StoreResult<Done> Store::ping()
+{
+    auto probe = [this]() -> std::optional<StoreError> {
+        QSqlQuery q(d->db());
+        if (auto error = run(q, QStringLiteral("SELECT 1"), {}, d->pg))
+            return error;
+        if (!q.next())
+            return StoreError::internal(QStringLiteral("SELECT 1 returned no row"));
+        return std::nullopt;
+    };
+    if (d->broken || !d->db().isOpen()) {
+        if (auto error = d->reopen())
+            return *error;
+    }
+    if (!probe())
+        return Done {};
+    // The connection may have died since the last call: reconnect once and ask again.
+    if (auto error = d->reopen())
+        return *error;
+    if (auto error = probe()) {
+        if (error->kind == StoreError::Kind::Unavailable && d->pg)
+            d->broken = true;
+        return *error;
+    }
+    return Done {};
+}
+
+StoreResult<std::vector<InsertOutcome>>
+Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &now)
+{
+    for (const NewNotification &draft : batch) {
+        if (!draft.recipient.isValid())
+            return invalidRecipient();
+    }
+    if (batch.empty())
+        return std::vector<InsertOutcome> {};
+
+    return d->guarded<std::vector<InsertOutcome>>([&]() -> StoreResult<std::vector<InsertOutcome>> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        const QDateTime createdAt = nowOr(now);
+
+        struct State
+        {
+            qint64 lastSeq = 0;
+            qint64 created = 0;
+        };
+        auto less = [](const Recipient &a, const Recipient &b) {
+            return recipientLess(a, b);
+        };
+        std::map<Recipient, State, decltype(less)> states(less);
+        for (const NewNotification &draft : batch)
+            states.try_emplace(draft.recipient);
+
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
+
+        // Lock (creating if needed) each recipient's row in a fixed order: the row lock
+        // serializes concurrent batches for one recipient, which makes seq gap-free and
+        // the idempotency lookup below race-free.
+        {
+            QSqlQuery ensure(db);
+            QSqlQuery lock(db);
+            for (auto &[recipient, state] : states) {
+                if (auto error = run(ensure,
+                                     QStringLiteral("INSERT INTO recipients"
+                                                    " (org_id, user_id, last_seq, unread_count)"
+                                                    " VALUES (:org, :user, 0, 0)"
+                                                    " ON CONFLICT (org_id, user_id) DO NOTHING"),
+                                     recipientBinds(recipient), pg)) {
+                    return tx.fail(*error);
+                }
+                const QString sql = QStringLiteral("SELECT last_seq FROM recipients WHERE ")
+                    + kWhereRecipient + (pg ? QStringLiteral(" FOR UPDATE") : QString());
+                if (auto error = run(lock, sql, recipientBinds(recipient), pg))
+                    return tx.fail(*error);
+                if (!lock.next())
+                    return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
+                state.lastSeq = lock.value(0).toLongLong();
+            }
+        }
+
+        std::vector<InsertOutcome> outcomes;
+        outcomes.reserve(batch.size());
+        // (recipient, key) -> index into outcomes, for keys repeated inside the batch.
+        QHash<QPair<Recipient, QString>, size_t> keyed;
+
+        QSqlQuery findKey(db);
+        QSqlQuery insert(db);
+        insert.setForwardOnly(true);
+        const QString insertSql = QStringLiteral("INSERT INTO notifications (") + kColumns
+            + QStringLiteral(") VALUES (:id, :org, :user, :seq, :type, :title, :body,"
+                             " :priority, :action_url, :entity_type, :entity_id, :metadata,"
+                             " :key, :created_at, NULL, NULL, NULL)");
+        if (!insert.prepare(insertSql))
+            return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("prepare")));
+
+        for (const NewNotification &draft : batch) {
+            const QString &key = draft.idempotencyKey;
+            if (!key.isEmpty()) {
+                const auto seen = keyed.constFind(qMakePair(draft.recipient, key));
+                if (seen != keyed.cend()) {
+                    outcomes.push_back({outcomes[*seen].notification, false});
+                    continue;
+                }
+                Binds binds = recipientBinds(draft.recipient);
+                binds.emplace_back(QStringLiteral(":key"), key);
+                if (auto error
+                    = run(findKey,
+                          QStringLiteral("SELECT ") + kColumns
+                              + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+                              + QStringLiteral(" AND idempotency_key = :key"),
+                          binds, pg)) {
+                    return tx.fail(*error);
+                }
+                if (findKey.next()) {
+                    keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
+                    outcomes.push_back({readNotification(findKey), false});
+                    continue;
+                }
+            }
+
+            State &state = states[draft.recipient];
+            Notification n;
+            n.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            n.recipient = draft.recipient;
+            n.seq = ++state.lastSeq;
+            n.content = draft.content;
+            n.idempotencyKey = key;
+            n.createdAt = createdAt;
+            ++state.created;
+
+            const NotificationContent &c = n.content;
+            insert.bindValue(QStringLiteral(":id"), n.id);
+            insert.bindValue(QStringLiteral(":org"), n.recipient.orgId);
+            insert.bindValue(QStringLiteral(":user"), n.recipient.userId);
+            insert.bindValue(QStringLiteral(":seq"), qlonglong(n.seq));
+            insert.bindValue(QStringLiteral(":type"), text(c.type));
+            insert.bindValue(QStringLiteral(":title"), text(c.title));
+            insert.bindValue(QStringLiteral(":body"), text(c.body));
+            insert.bindValue(QStringLiteral(":priority"), priorityName(c.priority));
+            insert.bindValue(QStringLiteral(":action_url"), text(c.actionUrl));
+            insert.bindValue(QStringLiteral(":entity_type"), text(c.entityType));
+            insert.bindValue(QStringLiteral(":entity_id"), text(c.entityId));
+            insert.bindValue(
+                QStringLiteral(":metadata"),
+                QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)));
+            insert.bindValue(QStringLiteral(":key"), key.isEmpty() ? QVariant() : QVariant(key));
+            insert.bindValue(QStringLiteral(":created_at"), msOrNull(createdAt));
+            if (!insert.exec())
+                return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("insert")));
+
+            if (!key.isEmpty())
+                keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
+            outcomes.push_back({std::move(n), true});
+        }
+
+        {
+            QSqlQuery update(db);
+            for (const auto &[recipient, state] : states) {
+                if (state.created == 0)
+                    continue;
+                Binds binds = recipientBinds(recipient);
+                binds.emplace_back(QStringLiteral(":last"), qlonglong(state.lastSeq));
+                binds.emplace_back(QStringLiteral(":created"), qlonglong(state.created));
+                if (auto error = run(update,
+                                     QStringLiteral("UPDATE recipients SET last_seq = :last,"
+                                                    " unread_count = unread_count + :created"
+                                                    " WHERE ")
+                                         + kWhereRecipient,
+                                     binds, pg)) {
+                    return tx.fail(*error);
+                }
+            }
+        }
+        if (auto error = tx.commit())
+            return *error;
+        return outcomes;
+    });
+}
+
+StoreResult<Page> Store::inbox(const Recipient &r, const InboxQuery &query)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    const int limit = std::clamp(query.limit, 1, 100);
+    return d->guarded<Page>([&]() -> StoreResult<Page> {
+        Binds binds = recipientBinds(r);
+        QString sql = QStringLiteral("SELECT ") + kColumns
+            + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+            + QStringLiteral(" AND deleted_at IS NULL");
+        if (query.beforeSeq) {
+            sql += QStringLiteral(" AND seq < :before");
+            binds.emplace_back(QStringLiteral(":before"), qlonglong(*query.beforeSeq));
+        }
+        if (query.unreadOnly)
+            sql += QStringLiteral(" AND read_at IS NULL");
+        sql += QStringLiteral(" ORDER BY seq DESC LIMIT :limit");
+        binds.emplace_back(QStringLiteral(":limit"), limit + 1);
+        auto rows = d->select(sql, binds);
+        if (!rows)
+            return rows.error();
+        return takePage(std::move(rows.value()), limit);
+    });
+}
+
+StoreResult<Page> Store::afterSeq(const Recipient &r, qint64 afterSeq, int limit)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    // Replay pages may be larger than inbox pages, but still bounded in memory.
+    limit = std::clamp(limit, 1, 1000);
+    return d->guarded<Page>([&]() -> StoreResult<Page> {
+        Binds binds = recipientBinds(r);
+        binds.emplace_back(QStringLiteral(":after"), qlonglong(afterSeq));
+        binds.emplace_back(QStringLiteral(":limit"), limit + 1);
+        auto rows = d->select(QStringLiteral("SELECT ") + kColumns
+                                  + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+                                  + QStringLiteral(" AND deleted_at IS NULL AND seq > :after"
+                                                   " ORDER BY seq ASC LIMIT :limit"),
+                              binds);
+        if (!rows)
+            return rows.error();
+        return takePage(std::move(rows.value()), limit);
+    });
+}
+
+StoreResult<Page> Store::since(const Recipient &r, const QDateTime &since, int limit)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    limit = std::clamp(limit, 1, 1000);
+    return d->guarded<Page>([&]() -> StoreResult<Page> {
+        Binds binds = recipientBinds(r);
+        QString sql = QStringLiteral("SELECT ") + kColumns
+            + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+            + QStringLiteral(" AND deleted_at IS NULL");
+        if (since.isValid()) {
+            sql += QStringLiteral(" AND created_at > :since");
+            binds.emplace_back(QStringLiteral(":since"), msOrNull(since));
+        }
+        sql += QStringLiteral(" ORDER BY seq DESC LIMIT :limit");
+        binds.emplace_back(QStringLiteral(":limit"), limit + 1);
+        auto rows = d->select(sql, binds);
+        if (!rows)
+            return rows.error();
+        return takePage(std::move(rows.value()), limit);
+    });
+}
+
+StoreResult<std::optional<Notification>> Store::find(const Recipient &r, const QString &id)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<std::optional<Notification>>(
+        [&]() -> StoreResult<std::optional<Notification>> {
+            Binds binds = recipientBinds(r);
+            binds.emplace_back(QStringLiteral(":id"), text(id));
+            auto rows = d->select(
+                QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM notifications WHERE ")
+                    + kWhereRecipient + QStringLiteral(" AND id = :id AND deleted_at IS NULL"),
+                binds);
+            if (!rows)
+                return rows.error();
+            if (rows->empty())
+                return std::optional<Notification>();
+            return std::optional<Notification>(std::move(rows->front()));
+        });
+}
+
+StoreResult<ChangeOutcome> Store::markRead(const Recipient &r, const QStringList &ids,
+                                           const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<ChangeOutcome>(
+        [&] { return d->changeRows(r, ids, at, Private::Change::Read); });
+}
+
+StoreResult<ChangeOutcome> Store::softDelete(const Recipient &r, const QStringList &ids,
+                                             const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<ChangeOutcome>(
+        [&] { return d->changeRows(r, ids, at, Private::Change::Delete); });
+}
+
+// markRead and softDelete share one shape: lock the inbox, find which of the ids really
+// change, change exactly those and move the counter by exactly that many.
+StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
+                                                      const QStringList &requested,
+                                                      const QDateTime &atIn, Change change)
+{
+    const QSqlDatabase db = this->db();
+    ChangeOutcome outcome;
+    outcome.at = nowOr(atIn);
+    const QStringList ids = uniqueIds(requested);
+
+    WriteTransaction tx(db, pg);
+    if (auto error = tx.begin())
+        return *error;
+    bool exists = false;
+    qint64 unread = 0;
+    if (auto error = lockRecipient(r, &exists, &unread))
+        return tx.fail(*error);
+    if (!exists) {
+        // No row, no notifications: nothing to change, and nothing to commit.
+        tx.rollback();
+        return outcome;
+    }
+
+    QSet<QString> changed;
+    qint64 unreadChanged = 0;
+    const QString condition = change == Change::Read
+        ? QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL")
+        : QStringLiteral(" AND deleted_at IS NULL");
+    const QString column
+        = change == Change::Read ? QStringLiteral("read_at") : QStringLiteral("deleted_at");
+    for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
+        const QStringList chunk = ids.mid(start, kIdChunk);
+        qsizetype found = 0;
+        {
+            Binds binds = recipientBinds(r);
+            const QString list = idList(chunk, binds);
+            QSqlQuery q(db);
+            if (auto error
+                = run(q,
+                      QStringLiteral("SELECT id, read_at FROM notifications WHERE ")
+                          + kWhereRecipient + QStringLiteral(" AND id IN ") + list + condition,
+                      binds, pg)) {
+                return tx.fail(*error);
+            }
+            while (q.next()) {
+                changed.insert(q.value(0).toString());
+                if (q.value(1).isNull())
+                    ++unreadChanged;
+                ++found;
+            }
+        }
+        if (found == 0)
+            continue;
+        Binds binds = recipientBinds(r);
+        binds.emplace_back(QStringLiteral(":at"), msOrNull(outcome.at));
+        const QString list = idList(chunk, binds);
+        QSqlQuery q(db);
+        if (auto error = run(q,
+                             QStringLiteral("UPDATE notifications SET ") + column
+                                 + QStringLiteral(" = :at WHERE ") + kWhereRecipient
+                                 + QStringLiteral(" AND id IN ") + list + condition,
+                             binds, pg)) {
+            return tx.fail(*error);
+        }
+        if (q.numRowsAffected() != found) {
+            return tx.fail(StoreError::internal(
+                QStringLiteral("inbox changed during an update (%1 of %2 rows)")
+                    .arg(q.numRowsAffected())
+                    .arg(found)));
+        }
+    }
+
+    if (unreadChanged > 0) {
+        Binds binds = recipientBinds(r);
+        binds.emplace_back(QStringLiteral(":n"), qlonglong(unreadChanged));
+        QSqlQuery q(db);
+        if (auto error = run(q,
+                             QStringLiteral("UPDATE recipients SET unread_count = unread_count - :n"
+                                            " WHERE ")
+                                 + kWhereRecipient,
+                             binds, pg)) {
+            return tx.fail(*error);
+        }
+    }
+    if (auto error = tx.commit())
+        return *error;
+
+    for (const QString &id : ids) {
+        if (changed.contains(id))
+            outcome.ids.append(id);
+    }
+    outcome.unreadCount = unread - unreadChanged;
+    return outcome;
+}
+
+StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<ChangeOutcome>([&]() -> StoreResult<ChangeOutcome> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        ChangeOutcome outcome;
+        outcome.at = nowOr(at);
+
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
+        bool exists = false;
+        if (auto error = d->lockRecipient(r, &exists))
+            return tx.fail(*error);
+        if (!exists) {
+            tx.rollback();
+            return outcome;
+        }
+        const QString unreadRows = QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+            + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL");
+        {
+            QSqlQuery q(db);
+            if (auto error
+                = run(q, QStringLiteral("SELECT id") + unreadRows + QStringLiteral(" ORDER BY seq"),
+                      recipientBinds(r), pg)) {
+                return tx.fail(*error);
+            }
+            while (q.next())
+                outcome.ids.append(q.value(0).toString());
+        }
+        if (!outcome.ids.isEmpty()) {
+            Binds binds = recipientBinds(r);
+            binds.emplace_back(QStringLiteral(":at"), msOrNull(outcome.at));
+            QSqlQuery q(db);
+            if (auto error
+                = run(q,
+                      QStringLiteral("UPDATE notifications SET read_at = :at WHERE ")
+                          + kWhereRecipient
+                          + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
+                      binds, pg)) {
+                return tx.fail(*error);
+            }
+        }
+        {
+            // Everything visible is read now, so the count is 0 by definition.
+            QSqlQuery q(db);
+            if (auto error = run(q,
+                                 QStringLiteral("UPDATE recipients SET unread_count = 0 WHERE ")
+                                     + kWhereRecipient,
+                                 recipientBinds(r), pg)) {
+                return tx.fail(*error);
+            }
+        }
+        if (auto error = tx.commit())
+            return *error;
+        outcome.unreadCount = 0;
+        return outcome;
+    });
+}
+
+StoreResult<qint64> Store::unreadCount(const Recipient &r)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<qint64>([&] { return d->readUnread(r); });
+}
+
+StoreResult<int> Store::markDelivered(const Recipient &r, const QStringList &requested,
+                                      const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<int>([&]() -> StoreResult<int> {
+        const QStringList ids = uniqueIds(requested);
+        if (ids.isEmpty())
+            return 0;
+        const QSqlDatabase db = d->db();
+        WriteTransaction tx(db, d->pg);
+        if (auto error = tx.begin())
+            return *error;
+        int changed = 0;
+        for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
+            Binds binds = recipientBinds(r);
+            binds.emplace_back(QStringLiteral(":at"), msOrNull(nowOr(at)));
+            const QString list = idList(ids.mid(start, kIdChunk), binds);
+            QSqlQuery q(db);
+            if (auto error = run(q,
+                                 QStringLiteral("UPDATE notifications SET delivered_at = :at"
+                                                " WHERE ")
+                                     + kWhereRecipient + QStringLiteral(" AND id IN ") + list
+                                     + QStringLiteral(" AND delivered_at IS NULL"
+                                                      " AND deleted_at IS NULL"),
+                                 binds, d->pg)) {
+                return tx.fail(*error);
+            }
+            changed += q.numRowsAffected();
+        }
+        if (auto error = tx.commit())
+            return *error;
+        return changed;
+    });
+}
+
+StoreResult<Done> Store::createSession(const SessionRecord &session)
+{
+    if (!session.recipient.isValid())
+        return invalidRecipient();
+    if (session.tokenSha256Hex.isEmpty() || !session.expiresAt.isValid())
+        return StoreError::internal(QStringLiteral("a session needs a token hash and an expiry"));
+    return d->guarded<Done>([&]() -> StoreResult<Done> {
+        QSqlQuery q(d->db());
+        if (auto error
+            = run(q,
+                  QStringLiteral("INSERT INTO sessions (token_sha256, org_id, user_id,"
+                                 " role, created_at, expires_at, revoked_at)"
+                                 " VALUES (:token, :org, :user, :role, :created,"
+                                 " :expires, :revoked)"),
+                  {{QStringLiteral(":token"), QString::fromLatin1(session.tokenSha256Hex)},
+                   {QStringLiteral(":org"), session.recipient.orgId},
+                   {QStringLiteral(":user"), session.recipient.userId},
+                   {QStringLiteral(":role"), text(session.role)},
+                   {QStringLiteral(":created"), msOrNull(nowOr(session.createdAt))},
+                   {QStringLiteral(":expires"), msOrNull(session.expiresAt)},
+                   {QStringLiteral(":revoked"), msOrNull(session.revokedAt)}},
+                  d->pg)) {
+            return *error;
+        }
+        return Done {};
+    });
+}
+
+StoreResult<std::optional<SessionRecord>> Store::findSession(const QByteArray &tokenSha256Hex)
+{
+    return d->guarded<std::optional<SessionRecord>>(
+        [&]() -> StoreResult<std::optional<SessionRecord>> {
+            QSqlQuery q(d->db());
+            if (auto error
+                = run(q,
+                      QStringLiteral("SELECT token_sha256, org_id, user_id, role,"
+                                     " created_at, expires_at, revoked_at"
+                                     " FROM sessions WHERE token_sha256 = :token"),
+                      {{QStringLiteral(":token"), QString::fromLatin1(tokenSha256Hex)}}, d->pg)) {
+                return *error;
+            }
+            if (!q.next())
+                return std::optional<SessionRecord>();
+            SessionRecord s;
+            s.tokenSha256Hex = q.value(0).toString().toLatin1();
+            s.recipient.orgId = q.value(1).toString();
+            s.recipient.userId = q.value(2).toString();
+            s.role = q.value(3).toString();
+            s.createdAt = fromMs(q.value(4));
+            s.expiresAt = fromMs(q.value(5));
+            s.revokedAt = fromMs(q.value(6));
+            return std::optional<SessionRecord>(std::move(s));
+        });
+}
+
+StoreResult<bool> Store::revokeSession(const QByteArray &tokenSha256Hex, const QDateTime &at)
+{
+    return d->guarded<bool>([&]() -> StoreResult<bool> {
+        const QVariant when = msOrNull(nowOr(at));
+        QSqlQuery q(d->db());
+        if (auto error = run(q,
+                             QStringLiteral("UPDATE sessions SET revoked_at = :at"
+                                            " WHERE token_sha256 = :token AND revoked_at IS NULL"
+                                            " AND expires_at > :now"),
+                             {{QStringLiteral(":at"), when},
+                              {QStringLiteral(":token"), QString::fromLatin1(tokenSha256Hex)},
+                              {QStringLiteral(":now"), when}},
+                             d->pg)) {
+            return *error;
+        }
+        return q.numRowsAffected() > 0;
+    });
+}
+
+StoreResult<int> Store::deleteExpiredSessions(const QDateTime &cutoff)
+{
+    return d->guarded<int>([&]() -> StoreResult<int> {
+        const QVariant when = msOrNull(nowOr(cutoff));
+        QSqlQuery q(d->db());
+        if (auto error
+            = run(q,
+                  QStringLiteral("DELETE FROM sessions WHERE expires_at < :cutoff"
+                                 " OR (revoked_at IS NOT NULL"
+                                 " AND revoked_at < :cutoff2)"),
+                  {{QStringLiteral(":cutoff"), when}, {QStringLiteral(":cutoff2"), when}}, d->pg)) {
+            return *error;
+        }
+        return q.numRowsAffected();
+    });
+}
+
+StoreResult<Done> Store::recordBroadcast(const BroadcastRecord &b)
+{
+    return d->guarded<Done>([&]() -> StoreResult<Done> {
+        const QString id
+            = b.id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : b.id;
+        QSqlQuery q(d->db());
+        if (auto error
+            = run(q,
+                  QStringLiteral("INSERT INTO broadcasts (id, org_id, role, title, body,"
+                                 " priority, action_url, created_at,"
+                                 " delivered_connections) VALUES (:id, :org, :role,"
+                                 " :title, :body, :priority, :action_url, :created,"
+                                 " :delivered)"),
+                  {{QStringLiteral(":id"), id},
+                   {QStringLiteral(":org"), b.orgId.isEmpty() ? QVariant() : QVariant(b.orgId)},
+                   {QStringLiteral(":role"), text(b.role)},
+                   {QStringLiteral(":title"), text(b.title)},
+                   {QStringLiteral(":body"), text(b.body)},
+                   {QStringLiteral(":priority"),
+                    b.priority.isEmpty() ? QStringLiteral("normal") : b.priority},
+                   {QStringLiteral(":action_url"), text(b.actionUrl)},
+                   {QStringLiteral(":created"), msOrNull(nowOr(b.createdAt))},
+                   {QStringLiteral(":delivered"), qlonglong(b.deliveredConnections)}},
+                  d->pg)) {
+            return *error;
+        }
+        return Done {};
+    });
+}
+
+StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
+{
+    if (!cutoff.isValid())
+        return StoreError::internal(QStringLiteral("purge needs a valid cutoff"));
+    return d->guarded<int>([&]() -> StoreResult<int> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        const QVariant when = msOrNull(cutoff);
+        const QString doomed = QStringLiteral(" FROM notifications WHERE created_at < :cutoff"
+                                              " OR (deleted_at IS NOT NULL"
+                                              " AND deleted_at < :cutoff2)");
+        const Binds cutoffBinds {{QStringLiteral(":cutoff"), when},
+                                 {QStringLiteral(":cutoff2"), when}};
+
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
+
+        std::vector<Recipient> affected;
+        {
+            QSqlQuery q(db);
+            if (auto error = run(q, QStringLiteral("SELECT DISTINCT org_id, user_id") + doomed,
+                                 cutoffBinds, pg)) {
+                return tx.fail(*error);
+            }
+            while (q.next())
+                affected.push_back({q.value(0).toString(), q.value(1).toString()});
+        }
+        std::sort(affected.begin(), affected.end(), recipientLess);
+        for (const Recipient &r : affected) {
+            bool exists = false;
+            if (auto error = d->lockRecipient(r, &exists))
+                return tx.fail(*error);
+        }
+
+        int purged = 0;
+        {
+            QSqlQuery q(db);
+            if (auto error = run(q, QStringLiteral("DELETE") + doomed, cutoffBinds, pg))
+                return tx.fail(*error);
+            purged = q.numRowsAffected();
+        }
+        // Recounting from the remaining rows is exact whatever mix of read, unread and
+        // deleted rows went.
+        QSqlQuery recount(db);
+        for (const Recipient &r : affected) {
+            if (auto error = run(recount,
+                                 QStringLiteral("UPDATE recipients SET unread_count ="
+                                                " (SELECT COUNT(*) FROM notifications n"
+                                                " WHERE n.org_id = recipients.org_id"
+                                                " AND n.user_id = recipients.user_id"
+                                                " AND n.read_at IS NULL AND n.deleted_at IS NULL)"
+                                                " WHERE ")
+                                     + kWhereRecipient,
+                                 recipientBinds(r), pg)) {
+                return tx.fail(*error);
+            }
+        }
+        if (auto error = tx.commit())
+            return *error;
+        return purged;
+    });
+}
+
+StoreResult<qint64> Store::recountUnread(const Recipient &r)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<qint64>([&]() -> StoreResult<qint64> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
+        bool exists = false;
+        if (auto error = d->lockRecipient(r, &exists))
+            return tx.fail(*error);
+        qint64 count = 0;
+        {
+            QSqlQuery q(db);
+            if (auto error
+                = run(q,
+                      QStringLiteral("SELECT COUNT(*) FROM notifications WHERE ") + kWhereRecipient
+                          + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
+                      recipientBinds(r), pg)) {
+                return tx.fail(*error);
+            }
+            if (q.next())
+                count = q.value(0).toLongLong();
+        }
+        if (exists) {
+            Binds binds = recipientBinds(r);
+            binds.emplace_back(QStringLiteral(":n"), qlonglong(count));
+            QSqlQuery q(db);
+            if (auto error = run(q,
+                                 QStringLiteral("UPDATE recipients SET unread_count = :n WHERE ")
+                                     + kWhereRecipient,
+                                 binds, pg)) {
+                return tx.fail(*error);
+            }
+        }
+        if (auto error = tx.commit())
+            return *error;
+        return count;
+    });
+}
+
+} // namespace notify
