@@ -52,6 +52,8 @@ DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidg
     top->addWidget(countersBox);
     top->addWidget(chartBox);
     top->setStretchFactor(1, 2);
+    // Wide enough for the three counter columns without a scroll bar.
+    top->setSizes({420, 780});
 
     auto *traceBox = new QGroupBox(tr("Delivery trace"), this);
     auto *traceLayout = new QVBoxLayout(traceBox);
