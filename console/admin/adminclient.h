@@ -1,0 +1,128 @@
+#pragma once
+
+#include "model/connectioninfo.h"
+#include "model/counters.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <functional>
+
+namespace notify::console {
+
+// The outcome of one request on the admin channel: the reply's data, or an error code and
+// message (from the server, or "timeout"/"disconnected" from the client itself).
+struct AdminResult
+{
+    bool ok = false;
+    QJsonObject data;
+    QString errorCode;
+    QString errorMessage;
+};
+
+// The console's end of the admin WebSocket (PROTOCOL.md, "Admin channel"): connects with
+// the admin key as a Bearer header, reconnects with exponential backoff, decodes the
+// server's pushes into signals and correlates requests with their replies by id.
+// Everything runs on the thread the client lives on, without blocking it.
+class AdminClient : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Connected, Reconnecting, Failed };
+    Q_ENUM(State)
+
+    using Callback = std::function<void(const AdminResult &)>;
+
+    static constexpr int initialBackoffMs = 500;
+    static constexpr int maxBackoffMs = 30000;
+    static constexpr int requestTimeoutMs = 15000;
+    static constexpr int connectTimeoutMs = 10000;
+    // The server closes the socket with this code when the admin key is missing or wrong.
+    static constexpr int unauthorizedCloseCode = 4001;
+
+    explicit AdminClient(QObject *parent = nullptr);
+    ~AdminClient() override;
+
+    // Accepts ws(s)://host:port/admin, http(s):// (mapped to ws(s)://) and a bare
+    // host:port; an empty path becomes /admin. Returns an invalid QUrl for garbage.
+    static QUrl normalizeUrl(const QString &text);
+
+    // Starts connecting (closing any current connection first).
+    void connectTo(const QUrl &url, const QString &adminKey);
+    // Closes on purpose: no reconnect.
+    void disconnectFromServer();
+    // Drops the socket and connects again at once; the server answers with a new snapshot.
+    void reconnectNow();
+
+    State state() const { return m_state; }
+    QUrl url() const { return m_url; }
+    // Why the last connection attempt failed or the connection ended (empty when none).
+    QString lastError() const { return m_lastError; }
+    // Milliseconds until the next attempt while Reconnecting, else 0.
+    int reconnectRemainingMs() const;
+    int currentBackoffMs() const { return m_backoffMs; }
+
+    // Sends {"type","id","data"}; the callback runs once with the reply or the error. A
+    // callback whose context object is gone is dropped silently. Returns the request id,
+    // or an empty string when not connected (the callback then runs at once with an error).
+    QString request(const QString &type, const QJsonObject &data, QObject *context,
+                    Callback callback);
+    int pendingRequests() const { return static_cast<int>(m_pending.size()); }
+
+    static QString stateName(State s);
+    // The delay after `current`: doubled, at most maxBackoffMs.
+    static int nextBackoffMs(int current);
+
+signals:
+    void stateChanged(notify::console::AdminClient::State state);
+    void hello(const QJsonObject &node);
+    void snapshot(const QList<notify::ConnectionInfo> &connections, const QJsonArray &rooms,
+                  const notify::Counters &counters);
+    void connectionOpened(const notify::ConnectionInfo &connection);
+    void connectionClosed(quint64 connectionId, int code, const QString &reason);
+    void counters(const notify::Counters &totals, const notify::Counters &perSecond);
+    void delivery(const QJsonObject &delivery);
+    // A line for the console's log: what happened on the channel, never a secret.
+    void logMessage(const QString &line);
+
+private:
+    struct Pending
+    {
+        QPointer<QObject> context;
+        bool hasContext = false;
+        Callback callback;
+        QTimer *timer = nullptr;
+    };
+
+    void openSocket();
+    void setState(State s);
+    void onConnected();
+    void onDisconnected();
+    void onTextMessage(const QString &text);
+    void onSocketError(QAbstractSocket::SocketError error);
+    void scheduleReconnect();
+    void failAllPending(const QString &code, const QString &message);
+    void finish(const QString &id, const AdminResult &result);
+    void dispatch(const QString &type, const QJsonObject &data);
+
+    QWebSocket *m_socket = nullptr;
+    QUrl m_url;
+    QString m_adminKey;
+    State m_state = State::Disconnected;
+    QString m_lastError;
+    bool m_wanted = false;       // the user wants to be connected
+    bool m_keyRejected = false;  // set by 4001 until the next connectTo()
+    int m_backoffMs = initialBackoffMs;
+    QTimer m_reconnectTimer;
+    QTimer m_connectTimeout;
+    quint64 m_nextId = 0;
+    QHash<QString, Pending> m_pending;
+};
+
+} // namespace notify::console

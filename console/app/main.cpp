@@ -1,0 +1,93 @@
+#include "app/i18n.h"
+#include "app/mainwindow.h"
+#include "app/resources.h"
+#include "storage/localstore.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QTimer>
+
+using namespace notify::console;
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("notifyd"));
+    QApplication::setApplicationName(QStringLiteral("notify-console"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Notify Console"));
+    QApplication::setApplicationVersion(QStringLiteral(NOTIFY_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("notify-console"));
+    initResources();
+    i18n::installTranslators(&app);
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/notify-console.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "Operator console for notifyd"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption connectOption(
+        QStringLiteral("connect"),
+        QCoreApplication::translate("main", "Connect at start to the admin channel at <url>, "
+                                            "e.g. ws://127.0.0.1:8081/admin."),
+        QStringLiteral("url"));
+    const QCommandLineOption keyOption(
+        QStringLiteral("admin-key"),
+        QCoreApplication::translate("main", "The server's admin key (default: the environment "
+                                            "variable NOTIFY_ADMIN_KEY)."),
+        QStringLiteral("key"));
+    QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save the main window to <file> and quit."),
+                                        QStringLiteral("file"));
+    screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
+                                   QStringLiteral("Milliseconds to wait before the screenshot."),
+                                   QStringLiteral("ms"), QStringLiteral("3000"));
+    delayOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption tabOption(QStringLiteral("tab"), QStringLiteral("Tab to show at start."),
+                                 QStringLiteral("index"));
+    tabOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({connectOption, keyOption, screenshotOption, delayOption, tabOption});
+    parser.process(app);
+
+    LocalStore store;
+    const bool storeOk = store.open();
+
+    MainWindow window(storeOk ? &store : nullptr);
+    if (parser.isSet(tabOption))
+        window.tabs()->setCurrentIndex(parser.value(tabOption).toInt());
+    window.show();
+    if (!storeOk) {
+        QMessageBox::warning(&window, QCoreApplication::translate("main", "Local storage"),
+                             QCoreApplication::translate("main", "Profiles, templates and "
+                                                                 "history cannot be saved: %1")
+                                 .arg(store.lastError()));
+    }
+
+    if (parser.isSet(connectOption)) {
+        const QUrl url = AdminClient::normalizeUrl(parser.value(connectOption));
+        if (!url.isValid()) {
+            qCritical("notify-console: not a valid admin URL: %s",
+                      qPrintable(parser.value(connectOption)));
+            return 2;
+        }
+        const QString key = parser.isSet(keyOption)
+            ? parser.value(keyOption)
+            : qEnvironmentVariable("NOTIFY_ADMIN_KEY");
+        window.connectTo(url, key);
+    } else if (!parser.isSet(screenshotOption)) {
+        QTimer::singleShot(0, &window, &MainWindow::showConnectDialog);
+    }
+
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&window, file] {
+            const bool ok = window.grab().save(file);
+            if (!ok)
+                qCritical("notify-console: could not write %s", qPrintable(file));
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+    }
+    return app.exec();
+}

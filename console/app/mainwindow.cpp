@@ -1,0 +1,356 @@
+#include "app/mainwindow.h"
+
+#include "admin/adminprotocol.h"
+#include "app/resources.h"
+#include "dialogs/connectdialog.h"
+#include "dialogs/settingsdialog.h"
+#include "models/connectionsmodel.h"
+#include "models/countersmodel.h"
+#include "models/historymodel.h"
+#include "models/notificationsmodel.h"
+#include "models/roomsmodel.h"
+#include "models/tracemodel.h"
+#include "storage/localstore.h"
+#include "views/connectionsview.h"
+#include "views/deliveriesview.h"
+#include "views/logview.h"
+#include "views/notificationsview.h"
+#include "views/ratechart.h"
+#include "views/roomsview.h"
+#include "views/sendtestview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QShortcut>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+
+namespace notify::console {
+
+MainWindow::MainWindow(LocalStore *store, QWidget *parent)
+    : QMainWindow(parent)
+    , m_store(store)
+    , m_client(new AdminClient(this))
+    , m_connections(new ConnectionsModel(this))
+    , m_rooms(new RoomsModel(this))
+    , m_counters(new CountersModel(this))
+    , m_trace(new TraceModel(this))
+    , m_notifications(new NotificationsModel(this))
+    , m_history(new HistoryModel(this))
+{
+    initResources();
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Notify Console"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/notify-console.svg")));
+    if (m_store)
+        m_history->setEntries(m_store->history());
+
+    createActions();
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+    m_tabs->setDocumentMode(true);
+    m_connectionsView = new ConnectionsView(m_connections, m_kickAction, m_tabs);
+    m_roomsView = new RoomsView(m_rooms, m_tabs);
+    m_deliveriesView = new DeliveriesView(m_counters, m_trace, m_tabs);
+    m_notificationsView = new NotificationsView(m_client, m_notifications, m_tabs);
+    m_sendTestView = new SendTestView(m_client, m_store, m_history, m_tabs);
+    m_logView = new LogView(m_tabs);
+    m_tabs->addTab(m_connectionsView, tr("&Connections"));
+    m_tabs->addTab(m_roomsView, tr("&Rooms"));
+    m_tabs->addTab(m_deliveriesView, tr("&Deliveries"));
+    m_tabs->addTab(m_notificationsView, tr("&Notifications"));
+    m_tabs->addTab(m_sendTestView, tr("&Send test"));
+    m_tabs->addTab(m_logView, tr("&Log"));
+    setCentralWidget(m_tabs);
+
+    auto *sendShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_sendTestView);
+    sendShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(sendShortcut, &QShortcut::activated, m_sendTestView, &SendTestView::send);
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("connectionStatus"));
+    m_countLabel = new QLabel(this);
+    statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_countLabel);
+
+    connect(m_client, &AdminClient::stateChanged, this, [this] {
+        updateStatus();
+        updateActions();
+    });
+    connect(m_client, &AdminClient::logMessage, m_logView, &LogView::appendLine);
+    connect(m_client, &AdminClient::hello, this, [this](const QJsonObject &node) {
+        m_nodeId = node.value(QStringLiteral("id")).toString();
+        updateStatus();
+    });
+    connect(m_client, &AdminClient::snapshot, this, &MainWindow::onSnapshot);
+    connect(m_client, &AdminClient::connectionOpened, this, [this](const ConnectionInfo &c) {
+        m_connections->addConnection(c);
+        m_rooms->addConnection(c);
+        updateStatus();
+    });
+    connect(m_client, &AdminClient::connectionClosed, this,
+            [this](quint64 id, int code, const QString &reason) {
+                m_connections->removeConnection(id);
+                m_rooms->removeConnection(id);
+                m_logView->appendLine(tr("Connection #%1 closed (%2 %3)").arg(id).arg(code).arg(reason));
+                updateStatus();
+            });
+    connect(m_client, &AdminClient::counters, this,
+            [this](const Counters &totals, const Counters &perSecond) {
+                m_counters->setCounters(totals, perSecond);
+                m_deliveriesView->chart()->addSample(perSecond);
+            });
+    connect(m_client, &AdminClient::delivery, m_trace, &TraceModel::addDelivery);
+    connect(m_deliveriesView, &DeliveriesView::traceToggled, this, &MainWindow::setTrace);
+    connect(m_connectionsView, &ConnectionsView::selectionChanged, this, &MainWindow::updateActions);
+
+    // The reconnect countdown in the status bar.
+    m_statusTimer.setInterval(500);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+    m_statusTimer.start();
+
+    resize(1200, 800);
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    updateStatus();
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    auto icon = [](const char *name) {
+        return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+    };
+    m_connectAction = new QAction(icon("connect"), tr("&Connect…"), this);
+    m_connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    m_connectAction->setStatusTip(tr("Connect to a notifyd server's admin channel"));
+    connect(m_connectAction, &QAction::triggered, this, &MainWindow::showConnectDialog);
+
+    m_disconnectAction = new QAction(icon("disconnect"), tr("&Disconnect"), this);
+    m_disconnectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    connect(m_disconnectAction, &QAction::triggered, m_client, &AdminClient::disconnectFromServer);
+
+    m_refreshAction = new QAction(icon("refresh"), tr("&Refresh snapshot"), this);
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setStatusTip(tr("Reconnect to get a fresh snapshot of the node"));
+    connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refreshSnapshot);
+
+    m_sendAction = new QAction(icon("send"), tr("Send &test…"), this);
+    m_sendAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    connect(m_sendAction, &QAction::triggered, this, &MainWindow::showSendTest);
+
+    m_kickAction = new QAction(icon("kick"), tr("&Kick connection"), this);
+    m_kickAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    m_kickAction->setStatusTip(tr("Close the selected client connection"));
+    connect(m_kickAction, &QAction::triggered, this, &MainWindow::kickSelected);
+
+    m_traceAction = new QAction(icon("trace"), tr("&Trace deliveries"), this);
+    m_traceAction->setCheckable(true);
+    m_traceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    connect(m_traceAction, &QAction::toggled, this, &MainWindow::setTrace);
+
+    auto *settingsAction = new QAction(icon("settings"), tr("&Settings…"), this);
+    settingsAction->setShortcut(QKeySequence::Preferences);
+    connect(settingsAction, &QAction::triggered, this, &MainWindow::showSettings);
+
+    auto *quitAction = new QAction(tr("&Quit"), this);
+    quitAction->setShortcut(QKeySequence::Quit);
+    connect(quitAction, &QAction::triggered, this, &QWidget::close);
+
+    auto *aboutAction = new QAction(tr("&About"), this);
+    connect(aboutAction, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Notify Console"),
+                           tr("<b>Notify Console</b> %1<br>The operator console of notifyd: "
+                              "live connections, rooms, delivery counters and test "
+                              "notifications.")
+                               .arg(QStringLiteral(NOTIFY_VERSION)));
+    });
+
+    QMenu *file = menuBar()->addMenu(tr("&Server"));
+    file->addAction(m_connectAction);
+    file->addAction(m_disconnectAction);
+    file->addAction(m_refreshAction);
+    file->addSeparator();
+    file->addAction(quitAction);
+    QMenu *actions = menuBar()->addMenu(tr("&Actions"));
+    actions->addAction(m_sendAction);
+    actions->addAction(m_kickAction);
+    actions->addAction(m_traceAction);
+    QMenu *settings = menuBar()->addMenu(tr("S&ettings"));
+    settings->addAction(settingsAction);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(aboutAction);
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_connectAction);
+    bar->addAction(m_refreshAction);
+    bar->addSeparator();
+    bar->addAction(m_sendAction);
+    bar->addAction(m_kickAction);
+    bar->addAction(m_traceAction);
+}
+
+void MainWindow::connectTo(const QUrl &url, const QString &adminKey)
+{
+    if (url != m_client->url()) {
+        m_connections->clear();
+        m_rooms->clear();
+        m_counters->clear();
+        m_trace->clear();
+        m_deliveriesView->chart()->clear();
+    }
+    m_nodeId.clear();
+    setWindowTitle(tr("Notify Console — %1").arg(url.toDisplayString(QUrl::RemoveQuery)));
+    m_client->connectTo(url, adminKey);
+}
+
+void MainWindow::showConnectDialog()
+{
+    auto *dialog = new ConnectDialog(m_store, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_client->url().isValid() && m_store && m_store->profiles().isEmpty())
+        dialog->setValues(m_client->url().toString(), QString());
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { connectTo(dialog->url(), dialog->adminKey()); });
+    dialog->open();
+}
+
+void MainWindow::onSnapshot(const QList<ConnectionInfo> &connections, const QJsonArray &rooms,
+                            const Counters &counters)
+{
+    m_connections->setSnapshot(connections);
+    m_rooms->setSnapshot(connections, rooms);
+    m_counters->setTotals(counters);
+    m_logView->appendLine(tr("Snapshot: %n connection(s)", nullptr,
+                             static_cast<int>(connections.size())));
+    // Tracing is per admin connection on the server: ask again after a reconnect.
+    if (m_traceAction->isChecked())
+        setTrace(true);
+    updateStatus();
+    updateActions();
+}
+
+void MainWindow::kickSelected()
+{
+    const quint64 id = m_connectionsView->selectedConnectionId();
+    if (id == 0 || m_client->state() != AdminClient::State::Connected)
+        return;
+    const QJsonObject data{{QStringLiteral("connectionId"), static_cast<qint64>(id)},
+                           {QStringLiteral("reason"), QStringLiteral("kicked by operator")}};
+    m_logView->appendLine(tr("Kicking connection #%1").arg(id));
+    m_client->request(admin::msg::kick, data, this, [this, id](const AdminResult &r) {
+        if (r.ok)
+            m_logView->appendLine(tr("Connection #%1 kicked").arg(id));
+        else
+            m_logView->appendLine(tr("Kick of #%1 failed: %2").arg(id).arg(r.errorMessage));
+        statusBar()->showMessage(r.ok ? tr("Connection #%1 kicked").arg(id)
+                                      : tr("Kick failed: %1").arg(r.errorMessage),
+                                 5000);
+    });
+}
+
+void MainWindow::refreshSnapshot()
+{
+    m_client->reconnectNow();
+}
+
+void MainWindow::showSendTest()
+{
+    m_tabs->setCurrentWidget(m_sendTestView);
+    m_sendTestView->focusForm();
+}
+
+void MainWindow::setTrace(bool on)
+{
+    // Keep the menu action and the tab's check box in step without echoing back here.
+    const QSignalBlocker b1(m_traceAction);
+    const QSignalBlocker b2(m_deliveriesView->traceToggle());
+    m_traceAction->setChecked(on);
+    m_deliveriesView->traceToggle()->setChecked(on);
+    if (m_client->state() != AdminClient::State::Connected)
+        return;
+    m_client->request(admin::msg::trace, QJsonObject{{QStringLiteral("on"), on}}, this,
+                      [this, on](const AdminResult &r) {
+                          m_logView->appendLine(r.ok ? (on ? tr("Delivery trace on")
+                                                           : tr("Delivery trace off"))
+                                                     : tr("Trace request failed: %1")
+                                                           .arg(r.errorMessage));
+                      });
+}
+
+void MainWindow::showSettings()
+{
+    auto *dialog = new SettingsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::updateStatus()
+{
+    QString text;
+    QString style;
+    const QString where = m_client->url().toDisplayString(QUrl::RemoveQuery);
+    switch (m_client->state()) {
+    case AdminClient::State::Disconnected:
+        text = tr("Not connected");
+        break;
+    case AdminClient::State::Connecting:
+        text = tr("Connecting to %1…").arg(where);
+        break;
+    case AdminClient::State::Connected:
+        text = m_nodeId.isEmpty() ? tr("Connected to %1").arg(where)
+                                  : tr("Connected to %1 (node %2)").arg(where, m_nodeId);
+        style = QStringLiteral("color: #2e7d32;");
+        break;
+    case AdminClient::State::Reconnecting:
+        text = tr("Reconnecting in %1 s — %2")
+                   .arg((m_client->reconnectRemainingMs() + 999) / 1000)
+                   .arg(m_client->lastError());
+        style = QStringLiteral("color: #ef6c00;");
+        break;
+    case AdminClient::State::Failed:
+        text = tr("Error: %1").arg(m_client->lastError());
+        style = QStringLiteral("color: #d32f2f; font-weight: bold;");
+        break;
+    }
+    if (m_statusLabel->text() != text)
+        m_statusLabel->setText(text);
+    if (m_statusLabel->styleSheet() != style)
+        m_statusLabel->setStyleSheet(style);
+    m_countLabel->setText(tr("%n connection(s)", nullptr, m_connections->rowCount()));
+}
+
+void MainWindow::updateActions()
+{
+    const bool connected = m_client->state() == AdminClient::State::Connected;
+    m_disconnectAction->setEnabled(m_client->state() != AdminClient::State::Disconnected);
+    m_refreshAction->setEnabled(m_client->url().isValid());
+    m_kickAction->setEnabled(connected && m_connectionsView
+                             && m_connectionsView->selectedConnectionId() != 0);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    m_client->disconnectFromServer();
+    event->accept();
+}
+
+} // namespace notify::console

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "admin/adminclient.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+class QAction;
+class QLabel;
+class QTabWidget;
+
+namespace notify::console {
+
+class ConnectionsModel;
+class ConnectionsView;
+class CountersModel;
+class DeliveriesView;
+class HistoryModel;
+class LocalStore;
+class LogView;
+class NotificationsModel;
+class NotificationsView;
+class RoomsModel;
+class RoomsView;
+class SendTestView;
+class TraceModel;
+
+// The console's main window: tabs for connections, rooms, deliveries, an inbox browser,
+// the send-test form and the log, all fed by one AdminClient.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum Tab { ConnectionsTab, RoomsTab, DeliveriesTab, NotificationsTab, SendTestTab, LogTab };
+
+    // store may be null (nothing is persisted then); it must outlive the window.
+    explicit MainWindow(LocalStore *store, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void connectTo(const QUrl &url, const QString &adminKey);
+
+    AdminClient *client() const { return m_client; }
+    ConnectionsModel *connectionsModel() const { return m_connections; }
+    RoomsModel *roomsModel() const { return m_rooms; }
+    CountersModel *countersModel() const { return m_counters; }
+    TraceModel *traceModel() const { return m_trace; }
+    NotificationsModel *notificationsModel() const { return m_notifications; }
+    HistoryModel *historyModel() const { return m_history; }
+    ConnectionsView *connectionsView() const { return m_connectionsView; }
+    RoomsView *roomsView() const { return m_roomsView; }
+    DeliveriesView *deliveriesView() const { return m_deliveriesView; }
+    NotificationsView *notificationsView() const { return m_notificationsView; }
+    SendTestView *sendTestView() const { return m_sendTestView; }
+    LogView *logView() const { return m_logView; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QLabel *statusLabel() const { return m_statusLabel; }
+    QAction *kickAction() const { return m_kickAction; }
+
+public slots:
+    void showConnectDialog();
+    void kickSelected();
+    void refreshSnapshot();
+    void showSendTest();
+    void setTrace(bool on);
+    void showSettings();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void updateStatus();
+    void updateActions();
+    void onSnapshot(const QList<notify::ConnectionInfo> &connections, const QJsonArray &rooms,
+                    const notify::Counters &counters);
+
+    LocalStore *m_store;
+    AdminClient *m_client;
+    ConnectionsModel *m_connections;
+    RoomsModel *m_rooms;
+    CountersModel *m_counters;
+    TraceModel *m_trace;
+    NotificationsModel *m_notifications;
+    HistoryModel *m_history;
+
+    QTabWidget *m_tabs = nullptr;
+    ConnectionsView *m_connectionsView = nullptr;
+    RoomsView *m_roomsView = nullptr;
+    DeliveriesView *m_deliveriesView = nullptr;
+    NotificationsView *m_notificationsView = nullptr;
+    SendTestView *m_sendTestView = nullptr;
+    LogView *m_logView = nullptr;
+
+    QAction *m_connectAction = nullptr;
+    QAction *m_disconnectAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_sendAction = nullptr;
+    QAction *m_kickAction = nullptr;
+    QAction *m_traceAction = nullptr;
+
+    QLabel *m_statusLabel = nullptr;
+    QLabel *m_countLabel = nullptr;
+    QTimer m_statusTimer;
+    QString m_nodeId;
+};
+
+} // namespace notify::console

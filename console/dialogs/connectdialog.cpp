@@ -1,0 +1,168 @@
+#include "dialogs/connectdialog.h"
+
+#include "admin/adminclient.h"
+#include "storage/localstore.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace notify::console {
+
+ConnectDialog::ConnectDialog(LocalStore *store, QWidget *parent)
+    : QDialog(parent)
+    , m_store(store)
+    , m_profiles(new QComboBox(this))
+    , m_name(new QLineEdit(this))
+    , m_url(new QLineEdit(this))
+    , m_key(new QLineEdit(this))
+    , m_error(new QLabel(this))
+    , m_connect(nullptr)
+{
+    setWindowTitle(tr("Connect to a notifyd server"));
+    m_profiles->setObjectName(QStringLiteral("profileCombo"));
+    m_name->setObjectName(QStringLiteral("profileName"));
+    m_name->setPlaceholderText(tr("e.g. staging"));
+    m_url->setObjectName(QStringLiteral("profileUrl"));
+    m_url->setPlaceholderText(QStringLiteral("ws://127.0.0.1:8081/admin"));
+    m_key->setObjectName(QStringLiteral("profileKey"));
+    m_key->setEchoMode(QLineEdit::Password);
+    m_key->setPlaceholderText(tr("the server's --admin-key"));
+    m_error->setStyleSheet(QStringLiteral("color: #d32f2f;"));
+
+    auto *save = new QPushButton(tr("Save profile"), this);
+    auto *remove = new QPushButton(tr("Delete profile"), this);
+    connect(save, &QPushButton::clicked, this, &ConnectDialog::saveProfile);
+    connect(remove, &QPushButton::clicked, this, &ConnectDialog::deleteProfile);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Profile:"), m_profiles);
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("Admin &URL:"), m_url);
+    form->addRow(tr("Admin &key:"), m_key);
+    auto *profileButtons = new QHBoxLayout;
+    profileButtons->addStretch();
+    profileButtons->addWidget(save);
+    profileButtons->addWidget(remove);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_connect = buttons->addButton(tr("Connect"), QDialogButtonBox::AcceptRole);
+    m_connect->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        // Remember which profile was used so it comes first next time.
+        if (m_store && !m_name->text().trimmed().isEmpty())
+            m_store->touchProfile(m_name->text().trimmed());
+        accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(profileButtons);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+
+    connect(m_profiles, &QComboBox::activated, this, &ConnectDialog::onProfileChosen);
+    connect(m_url, &QLineEdit::textChanged, this, &ConnectDialog::validate);
+    reloadProfiles({});
+    if (m_profiles->count() > 1) {
+        m_profiles->setCurrentIndex(1);
+        onProfileChosen(1);
+    }
+    validate();
+    resize(480, sizeHint().height());
+}
+
+QUrl ConnectDialog::url() const
+{
+    return AdminClient::normalizeUrl(m_url->text());
+}
+
+QString ConnectDialog::adminKey() const
+{
+    return m_key->text();
+}
+
+QString ConnectDialog::profileName() const
+{
+    return m_name->text().trimmed();
+}
+
+void ConnectDialog::setValues(const QString &url, const QString &adminKey)
+{
+    m_url->setText(url);
+    m_key->setText(adminKey);
+}
+
+bool ConnectDialog::saveProfile()
+{
+    if (!m_store)
+        return false;
+    const QString name = m_name->text().trimmed();
+    if (name.isEmpty()) {
+        m_error->setText(tr("Give the profile a name first."));
+        return false;
+    }
+    if (!url().isValid()) {
+        m_error->setText(tr("The admin URL is not valid."));
+        return false;
+    }
+    if (m_store->saveProfile(ServerProfile{0, name, url().toString(), m_key->text(), {}}) == 0) {
+        m_error->setText(tr("Could not save the profile: %1").arg(m_store->lastError()));
+        return false;
+    }
+    m_error->clear();
+    reloadProfiles(name);
+    return true;
+}
+
+bool ConnectDialog::deleteProfile()
+{
+    if (!m_store || m_profiles->currentIndex() <= 0)
+        return false;
+    const bool ok = m_store->deleteProfile(m_profiles->currentText());
+    reloadProfiles({});
+    m_name->clear();
+    return ok;
+}
+
+void ConnectDialog::reloadProfiles(const QString &select)
+{
+    m_profiles->clear();
+    m_profiles->addItem(tr("(new profile)"));
+    if (m_store) {
+        for (const ServerProfile &p : m_store->profiles())
+            m_profiles->addItem(p.name);
+    }
+    const int i = select.isEmpty() ? 0 : m_profiles->findText(select);
+    m_profiles->setCurrentIndex(i >= 0 ? i : 0);
+}
+
+void ConnectDialog::onProfileChosen(int index)
+{
+    if (index <= 0 || !m_store) {
+        m_name->clear();
+        return;
+    }
+    const auto p = m_store->profile(m_profiles->itemText(index));
+    if (!p)
+        return;
+    m_name->setText(p->name);
+    m_url->setText(p->url);
+    m_key->setText(p->adminKey);
+}
+
+void ConnectDialog::validate()
+{
+    const bool ok = url().isValid();
+    m_connect->setEnabled(ok);
+    m_error->setText(ok || m_url->text().isEmpty() ? QString()
+                                                    : tr("Use ws://host:port/admin or wss://…"));
+}
+
+} // namespace notify::console

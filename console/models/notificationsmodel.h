@@ -1,0 +1,47 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QAbstractTableModel>
+#include <QJsonArray>
+#include <QList>
+
+namespace notify::console {
+
+// One recipient's inbox as list_notifications pages it: newest first, each "older" page
+// appended below, with beforeSeq taken from the last row.
+class NotificationsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Seq, Type, Title, Priority, Created, Read, ColumnCount };
+    static constexpr int pageSize = 50;
+
+    explicit NotificationsModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // Replaces the rows with a first page; returns how many notifications were malformed.
+    int setPage(const QJsonArray &notifications);
+    // Appends an older page (rows already shown are skipped).
+    int appendOlder(const QJsonArray &notifications);
+    void clear();
+
+    // The seq of the oldest row, or 0 when empty: the next page's beforeSeq.
+    qint64 oldestSeq() const;
+    // Whether the last page was full, so an older one may exist.
+    bool mayHaveMore() const { return m_mayHaveMore; }
+    const notify::Notification &at(int row) const { return m_rows.at(row); }
+
+private:
+    QList<notify::Notification> parse(const QJsonArray &array, int *malformed) const;
+
+    QList<notify::Notification> m_rows;
+    bool m_mayHaveMore = false;
+};
+
+} // namespace notify::console

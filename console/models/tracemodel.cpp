@@ -1,0 +1,108 @@
+#include "models/tracemodel.h"
+
+#include "codec/timestamp.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+namespace notify::console {
+
+TraceModel::TraceModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+int TraceModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int TraceModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TraceModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Entry &e = m_rows.at(index.row());
+    if (role == Qt::TextAlignmentRole && index.column() == Connections)
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case Time:
+        return e.at.isValid() ? e.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"))
+                              : QString();
+    case NotificationId:
+        return e.notificationId;
+    case Room:
+        return e.room;
+    case Connections:
+        return e.connections;
+    default:
+        return {};
+    }
+}
+
+QVariant TraceModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Time:
+        return tr("Time");
+    case NotificationId:
+        return tr("Notification");
+    case Room:
+        return tr("Room");
+    case Connections:
+        return tr("Connections");
+    default:
+        return {};
+    }
+}
+
+void TraceModel::addDelivery(const QJsonObject &d)
+{
+    Entry e;
+    e.notificationId = d.value(QStringLiteral("notificationId")).toString();
+    e.room = d.value(QStringLiteral("room")).toString();
+    const QJsonValue connections = d.value(QStringLiteral("connections"));
+    e.connections = connections.isArray() ? static_cast<int>(connections.toArray().size())
+                                          : connections.toInt();
+    const auto at = parseTimestamp(d.value(QStringLiteral("at")).toString());
+    e.at = at ? *at : QDateTime::currentDateTimeUtc();
+
+    const int row = static_cast<int>(m_rows.size());
+    beginInsertRows({}, row, row);
+    m_rows.append(e);
+    endInsertRows();
+    trim();
+}
+
+void TraceModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    endResetModel();
+}
+
+void TraceModel::setCapacity(int capacity)
+{
+    m_capacity = qMax(1, capacity);
+    trim();
+}
+
+void TraceModel::trim()
+{
+    const int excess = static_cast<int>(m_rows.size()) - m_capacity;
+    if (excess <= 0)
+        return;
+    beginRemoveRows({}, 0, excess - 1);
+    m_rows.remove(0, excess);
+    endRemoveRows();
+}
+
+} // namespace notify::console

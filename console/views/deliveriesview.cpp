@@ -1,0 +1,74 @@
+#include "views/deliveriesview.h"
+
+#include "models/countersmodel.h"
+#include "models/tracemodel.h"
+#include "views/ratechart.h"
+
+#include <QCheckBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace notify::console {
+
+DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidget *parent)
+    : QWidget(parent)
+    , m_chart(new RateChart(this))
+    , m_traceToggle(new QCheckBox(tr("Trace deliveries"), this))
+    , m_counters(new QTableView(this))
+    , m_trace(new QTableView(this))
+{
+    m_chart->setObjectName(QStringLiteral("rateChart"));
+    m_counters->setObjectName(QStringLiteral("countersTable"));
+    m_counters->setModel(counters);
+    m_counters->verticalHeader()->hide();
+    m_counters->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_counters->horizontalHeader()->setStretchLastSection(true);
+    m_counters->setSelectionMode(QAbstractItemView::NoSelection);
+
+    m_trace->setObjectName(QStringLiteral("traceTable"));
+    m_trace->setModel(trace);
+    m_trace->verticalHeader()->hide();
+    m_trace->horizontalHeader()->setStretchLastSection(true);
+    m_trace->setAlternatingRowColors(true);
+    // Keep the newest delivery in sight while tracing.
+    connect(trace, &QAbstractItemModel::rowsInserted, m_trace, [this] { m_trace->scrollToBottom(); });
+
+    m_traceToggle->setObjectName(QStringLiteral("traceToggle"));
+    m_traceToggle->setToolTip(tr("Ask the server to report every delivery (costs some CPU on a busy node)"));
+    connect(m_traceToggle, &QCheckBox::toggled, this, &DeliveriesView::traceToggled);
+    auto *clear = new QPushButton(tr("Clear trace"), this);
+    connect(clear, &QPushButton::clicked, trace, &TraceModel::clear);
+
+    auto *top = new QSplitter(Qt::Horizontal, this);
+    auto *countersBox = new QGroupBox(tr("Counters"), top);
+    (new QVBoxLayout(countersBox))->addWidget(m_counters);
+    auto *chartBox = new QGroupBox(tr("Per second"), top);
+    (new QVBoxLayout(chartBox))->addWidget(m_chart);
+    top->addWidget(countersBox);
+    top->addWidget(chartBox);
+    top->setStretchFactor(1, 2);
+    // Wide enough for the three counter columns without a scroll bar.
+    top->setSizes({420, 780});
+
+    auto *traceBox = new QGroupBox(tr("Delivery trace"), this);
+    auto *traceLayout = new QVBoxLayout(traceBox);
+    auto *traceBar = new QHBoxLayout;
+    traceBar->addWidget(m_traceToggle);
+    traceBar->addStretch();
+    traceBar->addWidget(clear);
+    traceLayout->addLayout(traceBar);
+    traceLayout->addWidget(m_trace);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(top);
+    split->addWidget(traceBox);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+}
+
+} // namespace notify::console

@@ -1,0 +1,123 @@
+#include "views/notificationsview.h"
+
+#include "admin/adminclient.h"
+#include "admin/adminprotocol.h"
+#include "models/notificationsmodel.h"
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace notify::console {
+
+NotificationsView::NotificationsView(AdminClient *client, NotificationsModel *model,
+                                     QWidget *parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_model(model)
+    , m_org(new QLineEdit(this))
+    , m_user(new QLineEdit(this))
+    , m_load(new QPushButton(tr("Load"), this))
+    , m_older(new QPushButton(tr("Older"), this))
+    , m_status(new QLabel(this))
+    , m_table(new QTableView(this))
+{
+    m_org->setObjectName(QStringLiteral("inboxOrg"));
+    m_org->setPlaceholderText(tr("organization id"));
+    m_user->setObjectName(QStringLiteral("inboxUser"));
+    m_user->setPlaceholderText(tr("user id"));
+    m_load->setObjectName(QStringLiteral("inboxLoad"));
+    m_older->setObjectName(QStringLiteral("inboxOlder"));
+    m_older->setToolTip(tr("Load the next page of older notifications"));
+    m_table->setObjectName(QStringLiteral("inboxTable"));
+    m_table->setModel(model);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+
+    connect(m_load, &QPushButton::clicked, this, &NotificationsView::load);
+    connect(m_older, &QPushButton::clicked, this, &NotificationsView::loadOlder);
+    connect(m_org, &QLineEdit::returnPressed, this, &NotificationsView::load);
+    connect(m_user, &QLineEdit::returnPressed, this, &NotificationsView::load);
+    connect(m_org, &QLineEdit::textChanged, this, &NotificationsView::updateButtons);
+    connect(m_user, &QLineEdit::textChanged, this, &NotificationsView::updateButtons);
+    connect(client, &AdminClient::stateChanged, this, &NotificationsView::updateButtons);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Organization:"), this));
+    bar->addWidget(m_org);
+    bar->addWidget(new QLabel(tr("User:"), this));
+    bar->addWidget(m_user);
+    bar->addWidget(m_load);
+    bar->addWidget(m_older);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_table);
+    layout->addWidget(m_status);
+    updateButtons();
+}
+
+void NotificationsView::updateButtons()
+{
+    const bool ready = !m_busy && m_client->state() == AdminClient::State::Connected
+        && !m_org->text().trimmed().isEmpty() && !m_user->text().trimmed().isEmpty();
+    m_load->setEnabled(ready);
+    m_older->setEnabled(ready && m_model->rowCount() > 0 && m_model->mayHaveMore());
+}
+
+void NotificationsView::load()
+{
+    request(0);
+}
+
+void NotificationsView::loadOlder()
+{
+    const qint64 before = m_model->oldestSeq();
+    if (before > 1)
+        request(before);
+}
+
+void NotificationsView::request(qint64 beforeSeq)
+{
+    const QString org = m_org->text().trimmed();
+    const QString user = m_user->text().trimmed();
+    if (org.isEmpty() || user.isEmpty())
+        return;
+    QJsonObject data{{QStringLiteral("orgId"), org},
+                     {QStringLiteral("userId"), user},
+                     {QStringLiteral("limit"), NotificationsModel::pageSize}};
+    if (beforeSeq > 0)
+        data.insert(QStringLiteral("beforeSeq"), beforeSeq);
+    m_busy = true;
+    updateButtons();
+    m_status->setText(tr("Loading…"));
+    m_client->request(admin::msg::listNotifications, data, this,
+                      [this, beforeSeq](const AdminResult &r) {
+                          m_busy = false;
+                          if (!r.ok) {
+                              m_status->setText(tr("Could not load: %1").arg(r.errorMessage));
+                              updateButtons();
+                              return;
+                          }
+                          const QJsonArray list =
+                              r.data.value(QStringLiteral("notifications")).toArray();
+                          const int bad = beforeSeq > 0 ? m_model->appendOlder(list)
+                                                        : m_model->setPage(list);
+                          QString text = tr("%n notification(s) shown", nullptr, m_model->rowCount());
+                          if (bad > 0)
+                              text += QLatin1Char(' ') + tr("(%n malformed skipped)", nullptr, bad);
+                          if (!m_model->mayHaveMore() && m_model->rowCount() > 0)
+                              text += QLatin1Char(' ') + tr("— no older ones");
+                          m_status->setText(text);
+                          updateButtons();
+                      });
+}
+
+} // namespace notify::console

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableView;
+
+namespace notify::console {
+
+class AdminClient;
+class NotificationsModel;
+
+// The Notifications tab: a recipient's inbox through list_notifications, newest first,
+// paged towards older ones with beforeSeq.
+class NotificationsView : public QWidget
+{
+    Q_OBJECT
+public:
+    NotificationsView(AdminClient *client, NotificationsModel *model, QWidget *parent = nullptr);
+
+    QLineEdit *orgEdit() const { return m_org; }
+    QLineEdit *userEdit() const { return m_user; }
+    QPushButton *loadButton() const { return m_load; }
+    QPushButton *olderButton() const { return m_older; }
+    QLabel *statusLabel() const { return m_status; }
+
+public slots:
+    void load();
+    void loadOlder();
+
+private:
+    void request(qint64 beforeSeq);
+    void updateButtons();
+
+    AdminClient *m_client;
+    NotificationsModel *m_model;
+    QLineEdit *m_org;
+    QLineEdit *m_user;
+    QPushButton *m_load;
+    QPushButton *m_older;
+    QLabel *m_status;
+    QTableView *m_table;
+    bool m_busy = false;
+};
+
+} // namespace notify::console

@@ -1,0 +1,402 @@
+#include "views/sendtestview.h"
+
+#include "admin/adminclient.h"
+#include "admin/adminprotocol.h"
+#include "app/resources.h"
+#include "model/validation.h"
+#include "models/historymodel.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace notify::console {
+
+namespace {
+
+enum TargetKind { TargetUser = 0, TargetRoom = 1 };
+
+const char *const errorStyle = "QPlainTextEdit { border: 2px solid #d32f2f; }";
+
+} // namespace
+
+SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel *history,
+                           QWidget *parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_store(store)
+    , m_history(history)
+    , m_templates(new QComboBox(this))
+    , m_org(new QLineEdit(this))
+    , m_targetKind(new QComboBox(this))
+    , m_target(new QLineEdit(this))
+    , m_type(new QLineEdit(this))
+    , m_title(new QLineEdit(this))
+    , m_body(new QPlainTextEdit(this))
+    , m_priority(new QComboBox(this))
+    , m_actionUrl(new QLineEdit(this))
+    , m_metadata(new QPlainTextEdit(this))
+    , m_metadataError(new QLabel(this))
+    , m_send(new QPushButton(tr("Send"), this))
+    , m_result(new QLabel(this))
+    , m_historyTable(new QTableView(this))
+{
+    initResources();
+    m_send->setIcon(QIcon(QStringLiteral(":/icons/send.svg")));
+    m_org->setObjectName(QStringLiteral("sendOrg"));
+    m_org->setPlaceholderText(tr("organization id, e.g. acme"));
+    m_targetKind->setObjectName(QStringLiteral("sendTargetKind"));
+    m_targetKind->addItem(tr("User"));
+    m_targetKind->addItem(tr("Room"));
+    m_target->setObjectName(QStringLiteral("sendTarget"));
+    m_type->setObjectName(QStringLiteral("sendType"));
+    m_type->setPlaceholderText(QStringLiteral("TEST"));
+    m_title->setObjectName(QStringLiteral("sendTitle"));
+    m_title->setMaxLength(limits::maxTitleLength);
+    m_body->setObjectName(QStringLiteral("sendBody"));
+    m_body->setTabChangesFocus(true);
+    m_body->setMaximumHeight(90);
+    m_priority->setObjectName(QStringLiteral("sendPriority"));
+    m_priority->addItem(tr("Low"), QStringLiteral("low"));
+    m_priority->addItem(tr("Normal"), QStringLiteral("normal"));
+    m_priority->addItem(tr("High"), QStringLiteral("high"));
+    m_priority->addItem(tr("Urgent"), QStringLiteral("urgent"));
+    m_priority->setCurrentIndex(1);
+    m_actionUrl->setObjectName(QStringLiteral("sendActionUrl"));
+    m_actionUrl->setPlaceholderText(tr("/path/in/app or https://…"));
+    m_metadata->setObjectName(QStringLiteral("sendMetadata"));
+    m_metadata->setTabChangesFocus(true);
+    m_metadata->setPlaceholderText(tr("{\"key\": \"value\"} (optional JSON object)"));
+    m_metadata->setMaximumHeight(90);
+    m_metadataError->setObjectName(QStringLiteral("sendMetadataError"));
+    m_metadataError->setStyleSheet(QStringLiteral("color: #d32f2f;"));
+    m_metadataError->setWordWrap(true);
+    m_metadataError->hide();
+    m_send->setObjectName(QStringLiteral("sendButton"));
+    m_send->setDefault(true);
+    m_result->setObjectName(QStringLiteral("sendResult"));
+    m_result->setWordWrap(true);
+    m_templates->setObjectName(QStringLiteral("sendTemplates"));
+    m_templates->setMinimumContentsLength(16);
+
+    auto updateTargetPlaceholder = [this] {
+        m_target->setPlaceholderText(m_targetKind->currentIndex() == TargetRoom
+                                         ? tr("room, e.g. org:acme:role:admin")
+                                         : tr("user id, e.g. alice"));
+        validate();
+    };
+    updateTargetPlaceholder();
+    connect(m_targetKind, &QComboBox::currentIndexChanged, this, updateTargetPlaceholder);
+
+    for (QLineEdit *edit : {m_org, m_target, m_type, m_title, m_actionUrl})
+        connect(edit, &QLineEdit::textChanged, this, &SendTestView::validate);
+    connect(m_body, &QPlainTextEdit::textChanged, this, &SendTestView::validate);
+    connect(m_metadata, &QPlainTextEdit::textChanged, this, &SendTestView::validate);
+    connect(m_client, &AdminClient::stateChanged, this, &SendTestView::validate);
+    connect(m_send, &QPushButton::clicked, this, &SendTestView::send);
+
+    auto *loadButton = new QPushButton(tr("Load"), this);
+    loadButton->setObjectName(QStringLiteral("templateLoad"));
+    auto *saveButton = new QPushButton(tr("Save as…"), this);
+    saveButton->setObjectName(QStringLiteral("templateSave"));
+    auto *deleteButton = new QPushButton(tr("Delete"), this);
+    deleteButton->setObjectName(QStringLiteral("templateDelete"));
+    connect(loadButton, &QPushButton::clicked, this,
+            [this] { loadTemplate(m_templates->currentText()); });
+    connect(saveButton, &QPushButton::clicked, this, &SendTestView::onSaveClicked);
+    connect(deleteButton, &QPushButton::clicked, this,
+            [this] { deleteTemplate(m_templates->currentText()); });
+
+    auto *templateBar = new QHBoxLayout;
+    templateBar->addWidget(new QLabel(tr("Template:"), this));
+    templateBar->addWidget(m_templates, 1);
+    templateBar->addWidget(loadButton);
+    templateBar->addWidget(saveButton);
+    templateBar->addWidget(deleteButton);
+
+    auto *targetRow = new QHBoxLayout;
+    targetRow->addWidget(m_targetKind);
+    targetRow->addWidget(m_target, 1);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Organization:"), m_org);
+    form->addRow(tr("&Recipient:"), targetRow);
+    form->addRow(tr("T&ype:"), m_type);
+    form->addRow(tr("&Title:"), m_title);
+    form->addRow(tr("&Body:"), m_body);
+    form->addRow(tr("&Priority:"), m_priority);
+    form->addRow(tr("&Action URL:"), m_actionUrl);
+    form->addRow(tr("&Metadata:"), m_metadata);
+    form->addRow(QString(), m_metadataError);
+
+    auto *sendRow = new QHBoxLayout;
+    sendRow->addWidget(m_send);
+    sendRow->addWidget(m_result, 1);
+
+    auto *formBox = new QGroupBox(tr("Test notification"), this);
+    auto *formLayout = new QVBoxLayout(formBox);
+    formLayout->addLayout(templateBar);
+    formLayout->addLayout(form);
+    formLayout->addLayout(sendRow);
+
+    m_historyTable->setObjectName(QStringLiteral("historyTable"));
+    m_historyTable->setModel(history);
+    m_historyTable->verticalHeader()->hide();
+    m_historyTable->horizontalHeader()->setStretchLastSection(true);
+    m_historyTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_historyTable->setAlternatingRowColors(true);
+    auto *historyBox = new QGroupBox(tr("History"), this);
+    (new QVBoxLayout(historyBox))->addWidget(m_historyTable);
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(formBox);
+    split->addWidget(historyBox);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    reloadTemplates();
+    validate();
+}
+
+std::optional<QString> SendTestView::metadataError(const QString &text)
+{
+    if (text.trimmed().isEmpty())
+        return std::nullopt;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError)
+        return tr("Invalid JSON at character %1: %2").arg(error.offset).arg(error.errorString());
+    if (!doc.isObject())
+        return tr("Metadata must be a JSON object: {…}");
+    if (validateMetadata(doc.object()))
+        return tr("Metadata is larger than %1 KiB").arg(limits::maxMetadataBytes / 1024);
+    return std::nullopt;
+}
+
+Result<QJsonObject, QString> SendTestView::buildRequest() const
+{
+    const QString org = m_org->text().trimmed();
+    const QString target = m_target->text().trimmed();
+    const QString type = m_type->text().trimmed();
+    const QString title = m_title->text().trimmed();
+    const QString body = m_body->toPlainText();
+    const QString actionUrl = m_actionUrl->text().trimmed();
+
+    if (org.isEmpty())
+        return tr("Enter an organization id.");
+    if (validateId(QStringLiteral("orgId"), org))
+        return tr("The organization id is not valid (1–128 characters, no control characters).");
+    if (target.isEmpty()) {
+        return m_targetKind->currentIndex() == TargetRoom ? tr("Enter a room.")
+                                                          : tr("Enter a user id.");
+    }
+    if (m_targetKind->currentIndex() == TargetUser && validateId(QStringLiteral("userId"), target))
+        return tr("The user id is not valid (1–128 characters, no control characters).");
+    if (!type.isEmpty() && validateId(QStringLiteral("type"), type))
+        return tr("The type is not valid (1–128 characters, no control characters).");
+    if (title.isEmpty())
+        return tr("Enter a title.");
+    if (validateTitle(title))
+        return tr("The title is longer than %1 characters.").arg(limits::maxTitleLength);
+    if (validateBody(body))
+        return tr("The body is longer than %1 characters.").arg(limits::maxBodyLength);
+    if (validateActionUrl(actionUrl))
+        return tr("The action URL must be a relative path or an http(s) URL.");
+    if (const auto error = metadataError(m_metadata->toPlainText()))
+        return *error;
+
+    QJsonObject data{{QStringLiteral("orgId"), org}, {QStringLiteral("title"), title}};
+    data.insert(m_targetKind->currentIndex() == TargetRoom ? QStringLiteral("room")
+                                                           : QStringLiteral("userId"),
+                target);
+    if (!type.isEmpty())
+        data.insert(QStringLiteral("type"), type);
+    if (!body.isEmpty())
+        data.insert(QStringLiteral("body"), body);
+    data.insert(QStringLiteral("priority"), m_priority->currentData().toString());
+    if (!actionUrl.isEmpty())
+        data.insert(QStringLiteral("actionUrl"), actionUrl);
+    const QString metadata = m_metadata->toPlainText();
+    if (!metadata.trimmed().isEmpty())
+        data.insert(QStringLiteral("metadata"), QJsonDocument::fromJson(metadata.toUtf8()).object());
+    return data;
+}
+
+void SendTestView::validate()
+{
+    const auto error = metadataError(m_metadata->toPlainText());
+    m_metadataOk = !error;
+    m_metadata->setStyleSheet(error ? QString::fromLatin1(errorStyle) : QString());
+    m_metadataError->setText(error.value_or(QString()));
+    m_metadataError->setVisible(error.has_value());
+
+    const auto request = buildRequest();
+    const bool connected = m_client->state() == AdminClient::State::Connected;
+    m_send->setEnabled(request.ok() && connected && !m_sending);
+    if (!request.ok())
+        m_send->setToolTip(request.error());
+    else if (!connected)
+        m_send->setToolTip(tr("Not connected to a server"));
+    else
+        m_send->setToolTip(tr("Send this notification (Ctrl+Return)"));
+}
+
+void SendTestView::send()
+{
+    const auto request = buildRequest();
+    if (!request.ok()) {
+        m_result->setText(request.error());
+        return;
+    }
+    const QJsonObject data = request.value();
+    HistoryEntry entry;
+    entry.sentAt = QDateTime::currentDateTimeUtc();
+    entry.orgId = data.value(QStringLiteral("orgId")).toString();
+    entry.target = data.contains(QStringLiteral("room"))
+        ? QStringLiteral("room:") + data.value(QStringLiteral("room")).toString()
+        : QStringLiteral("user:") + data.value(QStringLiteral("userId")).toString();
+    entry.type = data.value(QStringLiteral("type")).toString();
+    entry.title = data.value(QStringLiteral("title")).toString();
+    entry.priority = data.value(QStringLiteral("priority")).toString();
+
+    m_sending = true;
+    validate();
+    m_result->setText(tr("Sending…"));
+    m_client->request(admin::msg::sendTest, data, this, [this, entry](const AdminResult &r) mutable {
+        m_sending = false;
+        if (r.ok) {
+            entry.deliveredConnections = r.data.value(QStringLiteral("deliveredConnections")).toInt();
+            for (const QJsonValue &id : r.data.value(QStringLiteral("notificationIds")).toArray())
+                entry.notificationIds.append(id.toString());
+            m_result->setText(tr("Sent: %n notification(s) stored", nullptr,
+                                 static_cast<int>(entry.notificationIds.size()))
+                              + QStringLiteral(", ")
+                              + tr("delivered to %n connection(s).", nullptr,
+                                   entry.deliveredConnections));
+        } else {
+            entry.deliveredConnections = -1;
+            entry.error = r.errorMessage.isEmpty() ? r.errorCode : r.errorMessage;
+            m_result->setText(tr("Failed: %1").arg(entry.error));
+        }
+        if (m_store)
+            entry.id = m_store->addHistory(entry);
+        m_history->prepend(entry);
+        validate();
+        emit sent(entry);
+    });
+}
+
+void SendTestView::focusForm()
+{
+    (m_org->text().isEmpty() ? m_org : m_title)->setFocus(Qt::ShortcutFocusReason);
+}
+
+SendTemplate SendTestView::currentAsTemplate(const QString &name) const
+{
+    SendTemplate t;
+    t.name = name.trimmed();
+    t.orgId = m_org->text().trimmed();
+    if (m_targetKind->currentIndex() == TargetRoom)
+        t.room = m_target->text().trimmed();
+    else
+        t.userId = m_target->text().trimmed();
+    t.type = m_type->text().trimmed();
+    t.title = m_title->text();
+    t.body = m_body->toPlainText();
+    t.priority = m_priority->currentData().toString();
+    t.actionUrl = m_actionUrl->text().trimmed();
+    t.metadata = m_metadata->toPlainText();
+    return t;
+}
+
+void SendTestView::applyTemplate(const SendTemplate &t)
+{
+    m_org->setText(t.orgId);
+    m_targetKind->setCurrentIndex(t.room.isEmpty() ? TargetUser : TargetRoom);
+    m_target->setText(t.room.isEmpty() ? t.userId : t.room);
+    m_type->setText(t.type);
+    m_title->setText(t.title);
+    m_body->setPlainText(t.body);
+    const int p = m_priority->findData(t.priority.isEmpty() ? QStringLiteral("normal") : t.priority);
+    m_priority->setCurrentIndex(p >= 0 ? p : 1);
+    m_actionUrl->setText(t.actionUrl);
+    m_metadata->setPlainText(t.metadata);
+    validate();
+}
+
+bool SendTestView::saveTemplateAs(const QString &name)
+{
+    if (!m_store || name.trimmed().isEmpty())
+        return false;
+    const bool ok = m_store->saveTemplate(currentAsTemplate(name)) > 0;
+    reloadTemplates();
+    m_templates->setCurrentText(name.trimmed());
+    m_result->setText(ok ? tr("Template “%1” saved.").arg(name.trimmed())
+                         : tr("Could not save the template: %1").arg(m_store->lastError()));
+    return ok;
+}
+
+bool SendTestView::loadTemplate(const QString &name)
+{
+    if (!m_store)
+        return false;
+    const auto t = m_store->sendTemplate(name);
+    if (!t)
+        return false;
+    applyTemplate(*t);
+    return true;
+}
+
+bool SendTestView::deleteTemplate(const QString &name)
+{
+    if (!m_store || name.isEmpty())
+        return false;
+    const bool ok = m_store->deleteTemplate(name);
+    reloadTemplates();
+    return ok;
+}
+
+QStringList SendTestView::templateNames() const
+{
+    QStringList out;
+    for (int i = 0; i < m_templates->count(); ++i)
+        out.append(m_templates->itemText(i));
+    return out;
+}
+
+void SendTestView::reloadTemplates()
+{
+    const QString current = m_templates->currentText();
+    m_templates->clear();
+    if (m_store) {
+        for (const SendTemplate &t : m_store->templates())
+            m_templates->addItem(t.name);
+    }
+    const int i = m_templates->findText(current);
+    if (i >= 0)
+        m_templates->setCurrentIndex(i);
+}
+
+void SendTestView::onSaveClicked()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Save template"), tr("Template name:"),
+                                               QLineEdit::Normal, m_templates->currentText(), &ok);
+    if (ok && !name.trimmed().isEmpty())
+        saveTemplateAs(name);
+}
+
+} // namespace notify::console

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "model/result.h"
+#include "storage/localstore.h"
+
+#include <QJsonObject>
+#include <QWidget>
+
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+
+namespace notify::console {
+
+class AdminClient;
+class HistoryModel;
+
+// The Send-test tab: a form for send_test with live validation (the metadata JSON is
+// checked as it is typed), saved templates, and the history of what was sent and to how
+// many connections it was delivered.
+class SendTestView : public QWidget
+{
+    Q_OBJECT
+public:
+    SendTestView(AdminClient *client, LocalStore *store, HistoryModel *history,
+                 QWidget *parent = nullptr);
+
+    // Why a metadata text is unacceptable, or nullopt: empty, or a JSON object of at most
+    // 8 KiB compact.
+    static std::optional<QString> metadataError(const QString &text);
+    // The send_test data the form describes, or what is wrong with it.
+    notify::Result<QJsonObject, QString> buildRequest() const;
+
+    SendTemplate currentAsTemplate(const QString &name) const;
+    void applyTemplate(const SendTemplate &t);
+    bool saveTemplateAs(const QString &name);
+    bool loadTemplate(const QString &name);
+    bool deleteTemplate(const QString &name);
+    QStringList templateNames() const;
+
+    QLineEdit *orgEdit() const { return m_org; }
+    QComboBox *targetKindCombo() const { return m_targetKind; }
+    QLineEdit *targetEdit() const { return m_target; }
+    QLineEdit *typeEdit() const { return m_type; }
+    QLineEdit *titleEdit() const { return m_title; }
+    QPlainTextEdit *bodyEdit() const { return m_body; }
+    QComboBox *priorityCombo() const { return m_priority; }
+    QLineEdit *actionUrlEdit() const { return m_actionUrl; }
+    QPlainTextEdit *metadataEdit() const { return m_metadata; }
+    QLabel *metadataErrorLabel() const { return m_metadataError; }
+    QPushButton *sendButton() const { return m_send; }
+    QLabel *resultLabel() const { return m_result; }
+    bool metadataValid() const { return m_metadataOk; }
+
+public slots:
+    void send();
+    void focusForm();
+
+signals:
+    void sent(const notify::console::HistoryEntry &entry);
+
+private:
+    void validate();
+    void reloadTemplates();
+    void onSaveClicked();
+
+    AdminClient *m_client;
+    LocalStore *m_store;
+    HistoryModel *m_history;
+    QComboBox *m_templates;
+    QLineEdit *m_org;
+    QComboBox *m_targetKind;
+    QLineEdit *m_target;
+    QLineEdit *m_type;
+    QLineEdit *m_title;
+    QPlainTextEdit *m_body;
+    QComboBox *m_priority;
+    QLineEdit *m_actionUrl;
+    QPlainTextEdit *m_metadata;
+    QLabel *m_metadataError;
+    QPushButton *m_send;
+    QLabel *m_result;
+    QTableView *m_historyTable;
+    bool m_metadataOk = true;
+    bool m_sending = false;
+};
+
+} // namespace notify::console

@@ -1,0 +1,285 @@
+// The console's item models fed with realistic admin-channel sequences, each under
+// QAbstractItemModelTester in Fatal mode (any broken model contract aborts the test).
+
+#include "contractjson.h"
+
+#include "codec/wirecodec.h"
+#include "models/connectionsmodel.h"
+#include "models/countersmodel.h"
+#include "models/historymodel.h"
+#include "models/notificationsmodel.h"
+#include "models/roomsmodel.h"
+#include "models/tracemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTest>
+
+using namespace notify;
+using namespace notify::console;
+using namespace notify::test;
+
+namespace {
+
+ConnectionInfo decode(const QJsonObject &json)
+{
+    auto c = connectionFromJson(json);
+    if (!c)
+        qFatal("contract connection did not decode: %s", qPrintable(c.error().message()));
+    return *c;
+}
+
+QList<ConnectionInfo> decodeAll(const QJsonArray &array)
+{
+    QList<ConnectionInfo> out;
+    for (const QJsonValue &v : array)
+        out.append(decode(v.toObject()));
+    return out;
+}
+
+QStringList columnText(const QAbstractItemModel &m, int column, const QModelIndex &parent = {})
+{
+    QStringList out;
+    for (int r = 0; r < m.rowCount(parent); ++r)
+        out.append(m.index(r, column, parent).data().toString());
+    return out;
+}
+
+} // namespace
+
+class TestModels : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void connectionsFollowSnapshotOpenedClosed()
+    {
+        ConnectionsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(ConnectionsModel::SortRole);
+        proxy.sort(ConnectionsModel::User);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+
+        const QJsonArray initial{connectionJson(1, "acme", "alice", "admin"),
+                                 connectionJson(2, "acme", "bob"),
+                                 connectionJson(3, "globex", "carol", {}, "socket.io")};
+        model.setSnapshot(decodeAll(initial));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.columnCount(), int(ConnectionsModel::ColumnCount));
+        QCOMPARE(columnText(proxy, ConnectionsModel::User), (QStringList{"alice", "bob", "carol"}));
+        const int carol = model.rowOf(3);
+        QCOMPARE(model.index(carol, ConnectionsModel::Protocol).data().toString(), QString("socket.io"));
+        QCOMPARE(model.index(carol, ConnectionsModel::Org).data().toString(), QString("globex"));
+        QCOMPARE(model.index(carol, ConnectionsModel::Address).data().toString(), QString("127.0.0.1:40003"));
+        QCOMPARE(model.index(carol, ConnectionsModel::Rtt).data().toString(), QString("12 ms"));
+        QCOMPARE(model.index(model.rowOf(2), ConnectionsModel::Rtt).data().toString(), QString("n/a"));
+        QCOMPARE(model.index(carol, ConnectionsModel::FramesOut).data(ConnectionsModel::SortRole).toULongLong(), 15u);
+        QCOMPARE(model.index(carol, 0).data(ConnectionsModel::ConnectionIdRole).toULongLong(), 3u);
+        QVERIFY(!model.index(carol, ConnectionsModel::ConnectedSince).data().toString().isEmpty());
+
+        model.addConnection(decode(connectionJson(4, "acme", "aaron")));
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(proxy.index(0, ConnectionsModel::User).data().toString(), QString("aaron"));
+
+        // A repeated opened for a known id updates the row instead of adding one.
+        QJsonObject again = connectionJson(4, "acme", "aaron");
+        again.insert("framesIn", 99);
+        model.addConnection(decode(again));
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(model.index(model.rowOf(4), ConnectionsModel::FramesIn).data(ConnectionsModel::SortRole).toULongLong(), 99u);
+
+        QVERIFY(model.removeConnection(2));
+        QVERIFY(!model.removeConnection(2));
+        QVERIFY(!model.removeConnection(777));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(columnText(proxy, ConnectionsModel::User), (QStringList{"aaron", "alice", "carol"}));
+        // The id index stays right after a removal in the middle.
+        QCOMPARE(model.at(model.rowOf(3)).userId, QString("carol"));
+        QCOMPARE(model.at(model.rowOf(4)).userId, QString("aaron"));
+
+        proxy.setFilterKeyColumn(-1);
+        proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+        proxy.setFilterFixedString("GLOBEX");
+        QCOMPARE(columnText(proxy, ConnectionsModel::User), QStringList{"carol"});
+        proxy.setFilterFixedString({});
+
+        // A new snapshot (after a reconnect) replaces everything.
+        model.setSnapshot(decodeAll(QJsonArray{connectionJson(10, "acme", "zed")}));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.rowOf(1), -1);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void roomsTreeFollowsMembership()
+    {
+        RoomsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+
+        const QJsonArray initial{connectionJson(1, "acme", "alice", "admin"),
+                                 connectionJson(2, "acme", "alice"),
+                                 connectionJson(3, "globex", "carol")};
+        const QJsonObject snap = snapshotJson(initial);
+        model.setSnapshot(decodeAll(initial), snap["rooms"].toArray());
+        QCOMPARE(model.roomNames(), (QStringList{"org:acme", "org:acme:role:admin", "org:acme:user:alice",
+                                                 "org:globex", "org:globex:user:carol"}));
+        QCOMPARE(model.memberCount("org:acme"), 2);
+        QCOMPARE(model.memberCount("org:acme:user:alice"), 2);
+        const QModelIndex acme = model.roomIndex("org:acme");
+        QCOMPARE(model.rowCount(acme), 2);
+        QCOMPARE(model.index(acme.row(), RoomsModel::Members).data().toInt(), 2);
+        const QModelIndex child = model.index(0, 0, acme);
+        QCOMPARE(model.parent(child), acme);
+        QCOMPARE(child.data(RoomsModel::ConnectionIdRole).toULongLong(), 1u);
+        QVERIFY(child.data().toString().contains("alice"));
+        QVERIFY(child.data().toString().contains("acme"));
+        // Members have no children.
+        QCOMPARE(model.rowCount(child), 0);
+
+        // A second bob tab joins existing rooms and creates his user room.
+        model.addConnection(decode(connectionJson(4, "acme", "bob")));
+        QCOMPARE(model.memberCount("org:acme"), 3);
+        QCOMPARE(model.memberCount("org:acme:user:bob"), 1);
+        QCOMPARE(model.index(model.roomIndex("org:acme").row(), RoomsModel::Members).data().toInt(), 3);
+        // Idempotent for a repeated opened.
+        model.addConnection(decode(connectionJson(4, "acme", "bob")));
+        QCOMPARE(model.memberCount("org:acme"), 3);
+
+        // Rooms that lose their last member disappear; others shrink.
+        model.removeConnection(1);
+        QCOMPARE(model.roomIndex("org:acme:role:admin"), QModelIndex());
+        QCOMPARE(model.memberCount("org:acme:user:alice"), 1);
+        QCOMPARE(model.memberCount("org:acme"), 2);
+        model.removeConnection(3);
+        QVERIFY(!model.roomNames().contains("org:globex"));
+        QVERIFY(!model.roomNames().contains("org:globex:user:carol"));
+        model.removeConnection(12345); // unknown: nothing happens
+        QCOMPARE(model.roomNames(), (QStringList{"org:acme", "org:acme:user:alice", "org:acme:user:bob"}));
+
+        // Either source alone is enough: a snapshot without a rooms array.
+        model.setSnapshot(decodeAll(QJsonArray{connectionJson(7, "initech", "peter")}), QJsonArray{});
+        QCOMPARE(model.roomNames(), (QStringList{"org:initech", "org:initech:user:peter"}));
+        model.removeConnection(7);
+        QCOMPARE(model.rowCount(), 0);
+        model.clear();
+    }
+
+    void roomsTreeThroughFilterProxy()
+    {
+        RoomsModel model;
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setRecursiveFilteringEnabled(true);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        for (int i = 1; i <= 20; ++i)
+            model.addConnection(decode(connectionJson(i, i % 2 ? "acme" : "globex", QStringLiteral("u%1").arg(i % 5))));
+        proxy.setFilterFixedString("globex");
+        QVERIFY(proxy.rowCount() > 0);
+        for (int i = 1; i <= 20; i += 3)
+            model.removeConnection(i);
+        proxy.setFilterFixedString({});
+        QCOMPARE(proxy.rowCount(), model.rowCount());
+    }
+
+    void countersFromContract()
+    {
+        CountersModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QCOMPARE(model.rowCount(), 9);
+        QCOMPARE(model.columnCount(), 3);
+        model.setTotals(countersFromJson(countersJson(10, 20, 5)));
+        QCOMPARE(model.index(0, CountersModel::Total).data().toString(), QLocale().toString(10));
+        QCOMPARE(CountersModel::counterKey(1), QString("sent"));
+        QCOMPARE(model.index(1, CountersModel::Total).data().toString(), QLocale().toString(20));
+        QCOMPARE(model.index(6, CountersModel::Total).data().toString(), QLocale().toString(1));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setCounters(countersFromJson(countersJson(12, 25, 6)), countersFromJson(countersJson(2, 5, 1)));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(model.totals().created, 12u);
+        QCOMPARE(model.index(1, CountersModel::PerSecond).data().toString(), QLocale().toString(5));
+        model.clear();
+        QCOMPARE(model.totals().sent, 0u);
+    }
+
+    void traceIsBounded()
+    {
+        TraceModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setCapacity(50);
+        for (int i = 0; i < 120; ++i) {
+            model.addDelivery(QJsonObject{{"notificationId", QStringLiteral("n%1").arg(i)},
+                                          {"room", "org:acme:user:alice"},
+                                          {"connections", i % 2 ? QJsonValue(3) : QJsonValue(QJsonArray{1, 2})},
+                                          {"at", "2026-02-17T10:00:00.000Z"}});
+        }
+        QCOMPARE(model.rowCount(), 50);
+        QCOMPARE(model.at(0).notificationId, QString("n70"));
+        QCOMPARE(model.at(49).notificationId, QString("n119"));
+        QCOMPARE(model.at(49).connections, 3);
+        QCOMPARE(model.at(48).connections, 2); // a list of ids counts as its length
+        model.setCapacity(10);
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.at(0).notificationId, QString("n110"));
+        QCOMPARE(TraceModel().capacity(), 1000);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void notificationsPageOlder()
+    {
+        NotificationsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QJsonArray first;
+        for (qint64 seq = 120; seq > 70; --seq)
+            first.append(notificationJson(seq, QStringLiteral("t%1").arg(seq)));
+        QCOMPARE(model.setPage(first), 0);
+        QCOMPARE(model.rowCount(), 50);
+        QVERIFY(model.mayHaveMore());
+        QCOMPARE(model.oldestSeq(), 71);
+        QCOMPARE(model.index(0, NotificationsModel::Title).data().toString(), QString("t120"));
+        QCOMPARE(model.index(0, NotificationsModel::Priority).data().toString(), QString("high"));
+
+        QJsonArray older;
+        older.append(notificationJson(71, "t71")); // overlap is skipped
+        for (qint64 seq = 70; seq > 60; --seq)
+            older.append(notificationJson(seq, QStringLiteral("t%1").arg(seq)));
+        older.append(QJsonObject{{"id", 5}}); // malformed
+        QCOMPARE(model.appendOlder(older), 1);
+        QCOMPARE(model.rowCount(), 60);
+        QCOMPARE(model.oldestSeq(), 61);
+        QVERIFY(!model.mayHaveMore());
+        model.clear();
+        QCOMPARE(model.oldestSeq(), 0);
+    }
+
+    void historyPrepends()
+    {
+        HistoryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        HistoryEntry ok;
+        ok.sentAt = QDateTime::currentDateTimeUtc();
+        ok.orgId = "acme";
+        ok.target = "user:alice";
+        ok.title = "Hello";
+        ok.deliveredConnections = 2;
+        ok.notificationIds = {"a"};
+        model.setEntries({ok});
+        HistoryEntry failed = ok;
+        failed.title = "Broken";
+        failed.deliveredConnections = -1;
+        failed.error = "invalid_payload";
+        model.prepend(failed);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, HistoryModel::Title).data().toString(), QString("Broken"));
+        QVERIFY(model.index(0, HistoryModel::Delivered).data().toString().contains("invalid_payload"));
+        QVERIFY(model.index(1, HistoryModel::Delivered).data().toString().contains('2'));
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestModels)
+#include "test_models.moc"

@@ -1,0 +1,929 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>main</name>
+    <message>
+        <source>Operator console for notifyd</source>
+        <translation>Betriebskonsole für notifyd</translation>
+    </message>
+    <message>
+        <source>Connect at start to the admin channel at &lt;url&gt;, e.g. ws://127.0.0.1:8081/admin.</source>
+        <translation>Beim Start mit dem Admin-Kanal unter &lt;url&gt; verbinden, z. B. ws://127.0.0.1:8081/admin.</translation>
+    </message>
+    <message>
+        <source>The server's admin key (default: the environment variable NOTIFY_ADMIN_KEY).</source>
+        <translation>Der Admin-Schlüssel des Servers (Standard: die Umgebungsvariable NOTIFY_ADMIN_KEY).</translation>
+    </message>
+    <message>
+        <source>Local storage</source>
+        <translation>Lokaler Speicher</translation>
+    </message>
+    <message>
+        <source>Profiles, templates and history cannot be saved: %1</source>
+        <translation>Profile, Vorlagen und Verlauf können nicht gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::AdminClient</name>
+    <message>
+        <source>connection attempt timed out</source>
+        <translation>Zeitüberschreitung beim Verbindungsversuch</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>getrennt</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>verbinde</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>verbunden</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>verbinde erneut</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>the connection was closed</source>
+        <translation>die Verbindung wurde geschlossen</translation>
+    </message>
+    <message>
+        <source>Connecting to %1</source>
+        <translation>Verbinde mit %1</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <source>admin key rejected by the server</source>
+        <translation>Admin-Schlüssel vom Server abgelehnt</translation>
+    </message>
+    <message>
+        <source>Admin key rejected (close code %1); not retrying</source>
+        <translation>Admin-Schlüssel abgelehnt (Close-Code %1); kein weiterer Versuch</translation>
+    </message>
+    <message>
+        <source>connection closed (code %1)</source>
+        <translation>Verbindung geschlossen (Code %1)</translation>
+    </message>
+    <message>
+        <source>connection closed: %1 (code %2)</source>
+        <translation>Verbindung geschlossen: %1 (Code %2)</translation>
+    </message>
+    <message>
+        <source>could not connect</source>
+        <translation>Verbindung nicht möglich</translation>
+    </message>
+    <message>
+        <source>Disconnected: %1</source>
+        <translation>Getrennt: %1</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s</source>
+        <translation>Neuer Verbindungsversuch in %1 s</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>nicht verbunden</translation>
+    </message>
+    <message>
+        <source>no reply from the server</source>
+        <translation>keine Antwort vom Server</translation>
+    </message>
+    <message>
+        <source>Ignored a frame that is not a JSON object: %1</source>
+        <translation>Nachricht ignoriert, die kein JSON-Objekt ist: %1</translation>
+    </message>
+    <message>
+        <source>Server error: %1 (%2)</source>
+        <translation>Serverfehler: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Server node %1, version %2</source>
+        <translation>Serverknoten %1, Version %2</translation>
+    </message>
+    <message>
+        <source>Ignored a malformed connection: %1</source>
+        <translation>Fehlerhafte Verbindung ignoriert: %1</translation>
+    </message>
+    <message>
+        <source>Ignored a connection:closed without connectionId</source>
+        <translation>connection:closed ohne connectionId ignoriert</translation>
+    </message>
+    <message>
+        <source>Ignored an unknown message type: %1</source>
+        <translation>Unbekannter Nachrichtentyp ignoriert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::ConnectDialog</name>
+    <message>
+        <source>Connect to a notifyd server</source>
+        <translation>Mit einem notifyd-Server verbinden</translation>
+    </message>
+    <message>
+        <source>e.g. staging</source>
+        <translation>z. B. staging</translation>
+    </message>
+    <message>
+        <source>the server's --admin-key</source>
+        <translation>der --admin-key des Servers</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>Profil speichern</translation>
+    </message>
+    <message>
+        <source>Delete profile</source>
+        <translation>Profil löschen</translation>
+    </message>
+    <message>
+        <source>&amp;Profile:</source>
+        <translation>&amp;Profil:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Admin &amp;URL:</source>
+        <translation>Admin-&amp;URL:</translation>
+    </message>
+    <message>
+        <source>Admin &amp;key:</source>
+        <translation>Admin-&amp;Schlüssel:</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Give the profile a name first.</source>
+        <translation>Geben Sie dem Profil zuerst einen Namen.</translation>
+    </message>
+    <message>
+        <source>The admin URL is not valid.</source>
+        <translation>Die Admin-URL ist ungültig.</translation>
+    </message>
+    <message>
+        <source>Could not save the profile: %1</source>
+        <translation>Das Profil konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>(new profile)</source>
+        <translation>(neues Profil)</translation>
+    </message>
+    <message>
+        <source>Use ws://host:port/admin or wss://…</source>
+        <translation>Verwenden Sie ws://host:port/admin oder wss://…</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::ConnectionsModel</name>
+    <message>
+        <source>Connection #%1
+Role: %2
+User agent: %3
+Origin: %4
+Rooms: %5</source>
+        <translation>Verbindung #%1
+Rolle: %2
+User-Agent: %3
+Herkunft: %4
+Räume: %5</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>Verbunden seit</translation>
+    </message>
+    <message>
+        <source>RTT</source>
+        <translation>RTT</translation>
+    </message>
+    <message>
+        <source>Frames in</source>
+        <translation>Frames ein</translation>
+    </message>
+    <message>
+        <source>Frames out</source>
+        <translation>Frames aus</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::ConnectionsView</name>
+    <message>
+        <source>Filter by user, organization, protocol or address</source>
+        <translation>Nach Benutzer, Organisation, Protokoll oder Adresse filtern</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::CountersModel</name>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Bestätigt</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Gelesen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Dropped</source>
+        <translation>Verworfen</translation>
+    </message>
+    <message>
+        <source>Auth failures</source>
+        <translation>Authentifizierungsfehler</translation>
+    </message>
+    <message>
+        <source>Heartbeat timeouts</source>
+        <translation>Heartbeat-Zeitüberschreitungen</translation>
+    </message>
+    <message>
+        <source>Rate limited</source>
+        <translation>Ratenbegrenzt</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>Zähler</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <source>Per second</source>
+        <translation>Pro Sekunde</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::DeliveriesView</name>
+    <message>
+        <source>Trace deliveries</source>
+        <translation>Zustellungen verfolgen</translation>
+    </message>
+    <message>
+        <source>Ask the server to report every delivery (costs some CPU on a busy node)</source>
+        <translation>Den Server jede Zustellung melden lassen (kostet auf einem ausgelasteten Knoten etwas CPU)</translation>
+    </message>
+    <message>
+        <source>Clear trace</source>
+        <translation>Verfolgung leeren</translation>
+    </message>
+    <message>
+        <source>Counters</source>
+        <translation>Zähler</translation>
+    </message>
+    <message>
+        <source>Per second</source>
+        <translation>Pro Sekunde</translation>
+    </message>
+    <message>
+        <source>Delivery trace</source>
+        <translation>Zustellungsverfolgung</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::HistoryModel</name>
+    <message>
+        <source>Notification ids: %1</source>
+        <translation>Benachrichtigungs-IDs: %1</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s)</source>
+        <translation><numerusform>%n Verbindung</numerusform><numerusform>%n Verbindungen</numerusform></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet am</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>Empfänger</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Delivered to</source>
+        <translation>Zugestellt an</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::MainWindow</name>
+    <message>
+        <source>Notify Console</source>
+        <translation>Notify-Konsole</translation>
+    </message>
+    <message>
+        <source>&amp;Connections</source>
+        <translation>&amp;Verbindungen</translation>
+    </message>
+    <message>
+        <source>&amp;Rooms</source>
+        <translation>&amp;Räume</translation>
+    </message>
+    <message>
+        <source>&amp;Deliveries</source>
+        <translation>&amp;Zustellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Notifications</source>
+        <translation>&amp;Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>&amp;Send test</source>
+        <translation>&amp;Test senden</translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation>&amp;Protokoll</translation>
+    </message>
+    <message>
+        <source>Connection #%1 closed (%2 %3)</source>
+        <translation>Verbindung #%1 geschlossen (%2 %3)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation>&amp;Verbinden…</translation>
+    </message>
+    <message>
+        <source>Connect to a notifyd server's admin channel</source>
+        <translation>Mit dem Admin-Kanal eines notifyd-Servers verbinden</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>&amp;Trennen</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh snapshot</source>
+        <translation>&amp;Momentaufnahme aktualisieren</translation>
+    </message>
+    <message>
+        <source>Reconnect to get a fresh snapshot of the node</source>
+        <translation>Neu verbinden, um eine frische Momentaufnahme des Knotens zu erhalten</translation>
+    </message>
+    <message>
+        <source>Send &amp;test…</source>
+        <translation>&amp;Test senden…</translation>
+    </message>
+    <message>
+        <source>&amp;Kick connection</source>
+        <translation>Verbindung &amp;hinauswerfen</translation>
+    </message>
+    <message>
+        <source>Close the selected client connection</source>
+        <translation>Die ausgewählte Client-Verbindung schließen</translation>
+    </message>
+    <message>
+        <source>&amp;Trace deliveries</source>
+        <translation>&amp;Zustellungen verfolgen</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>&amp;Über</translation>
+    </message>
+    <message>
+        <source>About Notify Console</source>
+        <translation>Über die Notify-Konsole</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Notify Console&lt;/b&gt; %1&lt;br&gt;The operator console of notifyd: live connections, rooms, delivery counters and test notifications.</source>
+        <translation>&lt;b&gt;Notify-Konsole&lt;/b&gt; %1&lt;br&gt;Die Betriebskonsole von notifyd: Live-Verbindungen, Räume, Zustellungszähler und Testbenachrichtigungen.</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>&amp;Server</translation>
+    </message>
+    <message>
+        <source>&amp;Actions</source>
+        <translation>&amp;Aktionen</translation>
+    </message>
+    <message>
+        <source>S&amp;ettings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
+    <message>
+        <source>Notify Console — %1</source>
+        <translation>Notify-Konsole — %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Snapshot: %n connection(s)</source>
+        <translation><numerusform>Momentaufnahme: %n Verbindung</numerusform><numerusform>Momentaufnahme: %n Verbindungen</numerusform></translation>
+    </message>
+    <message>
+        <source>Kicking connection #%1</source>
+        <translation>Trenne Verbindung #%1</translation>
+    </message>
+    <message>
+        <source>Connection #%1 kicked</source>
+        <translation>Verbindung #%1 getrennt</translation>
+    </message>
+    <message>
+        <source>Kick of #%1 failed: %2</source>
+        <translation>Trennen von #%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Kick failed: %1</source>
+        <translation>Trennen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Delivery trace on</source>
+        <translation>Zustellungsverfolgung an</translation>
+    </message>
+    <message>
+        <source>Delivery trace off</source>
+        <translation>Zustellungsverfolgung aus</translation>
+    </message>
+    <message>
+        <source>Trace request failed: %1</source>
+        <translation>Verfolgungsanfrage fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Verbunden mit %1</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (node %2)</source>
+        <translation>Verbunden mit %1 (Knoten %2)</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s — %2</source>
+        <translation>Neuer Versuch in %1 s — %2</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s)</source>
+        <translation><numerusform>%n Verbindung</numerusform><numerusform>%n Verbindungen</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::NotificationsModel</name>
+    <message>
+        <source>%1
+
+%2
+
+Action: %3
+Id: %4</source>
+        <translation>%1
+
+%2
+
+Aktion: %3
+ID: %4</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>ungelesen</translation>
+    </message>
+    <message>
+        <source>Seq</source>
+        <translation>Seq</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Gelesen am</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::NotificationsView</name>
+    <message>
+        <source>Load</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>Ältere</translation>
+    </message>
+    <message>
+        <source>organization id</source>
+        <translation>Organisations-ID</translation>
+    </message>
+    <message>
+        <source>user id</source>
+        <translation>Benutzer-ID</translation>
+    </message>
+    <message>
+        <source>Load the next page of older notifications</source>
+        <translation>Die nächste Seite älterer Benachrichtigungen laden</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>Organisation:</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Benutzer:</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Lade…</translation>
+    </message>
+    <message>
+        <source>Could not load: %1</source>
+        <translation>Laden nicht möglich: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s) shown</source>
+        <translation><numerusform>%n Benachrichtigung angezeigt</numerusform><numerusform>%n Benachrichtigungen angezeigt</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n malformed skipped)</source>
+        <translation><numerusform>(%n fehlerhafte übersprungen)</numerusform><numerusform>(%n fehlerhafte übersprungen)</numerusform></translation>
+    </message>
+    <message>
+        <source>— no older ones</source>
+        <translation>— keine älteren</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::RateChart</name>
+    <message>
+        <source>Notifications created, frames sent and receipts acknowledged per second</source>
+        <translation>Erstellte Benachrichtigungen, gesendete Frames und bestätigte Empfänge pro Sekunde</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>vor %1 s</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>erstellt</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
+    <message>
+        <source>acked</source>
+        <translation>bestätigt</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::RoomsModel</name>
+    <message>
+        <source>Room / connection</source>
+        <translation>Raum / Verbindung</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+    <message>
+        <source>connection #%1</source>
+        <translation>Verbindung #%1</translation>
+    </message>
+    <message>
+        <source>%1 @ %2 (#%3, %4)</source>
+        <translation>%1 @ %2 (#%3, %4)</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::RoomsView</name>
+    <message>
+        <source>Filter rooms and members</source>
+        <translation>Räume und Mitglieder filtern</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::SendTestView</name>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>organization id, e.g. acme</source>
+        <translation>Organisations-ID, z. B. acme</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Raum</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Niedrig</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Hoch</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Dringend</translation>
+    </message>
+    <message>
+        <source>/path/in/app or https://…</source>
+        <translation>/pfad/in/app oder https://…</translation>
+    </message>
+    <message>
+        <source>{"key": "value"} (optional JSON object)</source>
+        <translation>{"schlüssel": "wert"} (optionales JSON-Objekt)</translation>
+    </message>
+    <message>
+        <source>room, e.g. org:acme:role:admin</source>
+        <translation>Raum, z. B. org:acme:role:admin</translation>
+    </message>
+    <message>
+        <source>user id, e.g. alice</source>
+        <translation>Benutzer-ID, z. B. alice</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Speichern unter…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>Vorlage:</translation>
+    </message>
+    <message>
+        <source>&amp;Organization:</source>
+        <translation>&amp;Organisation:</translation>
+    </message>
+    <message>
+        <source>&amp;Recipient:</source>
+        <translation>&amp;Empfänger:</translation>
+    </message>
+    <message>
+        <source>T&amp;ype:</source>
+        <translation>T&amp;yp:</translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation>&amp;Titel:</translation>
+    </message>
+    <message>
+        <source>&amp;Body:</source>
+        <translation>&amp;Text:</translation>
+    </message>
+    <message>
+        <source>&amp;Priority:</source>
+        <translation>&amp;Priorität:</translation>
+    </message>
+    <message>
+        <source>&amp;Action URL:</source>
+        <translation>&amp;Aktions-URL:</translation>
+    </message>
+    <message>
+        <source>&amp;Metadata:</source>
+        <translation>&amp;Metadaten:</translation>
+    </message>
+    <message>
+        <source>Test notification</source>
+        <translation>Testbenachrichtigung</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Invalid JSON at character %1: %2</source>
+        <translation>Ungültiges JSON bei Zeichen %1: %2</translation>
+    </message>
+    <message>
+        <source>Metadata must be a JSON object: {…}</source>
+        <translation>Metadaten müssen ein JSON-Objekt sein: {…}</translation>
+    </message>
+    <message>
+        <source>Metadata is larger than %1 KiB</source>
+        <translation>Metadaten sind größer als %1 KiB</translation>
+    </message>
+    <message>
+        <source>Enter an organization id.</source>
+        <translation>Geben Sie eine Organisations-ID ein.</translation>
+    </message>
+    <message>
+        <source>The organization id is not valid (1–128 characters, no control characters).</source>
+        <translation>Die Organisations-ID ist ungültig (1–128 Zeichen, keine Steuerzeichen).</translation>
+    </message>
+    <message>
+        <source>Enter a room.</source>
+        <translation>Geben Sie einen Raum ein.</translation>
+    </message>
+    <message>
+        <source>Enter a user id.</source>
+        <translation>Geben Sie eine Benutzer-ID ein.</translation>
+    </message>
+    <message>
+        <source>The user id is not valid (1–128 characters, no control characters).</source>
+        <translation>Die Benutzer-ID ist ungültig (1–128 Zeichen, keine Steuerzeichen).</translation>
+    </message>
+    <message>
+        <source>The type is not valid (1–128 characters, no control characters).</source>
+        <translation>Der Typ ist ungültig (1–128 Zeichen, keine Steuerzeichen).</translation>
+    </message>
+    <message>
+        <source>Enter a title.</source>
+        <translation>Geben Sie einen Titel ein.</translation>
+    </message>
+    <message>
+        <source>The title is longer than %1 characters.</source>
+        <translation>Der Titel ist länger als %1 Zeichen.</translation>
+    </message>
+    <message>
+        <source>The body is longer than %1 characters.</source>
+        <translation>Der Text ist länger als %1 Zeichen.</translation>
+    </message>
+    <message>
+        <source>The action URL must be a relative path or an http(s) URL.</source>
+        <translation>Die Aktions-URL muss ein relativer Pfad oder eine http(s)-URL sein.</translation>
+    </message>
+    <message>
+        <source>Not connected to a server</source>
+        <translation>Mit keinem Server verbunden</translation>
+    </message>
+    <message>
+        <source>Send this notification (Ctrl+Return)</source>
+        <translation>Diese Benachrichtigung senden (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Sende…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent: %n notification(s) stored</source>
+        <translation><numerusform>Gesendet: %n Benachrichtigung gespeichert</numerusform><numerusform>Gesendet: %n Benachrichtigungen gespeichert</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>delivered to %n connection(s).</source>
+        <translation><numerusform>zugestellt an %n Verbindung.</numerusform><numerusform>zugestellt an %n Verbindungen.</numerusform></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Template “%1” saved.</source>
+        <translation>Vorlage „%1“ gespeichert.</translation>
+    </message>
+    <message>
+        <source>Could not save the template: %1</source>
+        <translation>Die Vorlage konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Save template</source>
+        <translation>Vorlage speichern</translation>
+    </message>
+    <message>
+        <source>Template name:</source>
+        <translation>Name der Vorlage:</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <source>A new language takes effect when the console is started again.</source>
+        <translation>Eine neue Sprache wird beim nächsten Start der Konsole wirksam.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::TraceModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Notification</source>
+        <translation>Benachrichtigung</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Raum</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+</context>
+</TS>
