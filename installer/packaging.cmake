@@ -199,7 +199,7 @@ set(CPACK_DEBIAN_CONSOLE_PACKAGE_NAME notify-console)
 set(CPACK_DEBIAN_CONSOLE_PACKAGE_SECTION net)
 # The platform plugins (xcb, wayland) and the SQLite driver of its local store are plugins,
 # invisible to dpkg-shlibdeps.
-set(CPACK_DEBIAN_CONSOLE_PACKAGE_DEPENDS "qt6-qpa-plugins, libqt6sql6-sqlite")
+set(CPACK_DEBIAN_CONSOLE_PACKAGE_DEPENDS "qt6-qpa-plugins, libqt6sql6-sqlite, libqt6svg6")
 set(CPACK_DEBIAN_CONSOLE_DESCRIPTION
     "Operator console for the notifyd notification server
 notify-console is a desktop program with which operators watch a live notifyd

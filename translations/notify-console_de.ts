@@ -122,6 +122,10 @@
         <source>Ignored an unknown message type: %1</source>
         <translation>Unbekannter Nachrichtentyp ignoriert: %1</translation>
     </message>
+    <message>
+        <source>Snapshot request failed: %1</source>
+        <translation>Anfrage nach einer Momentaufnahme fehlgeschlagen: %1</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectDialog</name>
@@ -416,10 +420,6 @@ Räume: %5</translation>
         <translation>&amp;Momentaufnahme aktualisieren</translation>
     </message>
     <message>
-        <source>Reconnect to get a fresh snapshot of the node</source>
-        <translation>Neu verbinden, um eine frische Momentaufnahme des Knotens zu erhalten</translation>
-    </message>
-    <message>
         <source>Send &amp;test…</source>
         <translation>&amp;Test senden…</translation>
     </message>
@@ -538,6 +538,10 @@ Räume: %5</translation>
     <message numerus="yes">
         <source>%n connection(s)</source>
         <translation><numerusform>%n Verbindung</numerusform><numerusform>%n Verbindungen</numerusform></translation>
+    </message>
+    <message>
+        <source>Ask the node for a fresh snapshot</source>
+        <translation>Den Knoten um eine frische Momentaufnahme bitten</translation>
     </message>
 </context>
 <context>

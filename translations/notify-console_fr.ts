@@ -122,6 +122,10 @@
         <source>Ignored an unknown message type: %1</source>
         <translation>Type de message inconnu ignoré : %1</translation>
     </message>
+    <message>
+        <source>Snapshot request failed: %1</source>
+        <translation>La demande d'instantané a échoué : %1</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectDialog</name>
@@ -416,10 +420,6 @@ Salons : %5</translation>
         <translation>&amp;Actualiser l'instantané</translation>
     </message>
     <message>
-        <source>Reconnect to get a fresh snapshot of the node</source>
-        <translation>Se reconnecter pour obtenir un instantané à jour du nœud</translation>
-    </message>
-    <message>
         <source>Send &amp;test…</source>
         <translation>Envoyer un &amp;test…</translation>
     </message>
@@ -538,6 +538,10 @@ Salons : %5</translation>
     <message numerus="yes">
         <source>%n connection(s)</source>
         <translation><numerusform>%n connexion</numerusform><numerusform>%n connexions</numerusform></translation>
+    </message>
+    <message>
+        <source>Ask the node for a fresh snapshot</source>
+        <translation>Demander au nœud un instantané à jour</translation>
     </message>
 </context>
 <context>

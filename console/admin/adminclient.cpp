@@ -307,6 +307,16 @@ void AdminClient::onTextMessage(const QString &text)
     dispatch(type, data);
 }
 
+void AdminClient::requestSnapshot()
+{
+    request(admin::msg::snapshot, {}, this, [this](const AdminResult &r) {
+        if (r.ok)
+            dispatch(admin::msg::snapshot, r.data);
+        else
+            emit logMessage(tr("Snapshot request failed: %1").arg(r.errorMessage));
+    });
+}
+
 void AdminClient::dispatch(const QString &type, const QJsonObject &data)
 {
     if (type == admin::msg::hello) {

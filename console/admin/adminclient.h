@@ -59,6 +59,9 @@ public:
     void disconnectFromServer();
     // Drops the socket and connects again at once; the server answers with a new snapshot.
     void reconnectNow();
+    // Asks the server for a fresh snapshot over the open channel (the `snapshot` request);
+    // it arrives through the snapshot() signal like the one sent on connect.
+    void requestSnapshot();
 
     State state() const { return m_state; }
     QUrl url() const { return m_url; }

@@ -144,7 +144,7 @@ void MainWindow::createActions()
 
     m_refreshAction = new QAction(icon("refresh"), tr("&Refresh snapshot"), this);
     m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setStatusTip(tr("Reconnect to get a fresh snapshot of the node"));
+    m_refreshAction->setStatusTip(tr("Ask the node for a fresh snapshot"));
     connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refreshSnapshot);
 
     m_sendAction = new QAction(icon("send"), tr("Send &test…"), this);
@@ -265,7 +265,10 @@ void MainWindow::kickSelected()
 
 void MainWindow::refreshSnapshot()
 {
-    m_client->reconnectNow();
+    if (m_client->state() == AdminClient::State::Connected)
+        m_client->requestSnapshot();
+    else
+        m_client->reconnectNow();
 }
 
 void MainWindow::showSendTest()

@@ -160,11 +160,15 @@ private slots:
         window.connectTo(adminUrl(server), server.config.adminKey);
         QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 1, 5000);
         QCOMPARE(window.roomsModel()->memberCount("org:globex:role:admin"), 1);
-        // F5 (refresh) gets a new snapshot with the same content.
+        QTRY_COMPARE(window.client()->state(), AdminClient::State::Connected);
+        // F5 (refresh) gets a new snapshot with the same content over the open channel:
+        // no reconnect (a reconnect would bring a new hello).
         QSignalSpy snapshots(window.client(), &AdminClient::snapshot);
+        QSignalSpy hellos(window.client(), &AdminClient::hello);
         window.refreshSnapshot();
         QTRY_COMPARE_WITH_TIMEOUT(snapshots.count(), 1, 5000);
         QCOMPARE(window.connectionsModel()->rowCount(), 1);
+        QCOMPARE(hellos.count(), 0);
     }
 
     void wrongAdminKeyShowsAClearError()

@@ -298,7 +298,7 @@ if has_component console; then
     cdepends=$(field "$cdeb" Depends)
     echo "# notify-console Depends: $cdepends"
     check "Package is notify-console" test "$(field "$cdeb" Package)" = notify-console
-    for pkg in libqt6widgets6 libqt6core6 qt6-qpa-plugins; do
+    for pkg in libqt6widgets6 libqt6core6 qt6-qpa-plugins libqt6svg6; do
         check "notify-console depends on $pkg" grep -Eq "(^|, )$pkg( |,|$)" <<<"$cdepends"
     done
     ccontents=$(dpkg-deb -c "$cdeb")
