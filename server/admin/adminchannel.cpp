@@ -1,4 +1,5 @@
 #include "admin/adminchannel.h"
+#include "protocol/credentials.h"
 
 #include "admin/adminprotocol.h"
 #include "auth/base64url.h"
@@ -36,9 +37,8 @@ QByteArray adminCredential(const QWebSocket &socket)
 {
     // Like the client credentials: the first one found is the only one checked.
     const QByteArray header = socket.request().rawHeader("Authorization");
-    static const QByteArray prefix = "bearer ";
-    if (header.size() > prefix.size() && header.left(prefix.size()).toLower() == prefix)
-        return header.mid(prefix.size()).trimmed();
+    if (!header.isEmpty())
+        return bearerToken(header);
     return QUrlQuery(socket.requestUrl())
         .queryItemValue(QStringLiteral("key"), QUrl::FullyDecoded)
         .toUtf8();

@@ -1,4 +1,5 @@
 #include "http/httputil.h"
+#include "protocol/credentials.h"
 
 #include "auth/base64url.h"
 #include "log/logging.h"
@@ -112,11 +113,7 @@ void replyUnauthorized(const HttpReply &reply, const QString &message)
 
 QByteArray bearerToken(const QHttpServerRequest &request)
 {
-    const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
-    static const QByteArray scheme = QByteArrayLiteral("bearer ");
-    if (header.size() <= scheme.size() || header.left(scheme.size()).toLower() != scheme)
-        return {};
-    return header.mid(scheme.size()).trimmed();
+    return notify::bearerToken(request.value(QByteArrayLiteral("Authorization")));
 }
 
 bool matchesApiKey(const QByteArray &token, const QStringList &keys)

@@ -5,6 +5,7 @@
 #include "delivery/roomdirectory.h"
 #include "metrics/metrics.h"
 #include "protocol/authenticator.h"
+#include "protocol/credentials.h"
 #include "protocol/plainconnection.h"
 #include "socketio/httpconnection.h"
 #include "socketio/socketiohost.h"
@@ -35,24 +36,6 @@ constexpr int recoveryLimit = 100;
 constexpr qint64 firstRequestTimeoutMs = 10000;
 constexpr qint64 keepAliveIdleMs = 60000;
 const QString userEventsPath = QStringLiteral("/ws/notifications");
-
-QByteArray bearerToken(const QByteArray &header)
-{
-    static const QByteArray prefix = "Bearer ";
-    if (header.size() > prefix.size() && header.startsWith(prefix))
-        return header.mid(prefix.size()).trimmed();
-    return {};
-}
-
-QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
-{
-    for (const QByteArray &part : cookieHeader.split(';')) {
-        const QByteArray kv = part.trimmed();
-        if (kv.startsWith(name + '='))
-            return kv.mid(name.size() + 1);
-    }
-    return {};
-}
 
 QStringList roomsOf(const Identity &identity)
 {
@@ -251,11 +234,8 @@ void Shard::acceptPlain(QWebSocket *socket)
     }, Qt::QueuedConnection);
 
     const QUrlQuery query(socket->requestUrl());
-    QByteArray credential = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
-    if (credential.isEmpty())
-        credential = bearerToken(socket->request().rawHeader("Authorization"));
-    if (credential.isEmpty())
-        credential = cookieValue(socket->request().rawHeader("Cookie"), "session_id");
+    const QByteArray credential = plainCredential(query, socket->request().rawHeader("Authorization"),
+                                                  socket->request().rawHeader("Cookie"));
     std::optional<qint64> lastSeq;
     if (query.hasQueryItem(QStringLiteral("lastSeq"))) {
         bool ok = false;

@@ -1,4 +1,5 @@
 #include "socketio/socketiohost.h"
+#include "protocol/credentials.h"
 
 #include "metrics/metrics.h"
 #include "net/shard.h"
@@ -14,37 +15,6 @@ namespace notify {
 namespace {
 constexpr char sidAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const QByteArray jsonContentType = "application/json";
-
-QByteArray bearerToken(const QByteArray &header)
-{
-    static const QByteArray prefix = "Bearer ";
-    if (header.size() > prefix.size() && header.startsWith(prefix))
-        return header.mid(prefix.size()).trimmed();
-    return {};
-}
-
-QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
-{
-    for (const QByteArray &part : cookieHeader.split(';')) {
-        const QByteArray kv = part.trimmed();
-        if (kv.startsWith(name + '='))
-            return kv.mid(name.size() + 1);
-    }
-    return {};
-}
-
-// The plain protocol's credential order, for Socket.IO clients that send no auth token.
-QByteArray fallbackCredential(const QUrlQuery &query, const QByteArray &authorization,
-                              const QByteArray &cookie)
-{
-    QByteArray credential
-        = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
-    if (credential.isEmpty())
-        credential = bearerToken(authorization);
-    if (credential.isEmpty())
-        credential = cookieValue(cookie, "session_id");
-    return credential;
-}
 
 QUrlQuery queryOf(QByteArrayView target)
 {
@@ -169,7 +139,7 @@ void SocketIoHost::handleHttp(HttpConnection *conn)
         peer.userAgent = QString::fromUtf8(head.header("user-agent"));
         peer.origin = QString::fromUtf8(origin);
         peer.fallbackCredential
-            = fallbackCredential(query, head.header("authorization"), head.header("cookie"));
+            = plainCredential(query, head.header("authorization"), head.header("cookie"));
         auto *session = new EngineSession(*this, m_shard, newSid(), settings(), peer);
         m_sessions.insert(session->sid(), session);
         session->openPolling(conn);
@@ -223,7 +193,7 @@ void SocketIoHost::acceptWebSocket(QWebSocket *ws)
         peer.remoteAddress = ws->peerAddress().toString();
         peer.userAgent = QString::fromUtf8(ws->request().rawHeader("User-Agent"));
         peer.origin = ws->origin();
-        peer.fallbackCredential = fallbackCredential(
+        peer.fallbackCredential = plainCredential(
             query, ws->request().rawHeader("Authorization"), ws->request().rawHeader("Cookie"));
         auto *session = new EngineSession(*this, m_shard, newSid(), settings(), peer);
         m_sessions.insert(session->sid(), session);
