@@ -13,6 +13,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 namespace notify {
@@ -154,6 +155,26 @@ public:
         return result;
     }
 
+    // The statements of the hot paths, each prepared once per connection and kept: parsing
+    // SQL and converting named placeholders cost more than running these small statements.
+    // They take positional ('?') values. Dropped before the connection closes.
+    enum class Stmt {
+        LockRecipient,
+        ReadUnread,
+        UpsertRecipient,
+        FindKey,
+        InsertNotification,
+        BumpRecipient,
+        Count
+    };
+    QString stmtSql(Stmt stmt) const;
+    // The prepared statement, or nullptr with *error set.
+    QSqlQuery *prepared(Stmt stmt, std::optional<StoreError> *error);
+    // Binds values in order and executes. A SELECT's caller must finish() the query once
+    // read: an SQLite statement left unfinished keeps its read snapshot open.
+    std::optional<StoreError> exec(QSqlQuery &query, std::initializer_list<QVariant> values);
+    void dropPrepared();
+
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
                                             qint64 *unread = nullptr);
     StoreResult<std::vector<Notification>> select(const QString &sql, const Binds &binds);
@@ -167,7 +188,77 @@ public:
     const QString name;
     const bool pg;
     bool broken = false;
+    std::array<std::unique_ptr<QSqlQuery>, size_t(Stmt::Count)> statements;
 };
+
+QString Store::Private::stmtSql(Stmt stmt) const
+{
+    const QString forUpdate = pg ? QStringLiteral(" FOR UPDATE") : QString();
+    const QString whereRecipient = QStringLiteral(" WHERE org_id = ? AND user_id = ?");
+    switch (stmt) {
+    case Stmt::LockRecipient:
+        // SQLite's BEGIN IMMEDIATE already holds the database write lock; PostgreSQL locks
+        // the row so that concurrent changes to one inbox serialize and the counter stays
+        // exact.
+        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient
+            + forUpdate;
+    case Stmt::ReadUnread:
+        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient;
+    case Stmt::UpsertRecipient:
+        // Creates the row if needed and locks it (PostgreSQL takes the row lock of an update
+        // for DO UPDATE, and the inserting transaction holds a new row) in one statement.
+        return QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq, unread_count)"
+                              " VALUES (?, ?, 0, 0) ON CONFLICT (org_id, user_id)"
+                              " DO UPDATE SET last_seq = recipients.last_seq"
+                              " RETURNING last_seq, unread_count");
+    case Stmt::FindKey:
+        return QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM notifications")
+            + whereRecipient + QStringLiteral(" AND idempotency_key = ?");
+    case Stmt::InsertNotification:
+        return QStringLiteral("INSERT INTO notifications (") + kColumns
+            + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                             " NULL, NULL, NULL)");
+    case Stmt::BumpRecipient:
+        return QStringLiteral("UPDATE recipients SET last_seq = ?,"
+                              " unread_count = unread_count + ?")
+            + whereRecipient;
+    case Stmt::Count:
+        break;
+    }
+    return QString();
+}
+
+QSqlQuery *Store::Private::prepared(Stmt stmt, std::optional<StoreError> *error)
+{
+    std::unique_ptr<QSqlQuery> &slot = statements[size_t(stmt)];
+    if (!slot) {
+        auto query = std::make_unique<QSqlQuery>(db());
+        query->setForwardOnly(true);
+        if (!query->prepare(stmtSql(stmt))) {
+            *error = toStoreError(query->lastError(), pg, QStringLiteral("prepare"));
+            return nullptr;
+        }
+        slot = std::move(query);
+    }
+    return slot.get();
+}
+
+std::optional<StoreError> Store::Private::exec(QSqlQuery &query,
+                                               std::initializer_list<QVariant> values)
+{
+    int i = 0;
+    for (const QVariant &value : values)
+        query.bindValue(i++, value);
+    if (!query.exec())
+        return toStoreError(query.lastError(), pg, QStringLiteral("query"));
+    return std::nullopt;
+}
+
+void Store::Private::dropPrepared()
+{
+    for (auto &statement : statements)
+        statement.reset();
+}
 
 std::optional<StoreError> Store::Private::connect()
 {
@@ -199,6 +290,7 @@ std::optional<StoreError> Store::Private::setupSession()
 
 std::optional<StoreError> Store::Private::reopen()
 {
+    dropPrepared();
     QSqlDatabase database = db();
     database.close();
     if (auto error = connect())
@@ -210,16 +302,14 @@ std::optional<StoreError> Store::Private::reopen()
 std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool *exists,
                                                         qint64 *unread)
 {
-    QSqlQuery q(db());
-    // SQLite's BEGIN IMMEDIATE already holds the database write lock; PostgreSQL locks the
-    // row so that concurrent changes to one inbox serialize and the counter stays exact.
-    const QString sql = QStringLiteral("SELECT unread_count FROM recipients WHERE ")
-        + kWhereRecipient + (pg ? QStringLiteral(" FOR UPDATE") : QString());
-    if (auto error = run(q, sql, recipientBinds(r), pg))
+    std::optional<StoreError> error;
+    QSqlQuery *q = prepared(Stmt::LockRecipient, &error);
+    if (!q || (error = exec(*q, {r.orgId, r.userId})))
         return error;
-    *exists = q.next();
+    *exists = q->next();
     if (unread)
-        *unread = *exists ? q.value(0).toLongLong() : 0;
+        *unread = *exists ? q->value(0).toLongLong() : 0;
+    q->finish();
     return std::nullopt;
 }
 
@@ -237,13 +327,13 @@ StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql
 
 StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
 {
-    QSqlQuery q(db());
-    if (auto error
-        = run(q, QStringLiteral("SELECT unread_count FROM recipients WHERE ") + kWhereRecipient,
-              recipientBinds(r), pg)) {
+    std::optional<StoreError> error;
+    QSqlQuery *q = prepared(Stmt::ReadUnread, &error);
+    if (!q || (error = exec(*q, {r.orgId, r.userId})))
         return *error;
-    }
-    return q.next() ? q.value(0).toLongLong() : qint64(0);
+    const qint64 count = q->next() ? q->value(0).toLongLong() : qint64(0);
+    q->finish();
+    return count;
 }
 
 Store::Store(StoreConfig config, QString connectionName)
@@ -254,6 +344,7 @@ Store::Store(StoreConfig config, QString connectionName)
 
 Store::~Store()
 {
+    d->dropPrepared();
     {
         QSqlDatabase database = QSqlDatabase::database(m_connectionName, false);
         if (database.isValid())
@@ -373,6 +464,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         struct State
         {
             qint64 lastSeq = 0;
+            qint64 unread = 0; // before the batch
             qint64 created = 0;
         };
         auto less = [](const Recipient &a, const Recipient &b) {
@@ -386,29 +478,26 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         if (auto error = tx.begin())
             return *error;
 
+        std::optional<StoreError> error;
+        QSqlQuery *upsert = d->prepared(Private::Stmt::UpsertRecipient, &error);
+        QSqlQuery *findKey = upsert ? d->prepared(Private::Stmt::FindKey, &error) : nullptr;
+        QSqlQuery *insert = findKey ? d->prepared(Private::Stmt::InsertNotification, &error)
+                                    : nullptr;
+        QSqlQuery *bump = insert ? d->prepared(Private::Stmt::BumpRecipient, &error) : nullptr;
+        if (!bump)
+            return tx.fail(*error);
+
         // Lock (creating if needed) each recipient's row in a fixed order: the row lock
         // serializes concurrent batches for one recipient, which makes seq gap-free and
         // the idempotency lookup below race-free.
-        {
-            QSqlQuery ensure(db);
-            QSqlQuery lock(db);
-            for (auto &[recipient, state] : states) {
-                if (auto error = run(ensure,
-                                     QStringLiteral("INSERT INTO recipients"
-                                                    " (org_id, user_id, last_seq, unread_count)"
-                                                    " VALUES (:org, :user, 0, 0)"
-                                                    " ON CONFLICT (org_id, user_id) DO NOTHING"),
-                                     recipientBinds(recipient), pg)) {
-                    return tx.fail(*error);
-                }
-                const QString sql = QStringLiteral("SELECT last_seq FROM recipients WHERE ")
-                    + kWhereRecipient + (pg ? QStringLiteral(" FOR UPDATE") : QString());
-                if (auto error = run(lock, sql, recipientBinds(recipient), pg))
-                    return tx.fail(*error);
-                if (!lock.next())
-                    return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
-                state.lastSeq = lock.value(0).toLongLong();
-            }
+        for (auto &[recipient, state] : states) {
+            if ((error = d->exec(*upsert, {recipient.orgId, recipient.userId})))
+                return tx.fail(*error);
+            if (!upsert->next())
+                return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
+            state.lastSeq = upsert->value(0).toLongLong();
+            state.unread = upsert->value(1).toLongLong();
+            upsert->finish();
         }
 
         std::vector<InsertOutcome> outcomes;
@@ -416,16 +505,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         // (recipient, key) -> index into outcomes, for keys repeated inside the batch.
         QHash<QPair<Recipient, QString>, size_t> keyed;
 
-        QSqlQuery findKey(db);
-        QSqlQuery insert(db);
-        insert.setForwardOnly(true);
-        const QString insertSql = QStringLiteral("INSERT INTO notifications (") + kColumns
-            + QStringLiteral(") VALUES (:id, :org, :user, :seq, :type, :title, :body,"
-                             " :priority, :action_url, :entity_type, :entity_id, :metadata,"
-                             " :key, :created_at, NULL, NULL, NULL)");
-        if (!insert.prepare(insertSql))
-            return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("prepare")));
-
+        const QVariant createdAtMs = msOrNull(createdAt);
         for (const NewNotification &draft : batch) {
             const QString &key = draft.idempotencyKey;
             if (!key.isEmpty()) {
@@ -434,21 +514,17 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                     outcomes.push_back({outcomes[*seen].notification, false});
                     continue;
                 }
-                Binds binds = recipientBinds(draft.recipient);
-                binds.emplace_back(QStringLiteral(":key"), key);
-                if (auto error
-                    = run(findKey,
-                          QStringLiteral("SELECT ") + kColumns
-                              + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
-                              + QStringLiteral(" AND idempotency_key = :key"),
-                          binds, pg)) {
+                if ((error = d->exec(*findKey,
+                                     {draft.recipient.orgId, draft.recipient.userId, key})))
                     return tx.fail(*error);
-                }
-                if (findKey.next()) {
+                const bool found = findKey->next();
+                if (found) {
                     keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
-                    outcomes.push_back({readNotification(findKey), false});
-                    continue;
+                    outcomes.push_back({readNotification(*findKey), false});
                 }
+                findKey->finish();
+                if (found)
+                    continue;
             }
 
             State &state = states[draft.recipient];
@@ -462,50 +538,37 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             ++state.created;
 
             const NotificationContent &c = n.content;
-            insert.bindValue(QStringLiteral(":id"), n.id);
-            insert.bindValue(QStringLiteral(":org"), n.recipient.orgId);
-            insert.bindValue(QStringLiteral(":user"), n.recipient.userId);
-            insert.bindValue(QStringLiteral(":seq"), qlonglong(n.seq));
-            insert.bindValue(QStringLiteral(":type"), text(c.type));
-            insert.bindValue(QStringLiteral(":title"), text(c.title));
-            insert.bindValue(QStringLiteral(":body"), text(c.body));
-            insert.bindValue(QStringLiteral(":priority"), priorityName(c.priority));
-            insert.bindValue(QStringLiteral(":action_url"), text(c.actionUrl));
-            insert.bindValue(QStringLiteral(":entity_type"), text(c.entityType));
-            insert.bindValue(QStringLiteral(":entity_id"), text(c.entityId));
-            insert.bindValue(
-                QStringLiteral(":metadata"),
-                QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)));
-            insert.bindValue(QStringLiteral(":key"), key.isEmpty() ? QVariant() : QVariant(key));
-            insert.bindValue(QStringLiteral(":created_at"), msOrNull(createdAt));
-            if (!insert.exec())
-                return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("insert")));
+            // The order of kColumns.
+            if ((error = d->exec(
+                     *insert,
+                     {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq), text(c.type),
+                      text(c.title), text(c.body), priorityName(c.priority), text(c.actionUrl),
+                      text(c.entityType), text(c.entityId),
+                      QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)),
+                      key.isEmpty() ? QVariant() : QVariant(key), createdAtMs}))) {
+                return tx.fail(*error);
+            }
 
             if (!key.isEmpty())
                 keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
             outcomes.push_back({std::move(n), true});
         }
 
-        {
-            QSqlQuery update(db);
-            for (const auto &[recipient, state] : states) {
-                if (state.created == 0)
-                    continue;
-                Binds binds = recipientBinds(recipient);
-                binds.emplace_back(QStringLiteral(":last"), qlonglong(state.lastSeq));
-                binds.emplace_back(QStringLiteral(":created"), qlonglong(state.created));
-                if (auto error = run(update,
-                                     QStringLiteral("UPDATE recipients SET last_seq = :last,"
-                                                    " unread_count = unread_count + :created"
-                                                    " WHERE ")
-                                         + kWhereRecipient,
-                                     binds, pg)) {
-                    return tx.fail(*error);
-                }
+        for (const auto &[recipient, state] : states) {
+            if (state.created == 0)
+                continue;
+            if ((error = d->exec(*bump, {qlonglong(state.lastSeq), qlonglong(state.created),
+                                         recipient.orgId, recipient.userId}))) {
+                return tx.fail(*error);
             }
         }
-        if (auto error = tx.commit())
-            return *error;
+        if (auto commitError = tx.commit())
+            return *commitError;
+        // The rows were locked from the first statement on, so nothing else changed them.
+        for (InsertOutcome &o : outcomes) {
+            const State &state = states[o.notification.recipient];
+            o.unreadCountAfter = state.unread + state.created;
+        }
         return outcomes;
     });
 }
