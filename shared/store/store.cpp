@@ -168,11 +168,11 @@ public:
         Count
     };
     QString stmtSql(Stmt stmt) const;
-    // The prepared statement, or nullptr with *error set.
-    QSqlQuery *prepared(Stmt stmt, std::optional<StoreError> *error);
-    // Binds values in order and executes. A SELECT's caller must finish() the query once
-    // read: an SQLite statement left unfinished keeps its read snapshot open.
-    std::optional<StoreError> exec(QSqlQuery &query, std::initializer_list<QVariant> values);
+    // Binds values in order and executes the statement, preparing it first if needed.
+    // Returns the query, or nullptr with *error set. A SELECT's caller must finish() the
+    // query once read: an SQLite statement left unfinished keeps its read snapshot open.
+    QSqlQuery *execStmt(Stmt stmt, std::initializer_list<QVariant> values,
+                        std::optional<StoreError> *error);
     void dropPrepared();
 
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
@@ -200,8 +200,7 @@ QString Store::Private::stmtSql(Stmt stmt) const
         // SQLite's BEGIN IMMEDIATE already holds the database write lock; PostgreSQL locks
         // the row so that concurrent changes to one inbox serialize and the counter stays
         // exact.
-        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient
-            + forUpdate;
+        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient + forUpdate;
     case Stmt::ReadUnread:
         return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient;
     case Stmt::UpsertRecipient:
@@ -228,30 +227,39 @@ QString Store::Private::stmtSql(Stmt stmt) const
     return QString();
 }
 
-QSqlQuery *Store::Private::prepared(Stmt stmt, std::optional<StoreError> *error)
+QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<QVariant> values,
+                                    std::optional<StoreError> *error)
 {
     std::unique_ptr<QSqlQuery> &slot = statements[size_t(stmt)];
-    if (!slot) {
-        auto query = std::make_unique<QSqlQuery>(db());
-        query->setForwardOnly(true);
-        if (!query->prepare(stmtSql(stmt))) {
-            *error = toStoreError(query->lastError(), pg, QStringLiteral("prepare"));
-            return nullptr;
+    for (int attempt = 0;; ++attempt) {
+        if (!slot) {
+            auto query = std::make_unique<QSqlQuery>(db());
+            query->setForwardOnly(true);
+            if (!query->prepare(stmtSql(stmt))) {
+                *error = toStoreError(query->lastError(), pg, QStringLiteral("prepare"));
+                return nullptr;
+            }
+            slot = std::move(query);
         }
-        slot = std::move(query);
+        int i = 0;
+        for (const QVariant &value : values)
+            slot->bindValue(i++, value);
+        if (slot->exec())
+            return slot.get();
+        const QSqlError failure = slot->lastError();
+        // QSQLITE reports every failed step as a connection error. SQLITE_ERROR or
+        // SQLITE_SCHEMA from a statement prepared earlier can mean the schema changed under
+        // it: prepare it again, as a fresh statement would have been, and let that decide.
+        // (A failed SQLite statement changes nothing; PostgreSQL reports such errors with
+        // their own SQLSTATE, and a retry there would only meet an aborted transaction.)
+        const int code = failure.nativeErrorCode().toInt() & 0xff;
+        if (!pg && attempt == 0 && (code == 1 || code == 17)) {
+            slot.reset();
+            continue;
+        }
+        *error = toStoreError(failure, pg, QStringLiteral("query"));
+        return nullptr;
     }
-    return slot.get();
-}
-
-std::optional<StoreError> Store::Private::exec(QSqlQuery &query,
-                                               std::initializer_list<QVariant> values)
-{
-    int i = 0;
-    for (const QVariant &value : values)
-        query.bindValue(i++, value);
-    if (!query.exec())
-        return toStoreError(query.lastError(), pg, QStringLiteral("query"));
-    return std::nullopt;
 }
 
 void Store::Private::dropPrepared()
@@ -303,8 +311,8 @@ std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool
                                                         qint64 *unread)
 {
     std::optional<StoreError> error;
-    QSqlQuery *q = prepared(Stmt::LockRecipient, &error);
-    if (!q || (error = exec(*q, {r.orgId, r.userId})))
+    QSqlQuery *q = execStmt(Stmt::LockRecipient, {r.orgId, r.userId}, &error);
+    if (!q)
         return error;
     *exists = q->next();
     if (unread)
@@ -328,8 +336,8 @@ StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql
 StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
 {
     std::optional<StoreError> error;
-    QSqlQuery *q = prepared(Stmt::ReadUnread, &error);
-    if (!q || (error = exec(*q, {r.orgId, r.userId})))
+    QSqlQuery *q = execStmt(Stmt::ReadUnread, {r.orgId, r.userId}, &error);
+    if (!q)
         return *error;
     const qint64 count = q->next() ? q->value(0).toLongLong() : qint64(0);
     q->finish();
@@ -478,20 +486,16 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         if (auto error = tx.begin())
             return *error;
 
+        using Stmt = Private::Stmt;
         std::optional<StoreError> error;
-        QSqlQuery *upsert = d->prepared(Private::Stmt::UpsertRecipient, &error);
-        QSqlQuery *findKey = upsert ? d->prepared(Private::Stmt::FindKey, &error) : nullptr;
-        QSqlQuery *insert = findKey ? d->prepared(Private::Stmt::InsertNotification, &error)
-                                    : nullptr;
-        QSqlQuery *bump = insert ? d->prepared(Private::Stmt::BumpRecipient, &error) : nullptr;
-        if (!bump)
-            return tx.fail(*error);
 
         // Lock (creating if needed) each recipient's row in a fixed order: the row lock
         // serializes concurrent batches for one recipient, which makes seq gap-free and
         // the idempotency lookup below race-free.
         for (auto &[recipient, state] : states) {
-            if ((error = d->exec(*upsert, {recipient.orgId, recipient.userId})))
+            QSqlQuery *upsert
+                = d->execStmt(Stmt::UpsertRecipient, {recipient.orgId, recipient.userId}, &error);
+            if (!upsert)
                 return tx.fail(*error);
             if (!upsert->next())
                 return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
@@ -514,8 +518,9 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                     outcomes.push_back({outcomes[*seen].notification, false});
                     continue;
                 }
-                if ((error = d->exec(*findKey,
-                                     {draft.recipient.orgId, draft.recipient.userId, key})))
+                QSqlQuery *findKey = d->execStmt(
+                    Stmt::FindKey, {draft.recipient.orgId, draft.recipient.userId, key}, &error);
+                if (!findKey)
                     return tx.fail(*error);
                 const bool found = findKey->next();
                 if (found) {
@@ -539,13 +544,14 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
 
             const NotificationContent &c = n.content;
             // The order of kColumns.
-            if ((error = d->exec(
-                     *insert,
-                     {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq), text(c.type),
-                      text(c.title), text(c.body), priorityName(c.priority), text(c.actionUrl),
-                      text(c.entityType), text(c.entityId),
-                      QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)),
-                      key.isEmpty() ? QVariant() : QVariant(key), createdAtMs}))) {
+            if (!d->execStmt(
+                    Stmt::InsertNotification,
+                    {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq), text(c.type),
+                     text(c.title), text(c.body), priorityName(c.priority), text(c.actionUrl),
+                     text(c.entityType), text(c.entityId),
+                     QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)),
+                     key.isEmpty() ? QVariant() : QVariant(key), createdAtMs},
+                    &error)) {
                 return tx.fail(*error);
             }
 
@@ -557,8 +563,10 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         for (const auto &[recipient, state] : states) {
             if (state.created == 0)
                 continue;
-            if ((error = d->exec(*bump, {qlonglong(state.lastSeq), qlonglong(state.created),
-                                         recipient.orgId, recipient.userId}))) {
+            if (!d->execStmt(Stmt::BumpRecipient,
+                             {qlonglong(state.lastSeq), qlonglong(state.created), recipient.orgId,
+                              recipient.userId},
+                             &error)) {
                 return tx.fail(*error);
             }
         }
