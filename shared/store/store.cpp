@@ -68,12 +68,32 @@ QDateTime nowOr(const QDateTime &t)
 
 // Lock order for recipients rows: the same byte order everywhere (and COLLATE "C" in SQL),
 // so that two transactions touching several recipients cannot deadlock.
+// Compared in UTF-16 without converting (this runs for every map lookup of a batch): UTF-8
+// byte order is code point order, which differs from UTF-16 unit order only where a
+// surrogate meets a unit in U+E000..U+FFFF; moving the surrogates above that range fixes it.
+int compareCodePoints(QStringView a, QStringView b)
+{
+    const qsizetype n = std::min(a.size(), b.size());
+    for (qsizetype i = 0; i < n; ++i) {
+        char16_t x = a[i].unicode(), y = b[i].unicode();
+        if (x == y)
+            continue;
+        if (x >= 0xD800 && y >= 0xD800) {
+            auto rank = [](char16_t c) {
+                return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+            };
+            return rank(x) < rank(y) ? -1 : 1;
+        }
+        return x < y ? -1 : 1;
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
 bool recipientLess(const Recipient &a, const Recipient &b)
 {
-    const QByteArray ao = a.orgId.toUtf8(), bo = b.orgId.toUtf8();
-    if (ao != bo)
-        return ao < bo;
-    return a.userId.toUtf8() < b.userId.toUtf8();
+    if (const int org = compareCodePoints(a.orgId, b.orgId))
+        return org < 0;
+    return compareCodePoints(a.userId, b.userId) < 0;
 }
 
 QStringList uniqueIds(const QStringList &ids)
