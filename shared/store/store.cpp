@@ -9,8 +9,11 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QUuid>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
@@ -193,6 +196,15 @@ public:
     // query once read: an SQLite statement left unfinished keeps its read snapshot open.
     QSqlQuery *execStmt(Stmt stmt, std::initializer_list<QVariant> values,
                         std::optional<StoreError> *error);
+    // For statements that return at most one row of integers: runs stmt, and when it
+    // returns a row sets *found and the first columns.size() columns. On SQLite this goes to
+    // the sqlite3 API directly: QtSql's positional bind builds a placeholder name string
+    // per value, which cost more than SQLite's own work for these small statements.
+    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<QVariant> values,
+                                       bool *found = nullptr,
+                                       std::initializer_list<qint64 *> columns = {});
+    std::optional<StoreError> execSqlite(Stmt stmt, std::initializer_list<QVariant> values,
+                                         bool *found, std::initializer_list<qint64 *> columns);
     void dropPrepared();
 
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
@@ -209,6 +221,9 @@ public:
     const bool pg;
     bool broken = false;
     std::array<std::unique_ptr<QSqlQuery>, size_t(Stmt::Count)> statements;
+    // SQLite: the connection's handle (owned by QSQLITE) and the statements run on it.
+    sqlite3 *sqlite = nullptr;
+    std::array<sqlite3_stmt *, size_t(Stmt::Count)> sqliteStatements {};
 };
 
 QString Store::Private::stmtSql(Stmt stmt) const
@@ -282,10 +297,125 @@ QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<QVariant> v
     }
 }
 
+std::optional<StoreError> Store::Private::execInts(Stmt stmt,
+                                                   std::initializer_list<QVariant> values,
+                                                   bool *found,
+                                                   std::initializer_list<qint64 *> columns)
+{
+    if (!pg)
+        return execSqlite(stmt, values, found, columns);
+    std::optional<StoreError> error;
+    QSqlQuery *q = execStmt(stmt, values, &error);
+    if (!q)
+        return error;
+    const bool row = q->next();
+    if (found)
+        *found = row;
+    int i = 0;
+    for (qint64 *column : columns)
+        *column = row ? q->value(i++).toLongLong() : 0;
+    q->finish();
+    return std::nullopt;
+}
+
+std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
+                                                     std::initializer_list<QVariant> values,
+                                                     bool *found,
+                                                     std::initializer_list<qint64 *> columns)
+{
+    if (!sqlite) {
+        const QVariant handle = db().driver()->handle();
+        if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+            return StoreError::internal(QStringLiteral("the QSQLITE driver gave no handle"));
+        sqlite = *static_cast<sqlite3 *const *>(handle.constData());
+        if (!sqlite)
+            return StoreError::unavailable(QStringLiteral("the database is not open"));
+    }
+    // The errors are the ones QSQLITE reports for the same failures, so that callers see
+    // the same kinds: a failed prepare is a statement error, a failed step a "connection"
+    // error (see execStmt).
+    auto failure = [this](const char *driverText, QSqlError::ErrorType type) {
+        return QSqlError(QString::fromLatin1(driverText), QString::fromUtf8(sqlite3_errmsg(sqlite)),
+                         type, QString::number(sqlite3_extended_errcode(sqlite)));
+    };
+    sqlite3_stmt *&slot = sqliteStatements[size_t(stmt)];
+    for (int attempt = 0;; ++attempt) {
+        if (!slot) {
+            const QByteArray sql = stmtSql(stmt).toUtf8();
+            if (sqlite3_prepare_v2(sqlite, sql.constData(), int(sql.size()), &slot, nullptr)
+                != SQLITE_OK) {
+                const QSqlError error
+                    = failure("Unable to execute statement", QSqlError::StatementError);
+                sqlite3_finalize(slot);
+                slot = nullptr;
+                return toStoreError(error, false, QStringLiteral("prepare"));
+            }
+        }
+        int index = 0;
+        for (const QVariant &value : values) {
+            ++index;
+            const int type = value.metaType().id();
+            int rc = SQLITE_OK;
+            if (value.isNull()) {
+                rc = sqlite3_bind_null(slot, index);
+            } else if (type == QMetaType::QString) {
+                // Bound in place: value outlives the step, and the bindings are cleared after.
+                const auto *text = static_cast<const QString *>(value.constData());
+                rc = sqlite3_bind_text16(slot, index, text->utf16(),
+                                         int(text->size() * qsizetype(sizeof(QChar))),
+                                         SQLITE_STATIC);
+            } else if (type == QMetaType::LongLong || type == QMetaType::Int) {
+                rc = sqlite3_bind_int64(slot, index, value.toLongLong());
+            } else {
+                const QString text = value.toString();
+                rc = sqlite3_bind_text16(slot, index, text.utf16(),
+                                         int(text.size() * qsizetype(sizeof(QChar))),
+                                         SQLITE_TRANSIENT);
+            }
+            if (rc != SQLITE_OK) {
+                const QSqlError error
+                    = failure("Unable to bind parameters", QSqlError::StatementError);
+                sqlite3_clear_bindings(slot);
+                return toStoreError(error, false, QStringLiteral("query"));
+            }
+        }
+        const int rc = sqlite3_step(slot);
+        const bool row = rc == SQLITE_ROW;
+        if (row || rc == SQLITE_DONE) {
+            if (found)
+                *found = row;
+            int i = 0;
+            for (qint64 *column : columns)
+                *column = row ? sqlite3_column_int64(slot, i++) : 0;
+            // Reset at once: a statement left stepping keeps its read snapshot open.
+            sqlite3_reset(slot);
+            sqlite3_clear_bindings(slot);
+            return std::nullopt;
+        }
+        const QSqlError error = failure("Unable to fetch row", QSqlError::ConnectionError);
+        sqlite3_reset(slot);
+        sqlite3_clear_bindings(slot);
+        // As in execStmt: a statement that went stale with the schema is prepared again.
+        const int code = error.nativeErrorCode().toInt() & 0xff;
+        if (attempt == 0 && (code == SQLITE_ERROR || code == SQLITE_SCHEMA)) {
+            sqlite3_finalize(slot);
+            slot = nullptr;
+            continue;
+        }
+        return toStoreError(error, false, QStringLiteral("query"));
+    }
+}
+
 void Store::Private::dropPrepared()
 {
     for (auto &statement : statements)
         statement.reset();
+    // Before the connection closes: sqlite3_close refuses a connection with statements.
+    for (sqlite3_stmt *&statement : sqliteStatements) {
+        sqlite3_finalize(statement);
+        statement = nullptr;
+    }
+    sqlite = nullptr;
 }
 
 std::optional<StoreError> Store::Private::connect()
@@ -330,14 +460,11 @@ std::optional<StoreError> Store::Private::reopen()
 std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool *exists,
                                                         qint64 *unread)
 {
-    std::optional<StoreError> error;
-    QSqlQuery *q = execStmt(Stmt::LockRecipient, {r.orgId, r.userId}, &error);
-    if (!q)
+    qint64 count = 0;
+    if (auto error = execInts(Stmt::LockRecipient, {r.orgId, r.userId}, exists, {&count}))
         return error;
-    *exists = q->next();
     if (unread)
-        *unread = *exists ? q->value(0).toLongLong() : 0;
-    q->finish();
+        *unread = count;
     return std::nullopt;
 }
 
@@ -355,12 +482,9 @@ StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql
 
 StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
 {
-    std::optional<StoreError> error;
-    QSqlQuery *q = execStmt(Stmt::ReadUnread, {r.orgId, r.userId}, &error);
-    if (!q)
+    qint64 count = 0;
+    if (auto error = execInts(Stmt::ReadUnread, {r.orgId, r.userId}, nullptr, {&count}))
         return *error;
-    const qint64 count = q->next() ? q->value(0).toLongLong() : qint64(0);
-    q->finish();
     return count;
 }
 
@@ -513,15 +637,13 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         // serializes concurrent batches for one recipient, which makes seq gap-free and
         // the idempotency lookup below race-free.
         for (auto &[recipient, state] : states) {
-            QSqlQuery *upsert
-                = d->execStmt(Stmt::UpsertRecipient, {recipient.orgId, recipient.userId}, &error);
-            if (!upsert)
+            bool found = false;
+            if ((error = d->execInts(Stmt::UpsertRecipient, {recipient.orgId, recipient.userId},
+                                     &found, {&state.lastSeq, &state.unread}))) {
                 return tx.fail(*error);
-            if (!upsert->next())
+            }
+            if (!found)
                 return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
-            state.lastSeq = upsert->value(0).toLongLong();
-            state.unread = upsert->value(1).toLongLong();
-            upsert->finish();
         }
 
         std::vector<InsertOutcome> outcomes;
@@ -564,14 +686,13 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
 
             const NotificationContent &c = n.content;
             // The order of kColumns.
-            if (!d->execStmt(
-                    Stmt::InsertNotification,
-                    {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq), text(c.type),
-                     text(c.title), text(c.body), priorityName(c.priority), text(c.actionUrl),
-                     text(c.entityType), text(c.entityId),
-                     QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)),
-                     key.isEmpty() ? QVariant() : QVariant(key), createdAtMs},
-                    &error)) {
+            if ((error = d->execInts(
+                     Stmt::InsertNotification,
+                     {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq), text(c.type),
+                      text(c.title), text(c.body), priorityName(c.priority), text(c.actionUrl),
+                      text(c.entityType), text(c.entityId),
+                      QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)),
+                      key.isEmpty() ? QVariant() : QVariant(key), createdAtMs}))) {
                 return tx.fail(*error);
             }
 
@@ -583,10 +704,9 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         for (const auto &[recipient, state] : states) {
             if (state.created == 0)
                 continue;
-            if (!d->execStmt(Stmt::BumpRecipient,
-                             {qlonglong(state.lastSeq), qlonglong(state.created), recipient.orgId,
-                              recipient.userId},
-                             &error)) {
+            if ((error = d->execInts(Stmt::BumpRecipient,
+                                     {qlonglong(state.lastSeq), qlonglong(state.created),
+                                      recipient.orgId, recipient.userId}))) {
                 return tx.fail(*error);
             }
         }
