@@ -356,7 +356,10 @@ std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
             ++index;
             const int type = value.metaType().id();
             int rc = SQLITE_OK;
-            if (value.isNull()) {
+            // QSQLITE binds a null QString as NULL too (QVariant::isNull() does not say so).
+            if (value.isNull()
+                || (type == QMetaType::QString
+                    && static_cast<const QString *>(value.constData())->isNull())) {
                 rc = sqlite3_bind_null(slot, index);
             } else if (type == QMetaType::QString) {
                 // Bound in place: value outlives the step, and the bindings are cleared after.
