@@ -63,15 +63,21 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
             continue;
         ++created;
         const Notification &n = outcomes[i].notification;
+        QString room = rooms::user(n.recipient);
+        if (tracing())
+            trace(n.id, room);
+        // Encoding is most of the cost here and runs on the writer thread; a recipient with
+        // no connection on this node gets nothing from it. One that connects after this
+        // check reads its unread count (and replay) after the commit, so it misses nothing.
+        if (m_directory.members(room) == 0)
+            continue;
         auto d = std::make_shared<Delivery>();
-        d->room = rooms::user(n.recipient);
+        d->room = std::move(room);
         d->committedAtNs = committedAtNs;
         d->events.push_back(EncodedEvent::make(
             events::created, {{QStringLiteral("notification"), notificationToClientJson(n)},
                               {QStringLiteral("timestamp"), now}}));
         d->events.push_back(unreadCountEvent(countAfter[i], now));
-        if (tracing())
-            trace(n.id, d->room);
         deliveries.push_back(std::move(d));
     }
     bump(m_metrics.created, created);

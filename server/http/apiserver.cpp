@@ -1,11 +1,14 @@
 #include "http/apiserver.h"
 
+#include "log/logging.h"
 #include "metrics/metrics.h"
+#include "net/acceptor.h"
 #include "protocol/authenticator.h"
 #include "storage/storeworker.h"
 #include "util/posting.h"
 
 #include <QHttpServer>
+#include <QTcpServer>
 
 namespace notify {
 
@@ -23,7 +26,17 @@ ApiServer::~ApiServer() = default;
 
 quint16 ApiServer::listen(const ListenAddress &address)
 {
-    m_port = m_http->listen(address.address, address.port);
+    // QHttpServer::listen() would use Qt's default backlog of 50, which drops SYNs (retried
+    // after a second) when many clients connect at once; bind() takes a server we set up.
+    auto *tcp = new QTcpServer(m_http);
+    tcp->setListenBacklogSize(kListenBacklog);
+    if (!tcp->listen(address.address, address.port)) {
+        qCWarning(lcApi) << "cannot listen on" << address.toString() << ":" << tcp->errorString();
+        delete tcp;
+        return 0;
+    }
+    m_http->bind(tcp);
+    m_port = tcp->serverPort();
     return m_port;
 }
 

@@ -145,23 +145,27 @@ void ApiServer::createNotifications(const QHttpServerRequest &request, const Htt
                 resume(ticket, [e](const HttpReply &r) { r.error(e); });
                 return;
             }
+            // This runs on the store writer, which every write waits for: only the count of
+            // connections reached is taken here (at commit time); the reply is built on the
+            // HTTP thread.
             const std::vector<InsertOutcome> &outcomes = result.value().outcomes;
-            QJsonArray list;
-            bool anyCreated = false;
-            for (const InsertOutcome &o : outcomes) {
-                anyCreated = anyCreated || o.created;
-                const Notification &n = o.notification;
-                list.append(QJsonObject {{QStringLiteral("id"), n.id},
-                                         {QStringLiteral("orgId"), n.recipient.orgId},
-                                         {QStringLiteral("userId"), n.recipient.userId},
-                                         {QStringLiteral("seq"), n.seq}});
-            }
-            const QJsonObject json {
-                {QStringLiteral("notifications"), list},
-                {QStringLiteral("deliveredConnections"), hub.connectionsReached(outcomes)}};
-            // Nothing new (every recipient's key was already used): the originals, with 200.
-            const int status = anyCreated ? 201 : 200;
-            resume(ticket, [status, json](const HttpReply &r) { r.json(status, json); });
+            const int reached = hub.connectionsReached(outcomes);
+            resume(ticket, [outcomes, reached](const HttpReply &r) {
+                QJsonArray list;
+                bool anyCreated = false;
+                for (const InsertOutcome &o : outcomes) {
+                    anyCreated = anyCreated || o.created;
+                    const Notification &n = o.notification;
+                    list.append(QJsonObject {{QStringLiteral("id"), n.id},
+                                             {QStringLiteral("orgId"), n.recipient.orgId},
+                                             {QStringLiteral("userId"), n.recipient.userId},
+                                             {QStringLiteral("seq"), n.seq}});
+                }
+                // Nothing new (every recipient's key was already used): the originals, 200.
+                r.json(anyCreated ? 201 : 200,
+                       QJsonObject {{QStringLiteral("notifications"), list},
+                                    {QStringLiteral("deliveredConnections"), reached}});
+            });
         });
 }
 

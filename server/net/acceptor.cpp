@@ -8,6 +8,7 @@ Acceptor::Acceptor(std::vector<Shard *> shards, QObject *parent)
     : QTcpServer(parent)
     , m_shards(std::move(shards))
 {
+    setListenBacklogSize(kListenBacklog);
 }
 
 void Acceptor::incomingConnection(qintptr descriptor)

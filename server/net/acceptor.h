@@ -8,6 +8,10 @@ namespace notify {
 
 class Shard;
 
+// Pending connections the kernel queues per listening socket (capped by net.core.somaxconn).
+// Qt's default of 50 overflows when hundreds of clients connect at once.
+constexpr int kListenBacklog = 4096;
+
 // Accepts on the client port in the main thread and hands each descriptor, untouched, to
 // the next shard (round-robin); the shard's thread does the handshake and everything after.
 class Acceptor : public QTcpServer

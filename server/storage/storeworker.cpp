@@ -145,13 +145,9 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
 
     InsertReply groupReply;
     groupReply.outcomes = std::move(result.value());
-    for (const InsertOutcome &o : groupReply.outcomes) {
-        const Recipient &r = o.notification.recipient;
-        if (groupReply.unreadCounts.contains(r))
-            continue;
-        auto count = store.unreadCount(r);
-        groupReply.unreadCounts.insert(r, count.ok() ? count.value() : 0);
-    }
+    // The store reports each recipient's count after the batch; no need to read it back.
+    for (const InsertOutcome &o : groupReply.outcomes)
+        groupReply.unreadCounts.insert(o.notification.recipient, o.unreadCountAfter);
     if (m_commitHook)
         m_commitHook(groupReply, committedAt);
 

@@ -9,10 +9,14 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <array>
 #include <map>
 
 namespace notify {
@@ -67,12 +71,32 @@ QDateTime nowOr(const QDateTime &t)
 
 // Lock order for recipients rows: the same byte order everywhere (and COLLATE "C" in SQL),
 // so that two transactions touching several recipients cannot deadlock.
+// Compared in UTF-16 without converting (this runs for every map lookup of a batch): UTF-8
+// byte order is code point order, which differs from UTF-16 unit order only where a
+// surrogate meets a unit in U+E000..U+FFFF; moving the surrogates above that range fixes it.
+int compareCodePoints(QStringView a, QStringView b)
+{
+    const qsizetype n = std::min(a.size(), b.size());
+    for (qsizetype i = 0; i < n; ++i) {
+        char16_t x = a[i].unicode(), y = b[i].unicode();
+        if (x == y)
+            continue;
+        if (x >= 0xD800 && y >= 0xD800) {
+            auto rank = [](char16_t c) {
+                return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+            };
+            return rank(x) < rank(y) ? -1 : 1;
+        }
+        return x < y ? -1 : 1;
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
 bool recipientLess(const Recipient &a, const Recipient &b)
 {
-    const QByteArray ao = a.orgId.toUtf8(), bo = b.orgId.toUtf8();
-    if (ao != bo)
-        return ao < bo;
-    return a.userId.toUtf8() < b.userId.toUtf8();
+    if (const int org = compareCodePoints(a.orgId, b.orgId))
+        return org < 0;
+    return compareCodePoints(a.userId, b.userId) < 0;
 }
 
 QStringList uniqueIds(const QStringList &ids)
@@ -154,6 +178,35 @@ public:
         return result;
     }
 
+    // The statements of the hot paths, each prepared once per connection and kept: parsing
+    // SQL and converting named placeholders cost more than running these small statements.
+    // They take positional ('?') values. Dropped before the connection closes.
+    enum class Stmt {
+        LockRecipient,
+        ReadUnread,
+        UpsertRecipient,
+        FindKey,
+        InsertNotification,
+        BumpRecipient,
+        Count
+    };
+    QString stmtSql(Stmt stmt) const;
+    // Binds values in order and executes the statement, preparing it first if needed.
+    // Returns the query, or nullptr with *error set. A SELECT's caller must finish() the
+    // query once read: an SQLite statement left unfinished keeps its read snapshot open.
+    QSqlQuery *execStmt(Stmt stmt, std::initializer_list<QVariant> values,
+                        std::optional<StoreError> *error);
+    // For statements that return at most one row of integers: runs stmt, and when it
+    // returns a row sets *found and the first columns.size() columns. On SQLite this goes to
+    // the sqlite3 API directly: QtSql's positional bind builds a placeholder name string
+    // per value, which cost more than SQLite's own work for these small statements.
+    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<QVariant> values,
+                                       bool *found = nullptr,
+                                       std::initializer_list<qint64 *> columns = {});
+    std::optional<StoreError> execSqlite(Stmt stmt, std::initializer_list<QVariant> values,
+                                         bool *found, std::initializer_list<qint64 *> columns);
+    void dropPrepared();
+
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
                                             qint64 *unread = nullptr);
     StoreResult<std::vector<Notification>> select(const QString &sql, const Binds &binds);
@@ -167,7 +220,206 @@ public:
     const QString name;
     const bool pg;
     bool broken = false;
+    std::array<std::unique_ptr<QSqlQuery>, size_t(Stmt::Count)> statements;
+    // SQLite: the connection's handle (owned by QSQLITE) and the statements run on it.
+    sqlite3 *sqlite = nullptr;
+    std::array<sqlite3_stmt *, size_t(Stmt::Count)> sqliteStatements {};
 };
+
+QString Store::Private::stmtSql(Stmt stmt) const
+{
+    const QString forUpdate = pg ? QStringLiteral(" FOR UPDATE") : QString();
+    const QString whereRecipient = QStringLiteral(" WHERE org_id = ? AND user_id = ?");
+    switch (stmt) {
+    case Stmt::LockRecipient:
+        // SQLite's BEGIN IMMEDIATE already holds the database write lock; PostgreSQL locks
+        // the row so that concurrent changes to one inbox serialize and the counter stays
+        // exact.
+        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient + forUpdate;
+    case Stmt::ReadUnread:
+        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient;
+    case Stmt::UpsertRecipient:
+        // Creates the row if needed and locks it (PostgreSQL takes the row lock of an update
+        // for DO UPDATE, and the inserting transaction holds a new row) in one statement.
+        return QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq, unread_count)"
+                              " VALUES (?, ?, 0, 0) ON CONFLICT (org_id, user_id)"
+                              " DO UPDATE SET last_seq = recipients.last_seq"
+                              " RETURNING last_seq, unread_count");
+    case Stmt::FindKey:
+        return QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM notifications")
+            + whereRecipient + QStringLiteral(" AND idempotency_key = ?");
+    case Stmt::InsertNotification:
+        return QStringLiteral("INSERT INTO notifications (") + kColumns
+            + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                             " NULL, NULL, NULL)");
+    case Stmt::BumpRecipient:
+        return QStringLiteral("UPDATE recipients SET last_seq = ?,"
+                              " unread_count = unread_count + ?")
+            + whereRecipient;
+    case Stmt::Count:
+        break;
+    }
+    return QString();
+}
+
+QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<QVariant> values,
+                                    std::optional<StoreError> *error)
+{
+    std::unique_ptr<QSqlQuery> &slot = statements[size_t(stmt)];
+    for (int attempt = 0;; ++attempt) {
+        if (!slot) {
+            auto query = std::make_unique<QSqlQuery>(db());
+            query->setForwardOnly(true);
+            if (!query->prepare(stmtSql(stmt))) {
+                *error = toStoreError(query->lastError(), pg, QStringLiteral("prepare"));
+                return nullptr;
+            }
+            slot = std::move(query);
+        }
+        int i = 0;
+        for (const QVariant &value : values)
+            slot->bindValue(i++, value);
+        if (slot->exec())
+            return slot.get();
+        const QSqlError failure = slot->lastError();
+        // QSQLITE reports every failed step as a connection error. SQLITE_ERROR or
+        // SQLITE_SCHEMA from a statement prepared earlier can mean the schema changed under
+        // it: prepare it again, as a fresh statement would have been, and let that decide.
+        // (A failed SQLite statement changes nothing; PostgreSQL reports such errors with
+        // their own SQLSTATE, and a retry there would only meet an aborted transaction.)
+        const int code = failure.nativeErrorCode().toInt() & 0xff;
+        if (!pg && attempt == 0 && (code == 1 || code == 17)) {
+            slot.reset();
+            continue;
+        }
+        *error = toStoreError(failure, pg, QStringLiteral("query"));
+        return nullptr;
+    }
+}
+
+std::optional<StoreError> Store::Private::execInts(Stmt stmt,
+                                                   std::initializer_list<QVariant> values,
+                                                   bool *found,
+                                                   std::initializer_list<qint64 *> columns)
+{
+    if (!pg)
+        return execSqlite(stmt, values, found, columns);
+    std::optional<StoreError> error;
+    QSqlQuery *q = execStmt(stmt, values, &error);
+    if (!q)
+        return error;
+    const bool row = q->next();
+    if (found)
+        *found = row;
+    int i = 0;
+    for (qint64 *column : columns)
+        *column = row ? q->value(i++).toLongLong() : 0;
+    q->finish();
+    return std::nullopt;
+}
+
+std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
+                                                     std::initializer_list<QVariant> values,
+                                                     bool *found,
+                                                     std::initializer_list<qint64 *> columns)
+{
+    if (!sqlite) {
+        const QVariant handle = db().driver()->handle();
+        if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+            return StoreError::internal(QStringLiteral("the QSQLITE driver gave no handle"));
+        sqlite = *static_cast<sqlite3 *const *>(handle.constData());
+        if (!sqlite)
+            return StoreError::unavailable(QStringLiteral("the database is not open"));
+    }
+    // The errors are the ones QSQLITE reports for the same failures, so that callers see
+    // the same kinds: a failed prepare is a statement error, a failed step a "connection"
+    // error (see execStmt).
+    auto failure = [this](const char *driverText, QSqlError::ErrorType type) {
+        return QSqlError(QString::fromLatin1(driverText), QString::fromUtf8(sqlite3_errmsg(sqlite)),
+                         type, QString::number(sqlite3_extended_errcode(sqlite)));
+    };
+    sqlite3_stmt *&slot = sqliteStatements[size_t(stmt)];
+    for (int attempt = 0;; ++attempt) {
+        if (!slot) {
+            const QByteArray sql = stmtSql(stmt).toUtf8();
+            if (sqlite3_prepare_v2(sqlite, sql.constData(), int(sql.size()), &slot, nullptr)
+                != SQLITE_OK) {
+                const QSqlError error
+                    = failure("Unable to execute statement", QSqlError::StatementError);
+                sqlite3_finalize(slot);
+                slot = nullptr;
+                return toStoreError(error, false, QStringLiteral("prepare"));
+            }
+        }
+        int index = 0;
+        for (const QVariant &value : values) {
+            ++index;
+            const int type = value.metaType().id();
+            int rc = SQLITE_OK;
+            // QSQLITE binds a null QString as NULL too (QVariant::isNull() does not say so).
+            if (value.isNull()
+                || (type == QMetaType::QString
+                    && static_cast<const QString *>(value.constData())->isNull())) {
+                rc = sqlite3_bind_null(slot, index);
+            } else if (type == QMetaType::QString) {
+                // Bound in place: value outlives the step, and the bindings are cleared after.
+                const auto *text = static_cast<const QString *>(value.constData());
+                rc = sqlite3_bind_text16(slot, index, text->utf16(),
+                                         int(text->size() * qsizetype(sizeof(QChar))),
+                                         SQLITE_STATIC);
+            } else if (type == QMetaType::LongLong || type == QMetaType::Int) {
+                rc = sqlite3_bind_int64(slot, index, value.toLongLong());
+            } else {
+                const QString text = value.toString();
+                rc = sqlite3_bind_text16(slot, index, text.utf16(),
+                                         int(text.size() * qsizetype(sizeof(QChar))),
+                                         SQLITE_TRANSIENT);
+            }
+            if (rc != SQLITE_OK) {
+                const QSqlError error
+                    = failure("Unable to bind parameters", QSqlError::StatementError);
+                sqlite3_clear_bindings(slot);
+                return toStoreError(error, false, QStringLiteral("query"));
+            }
+        }
+        const int rc = sqlite3_step(slot);
+        const bool row = rc == SQLITE_ROW;
+        if (row || rc == SQLITE_DONE) {
+            if (found)
+                *found = row;
+            int i = 0;
+            for (qint64 *column : columns)
+                *column = row ? sqlite3_column_int64(slot, i++) : 0;
+            // Reset at once: a statement left stepping keeps its read snapshot open.
+            sqlite3_reset(slot);
+            sqlite3_clear_bindings(slot);
+            return std::nullopt;
+        }
+        const QSqlError error = failure("Unable to fetch row", QSqlError::ConnectionError);
+        sqlite3_reset(slot);
+        sqlite3_clear_bindings(slot);
+        // As in execStmt: a statement that went stale with the schema is prepared again.
+        const int code = error.nativeErrorCode().toInt() & 0xff;
+        if (attempt == 0 && (code == SQLITE_ERROR || code == SQLITE_SCHEMA)) {
+            sqlite3_finalize(slot);
+            slot = nullptr;
+            continue;
+        }
+        return toStoreError(error, false, QStringLiteral("query"));
+    }
+}
+
+void Store::Private::dropPrepared()
+{
+    for (auto &statement : statements)
+        statement.reset();
+    // Before the connection closes: sqlite3_close refuses a connection with statements.
+    for (sqlite3_stmt *&statement : sqliteStatements) {
+        sqlite3_finalize(statement);
+        statement = nullptr;
+    }
+    sqlite = nullptr;
+}
 
 std::optional<StoreError> Store::Private::connect()
 {
@@ -199,6 +451,7 @@ std::optional<StoreError> Store::Private::setupSession()
 
 std::optional<StoreError> Store::Private::reopen()
 {
+    dropPrepared();
     QSqlDatabase database = db();
     database.close();
     if (auto error = connect())
@@ -210,16 +463,11 @@ std::optional<StoreError> Store::Private::reopen()
 std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool *exists,
                                                         qint64 *unread)
 {
-    QSqlQuery q(db());
-    // SQLite's BEGIN IMMEDIATE already holds the database write lock; PostgreSQL locks the
-    // row so that concurrent changes to one inbox serialize and the counter stays exact.
-    const QString sql = QStringLiteral("SELECT unread_count FROM recipients WHERE ")
-        + kWhereRecipient + (pg ? QStringLiteral(" FOR UPDATE") : QString());
-    if (auto error = run(q, sql, recipientBinds(r), pg))
+    qint64 count = 0;
+    if (auto error = execInts(Stmt::LockRecipient, {r.orgId, r.userId}, exists, {&count}))
         return error;
-    *exists = q.next();
     if (unread)
-        *unread = *exists ? q.value(0).toLongLong() : 0;
+        *unread = count;
     return std::nullopt;
 }
 
@@ -237,13 +485,10 @@ StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql
 
 StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
 {
-    QSqlQuery q(db());
-    if (auto error
-        = run(q, QStringLiteral("SELECT unread_count FROM recipients WHERE ") + kWhereRecipient,
-              recipientBinds(r), pg)) {
+    qint64 count = 0;
+    if (auto error = execInts(Stmt::ReadUnread, {r.orgId, r.userId}, nullptr, {&count}))
         return *error;
-    }
-    return q.next() ? q.value(0).toLongLong() : qint64(0);
+    return count;
 }
 
 Store::Store(StoreConfig config, QString connectionName)
@@ -254,6 +499,7 @@ Store::Store(StoreConfig config, QString connectionName)
 
 Store::~Store()
 {
+    d->dropPrepared();
     {
         QSqlDatabase database = QSqlDatabase::database(m_connectionName, false);
         if (database.isValid())
@@ -373,6 +619,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         struct State
         {
             qint64 lastSeq = 0;
+            qint64 unread = 0; // before the batch
             qint64 created = 0;
         };
         auto less = [](const Recipient &a, const Recipient &b) {
@@ -386,29 +633,20 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         if (auto error = tx.begin())
             return *error;
 
+        using Stmt = Private::Stmt;
+        std::optional<StoreError> error;
+
         // Lock (creating if needed) each recipient's row in a fixed order: the row lock
         // serializes concurrent batches for one recipient, which makes seq gap-free and
         // the idempotency lookup below race-free.
-        {
-            QSqlQuery ensure(db);
-            QSqlQuery lock(db);
-            for (auto &[recipient, state] : states) {
-                if (auto error = run(ensure,
-                                     QStringLiteral("INSERT INTO recipients"
-                                                    " (org_id, user_id, last_seq, unread_count)"
-                                                    " VALUES (:org, :user, 0, 0)"
-                                                    " ON CONFLICT (org_id, user_id) DO NOTHING"),
-                                     recipientBinds(recipient), pg)) {
-                    return tx.fail(*error);
-                }
-                const QString sql = QStringLiteral("SELECT last_seq FROM recipients WHERE ")
-                    + kWhereRecipient + (pg ? QStringLiteral(" FOR UPDATE") : QString());
-                if (auto error = run(lock, sql, recipientBinds(recipient), pg))
-                    return tx.fail(*error);
-                if (!lock.next())
-                    return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
-                state.lastSeq = lock.value(0).toLongLong();
+        for (auto &[recipient, state] : states) {
+            bool found = false;
+            if ((error = d->execInts(Stmt::UpsertRecipient, {recipient.orgId, recipient.userId},
+                                     &found, {&state.lastSeq, &state.unread}))) {
+                return tx.fail(*error);
             }
+            if (!found)
+                return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
         }
 
         std::vector<InsertOutcome> outcomes;
@@ -416,16 +654,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         // (recipient, key) -> index into outcomes, for keys repeated inside the batch.
         QHash<QPair<Recipient, QString>, size_t> keyed;
 
-        QSqlQuery findKey(db);
-        QSqlQuery insert(db);
-        insert.setForwardOnly(true);
-        const QString insertSql = QStringLiteral("INSERT INTO notifications (") + kColumns
-            + QStringLiteral(") VALUES (:id, :org, :user, :seq, :type, :title, :body,"
-                             " :priority, :action_url, :entity_type, :entity_id, :metadata,"
-                             " :key, :created_at, NULL, NULL, NULL)");
-        if (!insert.prepare(insertSql))
-            return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("prepare")));
-
+        const QVariant createdAtMs = msOrNull(createdAt);
         for (const NewNotification &draft : batch) {
             const QString &key = draft.idempotencyKey;
             if (!key.isEmpty()) {
@@ -434,21 +663,18 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                     outcomes.push_back({outcomes[*seen].notification, false});
                     continue;
                 }
-                Binds binds = recipientBinds(draft.recipient);
-                binds.emplace_back(QStringLiteral(":key"), key);
-                if (auto error
-                    = run(findKey,
-                          QStringLiteral("SELECT ") + kColumns
-                              + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
-                              + QStringLiteral(" AND idempotency_key = :key"),
-                          binds, pg)) {
+                QSqlQuery *findKey = d->execStmt(
+                    Stmt::FindKey, {draft.recipient.orgId, draft.recipient.userId, key}, &error);
+                if (!findKey)
                     return tx.fail(*error);
-                }
-                if (findKey.next()) {
+                const bool found = findKey->next();
+                if (found) {
                     keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
-                    outcomes.push_back({readNotification(findKey), false});
-                    continue;
+                    outcomes.push_back({readNotification(*findKey), false});
                 }
+                findKey->finish();
+                if (found)
+                    continue;
             }
 
             State &state = states[draft.recipient];
@@ -462,50 +688,38 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             ++state.created;
 
             const NotificationContent &c = n.content;
-            insert.bindValue(QStringLiteral(":id"), n.id);
-            insert.bindValue(QStringLiteral(":org"), n.recipient.orgId);
-            insert.bindValue(QStringLiteral(":user"), n.recipient.userId);
-            insert.bindValue(QStringLiteral(":seq"), qlonglong(n.seq));
-            insert.bindValue(QStringLiteral(":type"), text(c.type));
-            insert.bindValue(QStringLiteral(":title"), text(c.title));
-            insert.bindValue(QStringLiteral(":body"), text(c.body));
-            insert.bindValue(QStringLiteral(":priority"), priorityName(c.priority));
-            insert.bindValue(QStringLiteral(":action_url"), text(c.actionUrl));
-            insert.bindValue(QStringLiteral(":entity_type"), text(c.entityType));
-            insert.bindValue(QStringLiteral(":entity_id"), text(c.entityId));
-            insert.bindValue(
-                QStringLiteral(":metadata"),
-                QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)));
-            insert.bindValue(QStringLiteral(":key"), key.isEmpty() ? QVariant() : QVariant(key));
-            insert.bindValue(QStringLiteral(":created_at"), msOrNull(createdAt));
-            if (!insert.exec())
-                return tx.fail(toStoreError(insert.lastError(), pg, QStringLiteral("insert")));
+            // The order of kColumns.
+            if ((error = d->execInts(
+                     Stmt::InsertNotification,
+                     {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq), text(c.type),
+                      text(c.title), text(c.body), priorityName(c.priority), text(c.actionUrl),
+                      text(c.entityType), text(c.entityId),
+                      QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)),
+                      key.isEmpty() ? QVariant() : QVariant(key), createdAtMs}))) {
+                return tx.fail(*error);
+            }
 
             if (!key.isEmpty())
                 keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
             outcomes.push_back({std::move(n), true});
         }
 
-        {
-            QSqlQuery update(db);
-            for (const auto &[recipient, state] : states) {
-                if (state.created == 0)
-                    continue;
-                Binds binds = recipientBinds(recipient);
-                binds.emplace_back(QStringLiteral(":last"), qlonglong(state.lastSeq));
-                binds.emplace_back(QStringLiteral(":created"), qlonglong(state.created));
-                if (auto error = run(update,
-                                     QStringLiteral("UPDATE recipients SET last_seq = :last,"
-                                                    " unread_count = unread_count + :created"
-                                                    " WHERE ")
-                                         + kWhereRecipient,
-                                     binds, pg)) {
-                    return tx.fail(*error);
-                }
+        for (const auto &[recipient, state] : states) {
+            if (state.created == 0)
+                continue;
+            if ((error = d->execInts(Stmt::BumpRecipient,
+                                     {qlonglong(state.lastSeq), qlonglong(state.created),
+                                      recipient.orgId, recipient.userId}))) {
+                return tx.fail(*error);
             }
         }
-        if (auto error = tx.commit())
-            return *error;
+        if (auto commitError = tx.commit())
+            return *commitError;
+        // The rows were locked from the first statement on, so nothing else changed them.
+        for (InsertOutcome &o : outcomes) {
+            const State &state = states[o.notification.recipient];
+            o.unreadCountAfter = state.unread + state.created;
+        }
         return outcomes;
     });
 }

@@ -24,6 +24,9 @@ struct InsertOutcome
 {
     Notification notification;
     bool created = true; // false: an idempotent replay, notification is the original
+    // The recipient's unread count right after the whole batch committed (the same value in
+    // every outcome of one recipient), so that callers need not read it again.
+    qint64 unreadCountAfter = 0;
 };
 
 struct InboxQuery
@@ -87,7 +90,8 @@ public:
     // One transaction for the whole batch. Per recipient, seq is gap-free and increasing in
     // batch order; recipients.unread_count grows by the number created. A draft whose
     // (recipient, idempotencyKey) already exists creates nothing and returns the original
-    // with created=false (also for a key repeated inside the batch).
+    // with created=false (also for a key repeated inside the batch). Each outcome carries
+    // its recipient's unread count after the batch.
     StoreResult<std::vector<InsertOutcome>> insertBatch(const std::vector<NewNotification> &batch,
                                                         const QDateTime &now);
 

@@ -100,6 +100,7 @@ private slots:
     void upgradeFromVersionOne();
     void unreachableDatabaseIsUnavailable();
     void lostConnectionRecovers();
+    void insertReportsUnreadCountAfter();
 
 private:
     // A store on this test function's database, not yet migrated.
@@ -1144,6 +1145,26 @@ void TestStore::lostConnectionRecovers()
         STORE_OK(unread, store->unreadCount(r));
         QCOMPARE(*unread, 2);
     }
+}
+
+void TestStore::insertReportsUnreadCountAfter()
+{
+    OPEN_STORE(store);
+    const Recipient a {QStringLiteral("o1"), QStringLiteral("a")};
+    const Recipient b {QStringLiteral("o1"), QStringLiteral("b")};
+    STORE_OK(first, store->insertBatch({draft(a, "a1"), draft(b, "b1"), draft(a, "a2", "k")}, kT0));
+    for (const InsertOutcome &o : *first)
+        QCOMPARE(o.unreadCountAfter, o.notification.recipient == a ? 2 : 1);
+
+    STORE_OK(read, store->markRead(a, {first->at(0).notification.id}, kT0));
+    QCOMPARE(read->unreadCount, 1);
+    // A replayed key creates nothing but still reports the count after the batch.
+    STORE_OK(second, store->insertBatch({draft(a, "a2 again", "k"), draft(a, "a3")}, kT0));
+    QVERIFY(!second->at(0).created);
+    QCOMPARE(second->at(0).unreadCountAfter, 2);
+    QCOMPARE(second->at(1).unreadCountAfter, 2);
+    STORE_OK(unread, store->unreadCount(a));
+    QCOMPARE(*unread, 2);
 }
 
 QTEST_GUILESS_MAIN(TestStore)
