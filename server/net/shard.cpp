@@ -215,23 +215,13 @@ void Shard::acceptPlain(QWebSocket *socket)
     socket->setMaxAllowedIncomingMessageSize(quint64(cfg.maxMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(cfg.maxMessageBytes));
 
-    const quint64 id = m_services.nextConnectionId.fetch_add(1, std::memory_order_relaxed);
     auto connection = std::make_unique<PlainConnection>(socket, *this, cfg.pingIntervalMs,
                                                         cfg.pongTimeoutMs);
     ConnectionInfo &info = connection->info;
-    info.id = id;
     info.remoteAddress = socket->peerAddress().toString();
     info.userAgent = QString::fromUtf8(socket->request().rawHeader("User-Agent"));
     info.origin = socket->origin();
     info.connectedAt = QDateTime::currentDateTimeUtc();
-    connection->bucket.configure(cfg.rateLimit.perSecond, cfg.rateLimit.burst,
-                                 QDateTime::currentMSecsSinceEpoch());
-
-    // Disconnects are handled queued so that no connection disappears while a delivery
-    // loop is iterating a room.
-    connect(socket, &QWebSocket::disconnected, this, [this, id, socket] {
-        onDisconnected(id, int(socket->closeCode()), socket->closeReason());
-    }, Qt::QueuedConnection);
 
     const QUrlQuery query(socket->requestUrl());
     const QByteArray credential = plainCredential(query, socket->request().rawHeader("Authorization"),
@@ -243,8 +233,7 @@ void Shard::acceptPlain(QWebSocket *socket)
         if (ok && v >= 0)
             lastSeq = v;
     }
-    m_connections.emplace(id, std::move(connection));
-    authenticate(id, credential, lastSeq);
+    addConnection(std::move(connection), credential, lastSeq);
 }
 
 void Shard::authenticate(quint64 id, const QByteArray &credential, std::optional<qint64> lastSeq)
@@ -317,11 +306,6 @@ void Shard::sendInitialState(quint64 id, std::optional<qint64> lastSeq)
             });
         });
     });
-}
-
-void Shard::onDisconnected(quint64 id, int code, const QString &reason)
-{
-    remove(id, code, reason);
 }
 
 void Shard::remove(quint64 id, int code, const QString &reason)

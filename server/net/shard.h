@@ -89,7 +89,6 @@ private:
     void authenticate(quint64 id, const QByteArray &credential, std::optional<qint64> lastSeq);
     void activate(quint64 id, const Identity &identity, std::optional<qint64> lastSeq);
     void sendInitialState(quint64 id, std::optional<qint64> lastSeq);
-    void onDisconnected(quint64 id, int code, const QString &reason);
     void remove(quint64 id, int code, const QString &reason);
     void sweep();
     void pushTo(ClientConnection &c, const Delivery &d, std::vector<quint64> &slow);

@@ -29,6 +29,11 @@ PlainConnection::PlainConnection(QWebSocket *socket, Shard &shard, int pingInter
         replyError({}, QStringLiteral("invalid_payload"),
                    QStringLiteral("binary frames are not supported; send JSON text"));
     });
+    // Removal is queued (dropConnection) so that no connection disappears while a delivery
+    // loop is iterating a room.
+    QObject::connect(socket, &QWebSocket::disconnected, socket, [this] {
+        m_shard.dropConnection(info.id, int(m_socket->closeCode()), m_socket->closeReason());
+    });
     QObject::connect(socket, &QWebSocket::pong, socket, [this](quint64 elapsed, const QByteArray &) {
         m_pingOutstanding = false;
         info.rttMs = int(elapsed);
