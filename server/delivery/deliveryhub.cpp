@@ -7,6 +7,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace notify {
 
 namespace events {
@@ -20,8 +22,20 @@ const QString announcement = QStringLiteral("announcement");
 namespace {
 EncodedEvent unreadCountEvent(qint64 count, const QString &timestamp)
 {
-    return EncodedEvent::make(events::unreadCount, {{QStringLiteral("unreadCount"), count},
-                                                    {QStringLiteral("timestamp"), timestamp}});
+    // Goes with every delivery, so it is written by hand: byte for byte what QJsonDocument
+    // gives (keys sorted, nothing to escape in a formatTimestamp() string).
+    const bool plain = std::all_of(timestamp.cbegin(), timestamp.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"')
+            && c != QLatin1Char('\\');
+    });
+    if (!plain) {
+        return EncodedEvent::make(
+            events::unreadCount,
+            {{QStringLiteral("unreadCount"), count}, {QStringLiteral("timestamp"), timestamp}});
+    }
+    return EncodedEvent::fromJson(events::unreadCount,
+                                  "{\"timestamp\":\"" + timestamp.toLatin1()
+                                      + "\",\"unreadCount\":" + QByteArray::number(count) + '}');
 }
 } // namespace
 
