@@ -2,6 +2,7 @@
 
 #include "codec/timestamp.h"
 #include "codec/wirecodec.h"
+#include "delivery/eventjson.h"
 #include "delivery/roomdirectory.h"
 #include "metrics/metrics.h"
 
@@ -88,9 +89,9 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
         auto d = std::make_shared<Delivery>();
         d->room = std::move(room);
         d->committedAtNs = committedAtNs;
-        d->events.push_back(EncodedEvent::make(
-            events::created, {{QStringLiteral("notification"), notificationToClientJson(n)},
-                              {QStringLiteral("timestamp"), now}}));
+        // Written directly (the same bytes as notificationToClientJson through QJsonDocument):
+        // this runs on the writer thread for every delivered notification.
+        d->events.push_back(EncodedEvent::fromJson(events::created, createdEventJson(n, now)));
         d->events.push_back(unreadCountEvent(countAfter[i], now));
         deliveries.push_back(std::move(d));
     }
