@@ -2,10 +2,13 @@
 
 #include "codec/timestamp.h"
 #include "codec/wirecodec.h"
+#include "delivery/eventjson.h"
 #include "delivery/roomdirectory.h"
 #include "metrics/metrics.h"
 
 #include <QJsonArray>
+
+#include <algorithm>
 
 namespace notify {
 
@@ -20,8 +23,20 @@ const QString announcement = QStringLiteral("announcement");
 namespace {
 EncodedEvent unreadCountEvent(qint64 count, const QString &timestamp)
 {
-    return EncodedEvent::make(events::unreadCount, {{QStringLiteral("unreadCount"), count},
-                                                    {QStringLiteral("timestamp"), timestamp}});
+    // Goes with every delivery, so it is written by hand: byte for byte what QJsonDocument
+    // gives (keys sorted, nothing to escape in a formatTimestamp() string).
+    const bool plain = std::all_of(timestamp.cbegin(), timestamp.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"')
+            && c != QLatin1Char('\\');
+    });
+    if (!plain) {
+        return EncodedEvent::make(
+            events::unreadCount,
+            {{QStringLiteral("unreadCount"), count}, {QStringLiteral("timestamp"), timestamp}});
+    }
+    return EncodedEvent::fromJson(events::unreadCount,
+                                  "{\"timestamp\":\"" + timestamp.toLatin1()
+                                      + "\",\"unreadCount\":" + QByteArray::number(count) + '}');
 }
 } // namespace
 
@@ -74,9 +89,9 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
         auto d = std::make_shared<Delivery>();
         d->room = std::move(room);
         d->committedAtNs = committedAtNs;
-        d->events.push_back(EncodedEvent::make(
-            events::created, {{QStringLiteral("notification"), notificationToClientJson(n)},
-                              {QStringLiteral("timestamp"), now}}));
+        // Written directly (the same bytes as notificationToClientJson through QJsonDocument):
+        // this runs on the writer thread for every delivered notification.
+        d->events.push_back(EncodedEvent::fromJson(events::created, createdEventJson(n, now)));
         d->events.push_back(unreadCountEvent(countAfter[i], now));
         deliveries.push_back(std::move(d));
     }

@@ -6,7 +6,11 @@ namespace notify {
 
 EncodedEvent EncodedEvent::make(const QString &event, const QJsonObject &data)
 {
-    const QByteArray json = QJsonDocument(data).toJson(QJsonDocument::Compact);
+    return fromJson(event, QJsonDocument(data).toJson(QJsonDocument::Compact));
+}
+
+EncodedEvent EncodedEvent::fromJson(const QString &event, const QByteArray &json)
+{
     const QByteArray name = event.toUtf8(); // event names are fixed ASCII identifiers
     QByteArray sio;
     sio.reserve(json.size() + name.size() + 8);

@@ -18,6 +18,8 @@ struct EncodedEvent
     QString socketIoNotifications; // 42/notifications,["<event>",{...}]
 
     static EncodedEvent make(const QString &event, const QJsonObject &data);
+    // The same from data already serialized as a compact JSON object.
+    static EncodedEvent fromJson(const QString &event, const QByteArray &json);
 };
 
 // Events for the members of one room, as the hub posts them to the shards.
