@@ -188,6 +188,17 @@ HttpResult<QString> queryId(const QHttpServerRequest &request, const QString &na
     return value;
 }
 
+HttpResult<Recipient> queryRecipient(const QHttpServerRequest &request)
+{
+    auto orgId = queryId(request, QStringLiteral("orgId"));
+    if (!orgId)
+        return orgId.error();
+    auto userId = queryId(request, QStringLiteral("userId"));
+    if (!userId)
+        return userId.error();
+    return Recipient{orgId.value(), userId.value()};
+}
+
 HttpResult<QString> requiredId(const QJsonObject &json, const QString &field)
 {
     const QJsonValue value = json.value(field);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/recipient.h"
+
 #include "model/result.h"
 #include "model/validation.h"
 #include "store/storeerror.h"
@@ -106,6 +108,8 @@ HttpResult<std::optional<qint64>> queryInteger(const QHttpServerRequest &request
 HttpResult<bool> queryBool(const QHttpServerRequest &request, const QString &name, bool fallback);
 // A required id parameter (orgId, userId): validated with validateId.
 HttpResult<QString> queryId(const QHttpServerRequest &request, const QString &name);
+// The recipient named by the required orgId and userId parameters.
+HttpResult<Recipient> queryRecipient(const QHttpServerRequest &request);
 
 // Field helpers for JSON bodies. A required id must be a string that passes validateId; an
 // optional one may be absent or null (empty result).

@@ -276,12 +276,9 @@ void ApiServer::listNotifications(const QHttpServerRequest &request, const HttpR
 {
     if (!requireApiKey(request, reply))
         return;
-    auto orgId = queryId(request, QStringLiteral("orgId"));
-    if (!orgId)
-        return reply.error(orgId.error());
-    auto userId = queryId(request, QStringLiteral("userId"));
-    if (!userId)
-        return reply.error(userId.error());
+    auto recipient = queryRecipient(request);
+    if (!recipient)
+        return reply.error(recipient.error());
     auto limit = queryInteger(request, QStringLiteral("limit"), 1, 100);
     if (!limit)
         return reply.error(limit.error());
@@ -293,7 +290,7 @@ void ApiServer::listNotifications(const QHttpServerRequest &request, const HttpR
     if (!unread)
         return reply.error(unread.error());
 
-    const Recipient r {orgId.value(), userId.value()};
+    const Recipient r = recipient.value();
     const InboxQuery query {int(limit.value().value_or(20)), beforeSeq.value(), unread.value()};
     Metrics &metrics = m_services.metrics;
     onReader(reply, [r, query, &metrics](Store &store) -> Continuation {

@@ -38,14 +38,11 @@ void ApiServer::presence(const QHttpServerRequest &request, const HttpReply &rep
 {
     if (!requireApiKey(request, reply))
         return;
-    auto orgId = queryId(request, QStringLiteral("orgId"));
-    if (!orgId)
-        return reply.error(orgId.error());
-    auto userId = queryId(request, QStringLiteral("userId"));
-    if (!userId)
-        return reply.error(userId.error());
+    auto recipient = queryRecipient(request);
+    if (!recipient)
+        return reply.error(recipient.error());
     const int connections
-        = m_services.directory.members(rooms::user(Recipient {orgId.value(), userId.value()}));
+        = m_services.directory.members(rooms::user(recipient.value()));
     reply.json(200,
                {{QStringLiteral("online"), connections > 0},
                 {QStringLiteral("connections"), connections}});
