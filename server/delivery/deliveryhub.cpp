@@ -103,37 +103,40 @@ void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &cha
 {
     if (change.ids.isEmpty())
         return;
-    const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
-    auto d = std::make_shared<Delivery>();
-    d->room = rooms::user(r);
-    d->events.push_back(EncodedEvent::make(
-        events::markedRead, {{QStringLiteral("notificationIds"), QJsonArray::fromStringList(change.ids)},
-                             {QStringLiteral("readAt"), formatTimestamp(change.at)}}));
-    d->events.push_back(unreadCountEvent(change.unreadCount, now));
     bump(m_metrics.read, quint64(change.ids.size()));
-    publish({std::move(d)});
+    publishToUser(r,
+                  EncodedEvent::make(events::markedRead,
+                                     {{QStringLiteral("notificationIds"),
+                                       QJsonArray::fromStringList(change.ids)},
+                                      {QStringLiteral("readAt"), formatTimestamp(change.at)}}),
+                  change.unreadCount);
 }
 
 void DeliveryHub::publishDeleted(const Recipient &r, const ChangeOutcome &change)
 {
     if (change.ids.isEmpty())
         return;
-    const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
+    publishToUser(r,
+                  EncodedEvent::make(events::deleted, {{QStringLiteral("notificationIds"),
+                                                        QJsonArray::fromStringList(change.ids)}}),
+                  change.unreadCount);
+}
+
+void DeliveryHub::publishToUser(const Recipient &r, std::optional<EncodedEvent> event,
+                                qint64 unreadCount)
+{
     auto d = std::make_shared<Delivery>();
     d->room = rooms::user(r);
-    d->events.push_back(EncodedEvent::make(
-        events::deleted, {{QStringLiteral("notificationIds"), QJsonArray::fromStringList(change.ids)}}));
-    d->events.push_back(unreadCountEvent(change.unreadCount, now));
+    if (event)
+        d->events.push_back(std::move(*event));
+    d->events.push_back(
+        unreadCountEvent(unreadCount, formatTimestamp(QDateTime::currentDateTimeUtc())));
     publish({std::move(d)});
 }
 
 void DeliveryHub::publishUnreadCount(const Recipient &r, qint64 unreadCount)
 {
-    auto d = std::make_shared<Delivery>();
-    d->room = rooms::user(r);
-    d->events.push_back(
-        unreadCountEvent(unreadCount, formatTimestamp(QDateTime::currentDateTimeUtc())));
-    publish({std::move(d)});
+    publishToUser(r, std::nullopt, unreadCount);
 }
 
 int DeliveryHub::publishAnnouncement(const QString &room, const QJsonObject &announcement)

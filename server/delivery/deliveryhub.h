@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace notify {
@@ -62,6 +63,8 @@ public:
     bool tracing() const { return m_tracing.load(std::memory_order_relaxed); }
 
 private:
+    // One delivery to the user's room: event (if any), then notification:unread_count.
+    void publishToUser(const Recipient &r, std::optional<EncodedEvent> event, qint64 unreadCount);
     void trace(const QString &notificationId, const QString &room);
 
     RoomDirectory &m_directory;
