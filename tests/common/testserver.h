@@ -7,6 +7,7 @@
 #include "app/server.h"
 #include "auth/jwt.h"
 #include "config/config.h"
+#include "httpclient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -80,30 +81,12 @@ public:
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(server->apiPort()).arg(path));
     }
 
-    struct Response
-    {
-        int status = 0;
-        QJsonObject json;
-        QByteArray body;
-    };
+    using Response = HttpResponse;
 
     Response request(const QByteArray &method, const QString &path, const QByteArray &body = {},
                      const QByteArray &bearer = testApiKey.toUtf8())
     {
-        QNetworkRequest req(apiUrl(path));
-        req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
-        if (!bearer.isEmpty())
-            req.setRawHeader("Authorization", "Bearer " + bearer);
-        QNetworkReply *reply = nam.sendCustomRequest(req, method, body);
-        QSignalSpy finished(reply, &QNetworkReply::finished);
-        if (!reply->isFinished() && !finished.wait(15000))
-            qWarning("HTTP request timed out: %s %s", method.constData(), qPrintable(path));
-        Response r;
-        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.body = reply->readAll();
-        r.json = QJsonDocument::fromJson(r.body).object();
-        reply->deleteLater();
-        return r;
+        return httpRequest(nam, apiUrl(path), method, body, bearer);
     }
 
     Response publish(const QString &org, const QStringList &users, const QString &title,

@@ -12,6 +12,8 @@
 #include "protocol/authenticator.h"
 #include "storage/storeworker.h"
 
+#include "httpclient.h"
+
 #include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -109,35 +111,11 @@ private:
     QByteArrayList m_revoked;
 };
 
-struct Response
-{
-    int status = 0;
-    QJsonObject json;
-    QByteArray body;
-    QByteArray contentType;
-    QByteArray allow;
-    QString code() const
-    {
-        return json.value(QStringLiteral("error"))
-            .toObject()
-            .value(QStringLiteral("code"))
-            .toString();
-    }
-    QString message() const
-    {
-        return json.value(QStringLiteral("error"))
-            .toObject()
-            .value(QStringLiteral("message"))
-            .toString();
-    }
-};
+using Response = notify::test::HttpResponse;
 
 QStringList idsOf(const Response &r)
 {
-    QStringList ids;
-    for (const QJsonValue &v : r.json.value(QStringLiteral("notifications")).toArray())
-        ids.append(v.toObject().value(QStringLiteral("id")).toString());
-    return ids;
+    return r.notificationIds();
 }
 
 } // namespace
@@ -261,23 +239,9 @@ void TestApi::init()
 Response TestApi::request(const QByteArray &method, const QString &path, const QByteArray &body,
                           const QByteArray &bearer)
 {
-    QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
-    if (!body.isEmpty())
-        req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
-    if (!bearer.isEmpty())
-        req.setRawHeader("Authorization", "Bearer " + bearer);
-    QNetworkReply *reply = m_nam.sendCustomRequest(req, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished() && !finished.wait(15000))
-        qWarning("HTTP request timed out: %s %s", method.constData(), qPrintable(path));
-    Response r;
-    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    r.body = reply->readAll();
-    r.json = QJsonDocument::fromJson(r.body).object();
-    r.contentType = reply->rawHeader("Content-Type");
-    r.allow = reply->rawHeader("Allow");
-    reply->deleteLater();
-    return r;
+    return notify::test::httpRequest(
+        m_nam, QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)), method, body,
+        bearer);
 }
 
 Response TestApi::publish(const QString &org, const QStringList &users, const QString &title,

@@ -69,10 +69,7 @@ QString createSession(TestServer &s, const QString &org, const QString &user, in
 
 QStringList idsOf(const TestServer::Response &r)
 {
-    QStringList ids;
-    for (const QJsonValue &v : r.json.value(QStringLiteral("notifications")).toArray())
-        ids.append(v.toObject().value(QStringLiteral("id")).toString());
-    return ids;
+    return r.notificationIds();
 }
 } // namespace
 
