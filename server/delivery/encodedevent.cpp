@@ -1,5 +1,7 @@
 #include "delivery/encodedevent.h"
 
+#include "websocket/frame.h"
+
 #include <QJsonDocument>
 
 namespace notify {
@@ -17,10 +19,16 @@ EncodedEvent EncodedEvent::fromJson(const QString &event, const QByteArray &json
     sio += "[\"" + name + "\"," + json + ']';
 
     EncodedEvent e;
-    e.plain = QString::fromUtf8("{\"type\":\"" + name + "\",\"data\":" + json + '}');
-    e.socketIoDefault = QString::fromUtf8("42" + sio);
-    e.socketIoNotifications = QString::fromUtf8("42/notifications," + sio);
+    e.plain = ws::encodeFrame(ws::Opcode::Text,
+                              QByteArray("{\"type\":\"" + name + "\",\"data\":" + json + '}'));
+    e.socketIoDefault = ws::encodeFrame(ws::Opcode::Text, QByteArray("42" + sio));
+    e.socketIoNotifications = ws::encodeFrame(ws::Opcode::Text, QByteArray("42/notifications," + sio));
     return e;
+}
+
+QByteArrayView EncodedEvent::text(const QByteArray &frame)
+{
+    return ws::framePayload(frame);
 }
 
 } // namespace notify

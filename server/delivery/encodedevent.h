@@ -9,13 +9,17 @@
 
 namespace notify {
 
-// One server→client event, encoded once per wire flavour and then shared by reference by
-// every connection it goes to: no connection ever serializes JSON for a pushed event.
+// One server→client event, encoded once per wire flavour, each already a complete WebSocket
+// text frame, and then shared by reference by every connection it goes to: no connection
+// ever serializes JSON or builds a frame for a pushed event.
 struct EncodedEvent
 {
-    QString plain;            // {"type":"<event>","data":{...}}
-    QString socketIoDefault;  // 42["<event>",{...}]               (namespace "/")
-    QString socketIoNotifications; // 42/notifications,["<event>",{...}]
+    QByteArray plain; // frame of {"type":"<event>","data":{...}}
+    QByteArray socketIoDefault; // frame of 42["<event>",{...}]               (namespace "/")
+    QByteArray socketIoNotifications; // frame of 42/notifications,["<event>",{...}]
+
+    // The text inside a frame above (Engine.IO long-polling sends the packet unframed).
+    static QByteArrayView text(const QByteArray &frame);
 
     static EncodedEvent make(const QString &event, const QJsonObject &data);
     // The same from data already serialized as a compact JSON object.

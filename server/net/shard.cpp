@@ -12,6 +12,8 @@
 #include "storage/storeworker.h"
 #include "util/clock.h"
 #include "util/posting.h"
+#include "websocket/handshake.h"
+#include "websocket/websocket.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -22,8 +24,6 @@
 #include <QTcpSocket>
 #include <QThread>
 #include <QUrlQuery>
-#include <QWebSocket>
-#include <QWebSocketServer>
 
 namespace notify {
 
@@ -63,11 +63,7 @@ Shard::~Shard()
 
 void Shard::init()
 {
-    m_wsServer = new QWebSocketServer(QStringLiteral("notifyd"), QWebSocketServer::NonSecureMode,
-                                      this);
-    m_wsServer->setHandshakeTimeout(10000);
     m_sio = std::make_unique<SocketIoHost>(*this, m_services);
-    connect(m_wsServer, &QWebSocketServer::newConnection, this, &Shard::onNewWebSocket);
     m_sweepTimer = new QTimer(this);
     m_sweepTimer->setInterval(250);
     connect(m_sweepTimer, &QTimer::timeout, this, &Shard::sweep);
@@ -94,15 +90,44 @@ void Shard::adoptDescriptor(qintptr descriptor)
 
 void Shard::httpUpgrade(HttpConnection *conn)
 {
-    if (SocketIoHost::isEnginePath(conn->head().path())) {
+    const http1::RequestHead &head = conn->head();
+    const QByteArray path = head.path();
+    if (SocketIoHost::isEnginePath(path)) {
         if (routeToOwner(conn) || !m_sio->checkUpgrade(conn))
             return;
     }
+    auto accept = ws::checkOpeningHandshake(head);
+    if (!accept.ok()) {
+        conn->respondAndClose(accept.error().status, "text/plain; charset=UTF-8",
+                              accept.error().message, accept.error().extraHeaders);
+        return;
+    }
+    const QString peerAddress = conn->socket()->peerAddress().toString();
+    QByteArray afterHead;
+    const int fd = conn->takeDescriptor(&afterHead);
     m_http.remove(conn);
-    QTcpSocket *socket = conn->takeSocket();
-    conn->deleteLater();
-    // Nothing was read: QWebSocketServer finds the whole handshake in the socket's buffer.
-    m_wsServer->handleConnection(socket);
+    conn->deleteLater(); // its head stays readable until then
+    if (fd < 0) {
+        qCWarning(lcNet) << "cannot keep an upgraded connection:" << qt_error_string(errno);
+        return;
+    }
+    auto *socket = new WebSocket(fd, m_services.config.maxMessageBytes, this);
+    socket->sendRaw(ws::switchingProtocolsResponse(accept.value()));
+
+    const QString origin = QString::fromUtf8(head.header("origin"));
+    if (!isOriginAllowed(m_services.config.allowedOrigins, origin)) {
+        socket->start();
+        socket->close(ws::closecode::policyViolation, "origin not allowed");
+        WebSocket::retire(socket, true);
+    } else if (path == userEventsPath) {
+        acceptPlain(socket, head, peerAddress, std::move(afterHead));
+    } else if (SocketIoHost::isEnginePath(path)) {
+        m_sio->acceptWebSocket(socket, head, peerAddress, std::move(afterHead));
+    } else {
+        socket->start();
+        socket->close(4004, "unknown path");
+        WebSocket::retire(socket, true);
+    }
 }
 
 void Shard::httpRequest(HttpConnection *conn)
@@ -186,46 +211,21 @@ void Shard::dropConnection(quint64 id, int code, const QString &reason)
     postTo(this, [this, id, code, reason] { remove(id, code, reason); });
 }
 
-void Shard::onNewWebSocket()
-{
-    while (QWebSocket *socket = m_wsServer->nextPendingConnection()) {
-        const QString path = socket->requestUrl().path();
-        if (!isOriginAllowed(m_services.config.allowedOrigins, socket->origin())) {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                          QStringLiteral("origin not allowed"));
-            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-            continue;
-        }
-        if (path == userEventsPath) {
-            acceptPlain(socket);
-        } else if (SocketIoHost::isEnginePath(path.toUtf8())) {
-            socket->setParent(this);
-            m_sio->acceptWebSocket(socket);
-        } else {
-            socket->close(QWebSocketProtocol::CloseCode(4004), QStringLiteral("unknown path"));
-            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-        }
-    }
-}
-
-void Shard::acceptPlain(QWebSocket *socket)
+void Shard::acceptPlain(WebSocket *socket, const http1::RequestHead &head,
+                        const QString &peerAddress, QByteArray afterHead)
 {
     const ServerConfig &cfg = m_services.config;
-    socket->setParent(this);
-    socket->setMaxAllowedIncomingMessageSize(quint64(cfg.maxMessageBytes));
-    socket->setMaxAllowedIncomingFrameSize(quint64(cfg.maxMessageBytes));
-
     auto connection = std::make_unique<PlainConnection>(socket, *this, cfg.pingIntervalMs,
                                                         cfg.pongTimeoutMs);
     ConnectionInfo &info = connection->info;
-    info.remoteAddress = socket->peerAddress().toString();
-    info.userAgent = QString::fromUtf8(socket->request().rawHeader("User-Agent"));
-    info.origin = socket->origin();
+    info.remoteAddress = peerAddress;
+    info.userAgent = QString::fromUtf8(head.header("user-agent"));
+    info.origin = QString::fromUtf8(head.header("origin"));
     info.connectedAt = QDateTime::currentDateTimeUtc();
 
-    const QUrlQuery query(socket->requestUrl());
-    const QByteArray credential = plainCredential(query, socket->request().rawHeader("Authorization"),
-                                                  socket->request().rawHeader("Cookie"));
+    const QUrlQuery query(QString::fromUtf8(head.query()));
+    const QByteArray credential
+        = plainCredential(query, head.header("authorization"), head.header("cookie"));
     std::optional<qint64> lastSeq;
     if (query.hasQueryItem(QStringLiteral("lastSeq"))) {
         bool ok = false;
@@ -234,6 +234,7 @@ void Shard::acceptPlain(QWebSocket *socket)
             lastSeq = v;
     }
     addConnection(std::move(connection), credential, lastSeq);
+    socket->start(std::move(afterHead));
 }
 
 void Shard::authenticate(quint64 id, const QByteArray &credential, std::optional<qint64> lastSeq)
@@ -259,7 +260,7 @@ void Shard::activate(quint64 id, const Identity &identity, std::optional<qint64>
         return;
     const QStringList rooms = roomsOf(identity);
     if (!m_services.directory.tryJoin(rooms, m_services.config.maxConnectionsPerUser)) {
-        c->closeWith(QWebSocketProtocol::CloseCodePolicyViolated,
+        c->closeWith(ws::closecode::policyViolation,
                      QStringLiteral("too many connections for this user"));
         return;
     }
@@ -303,6 +304,7 @@ void Shard::sendInitialState(quint64 id, std::optional<qint64> lastSeq)
                          {QStringLiteral("hasMore"), recovery->value().hasMore},
                          {QStringLiteral("timestamp"), now}}));
                 }
+                c.flush();
             });
         });
     });
@@ -381,6 +383,7 @@ void Shard::pushTo(ClientConnection &c, const Delivery &d, std::vector<quint64> 
         return;
     for (const EncodedEvent &e : d.events)
         c.push(e);
+    c.flush();
     m_services.metrics.sent.fetch_add(d.events.size(), std::memory_order_relaxed);
     if (c.bytesToWrite() > maxUnsentBytes) {
         c.closing = true;
@@ -402,7 +405,7 @@ void Shard::kick(quint64 connectionId, QString reason)
 {
     postTo(this, [this, connectionId, reason] {
         withConnection(connectionId, [&](ClientConnection &c) {
-            c.closeWith(QWebSocketProtocol::CloseCodeNormal,
+            c.closeWith(ws::closecode::normal,
                         reason.isEmpty() ? QStringLiteral("kicked by operator") : reason);
         });
     });

@@ -17,21 +17,22 @@
 #include <unordered_map>
 #include <vector>
 
-class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
+namespace notify::http1 {
+struct RequestHead;
+}
 
 namespace notify {
 
 class HttpConnection;
 class SocketIoHost;
+class WebSocket;
 
 struct ShardSnapshot
 {
     std::vector<ConnectionInfo> connections;
 };
 
-// One shard thread's world: its non-listening QWebSocketServer, the connections it owns for
+// One shard thread's world: the connections it owns for
 // their whole life, their room index, heartbeats, expiry and rate limits. Everything here
 // runs on the shard's own thread; the public entry points marked "any thread" only post.
 class Shard : public QObject, public DeliverySink
@@ -80,8 +81,8 @@ public:
     void httpClosed(HttpConnection *conn);
 
 private:
-    void onNewWebSocket();
-    void acceptPlain(QWebSocket *socket);
+    void acceptPlain(WebSocket *socket, const http1::RequestHead &head,
+                     const QString &peerAddress, QByteArray afterHead);
     // The request belongs to a session of another shard: hand the connection over.
     bool routeToOwner(HttpConnection *conn);
     void adoptHttp(HttpConnection *conn);
@@ -102,7 +103,6 @@ private:
 
     int m_index;
     NodeServices &m_services;
-    QWebSocketServer *m_wsServer = nullptr;
     QTimer *m_sweepTimer = nullptr;
     std::unordered_map<quint64, std::unique_ptr<ClientConnection>> m_connections;
     QHash<QString, QSet<ClientConnection *>> m_rooms;

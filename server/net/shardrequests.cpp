@@ -194,6 +194,7 @@ void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const 
                     data.insert(QStringLiteral("timestamp"),
                                 formatTimestamp(QDateTime::currentDateTimeUtc()));
                     c.push(EncodedEvent::make(QStringLiteral("notification:recent"), data));
+                    c.flush();
                 } else {
                     data.insert(QStringLiteral("ok"), true);
                     c.reply(to, data);

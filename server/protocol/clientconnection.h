@@ -34,8 +34,10 @@ public:
     TokenBucket bucket;
     int refusedInARow = 0;
 
-    // Sends the pre-encoded flavour of a pushed event that this protocol speaks.
+    // Queues the pre-encoded flavour of a pushed event that this protocol speaks; flush()
+    // sends what push() queued (one system call for a batch of events).
     virtual void push(const EncodedEvent &event) = 0;
+    virtual void flush() { }
     virtual void reply(const ReplyTo &to, const QJsonObject &data) = 0;
     virtual void replyError(const ReplyTo &to, const QString &code, const QString &message) = 0;
     // A protocol-appropriate goodbye (plain: close code; Socket.IO: DISCONNECT, then close).

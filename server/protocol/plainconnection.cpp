@@ -1,6 +1,5 @@
 #include "protocol/plainconnection.h"
 
-#include "codec/timestamp.h"
 #include "codec/wirecodec.h"
 #include "net/shard.h"
 
@@ -13,7 +12,7 @@ namespace {
 constexpr int maxEarlyMessages = 16;
 }
 
-PlainConnection::PlainConnection(QWebSocket *socket, Shard &shard, int pingIntervalMs,
+PlainConnection::PlainConnection(WebSocket *socket, Shard &shard, int pingIntervalMs,
                                  int pongTimeoutMs)
     : ClientConnection(ClientProtocol::Plain)
     , m_socket(socket)
@@ -22,56 +21,46 @@ PlainConnection::PlainConnection(QWebSocket *socket, Shard &shard, int pingInter
     , m_pongTimeoutMs(pongTimeoutMs)
 {
     m_lastPingMs = QDateTime::currentMSecsSinceEpoch();
-    QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
-                     [this](const QString &text) { onText(text); });
-    QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket, [this](const QByteArray &) {
-        ++info.framesIn;
-        replyError({}, QStringLiteral("invalid_payload"),
-                   QStringLiteral("binary frames are not supported; send JSON text"));
-    });
-    // Removal is queued (dropConnection) so that no connection disappears while a delivery
-    // loop is iterating a room.
-    QObject::connect(socket, &QWebSocket::disconnected, socket, [this] {
-        m_shard.dropConnection(info.id, int(m_socket->closeCode()), m_socket->closeReason());
-    });
-    QObject::connect(socket, &QWebSocket::pong, socket, [this](quint64 elapsed, const QByteArray &) {
-        m_pingOutstanding = false;
-        info.rttMs = int(elapsed);
-        info.lastPongAt = QDateTime::currentDateTimeUtc();
-    });
+    socket->setHandler(this);
 }
 
 PlainConnection::~PlainConnection()
 {
-    if (m_socket) {
-        m_socket->disconnect();
-        m_socket->abort();
-        m_socket->deleteLater();
-    }
+    WebSocket::retire(std::exchange(m_socket, nullptr), false);
 }
 
-void PlainConnection::send(const QString &text)
+void PlainConnection::send(const QByteArray &json)
 {
     if (!m_socket || closing)
         return;
-    m_socket->sendTextMessage(text);
+    m_socket->sendText(json);
     ++info.framesOut;
-    info.bytesOut += quint64(text.size());
+    info.bytesOut += quint64(json.size());
 }
 
 void PlainConnection::push(const EncodedEvent &event)
 {
-    send(event.plain);
+    if (!m_socket || closing)
+        return;
+    m_socket->queue(event.plain);
+    ++info.framesOut;
+    info.bytesOut += quint64(event.plain.size());
+}
+
+void PlainConnection::flush()
+{
+    if (m_socket)
+        m_socket->flush();
 }
 
 void PlainConnection::reply(const ReplyTo &to, const QJsonObject &data)
 {
-    send(QString::fromUtf8(encodeReply(to.requestId, data)));
+    send(encodeReply(to.requestId, data));
 }
 
 void PlainConnection::replyError(const ReplyTo &to, const QString &code, const QString &message)
 {
-    send(QString::fromUtf8(encodeError(to.requestId, code, message)));
+    send(encodeError(to.requestId, code, message));
 }
 
 void PlainConnection::closeWith(int code, const QString &reason)
@@ -79,7 +68,7 @@ void PlainConnection::closeWith(int code, const QString &reason)
     if (!m_socket || closing)
         return;
     closing = true;
-    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    m_socket->close(code, reason.toUtf8());
 }
 
 void PlainConnection::abortConnection()
@@ -110,17 +99,45 @@ bool PlainConnection::heartbeat(qint64 nowMs)
 
 void PlainConnection::activated()
 {
-    const QStringList early = std::exchange(m_early, {});
-    for (const QString &text : early)
+    const QList<QByteArray> early = std::exchange(m_early, {});
+    for (const QByteArray &text : early)
         onText(text);
+    flush();
 }
 
-void PlainConnection::onText(const QString &text)
+void PlainConnection::onWebSocketText(WebSocket &, QByteArray message)
+{
+    onText(message);
+}
+
+void PlainConnection::onWebSocketBinary(WebSocket &, QByteArray)
+{
+    ++info.framesIn;
+    replyError({}, QStringLiteral("invalid_payload"),
+               QStringLiteral("binary frames are not supported; send JSON text"));
+}
+
+void PlainConnection::onWebSocketPong(WebSocket &, qint64 rttMs)
+{
+    m_pingOutstanding = false;
+    info.rttMs = int(rttMs);
+    info.lastPongAt = QDateTime::currentDateTimeUtc();
+}
+
+void PlainConnection::onWebSocketClosed(WebSocket &, int code, const QString &reason)
+{
+    // The socket stays until this connection goes: it is retired by the destructor. Removal
+    // is queued so that no connection disappears while a delivery loop iterates a room.
+    closing = true;
+    m_shard.dropConnection(info.id, code, reason);
+}
+
+void PlainConnection::onText(const QByteArray &text)
 {
     if (!authenticated) {
         // Requests sent right after opening wait for the credential check, within reason.
         if (m_early.size() >= maxEarlyMessages)
-            closeWith(QWebSocketProtocol::CloseCodePolicyViolated,
+            closeWith(ws::closecode::policyViolation,
                       QStringLiteral("too many messages before authentication"));
         else
             m_early.append(text);
@@ -130,7 +147,7 @@ void PlainConnection::onText(const QString &text)
     if (!m_shard.admit(*this))
         return;
     QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
         replyError({}, QStringLiteral("invalid_json"),
                    error.error != QJsonParseError::NoError
@@ -152,7 +169,8 @@ void PlainConnection::onText(const QString &text)
     }
     const QJsonValue data = msg.value(QStringLiteral("data"));
     if (!data.isUndefined() && !data.isNull() && !data.isObject()) {
-        replyError(to, QStringLiteral("invalid_payload"), QStringLiteral("data: must be a JSON object"));
+        replyError(to, QStringLiteral("invalid_payload"),
+                   QStringLiteral("data: must be a JSON object"));
         return;
     }
     m_shard.handleRequest(*this, type.toString(), data.toObject(), to);

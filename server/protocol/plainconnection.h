@@ -2,22 +2,24 @@
 
 #include "protocol/clientconnection.h"
 
-#include <QPointer>
-#include <QStringList>
-#include <QWebSocket>
+#include "websocket/websocket.h"
+
+#include <QList>
 
 namespace notify {
 
 class Shard;
 
 // The plain JSON protocol of PROTOCOL.md on /ws/notifications.
-class PlainConnection final : public ClientConnection
+class PlainConnection final : public ClientConnection, private WebSocketHandler
 {
 public:
-    PlainConnection(QWebSocket *socket, Shard &shard, int pingIntervalMs, int pongTimeoutMs);
+    // Takes `socket` over (its parent stays; it is retired with this connection).
+    PlainConnection(WebSocket *socket, Shard &shard, int pingIntervalMs, int pongTimeoutMs);
     ~PlainConnection() override;
 
     void push(const EncodedEvent &event) override;
+    void flush() override;
     void reply(const ReplyTo &to, const QJsonObject &data) override;
     void replyError(const ReplyTo &to, const QString &code, const QString &message) override;
     void closeWith(int code, const QString &reason) override;
@@ -26,19 +28,22 @@ public:
     bool heartbeat(qint64 nowMs) override;
     void activated() override;
 
-    QWebSocket *socket() const { return m_socket; }
-
 private:
-    void send(const QString &text);
-    void onText(const QString &text);
+    void send(const QByteArray &json);
+    void onText(const QByteArray &text);
 
-    QPointer<QWebSocket> m_socket;
+    void onWebSocketText(WebSocket &ws, QByteArray message) override;
+    void onWebSocketBinary(WebSocket &ws, QByteArray message) override;
+    void onWebSocketPong(WebSocket &ws, qint64 rttMs) override;
+    void onWebSocketClosed(WebSocket &ws, int code, const QString &reason) override;
+
+    WebSocket *m_socket; // null once closed
     Shard &m_shard;
     int m_pingIntervalMs;
     int m_pongTimeoutMs;
     qint64 m_lastPingMs = 0;
     bool m_pingOutstanding = false;
-    QStringList m_early; // messages received while the credential was being checked
+    QList<QByteArray> m_early; // messages received while the credential was being checked
 };
 
 } // namespace notify

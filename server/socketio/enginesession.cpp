@@ -10,7 +10,6 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTimer>
-#include <QWebSocket>
 
 namespace notify {
 
@@ -30,22 +29,9 @@ bool isServedNamespace(QByteArrayView nsp)
     return nsp == QByteArrayView("/") || nsp == QByteArrayView("/notifications");
 }
 
-// Detached from the session, a closing websocket finishes its close handshake on its own
-// and is deleted once the TCP connection is gone (or aborted if the peer never answers).
-void retire(QWebSocket *ws, bool graceful)
+QByteArray textFrame(QByteArrayView packet)
 {
-    if (!ws)
-        return;
-    QObject::disconnect(ws, nullptr, nullptr, nullptr);
-    ws->setParent(nullptr);
-    QObject::connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
-    if (graceful && ws->state() == QAbstractSocket::ConnectedState) {
-        ws->close(QWebSocketProtocol::CloseCodeNormal);
-        QTimer::singleShot(5000, ws, [ws] { ws->abort(); });
-    } else {
-        ws->abort();
-        ws->deleteLater();
-    }
+    return ws::encodeFrame(ws::Opcode::Text, packet);
 }
 } // namespace
 
@@ -63,8 +49,9 @@ EngineSession::EngineSession(SocketIoHost &host, Shard &shard, QString sid,
 EngineSession::~EngineSession()
 {
     detachAll(1006, QStringLiteral("session ended"));
-    retire(m_ws, false);
-    retire(m_probe, false);
+    // Detached from the session, a socket finishes closing on its own and deletes itself.
+    WebSocket::retire(std::exchange(m_ws, nullptr), false);
+    WebSocket::retire(std::exchange(m_probe, nullptr), false);
 }
 
 void EngineSession::openPolling(HttpConnection *conn)
@@ -78,7 +65,7 @@ void EngineSession::openPolling(HttpConnection *conn)
     respondToGet(eio::encodeOpenPacket(info));
 }
 
-void EngineSession::openWebSocket(QWebSocket *ws)
+void EngineSession::openWebSocket(WebSocket *ws)
 {
     bindWebSocket(ws);
     eio::OpenInfo info {
@@ -86,21 +73,38 @@ void EngineSession::openWebSocket(QWebSocket *ws)
     send(eio::encodeOpenPacket(info));
 }
 
-void EngineSession::bindWebSocket(QWebSocket *ws)
+void EngineSession::bindWebSocket(WebSocket *ws)
 {
     m_ws = ws;
     ws->setParent(this);
-    ws->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxPayload));
-    ws->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxPayload));
-    disconnect(ws, nullptr, this, nullptr);
-    connect(ws, &QWebSocket::textMessageReceived, this, &EngineSession::onWebSocketText);
-    connect(ws, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
+    ws->setMaxMessageBytes(m_settings.maxPayload);
+    ws->setHandler(this);
+}
+
+void EngineSession::onWebSocketText(WebSocket &ws, QByteArray message)
+{
+    if (&ws == m_probe)
+        onProbeText(message);
+    else if (&ws == m_ws)
+        onTransportText(message);
+}
+
+void EngineSession::onWebSocketBinary(WebSocket &ws, QByteArray)
+{
+    if (&ws == m_ws)
         sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
-    });
-    // Queued: the session may not go away inside one of its own socket's signals.
-    connect(
-        ws, &QWebSocket::disconnected, this,
-        [this] { abort(1000, QStringLiteral("transport close")); }, Qt::QueuedConnection);
+}
+
+void EngineSession::onWebSocketClosed(WebSocket &ws, int, const QString &)
+{
+    if (&ws == m_probe) {
+        dropProbe();
+    } else if (&ws == m_ws) {
+        // Queued: the session may not go away inside one of its own socket's callbacks.
+        QMetaObject::invokeMethod(
+            this, [this] { abort(1000, QStringLiteral("transport close")); },
+            Qt::QueuedConnection);
+    }
 }
 
 void EngineSession::handleGet(HttpConnection *conn)
@@ -160,32 +164,24 @@ void EngineSession::httpClosed(HttpConnection *conn)
     }
 }
 
-void EngineSession::attachProbe(QWebSocket *ws)
+void EngineSession::attachProbe(WebSocket *ws)
 {
     if (!canUpgrade()) {
-        retire(ws, true);
+        WebSocket::retire(ws, true);
         return;
     }
     m_probe = ws;
     ws->setParent(this);
-    ws->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxPayload));
-    ws->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxPayload));
+    ws->setMaxMessageBytes(m_settings.maxPayload);
+    ws->setHandler(this);
     m_probeStartedMs = nowMs();
-    connect(ws, &QWebSocket::textMessageReceived, this, &EngineSession::onProbeText);
-    connect(
-        ws, &QWebSocket::disconnected, this,
-        [this, ws] {
-            if (m_probe == ws)
-                dropProbe();
-        },
-        Qt::QueuedConnection);
 }
 
-void EngineSession::onProbeText(const QString &text)
+void EngineSession::onProbeText(const QByteArray &text)
 {
-    auto packet = eio::decodePacket(text.toUtf8());
+    auto packet = eio::decodePacket(text);
     if (packet.ok() && packet->type == eio::PacketType::Ping && packet->data == "probe") {
-        m_probe->sendTextMessage(QStringLiteral("3probe"));
+        m_probe->sendText("3probe");
         m_probed = true;
         if (m_pendingGet && m_outbox.isEmpty())
             respondToGet("6");
@@ -198,8 +194,7 @@ void EngineSession::onProbeText(const QString &text)
 
 void EngineSession::completeUpgrade()
 {
-    QWebSocket *ws = m_probe;
-    m_probe = nullptr;
+    WebSocket *ws = std::exchange(m_probe, nullptr);
     m_probed = false;
     bindWebSocket(ws);
     if (m_pendingGet)
@@ -207,22 +202,21 @@ void EngineSession::completeUpgrade()
     const QList<QByteArray> waiting = std::exchange(m_outbox, {});
     m_outboxBytes = 0;
     for (const QByteArray &packet : waiting)
-        m_ws->sendTextMessage(QString::fromUtf8(packet));
+        m_ws->queue(textFrame(packet));
+    m_ws->flush();
 }
 
 void EngineSession::dropProbe()
 {
-    QWebSocket *probe = m_probe;
-    m_probe = nullptr;
     m_probed = false;
-    retire(probe, true);
+    WebSocket::retire(std::exchange(m_probe, nullptr), true);
 }
 
-void EngineSession::onWebSocketText(const QString &text)
+void EngineSession::onTransportText(const QByteArray &text)
 {
     if (m_closed)
         return;
-    auto packet = eio::decodePacket(text.toUtf8());
+    auto packet = eio::decodePacket(text);
     if (!packet.ok()) {
         if (packet.error().kind == eio::DecodeError::Kind::BinaryNotSupported) {
             sendSocketIoError(packet.error().message);
@@ -347,7 +341,7 @@ void EngineSession::send(const QByteArray &packet)
     if (m_finalized)
         return;
     if (m_ws) {
-        m_ws->sendTextMessage(QString::fromUtf8(packet));
+        m_ws->send(textFrame(packet));
         return;
     }
     m_outbox.append(packet);
@@ -355,18 +349,24 @@ void EngineSession::send(const QByteArray &packet)
     scheduleFlush();
 }
 
-void EngineSession::sendText(const QString &packet)
+void EngineSession::queueFrame(const QByteArray &frame)
 {
     if (m_finalized)
         return;
     if (m_ws) {
-        m_ws->sendTextMessage(packet);
+        m_ws->queue(frame);
         return;
     }
-    const QByteArray bytes = packet.toUtf8();
-    m_outboxBytes += bytes.size();
-    m_outbox.append(bytes);
+    const QByteArray packet = ws::framePayload(frame).toByteArray();
+    m_outboxBytes += packet.size();
+    m_outbox.append(packet);
     scheduleFlush();
+}
+
+void EngineSession::flush()
+{
+    if (m_ws)
+        m_ws->flush();
 }
 
 qint64 EngineSession::bytesToWrite() const
@@ -445,9 +445,7 @@ void EngineSession::close(int code, const QString &reason)
     detachAll(code, reason);
     dropProbe();
     if (m_ws) {
-        QWebSocket *ws = m_ws;
-        m_ws = nullptr;
-        retire(ws, true);
+        WebSocket::retire(std::exchange(m_ws, nullptr), true);
         finalize();
         return;
     }
@@ -464,9 +462,7 @@ void EngineSession::abort(int code, const QString &reason)
         return;
     m_closed = true;
     detachAll(code, reason);
-    QWebSocket *ws = m_ws;
-    m_ws = nullptr;
-    retire(ws, false);
+    WebSocket::retire(std::exchange(m_ws, nullptr), false);
     dropProbe();
     if (m_pendingGet)
         respondToGet(eio::encodePacket(eio::PacketType::Close));

@@ -2,6 +2,7 @@
 
 #include "socketio/enginecodec.h"
 #include "socketio/socketcodec.h"
+#include "websocket/websocket.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -9,7 +10,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
-#include <QWebSocket>
 
 namespace notify {
 
@@ -40,7 +40,7 @@ struct EngineSettings
 // One Engine.IO v4 session on one shard: its transport (long-polling, upgradable to
 // websocket, or websocket from the start), its heartbeat, and the Socket.IO namespaces
 // multiplexed on it. Lives on its shard's thread for its whole life.
-class EngineSession : public QObject
+class EngineSession : public QObject, private WebSocketHandler
 {
 public:
     EngineSession(SocketIoHost &host, Shard &shard, QString sid, const EngineSettings &settings,
@@ -58,7 +58,7 @@ public:
     // Opening: the handshake GET of a polling session, or the websocket of a session that
     // starts on websocket. Both send the open packet.
     void openPolling(HttpConnection *conn);
-    void openWebSocket(QWebSocket *ws);
+    void openWebSocket(WebSocket *ws);
 
     // Polling requests for this session.
     void handleGet(HttpConnection *conn);
@@ -66,11 +66,14 @@ public:
     // The HTTP connection went away; a GET it held ends the session, as in engine.io.
     void httpClosed(HttpConnection *conn);
     // A websocket with this session's sid: the upgrade probe.
-    void attachProbe(QWebSocket *ws);
+    void attachProbe(WebSocket *ws);
 
     // One Engine.IO packet, already encoded ("2", "42[...]"), to the client.
     void send(const QByteArray &packet);
-    void sendText(const QString &packet);
+    // A packet that is already a WebSocket text frame (a pushed event, shared): queued on
+    // the websocket until flush(), or unframed into the polling outbox.
+    void queueFrame(const QByteArray &frame);
+    void flush();
     qint64 bytesToWrite() const;
 
     // Every sweep: pings when due. false: the client's pong is overdue.
@@ -87,8 +90,11 @@ public:
     void namespaceClosed();
 
 private:
-    void onWebSocketText(const QString &text);
-    void onProbeText(const QString &text);
+    void onWebSocketText(WebSocket &ws, QByteArray message) override;
+    void onWebSocketBinary(WebSocket &ws, QByteArray message) override;
+    void onWebSocketClosed(WebSocket &ws, int code, const QString &reason) override;
+    void onTransportText(const QByteArray &text);
+    void onProbeText(const QByteArray &text);
     void onPacket(const eio::Packet &packet);
     void onSocketIo(const QByteArray &data);
     void onConnect(const sio::Packet &packet);
@@ -98,7 +104,7 @@ private:
     void completeUpgrade();
     void dropProbe();
     void sendSocketIoError(const QString &message);
-    void bindWebSocket(QWebSocket *ws);
+    void bindWebSocket(WebSocket *ws);
     void detachAll(int code, const QString &reason);
     void finalize();
 
@@ -108,8 +114,8 @@ private:
     EngineSettings m_settings;
     PeerInfo m_peer;
 
-    QPointer<QWebSocket> m_ws; // the websocket transport, once there is one
-    QPointer<QWebSocket> m_probe; // an upgrade under way
+    WebSocket *m_ws = nullptr; // the websocket transport, once there is one (a child)
+    WebSocket *m_probe = nullptr; // an upgrade under way (a child)
     qint64 m_probeStartedMs = 0;
     bool m_probed = false; // "2probe" answered: waiting for "5"
     QPointer<HttpConnection> m_pendingGet;

@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 
+#include <fcntl.h>
+
 namespace notify {
 
 HttpConnection::HttpConnection(QTcpSocket *socket, Shard *shard)
@@ -41,7 +43,7 @@ void HttpConnection::onReadyRead()
             if (available == 0)
                 return;
             m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-            // Peek, not read: an upgrade must reach QWebSocketServer with every byte.
+            // Peek, not read: the head is consumed only once it is complete.
             const QByteArray peeked = m_socket->peek(qMin<qint64>(available, limits.maxHeadBytes));
             auto parsed = http1::parseRequestHead(peeked, limits);
             if (!parsed.ok()) {
@@ -126,14 +128,18 @@ void HttpConnection::respondAndClose(int status, QByteArrayView contentType, QBy
     m_socket->disconnectFromHost();
 }
 
-QTcpSocket *HttpConnection::takeSocket()
+int HttpConnection::takeDescriptor(QByteArray *afterHead)
 {
-    QTcpSocket *socket = m_socket;
-    disconnect(socket, nullptr, this, nullptr);
-    socket->setParent(nullptr);
+    disconnect(m_socket, nullptr, this, nullptr);
     m_state = State::Closed;
-    m_socket = nullptr;
-    return socket;
+    const QByteArray buffered = m_socket->readAll();
+    if (afterHead)
+        *afterHead = buffered.sliced(qMin(m_head.headLength, buffered.size()));
+    // QAbstractSocket cannot release its descriptor, so keep a duplicate: its close() turns
+    // its notifiers off and closes only its own number, never the connection.
+    const int fd = ::fcntl(int(m_socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    m_socket->abort();
+    return fd;
 }
 
 void HttpConnection::abort()

@@ -11,10 +11,10 @@ namespace notify {
 class EngineSession;
 class Shard;
 
-// The first owner of every TCP connection on the client port. It peeks (never reads) at a
-// request head to tell a WebSocket upgrade, which goes to QWebSocketServer with the bytes
-// still buffered, from a plain HTTP request (Engine.IO long-polling), which it reads and
-// serves with keep-alive, one request at a time. It reports to its shard; a request for a
+// The first owner of every TCP connection on the client port. It reads a request head and
+// tells a WebSocket upgrade, whose descriptor it hands over (takeDescriptor) to the WebSocket
+// layer, from a plain HTTP request (Engine.IO long-polling), which it reads and serves with
+// keep-alive, one request at a time. It reports to its shard; a request for a
 // session on another shard moves the whole connection there (moveToThread) first.
 class HttpConnection : public QObject
 {
@@ -48,9 +48,10 @@ public:
     // Answers and closes, for requests that cannot be trusted to be followed by a good one.
     void respondAndClose(int status, QByteArrayView contentType, QByteArrayView body,
                          QByteArrayView extraHeaders = {});
-    // For a WebSocket upgrade: gives up the socket (unread, detached, parentless). This
-    // object is then useless and deletes itself later.
-    QTcpSocket *takeSocket();
+    // For a WebSocket upgrade: gives up the connection as a descriptor of its own (the
+    // QTcpSocket is closed) and what the client sent after the head. This object is then
+    // closed and useless; the caller deletes it. -1 when the descriptor cannot be kept.
+    int takeDescriptor(QByteArray *afterHead);
     void abort();
 
     // The Engine.IO session holding this connection's GET until it has packets to send.

@@ -256,6 +256,8 @@ QByteArray reasonPhrase(int status)
         return "Content Too Large";
     case 414:
         return "URI Too Long";
+    case 426:
+        return "Upgrade Required";
     case 431:
         return "Request Header Fields Too Large";
     case 500:

@@ -54,10 +54,16 @@ void SocketIoConnection::push(const EncodedEvent &event)
 {
     if (!m_session || closing || !m_granted)
         return;
-    const QString &text = m_nsp == "/" ? event.socketIoDefault : event.socketIoNotifications;
-    m_session->sendText(text);
+    const QByteArray &frame = m_nsp == "/" ? event.socketIoDefault : event.socketIoNotifications;
+    m_session->queueFrame(frame);
     ++info.framesOut;
-    info.bytesOut += quint64(text.size());
+    info.bytesOut += quint64(frame.size());
+}
+
+void SocketIoConnection::flush()
+{
+    if (m_session)
+        m_session->flush();
 }
 
 void SocketIoConnection::reply(const ReplyTo &to, const QJsonObject &data)

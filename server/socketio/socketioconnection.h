@@ -24,6 +24,7 @@ public:
     EngineSession *session() const { return m_session; }
 
     void push(const EncodedEvent &event) override;
+    void flush() override;
     void reply(const ReplyTo &to, const QJsonObject &data) override;
     void replyError(const ReplyTo &to, const QString &code, const QString &message) override;
     // Before the CONNECT was granted: CONNECT_ERROR {"message": "unauthorized" or the reason};

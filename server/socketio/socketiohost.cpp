@@ -8,7 +8,6 @@
 
 #include <QRandomGenerator>
 #include <QUrlQuery>
-#include <QWebSocket>
 
 namespace notify {
 
@@ -179,36 +178,40 @@ bool SocketIoHost::checkUpgrade(HttpConnection *conn)
     return false;
 }
 
-void SocketIoHost::acceptWebSocket(QWebSocket *ws)
+void SocketIoHost::acceptWebSocket(WebSocket *ws, const http1::RequestHead &head,
+                                   const QString &peerAddress, QByteArray afterHead)
 {
-    const QUrlQuery query(ws->requestUrl());
+    const QUrlQuery query = queryOf(head.target);
     auto parsed = eio::parseHandshakeQuery(query, eio::Transport::WebSocket);
     if (!parsed.ok()) {
-        ws->close(QWebSocketProtocol::CloseCodeProtocolError, eio::errorMessage(parsed.error()));
-        QObject::connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+        ws->start();
+        ws->close(ws::closecode::protocolError, eio::errorMessage(parsed.error()).toUtf8());
+        WebSocket::retire(ws, true);
         return;
     }
     if (!parsed->sid) {
         PeerInfo peer;
-        peer.remoteAddress = ws->peerAddress().toString();
-        peer.userAgent = QString::fromUtf8(ws->request().rawHeader("User-Agent"));
-        peer.origin = ws->origin();
-        peer.fallbackCredential = plainCredential(
-            query, ws->request().rawHeader("Authorization"), ws->request().rawHeader("Cookie"));
+        peer.remoteAddress = peerAddress;
+        peer.userAgent = QString::fromUtf8(head.header("user-agent"));
+        peer.origin = QString::fromUtf8(head.header("origin"));
+        peer.fallbackCredential
+            = plainCredential(query, head.header("authorization"), head.header("cookie"));
         auto *session = new EngineSession(*this, m_shard, newSid(), settings(), peer);
         m_sessions.insert(session->sid(), session);
         session->openWebSocket(ws);
+        ws->start(std::move(afterHead));
         return;
     }
     EngineSession *session = m_sessions.value(*parsed->sid);
     if (!session || !session->canUpgrade()) {
         // The session went away between the checked request and the handshake.
-        ws->close(QWebSocketProtocol::CloseCodeNormal,
-                  eio::errorMessage(eio::ServerError::UnknownSid));
-        QObject::connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+        ws->start();
+        ws->close(ws::closecode::normal, eio::errorMessage(eio::ServerError::UnknownSid).toUtf8());
+        WebSocket::retire(ws, true);
         return;
     }
     session->attachProbe(ws);
+    ws->start(std::move(afterHead));
 }
 
 void SocketIoHost::httpClosed(HttpConnection *conn)

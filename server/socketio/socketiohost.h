@@ -5,9 +5,12 @@
 #include <QHash>
 #include <QString>
 
-class QWebSocket;
-
 namespace notify {
+
+namespace http1 {
+struct RequestHead;
+}
+class WebSocket;
 
 class HttpConnection;
 class Shard;
@@ -32,11 +35,13 @@ public:
 
     // A polling request (head and body read) whose session, if any, lives on this shard.
     void handleHttp(HttpConnection *conn);
-    // Before an upgrade on the Engine.IO path goes to QWebSocketServer: false when the
+    // Before the WebSocket handshake on the Engine.IO path is answered: false when the
     // request was refused here with Engine.IO's HTTP error (and the connection closed).
     bool checkUpgrade(HttpConnection *conn);
-    // After the WebSocket handshake on the Engine.IO path.
-    void acceptWebSocket(QWebSocket *ws);
+    // After the WebSocket handshake on the Engine.IO path (the 101 is queued on `ws`, which
+    // this starts once its owner is set up). `afterHead`: input that came with the head.
+    void acceptWebSocket(WebSocket *ws, const http1::RequestHead &head, const QString &peerAddress,
+                         QByteArray afterHead);
     void httpClosed(HttpConnection *conn);
 
     void sweep(qint64 nowMs);

@@ -71,7 +71,7 @@ public:
         QMutexLocker lock(&m_mutex);
         for (const DeliveryPtr &d : deliveries) {
             for (const EncodedEvent &e : d->events) {
-                const QJsonObject frame = QJsonDocument::fromJson(e.plain.toUtf8()).object();
+                const QJsonObject frame = QJsonDocument::fromJson(EncodedEvent::text(e.plain).toByteArray()).object();
                 m_events.append({d->room, frame.value(QStringLiteral("type")).toString(),
                                  frame.value(QStringLiteral("data")).toObject()});
             }
