@@ -14,6 +14,8 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include "model/timeuuid.h"
+
 #include <QUuid>
 
 #include <cmath>
@@ -196,7 +198,7 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
     if (!target->recipient) {
         // A live announcement: not stored, reaches whoever is in the room now.
         const NotificationContent &c = content.value();
-        const QString announcementId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString announcementId = newTimeOrderedUuid();
         const QJsonObject announcement {
             {QStringLiteral("id"), announcementId},
             {QStringLiteral("title"), c.title},

@@ -11,6 +11,8 @@
 
 #include <QJsonArray>
 #include <QSet>
+#include "model/timeuuid.h"
+
 #include <QUuid>
 
 namespace notify {
@@ -237,7 +239,7 @@ void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpRep
         return reply.error(503, codes::unavailable,
                            QStringLiteral("storage is unavailable; try again"));
 
-    record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    record.id = newTimeOrderedUuid();
     record.createdAt = QDateTime::currentDateTimeUtc();
     const QString room = record.orgId.isEmpty() ? rooms::broadcast()
         : record.role.isEmpty()                 ? rooms::org(record.orgId)

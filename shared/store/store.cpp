@@ -11,6 +11,8 @@
 #include <QSet>
 #include <QSqlDriver>
 #include <QSqlQuery>
+#include "model/timeuuid.h"
+
 #include <QUuid>
 
 #include <sqlite3.h>
@@ -441,8 +443,12 @@ std::optional<StoreError> Store::Private::setupSession()
         return runPlain(database, QStringLiteral("SET client_min_messages TO warning"), pg);
     }
     // busy_timeout first, so that switching to WAL waits for a concurrent opener.
+    // cache_size: SQLite's default 2 MiB page cache made the writer read index pages back
+    // from the OS (pread) on every commit once the inbox outgrew it; 64 MiB is a ceiling,
+    // used as the indexes grow.
     for (const auto sql : {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL",
-                           "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
+                           "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+                           "PRAGMA cache_size = -65536"}) {
         if (auto error = runPlain(database, QString::fromLatin1(sql), pg))
             return error;
     }
@@ -679,7 +685,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
 
             State &state = states[draft.recipient];
             Notification n;
-            n.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            n.id = newTimeOrderedUuid();
             n.recipient = draft.recipient;
             n.seq = ++state.lastSeq;
             n.content = draft.content;
@@ -1127,7 +1133,7 @@ StoreResult<Done> Store::recordBroadcast(const BroadcastRecord &b)
 {
     return d->guarded<Done>([&]() -> StoreResult<Done> {
         const QString id
-            = b.id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : b.id;
+            = b.id.isEmpty() ? newTimeOrderedUuid() : b.id;
         QSqlQuery q(d->db());
         if (auto error
             = run(q,
