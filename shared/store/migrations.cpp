@@ -14,64 +14,81 @@ namespace {
 // as nothing else in the database uses it.
 constexpr auto kPostgresLock = "SELECT pg_advisory_xact_lock(7263541)";
 
+// Version 1's notifications table; version 3 rebuilds it on SQLite without the idempotency
+// constraint, which becomes a partial index.
+QString notificationsTable(const QString &name, bool keyConstraint)
+{
+    return QStringLiteral("CREATE TABLE %1 ("
+                          " id TEXT NOT NULL PRIMARY KEY,"
+                          " org_id TEXT NOT NULL,"
+                          " user_id TEXT NOT NULL,"
+                          " seq BIGINT NOT NULL,"
+                          " type TEXT NOT NULL,"
+                          " title TEXT NOT NULL,"
+                          " body TEXT NOT NULL DEFAULT '',"
+                          " priority TEXT NOT NULL DEFAULT 'normal',"
+                          " action_url TEXT NOT NULL DEFAULT '',"
+                          " entity_type TEXT NOT NULL DEFAULT '',"
+                          " entity_id TEXT NOT NULL DEFAULT '',"
+                          " metadata TEXT NOT NULL DEFAULT '{}',"
+                          " idempotency_key TEXT NULL,"
+                          " created_at BIGINT NOT NULL,"
+                          " delivered_at BIGINT NULL,"
+                          " read_at BIGINT NULL,"
+                          " deleted_at BIGINT NULL,"
+                          " CONSTRAINT %1_recipient_seq UNIQUE (org_id, user_id, seq),"
+                          "%2"
+                          " FOREIGN KEY (org_id, user_id) REFERENCES recipients (org_id, user_id))")
+        .arg(name,
+             keyConstraint ? QStringLiteral(" CONSTRAINT notifications_recipient_key"
+                                            "   UNIQUE (org_id, user_id, idempotency_key),")
+                           : QString());
+}
+
+const QString unreadIndex
+    = QStringLiteral("CREATE INDEX notifications_unread ON notifications"
+                     " (org_id, user_id, seq) WHERE read_at IS NULL AND deleted_at IS NULL");
+const QString createdIndex
+    = QStringLiteral("CREATE INDEX notifications_created ON notifications (created_at)");
+const QString keyIndex
+    = QStringLiteral("CREATE UNIQUE INDEX notifications_recipient_key ON notifications"
+                     " (org_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL");
+
 std::vector<Migration> buildMigrations()
 {
     std::vector<Migration> list;
 
-    list.push_back(
-        {1,
-         QStringLiteral("notifications, recipients, sessions"),
-         {
-             QStringLiteral("CREATE TABLE recipients ("
-                            " org_id TEXT NOT NULL,"
-                            " user_id TEXT NOT NULL,"
-                            " last_seq BIGINT NOT NULL DEFAULT 0,"
-                            " unread_count BIGINT NOT NULL DEFAULT 0,"
-                            " PRIMARY KEY (org_id, user_id))"),
-             // The (org_id, user_id, seq) unique index also serves inbox order and replay.
-             // A NULL idempotency_key never collides on either engine.
-             QStringLiteral(
-                 "CREATE TABLE notifications ("
-                 " id TEXT NOT NULL PRIMARY KEY,"
-                 " org_id TEXT NOT NULL,"
-                 " user_id TEXT NOT NULL,"
-                 " seq BIGINT NOT NULL,"
-                 " type TEXT NOT NULL,"
-                 " title TEXT NOT NULL,"
-                 " body TEXT NOT NULL DEFAULT '',"
-                 " priority TEXT NOT NULL DEFAULT 'normal',"
-                 " action_url TEXT NOT NULL DEFAULT '',"
-                 " entity_type TEXT NOT NULL DEFAULT '',"
-                 " entity_id TEXT NOT NULL DEFAULT '',"
-                 " metadata TEXT NOT NULL DEFAULT '{}',"
-                 " idempotency_key TEXT NULL,"
-                 " created_at BIGINT NOT NULL,"
-                 " delivered_at BIGINT NULL,"
-                 " read_at BIGINT NULL,"
-                 " deleted_at BIGINT NULL,"
-                 " CONSTRAINT notifications_recipient_seq UNIQUE (org_id, user_id, seq),"
-                 " CONSTRAINT notifications_recipient_key"
-                 "   UNIQUE (org_id, user_id, idempotency_key),"
-                 " FOREIGN KEY (org_id, user_id) REFERENCES recipients (org_id, user_id))"),
-             QStringLiteral("CREATE TABLE sessions ("
-                            " token_sha256 TEXT NOT NULL PRIMARY KEY,"
-                            " org_id TEXT NOT NULL,"
-                            " user_id TEXT NOT NULL,"
-                            " role TEXT NOT NULL DEFAULT '',"
-                            " created_at BIGINT NOT NULL,"
-                            " expires_at BIGINT NOT NULL,"
-                            " revoked_at BIGINT NULL)"),
-             QStringLiteral("CREATE INDEX sessions_expires ON sessions (expires_at)"),
-         }});
+    list.push_back({1,
+                    QStringLiteral("notifications, recipients, sessions"),
+                    {
+                        QStringLiteral("CREATE TABLE recipients ("
+                                       " org_id TEXT NOT NULL,"
+                                       " user_id TEXT NOT NULL,"
+                                       " last_seq BIGINT NOT NULL DEFAULT 0,"
+                                       " unread_count BIGINT NOT NULL DEFAULT 0,"
+                                       " PRIMARY KEY (org_id, user_id))"),
+                        // The (org_id, user_id, seq) unique index also serves inbox order and
+                        // replay. A NULL idempotency_key never collides on either engine.
+                        notificationsTable(QStringLiteral("notifications"), true),
+                        QStringLiteral("CREATE TABLE sessions ("
+                                       " token_sha256 TEXT NOT NULL PRIMARY KEY,"
+                                       " org_id TEXT NOT NULL,"
+                                       " user_id TEXT NOT NULL,"
+                                       " role TEXT NOT NULL DEFAULT '',"
+                                       " created_at BIGINT NOT NULL,"
+                                       " expires_at BIGINT NOT NULL,"
+                                       " revoked_at BIGINT NULL)"),
+                        QStringLiteral("CREATE INDEX sessions_expires ON sessions (expires_at)"),
+                    },
+                    {}});
 
     list.push_back(
         {2,
          QStringLiteral("unread and age indexes, broadcasts, nodes"),
          {
              // Unread badges and unreadOnly pages touch only the unread rows.
-             QStringLiteral("CREATE INDEX notifications_unread ON notifications"
-                            " (org_id, user_id, seq) WHERE read_at IS NULL AND deleted_at IS NULL"),
-             QStringLiteral("CREATE INDEX notifications_created ON notifications (created_at)"),
+             unreadIndex,
+             createdIndex,
              QStringLiteral("CREATE TABLE broadcasts ("
                             " id TEXT NOT NULL PRIMARY KEY,"
                             " org_id TEXT NULL,"
@@ -89,6 +106,30 @@ std::vector<Migration> buildMigrations()
                             " started_at BIGINT NOT NULL,"
                             " last_seen_at BIGINT NOT NULL,"
                             " counters TEXT NOT NULL DEFAULT '{}')"),
+         },
+         {}});
+
+    // Most notifications carry no idempotency key, yet the UNIQUE constraint indexed every
+    // row under (org_id, user_id, NULL): one more B-tree page at a random place per insert,
+    // written whole to the WAL at each commit. A partial unique index keeps the same rule
+    // (NULL keys never collided) for the rows that have a key. SQLite cannot drop a table
+    // constraint, so the table is rebuilt there.
+    list.push_back(
+        {3,
+         QStringLiteral("idempotency keys in a partial unique index"),
+         {
+             notificationsTable(QStringLiteral("notifications_v3"), false),
+             QStringLiteral("INSERT INTO notifications_v3 SELECT * FROM notifications"),
+             QStringLiteral("DROP TABLE notifications"),
+             QStringLiteral("ALTER TABLE notifications_v3 RENAME TO notifications"),
+             unreadIndex,
+             createdIndex,
+             keyIndex,
+         },
+         {
+             QStringLiteral(
+                 "ALTER TABLE notifications DROP CONSTRAINT notifications_recipient_key"),
+             keyIndex,
          }});
 
     return list;
@@ -189,7 +230,10 @@ StoreResult<Done> migrateTo(Store &store, int targetVersion)
         }
         if (applied)
             continue; // the transaction rolls back: it changed nothing
-        for (const QString &statement : migration.statements) {
+        const QStringList &statements = pg && !migration.postgresStatements.isEmpty()
+            ? migration.postgresStatements
+            : migration.statements;
+        for (const QString &statement : statements) {
             if (auto error = runPlain(db, statement, pg)) {
                 return tx.fail(StoreError {
                     error->kind,

@@ -16,6 +16,7 @@ struct Migration
     int version = 0;
     QString description;
     QStringList statements; // portable SQL: the same text runs on SQLite and PostgreSQL
+    QStringList postgresStatements; // when not empty, what PostgreSQL runs instead
 };
 
 // Ordered by version, starting at 1, without gaps.

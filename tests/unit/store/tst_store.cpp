@@ -1039,6 +1039,14 @@ void TestStore::upgradeFromVersionOne()
     STORE_OK(broadcastNow, store->recordBroadcast(b));
     STORE_OK(next, store->insertBatch({draft(r, "after upgrade")}, kT0));
     QCOMPARE(next->at(0).notification.seq, 3);
+    // The key stored under version 1 still deduplicates (version 3 moved it into a
+    // partial index); rows without a key never collide.
+    STORE_OK(again, store->insertBatch({draft(r, "retry", "k"), draft(r, "no key"),
+                                        draft(r, "no key either")}, kT0));
+    QVERIFY(!again->at(0).created);
+    QCOMPARE(again->at(0).notification.id, inserted->at(0).notification.id);
+    QCOMPARE(again->at(1).notification.seq, 4);
+    QCOMPARE(again->at(2).notification.seq, 5);
 
     // Never down, and no version beyond the newest.
     STORE_OK(down, storeinternal::migrateTo(*store, 1));
