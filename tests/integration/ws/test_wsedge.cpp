@@ -83,8 +83,10 @@ struct Frame
     bool fin = false;
     quint8 opcode = 0;
     QByteArray payload;
+    QJsonObject object; // a text frame's JSON object, parsed once
 
-    QJsonObject json() const { return QJsonDocument::fromJson(payload).object(); }
+    const QJsonObject &json() const { return object; }
+    QString type() const { return object.value(QStringLiteral("type")).toString(); }
     int closeCode() const
     {
         return payload.size() >= 2 ? qFromBigEndian<quint16>(payload.constData()) : 1005;
@@ -98,12 +100,21 @@ class RawWs
 public:
     explicit RawWs(quint16 port)
     {
-        QObject::connect(&socket, &QTcpSocket::readyRead, [this] { onReadyRead(); });
-        QObject::connect(&socket, &QTcpSocket::disconnected, [this] { ended = true; });
-        QObject::connect(&socket, &QTcpSocket::errorOccurred,
-                         [this](QAbstractSocket::SocketError e) { error = e; });
+        watch();
         socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
         socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    // Takes over a connected descriptor whose handshake was already written.
+    struct Adopt
+    {
+        int descriptor;
+    };
+    explicit RawWs(Adopt adopt)
+    {
+        watch();
+        if (!socket.setSocketDescriptor(adopt.descriptor))
+            qWarning("cannot adopt descriptor %d", adopt.descriptor);
+        onReadyRead();
     }
 
     static QByteArray handshake(const QByteArray &target, const QByteArray &extraHeaders = {},
@@ -159,7 +170,7 @@ public:
     Frame next(int ms = 5000)
     {
         if (!waitForFrames(m_taken + 1, ms))
-            return Frame{false, 0xFF, {}};
+            return Frame{false, 0xFF, {}, {}};
         return frames.at(m_taken++);
     }
     // Waits for the text reply (or error) to the request with `id`.
@@ -206,10 +217,20 @@ public:
     QStringList serverErrors;
 
 private:
+    void watch()
+    {
+        QObject::connect(&socket, &QTcpSocket::readyRead, [this] { onReadyRead(); });
+        QObject::connect(&socket, &QTcpSocket::disconnected, [this] { ended = true; });
+        QObject::connect(&socket, &QTcpSocket::errorOccurred,
+                         [this](QAbstractSocket::SocketError e) { error = e; });
+    }
+
     void onReadyRead()
     {
         m_in += socket.readAll();
         if (status == 0) {
+            if (m_in.isEmpty())
+                return;
             const qsizetype end = m_in.indexOf("\r\n\r\n");
             if (end < 0)
                 return;
@@ -222,15 +243,25 @@ private:
             body += std::exchange(m_in, {});
             return;
         }
+        if (m_in.isEmpty())
+            return;
         parseFrames();
     }
 
     void parseFrames()
     {
+        m_pos = 0;
+        parseFramesFrom();
+        m_in.remove(0, m_pos);
+    }
+
+    void parseFramesFrom()
+    {
         for (;;) {
-            if (m_in.size() < 2)
+            const QByteArrayView in = QByteArrayView(m_in).sliced(m_pos);
+            if (in.size() < 2)
                 return;
-            const auto *p = reinterpret_cast<const uchar *>(m_in.constData());
+            const auto *p = reinterpret_cast<const uchar *>(in.data());
             if (p[0] & 0x70)
                 serverErrors << QStringLiteral("RSV bits set");
             if (p[1] & 0x80)
@@ -238,31 +269,36 @@ private:
             quint64 length = p[1] & 0x7F;
             qsizetype headerSize = 2;
             if (length == 126) {
-                if (m_in.size() < 4)
+                if (in.size() < 4)
                     return;
                 length = qFromBigEndian<quint16>(p + 2);
                 headerSize = 4;
             } else if (length == 127) {
-                if (m_in.size() < 10)
+                if (in.size() < 10)
                     return;
                 length = qFromBigEndian<quint64>(p + 2);
                 headerSize = 10;
             }
-            if (quint64(m_in.size() - headerSize) < length)
+            if (quint64(in.size() - headerSize) < length)
                 return;
             Frame f;
             f.fin = p[0] & 0x80;
             f.opcode = p[0] & 0x0F;
-            f.payload = m_in.sliced(headerSize, qsizetype(length));
-            m_in.remove(0, headerSize + qsizetype(length));
-            if (closeFrame())
+            f.payload = in.sliced(headerSize, qsizetype(length)).toByteArray();
+            if (f.opcode == opText && f.payload.startsWith('{'))
+                f.object = QJsonDocument::fromJson(f.payload).object();
+            m_pos += headerSize + qsizetype(length);
+            if (m_sawClose)
                 serverErrors << QStringLiteral("a frame after the Close frame");
+            m_sawClose = m_sawClose || f.opcode == opClose;
             frames.append(f);
         }
     }
 
     QByteArray m_in;
+    qsizetype m_pos = 0;
     qsizetype m_taken = 0;
+    bool m_sawClose = false;
 };
 
 QByteArray plainTarget(const QByteArray &token)
@@ -288,6 +324,7 @@ private slots:
     void clientInitiatedClose();
     void heartbeatEndsASilentClient();
     void slowConsumerIsDropped();
+    void laggingReaderGetsEverythingInOrder();
     void socketIoOverTheRawLayer();
 
 private:
@@ -586,46 +623,58 @@ void TestWsEdge::heartbeatEndsASilentClient()
     QCOMPARE(s.server->metrics().heartbeatTimeouts.load(), 1u);
 }
 
-void TestWsEdge::slowConsumerIsDropped()
+namespace {
+
+// A client on a bare socket with a tiny receive buffer that has written its handshake and
+// will not read: the server's kernel buffer fills, then the server's own queue.
+int stalledClient(quint16 port, const QByteArray &target)
 {
-    TestServer s([](ServerConfig &c) {
-        c.rateLimit = RateLimit{0, 0};
-        c.threads = 1; // the slow and the healthy client share a shard
-    });
-    // The slow client is a bare socket with a small receive buffer that never reads: the
-    // server's kernel buffer fills, then the server's own queue.
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    QVERIFY(fd >= 0);
+    if (fd < 0)
+        return -1;
     const int small = 4096;
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
-    addr.sin_port = htons(s.server->clientPort());
+    addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
-    const QByteArray hs = RawWs::handshake(plainTarget(mintToken("o1", "slow")));
-    QCOMPARE(::send(fd, hs.constData(), size_t(hs.size()), 0), ssize_t(hs.size()));
-    QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:slow")),
-                              1, 5000);
-    RawWs healthy(s.server->clientPort());
-    QVERIFY(openPlain(healthy, mintToken("o1", "healthy")));
+    const QByteArray hs = RawWs::handshake(target);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0
+        || ::send(fd, hs.constData(), size_t(hs.size()), 0) != ssize_t(hs.size())) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
 
-    // Notifications of ~12 KB each to both, in waves of concurrent requests, until the
-    // server gives up on the slow one (bounded at 3,000 notifications, ~36 MB).
+// The stalled client starts reading, fast: through the tiny window the backlog would trickle
+// for seconds.
+void unstall(int fd)
+{
+    const int large = 1 << 20;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &large, sizeof large);
+}
+
+// Publishes `count` notifications of ~12 KB each to `users` of o1, 100 requests at a time;
+// `until` (checked between waves) may stop early. Returns how many were published, or -1
+// when a request failed.
+int publishBig(TestServer &s, const QStringList &users, int count,
+               const std::function<bool()> &until = {})
+{
     QJsonObject metadata;
     metadata.insert(QStringLiteral("pad"), QString(8000, QLatin1Char('m')));
     const QByteArray body = QJsonDocument(QJsonObject{
         {QStringLiteral("orgId"), QStringLiteral("o1")},
-        {QStringLiteral("userIds"), QJsonArray{QStringLiteral("slow"), QStringLiteral("healthy")}},
+        {QStringLiteral("userIds"), QJsonArray::fromStringList(users)},
         {QStringLiteral("type"), QStringLiteral("TEST")},
         {QStringLiteral("title"), QStringLiteral("big")},
         {QStringLiteral("body"), QString(4000, QLatin1Char('x'))},
         {QStringLiteral("metadata"), metadata}}).toJson(QJsonDocument::Compact);
     int published = 0;
     int failures = 0;
-    for (int wave = 0; wave < 30 && s.server->metrics().dropped.load() == 0; ++wave) {
+    while (published < count && !(until && until())) {
         int pending = 0;
-        for (int i = 0; i < 100; ++i) {
+        for (int i = 0; i < 100 && published + pending < count; ++i) {
             QNetworkRequest req(s.apiUrl(QStringLiteral("/api/v1/notifications")));
             req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
             req.setRawHeader("Authorization", "Bearer " + testApiKey.toUtf8());
@@ -633,38 +682,115 @@ void TestWsEdge::slowConsumerIsDropped()
             ++pending;
             QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply] {
                 --pending;
+                ++published;
                 if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 201)
                     ++failures;
                 reply->deleteLater();
             });
         }
-        QVERIFY(QTest::qWaitFor([&] { return pending == 0; }, 30000));
-        published += 100;
+        if (!QTest::qWaitFor([&] { return pending == 0; }, 30000))
+            return -1;
     }
-    QCOMPARE(failures, 0);
+    return failures == 0 ? published : -1;
+}
+
+int countOf(const RawWs &ws, const QString &type)
+{
+    int n = 0;
+    for (const Frame &f : ws.frames)
+        n += f.type() == type;
+    return n;
+}
+
+} // namespace
+
+void TestWsEdge::slowConsumerIsDropped()
+{
+    TestServer s([](ServerConfig &c) {
+        c.rateLimit = RateLimit{0, 0};
+        c.threads = 1; // the slow and the healthy client share a shard
+    });
+    const int fd = stalledClient(s.server->clientPort(), plainTarget(mintToken("o1", "slow")));
+    QVERIFY(fd >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:slow")),
+                              1, 5000);
+    RawWs healthy(s.server->clientPort());
+    QVERIFY(openPlain(healthy, mintToken("o1", "healthy")));
+
+    // Until the server gives up on the slow one (bounded at 3,000 notifications, ~36 MB).
+    const int published = publishBig(s, {QStringLiteral("slow"), QStringLiteral("healthy")}, 3000,
+                                      [&] { return s.server->metrics().dropped.load() > 0; });
+    QVERIFY(published > 0);
     QTRY_COMPARE_WITH_TIMEOUT(s.server->metrics().dropped.load(), 1u, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:slow")),
                               0, 5000);
 
     // The healthy client got every notification and is still open.
-    QVERIFY(QTest::qWaitFor([&] {
-        int n = 0;
-        for (const Frame &f : std::as_const(healthy.frames))
-            n += f.json().value(QStringLiteral("type")) == QLatin1String("notification:new");
-        return n >= published;
-    }, 30000));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return countOf(healthy, QStringLiteral("notification:new")) >= published; }, 30000));
+    QCOMPARE(countOf(healthy, QStringLiteral("notification:new")), published);
     QVERIFY(!healthy.ended);
     QVERIFY(!healthy.closeFrame());
+    QVERIFY2(healthy.serverErrors.isEmpty(), qPrintable(healthy.serverErrors.join(", ")));
 
     // The slow client, reading at last, finds the end of the stream (the rest was dropped).
-    QTcpSocket slow;
-    QVERIFY(slow.setSocketDescriptor(fd));
-    bool slowEnded = false;
-    QObject::connect(&slow, &QTcpSocket::disconnected, [&] { slowEnded = true; });
-    QObject::connect(&slow, &QTcpSocket::readyRead, [&] { slow.readAll(); });
-    slow.readAll();
-    QVERIFY(QTest::qWaitFor([&] { return slowEnded; }, 10000));
+    unstall(fd);
+    RawWs slow(RawWs::Adopt{fd});
+    QVERIFY(slow.waitForEnd());
+    QCOMPARE(slow.status, 101);
+    QVERIFY(countOf(slow, QStringLiteral("notification:new")) < published);
     qInfo("slow consumer dropped after %d notifications of ~12 KB", published);
+}
+
+void TestWsEdge::laggingReaderGetsEverythingInOrder()
+{
+    TestServer s([](ServerConfig &c) {
+        c.rateLimit = RateLimit{0, 0};
+        c.threads = 1;
+    });
+    // ~5 MB for a client that reads nothing meanwhile: more than the kernel buffers hold, so
+    // the server queues the rest and writes it as the client drains (partial writes, the
+    // write notifier, batches of more frames than one sendmsg() takes), but less than the
+    // 4 MiB queue that would make it a slow consumer.
+    const int fd = stalledClient(s.server->clientPort(), plainTarget(mintToken("o1", "lag")));
+    QVERIFY(fd >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:lag")),
+                              1, 5000);
+    const int count = 400;
+    QCOMPARE(publishBig(s, {QStringLiteral("lag")}, count), count);
+    QCOMPARE(s.server->metrics().dropped.load(), 0u);
+
+    unstall(fd);
+    RawWs lag(RawWs::Adopt{fd});
+    QVERIFY(QTest::qWaitFor(
+        [&] { return countOf(lag, QStringLiteral("notification:new")) >= count; }, 20000));
+    QCOMPARE(countOf(lag, QStringLiteral("notification:new")), count);
+    QVERIFY2(lag.serverErrors.isEmpty(), qPrintable(lag.serverErrors.join(", ")));
+    // Every frame whole and in commit order: seq is gap-free per recipient.
+    qint64 expectedSeq = 1;
+    for (const Frame &f : std::as_const(lag.frames)) {
+        QCOMPARE(f.opcode, opText);
+        QVERIFY(!f.json().isEmpty());
+        if (f.type() != QLatin1String("notification:new"))
+            continue;
+        const QJsonObject n = f.json()
+                                  .value(QStringLiteral("data"))
+                                  .toObject()
+                                  .value(QStringLiteral("notification"))
+                                  .toObject();
+        QCOMPARE(n.value(QStringLiteral("seq")).toInteger(), expectedSeq);
+        QCOMPARE(n.value(QStringLiteral("body")).toString().size(), 4000);
+        ++expectedSeq;
+    }
+    // Still a working connection.
+    lag.send(fin | opText, request(QStringLiteral("get_unread_count"), QStringLiteral("n")));
+    QCOMPARE(lag.reply(QStringLiteral("n"))
+                 .value(QStringLiteral("data"))
+                 .toObject()
+                 .value(QStringLiteral("unreadCount"))
+                 .toInt(),
+             count);
+    QVERIFY(!lag.ended);
 }
 
 void TestWsEdge::socketIoOverTheRawLayer()
