@@ -321,6 +321,7 @@ private slots:
     void protocolErrors_data();
     void protocolErrors();
     void binaryFrameIsAnErrorReply();
+    void messagesAtTheSizeLimit();
     void clientInitiatedClose();
     void heartbeatEndsASilentClient();
     void slowConsumerIsDropped();
@@ -570,6 +571,47 @@ void TestWsEdge::binaryFrameIsAnErrorReply()
     QVERIFY(!ws.closeFrame());
 }
 
+namespace {
+
+// A request of exactly `size` bytes: JSON padded with a string field.
+QByteArray paddedRequest(const QString &id, qsizetype size)
+{
+    const QByteArray head = R"({"type":"get_unread_count","id":")" + id.toUtf8() + R"(","pad":")";
+    return head + QByteArray(size - head.size() - 2, 'x') + "\"}";
+}
+
+} // namespace
+
+void TestWsEdge::messagesAtTheSizeLimit()
+{
+    TestServer s; // maxMessageBytes: the default 65536, more than one read of the server's
+    const qint64 limit = s.config.maxMessageBytes;
+    RawWs ws(s.server->clientPort());
+    QVERIFY(openPlain(ws, mintToken("o1", "u1")));
+
+    const QByteArray whole = paddedRequest(QStringLiteral("whole"), limit);
+    QCOMPARE(whole.size(), limit);
+    ws.send(fin | opText, whole);
+    QCOMPARE(ws.reply(QStringLiteral("whole")).value(QStringLiteral("type")).toString(),
+             QStringLiteral("reply"));
+
+    const QByteArray parts = paddedRequest(QStringLiteral("parts"), limit);
+    ws.send(opText, parts.first(limit / 2));
+    ws.send(opContinuation, parts.sliced(limit / 2, 1));
+    ws.send(fin | opContinuation, parts.sliced(limit / 2 + 1));
+    QCOMPARE(ws.reply(QStringLiteral("parts")).value(QStringLiteral("type")).toString(),
+             QStringLiteral("reply"));
+    QVERIFY(!ws.closeFrame());
+
+    // One byte more, in fragments: refused when the fragment that passes the limit arrives.
+    const QByteArray over = paddedRequest(QStringLiteral("over"), limit + 1);
+    ws.send(opText, over.first(limit));
+    ws.send(fin | opContinuation, over.sliced(limit));
+    QVERIFY(ws.waitForCloseAndEnd());
+    QCOMPARE(ws.closeFrame()->closeCode(), 1009);
+    QVERIFY(ws.reply(QStringLiteral("over"), 0).isEmpty());
+}
+
 void TestWsEdge::clientInitiatedClose()
 {
     TestServer s;
@@ -589,6 +631,14 @@ void TestWsEdge::clientInitiatedClose()
     quiet.send(fin | opClose, QByteArray());
     QVERIFY(quiet.waitForCloseAndEnd());
     QVERIFY(quiet.closeFrame()->payload.isEmpty());
+    QTRY_COMPARE(s.server->directory().members(QStringLiteral("org:o1:user:u1")), 0);
+    QTRY_COMPARE(s.server->metrics().connectionsPlain.load(), 0u);
+
+    // A client that just goes, without a Close frame, is gone from the server too.
+    RawWs rude(s.server->clientPort());
+    QVERIFY(openPlain(rude, mintToken("o1", "u1")));
+    QTRY_COMPARE(s.server->metrics().connectionsPlain.load(), 1u);
+    rude.socket.disconnectFromHost();
     QTRY_COMPARE(s.server->directory().members(QStringLiteral("org:o1:user:u1")), 0);
     QTRY_COMPARE(s.server->metrics().connectionsPlain.load(), 0u);
     QVERIFY2(ws.serverErrors.isEmpty(), qPrintable(ws.serverErrors.join(", ")));
