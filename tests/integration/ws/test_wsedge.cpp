@@ -5,6 +5,7 @@
 
 #include "delivery/roomdirectory.h"
 #include "metrics/metrics.h"
+#include "websocket/websocket.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>
@@ -316,6 +317,7 @@ private slots:
     void handshakeAnswersWithTheAcceptValue();
     void handshakeRefusals();
     void unknownPathIsClosedWith4004();
+    void unansweredServerCloseTimesOut();
     void disallowedOriginIsClosedWith1008();
     void requestsAndControlFrames();
     void protocolErrors_data();
@@ -418,6 +420,23 @@ void TestWsEdge::unknownPathIsClosedWith4004()
     QVERIFY2(ws.serverErrors.isEmpty(), qPrintable(ws.serverErrors.join(", ")));
 }
 
+void TestWsEdge::unansweredServerCloseTimesOut()
+{
+    TestServer s;
+    RawWs ws(s.server->clientPort());
+    QVERIFY(ws.open("/elsewhere"));
+    QCOMPARE(ws.status, 101);
+    QCOMPARE(ws.next().closeCode(), 4004);
+    // This client never answers the Close and never closes: the server ends the connection
+    // after its close timeout, and sends nothing after its Close meanwhile (a data frame and
+    // a ping from the client change nothing).
+    ws.send(fin | opText, request(QStringLiteral("get_unread_count"), QStringLiteral("late")));
+    ws.send(fin | opPing, "late");
+    QVERIFY(ws.waitForEnd(WebSocket::closeTimeoutMs + 5000));
+    QVERIFY(ws.reply(QStringLiteral("late"), 0).isEmpty());
+    QVERIFY2(ws.serverErrors.isEmpty(), qPrintable(ws.serverErrors.join(", ")));
+}
+
 void TestWsEdge::disallowedOriginIsClosedWith1008()
 {
     TestServer s([](ServerConfig &c) {
@@ -456,21 +475,22 @@ void TestWsEdge::requestsAndControlFrames()
              QStringLiteral("reply"));
     QVERIFY(QTest::qWaitFor([&] {
         for (const Frame &f : std::as_const(ws.frames)) {
-            if (f.json().value(QStringLiteral("type")) == QLatin1String("notification:unread_count"))
+            if (f.type() == QLatin1String("notification:unread_count"))
                 return true;
         }
         return false;
     }, 5000));
 
     // One request written a byte at a time.
-    const QByteArray oneByOne
-        = clientFrame(fin | opText, request(QStringLiteral("get_unread_count"), QStringLiteral("bytes")));
+    const QByteArray oneByOne = clientFrame(
+        fin | opText, request(QStringLiteral("get_unread_count"), QStringLiteral("bytes")));
     for (char c : oneByOne)
         ws.write(QByteArray(1, c));
     const QJsonObject r1 = ws.reply(QStringLiteral("bytes"));
     QCOMPARE(r1.value(QStringLiteral("type")).toString(), QStringLiteral("reply"));
-    QCOMPARE(r1.value(QStringLiteral("data")).toObject().value(QStringLiteral("unreadCount")).toInt(-1),
-             0);
+    QCOMPARE(
+        r1.value(QStringLiteral("data")).toObject().value(QStringLiteral("unreadCount")).toInt(-1),
+        0);
 
     // A request in three fragments with a ping between them; the split falls inside "é",
     // which is only valid UTF-8 once the message is whole.
@@ -519,7 +539,8 @@ void TestWsEdge::protocolErrors_data()
         << clientFrame(opText, "\"\xED") + clientFrame(fin | opContinuation, "\xA0\x80\"") << 1007;
     QTest::newRow("too big") << clientFrame(fin | opText, QByteArray(2000, ' ')) << 1009;
     QTest::newRow("too big in fragments")
-        << clientFrame(opText, QByteArray(400, ' ')) + clientFrame(opContinuation, QByteArray(400, ' '))
+        << clientFrame(opText, QByteArray(400, ' '))
+               + clientFrame(opContinuation, QByteArray(400, ' '))
                + clientFrame(fin | opContinuation, QByteArray(400, ' '))
         << 1009;
     QTest::newRow("continuation without a start")
@@ -561,8 +582,8 @@ void TestWsEdge::binaryFrameIsAnErrorReply()
     const Frame error = ws.next();
     QCOMPARE(error.opcode, opText);
     QCOMPARE(error.json().value(QStringLiteral("type")).toString(), QStringLiteral("error"));
-    QCOMPARE(error.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString(),
-             QStringLiteral("invalid_payload"));
+    const QJsonObject data = error.json().value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("code")).toString(), QStringLiteral("invalid_payload"));
     // Still open: the next request is answered.
     ws.send(fin | opText, request(QStringLiteral("get_unread_count"), QStringLiteral("after")));
     QCOMPARE(ws.reply(QStringLiteral("after")).value(QStringLiteral("type")).toString(),

@@ -496,7 +496,8 @@ void TestWsFrame::handshake_data()
                            << QByteArray();
     QTest::newRow("valid, spaces around values")
         << "GET /ws HTTP/1.1\r\n" + rest
-               + "Sec-WebSocket-Key:   dGhlIHNhbXBsZSBub25jZQ==  \r\nSec-WebSocket-Version:  13\r\n\r\n"
+               + "Sec-WebSocket-Key:   dGhlIHNhbXBsZSBub25jZQ==  \r\n"
+                 "Sec-WebSocket-Version:  13\r\n\r\n"
         << 0 << QByteArray();
     QTest::newRow("missing key") << "GET /ws HTTP/1.1\r\n" + rest + v13 + "\r\n" << 400
                                  << QByteArray();
