@@ -201,6 +201,13 @@ void Server::stopThreads()
     // Consoles go before the threads they observe; the channel object stays until ~Server.
     if (m_admin)
         m_admin->stop();
+    // The store threads before the shards: a reader's answer and the writer's deliveries
+    // are posted to a Shard, which is deleted with its thread (a reader still running
+    // after that posted to a deleted object: a crash seen in test_wsedge).
+    if (m_readers)
+        m_readers->stop();
+    if (m_writer)
+        m_writer->drainAndStop();
     for (QThread *thread : m_threads) {
         thread->quit();
         thread->wait();
@@ -208,10 +215,6 @@ void Server::stopThreads()
     }
     m_threads.clear();
     m_shards.clear();
-    if (m_readers)
-        m_readers->stop();
-    if (m_writer)
-        m_writer->drainAndStop();
 }
 
 } // namespace notify
