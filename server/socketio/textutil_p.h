@@ -4,13 +4,14 @@
 #include <QByteArrayView>
 #include <QStringView>
 
+#include "websocket/frame.h"
+
 // Helpers shared by the Engine.IO and Socket.IO codecs; not part of their public API.
 namespace notify::eio::detail {
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
-// The polling body and the namespace reach us as raw bytes, and QJsonDocument only checks
-// the bytes inside JSON strings.
-bool isValidUtf8(QByteArrayView bytes);
+// Strict UTF-8 (the WebSocket layer's check): the polling body and the namespace reach us
+// as raw bytes, and QJsonDocument only checks the bytes inside JSON strings.
+using ws::isValidUtf8;
 
 // Appends `text` (UTF-8) as a JSON string literal, quotes included. Hand-written rather
 // than going through QJsonDocument so that frames are assembled without building a DOM.
