@@ -116,17 +116,13 @@ void Shard::httpUpgrade(HttpConnection *conn)
 
     const QString origin = QString::fromUtf8(head.header("origin"));
     if (!isOriginAllowed(m_services.config.allowedOrigins, origin)) {
-        socket->start();
-        socket->close(ws::closecode::policyViolation, "origin not allowed");
-        WebSocket::retire(socket, true);
+        WebSocket::refuse(socket, ws::closecode::policyViolation, "origin not allowed");
     } else if (path == userEventsPath) {
         acceptPlain(socket, head, peerAddress, std::move(afterHead));
     } else if (SocketIoHost::isEnginePath(path)) {
         m_sio->acceptWebSocket(socket, head, peerAddress, std::move(afterHead));
     } else {
-        socket->start();
-        socket->close(4004, "unknown path");
-        WebSocket::retire(socket, true);
+        WebSocket::refuse(socket, 4004, "unknown path");
     }
 }
 

@@ -184,9 +184,8 @@ void SocketIoHost::acceptWebSocket(WebSocket *ws, const http1::RequestHead &head
     const QUrlQuery query = queryOf(head.target);
     auto parsed = eio::parseHandshakeQuery(query, eio::Transport::WebSocket);
     if (!parsed.ok()) {
-        ws->start();
-        ws->close(ws::closecode::protocolError, eio::errorMessage(parsed.error()).toUtf8());
-        WebSocket::retire(ws, true);
+        WebSocket::refuse(ws, ws::closecode::protocolError,
+                          eio::errorMessage(parsed.error()).toUtf8());
         return;
     }
     if (!parsed->sid) {
@@ -205,9 +204,8 @@ void SocketIoHost::acceptWebSocket(WebSocket *ws, const http1::RequestHead &head
     EngineSession *session = m_sessions.value(*parsed->sid);
     if (!session || !session->canUpgrade()) {
         // The session went away between the checked request and the handshake.
-        ws->start();
-        ws->close(ws::closecode::normal, eio::errorMessage(eio::ServerError::UnknownSid).toUtf8());
-        WebSocket::retire(ws, true);
+        WebSocket::refuse(ws, ws::closecode::normal,
+                          eio::errorMessage(eio::ServerError::UnknownSid).toUtf8());
         return;
     }
     session->attachProbe(ws);

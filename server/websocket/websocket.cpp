@@ -211,6 +211,13 @@ void WebSocket::retire(WebSocket *ws, bool graceful)
         ws->close(ws::closecode::normal);
 }
 
+void WebSocket::refuse(WebSocket *ws, int code, QByteArrayView reason)
+{
+    ws->start();
+    ws->close(code, reason);
+    retire(ws, true);
+}
+
 void WebSocket::startClosing(State state, int code, const QString &reason)
 {
     m_state = state;

@@ -77,6 +77,9 @@ public:
     // Detaches `ws` from its handler and parent: it finishes closing on its own (gracefully:
     // close(1000) first) and deletes itself.
     static void retire(WebSocket *ws, bool graceful);
+    // A socket nobody will own, refused right after its handshake: starts it (so that the
+    // peer's Close is read), sends Close with `code` and retires it.
+    static void refuse(WebSocket *ws, int code, QByteArrayView reason);
 
     bool isOpen() const { return m_state == State::Open; }
     bool isClosed() const { return m_state == State::Closed; }
