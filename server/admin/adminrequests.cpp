@@ -77,7 +77,8 @@ struct Target
     QString room; // when no recipient
 };
 
-// userId, or room by PROTOCOL.md's exact names; a user room is the same as its userId.
+// userId, or a room by its exact name (docs/protocol.md, "Rooms"); a user room is the same
+// as its userId. The room is read with rooms::parse, never by prefix: an id may contain `:`.
 Result<Target, ValidationError> parseTarget(const QJsonObject &data, const QString &orgId)
 {
     const QString userField = QStringLiteral("userId");
@@ -98,26 +99,32 @@ Result<Target, ValidationError> parseTarget(const QJsonObject &data, const QStri
     const QJsonValue roomValue = data.value(roomField);
     if (!roomValue.isString())
         return ValidationError {roomField, QStringLiteral("must be a string")};
-    const QString room = roomValue.toString();
-    if (room == rooms::broadcast() || room == rooms::org(orgId))
-        return Target {std::nullopt, room};
-    const QString userPrefix = rooms::org(orgId) + QStringLiteral(":user:");
-    const QString rolePrefix = rooms::org(orgId) + QStringLiteral(":role:");
-    if (room.startsWith(userPrefix)) {
-        const QString userId = room.mid(userPrefix.size());
-        if (auto e = validateId(roomField, userId))
-            return *e;
-        return Target {Recipient {orgId, userId}, {}};
+    const std::optional<rooms::Parsed> room = rooms::parse(roomValue.toString());
+    if (room && room->kind == rooms::Kind::Broadcast)
+        return Target {std::nullopt, rooms::broadcast()};
+    if (room && room->orgId == orgId) {
+        switch (room->kind) {
+        case rooms::Kind::Org:
+            return Target {std::nullopt, rooms::org(orgId)};
+        case rooms::Kind::User:
+            if (auto e = validateId(roomField, room->member))
+                return *e;
+            return Target {Recipient {orgId, room->member}, {}};
+        case rooms::Kind::Role:
+            if (auto e = validateId(roomField, room->member))
+                return *e;
+            return Target {std::nullopt, rooms::role(orgId, room->member)};
+        case rooms::Kind::Broadcast:
+            break;
+        }
     }
-    if (room.startsWith(rolePrefix)) {
-        if (auto e = validateId(roomField, room.mid(rolePrefix.size())))
-            return *e;
-        return Target {std::nullopt, room};
-    }
+    const QString org = rooms::org(orgId);
     return ValidationError {roomField,
-                            QStringLiteral("must be org:%1, org:%1:user:{userId}, "
-                                           "org:%1:role:{role} or broadcast")
-                                .arg(orgId)};
+                            QStringLiteral("must be %1, %1:user:{userId}, %1:role:{role} or "
+                                           "broadcast")
+                                    .arg(org)
+                                + QStringLiteral(" (inside a room name, an id's % is written "
+                                                 "%25 and its : %3A)")};
 }
 
 } // namespace

@@ -3,6 +3,9 @@
 #include <QHash>
 #include <QString>
 
+// rooms:: lived here once; kept at hand for every user of Recipient.
+#include "model/rooms.h"
+
 namespace notify {
 
 // The owner of an inbox. Every store operation and every room is scoped by both ids:
@@ -20,25 +23,5 @@ inline size_t qHash(const Recipient &r, size_t seed = 0) noexcept
 {
     return qHashMulti(seed, r.orgId, r.userId);
 }
-
-// Room names exactly as PROTOCOL.md spells them.
-namespace rooms {
-inline QString user(const Recipient &r)
-{
-    return QStringLiteral("org:%1:user:%2").arg(r.orgId, r.userId);
-}
-inline QString org(const QString &orgId)
-{
-    return QStringLiteral("org:%1").arg(orgId);
-}
-inline QString role(const QString &orgId, const QString &role)
-{
-    return QStringLiteral("org:%1:role:%2").arg(orgId, role);
-}
-inline QString broadcast()
-{
-    return QStringLiteral("broadcast");
-}
-} // namespace rooms
 
 } // namespace notify

@@ -122,6 +122,7 @@ private slots:
     void sendTestToUserReachesEveryTab();
     void sendTestToUserRoomIsTheUser();
     void sendTestToRoomIsAnAnnouncement();
+    void roomNamesEscapeSeparatorsInIds();
     void kickClosesTheClient();
     void listNotifications();
     void snapshotRequest();
@@ -496,6 +497,62 @@ void TestAdminChannel::sendTestToRoomIsAnAnnouncement()
         r = send(QStringLiteral("o1"), bad, QStringLiteral("x"));
         QVERIFY2(errorCode(r) == QStringLiteral("invalid_payload"), qPrintable(bad));
     }
+}
+
+void TestAdminChannel::roomNamesEscapeSeparatorsInIds()
+{
+    // docs/protocol.md "Rooms": an id's `%` and `:` are written %25 and %3A in a room name,
+    // so the console sees distinct names for distinct rooms, and send_test reads them back.
+    TestServer s;
+    const QString org = QStringLiteral("a:b");
+    auto tab = connectClient(s, org, QStringLiteral("c:user:d"), QStringLiteral("r%x"));
+    auto lookalike = connectClient(s, QStringLiteral("a"), QStringLiteral("b:user:c:user:d"));
+    Console console(s);
+    QVERIFY(console.waitReady());
+
+    const QJsonObject snap = console.snapshot();
+    const QJsonObject c
+        = findConnection(snap.value("connections").toArray(), org, QStringLiteral("c:user:d"));
+    const qint64 id = c.value("id").toInteger();
+    QVERIFY(id > 0);
+    QCOMPARE(
+        stringList(c.value("rooms")),
+        (QStringList {QStringLiteral("org:a%3Ab:user:c%3Auser%3Ad"), QStringLiteral("org:a%3Ab"),
+                      QStringLiteral("org:a%3Ab:role:r%25x"), QStringLiteral("broadcast")}));
+    const QJsonArray rooms = snap.value("rooms").toArray();
+    QCOMPARE(membersOf(rooms, QStringLiteral("org:a%3Ab:user:c%3Auser%3Ad")), QList<qint64> {id});
+    QCOMPARE(membersOf(rooms, QStringLiteral("org:a%3Ab")), QList<qint64> {id});
+    QCOMPARE(membersOf(rooms, QStringLiteral("org:a:user:b%3Auser%3Ac%3Auser%3Ad")).size(), 1);
+
+    const auto send = [&](const QString &room, const QString &title) {
+        return console.call(QStringLiteral("send_test"),
+                            {{QStringLiteral("orgId"), org},
+                             {QStringLiteral("room"), room},
+                             {QStringLiteral("title"), title}});
+    };
+    QJsonObject r = send(QStringLiteral("org:a%3Ab:user:c%3Auser%3Ad"), QStringLiteral("stored"));
+    QCOMPARE(r.value("type").toString(), QStringLiteral("reply"));
+    QCOMPARE(console.data(r).value("deliveredConnections").toInt(), 1);
+    QVERIFY(tab->waitForEvents(QStringLiteral("notification:new"), 1));
+    r = send(QStringLiteral("org:a%3ab:role:r%25x"), QStringLiteral("announced"));
+    QCOMPARE(console.data(r).value("deliveredConnections").toInt(), 1);
+    QVERIFY(tab->waitForEvents(QStringLiteral("announcement"), 1));
+
+    // The unescaped spelling names no room of org a:b.
+    for (const QString &bad :
+         {QStringLiteral("org:a:b:user:c:user:d"), QStringLiteral("org:a:b"),
+          QStringLiteral("org:a%3Ab:user:c%3Xd"), QStringLiteral("org:a%3Ab:role:r%x")}) {
+        r = send(bad, QStringLiteral("x"));
+        QVERIFY2(errorCode(r) == QStringLiteral("invalid_payload"), qPrintable(bad));
+    }
+    // Barrier for the look-alike: a send_test of its own arrives, and is the only thing.
+    r = console.call(QStringLiteral("send_test"),
+                     {{QStringLiteral("orgId"), QStringLiteral("a")},
+                      {QStringLiteral("userId"), QStringLiteral("b:user:c:user:d")},
+                      {QStringLiteral("title"), QStringLiteral("own")}});
+    QVERIFY(lookalike->waitForEvents(QStringLiteral("notification:new"), 1));
+    QCOMPARE(lookalike->events(QStringLiteral("notification:new")).size(), 1);
+    QCOMPARE(lookalike->events(QStringLiteral("announcement")).size(), 0);
 }
 
 void TestAdminChannel::kickClosesTheClient()
