@@ -55,6 +55,8 @@ const char *authFailureName(AuthFailure f)
         return "revoked";
     case AuthFailure::Unknown:
         return "unknown_session";
+    case AuthFailure::InvalidIdentity:
+        return "invalid_identity";
     }
     return "unknown";
 }

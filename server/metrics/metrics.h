@@ -32,8 +32,9 @@ private:
     std::atomic<quint64> m_sumMicros{0};
 };
 
-enum class AuthFailure { NoCredential, BadToken, Expired, Revoked, Unknown };
-inline constexpr int authFailureKinds = 5;
+// InvalidIdentity: an authentic credential whose ids break the id rule (docs/protocol.md).
+enum class AuthFailure { NoCredential, BadToken, Expired, Revoked, Unknown, InvalidIdentity };
+inline constexpr int authFailureKinds = 6;
 const char *authFailureName(AuthFailure f);
 
 // Every counter of the node. Written from any thread with relaxed atomics; read by

@@ -242,7 +242,7 @@ void Shard::authenticate(quint64 id, const QByteArray &credential, std::optional
                 return;
             if (!result.ok()) {
                 m_services.metrics.countAuthFailure(result.error());
-                c->closeWith(4001, QStringLiteral("unauthorized"));
+                c->closeWith(4001, authCloseReason(result.error()));
                 return;
             }
             activate(id, result.value(), lastSeq);

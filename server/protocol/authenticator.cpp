@@ -1,17 +1,34 @@
 #include "protocol/authenticator.h"
 
 #include "auth/sessiontoken.h"
+#include "model/validation.h"
 #include "storage/storeworker.h"
 #include "util/posting.h"
 
 namespace notify {
 
+namespace {
+bool hasValidIds(const Recipient &r, const QString &role)
+{
+    return !validateId(QStringLiteral("orgId"), r.orgId)
+        && !validateId(QStringLiteral("userId"), r.userId)
+        && (role.isEmpty() || !validateId(QStringLiteral("role"), role));
+}
+} // namespace
+
+QString authCloseReason(AuthFailure failure)
+{
+    // Socket.IO clients get "unauthorized" whatever the reason (docs/protocol.md).
+    return failure == AuthFailure::InvalidIdentity
+        ? QStringLiteral("unauthorized: the credential names an invalid id")
+        : QStringLiteral("unauthorized");
+}
+
 Authenticator::Authenticator(JwtVerifier verifier, ReaderPool &readers, int jwtLeewaySeconds)
     : m_verifier(std::move(verifier))
     , m_readers(readers)
     , m_leewaySeconds(jwtLeewaySeconds)
-{
-}
+{ }
 
 void Authenticator::authenticate(const QByteArray &credential, QObject *ctx, Done done) const
 {
@@ -26,13 +43,15 @@ void Authenticator::authenticate(const QByteArray &credential, QObject *ctx, Don
     const QDateTime now = QDateTime::currentDateTimeUtc();
     auto verified = m_verifier.verify(credential, now);
     if (!verified.ok()) {
-        done(verified.error().error == JwtError::Expired ? AuthFailure::Expired
-                                                         : AuthFailure::BadToken);
+        const JwtError e = verified.error().error;
+        done(e == JwtError::Expired            ? AuthFailure::Expired
+                 : e == JwtError::InvalidClaim ? AuthFailure::InvalidIdentity
+                                               : AuthFailure::BadToken);
         return;
     }
     const JwtClaims &claims = verified.value();
     Identity identity;
-    identity.recipient = Recipient{claims.org, claims.subject};
+    identity.recipient = Recipient {claims.org, claims.subject};
     identity.role = claims.role;
     // The same leeway as at verification, so a token is not cut off before it was accepted.
     identity.expiresAt = claims.expiresAt.addSecs(m_leewaySeconds);
@@ -40,7 +59,8 @@ void Authenticator::authenticate(const QByteArray &credential, QObject *ctx, Don
         done(identity);
         return;
     }
-    identity.sessionHash = claims.sessionId.toLatin1();
+    // UTF-8, not Latin-1: two sids must never map to the same bytes.
+    identity.sessionHash = claims.sessionId.toUtf8();
     checkSession(identity.sessionHash, identity, ctx, std::move(done));
 }
 
@@ -67,8 +87,11 @@ void Authenticator::checkSession(const QByteArray &hash, std::optional<Identity>
                 Identity id = *fromJwt;
                 id.expiresAt = qMin(id.expiresAt, s.expiresAt);
                 outcome = id;
+            } else if (!hasValidIds(s.recipient, s.role)) {
+                // A session stored before its creation enforced the id rule.
+                outcome = AuthFailure::InvalidIdentity;
             } else {
-                outcome = Identity{s.recipient, s.role, s.expiresAt, s.tokenSha256Hex};
+                outcome = Identity {s.recipient, s.role, s.expiresAt, s.tokenSha256Hex};
             }
         }
         postTo(ctx, [done = std::move(done), outcome] { done(outcome); });

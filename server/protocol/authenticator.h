@@ -34,4 +34,7 @@ private:
     int m_leewaySeconds;
 };
 
+// The close reason (with code 4001) for a client refused with failure.
+QString authCloseReason(AuthFailure failure);
+
 } // namespace notify

@@ -1,6 +1,7 @@
 #include "jwt.h"
 
 #include "base64url.h"
+#include "model/validation.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -89,6 +90,8 @@ QString jwtErrorName(JwtError error)
         return QStringLiteral("issuer_mismatch");
     case JwtError::AudienceMismatch:
         return QStringLiteral("audience_mismatch");
+    case JwtError::InvalidClaim:
+        return QStringLiteral("invalid_claim");
     }
     return QStringLiteral("unknown");
 }
@@ -229,6 +232,20 @@ Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
     if (!m_audience.isEmpty() && !claims.audience.contains(m_audience))
         return fail(JwtError::AudienceMismatch,
                     QStringLiteral("aud does not contain the expected audience"));
+
+    // The identity claims follow the API's id rule (docs/protocol.md, "Ids"): a signature
+    // proves who issued a token, not that its ids are safe to use as ids. role and sid are
+    // optional; empty means absent.
+    const std::pair<const char *, const QString *> ids[] = {{"sub", &claims.subject},
+                                                            {"org", &claims.org},
+                                                            {"role", &claims.role},
+                                                            {"sid", &claims.sessionId}};
+    for (const auto &[name, value] : ids) {
+        if (value->isEmpty())
+            continue; // sub and org were checked to be present above
+        if (const auto e = validateId(QLatin1String(name), *value))
+            return fail(JwtError::InvalidClaim, e->message());
+    }
 
     claims.expiresAt = utcFromMSecs(expMs);
     if (nbf == TimeClaim::Present)

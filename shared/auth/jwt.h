@@ -33,6 +33,7 @@ enum class JwtError {
     MissingClaim, // sub, org or exp absent or of the wrong type
     IssuerMismatch,
     AudienceMismatch,
+    InvalidClaim, // sub, org, role or sid breaks the id rule (docs/protocol.md, "Ids")
 };
 
 struct JwtFailure
@@ -43,7 +44,7 @@ struct JwtFailure
 
 // Stable, lower_snake names for metrics labels and logs: "malformed", "bad_encoding",
 // "bad_json", "unsupported_alg", "bad_signature", "expired", "not_yet_valid",
-// "missing_claim", "issuer_mismatch", "audience_mismatch".
+// "missing_claim", "issuer_mismatch", "audience_mismatch", "invalid_claim".
 QString jwtErrorName(JwtError error);
 
 class JwtVerifier

@@ -66,6 +66,36 @@ std::optional<ValidationError> readOptional(const QJsonObject &json, const QStri
     return check(out);
 }
 
+// What an id (docs/protocol.md, "Ids") must not contain: the first problem found.
+enum class IdCharacters {
+    Ok,
+    Control, // C0, DEL, C1: newlines and escapes forge log lines and headers
+    LineSeparator, // U+2028, U+2029: line breaks to JavaScript and to many log viewers
+    // An unpaired surrogate (a JSON escape of U+D800 without its pair) has no UTF-8 form:
+    // stored, it would be replaced, and two ids would become one. U+FFFD is what a decoder
+    // leaves for bytes that were not UTF-8 (a query string, a token), refused for the same
+    // reason.
+    NotUnicode,
+};
+
+IdCharacters checkIdCharacters(QStringView text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            ++i;
+            continue;
+        }
+        if (c.isSurrogate() || c == QChar::ReplacementCharacter)
+            return IdCharacters::NotUnicode;
+        if (c.category() == QChar::Other_Control)
+            return IdCharacters::Control;
+        if (c == QChar::LineSeparator || c == QChar::ParagraphSeparator)
+            return IdCharacters::LineSeparator;
+    }
+    return IdCharacters::Ok;
+}
+
 Result<QString, ValidationError> requiredString(const QJsonObject &json, const QString &field)
 {
     const QJsonValue value = json.value(field);
@@ -83,8 +113,18 @@ std::optional<ValidationError> validateId(const QString &field, const QString &v
     const qsizetype length = codePointCount(value);
     if (length < 1 || length > limits::maxIdLength)
         return error(field, lengthRange(limits::maxIdLength));
-    if (hasControlCharacter(value))
+    switch (checkIdCharacters(value)) {
+    case IdCharacters::Ok:
+        return std::nullopt;
+    case IdCharacters::Control:
         return error(field, QStringLiteral("must not contain control characters"));
+    case IdCharacters::LineSeparator:
+        return error(field, QStringLiteral("must not contain line or paragraph separators"));
+    case IdCharacters::NotUnicode:
+        return error(field,
+                     QStringLiteral("must be valid Unicode text (no unpaired surrogate, no "
+                                    "U+FFFD from bytes that were not UTF-8)"));
+    }
     return std::nullopt;
 }
 

@@ -33,7 +33,9 @@ constexpr int maxTypeLength = 128;
 } // namespace limits
 
 // Each returns std::nullopt when the value is acceptable.
-// ids (orgId, userId, entity ids, idempotency keys, types): 1..128 chars, no control chars.
+// ids (orgId, userId, roles, entity ids, idempotency keys, types, the claims of a token):
+// docs/protocol.md "Ids": 1..128 code points; no control characters (C0, DEL, C1), no U+2028
+// or U+2029, no unpaired surrogate and no U+FFFD.
 std::optional<ValidationError> validateId(const QString &field, const QString &value);
 std::optional<ValidationError> validateTitle(const QString &value);        // 1..200
 std::optional<ValidationError> validateBody(const QString &value);         // 0..4000

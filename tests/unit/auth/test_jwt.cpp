@@ -103,6 +103,9 @@ private slots:
     void rejectsBadEncoding();
     void rejectsBadClaims_data();
     void rejectsBadClaims();
+    void rejectsInvalidIdClaims_data();
+    void rejectsInvalidIdClaims();
+    void acceptsIdsWithSeparators();
     void issuerAndAudience_data();
     void issuerAndAudience();
     void mintOmitsEmptyClaims();
@@ -450,6 +453,66 @@ void TestJwt::rejectsBadClaims()
     QVERIFY2(result.error().detail.contains(claim), qPrintable(result.error().detail));
 }
 
+void TestJwt::rejectsInvalidIdClaims_data()
+{
+    // The API's id rule (docs/protocol.md, "Ids") for every id a token carries; the
+    // signature is valid, so only the claim can be at fault.
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QString>("detail");
+    const QByteArray exp = "\"exp\":" + QByteArray::number(kNow + 3600);
+    const auto claims
+        = [&](const QByteArray &sub, const QByteArray &org, const QByteArray &extra = {}) {
+              return R"({"sub":")" + sub + R"(","org":")" + org + R"(",)" + exp + extra + '}';
+          };
+    QTest::newRow("newline in sub")
+        << claims(R"(eve\nadmin)", "o") << "sub: must not contain control characters";
+    QTest::newRow("NUL in org") << claims("u", R"(o\u0000)")
+                                << "org: must not contain control characters";
+    QTest::newRow("DEL in sub") << claims("u\x7f", "o")
+                                << "sub: must not contain control characters";
+    QTest::newRow("C1 in role") << claims("u", "o", R"(,"role":"r\u0085")")
+                                << "role: must not contain control characters";
+    QTest::newRow("U+2028 in sub")
+        << claims(R"(u\u2028)", "o") << "sub: must not contain line or paragraph separators";
+    const QString notUnicode = QStringLiteral(
+        "must be valid Unicode text (no unpaired surrogate, no U+FFFD from bytes that were "
+        "not UTF-8)");
+    QTest::newRow("lone high surrogate in sub")
+        << claims(R"(u\ud800)", "o") << "sub: " + notUnicode;
+    QTest::newRow("lone low surrogate in org") << claims("u", R"(\udfffo)") << "org: " + notUnicode;
+    QTest::newRow("U+FFFD in sid")
+        << claims("u", "o", R"(,"sid":"\ufffd")") << "sid: " + notUnicode;
+    QTest::newRow("129 characters in sub")
+        << claims(QByteArray(129, 'u'), "o") << "sub: must be 1 to 128 characters";
+}
+
+void TestJwt::rejectsInvalidIdClaims()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QString, detail);
+    const auto result = JwtVerifier(kSecret).verify(sign(kHeader, payload), at(kNow));
+    QCOMPARE(outcome(result), QStringLiteral("invalid_claim"));
+    QCOMPARE(result.error().detail, detail);
+}
+
+void TestJwt::acceptsIdsWithSeparators()
+{
+    // `:` and `%` are ordinary characters in ids (rooms escape them); an empty role or sid
+    // means none, as before.
+    const QByteArray payload = validPayload(R"("role":"","sid":"")");
+    auto result
+        = JwtVerifier(kSecret).verify(sign(kHeader,
+                                           R"({"sub":"x:user:eve","org":"acme%3A:role:","exp":)"
+                                               + QByteArray::number(kNow + 60) + "}"),
+                                      at(kNow));
+    QCOMPARE(outcome(result), QStringLiteral("ok"));
+    QCOMPARE(result->subject, QStringLiteral("x:user:eve"));
+    QCOMPARE(result->org, QStringLiteral("acme%3A:role:"));
+    result = JwtVerifier(kSecret).verify(sign(kHeader, payload), at(kNow));
+    QCOMPARE(outcome(result), QStringLiteral("ok"));
+    QVERIFY(result->role.isEmpty());
+}
+
 void TestJwt::issuerAndAudience_data()
 {
     QTest::addColumn<QByteArray>("extra");
@@ -560,6 +623,7 @@ void TestJwt::errorNames()
     QCOMPARE(jwtErrorName(JwtError::MissingClaim), QStringLiteral("missing_claim"));
     QCOMPARE(jwtErrorName(JwtError::IssuerMismatch), QStringLiteral("issuer_mismatch"));
     QCOMPARE(jwtErrorName(JwtError::AudienceMismatch), QStringLiteral("audience_mismatch"));
+    QCOMPARE(jwtErrorName(JwtError::InvalidClaim), QStringLiteral("invalid_claim"));
 }
 
 QTEST_APPLESS_MAIN(TestJwt)

@@ -124,6 +124,26 @@ void TestValidation::validateIdUsesFieldName_data()
     // 128 emoji are 256 UTF-16 units but 128 characters.
     QTest::newRow("128 emoji") << "userId" << QStringLiteral("😀").repeated(128) << QString();
     QTest::newRow("129 emoji") << "userId" << QStringLiteral("😀").repeated(129) << idLength;
+    // docs/protocol.md "Ids": one rule for every id, whatever the entry point.
+    const QString lineBreak = QStringLiteral("must not contain line or paragraph separators");
+    const QString notUnicode = QStringLiteral("must be valid Unicode text (no unpaired "
+                                              "surrogate, no U+FFFD from bytes that were not "
+                                              "UTF-8)");
+    QTest::newRow("C1 CSI") << "role" << QStringLiteral("a\u009b") << controlChars;
+    QTest::newRow("U+2028") << "userId" << QStringLiteral("a\u2028b") << lineBreak;
+    QTest::newRow("U+2029") << "orgId" << QStringLiteral("\u2029") << lineBreak;
+    QTest::newRow("lone high surrogate") << "userId" << QString(QChar(0xd800)) << notUnicode;
+    QTest::newRow("lone low surrogate") << "userId"
+                                        << "a" + QString(QChar(0xdc00)) << notUnicode;
+    QTest::newRow("high surrogate at the end")
+        << "orgId" << QStringLiteral("😀") + QChar(0xd83d) << notUnicode;
+    QTest::newRow("reversed pair")
+        << "orgId" << QString(QChar(0xde00)) + QChar(0xd83d) << notUnicode;
+    QTest::newRow("U+FFFD") << "orgId" << QStringLiteral("a\ufffd") << notUnicode;
+    QTest::newRow("colon and percent ok")
+        << "orgId" << QStringLiteral("acme:user:x%3A") << QString();
+    QTest::newRow("inner space ok") << "userId" << QStringLiteral("Zoë Smith") << QString();
+    QTest::newRow("zero-width joiner ok") << "userId" << QStringLiteral("👩\u200d💻") << QString();
 }
 
 void TestValidation::validateIdUsesFieldName()
