@@ -21,6 +21,7 @@ private slots:
     void publishDoesNotCrossIntoAnotherOrg();
     void broadcastDoesNotCrossIntoAnotherOrg();
     void presenceCountsTheRightRecipient();
+    void perUserLimitCountsTheRightRecipient();
     void tokenWithInvalidIdIsRefused_data();
     void tokenWithInvalidIdIsRefused();
     void apiRefusesInvalidIds_data();
@@ -163,6 +164,22 @@ void TestTenantIsolation::presenceCountsTheRightRecipient()
     QCOMPARE(presence(acme, QStringLiteral("x:user:eve")), std::make_pair(true, 1));
     const auto stats = s.request("GET", QStringLiteral("/api/v1/stats"));
     QCOMPARE(stats.json.value(QStringLiteral("rooms")).toInt(), 5);
+}
+
+void TestTenantIsolation::perUserLimitCountsTheRightRecipient()
+{
+    // The limit is counted on the user's room: with shared names, another tenant's
+    // connections used up the victim's allowance (and the other way round).
+    TestServer s([](ServerConfig &c) { c.maxConnectionsPerUser = 1; });
+    auto victim = connectUser(s, acme, QStringLiteral("x:user:eve"));
+    QVERIFY(victim);
+    auto eve = connectUser(s, acmeUserX, QStringLiteral("eve"));
+    QVERIFY(eve);
+    // The limit itself still holds for the same recipient.
+    WsClient second(s.wsUrl(mintToken(acmeUserX, QStringLiteral("eve"))));
+    QVERIFY(second.waitClosed());
+    QCOMPARE(int(second.socket.closeCode()), 1008);
+    QVERIFY(!victim->closed && !eve->closed);
 }
 
 void TestTenantIsolation::tokenWithInvalidIdIsRefused_data()
