@@ -308,3 +308,39 @@ describe('crud on the default namespace', () => {
     }
   });
 });
+
+describe('limits hold in every dialect', () => {
+  let server;
+  before(async () => {
+    server = await startServer(['--plain-dialect', 'snake', '--socketio-dialect', '/=colon',
+      '--rate-limit', '0.1/s,2', '--max-message-bytes', '1024']);
+  });
+  after(async () => { await server?.stop(); });
+
+  test('colon: mark:read beyond the rate limit is refused with rate_limited', async () => {
+    const user = newUser();
+    const c = new SeedSocket(server.clientUrl, { auth: { token: mintToken(ORG, user) }, transports: ['websocket'] });
+    try {
+      await c.connected();
+      const acks = await Promise.all([1, 2, 3].map(() =>
+        c.socket.timeout(5000).emitWithAck('mark:read', { notificationId: 'none' })));
+      // The burst of 2 is admitted (and finds nothing), the third is refused.
+      assert.deepEqual(acks.map((a) => a.error?.code), ['not_found', 'not_found', 'rate_limited']);
+    } finally {
+      c.close();
+    }
+  });
+
+  test('snake: a message over --max-message-bytes closes with 1009', async () => {
+    const user = newUser();
+    const tab = new CookieTab(server, await newSession(server, user));
+    try {
+      await until(() => tab.lastCount() === 0, 5000, 'connected');
+      tab.ws.send(JSON.stringify({ type: 'get_unread_count', data: { pad: 'x'.repeat(2000) } }));
+      await until(() => tab.closed !== null, 5000, 'close');
+      assert.equal(tab.closed, 1009);
+    } finally {
+      tab.close();
+    }
+  });
+});
