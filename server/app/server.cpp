@@ -39,6 +39,7 @@ Server::Server(ServerConfig config, QObject *parent)
     , m_directory(std::make_unique<RoomDirectory>())
     , m_hub(std::make_unique<DeliveryHub>(*m_directory, *m_metrics))
 {
+    m_hub->setDialects(m_config.dialects.inUse());
 }
 
 Server::~Server()

@@ -250,6 +250,8 @@ QString describeForLog(const ServerConfig &config)
           << QStringLiteral("max-connections-per-user=")
             + QString::number(config.maxConnectionsPerUser)
           << QStringLiteral("retention-days=") + QString::number(config.retentionDays)
+          << QStringLiteral("plain-dialect=") + dialectName(config.dialects.plain)
+          << QStringLiteral("socketio-dialect=") + config.dialects.describeSocketIo()
           << QStringLiteral("log-format=") + logFormatName(config.logFormat)
           << QStringLiteral("log-level=") + logLevelName(config.logLevel)
           << QStringLiteral("dev=") + (config.dev ? QStringLiteral("on") : QStringLiteral("off"));

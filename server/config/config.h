@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dialect/dialect.h"
 #include "log/logging.h"
 #include "model/result.h"
 
@@ -65,6 +66,8 @@ struct ServerConfig
     RateLimit rateLimit; // per connection
     int maxConnectionsPerUser = 50; // 0 = unlimited
     int retentionDays = 90; // 0 = keep forever
+    // The event dialect of each client endpoint (docs/protocol.md, "Dialects").
+    EndpointDialects dialects;
 
     LogFormat logFormat = LogFormat::Text;
     LogLevel logLevel = LogLevel::Info;

@@ -329,6 +329,19 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (!n)
             return fail(QStringLiteral("expected days from 0 (keep forever) to 36500"));
         config.retentionDays = int(*n);
+    } else if (name == QLatin1String("plain-dialect")) {
+        auto dialect = parsePlainDialect(value);
+        if (!dialect)
+            return fail(dialect.error());
+        config.dialects.plain = *dialect;
+    } else if (name == QLatin1String("socketio-dialect")) {
+        EndpointDialects dialects = config.dialects;
+        dialects.socketIoDefault = dialects.socketIoNotifications = Dialect::Standard;
+        for (const QString &item : splitList(raw.values)) {
+            if (auto reason = applySocketIoDialect(item, dialects))
+                return invalid(spec, raw, item, *reason);
+        }
+        config.dialects = dialects;
     } else if (name == QLatin1String("log-format")) {
         const auto format = parseLogFormat(value);
         if (!format)

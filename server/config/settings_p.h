@@ -30,7 +30,7 @@ struct SettingSpec
     bool inFile; // may appear in the INI file
 };
 
-inline constexpr std::array<SettingSpec, 23> settingSpecs {{
+inline constexpr std::array<SettingSpec, 25> settingSpecs {{
     {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8080",
      "WebSocket listen address (IPv4, [IPv6] or localhost; port 0 = any free port)", true},
     {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8081",
@@ -70,6 +70,13 @@ inline constexpr std::array<SettingSpec, 23> settingSpecs {{
      "default 50", "simultaneous connections of one user, 0 = unlimited", true},
     {"retention-days", "NOTIFY_RETENTION_DAYS", SettingKind::Value, "DAYS", "default 90",
      "delete notifications older than this, 0 = keep forever", true},
+    {"plain-dialect", "NOTIFY_PLAIN_DIALECT", SettingKind::Value, "NAME", "default standard",
+     "event dialect of /ws/notifications: standard or snake", true},
+    {"socketio-dialect", "NOTIFY_SOCKETIO_DIALECTS", SettingKind::List, "NAMESPACE=NAME",
+     "default: standard on both",
+     "event dialect of a Socket.IO namespace (/ or /notifications): standard, colon or crud; "
+     "repeat the flag, comma-separate in env and file",
+     true},
     {"log-format", "NOTIFY_LOG_FORMAT", SettingKind::Value, "text|json", "default text",
      "log line format on stderr", true},
     {"log-level", "NOTIFY_LOG_LEVEL", SettingKind::Value, "LEVEL", "default info",

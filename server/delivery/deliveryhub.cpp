@@ -89,54 +89,87 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
         auto d = std::make_shared<Delivery>();
         d->room = std::move(room);
         d->committedAtNs = committedAtNs;
+        d->content.kind = DeliveryContent::Kind::Created;
+        d->content.notification = n;
+        d->content.unreadCount = countAfter[i];
         // Written directly (the same bytes as notificationToClientJson through QJsonDocument):
-        // this runs on the writer thread for every delivered notification.
-        d->events.push_back(EncodedEvent::fromJson(events::created, createdEventJson(n, now)));
-        d->events.push_back(unreadCountEvent(countAfter[i], now));
+        // this runs on the writer thread for every delivered notification. Other dialects
+        // are encoded from `content` by the shards that have connections speaking them.
+        if (m_dialects.contains(Dialect::Standard)) {
+            d->events.push_back(EncodedEvent::fromJson(events::created, createdEventJson(n, now)));
+            d->events.push_back(unreadCountEvent(countAfter[i], now));
+        }
         deliveries.push_back(std::move(d));
     }
     bump(m_metrics.created, created);
     publish(std::move(deliveries));
 }
 
-void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &change)
+void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &change,
+                                    ReadScope scope, Store *store)
 {
     if (change.ids.isEmpty())
         return;
     bump(m_metrics.read, quint64(change.ids.size()));
+    DeliveryContent content;
+    content.kind
+        = scope == ReadScope::All ? DeliveryContent::Kind::ReadAll : DeliveryContent::Kind::Read;
+    content.ids = change.ids;
+    content.at = change.at;
+    content.unreadCount = change.unreadCount;
+    if (scope == ReadScope::Ids && store && m_dialects.contains(Dialect::Crud)
+        && m_directory.members(rooms::user(r)) > 0) {
+        // At most 500 ids (a request's limit), by primary key, on the writer that just
+        // changed them; when the read fails the crud encoder falls back to a bulk update.
+        auto rows = store->findMany(r, change.ids);
+        if (rows.ok())
+            content.changed = std::move(rows.value());
+    }
     publishToUser(r,
-                  EncodedEvent::make(events::markedRead,
-                                     {{QStringLiteral("notificationIds"),
-                                       QJsonArray::fromStringList(change.ids)},
-                                      {QStringLiteral("readAt"), formatTimestamp(change.at)}}),
-                  change.unreadCount);
+                  EncodedEvent::make(
+                      events::markedRead,
+                      {{QStringLiteral("notificationIds"), QJsonArray::fromStringList(change.ids)},
+                       {QStringLiteral("readAt"), formatTimestamp(change.at)}}),
+                  std::move(content));
 }
 
 void DeliveryHub::publishDeleted(const Recipient &r, const ChangeOutcome &change)
 {
     if (change.ids.isEmpty())
         return;
+    DeliveryContent content;
+    content.kind = DeliveryContent::Kind::Deleted;
+    content.ids = change.ids;
+    content.at = change.at;
+    content.unreadCount = change.unreadCount;
     publishToUser(r,
-                  EncodedEvent::make(events::deleted, {{QStringLiteral("notificationIds"),
-                                                        QJsonArray::fromStringList(change.ids)}}),
-                  change.unreadCount);
+                  EncodedEvent::make(events::deleted,
+                                     {{QStringLiteral("notificationIds"),
+                                       QJsonArray::fromStringList(change.ids)}}),
+                  std::move(content));
 }
 
 void DeliveryHub::publishToUser(const Recipient &r, std::optional<EncodedEvent> event,
-                                qint64 unreadCount)
+                                DeliveryContent content)
 {
     auto d = std::make_shared<Delivery>();
     d->room = rooms::user(r);
-    if (event)
-        d->events.push_back(std::move(*event));
-    d->events.push_back(
-        unreadCountEvent(unreadCount, formatTimestamp(QDateTime::currentDateTimeUtc())));
+    if (m_dialects.contains(Dialect::Standard)) {
+        if (event)
+            d->events.push_back(std::move(*event));
+        d->events.push_back(unreadCountEvent(content.unreadCount,
+                                             formatTimestamp(QDateTime::currentDateTimeUtc())));
+    }
+    d->content = std::move(content);
     publish({std::move(d)});
 }
 
 void DeliveryHub::publishUnreadCount(const Recipient &r, qint64 unreadCount)
 {
-    publishToUser(r, std::nullopt, unreadCount);
+    DeliveryContent content;
+    content.kind = DeliveryContent::Kind::UnreadCount;
+    content.unreadCount = unreadCount;
+    publishToUser(r, std::nullopt, std::move(content));
 }
 
 int DeliveryHub::publishAnnouncement(const QString &room, const QJsonObject &announcement)

@@ -42,14 +42,21 @@ public:
 
     // Registration happens before the server starts accepting; no lock needed after.
     void addSink(DeliverySink *sink) { m_sinks.push_back(sink); }
+    // The dialects the endpoints speak (standard only, by default); set before accepting.
+    void setDialects(DialectSet inUse) { m_dialects = inUse; }
+
+    enum class ReadScope { Ids, All };
 
     void publish(DeliveryList deliveries);
 
     // notification:new + notification:unread_count for each created notification.
     void publishCreated(const std::vector<InsertOutcome> &outcomes,
                         const QHash<Recipient, qint64> &unreadAfter, qint64 committedAtNs);
-    // notification:marked_read / notification:deleted, then the new unread count.
-    void publishMarkedRead(const Recipient &r, const ChangeOutcome &change);
+    // notification:marked_read / notification:deleted, then the new unread count. `store`
+    // (the writer's, which made the change) reads the rows back for a dialect that sends
+    // whole notifications after a read (crud), only when one is in use.
+    void publishMarkedRead(const Recipient &r, const ChangeOutcome &change,
+                           ReadScope scope = ReadScope::Ids, Store *store = nullptr);
     void publishDeleted(const Recipient &r, const ChangeOutcome &change);
     void publishUnreadCount(const Recipient &r, qint64 unreadCount);
     // A live announcement to a room; returns the connections it reached.
@@ -64,12 +71,20 @@ public:
 
 private:
     // One delivery to the user's room: event (if any), then notification:unread_count.
-    void publishToUser(const Recipient &r, std::optional<EncodedEvent> event, qint64 unreadCount);
+    void publishToUser(const Recipient &r, std::optional<EncodedEvent> event,
+                       DeliveryContent content);
     void trace(const QString &notificationId, const QString &room);
+    static DialectSet standardOnly()
+    {
+        DialectSet set;
+        set.insert(Dialect::Standard);
+        return set;
+    }
 
     RoomDirectory &m_directory;
     Metrics &m_metrics;
     std::vector<DeliverySink *> m_sinks;
+    DialectSet m_dialects = standardOnly();
     std::atomic<bool> m_tracing{false};
     QMutex m_traceMutex;
     TraceFn m_trace;

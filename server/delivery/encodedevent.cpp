@@ -1,29 +1,45 @@
 #include "delivery/encodedevent.h"
 
+#include "dialect/dialectevents.h"
 #include "websocket/frame.h"
 
 #include <QJsonDocument>
 
 namespace notify {
 
-EncodedEvent EncodedEvent::make(const QString &event, const QJsonObject &data)
+EncodedEvent EncodedEvent::make(const QString &event, const QJsonObject &data, int flavours)
 {
-    return fromJson(event, QJsonDocument(data).toJson(QJsonDocument::Compact));
+    return fromJson(event, QJsonDocument(data).toJson(QJsonDocument::Compact), flavours);
 }
 
-EncodedEvent EncodedEvent::fromJson(const QString &event, const QByteArray &json)
+EncodedEvent EncodedEvent::fromJson(const QString &event, const QByteArray &json, int flavours)
 {
     const QByteArray name = event.toUtf8(); // event names are fixed ASCII identifiers
-    QByteArray sio;
-    sio.reserve(json.size() + name.size() + 8);
-    sio += "[\"" + name + "\"," + json + ']';
-
     EncodedEvent e;
-    e.plain = ws::encodeFrame(ws::Opcode::Text,
-                              QByteArray("{\"type\":\"" + name + "\",\"data\":" + json + '}'));
-    e.socketIoDefault = ws::encodeFrame(ws::Opcode::Text, QByteArray("42" + sio));
-    e.socketIoNotifications = ws::encodeFrame(ws::Opcode::Text, QByteArray("42/notifications," + sio));
+    if (flavours & Plain) {
+        e.plain = ws::encodeFrame(ws::Opcode::Text,
+                                  QByteArray("{\"type\":\"" + name + "\",\"data\":" + json + '}'));
+    }
+    if (flavours & SocketIo) {
+        QByteArray sio;
+        sio.reserve(json.size() + name.size() + 8);
+        sio += "[\"" + name + "\"," + json + ']';
+        e.socketIoDefault = ws::encodeFrame(ws::Opcode::Text, QByteArray("42" + sio));
+        e.socketIoNotifications
+            = ws::encodeFrame(ws::Opcode::Text, QByteArray("42/notifications," + sio));
+    }
     return e;
+}
+
+const std::vector<EncodedEvent> &Delivery::eventsFor(Dialect dialect) const
+{
+    if (content.kind == DeliveryContent::Kind::Other
+        || (dialect == Dialect::Standard && !events.empty()))
+        return events;
+    const auto i = size_t(dialect);
+    std::call_once(m_encodeOnce[i],
+                   [&] { m_dialectEvents[i] = encodeForDialect(dialect, content); });
+    return m_dialectEvents[i];
 }
 
 QByteArrayView EncodedEvent::text(const QByteArray &frame)

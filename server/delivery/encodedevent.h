@@ -1,10 +1,15 @@
 #pragma once
 
+#include "delivery/deliverycontent.h"
+#include "dialect/dialect.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
+#include <array>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace notify {
@@ -21,17 +26,32 @@ struct EncodedEvent
     // The text inside a frame above (Engine.IO long-polling sends the packet unframed).
     static QByteArrayView text(const QByteArray &frame);
 
-    static EncodedEvent make(const QString &event, const QJsonObject &data);
+    // Which of the frames above to build: a dialect spoken only on one kind of endpoint
+    // leaves the others empty.
+    enum Flavour { Plain = 1, SocketIo = 2, All = Plain | SocketIo };
+
+    static EncodedEvent make(const QString &event, const QJsonObject &data, int flavours = All);
     // The same from data already serialized as a compact JSON object.
-    static EncodedEvent fromJson(const QString &event, const QByteArray &json);
+    static EncodedEvent fromJson(const QString &event, const QByteArray &json, int flavours = All);
 };
 
-// Events for the members of one room, as the hub posts them to the shards.
+// Events for the members of one room, as the hub posts them to the shards, shared by every
+// shard. `events` are the standard dialect's, encoded by the publisher; another dialect's
+// events are encoded from `content` by the first shard that has a connection speaking it,
+// once per delivery, and then shared by reference like the standard ones.
 struct Delivery
 {
     QString room;
     std::vector<EncodedEvent> events;
     qint64 committedAtNs = 0; // steady clock at commit; 0 when not a stored notification
+    DeliveryContent content; // what happened; Kind::Other: every dialect gets `events`
+
+    // Any shard thread.
+    const std::vector<EncodedEvent> &eventsFor(Dialect dialect) const;
+
+private:
+    mutable std::array<std::once_flag, dialectCount> m_encodeOnce;
+    mutable std::array<std::vector<EncodedEvent>, dialectCount> m_dialectEvents;
 };
 using DeliveryPtr = std::shared_ptr<const Delivery>;
 using DeliveryList = std::vector<DeliveryPtr>;

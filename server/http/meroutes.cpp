@@ -68,7 +68,10 @@ Continuation applyChange(Store &store, Change kind, const Recipient &r, const QS
     if (kind == Change::Delete)
         hub.publishDeleted(r, change);
     else
-        hub.publishMarkedRead(r, change);
+        hub.publishMarkedRead(r, change,
+                              kind == Change::ReadAll ? DeliveryHub::ReadScope::All
+                                                      : DeliveryHub::ReadScope::Ids,
+                              &store);
 
     // Nothing changed: "already read" is a success, an id that is not this user's (or does
     // not exist, or is deleted) is not found; the lookup is scoped to r, so another user's

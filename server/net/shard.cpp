@@ -3,6 +3,7 @@
 #include "codec/timestamp.h"
 #include "codec/wirecodec.h"
 #include "delivery/roomdirectory.h"
+#include "dialect/dialectrequests.h"
 #include "metrics/metrics.h"
 #include "protocol/authenticator.h"
 #include "protocol/credentials.h"
@@ -213,6 +214,7 @@ void Shard::acceptPlain(WebSocket *socket, const http1::RequestHead &head,
     const ServerConfig &cfg = m_services.config;
     auto connection = std::make_unique<PlainConnection>(socket, *this, cfg.pingIntervalMs,
                                                         cfg.pongTimeoutMs);
+    connection->dialect = cfg.dialects.plain;
     ConnectionInfo &info = connection->info;
     info.remoteAddress = peerAddress;
     info.userAgent = QString::fromUtf8(head.header("user-agent"));
@@ -288,6 +290,11 @@ void Shard::sendInitialState(quint64 id, std::optional<qint64> lastSeq)
             withConnection(id, [&](ClientConnection &c) {
                 const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
                 const qint64 unread = count.ok() ? count.value() : 0;
+                if (c.dialect != Dialect::Standard) {
+                    pushInitialEvents(c, unread,
+                                      recovery && recovery->ok() ? &recovery->value() : nullptr);
+                    return;
+                }
                 c.push(EncodedEvent::make(QStringLiteral("notification:unread_count"),
                                           {{QStringLiteral("unreadCount"), unread},
                                            {QStringLiteral("timestamp"), now}}));
@@ -377,10 +384,11 @@ void Shard::pushTo(ClientConnection &c, const Delivery &d, std::vector<quint64> 
 {
     if (c.closing)
         return;
-    for (const EncodedEvent &e : d.events)
+    const std::vector<EncodedEvent> &events = d.eventsFor(c.dialect);
+    for (const EncodedEvent &e : events)
         c.push(e);
     c.flush();
-    m_services.metrics.sent.fetch_add(d.events.size(), std::memory_order_relaxed);
+    m_services.metrics.sent.fetch_add(events.size(), std::memory_order_relaxed);
     if (c.bytesToWrite() > maxUnsentBytes) {
         c.closing = true;
         slow.push_back(c.info.id);

@@ -103,7 +103,10 @@ void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJso
             if (kind == Kind::Delete)
                 hub.publishDeleted(r, result.value());
             else
-                hub.publishMarkedRead(r, result.value());
+                hub.publishMarkedRead(r, result.value(),
+                                      kind == Kind::ReadAll ? DeliveryHub::ReadScope::All
+                                                            : DeliveryHub::ReadScope::Ids,
+                                      &store);
             // Nothing changed: tell "not found" apart from "already read", without ever
             // revealing whether another user's id exists (lookups are scoped to r).
             if (kind != Kind::ReadAll && result.value().ids.isEmpty()) {

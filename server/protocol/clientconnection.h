@@ -1,6 +1,7 @@
 #pragma once
 
 #include "delivery/encodedevent.h"
+#include "dialect/dialect.h"
 #include "model/connectioninfo.h"
 #include "protocol/identity.h"
 #include "protocol/tokenbucket.h"
@@ -33,6 +34,9 @@ public:
     bool closing = false;
     TokenBucket bucket;
     int refusedInARow = 0;
+    // The event vocabulary of its endpoint (docs/protocol.md, "Dialects"); picks the events
+    // of a delivery it is pushed (Delivery::eventsFor).
+    Dialect dialect = Dialect::Standard;
 
     // Queues the pre-encoded flavour of a pushed event that this protocol speaks; flush()
     // sends what push() queued (one system call for a batch of events).

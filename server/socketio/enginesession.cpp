@@ -320,6 +320,7 @@ void EngineSession::onConnect(const sio::Packet &packet)
             lastSeq = qint64(v);
     }
     auto c = std::make_unique<SocketIoConnection>(this, m_shard, nsp);
+    c->dialect = m_shard.services().config.dialects.forNamespace(nsp);
     c->info.remoteAddress = m_peer.remoteAddress;
     c->info.userAgent = m_peer.userAgent;
     c->info.origin = m_peer.origin;

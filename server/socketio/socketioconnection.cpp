@@ -1,5 +1,6 @@
 #include "socketio/socketioconnection.h"
 
+#include "dialect/dialectrequests.h"
 #include "net/shard.h"
 #include "socketio/enginesession.h"
 
@@ -177,6 +178,10 @@ void SocketIoConnection::onEvent(const sio::Packet &packet)
     }
     const QJsonArray args = packet.eventArgs();
     const QJsonValue data = args.isEmpty() ? QJsonValue() : args.first();
+    if (dialect != Dialect::Standard) {
+        handleDialectEvent(m_shard, *this, packet.eventName(), data, to);
+        return;
+    }
     if (!data.isUndefined() && !data.isNull() && !data.isObject()) {
         replyError(to, QStringLiteral("invalid_payload"),
                    QStringLiteral("data: must be a JSON object"));

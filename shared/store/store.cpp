@@ -819,6 +819,29 @@ StoreResult<std::optional<Notification>> Store::find(const Recipient &r, const Q
         });
 }
 
+StoreResult<std::vector<Notification>> Store::findMany(const Recipient &r, const QStringList &ids)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<std::vector<Notification>>([&]() -> StoreResult<std::vector<Notification>> {
+        std::vector<Notification> found;
+        for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
+            Binds binds = recipientBinds(r);
+            const QString list = idList(ids.mid(start, kIdChunk), binds);
+            auto rows = d->select(QStringLiteral("SELECT ") + kColumns
+                                      + QStringLiteral(" FROM notifications WHERE ")
+                                      + kWhereRecipient + QStringLiteral(" AND id IN ") + list
+                                      + QStringLiteral(" AND deleted_at IS NULL"),
+                                  binds);
+            if (!rows)
+                return rows.error();
+            for (Notification &n : *rows)
+                found.push_back(std::move(n));
+        }
+        return found;
+    });
+}
+
 StoreResult<ChangeOutcome> Store::markRead(const Recipient &r, const QStringList &ids,
                                            const QDateTime &at)
 {

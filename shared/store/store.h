@@ -102,6 +102,9 @@ public:
     // Newest first, createdAt > since.
     StoreResult<Page> since(const Recipient &r, const QDateTime &since, int limit);
     StoreResult<std::optional<Notification>> find(const Recipient &r, const QString &id);
+    // The recipient's notifications among ids (deleted ones and foreign ids left out), in no
+    // particular order.
+    StoreResult<std::vector<Notification>> findMany(const Recipient &r, const QStringList &ids);
 
     StoreResult<ChangeOutcome> markRead(const Recipient &r, const QStringList &ids,
                                         const QDateTime &at);

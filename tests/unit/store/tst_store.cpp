@@ -101,6 +101,7 @@ private slots:
     void unreachableDatabaseIsUnavailable();
     void lostConnectionRecovers();
     void insertReportsUnreadCountAfter();
+    void findManyIsScopedAndSkipsDeleted();
 
 private:
     // A store on this test function's database, not yet migrated.
@@ -1173,6 +1174,38 @@ void TestStore::insertReportsUnreadCountAfter()
     QCOMPARE(second->at(1).unreadCountAfter, 2);
     STORE_OK(unread, store->unreadCount(a));
     QCOMPARE(*unread, 2);
+}
+
+void TestStore::findManyIsScopedAndSkipsDeleted()
+{
+    OPEN_STORE(store);
+    const Recipient a {QStringLiteral("o1"), QStringLiteral("u1")};
+    const Recipient b {QStringLiteral("o1"), QStringLiteral("u2")};
+    std::vector<NewNotification> drafts;
+    for (int i = 0; i < 250; ++i) // more than one IN-list chunk
+        drafts.push_back(draft(a, QStringLiteral("a%1").arg(i)));
+    drafts.push_back(draft(b, "for b"));
+    STORE_OK(inserted, store->insertBatch(drafts, kT0));
+    QStringList ids;
+    for (const InsertOutcome &o : *inserted)
+        ids.append(o.notification.id);
+    const QString foreign = ids.takeLast();
+    STORE_OK(read, store->markRead(a, {ids.at(3)}, kT0.addSecs(60)));
+    STORE_OK(deleted, store->softDelete(a, {ids.at(4)}, kT0));
+
+    STORE_OK(found, store->findMany(a, ids + QStringList {foreign, QStringLiteral("missing")}));
+    QCOMPARE(found->size(), size_t(ids.size() - 1)); // not the deleted, foreign or missing one
+    QSet<QString> seen;
+    for (const Notification &n : *found) {
+        seen.insert(n.id);
+        QVERIFY(n.recipient == a);
+        QCOMPARE(n.readAt.isValid(), n.id == ids.at(3));
+    }
+    QVERIFY(!seen.contains(ids.at(4)));
+    QVERIFY(!seen.contains(foreign));
+    QCOMPARE(seen.size(), ids.size() - 1);
+    STORE_OK(none, store->findMany(a, {}));
+    QVERIFY(none->empty());
 }
 
 QTEST_GUILESS_MAIN(TestStore)
