@@ -186,7 +186,8 @@ bool ApiConnection::readHead()
     }
     http1::Limits limits;
     limits.maxHeadBytes = m_limits.maxHeadBytes;
-    limits.maxLineBytes = m_limits.maxHeadBytes;
+    // A line that alone fills the head is reported as such (414 for the request line).
+    limits.maxLineBytes = m_limits.maxHeadBytes - 2;
     limits.maxHeaders = 200;
     limits.maxBodyBytes = m_limits.maxBodyBytes;
     limits.acceptChunked = true;
@@ -450,8 +451,9 @@ void ApiConnection::onTimeout()
 {
     switch (m_state) {
     case State::ReadingHead:
-        if (!m_headStarted) {
-            // An idle keep-alive connection is closed without a word, as is usual.
+        if (!m_headStarted || m_in.isEmpty()) {
+            // Nothing of a request arrived (an idle keep-alive connection, or one that never
+            // spoke): closed without a word, as is usual.
             onDisconnected();
             m_socket->abort();
             return;
