@@ -12,16 +12,14 @@
 #include "net/shard.h"
 #include "util/posting.h"
 
-#include <QHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
+#include "websocket/handshake.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QUrlQuery>
 #include <QUuid>
-#include <QWebSocket>
 
 namespace notify {
 
@@ -30,32 +28,16 @@ namespace {
 constexpr quint64 maxConsoleMessageBytes = 1024 * 1024;
 // A console that reads slower than the node produces deltas is dropped, never buffered on.
 constexpr qint64 maxConsoleUnsentBytes = 32 * 1024 * 1024;
-// A refused socket whose peer never answers the close frame is aborted after this.
-constexpr int refusedCloseGraceMs = 5000;
 
-QByteArray adminCredential(const QWebSocket &socket)
+QByteArray adminCredential(const http1::RequestHead &head)
 {
     // Like the client credentials: the first one found is the only one checked.
-    const QByteArray header = socket.request().rawHeader("Authorization");
+    const QByteArray header = head.header("authorization");
     if (!header.isEmpty())
         return bearerToken(header);
-    return QUrlQuery(socket.requestUrl())
+    return QUrlQuery(QString::fromLatin1(head.query()))
         .queryItemValue(QStringLiteral("key"), QUrl::FullyDecoded)
         .toUtf8();
-}
-
-void closeAndDispose(QWebSocket *socket, int code, const QString &reason)
-{
-    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    // Not from inside the hand-over: QHttpServer still reads the socket right after it, and
-    // a socket closed that early makes it peek at a closed device.
-    QTimer::singleShot(0, socket, [socket, code, reason] {
-        socket->close(QWebSocketProtocol::CloseCode(code), reason);
-    });
-    QTimer::singleShot(refusedCloseGraceMs, socket, [socket] {
-        socket->abort();
-        socket->deleteLater();
-    });
 }
 
 QJsonObject withCounts(QJsonObject object, const Metrics &metrics, const RoomDirectory &dir)
@@ -87,7 +69,7 @@ AdminChannel::~AdminChannel()
     // Consoles go first and without their queued disconnect handlers running on a
     // half-destroyed channel.
     for (auto &[id, console] : m_consoles) {
-        console.socket->disconnect(this);
+        console.socket->setHandler(nullptr);
         delete console.socket;
     }
     m_consoles.clear();
@@ -99,79 +81,75 @@ QString AdminChannel::processNodeId()
     return id;
 }
 
-void AdminChannel::attach(QHttpServer &http)
+void AdminChannel::attach(ApiListener &http)
 {
     if (m_attached)
         return;
     m_attached = true;
-    // QHttpServer 6.4 hands an upgrade over only when the path has a route; the route itself
-    // must write nothing then (QT64-NOTES.md). A plain GET is told what this path is for.
-    http.route(admin::path, QHttpServerRequest::Method::AnyKnown,
-               [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                   if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
-                       return;
-                   const QJsonObject body {
-                       {QStringLiteral("error"),
-                        QJsonObject {{QStringLiteral("code"), QStringLiteral("upgrade_required")},
-                                     {QStringLiteral("message"),
-                                      QStringLiteral("/admin is a WebSocket endpoint")}}}};
-                   responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact),
-                                   QByteArrayLiteral("application/json"),
-                                   QHttpServerResponder::StatusCode::UpgradeRequired);
-               });
-    connect(&http, &QHttpServer::newWebSocketConnection, this, [this, server = &http] {
-        while (server->hasPendingWebSocketConnections())
-            accept(server->nextPendingWebSocketConnection().release());
-    });
+    http.setUpgradeHandler(admin::path.toUtf8(),
+                           [this](ApiListener::Upgrade upgrade) { accept(std::move(upgrade)); });
 }
 
-void AdminChannel::accept(QWebSocket *socket)
+void AdminChannel::accept(ApiListener::Upgrade upgrade)
 {
-    if (!socket)
-        return;
-    socket->setParent(this);
+    auto *socket = new WebSocket(upgrade.descriptor, maxConsoleMessageBytes, this);
+    socket->sendRaw(ws::switchingProtocolsResponse(upgrade.acceptValue));
     if (m_stopped) {
-        closeAndDispose(socket, QWebSocketProtocol::CloseCodeGoingAway,
-                        QStringLiteral("server shutting down"));
-        return;
-    }
-    if (socket->requestUrl().path() != admin::path) {
-        closeAndDispose(socket, 4004, QStringLiteral("unknown path"));
+        WebSocket::refuse(socket, ws::closecode::goingAway, "server shutting down");
         return;
     }
     const QByteArray expected = m_services.config.adminKey.toUtf8();
-    const QByteArray given = adminCredential(*socket);
+    const QByteArray given = adminCredential(upgrade.head);
     // An empty admin key disables the channel rather than matching an empty credential.
     if (expected.isEmpty() || given.isEmpty() || !constantTimeEquals(given, expected)) {
-        qCWarning(lcAdmin).noquote() << "refused a console from" << socket->peerAddress().toString()
+        qCWarning(lcAdmin).noquote() << "refused a console from" << upgrade.peerAddress
                                      << (expected.isEmpty() ? "(no admin key is configured)"
                                                             : "(wrong or missing admin key)");
-        closeAndDispose(socket, admin::closeUnauthorized, QStringLiteral("unauthorized"));
+        WebSocket::refuse(socket, admin::closeUnauthorized, "unauthorized");
         return;
     }
 
-    socket->setMaxAllowedIncomingMessageSize(maxConsoleMessageBytes);
-    socket->setMaxAllowedIncomingFrameSize(maxConsoleMessageBytes);
     const quint64 id = m_nextConsoleId++;
     m_consoles.emplace(id, Console {socket});
-    connect(socket, &QWebSocket::textMessageReceived, this,
-            [this, id](const QString &text) { onText(id, text); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &) {
-        replyError(id, QString(), admin::codes::invalidPayload,
-                   QStringLiteral("binary frames are not accepted; send JSON text"));
-    });
-    // Queued: a disconnect may be signalled from inside a send loop over m_consoles.
-    connect(
-        socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); },
-        Qt::QueuedConnection);
-    qCInfo(lcAdmin).noquote() << "console" << id << "connected from"
-                              << socket->peerAddress().toString();
+    socket->setHandler(this);
+    socket->start(std::move(upgrade.afterHead));
+    qCInfo(lcAdmin).noquote() << "console" << id << "connected from" << upgrade.peerAddress;
 
     // Observe before collecting, so that every change after a shard's part is a delta.
     m_services.observer.store(this);
     updateTimer();
     send(id, encodeEnvelope(admin::msg::hello, helloData()));
     startSnapshot(id, true, QString());
+}
+
+quint64 AdminChannel::consoleIdOf(const WebSocket &ws) const
+{
+    for (const auto &[id, console] : m_consoles) {
+        if (console.socket == &ws)
+            return id;
+    }
+    return 0;
+}
+
+void AdminChannel::onWebSocketText(WebSocket &ws, QByteArray message)
+{
+    if (const quint64 id = consoleIdOf(ws))
+        onText(id, QString::fromUtf8(message));
+}
+
+void AdminChannel::onWebSocketBinary(WebSocket &ws, QByteArray)
+{
+    if (const quint64 id = consoleIdOf(ws))
+        replyError(id, QString(), admin::codes::invalidPayload,
+                   QStringLiteral("binary frames are not accepted; send JSON text"));
+}
+
+void AdminChannel::onWebSocketClosed(WebSocket &ws, int, const QString &)
+{
+    // Queued: a close may be reported from inside a send loop over m_consoles.
+    if (const quint64 id = consoleIdOf(ws))
+        QMetaObject::invokeMethod(
+            this, [this, id] { onDisconnected(id); }, Qt::QueuedConnection);
 }
 
 void AdminChannel::onDisconnected(quint64 consoleId)
@@ -206,11 +184,13 @@ void AdminChannel::stop()
     if (m_tracingConsoles > 0)
         m_services.hub.setTrace({});
     m_tracingConsoles = 0;
+    // Each console finishes its closing handshake on its own (WebSocket::retire); the
+    // channel forgets it now, so that nothing is sent to it any more.
     for (auto &[id, console] : m_consoles) {
-        console.tracing = false;
-        console.socket->close(QWebSocketProtocol::CloseCodeGoingAway,
-                              QStringLiteral("server shutting down"));
+        console.socket->close(ws::closecode::goingAway, "server shutting down");
+        WebSocket::retire(console.socket, true);
     }
+    m_consoles.clear();
 }
 
 QJsonObject AdminChannel::helloData() const
@@ -389,15 +369,15 @@ void AdminChannel::send(quint64 consoleId, const QByteArray &frame)
 
 void AdminChannel::sendTo(Console &console, const QString &frame)
 {
-    QWebSocket *socket = console.socket;
-    if (socket->state() != QAbstractSocket::ConnectedState)
+    WebSocket *socket = console.socket;
+    if (!socket->isOpen())
         return;
     if (socket->bytesToWrite() > maxConsoleUnsentBytes) {
         qCWarning(lcAdmin) << "dropping a console that does not keep up";
         socket->abort();
         return;
     }
-    socket->sendTextMessage(frame);
+    socket->sendText(frame.toUtf8());
 }
 
 void AdminChannel::broadcast(const QByteArray &frame)

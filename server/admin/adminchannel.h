@@ -1,8 +1,10 @@
 #pragma once
 
+#include "app/nodeservices.h"
+#include "http/apilistener.h"
 #include "model/connectioninfo.h"
 #include "model/counters.h"
-#include "app/nodeservices.h"
+#include "websocket/websocket.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -13,11 +15,6 @@
 #include <map>
 #include <memory>
 #include <vector>
-
-QT_BEGIN_NAMESPACE
-class QHttpServer;
-class QWebSocket;
-QT_END_NAMESPACE
 
 namespace notify {
 
@@ -45,7 +42,7 @@ struct NodeInfo
 // the delivery hub reach it only by posting.
 //
 // Consoles are not client connections: they join no room and are not in the client metrics.
-class AdminChannel : public QObject, public ConnectionObserver
+class AdminChannel : public QObject, public ConnectionObserver, public WebSocketHandler
 {
 public:
     AdminChannel(NodeServices &services, NodeInfo node, QObject *parent = nullptr);
@@ -53,14 +50,20 @@ public:
     // removes the delivery trace. The hub must still be alive.
     ~AdminChannel() override;
 
-    // Adds the /admin route and the WebSocket hand-over to the API's QHttpServer, and starts
-    // observing the shards.
-    void attach(QHttpServer &http);
+    // Takes the WebSocket upgrades of /admin from the API port's listener (each console is a
+    // WebSocket of the project's own layer on the upgraded descriptor) and starts observing
+    // the shards. Plain requests to /admin are the API server's (426).
+    void attach(ApiListener &http);
     // Shutdown, before the shards and the store threads stop: stops observing and tracing,
     // forgets the shards, closes every console with 1001 and refuses new ones.
     void stop();
 
     int consoleCount() const { return int(m_consoles.size()); }
+
+    // WebSocketHandler: a console's messages and its end.
+    void onWebSocketText(WebSocket &ws, QByteArray message) override;
+    void onWebSocketBinary(WebSocket &ws, QByteArray message) override;
+    void onWebSocketClosed(WebSocket &ws, int code, const QString &reason) override;
 
     // ConnectionObserver: called on shard threads, only posts.
     void connectionOpened(const ConnectionInfo &info) override;
@@ -72,7 +75,7 @@ public:
 private:
     struct Console
     {
-        QWebSocket *socket = nullptr;
+        WebSocket *socket = nullptr;
         bool ready = false; // got its first snapshot: live deltas go out from then on
         bool tracing = false;
     };
@@ -96,8 +99,8 @@ private:
         QString requestId;
     };
 
-    void onNewWebSocket();
-    void accept(QWebSocket *socket);
+    void accept(ApiListener::Upgrade upgrade);
+    quint64 consoleIdOf(const WebSocket &ws) const;
     void onText(quint64 consoleId, const QString &text);
     void onDisconnected(quint64 consoleId);
     Console *find(quint64 consoleId);

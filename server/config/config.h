@@ -51,6 +51,11 @@ struct ServerConfig
     QString jwtAudience; // checked when non-empty
     QStringList apiKeys; // bearer keys for /api/v1 (server side); never logged
     QString adminKey; // empty: the /admin channel refuses everyone; never logged
+    QString metricsToken; // empty: GET /metrics needs no credential; never logged
+    // The API port's connections (docs/security-apiport.md).
+    qsizetype apiMaxHeadBytes = 16 * 1024;
+    int apiHeadTimeoutMs = 10000;
+    int apiIdleTimeoutMs = 30000;
 
     int threads = defaultThreadCount(); // shard threads, 1..64
     // Exact origins ("https://app.example.com", scheme://host[:port], normalised to lower

@@ -278,6 +278,23 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (containsSpace(value))
             return fail(QStringLiteral("the key must not contain spaces"), false);
         config.adminKey = value;
+    } else if (name == QLatin1String("metrics-token")) {
+        if (containsSpace(value))
+            return fail(QStringLiteral("the token must not contain spaces"), false);
+        config.metricsToken = value;
+    } else if (name == QLatin1String("api-max-head-bytes")) {
+        const auto n = parseInteger(value, 1024, 1024 * 1024);
+        if (!n)
+            return fail(QStringLiteral("expected a byte count from 1024 to 1048576"));
+        config.apiMaxHeadBytes = *n;
+    } else if (name == QLatin1String("api-head-timeout")
+               || name == QLatin1String("api-idle-timeout")) {
+        auto ms = parseDurationMs(value);
+        if (!ms)
+            return fail(ms.error());
+        (name == QLatin1String("api-head-timeout") ? config.apiHeadTimeoutMs
+                                                    : config.apiIdleTimeoutMs)
+            = *ms;
     } else if (name == QLatin1String("threads")) {
         const auto n = parseInteger(value, 1, 64);
         if (!n)

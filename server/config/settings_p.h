@@ -30,7 +30,7 @@ struct SettingSpec
     bool inFile; // may appear in the INI file
 };
 
-inline constexpr std::array<SettingSpec, 25> settingSpecs {{
+inline constexpr std::array<SettingSpec, 29> settingSpecs {{
     {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8080",
      "WebSocket listen address (IPv4, [IPv6] or localhost; port 0 = any free port)", true},
     {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8081",
@@ -49,6 +49,14 @@ inline constexpr std::array<SettingSpec, 25> settingSpecs {{
      "API key for /api/v1; repeat the flag, comma-separate in env and file", true},
     {"admin-key", "NOTIFY_ADMIN_KEY", SettingKind::Value, "KEY", "unset: /admin refuses everyone",
      "key for the operator console's /admin channel", true},
+    {"metrics-token", "NOTIFY_METRICS_TOKEN", SettingKind::Value, "TOKEN",
+     "unset: /metrics needs no credential", "bearer token required by GET /metrics", true},
+    {"api-max-head-bytes", "NOTIFY_API_MAX_HEAD_BYTES", SettingKind::Value, "BYTES",
+     "default 16384", "largest request head on the API port, 1024..1048576", true},
+    {"api-head-timeout", "NOTIFY_API_HEAD_TIMEOUT", SettingKind::Value, "DURATION", "default 10",
+     "a request head on the API port must arrive within this: seconds, or 10s / 500ms", true},
+    {"api-idle-timeout", "NOTIFY_API_IDLE_TIMEOUT", SettingKind::Value, "DURATION",
+     "default 30", "close an API keep-alive connection idle for this long", true},
     {"threads", "NOTIFY_THREADS", SettingKind::Value, "N", "default: the number of cores",
      "connection shard threads, 1..64", true},
     {"allowed-origins", "NOTIFY_ALLOWED_ORIGINS", SettingKind::List, "ORIGINS",

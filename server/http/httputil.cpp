@@ -4,7 +4,6 @@
 #include "auth/base64url.h"
 #include "log/logging.h"
 
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -13,8 +12,6 @@
 namespace notify::http {
 
 namespace {
-using Status = QHttpServerResponder::StatusCode;
-
 // Digits with an optional leading minus: QString::toLongLong alone would also take "+5" and
 // surrounding blanks, which a strict API should refuse.
 std::optional<qint64> strictInteger(const QString &text)
@@ -31,7 +28,7 @@ std::optional<qint64> strictInteger(const QString &text)
     return ok ? std::optional<qint64>(value) : std::nullopt;
 }
 
-std::optional<QString> queryValue(const QHttpServerRequest &request, const QString &name)
+std::optional<QString> queryValue(const ApiRequest &request, const QString &name)
 {
     const QUrlQuery query = request.query();
     if (!query.hasQueryItem(name))
@@ -52,51 +49,6 @@ HttpError HttpError::fromStore(const StoreError &e)
     return {500, codes::internal, QStringLiteral("internal error")};
 }
 
-HttpReply::HttpReply(QHttpServerResponder &&responder)
-{
-    // The socket pointer must be taken before the move: afterwards the responder is ours and
-    // the socket may go away under it at any time.
-    QPointer<QTcpSocket> socket(responder.socket());
-    m_state = std::make_shared<State>(State {std::move(responder), socket, false});
-}
-
-void HttpReply::json(int status, const QJsonObject &body) const
-{
-    raw(status, QByteArrayLiteral("application/json"), compactJson(body));
-}
-
-void HttpReply::error(int status, const QString &code, const QString &message) const
-{
-    json(status,
-         QJsonObject {
-             {QStringLiteral("error"),
-              QJsonObject {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}});
-}
-
-void HttpReply::empty(int status) const
-{
-    if (m_state->sent || m_state->socket.isNull())
-        return;
-    m_state->sent = true;
-    m_state->responder.write(Status(status));
-}
-
-void HttpReply::raw(int status, const QByteArray &contentType, const QByteArray &body,
-                    const QList<QPair<QByteArray, QByteArray>> &extraHeaders) const
-{
-    if (m_state->sent || m_state->socket.isNull())
-        return;
-    m_state->sent = true;
-    QHttpServerResponder &r = m_state->responder;
-    r.writeStatusLine(Status(status));
-    r.writeHeader(QByteArrayLiteral("Content-Type"), contentType);
-    r.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
-    r.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
-    for (const auto &header : extraHeaders)
-        r.writeHeader(header.first, header.second);
-    r.writeBody(body);
-}
-
 QByteArray compactJson(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -111,7 +63,7 @@ void replyUnauthorized(const HttpReply &reply, const QString &message)
               {{QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")}});
 }
 
-QByteArray bearerToken(const QHttpServerRequest &request)
+QByteArray bearerToken(const ApiRequest &request)
 {
     return notify::bearerToken(request.value(QByteArrayLiteral("Authorization")));
 }
@@ -155,8 +107,8 @@ HttpResult<QJsonObject> parseJsonObject(const QByteArray &body)
     return document.object();
 }
 
-HttpResult<std::optional<qint64>> queryInteger(const QHttpServerRequest &request,
-                                               const QString &name, qint64 min, qint64 max)
+HttpResult<std::optional<qint64>> queryInteger(const ApiRequest &request, const QString &name,
+                                               qint64 min, qint64 max)
 {
     const std::optional<QString> text = queryValue(request, name);
     if (!text)
@@ -168,7 +120,7 @@ HttpResult<std::optional<qint64>> queryInteger(const QHttpServerRequest &request
     return value;
 }
 
-HttpResult<bool> queryBool(const QHttpServerRequest &request, const QString &name, bool fallback)
+HttpResult<bool> queryBool(const ApiRequest &request, const QString &name, bool fallback)
 {
     const std::optional<QString> text = queryValue(request, name);
     if (!text)
@@ -180,7 +132,7 @@ HttpResult<bool> queryBool(const QHttpServerRequest &request, const QString &nam
     return HttpError::invalid(name, QStringLiteral("must be true or false"));
 }
 
-HttpResult<QString> queryId(const QHttpServerRequest &request, const QString &name)
+HttpResult<QString> queryId(const ApiRequest &request, const QString &name)
 {
     const QString value = queryValue(request, name).value_or(QString());
     if (auto e = validateId(name, value))
@@ -188,7 +140,7 @@ HttpResult<QString> queryId(const QHttpServerRequest &request, const QString &na
     return value;
 }
 
-HttpResult<Recipient> queryRecipient(const QHttpServerRequest &request)
+HttpResult<Recipient> queryRecipient(const ApiRequest &request)
 {
     auto orgId = queryId(request, QStringLiteral("orgId"));
     if (!orgId)
@@ -196,7 +148,7 @@ HttpResult<Recipient> queryRecipient(const QHttpServerRequest &request)
     auto userId = queryId(request, QStringLiteral("userId"));
     if (!userId)
         return userId.error();
-    return Recipient{orgId.value(), userId.value()};
+    return Recipient {orgId.value(), userId.value()};
 }
 
 HttpResult<QString> requiredId(const QJsonObject &json, const QString &field)

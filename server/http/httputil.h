@@ -6,18 +6,15 @@
 #include "model/validation.h"
 #include "store/storeerror.h"
 
+#include "http/apirequest.h"
+#include "http/httpreply.h"
+
 #include <QByteArray>
-#include <QHttpServerResponder>
 #include <QJsonObject>
-#include <QPointer>
 #include <QString>
 #include <QStringList>
-#include <QTcpSocket>
 
-#include <memory>
 #include <optional>
-
-class QHttpServerRequest;
 
 namespace notify {
 
@@ -35,6 +32,11 @@ inline const QString methodNotAllowed = QStringLiteral("method_not_allowed");
 inline const QString payloadTooLarge = QStringLiteral("payload_too_large");
 inline const QString unavailable = QStringLiteral("unavailable");
 inline const QString internal = QStringLiteral("internal");
+// Refused while reading, before any route saw the request (docs/security-apiport.md).
+inline const QString badRequest = QStringLiteral("bad_request");
+inline const QString headTooLarge = QStringLiteral("request_head_too_large");
+inline const QString requestTimeout = QStringLiteral("request_timeout");
+inline const QString notImplemented = QStringLiteral("not_implemented");
 } // namespace codes
 
 // A request failure on its way to the client: status plus {"error":{"code","message"}}.
@@ -58,41 +60,12 @@ struct HttpError
 
 template<typename T> using HttpResult = Result<T, HttpError>;
 
-// The answer to one request, possibly written later: a moved-in responder kept alive by a
-// shared pointer. Writing is skipped when the client has gone (the socket was deleted) or
-// when an answer was already written, because writing to a dead responder crashes in 6.4.
-// Only ever touched on the HTTP server's thread.
-class HttpReply
-{
-public:
-    explicit HttpReply(QHttpServerResponder &&responder);
-
-    void json(int status, const QJsonObject &body) const;
-    void error(int status, const QString &code, const QString &message) const;
-    void error(const HttpError &e) const { error(e.status, e.code, e.message); }
-    void empty(int status) const; // 204 and friends
-    void raw(int status, const QByteArray &contentType, const QByteArray &body,
-             const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {}) const;
-
-    bool sent() const { return m_state->sent; }
-    bool clientGone() const { return m_state->socket.isNull(); }
-
-private:
-    struct State
-    {
-        QHttpServerResponder responder;
-        QPointer<QTcpSocket> socket;
-        bool sent = false;
-    };
-    std::shared_ptr<State> m_state;
-};
-
 QByteArray compactJson(const QJsonObject &object);
 // 401 unauthorized with a WWW-Authenticate: Bearer challenge.
 void replyUnauthorized(const HttpReply &reply, const QString &message);
 
 // The bearer token of the Authorization header ("Bearer" case-insensitive); empty if none.
-QByteArray bearerToken(const QHttpServerRequest &request);
+QByteArray bearerToken(const ApiRequest &request);
 // True when token equals one of keys. Every key is compared, each in constant time, so the
 // timing tells nothing about which key or how much of it matched.
 bool matchesApiKey(const QByteArray &token, const QStringList &keys);
@@ -103,13 +76,13 @@ HttpResult<QJsonObject> parseJsonObject(const QByteArray &body);
 
 // Query helpers: absent (or empty) parameters give std::nullopt; a present one that does not
 // fit is a 400 naming the parameter.
-HttpResult<std::optional<qint64>> queryInteger(const QHttpServerRequest &request,
-                                               const QString &name, qint64 min, qint64 max);
-HttpResult<bool> queryBool(const QHttpServerRequest &request, const QString &name, bool fallback);
+HttpResult<std::optional<qint64>> queryInteger(const ApiRequest &request, const QString &name,
+                                               qint64 min, qint64 max);
+HttpResult<bool> queryBool(const ApiRequest &request, const QString &name, bool fallback);
 // A required id parameter (orgId, userId): validated with validateId.
-HttpResult<QString> queryId(const QHttpServerRequest &request, const QString &name);
+HttpResult<QString> queryId(const ApiRequest &request, const QString &name);
 // The recipient named by the required orgId and userId parameters.
-HttpResult<Recipient> queryRecipient(const QHttpServerRequest &request);
+HttpResult<Recipient> queryRecipient(const ApiRequest &request);
 
 // Field helpers for JSON bodies. A required id must be a string that passes validateId; an
 // optional one may be absent or null (empty result).

@@ -30,7 +30,7 @@ struct ListQuery
     bool unread = false;
 };
 
-HttpResult<ListQuery> parseListQuery(const QHttpServerRequest &request)
+HttpResult<ListQuery> parseListQuery(const ApiRequest &request)
 {
     auto limit = queryInteger(request, QStringLiteral("limit"), 1, 100);
     if (!limit)
@@ -107,7 +107,7 @@ Continuation applyChange(Store &store, Change kind, const Recipient &r, const QS
 
 // Input is checked before the credential is looked at, but a bad credential wins: the 400 is
 // only reported to an authenticated caller.
-void ApiServer::meList(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::meList(const ApiRequest &request, const HttpReply &reply)
 {
     const HttpResult<ListQuery> query = parseListQuery(request);
     Metrics &metrics = m_services.metrics;
@@ -134,7 +134,7 @@ void ApiServer::meList(const QHttpServerRequest &request, const HttpReply &reply
     });
 }
 
-void ApiServer::meUnreadCount(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::meUnreadCount(const ApiRequest &request, const HttpReply &reply)
 {
     Metrics &metrics = m_services.metrics;
     withUser(request, reply, [this, &metrics](const Identity &who, const HttpReply &reply) {
@@ -151,7 +151,7 @@ void ApiServer::meUnreadCount(const QHttpServerRequest &request, const HttpReply
     });
 }
 
-void ApiServer::meMarkRead(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::meMarkRead(const ApiRequest &request, const HttpReply &reply)
 {
     HttpResult<QStringList> ids = HttpError {};
     auto body = parseJsonObject(request.body());
@@ -181,7 +181,7 @@ void ApiServer::meMarkRead(const QHttpServerRequest &request, const HttpReply &r
              });
 }
 
-void ApiServer::meMarkAllRead(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::meMarkAllRead(const ApiRequest &request, const HttpReply &reply)
 {
     // No body is needed; one that is sent must still be a JSON object.
     std::optional<HttpError> invalid;
@@ -205,8 +205,7 @@ void ApiServer::meMarkAllRead(const QHttpServerRequest &request, const HttpReply
              });
 }
 
-void ApiServer::meDelete(const QString &id, const QHttpServerRequest &request,
-                         const HttpReply &reply)
+void ApiServer::meDelete(const QString &id, const ApiRequest &request, const HttpReply &reply)
 {
     const std::optional<ValidationError> invalid = validateId(QStringLiteral("id"), id);
     DeliveryHub &hub = m_services.hub;

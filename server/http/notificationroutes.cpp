@@ -9,9 +9,9 @@
 #include "metrics/metrics.h"
 #include "storage/storeworker.h"
 
+#include "model/timeuuid.h"
 #include <QJsonArray>
 #include <QSet>
-#include "model/timeuuid.h"
 
 #include <QUuid>
 
@@ -118,7 +118,7 @@ HttpResult<std::vector<NewNotification>> parsePublish(const QJsonObject &body)
 
 } // namespace
 
-void ApiServer::createNotifications(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &reply)
 {
     if (!requireApiKey(request, reply) || !requireAccepting(reply))
         return;
@@ -171,7 +171,7 @@ void ApiServer::createNotifications(const QHttpServerRequest &request, const Htt
         });
 }
 
-void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::createBroadcast(const ApiRequest &request, const HttpReply &reply)
 {
     if (!requireApiKey(request, reply) || !requireAccepting(reply))
         return;
@@ -274,7 +274,7 @@ void ApiServer::createBroadcast(const QHttpServerRequest &request, const HttpRep
     });
 }
 
-void ApiServer::listNotifications(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::listNotifications(const ApiRequest &request, const HttpReply &reply)
 {
     if (!requireApiKey(request, reply))
         return;

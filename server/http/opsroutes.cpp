@@ -28,27 +28,33 @@ void ApiServer::ready(const HttpReply &reply)
                        {QStringLiteral("message"), QStringLiteral("storage is unreachable")}}}});
 }
 
-void ApiServer::metricsText(const HttpReply &reply)
+void ApiServer::metricsText(const ApiRequest &request, const HttpReply &reply)
 {
+    // Optional: the API port is private (docs/security-apiport.md), but a deployment that
+    // exposes /metrics to a scraper on a shared network can require a bearer for it.
+    const QString &token = m_services.config.metricsToken;
+    if (!token.isEmpty() && !matchesApiKey(bearerToken(request), {token}))
+        return replyUnauthorized(reply,
+                                 QStringLiteral("a metrics token is required "
+                                                "(Authorization: Bearer)"));
     reply.raw(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
               m_services.metrics.prometheusText());
 }
 
-void ApiServer::presence(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::presence(const ApiRequest &request, const HttpReply &reply)
 {
     if (!requireApiKey(request, reply))
         return;
     auto recipient = queryRecipient(request);
     if (!recipient)
         return reply.error(recipient.error());
-    const int connections
-        = m_services.directory.members(rooms::user(recipient.value()));
+    const int connections = m_services.directory.members(rooms::user(recipient.value()));
     reply.json(200,
                {{QStringLiteral("online"), connections > 0},
                 {QStringLiteral("connections"), connections}});
 }
 
-void ApiServer::stats(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::stats(const ApiRequest &request, const HttpReply &reply)
 {
     if (!requireApiKey(request, reply))
         return;

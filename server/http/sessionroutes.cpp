@@ -28,7 +28,7 @@ bool looksLikeSessionId(const QString &text)
 }
 } // namespace
 
-void ApiServer::createSession(const QHttpServerRequest &request, const HttpReply &reply)
+void ApiServer::createSession(const ApiRequest &request, const HttpReply &reply)
 {
     if (!requireApiKey(request, reply) || !requireAccepting(reply))
         return;
@@ -79,7 +79,7 @@ void ApiServer::createSession(const QHttpServerRequest &request, const HttpReply
     });
 }
 
-void ApiServer::revokeSession(const QString &token, const QHttpServerRequest &request,
+void ApiServer::revokeSession(const QString &token, const ApiRequest &request,
                               const HttpReply &reply)
 {
     if (!requireApiKey(request, reply) || !requireAccepting(reply))

@@ -208,7 +208,11 @@ Result<std::optional<RequestHead>, ParseError> parseRequestHead(QByteArrayView b
                 return error(400, "more than one Host header");
             hostSeen = true;
         } else if (h.name == "transfer-encoding") {
-            return error(501, "Transfer-Encoding is not supported; send a Content-Length");
+            if (!limits.acceptChunked)
+                return error(501, "Transfer-Encoding is not supported; send a Content-Length");
+            if (head.chunked || trimOws(h.value).compare("chunked", Qt::CaseInsensitive) != 0)
+                return error(501, "only Transfer-Encoding: chunked is supported");
+            head.chunked = true;
         } else if (h.name == "content-length") {
             const auto n = parseContentLength(h.value);
             if (!n || (contentLength && *contentLength != *n))
@@ -224,6 +228,9 @@ Result<std::optional<RequestHead>, ParseError> parseRequestHead(QByteArrayView b
     }
     if (head.minorVersion == 1 && !hostSeen)
         return error(400, "HTTP/1.1 requires a Host header");
+    // Both framings at once is how requests are smuggled past proxies (RFC 9112 §6.1).
+    if (head.chunked && (contentLength || head.minorVersion == 0))
+        return error(400, "chunked bodies need HTTP/1.1 and no Content-Length");
     if (contentLength && *contentLength > limits.maxBodyBytes)
         return error(413, "request body too large");
     head.contentLength = contentLength.value_or(0);

@@ -25,6 +25,9 @@ struct Limits
     qsizetype maxLineBytes = 4 * 1024; // one line without its CRLF
     int maxHeaders = 100;
     qint64 maxBodyBytes = 1000000; // Engine.IO's maxPayload
+    // The API port takes `Transfer-Encoding: chunked` bodies (decoded and counted by its
+    // connection); the client port refuses every Transfer-Encoding with 501.
+    bool acceptChunked = false;
 };
 
 struct Header
@@ -43,6 +46,7 @@ struct RequestHead
     QList<Header> headers;
     qsizetype headLength = 0; // bytes of the head, blank line included: where the body starts
     qint64 contentLength = 0;
+    bool chunked = false; // Transfer-Encoding: chunked (only with Limits::acceptChunked)
     bool keepAlive = true;
     // A GET with `Upgrade: websocket` and `Connection: upgrade`: for QWebSocketServer.
     bool webSocketUpgrade = false;

@@ -72,10 +72,13 @@ echo "# notifyd Depends: $depends"
 check "Package is notifyd" test "$(field "$deb" Package)" = notifyd
 check "Version is ${version}-1" test "$(field "$deb" Version)" = "${version}-1"
 check "Architecture is $arch" test "$(field "$deb" Architecture)" = "$arch"
-for pkg in libqt6core6 libqt6network6 libqt6sql6 libqt6websockets6 libqt6httpserver6 \
-    libqt6sql6-sqlite adduser; do
+# The server speaks WebSocket and HTTP with its own code (server/websocket, server/http):
+# neither Qt WebSockets nor Qt HttpServer is needed at run time.
+for pkg in libqt6core6 libqt6network6 libqt6sql6 libqt6sql6-sqlite adduser; do
     check "notifyd depends on $pkg" grep -Eq "(^|, )$pkg( |,|$)" <<<"$depends"
 done
+check "notifyd does not depend on Qt HttpServer" \
+    not grep -Eq "(^|, )libqt6httpserver6( |,|$)" <<<"$depends"
 check "notifyd has no GUI dependency" \
     not grep -Eiq 'libqt6(gui|widgets|opengl)|qpa|libx11|libgl' <<<"$depends"
 

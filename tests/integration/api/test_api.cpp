@@ -14,7 +14,6 @@
 
 #include "httpclient.h"
 
-#include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>

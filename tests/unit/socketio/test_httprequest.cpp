@@ -20,6 +20,7 @@ private slots:
     void rejects_data();
     void rejects();
     void limits();
+    void chunkedOnlyWhenAccepted();
     void formatsResponses();
     void fuzz();
 };
@@ -181,6 +182,36 @@ void TestHttpRequest::limits()
         endless += "A: 1\r\n";
     limits.maxHeaders = 1000;
     QCOMPARE(parseRequestHead(endless, limits).error().status, 431);
+}
+
+// The API port takes chunked bodies (Limits::acceptChunked); the client port never does.
+void TestHttpRequest::chunkedOnlyWhenAccepted()
+{
+    const QByteArray chunked = "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    QCOMPARE(parseRequestHead(chunked).error().status, 501);
+    Limits limits;
+    limits.acceptChunked = true;
+    auto head = parseRequestHead(chunked, limits);
+    QVERIFY(head.ok() && head.value());
+    QVERIFY(head.value()->chunked);
+    QCOMPARE(head.value()->contentLength, 0);
+    // Both framings (a smuggling vector), other codings, and chunked on HTTP/1.0 are refused.
+    QCOMPARE(parseRequestHead("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                              "Content-Length: 5\r\n\r\n",
+                              limits)
+                 .error()
+                 .status,
+             400);
+    QCOMPARE(parseRequestHead("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, "
+                              "chunked\r\n\r\n",
+                              limits)
+                 .error()
+                 .status,
+             501);
+    QCOMPARE(parseRequestHead("POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", limits)
+                 .error()
+                 .status,
+             400);
 }
 
 void TestHttpRequest::formatsResponses()
