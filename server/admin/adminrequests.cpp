@@ -134,35 +134,13 @@ void AdminChannel::onText(quint64 consoleId, const QString &text)
     // Shutting down: the shards and the store are going away, the console is being closed.
     if (m_stopped)
         return;
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        replyError(consoleId, {}, admin::codes::invalidJson,
-                   error.error != QJsonParseError::NoError
-                       ? QStringLiteral("message is not valid JSON: %1").arg(error.errorString())
-                       : QStringLiteral("message must be a JSON object"));
+    auto request = decodeRequestEnvelope(text.toUtf8());
+    if (!request) {
+        replyError(consoleId, request.error().requestId, request.error().code,
+                   request.error().message);
         return;
     }
-    const QJsonObject msg = doc.object();
-    QString requestId;
-    const QJsonValue id = msg.value(QStringLiteral("id"));
-    if (id.isString())
-        requestId = id.toString();
-    else if (id.isDouble())
-        requestId = QString::number(id.toDouble(), 'g', 17);
-    const QJsonValue type = msg.value(QStringLiteral("type"));
-    if (!type.isString()) {
-        replyError(consoleId, requestId, admin::codes::invalidPayload,
-                   QStringLiteral("type: must be a string"));
-        return;
-    }
-    const QJsonValue data = msg.value(QStringLiteral("data"));
-    if (!data.isUndefined() && !data.isNull() && !data.isObject()) {
-        replyError(consoleId, requestId, admin::codes::invalidPayload,
-                   QStringLiteral("data: must be a JSON object"));
-        return;
-    }
-    handleRequest(consoleId, type.toString(), data.toObject(), requestId);
+    handleRequest(consoleId, request->type, request->data, request->requestId);
 }
 
 void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const QJsonObject &data,

@@ -4,7 +4,6 @@
 #include "net/shard.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 
 namespace notify {
 
@@ -146,34 +145,15 @@ void PlainConnection::onText(const QByteArray &text)
     ++info.framesIn;
     if (!m_shard.admit(*this))
         return;
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        replyError({}, QStringLiteral("invalid_json"),
-                   error.error != QJsonParseError::NoError
-                       ? QStringLiteral("message is not valid JSON: %1").arg(error.errorString())
-                       : QStringLiteral("message must be a JSON object"));
-        return;
-    }
-    const QJsonObject msg = doc.object();
+    const auto request = decodeRequestEnvelope(text);
     ReplyTo to;
-    const QJsonValue id = msg.value(QStringLiteral("id"));
-    if (id.isString())
-        to.requestId = id.toString();
-    else if (id.isDouble())
-        to.requestId = QString::number(id.toDouble(), 'g', 17);
-    const QJsonValue type = msg.value(QStringLiteral("type"));
-    if (!type.isString()) {
-        replyError(to, QStringLiteral("invalid_payload"), QStringLiteral("type: must be a string"));
+    if (!request) {
+        to.requestId = request.error().requestId;
+        replyError(to, request.error().code, request.error().message);
         return;
     }
-    const QJsonValue data = msg.value(QStringLiteral("data"));
-    if (!data.isUndefined() && !data.isNull() && !data.isObject()) {
-        replyError(to, QStringLiteral("invalid_payload"),
-                   QStringLiteral("data: must be a JSON object"));
-        return;
-    }
-    m_shard.handleRequest(*this, type.toString(), data.toObject(), to);
+    to.requestId = request->requestId;
+    m_shard.handleRequest(*this, request->type, request->data, to);
 }
 
 } // namespace notify

@@ -15,6 +15,38 @@ QByteArray compact(const QJsonObject &json)
 
 } // namespace
 
+Result<RequestEnvelope, EnvelopeError> decodeRequestEnvelope(QByteArrayView text)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        return EnvelopeError {
+            QStringLiteral("invalid_json"),
+            error.error != QJsonParseError::NoError
+                ? QStringLiteral("message is not valid JSON: %1").arg(error.errorString())
+                : QStringLiteral("message must be a JSON object"),
+            {}};
+    }
+    const QJsonObject msg = doc.object();
+    RequestEnvelope out;
+    const QJsonValue id = msg.value(QStringLiteral("id"));
+    if (id.isString())
+        out.requestId = id.toString();
+    else if (id.isDouble())
+        out.requestId = QString::number(id.toDouble(), 'g', 17);
+    const QJsonValue type = msg.value(QStringLiteral("type"));
+    if (!type.isString())
+        return EnvelopeError {QStringLiteral("invalid_payload"),
+                              QStringLiteral("type: must be a string"), out.requestId};
+    const QJsonValue data = msg.value(QStringLiteral("data"));
+    if (!data.isUndefined() && !data.isNull() && !data.isObject())
+        return EnvelopeError {QStringLiteral("invalid_payload"),
+                              QStringLiteral("data: must be a JSON object"), out.requestId};
+    out.type = type.toString();
+    out.data = data.toObject();
+    return out;
+}
+
 QByteArray encodeEnvelope(const QString &type, const QJsonObject &data)
 {
     return compact(QJsonObject {{QStringLiteral("type"), type}, {QStringLiteral("data"), data}});

@@ -31,6 +31,22 @@ Result<ConnectionInfo, ValidationError> connectionFromJson(const QJsonObject &js
 QJsonObject countersToJson(const Counters &c);
 Counters countersFromJson(const QJsonObject &json);
 
+// A request of the plain protocol or the admin channel: {"type", "id"?, "data"?}.
+struct RequestEnvelope
+{
+    QString type;
+    QString requestId; // the "id" (a string, or a number in its shortest exact form); may be empty
+    QJsonObject data; // empty when "data" is absent or null
+};
+struct EnvelopeError
+{
+    QString code; // "invalid_json" or "invalid_payload"
+    QString message;
+    QString requestId; // known when the text was a JSON object with an "id"
+};
+// The one decoder of request text for both channels (fuzzed by tests/fuzz/fuzz_envelope.cpp).
+Result<RequestEnvelope, EnvelopeError> decodeRequestEnvelope(QByteArrayView text);
+
 // The plain-protocol / admin envelope {"type": type, "data": data}, compact UTF-8.
 QByteArray encodeEnvelope(const QString &type, const QJsonObject &data);
 // {"type":"reply","replyTo":id,"data":data}
