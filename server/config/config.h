@@ -65,6 +65,7 @@ struct ServerConfig
     RateLimit rateLimit; // per connection
     int maxConnectionsPerUser = 50; // 0 = unlimited
     int retentionDays = 90; // 0 = keep forever
+    QString nodeName; // the cluster registry's name for this node; empty: host:client port
 
     LogFormat logFormat = LogFormat::Text;
     LogLevel logLevel = LogLevel::Info;

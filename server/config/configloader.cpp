@@ -329,6 +329,10 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (!n)
             return fail(QStringLiteral("expected days from 0 (keep forever) to 36500"));
         config.retentionDays = int(*n);
+    } else if (name == QLatin1String("node-name")) {
+        if (value.trimmed().isEmpty() || value.size() > 200)
+            return fail(QStringLiteral("expected a name of 1 to 200 characters"));
+        config.nodeName = value.trimmed();
     } else if (name == QLatin1String("log-format")) {
         const auto format = parseLogFormat(value);
         if (!format)

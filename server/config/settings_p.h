@@ -30,7 +30,7 @@ struct SettingSpec
     bool inFile; // may appear in the INI file
 };
 
-inline constexpr std::array<SettingSpec, 23> settingSpecs {{
+inline constexpr std::array<SettingSpec, 24> settingSpecs {{
     {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8080",
      "WebSocket listen address (IPv4, [IPv6] or localhost; port 0 = any free port)", true},
     {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8081",
@@ -70,6 +70,8 @@ inline constexpr std::array<SettingSpec, 23> settingSpecs {{
      "default 50", "simultaneous connections of one user, 0 = unlimited", true},
     {"retention-days", "NOTIFY_RETENTION_DAYS", SettingKind::Value, "DAYS", "default 90",
      "delete notifications older than this, 0 = keep forever", true},
+    {"node-name", "NOTIFY_NODE_NAME", SettingKind::Value, "NAME", "default HOST:CLIENTPORT",
+     "this node's name in the cluster registry (PostgreSQL)", true},
     {"log-format", "NOTIFY_LOG_FORMAT", SettingKind::Value, "text|json", "default text",
      "log line format on stderr", true},
     {"log-level", "NOTIFY_LOG_LEVEL", SettingKind::Value, "LEVEL", "default info",

@@ -48,12 +48,20 @@ public:
     // notification:new + notification:unread_count for each created notification.
     void publishCreated(const std::vector<InsertOutcome> &outcomes,
                         const QHash<Recipient, qint64> &unreadAfter, qint64 committedAtNs);
+    // The same for outcomes whose unreadCountAfter is the count right after each one (not
+    // after the whole group); does not count them as created (the cluster's entry point).
+    void publishCreatedCounted(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs);
     // notification:marked_read / notification:deleted, then the new unread count.
     void publishMarkedRead(const Recipient &r, const ChangeOutcome &change);
     void publishDeleted(const Recipient &r, const ChangeOutcome &change);
     void publishUnreadCount(const Recipient &r, qint64 unreadCount);
     // A live announcement to a room; returns the connections it reached.
     int publishAnnouncement(const QString &room, const QJsonObject &announcement);
+    // The same without telling the forwarder (an announcement that came from another node).
+    int deliverAnnouncement(const QString &room, const QJsonObject &announcement);
+    // Told of every announcement published on this node (the cluster sends it on).
+    using AnnouncementFn = std::function<void(const QString &room, const QJsonObject &)>;
+    void setAnnouncementForwarder(AnnouncementFn fn);
     void revokeSession(const QByteArray &sessionHash);
 
     // Connections in the user rooms of the created notifications (for deliveredConnections).
@@ -66,6 +74,8 @@ private:
     // One delivery to the user's room: event (if any), then notification:unread_count.
     void publishToUser(const Recipient &r, std::optional<EncodedEvent> event, qint64 unreadCount);
     void trace(const QString &notificationId, const QString &room);
+    void publishCreatedCounts(const std::vector<InsertOutcome> &outcomes,
+                              const std::vector<qint64> &countAfter, qint64 committedAtNs);
 
     RoomDirectory &m_directory;
     Metrics &m_metrics;
@@ -73,6 +83,7 @@ private:
     std::atomic<bool> m_tracing{false};
     QMutex m_traceMutex;
     TraceFn m_trace;
+    AnnouncementFn m_announcementForwarder;
 };
 
 } // namespace notify
