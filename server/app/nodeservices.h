@@ -51,7 +51,7 @@ struct NodeServices
     // Socket.IO layer routes a request to the shard that owns its session.
     std::vector<Shard *> shards{};
     // This node's part of a cluster (PostgreSQL only); null on SQLite. Set once at start.
-    std::atomic<ClusterNode *> cluster{nullptr};
+    std::atomic<ClusterNode *> cluster {nullptr};
 };
 
 } // namespace notify

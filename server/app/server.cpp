@@ -65,13 +65,13 @@ Result<Done, QString> Server::start()
         writerConfig.busNode = clusterId;
     m_writer = std::make_unique<StoreWorker>(writerConfig, QStringLiteral("notify-writer"),
                                              m_metrics.get());
-    m_writer->setCommitHook([this, hub = m_hub.get()](const StoreWorker::InsertReply &group,
-                                                      qint64 committedAtNs) {
-        if (ClusterNode *cluster = m_clusterHook.load())
-            cluster->localCommitted(group, committedAtNs);
-        else
-            hub->publishCreated(group.outcomes, group.unreadCounts, committedAtNs);
-    });
+    m_writer->setCommitHook(
+        [this, hub = m_hub.get()](const StoreWorker::InsertReply &group, qint64 committedAtNs) {
+            if (ClusterNode *cluster = m_clusterHook.load())
+                cluster->localCommitted(group, committedAtNs);
+            else
+                hub->publishCreated(group.outcomes, group.unreadCounts, committedAtNs);
+        });
     auto opened = m_writer->startAndOpen(true);
     if (!opened.ok())
         return QStringLiteral("cannot open the store %1: %2")
@@ -124,18 +124,17 @@ Result<Done, QString> Server::start()
         // Nodes on one PostgreSQL database form a cluster (docs/operations.md, "Cluster").
         m_cluster = std::make_unique<ClusterNode>(
             writerConfig, *m_services,
-            ClusterNode::Identity{clusterId,
-                                  m_config.nodeName.isEmpty() ? QSysInfo::machineHostName()
-                                          + QLatin1Char(':') + QString::number(clientPort())
-                                                              : m_config.nodeName,
-                                  node.listen, node.apiListen, node.version,
-                                  m_startedAt});
+            ClusterNode::Identity {clusterId,
+                                   m_config.nodeName.isEmpty() ? QSysInfo::machineHostName()
+                                           + QLatin1Char(':') + QString::number(clientPort())
+                                                               : m_config.nodeName,
+                                   node.listen, node.apiListen, node.version, m_startedAt});
         if (auto started = m_cluster->start(); !started.ok())
             return started.error();
-        m_hub->setAnnouncementForwarder([cluster = m_cluster.get()](
-                                            const QString &room, const QJsonObject &announcement) {
-            cluster->forwardAnnouncement(room, announcement);
-        });
+        m_hub->setAnnouncementForwarder(
+            [cluster = m_cluster.get()](const QString &room, const QJsonObject &announcement) {
+                cluster->forwardAnnouncement(room, announcement);
+            });
         m_services->cluster = m_cluster.get();
         m_clusterHook = m_cluster.get();
     }

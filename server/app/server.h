@@ -89,7 +89,7 @@ private:
     bool m_stopping = false;
     QDateTime m_startedAt;
     std::unique_ptr<ClusterNode> m_cluster;
-    std::atomic<ClusterNode *> m_clusterHook{nullptr};
+    std::atomic<ClusterNode *> m_clusterHook {nullptr};
     // Last member: it observes the shards and traces the hub, so it goes before them.
     std::unique_ptr<AdminChannel> m_admin;
 };

@@ -367,6 +367,9 @@ void ClusterBus::catchUp(qint64 sinceMs)
 {
     if (!m_reader)
         return;
+    // The reader's connection may have gone with the listener's (a database restart); the
+    // raw query below does not reconnect by itself.
+    m_reader->ping();
     DeliveryHub &hub = m_node.services().hub;
     QSet<Recipient> done;
     for (const Recipient &r : m_node.gate().tracked()) {
@@ -424,6 +427,9 @@ void ClusterBus::heartbeat()
             readNotifications();
     }
     if (!m_reader)
+        return;
+    // The registry's statements do not reconnect by themselves; ping() does.
+    if (!m_reader->ping().ok())
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     noderegistry::NodeRow own = m_node.ownRow();

@@ -69,8 +69,9 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
         count = qMax<qint64>(0, count - 1);
     }
 
-    bump(m_metrics.created, quint64(std::count_if(outcomes.begin(), outcomes.end(),
-                                                  [](const InsertOutcome &o) { return o.created; })));
+    bump(m_metrics.created,
+         quint64(std::count_if(outcomes.begin(), outcomes.end(),
+                               [](const InsertOutcome &o) { return o.created; })));
     publishCreatedCounts(outcomes, countAfter, committedAtNs);
 }
 

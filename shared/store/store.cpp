@@ -742,8 +742,8 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                                       recipient.orgId, recipient.userId}))) {
                 return tx.fail(*error);
             }
-            signal.created.push_back({recipient, state.lastSeq - state.created + 1,
-                                      state.lastSeq, state.unread + state.created});
+            signal.created.push_back({recipient, state.lastSeq - state.created + 1, state.lastSeq,
+                                      state.unread + state.created});
         }
         // One signal per commit group, committed with it (docs/operations.md, "Cluster").
         if (!signal.created.empty()) {
