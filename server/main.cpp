@@ -2,8 +2,10 @@
 #include "app/server.h"
 #include "app/signalwatcher.h"
 #include "auth/jwt.h"
+#include "cluster/singlenodelock.h"
 #include "config/config.h"
 #include "log/logging.h"
+#include "store/storeconfig.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -116,6 +118,14 @@ int main(int argc, char *argv[])
             return fail(dev.error().line(), 2);
     }
     qCInfo(lcServer).noquote() << "configuration:" << describeForLog(config);
+
+    // Held until the process ends: a second node on one SQLite file is refused (exit 2).
+    SingleNodeLock sqliteLock;
+    if (auto store = StoreConfig::parse(config.db);
+        store.ok() && !store->isPostgres() && store->sqlitePath != QLatin1String(":memory:")) {
+        if (auto locked = sqliteLock.acquire(store->sqlitePath); !locked.ok())
+            return fail(QStringLiteral("notifyd: ") + locked.error(), 2);
+    }
 
     Server server(config);
     SignalWatcher watcher;

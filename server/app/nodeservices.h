@@ -11,6 +11,7 @@
 namespace notify {
 
 class Authenticator;
+class ClusterNode;
 class DeliveryHub;
 class Metrics;
 class ReaderPool;
@@ -49,6 +50,8 @@ struct NodeServices
     // Every shard, by index; filled before the client port listens, read-only after. The
     // Socket.IO layer routes a request to the shard that owns its session.
     std::vector<Shard *> shards{};
+    // This node's part of a cluster (PostgreSQL only); null on SQLite. Set once at start.
+    std::atomic<ClusterNode *> cluster {nullptr};
 };
 
 } // namespace notify

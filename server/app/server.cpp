@@ -2,6 +2,7 @@
 
 #include "admin/adminchannel.h"
 #include "auth/jwt.h"
+#include "cluster/clusternode.h"
 #include "delivery/deliveryhub.h"
 #include "delivery/roomdirectory.h"
 #include "http/apiserver.h"
@@ -17,7 +18,9 @@
 #include "log/logging.h"
 
 #include <QLoggingCategory>
+#include <QSysInfo>
 #include <QThread>
+#include <QUuid>
 #include <QWebSocketProtocol>
 
 #if __has_include("eventloop/epolleventdispatcher.h")
@@ -56,12 +59,20 @@ Result<Done, QString> Server::start()
     if (!storeConfig.ok())
         return QStringLiteral("invalid --db: %1").arg(storeConfig.error());
 
-    m_writer = std::make_unique<StoreWorker>(storeConfig.value(), QStringLiteral("notify-writer"),
+    // On PostgreSQL the writer announces each commit on the cluster bus under this node's id.
+    const QString clusterId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    StoreConfig writerConfig = storeConfig.value();
+    if (writerConfig.isPostgres())
+        writerConfig.busNode = clusterId;
+    m_writer = std::make_unique<StoreWorker>(writerConfig, QStringLiteral("notify-writer"),
                                              m_metrics.get());
-    m_writer->setCommitHook([hub = m_hub.get()](const StoreWorker::InsertReply &group,
-                                                qint64 committedAtNs) {
-        hub->publishCreated(group.outcomes, group.unreadCounts, committedAtNs);
-    });
+    m_writer->setCommitHook(
+        [this, hub = m_hub.get()](const StoreWorker::InsertReply &group, qint64 committedAtNs) {
+            if (ClusterNode *cluster = m_clusterHook.load())
+                cluster->localCommitted(group, committedAtNs);
+            else
+                hub->publishCreated(group.outcomes, group.unreadCounts, committedAtNs);
+        });
     auto opened = m_writer->startAndOpen(true);
     if (!opened.ok())
         return QStringLiteral("cannot open the store %1: %2")
@@ -110,6 +121,24 @@ Result<Done, QString> Server::start()
                   ListenAddress{m_config.listen.address, clientPort()}.toString(),
                   ListenAddress{m_config.apiListen.address, apiPort()}.toString(),
                   storeConfig->describe()};
+    if (storeConfig->isPostgres()) {
+        // Nodes on one PostgreSQL database form a cluster (docs/operations.md, "Cluster").
+        m_cluster = std::make_unique<ClusterNode>(
+            writerConfig, *m_services,
+            ClusterNode::Identity {clusterId,
+                                   m_config.nodeName.isEmpty() ? QSysInfo::machineHostName()
+                                           + QLatin1Char(':') + QString::number(clientPort())
+                                                               : m_config.nodeName,
+                                   node.listen, node.apiListen, node.version, m_startedAt});
+        if (auto started = m_cluster->start(); !started.ok())
+            return started.error();
+        m_hub->setAnnouncementForwarder(
+            [cluster = m_cluster.get()](const QString &room, const QJsonObject &announcement) {
+                cluster->forwardAnnouncement(room, announcement);
+            });
+        m_services->cluster = m_cluster.get();
+        m_clusterHook = m_cluster.get();
+    }
     m_admin = std::make_unique<AdminChannel>(*m_services, std::move(node));
     m_admin->attach(m_api->http());
 
@@ -209,6 +238,9 @@ void Server::stopThreads()
         m_readers->stop();
     if (m_writer)
         m_writer->drainAndStop();
+    // After the writer (whose commit hook it serves), before the shards it delivers to.
+    if (m_cluster)
+        m_cluster->stop();
     for (QThread *thread : m_threads) {
         thread->quit();
         thread->wait();

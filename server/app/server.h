@@ -21,6 +21,7 @@ class Acceptor;
 class AdminChannel;
 class ApiServer;
 class Authenticator;
+class ClusterNode;
 class DeliveryHub;
 class Metrics;
 class ReaderPool;
@@ -87,6 +88,8 @@ private:
     bool m_started = false;
     bool m_stopping = false;
     QDateTime m_startedAt;
+    std::unique_ptr<ClusterNode> m_cluster;
+    std::atomic<ClusterNode *> m_clusterHook {nullptr};
     // Last member: it observes the shards and traces the hub, so it goes before them.
     std::unique_ptr<AdminChannel> m_admin;
 };

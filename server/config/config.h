@@ -73,6 +73,7 @@ struct ServerConfig
     int retentionDays = 90; // 0 = keep forever
     // The event dialect of each client endpoint (docs/protocol.md, "Dialects").
     EndpointDialects dialects;
+    QString nodeName; // the cluster registry's name for this node; empty: host:client port
 
     LogFormat logFormat = LogFormat::Text;
     LogLevel logLevel = LogLevel::Info;

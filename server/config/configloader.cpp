@@ -359,6 +359,10 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
                 return invalid(spec, raw, item, *reason);
         }
         config.dialects = dialects;
+    } else if (name == QLatin1String("node-name")) {
+        if (value.trimmed().isEmpty() || value.size() > 200)
+            return fail(QStringLiteral("expected a name of 1 to 200 characters"));
+        config.nodeName = value.trimmed();
     } else if (name == QLatin1String("log-format")) {
         const auto format = parseLogFormat(value);
         if (!format)

@@ -30,7 +30,7 @@ struct SettingSpec
     bool inFile; // may appear in the INI file
 };
 
-inline constexpr std::array<SettingSpec, 29> settingSpecs {{
+inline constexpr std::array<SettingSpec, 30> settingSpecs {{
     {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8080",
      "WebSocket listen address (IPv4, [IPv6] or localhost; port 0 = any free port)", true},
     {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8081",
@@ -85,6 +85,8 @@ inline constexpr std::array<SettingSpec, 29> settingSpecs {{
      "event dialect of a Socket.IO namespace (/ or /notifications): standard, colon or crud; "
      "repeat the flag, comma-separate in env and file",
      true},
+    {"node-name", "NOTIFY_NODE_NAME", SettingKind::Value, "NAME", "default HOST:CLIENTPORT",
+     "this node's name in the cluster registry (PostgreSQL)", true},
     {"log-format", "NOTIFY_LOG_FORMAT", SettingKind::Value, "text|json", "default text",
      "log line format on stderr", true},
     {"log-level", "NOTIFY_LOG_LEVEL", SettingKind::Value, "LEVEL", "default info",

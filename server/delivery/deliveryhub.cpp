@@ -69,14 +69,30 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
         count = qMax<qint64>(0, count - 1);
     }
 
+    bump(m_metrics.created,
+         quint64(std::count_if(outcomes.begin(), outcomes.end(),
+                               [](const InsertOutcome &o) { return o.created; })));
+    publishCreatedCounts(outcomes, countAfter, committedAtNs);
+}
+
+void DeliveryHub::publishCreatedCounted(const std::vector<InsertOutcome> &outcomes,
+                                        qint64 committedAtNs)
+{
+    std::vector<qint64> countAfter(outcomes.size());
+    for (size_t i = 0; i < outcomes.size(); ++i)
+        countAfter[i] = outcomes[i].unreadCountAfter;
+    publishCreatedCounts(outcomes, countAfter, committedAtNs);
+}
+
+void DeliveryHub::publishCreatedCounts(const std::vector<InsertOutcome> &outcomes,
+                                       const std::vector<qint64> &countAfter, qint64 committedAtNs)
+{
     const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
     DeliveryList deliveries;
     deliveries.reserve(outcomes.size());
-    quint64 created = 0;
     for (size_t i = 0; i < outcomes.size(); ++i) {
         if (!outcomes[i].created)
             continue;
-        ++created;
         const Notification &n = outcomes[i].notification;
         QString room = rooms::user(n.recipient);
         if (tracing())
@@ -101,7 +117,6 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
         }
         deliveries.push_back(std::move(d));
     }
-    bump(m_metrics.created, created);
     publish(std::move(deliveries));
 }
 
@@ -173,6 +188,22 @@ void DeliveryHub::publishUnreadCount(const Recipient &r, qint64 unreadCount)
 }
 
 int DeliveryHub::publishAnnouncement(const QString &room, const QJsonObject &announcement)
+{
+    {
+        QMutexLocker lock(&m_traceMutex);
+        if (m_announcementForwarder)
+            m_announcementForwarder(room, announcement);
+    }
+    return deliverAnnouncement(room, announcement);
+}
+
+void DeliveryHub::setAnnouncementForwarder(AnnouncementFn fn)
+{
+    QMutexLocker lock(&m_traceMutex);
+    m_announcementForwarder = std::move(fn);
+}
+
+int DeliveryHub::deliverAnnouncement(const QString &room, const QJsonObject &announcement)
 {
     auto d = std::make_shared<Delivery>();
     d->room = room;

@@ -52,6 +52,9 @@ public:
     // notification:new + notification:unread_count for each created notification.
     void publishCreated(const std::vector<InsertOutcome> &outcomes,
                         const QHash<Recipient, qint64> &unreadAfter, qint64 committedAtNs);
+    // The same for outcomes whose unreadCountAfter is the count right after each one (not
+    // after the whole group); does not count them as created (the cluster's entry point).
+    void publishCreatedCounted(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs);
     // notification:marked_read / notification:deleted, then the new unread count. `store`
     // (the writer's, which made the change) reads the rows back for a dialect that sends
     // whole notifications after a read (crud), only when one is in use.
@@ -61,6 +64,11 @@ public:
     void publishUnreadCount(const Recipient &r, qint64 unreadCount);
     // A live announcement to a room; returns the connections it reached.
     int publishAnnouncement(const QString &room, const QJsonObject &announcement);
+    // The same without telling the forwarder (an announcement that came from another node).
+    int deliverAnnouncement(const QString &room, const QJsonObject &announcement);
+    // Told of every announcement published on this node (the cluster sends it on).
+    using AnnouncementFn = std::function<void(const QString &room, const QJsonObject &)>;
+    void setAnnouncementForwarder(AnnouncementFn fn);
     void revokeSession(const QByteArray &sessionHash);
 
     // Connections in the user rooms of the created notifications (for deliveredConnections).
@@ -80,6 +88,8 @@ private:
         set.insert(Dialect::Standard);
         return set;
     }
+    void publishCreatedCounts(const std::vector<InsertOutcome> &outcomes,
+                              const std::vector<qint64> &countAfter, qint64 committedAtNs);
 
     RoomDirectory &m_directory;
     Metrics &m_metrics;
@@ -88,6 +98,7 @@ private:
     std::atomic<bool> m_tracing{false};
     QMutex m_traceMutex;
     TraceFn m_trace;
+    AnnouncementFn m_announcementForwarder;
 };
 
 } // namespace notify

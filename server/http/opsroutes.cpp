@@ -1,9 +1,14 @@
 // Operations: liveness, readiness, Prometheus metrics, presence and node statistics.
 #include "http/apiserver.h"
 
+#include "app/nodeservices.h"
+#include "cluster/clusternode.h"
+#include "codec/timestamp.h"
 #include "codec/wirecodec.h"
 #include "delivery/roomdirectory.h"
 #include "metrics/metrics.h"
+
+#include <QJsonArray>
 
 namespace notify {
 
@@ -16,6 +21,18 @@ void ApiServer::health(const HttpReply &reply)
 
 void ApiServer::ready(const HttpReply &reply)
 {
+    // In a cluster the bus counts too: without it this node's sockets miss the others'
+    // changes (docs/operations.md, "Cluster").
+    const ClusterNode *cluster = m_services.cluster.load();
+    if (m_services.storeReady.load() && cluster && !cluster->busReady()) {
+        reply.json(503,
+                   {{QStringLiteral("status"), QStringLiteral("unavailable")},
+                    {QStringLiteral("error"),
+                     QJsonObject {{QStringLiteral("code"), codes::unavailable},
+                                  {QStringLiteral("message"),
+                                   QStringLiteral("the cluster bus is unreachable")}}}});
+        return;
+    }
     if (m_services.storeReady.load()) {
         reply.json(200, {{QStringLiteral("status"), QStringLiteral("ready")}});
         return;
@@ -48,11 +65,70 @@ void ApiServer::presence(const ApiRequest &request, const HttpReply &reply)
     auto recipient = queryRecipient(request);
     if (!recipient)
         return reply.error(recipient.error());
+    if (ClusterNode *cluster = m_services.cluster.load()) {
+        // Every live node's count, asked over the bus (docs/operations.md, "Cluster").
+        const quint64 ticket = park(reply);
+        cluster->presence(recipient.value(), [this, ticket](const QJsonObject &answer) {
+            resume(ticket, [answer](const HttpReply &reply) {
+                const qint64 connections = answer.value(QStringLiteral("connections")).toInteger();
+                reply.json(
+                    200,
+                    {{QStringLiteral("online"), connections > 0},
+                     {QStringLiteral("connections"), connections},
+                     {QStringLiteral("nodes"), answer.value(QStringLiteral("nodes"))},
+                     {QStringLiteral("complete"), answer.value(QStringLiteral("complete"))}});
+            });
+        });
+        return;
+    }
     const int connections = m_services.directory.members(rooms::user(recipient.value()));
     reply.json(200,
                {{QStringLiteral("online"), connections > 0},
                 {QStringLiteral("connections"), connections}});
 }
+
+namespace {
+// The registry as of the last heartbeat (this node's own row live): totals over the nodes
+// not gone, and every node with its state.
+QJsonObject clusterStats(const ClusterNode &cluster)
+{
+    const QDateTime goneBefore
+        = QDateTime::currentDateTimeUtc().addSecs(-ClusterNode::goneAfterSeconds);
+    qint64 plain = 0, socketIo = 0, live = 0;
+    QJsonArray nodes;
+    for (const noderegistry::NodeRow &row : cluster.nodes()) {
+        const bool gone = row.heartbeatAt < goneBefore;
+        if (!gone) {
+            plain += row.connectionsPlain;
+            socketIo += row.connectionsSocketIo;
+            ++live;
+        }
+        nodes.append(QJsonObject {
+            {QStringLiteral("id"), row.id},
+            {QStringLiteral("name"), row.name},
+            {QStringLiteral("self"), row.id == cluster.self().id},
+            {QStringLiteral("state"), gone ? QStringLiteral("gone") : QStringLiteral("up")},
+            {QStringLiteral("clientAddress"), row.clientAddress},
+            {QStringLiteral("apiAddress"), row.apiAddress},
+            {QStringLiteral("version"), row.version},
+            {QStringLiteral("startedAt"), formatTimestamp(row.startedAt)},
+            {QStringLiteral("lastHeartbeat"), formatTimestamp(row.heartbeatAt)},
+            {QStringLiteral("connections"),
+             QJsonObject {
+                 {QStringLiteral("plain"), row.connectionsPlain},
+                 {QStringLiteral("socketIo"), row.connectionsSocketIo},
+                 {QStringLiteral("total"), row.connectionsPlain + row.connectionsSocketIo}}},
+            {QStringLiteral("counters"), row.counters}});
+    }
+    return {{QStringLiteral("nodes"), nodes},
+            {QStringLiteral("liveNodes"), live},
+            {QStringLiteral("busReady"), cluster.busReady()},
+            {QStringLiteral("connections"),
+             QJsonObject {{QStringLiteral("plain"), plain},
+                          {QStringLiteral("socketIo"), socketIo},
+                          {QStringLiteral("total"), plain + socketIo}}}};
+}
+} // namespace
 
 void ApiServer::stats(const ApiRequest &request, const HttpReply &reply)
 {
@@ -61,13 +137,15 @@ void ApiServer::stats(const ApiRequest &request, const HttpReply &reply)
     const Metrics &m = m_services.metrics;
     const qint64 plain = qint64(m.connectionsPlain.load(std::memory_order_relaxed));
     const qint64 socketIo = qint64(m.connectionsSocketIo.load(std::memory_order_relaxed));
-    reply.json(200,
-               {{QStringLiteral("connections"),
-                 QJsonObject {{QStringLiteral("plain"), plain},
-                              {QStringLiteral("socketIo"), socketIo},
-                              {QStringLiteral("total"), plain + socketIo}}},
-                {QStringLiteral("rooms"), m_services.directory.roomCount()},
-                {QStringLiteral("counters"), countersToJson(m.snapshot())}});
+    QJsonObject body {{QStringLiteral("connections"),
+                       QJsonObject {{QStringLiteral("plain"), plain},
+                                    {QStringLiteral("socketIo"), socketIo},
+                                    {QStringLiteral("total"), plain + socketIo}}},
+                      {QStringLiteral("rooms"), m_services.directory.roomCount()},
+                      {QStringLiteral("counters"), countersToJson(m.snapshot())}};
+    if (const ClusterNode *cluster = m_services.cluster.load())
+        body.insert(QStringLiteral("cluster"), clusterStats(*cluster));
+    reply.json(200, body);
 }
 
 } // namespace notify

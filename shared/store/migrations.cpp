@@ -132,6 +132,27 @@ std::vector<Migration> buildMigrations()
              keyIndex,
          }});
 
+    // The cluster's node registry (docs/operations.md, "Cluster"): each node upserts its
+    // row every few seconds; the others read it for cluster-wide answers and remove a node
+    // not seen for a while. It replaces version 2's placeholder, which nothing ever wrote.
+    list.push_back({4,
+                    QStringLiteral("cluster node registry"),
+                    {
+                        QStringLiteral("DROP TABLE nodes"),
+                        QStringLiteral("CREATE TABLE nodes ("
+                                       " id TEXT NOT NULL PRIMARY KEY,"
+                                       " name TEXT NOT NULL,"
+                                       " client_address TEXT NOT NULL,"
+                                       " api_address TEXT NOT NULL,"
+                                       " version TEXT NOT NULL,"
+                                       " started_at BIGINT NOT NULL,"
+                                       " heartbeat_at BIGINT NOT NULL,"
+                                       " connections_plain BIGINT NOT NULL DEFAULT 0,"
+                                       " connections_socketio BIGINT NOT NULL DEFAULT 0,"
+                                       " counters TEXT NOT NULL DEFAULT '{}')"),
+                    },
+                    {}});
+
     return list;
 }
 

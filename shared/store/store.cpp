@@ -218,6 +218,10 @@ public:
     StoreResult<ChangeOutcome> changeRows(const Recipient &r, const QStringList &requested,
                                           const QDateTime &at, Change change);
 
+    // Sends m on the cluster bus within the current transaction (store/busmessage.h).
+    std::optional<StoreError> notifyBus(const bus::Message &m);
+    bool busOn() const { return pg && !config.busNode.isEmpty(); }
+
     const StoreConfig config;
     const QString name;
     const bool pg;
@@ -227,6 +231,24 @@ public:
     sqlite3 *sqlite = nullptr;
     std::array<sqlite3_stmt *, size_t(Stmt::Count)> sqliteStatements {};
 };
+
+std::optional<StoreError> Store::Private::notifyBus(const bus::Message &m)
+{
+    if (!busOn())
+        return std::nullopt;
+    bus::Message message = m;
+    message.node = config.busNode;
+    QSqlQuery q(db());
+    for (const QByteArray &payload : bus::encode(message)) {
+        if (auto error = run(q, QStringLiteral("SELECT pg_notify(:channel, :payload)"),
+                             {{QStringLiteral(":channel"), bus::channel()},
+                              {QStringLiteral(":payload"), QString::fromUtf8(payload)}},
+                             pg)) {
+            return error;
+        }
+    }
+    return std::nullopt;
+}
 
 QString Store::Private::stmtSql(Stmt stmt) const
 {
@@ -710,6 +732,8 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             outcomes.push_back({std::move(n), true});
         }
 
+        bus::Message signal;
+        signal.kind = bus::Kind::Created;
         for (const auto &[recipient, state] : states) {
             if (state.created == 0)
                 continue;
@@ -718,6 +742,13 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                                       recipient.orgId, recipient.userId}))) {
                 return tx.fail(*error);
             }
+            signal.created.push_back({recipient, state.lastSeq - state.created + 1, state.lastSeq,
+                                      state.unread + state.created});
+        }
+        // One signal per commit group, committed with it (docs/operations.md, "Cluster").
+        if (!signal.created.empty()) {
+            if ((error = d->notifyBus(signal)))
+                return tx.fail(*error);
         }
         if (auto commitError = tx.commit())
             return *commitError;
@@ -945,14 +976,23 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
             return tx.fail(*error);
         }
     }
-    if (auto error = tx.commit())
-        return *error;
-
     for (const QString &id : ids) {
         if (changed.contains(id))
             outcome.ids.append(id);
     }
     outcome.unreadCount = unread - unreadChanged;
+    if (!outcome.ids.isEmpty()) {
+        bus::Message signal;
+        signal.kind = change == Change::Read ? bus::Kind::Read : bus::Kind::Deleted;
+        signal.recipient = r;
+        signal.ids = outcome.ids;
+        signal.unreadCount = outcome.unreadCount;
+        signal.atMs = outcome.at.toMSecsSinceEpoch();
+        if (auto error = notifyBus(signal))
+            return tx.fail(*error);
+    }
+    if (auto error = tx.commit())
+        return *error;
     return outcome;
 }
 
@@ -1010,6 +1050,16 @@ StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTim
                                  recipientBinds(r), pg)) {
                 return tx.fail(*error);
             }
+        }
+        if (!outcome.ids.isEmpty()) {
+            bus::Message signal;
+            signal.kind = bus::Kind::Read;
+            signal.recipient = r;
+            signal.ids = outcome.ids;
+            signal.unreadCount = 0;
+            signal.atMs = outcome.at.toMSecsSinceEpoch();
+            if (auto error = d->notifyBus(signal))
+                return tx.fail(*error);
         }
         if (auto error = tx.commit())
             return *error;
@@ -1120,6 +1170,12 @@ StoreResult<bool> Store::revokeSession(const QByteArray &tokenSha256Hex, const Q
 {
     return d->guarded<bool>([&]() -> StoreResult<bool> {
         const QVariant when = msOrNull(nowOr(at));
+        // With the bus on, the revocation and its signal commit together.
+        WriteTransaction tx(d->db(), d->pg);
+        if (d->busOn()) {
+            if (auto error = tx.begin())
+                return *error;
+        }
         QSqlQuery q(d->db());
         if (auto error = run(q,
                              QStringLiteral("UPDATE sessions SET revoked_at = :at"
@@ -1129,9 +1185,21 @@ StoreResult<bool> Store::revokeSession(const QByteArray &tokenSha256Hex, const Q
                               {QStringLiteral(":token"), QString::fromLatin1(tokenSha256Hex)},
                               {QStringLiteral(":now"), when}},
                              d->pg)) {
-            return *error;
+            return tx.fail(*error);
         }
-        return q.numRowsAffected() > 0;
+        const bool revoked = q.numRowsAffected() > 0;
+        if (d->busOn()) {
+            if (revoked) {
+                bus::Message signal;
+                signal.kind = bus::Kind::Revoked;
+                signal.sessionHash = tokenSha256Hex;
+                if (auto error = d->notifyBus(signal))
+                    return tx.fail(*error);
+            }
+            if (auto error = tx.commit())
+                return *error;
+        }
+        return revoked;
     });
 }
 
@@ -1178,6 +1246,17 @@ StoreResult<Done> Store::recordBroadcast(const BroadcastRecord &b)
                   d->pg)) {
             return *error;
         }
+        return Done {};
+    });
+}
+
+StoreResult<Done> Store::sendBusMessage(const bus::Message &message)
+{
+    if (!d->busOn())
+        return Done {};
+    return d->guarded<Done>([&]() -> StoreResult<Done> {
+        if (auto error = d->notifyBus(message))
+            return *error;
         return Done {};
     });
 }

@@ -4,6 +4,7 @@
 #include "model/recipient.h"
 #include "model/result.h"
 #include "model/session.h"
+#include "store/busmessage.h"
 #include "store/storeconfig.h"
 #include "store/storeerror.h"
 
@@ -124,6 +125,11 @@ public:
     StoreResult<int> deleteExpiredSessions(const QDateTime &cutoff);
 
     StoreResult<Done> recordBroadcast(const BroadcastRecord &b);
+
+    // Sends a cluster bus message on its own (for what is not a stored change: live
+    // announcements, kicks). Stored changes send theirs inside their own transaction when
+    // config().busNode is set. Does nothing on SQLite or without busNode.
+    StoreResult<Done> sendBusMessage(const bus::Message &message);
 
     // Deletes notifications created before cutoff (and soft-deleted ones older than it);
     // keeps recipients' unread counts right. Returns how many rows went.

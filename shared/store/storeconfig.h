@@ -19,6 +19,9 @@ struct StoreConfig
     QString user;
     QString password; // never logged: describe() leaves it out
     QString database;
+    // PostgreSQL only, set by the node for its writer: every committed change is announced
+    // on the cluster bus (store/busmessage.h) under this node id. Empty: nothing is sent.
+    QString busNode;
 
     static Result<StoreConfig, QString> parse(const QString &dbArgument);
     // For logs and the admin hello: "sqlite:/path" or "postgres://user@host:port/db".

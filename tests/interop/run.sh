@@ -11,4 +11,8 @@ cd "$here"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
 fi
+# Arguments: the test files to run (default: every file under test/).
+if [ $# -gt 0 ]; then
+    exec node --test --test-concurrency=1 "$@"
+fi
 exec node --test --test-concurrency=1 test/*.test.mjs

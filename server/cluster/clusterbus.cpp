@@ -1,0 +1,490 @@
+#include "cluster/clusterbus.h"
+
+#include "app/nodeservices.h"
+#include "cluster/clusternode.h"
+#include "delivery/deliveryhub.h"
+#include "delivery/roomdirectory.h"
+#include "log/logging.h"
+#include "net/shard.h"
+#include "store/noderegistry.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QSocketNotifier>
+#include <QSqlQuery>
+#include <QUuid>
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+
+namespace notify {
+
+namespace {
+constexpr int maxBackoffMs = 5000;
+// Rows read per query when catching a user up.
+constexpr int pageRows = 1000;
+// How far before the last moment known good the catch-up looks: commits are stamped by
+// the committing node's clock, which may run a little behind this one's.
+constexpr qint64 catchUpMarginMs = 5000;
+constexpr int presenceTimeoutMs = 1000;
+} // namespace
+
+ClusterBus::ClusterBus(ClusterNode &node, StoreConfig config)
+    : m_node(node)
+    , m_config(std::move(config))
+{
+    m_config.busNode.clear(); // this thread only reads; its messages go out through send()
+    m_heartbeat.setParent(this);
+    m_reconnect.setParent(this);
+    m_reconnect.setSingleShot(true);
+    connect(&m_reconnect, &QTimer::timeout, this, [this] { connectListener(); });
+    connect(&m_heartbeat, &QTimer::timeout, this, [this] { heartbeat(); });
+}
+
+ClusterBus::~ClusterBus()
+{
+    if (m_conn)
+        PQfinish(m_conn);
+}
+
+void ClusterBus::init()
+{
+    auto opened = Store::open(m_config, QStringLiteral("notify-cluster-reader"));
+    if (opened.ok())
+        m_reader = std::move(opened.value());
+    else
+        qCWarning(lcServer).noquote()
+            << "cluster: cannot open the reader:" << opened.error().message;
+    connectListener();
+    heartbeat();
+    m_heartbeat.start(ClusterNode::heartbeatSeconds * 1000);
+}
+
+void ClusterBus::shutdown()
+{
+    m_stopping = true;
+    m_heartbeat.stop();
+    m_reconnect.stop();
+    for (auto it = m_presence.begin(); it != m_presence.end(); ++it)
+        it->done(QJsonObject {{QStringLiteral("connections"), it->local}});
+    m_presence.clear();
+    if (m_reader)
+        noderegistry::remove(*m_reader, m_node.self().id);
+    delete m_notifier;
+    m_notifier = nullptr;
+    if (m_conn) {
+        PQfinish(m_conn);
+        m_conn = nullptr;
+    }
+    m_node.setBusReady(false);
+    m_reader.reset();
+}
+
+void ClusterBus::connectListener()
+{
+    if (m_stopping || m_conn)
+        return;
+    const QByteArray host = m_config.host.toUtf8(), port = QByteArray::number(m_config.port),
+                     user = m_config.user.toUtf8(), password = m_config.password.toUtf8(),
+                     db = m_config.database.toUtf8();
+    // Named after the node, so that an operator (or a test) can tell the nodes' listening
+    // connections apart in pg_stat_activity.
+    const QByteArray application = "notifyd-bus-" + m_node.self().id.toUtf8();
+    const char *keys[]
+        = {"host", "port", "user", "password", "dbname", "connect_timeout", "application_name",
+           nullptr};
+    const char *values[]
+        = {host.constData(),        port.constData(),
+           user.constData(),        password.isEmpty() ? nullptr : password.constData(),
+           db.constData(),          "5",
+           application.constData(), nullptr};
+    PGconn *conn = PQconnectdbParams(keys, values, 0);
+    auto retry = [&](const QString &why) {
+        qCWarning(lcServer).noquote() << "cluster: bus connection failed:" << why.trimmed()
+                                      << "- retrying in" << m_backoffMs << "ms";
+        PQfinish(conn);
+        m_reconnect.start(m_backoffMs);
+        m_backoffMs = std::min(maxBackoffMs, m_backoffMs * 2);
+    };
+    if (PQstatus(conn) != CONNECTION_OK)
+        return retry(QString::fromUtf8(PQerrorMessage(conn)));
+    PGresult *listen = PQexec(conn, ("LISTEN " + bus::channel().toLatin1()).constData());
+    const bool listening = PQresultStatus(listen) == PGRES_COMMAND_OK;
+    PQclear(listen);
+    if (!listening || PQsetnonblocking(conn, 1) != 0)
+        return retry(QString::fromUtf8(PQerrorMessage(conn)));
+
+    m_conn = conn;
+    m_backoffMs = 100;
+    m_notifier = new QSocketNotifier(qintptr(PQsocket(conn)), QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, [this] { readNotifications(); });
+    const bool recovering = m_hadOutage;
+    // Listening from here on: whatever commits now arrives as a message; what committed
+    // while nobody listened is read from the store.
+    if (recovering) {
+        qCInfo(lcServer) << "cluster: bus connection back; catching up";
+        catchUp(m_healthyAtMs - catchUpMarginMs);
+    }
+    m_healthyAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_node.setBusReady(true);
+    readNotifications();
+}
+
+void ClusterBus::dropListener(const QString &why)
+{
+    if (!m_conn)
+        return;
+    qCWarning(lcServer).noquote() << "cluster: bus connection lost:" << why.trimmed();
+    delete m_notifier;
+    m_notifier = nullptr;
+    PQfinish(m_conn);
+    m_conn = nullptr;
+    m_hadOutage = true;
+    m_node.setBusReady(false);
+    m_backoffMs = 100;
+    if (!m_stopping)
+        m_reconnect.start(m_backoffMs);
+}
+
+void ClusterBus::readNotifications()
+{
+    if (!m_conn)
+        return;
+    if (PQconsumeInput(m_conn) == 0 || PQstatus(m_conn) != CONNECTION_OK)
+        return dropListener(QString::fromUtf8(PQerrorMessage(m_conn)));
+    while (PGnotify *n = PQnotifies(m_conn)) {
+        QString error;
+        const auto message = m_decoder.feed(QByteArray(n->extra), &error);
+        PQfreemem(n);
+        if (message)
+            handle(*message);
+        else if (!error.isEmpty())
+            qCWarning(lcServer).noquote() << "cluster: ignored a bus message:" << error;
+    }
+    m_healthyAtMs = QDateTime::currentMSecsSinceEpoch();
+}
+
+void ClusterBus::send(const bus::Message &m)
+{
+    if (!m_conn)
+        return; // the other nodes re-read what matters at their catch-up
+    bus::Message message = m;
+    message.node = m_node.self().id;
+    const QByteArray channel = bus::channel().toLatin1();
+    for (const QByteArray &payload : bus::encode(message)) {
+        const char *params[] = {channel.constData(), payload.constData()};
+        PQsetnonblocking(m_conn, 0);
+        PGresult *res = PQexecParams(m_conn, "SELECT pg_notify($1, $2)", 2, nullptr, params,
+                                     nullptr, nullptr, 0);
+        const bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+        PQclear(res);
+        if (m_conn)
+            PQsetnonblocking(m_conn, 1);
+        if (!ok)
+            return dropListener(QString::fromUtf8(PQerrorMessage(m_conn)));
+    }
+    // PQexec may have read notifications along the way.
+    readNotifications();
+}
+
+bool ClusterBus::hasMembers(const Recipient &r) const
+{
+    return m_node.services().directory.members(rooms::user(r)) > 0;
+}
+
+void ClusterBus::handle(const bus::Message &m)
+{
+    const bool own = m.node == m_node.self().id;
+    NodeServices &services = m_node.services();
+    switch (m.kind) {
+    case bus::Kind::Created:
+        if (!own)
+            handleCreated(m);
+        return;
+    case bus::Kind::Read:
+    case bus::Kind::Deleted: {
+        if (own || !hasMembers(m.recipient))
+            return;
+        ChangeOutcome change;
+        change.ids = m.ids;
+        change.unreadCount = m.unreadCount;
+        change.at = QDateTime::fromMSecsSinceEpoch(m.atMs, Qt::UTC);
+        if (m.kind == bus::Kind::Read)
+            services.hub.publishMarkedRead(m.recipient, change);
+        else
+            services.hub.publishDeleted(m.recipient, change);
+        return;
+    }
+    case bus::Kind::Revoked:
+        if (!own)
+            services.hub.revokeSession(m.sessionHash);
+        return;
+    case bus::Kind::Announcement:
+        if (!own)
+            services.hub.deliverAnnouncement(m.room, m.announcement);
+        return;
+    case bus::Kind::Kick:
+        if (m.targetNode == m_node.self().id) {
+            for (Shard *shard : services.shards)
+                shard->kick(m.connectionId, m.reason);
+        }
+        return;
+    case bus::Kind::PresenceQuery: {
+        if (own)
+            return;
+        bus::Message reply;
+        reply.kind = bus::Kind::PresenceReply;
+        reply.queryId = m.queryId;
+        reply.targetNode = m.node;
+        reply.count = services.directory.members(rooms::user(m.recipient));
+        send(reply);
+        return;
+    }
+    case bus::Kind::PresenceReply: {
+        if (m.targetNode != m_node.self().id)
+            return;
+        auto it = m_presence.find(m.queryId);
+        if (it == m_presence.end())
+            return;
+        it->replies.insert(m.node, m.count);
+        if (it->replies.size() >= it->expected.size())
+            finishPresence(m.queryId);
+        return;
+    }
+    }
+}
+
+void ClusterBus::handleCreated(const bus::Message &m)
+{
+    for (const bus::CreatedRange &range : m.created) {
+        const Recipient &r = range.recipient;
+        // Nobody here to deliver to: reading the rows would be wasted. A connection that
+        // arrives later reads its unread count (and replay) after this commit.
+        if (!hasMembers(r)) {
+            m_node.gate().forget(r);
+            continue;
+        }
+        if (!m_reader)
+            continue;
+        std::vector<SeqGate::Item> items;
+        qint64 after = range.firstSeq - 1;
+        for (;;) {
+            auto page = m_reader->afterSeq(r, after, pageRows);
+            if (!page.ok()) {
+                qCWarning(lcServer).noquote()
+                    << "cluster: cannot read new notifications:" << page.error().message;
+                break;
+            }
+            for (Notification &n : page.value().notifications) {
+                if (n.seq > range.lastSeq)
+                    break;
+                after = n.seq;
+                // The count right after this notification, as its own node computed it.
+                const qint64 count
+                    = std::max<qint64>(0, range.unreadAfter - (range.lastSeq - n.seq));
+                items.push_back({InsertOutcome {std::move(n), true, count}, 0});
+            }
+            if (!page.value().hasMore || after >= range.lastSeq)
+                break;
+        }
+        bool gap = false;
+        m_node.publishReleased(
+            m_node.gate().offer(r, std::move(items), range.firstSeq, range.lastSeq, &gap));
+        if (gap)
+            fill(r);
+    }
+}
+
+void ClusterBus::fill(const Recipient &r)
+{
+    qint64 lowest = 0;
+    const qint64 next = m_node.gate().nextSeq(r, &lowest);
+    if (lowest == 0)
+        return;
+    if (next == 0)
+        return startUser(r, lowest);
+    fillFrom(r, next - 1, lowest);
+}
+
+void ClusterBus::startUser(const Recipient &r, qint64 lowestHeld)
+{
+    if (!m_reader)
+        return;
+    // What was committed for the user just before the first notification this node saw
+    // may still be on its way here; it is read now and goes first. A connection that was
+    // already there when it committed and replays by lastSeq may see it twice (seq tells).
+    const QDateTime since = QDateTime::currentDateTimeUtc().addMSecs(-catchUpMarginMs);
+    auto page = m_reader->since(r, since, pageRows);
+    auto unread = m_reader->unreadCount(r);
+    std::vector<SeqGate::Item> items;
+    qint64 from = lowestHeld;
+    if (page.ok() && unread.ok()) {
+        for (Notification &n : page.value().notifications) {
+            if (n.seq >= lowestHeld)
+                continue;
+            from = std::min(from, n.seq);
+            items.push_back({InsertOutcome {std::move(n), true, unread.value()}, 0});
+        }
+    } else {
+        qCWarning(lcServer) << "cluster: cannot read a user's recent notifications";
+    }
+    bool gap = false;
+    m_node.publishReleased(
+        m_node.gate().offer(r, std::move(items), from, lowestHeld - 1, &gap, true));
+}
+
+void ClusterBus::fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld, bool start)
+{
+    if (!m_reader)
+        return;
+    for (;;) {
+        auto page = m_reader->afterSeq(r, afterSeq, pageRows);
+        auto unread = m_reader->unreadCount(r);
+        if (!page.ok() || !unread.ok()) {
+            qCWarning(lcServer) << "cluster: cannot read a user's missing notifications";
+            return;
+        }
+        std::vector<SeqGate::Item> items;
+        qint64 last = afterSeq;
+        for (Notification &n : page.value().notifications) {
+            last = n.seq;
+            items.push_back({InsertOutcome {std::move(n), true, unread.value()}, 0});
+        }
+        // Every seq below the lowest held one is committed: one not read is deleted.
+        const qint64 resolvedTo
+            = page.value().hasMore ? last : std::max(last, lowestHeld > 0 ? lowestHeld - 1 : last);
+        bool gap = false;
+        m_node.publishReleased(
+            m_node.gate().offer(r, std::move(items), afterSeq + 1, resolvedTo, &gap, start));
+        if (!page.value().hasMore)
+            return;
+        afterSeq = last;
+    }
+}
+
+void ClusterBus::catchUp(qint64 sinceMs)
+{
+    if (!m_reader)
+        return;
+    // The reader's connection may have gone with the listener's (a database restart); the
+    // raw query below does not reconnect by itself.
+    m_reader->ping();
+    DeliveryHub &hub = m_node.services().hub;
+    QSet<Recipient> done;
+    for (const Recipient &r : m_node.gate().tracked()) {
+        if (!hasMembers(r)) {
+            m_node.gate().forget(r);
+            continue;
+        }
+        qint64 lowest = 0;
+        const qint64 next = m_node.gate().nextSeq(r, &lowest);
+        if (next == 0)
+            fill(r);
+        else
+            fillFrom(r, next - 1, lowest);
+        done.insert(r);
+    }
+    // Users with a connection here but nothing delivered yet: what was committed for them
+    // while nobody listened.
+    QSqlQuery q(m_reader->database());
+    q.prepare(QStringLiteral("SELECT org_id, user_id, MIN(seq) FROM notifications"
+                             " WHERE created_at >= :since GROUP BY org_id, user_id"));
+    q.bindValue(QStringLiteral(":since"), qlonglong(sinceMs));
+    std::vector<std::pair<Recipient, qint64>> recent;
+    if (q.exec()) {
+        while (q.next())
+            recent.push_back(
+                {{q.value(0).toString(), q.value(1).toString()}, q.value(2).toLongLong()});
+    } else {
+        qCWarning(lcServer) << "cluster: catch-up query failed";
+    }
+    for (const auto &[r, minSeq] : recent) {
+        if (done.contains(r) || !hasMembers(r))
+            continue;
+        fillFrom(r, minSeq - 1, 0, true);
+        done.insert(r);
+    }
+    // Reads and deletes on other nodes during the outage changed counts too.
+    for (const Recipient &r : std::as_const(done)) {
+        if (auto unread = m_reader->unreadCount(r); unread.ok())
+            hub.publishUnreadCount(r, unread.value());
+    }
+}
+
+void ClusterBus::heartbeat()
+{
+    if (m_conn) {
+        // A connection that died without closing its socket is only found by using it.
+        PQsetnonblocking(m_conn, 0);
+        PGresult *res = PQexec(m_conn, "SELECT 1");
+        const bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+        PQclear(res);
+        PQsetnonblocking(m_conn, 1);
+        if (!ok)
+            dropListener(QString::fromUtf8(PQerrorMessage(m_conn)));
+        else
+            readNotifications();
+    }
+    if (!m_reader)
+        return;
+    // The registry's statements do not reconnect by themselves; ping() does.
+    if (!m_reader->ping().ok())
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    noderegistry::NodeRow own = m_node.ownRow();
+    own.heartbeatAt = now;
+    noderegistry::upsert(*m_reader, own);
+    noderegistry::removeStale(*m_reader, now.addSecs(-ClusterNode::removeAfterSeconds));
+    if (auto rows = noderegistry::list(*m_reader); rows.ok())
+        m_node.setNodes(std::move(rows.value()));
+}
+
+void ClusterBus::presence(const Recipient &r, std::function<void(const QJsonObject &)> done)
+{
+    PendingPresence pending;
+    pending.done = std::move(done);
+    pending.local = m_node.services().directory.members(rooms::user(r));
+    const QDateTime cutoff
+        = QDateTime::currentDateTimeUtc().addSecs(-ClusterNode::goneAfterSeconds);
+    for (const noderegistry::NodeRow &row : m_node.nodes()) {
+        if (row.id != m_node.self().id && row.heartbeatAt >= cutoff)
+            pending.expected.insert(row.id);
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::Id128);
+    const bool ask = !pending.expected.isEmpty() && m_conn;
+    m_presence.insert(id, std::move(pending));
+    if (!ask)
+        return finishPresence(id);
+    bus::Message query;
+    query.kind = bus::Kind::PresenceQuery;
+    query.queryId = id;
+    query.recipient = r;
+    send(query);
+    QTimer::singleShot(presenceTimeoutMs, this, [this, id] { finishPresence(id); });
+}
+
+void ClusterBus::finishPresence(const QString &id)
+{
+    auto node = m_presence.take(id);
+    if (!node.done)
+        return;
+    QHash<QString, QString> names;
+    for (const noderegistry::NodeRow &row : m_node.nodes())
+        names.insert(row.id, row.name);
+    qint64 total = node.local;
+    QJsonArray nodes {QJsonObject {{QStringLiteral("id"), m_node.self().id},
+                                   {QStringLiteral("name"), m_node.self().name},
+                                   {QStringLiteral("connections"), node.local}}};
+    for (auto it = node.replies.cbegin(); it != node.replies.cend(); ++it) {
+        total += it.value();
+        nodes.append(QJsonObject {{QStringLiteral("id"), it.key()},
+                                  {QStringLiteral("name"), names.value(it.key())},
+                                  {QStringLiteral("connections"), it.value()}});
+    }
+    node.done({{QStringLiteral("connections"), total},
+               {QStringLiteral("nodes"), nodes},
+               {QStringLiteral("complete"), node.replies.size() >= node.expected.size()}});
+}
+
+} // namespace notify

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "store/busmessage.h"
+#include "store/store.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+struct pg_conn;
+class QSocketNotifier;
+
+namespace notify {
+
+class ClusterNode;
+
+// The bus thread's worker (see ClusterNode): the listening libpq connection, the reading
+// Store, the registry heartbeat and the presence queries. Every member function runs on
+// the bus thread.
+class ClusterBus : public QObject
+{
+public:
+    ClusterBus(ClusterNode &node, StoreConfig config);
+    ~ClusterBus() override;
+
+    void init();
+    void shutdown();
+
+    // Reads the rows a user misses between the gate's next seq and its held ones.
+    void fill(const Recipient &r);
+    void presence(const Recipient &r, std::function<void(const QJsonObject &)> done);
+    void send(const bus::Message &m);
+
+private:
+    void connectListener();
+    void dropListener(const QString &why);
+    void readNotifications();
+    void handle(const bus::Message &m);
+    void handleCreated(const bus::Message &m);
+    void catchUp(qint64 sinceMs);
+    void heartbeat();
+    void finishPresence(const QString &id);
+    bool hasMembers(const Recipient &r) const;
+    void fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld, bool start = false);
+    void startUser(const Recipient &r, qint64 lowestHeld);
+
+    ClusterNode &m_node;
+    StoreConfig m_config;
+    std::unique_ptr<Store> m_reader;
+    pg_conn *m_conn = nullptr;
+    QSocketNotifier *m_notifier = nullptr;
+    QTimer m_heartbeat;
+    QTimer m_reconnect;
+    int m_backoffMs = 100;
+    bus::Decoder m_decoder;
+    // Wall-clock ms up to which this node is known to have received every message; the
+    // catch-up after an outage reads what was committed since (with a margin).
+    qint64 m_healthyAtMs = 0;
+    bool m_hadOutage = false;
+    bool m_stopping = false;
+
+    struct PendingPresence
+    {
+        std::function<void(const QJsonObject &)> done;
+        QSet<QString> expected;
+        QHash<QString, qint64> replies;
+        qint64 local = 0;
+    };
+    QHash<QString, PendingPresence> m_presence;
+};
+
+} // namespace notify

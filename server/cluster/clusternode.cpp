@@ -1,0 +1,182 @@
+#include "cluster/clusternode.h"
+
+#include "app/nodeservices.h"
+#include "cluster/clusterbus.h"
+#include "delivery/deliveryhub.h"
+#include "delivery/roomdirectory.h"
+#include "metrics/metrics.h"
+#include "util/posting.h"
+
+#include <QThread>
+
+#include <map>
+
+namespace notify {
+
+ClusterNode::ClusterNode(StoreConfig config, NodeServices &services, Identity self)
+    : m_config(std::move(config))
+    , m_services(services)
+    , m_self(std::move(self))
+{ }
+
+ClusterNode::~ClusterNode()
+{
+    stop();
+}
+
+Result<Done, QString> ClusterNode::start()
+{
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("notify-cluster"));
+    m_bus = new ClusterBus(*this, m_config);
+    m_bus->moveToThread(m_thread);
+    m_thread->start();
+    QMetaObject::invokeMethod(
+        m_bus, [this] { m_bus->init(); }, Qt::BlockingQueuedConnection);
+    return Done {};
+}
+
+void ClusterNode::stop()
+{
+    if (!m_thread)
+        return;
+    QMetaObject::invokeMethod(
+        m_bus, [this] { m_bus->shutdown(); }, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    delete m_bus;
+    m_bus = nullptr;
+    delete m_thread;
+    m_thread = nullptr;
+}
+
+void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 committedAtNs)
+{
+    // Per recipient, this group's items with the count right after each, as
+    // DeliveryHub::publishCreated computes it.
+    QHash<Recipient, qint64> remaining = group.unreadCounts;
+    QHash<Recipient, std::vector<SeqGate::Item>> perUser;
+    quint64 created = 0;
+    for (size_t i = group.outcomes.size(); i-- > 0;) {
+        const InsertOutcome &o = group.outcomes[i];
+        if (!o.created)
+            continue;
+        ++created;
+        qint64 &count = remaining[o.notification.recipient];
+        InsertOutcome item = o;
+        item.unreadCountAfter = count;
+        count = qMax<qint64>(0, count - 1);
+        perUser[o.notification.recipient].push_back({std::move(item), committedAtNs});
+    }
+    bump(m_services.metrics.created, created);
+    for (auto it = perUser.begin(); it != perUser.end(); ++it) {
+        const Recipient &r = it.key();
+        if (m_services.directory.members(rooms::user(r)) == 0) {
+            m_gate.forget(r);
+            // Still traced (and skipped) by the hub, as on a single node.
+            if (m_services.hub.tracing()) {
+                std::vector<InsertOutcome> outcomes;
+                for (const SeqGate::Item &item : it.value())
+                    outcomes.push_back(item.outcome);
+                m_services.hub.publishCreatedCounted(outcomes, committedAtNs);
+            }
+            continue;
+        }
+        const qint64 first = it.value().back().outcome.notification.seq;
+        const qint64 last = it.value().front().outcome.notification.seq;
+        bool gap = false;
+        publishReleased(m_gate.offer(r, std::move(it.value()), first, last, &gap));
+        if (gap && m_bus) {
+            // Another node's earlier commit for this user is not delivered yet: read it now.
+            ClusterBus *bus = m_bus;
+            QMetaObject::invokeMethod(
+                bus, [bus, r] { bus->fill(r); }, Qt::QueuedConnection);
+        }
+    }
+}
+
+void ClusterNode::publishReleased(std::vector<SeqGate::Item> items)
+{
+    if (items.empty())
+        return;
+    std::vector<InsertOutcome> outcomes;
+    outcomes.reserve(items.size());
+    qint64 committedAt = 0;
+    for (SeqGate::Item &item : items) {
+        committedAt = std::max(committedAt, item.committedAtNs);
+        outcomes.push_back(std::move(item.outcome));
+    }
+    m_services.hub.publishCreatedCounted(outcomes, committedAt);
+}
+
+void ClusterNode::forwardAnnouncement(const QString &room, const QJsonObject &announcement)
+{
+    bus::Message m;
+    m.kind = bus::Kind::Announcement;
+    m.room = room;
+    m.announcement = announcement;
+    m_services.writer.post([m](Store &store) { store.sendBusMessage(m); });
+}
+
+void ClusterNode::kick(const QString &nodeId, quint64 connectionId, const QString &reason)
+{
+    bus::Message m;
+    m.kind = bus::Kind::Kick;
+    m.targetNode = nodeId;
+    m.connectionId = connectionId;
+    m.reason = reason;
+    m_services.writer.post([m](Store &store) { store.sendBusMessage(m); });
+}
+
+std::vector<noderegistry::NodeRow> ClusterNode::nodes() const
+{
+    QMutexLocker lock(&m_nodesMutex);
+    std::vector<noderegistry::NodeRow> rows = m_nodes;
+    bool found = false;
+    for (noderegistry::NodeRow &row : rows) {
+        if (row.id == m_self.id) {
+            const QDateTime heartbeat = row.heartbeatAt;
+            row = ownRow();
+            row.heartbeatAt = heartbeat;
+            found = true;
+        }
+    }
+    if (!found) {
+        rows.push_back(ownRow());
+        rows.back().heartbeatAt = QDateTime::currentDateTimeUtc();
+    }
+    return rows;
+}
+
+void ClusterNode::setNodes(std::vector<noderegistry::NodeRow> rows)
+{
+    QMutexLocker lock(&m_nodesMutex);
+    m_nodes = std::move(rows);
+}
+
+noderegistry::NodeRow ClusterNode::ownRow() const
+{
+    const Metrics &m = m_services.metrics;
+    noderegistry::NodeRow row;
+    row.id = m_self.id;
+    row.name = m_self.name;
+    row.clientAddress = m_self.clientAddress;
+    row.apiAddress = m_self.apiAddress;
+    row.version = m_self.version;
+    row.startedAt = m_self.startedAt;
+    row.connectionsPlain = qint64(m.connectionsPlain.load(std::memory_order_relaxed));
+    row.connectionsSocketIo = qint64(m.connectionsSocketIo.load(std::memory_order_relaxed));
+    row.counters = {{QStringLiteral("created"), qint64(m.created.load(std::memory_order_relaxed))},
+                    {QStringLiteral("rooms"), m_services.directory.roomCount()}};
+    return row;
+}
+
+void ClusterNode::presence(const Recipient &r, std::function<void(const QJsonObject &)> done)
+{
+    ClusterBus *bus = m_bus;
+    QMetaObject::invokeMethod(
+        bus, [bus, r, done = std::move(done)]() mutable { bus->presence(r, std::move(done)); },
+        Qt::QueuedConnection);
+}
+
+} // namespace notify

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "cluster/seqgate.h"
+#include "model/result.h"
+#include "storage/storeworker.h"
+#include "store/noderegistry.h"
+#include "store/storeconfig.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+class QThread;
+
+namespace notify {
+
+struct NodeServices;
+class ClusterBus;
+
+// This node's part of a cluster: nodes on one PostgreSQL database deliver every change to
+// every connection, wherever it is connected (docs/operations.md, "Cluster").
+//
+// The store sends a bus message (store/busmessage.h) in the transaction of each change.
+// ClusterNode listens on its own thread with its own two connections: a libpq connection
+// that LISTENs, and a Store that reads the rows a message refers to. Messages are handled
+// one after the other in commit order, so per-user order holds; the SeqGate puts this
+// node's own commits, delivered at once by the writer, in order with the others'.
+class ClusterNode
+{
+public:
+    struct Identity
+    {
+        QString id;
+        QString name;
+        QString clientAddress;
+        QString apiAddress;
+        QString version;
+        QDateTime startedAt;
+    };
+
+    // Seconds between heartbeats; a node whose heartbeat is older than goneAfter is shown
+    // as gone, and removed from the registry after removeAfter.
+    static constexpr int heartbeatSeconds = 2;
+    static constexpr int goneAfterSeconds = 10;
+    static constexpr int removeAfterSeconds = 30;
+
+    ClusterNode(StoreConfig config, NodeServices &services, Identity self);
+    ~ClusterNode();
+
+    // Starts the bus thread; the listening connection comes up there (and retries with
+    // backoff), so a database that is briefly away does not stop the node from starting.
+    Result<Done, QString> start();
+    void stop();
+
+    // The writer's commit hook: delivers this node's own group, in order (see SeqGate).
+    void localCommitted(const StoreWorker::InsertReply &group, qint64 committedAtNs);
+    // An announcement published here, for the other nodes (sent through the writer).
+    void forwardAnnouncement(const QString &room, const QJsonObject &announcement);
+    // Closes connection connectionId of node nodeId (this node or another one).
+    void kick(const QString &nodeId, quint64 connectionId, const QString &reason);
+
+    // true while the listening connection is up (/readyz).
+    bool busReady() const { return m_busReady.load(); }
+    const Identity &self() const { return m_self; }
+    // The registry as last read (every heartbeat), this node's row with live counters.
+    std::vector<noderegistry::NodeRow> nodes() const;
+    // A user's connections on every live node: {"connections": n, "nodes": [{id, name,
+    // connections}], "complete": bool}. done runs on the bus thread within about a second.
+    void presence(const Recipient &r, std::function<void(const QJsonObject &)> done);
+
+    SeqGate &gate() { return m_gate; }
+    NodeServices &services() { return m_services; }
+    // Called by the bus: this node's current row.
+    noderegistry::NodeRow ownRow() const;
+    void setBusReady(bool ready) { m_busReady = ready; }
+    void setNodes(std::vector<noderegistry::NodeRow> rows);
+
+private:
+    void publishReleased(std::vector<SeqGate::Item> items);
+    friend class ClusterBus;
+
+    const StoreConfig m_config;
+    NodeServices &m_services;
+    const Identity m_self;
+    SeqGate m_gate;
+    std::atomic<bool> m_busReady {false};
+    mutable QMutex m_nodesMutex;
+    std::vector<noderegistry::NodeRow> m_nodes;
+    QThread *m_thread = nullptr;
+    ClusterBus *m_bus = nullptr;
+};
+
+} // namespace notify
