@@ -71,7 +71,12 @@ int main(int argc, char *argv[])
     QCommandLineOption tabOption(QStringLiteral("tab"), QStringLiteral("Tab to show at start."),
                                  QStringLiteral("index"));
     tabOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({connectOption, keyOption, screenshotOption, delayOption, tabOption});
+    QCommandLineOption userOption(
+        QStringLiteral("user"), QStringLiteral("Open the User tab for <org:user> once connected."),
+        QStringLiteral("org:user"));
+    userOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions(
+        {connectOption, keyOption, screenshotOption, delayOption, tabOption, userOption});
     parser.process(app); // exits for --help and --version
     QApplication::setApplicationDisplayName(QStringLiteral("Notify Console"));
     QApplication::setDesktopFileName(QStringLiteral("notify-console"));
@@ -102,6 +107,14 @@ int main(int argc, char *argv[])
         const QString key = parser.isSet(keyOption) ? parser.value(keyOption)
                                                     : qEnvironmentVariable("NOTIFY_ADMIN_KEY");
         window.connectTo(url, key);
+        if (parser.isSet(userOption)) {
+            const QString who = parser.value(userOption);
+            const QString org = who.section(QLatin1Char(':'), 0, 0);
+            const QString user = who.section(QLatin1Char(':'), 1);
+            // Once the channel is up: the user request needs it.
+            QObject::connect(window.client(), &AdminClient::hello, &window,
+                             [&window, org, user] { window.showUser(org, user); });
+        }
     } else if (!parser.isSet(screenshotOption)) {
         QTimer::singleShot(0, &window, &MainWindow::showConnectDialog);
     }

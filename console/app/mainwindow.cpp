@@ -328,7 +328,7 @@ void MainWindow::kickSelected()
     box->setInformativeText(tr("Only this connection is closed; the user's other tabs and "
                                "devices stay connected. The client may reconnect."));
     box->addButton(tr("&Kick"), QMessageBox::AcceptRole)->setObjectName(QStringLiteral("kickYes"));
-    box->setDefaultButton(box->addButton(QMessageBox::Cancel));
+    box->setDefaultButton(box->addButton(tr("Cancel"), QMessageBox::RejectRole));
     auto *dontAsk = new QCheckBox(tr("Don't ask again in this session"), box);
     dontAsk->setObjectName(QStringLiteral("kickDontAsk"));
     box->setCheckBox(dontAsk);

@@ -53,6 +53,8 @@ ConnectDialog::ConnectDialog(LocalStore *store, QWidget *parent, KeyVault *vault
     profileButtons->addWidget(remove);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    // Qt's own catalog (qtbase_*.qm) is often not installed: name the button ourselves.
+    buttons->button(QDialogButtonBox::Cancel)->setText(tr("Cancel"));
     m_connect = buttons->addButton(tr("Connect"), QDialogButtonBox::AcceptRole);
     m_connect->setObjectName(QStringLiteral("connectButton"));
     m_connect->setDefault(true);

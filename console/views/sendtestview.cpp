@@ -45,6 +45,20 @@ void reserveLines(QLabel *label, int lines)
     label->setSizePolicy(policy);
 }
 
+// The server's messages are English and name the field; the code says what kind of failure
+// it was, and that part is translated.
+QString describeError(const AdminResult &r)
+{
+    const QString detail = r.errorMessage.isEmpty() ? r.errorCode : r.errorMessage;
+    if (r.errorCode == admin::codes::invalidPayload)
+        return SendTestView::tr("refused by the server: %1").arg(detail);
+    if (r.errorCode == admin::codes::internal)
+        return SendTestView::tr("the server could not store it: %1").arg(detail);
+    if (r.errorCode == QLatin1String("timeout") || r.errorCode == QLatin1String("disconnected"))
+        return SendTestView::tr("not sent: %1").arg(detail);
+    return detail;
+}
+
 } // namespace
 
 SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel *history,
@@ -462,7 +476,7 @@ void SendTestView::sendData(const QJsonObject &data, int index, int total)
                 }
             } else {
                 entry.deliveredConnections = -1;
-                entry.error = r.errorMessage.isEmpty() ? r.errorCode : r.errorMessage;
+                entry.error = describeError(r);
                 m_result->setText(tr("Failed: %1").arg(entry.error));
             }
             if (m_store)
