@@ -60,9 +60,12 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, QAction *kickAction, Q
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Columns as wide as their content (sampled: a node may have thousands of rows); the user
+    // agent takes the rest.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setResizeContentsPrecision(200);
     m_table->horizontalHeader()->setSectionResizeMode(ConnectionsModel::UserAgent,
                                                       QHeaderView::Stretch);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);

@@ -48,8 +48,10 @@ NotificationsView::NotificationsView(AdminClient *client, NotificationsModel *mo
     m_table->setModel(model);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     installCopyExport(m_table, QStringLiteral("inbox"));
 

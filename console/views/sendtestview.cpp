@@ -186,7 +186,14 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     form->addRow(tr("&Priority:"), m_priority);
     form->addRow(tr("&Action URL:"), m_actionUrl);
     form->addRow(tr("&Metadata:"), m_metadata);
-    form->addRow(QString(), m_metadataError);
+    // The error line lives in a holder of fixed height that is always in the form: a form
+    // row whose widget hides collapses, and everything below would jump while typing.
+    auto *metadataErrorHolder = new QWidget(this);
+    metadataErrorHolder->setFixedHeight(m_metadataError->height());
+    auto *holderLayout = new QVBoxLayout(metadataErrorHolder);
+    holderLayout->setContentsMargins(0, 0, 0, 0);
+    holderLayout->addWidget(m_metadataError);
+    form->addRow(QString(), metadataErrorHolder);
 
     auto *sendRow = new QHBoxLayout;
     sendRow->addWidget(m_send);

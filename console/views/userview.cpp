@@ -71,8 +71,10 @@ QTableView *makeTable(const QString &name, QAbstractItemModel *model, QWidget *p
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setSelectionMode(QAbstractItemView::SingleSelection);
     table->setAlternatingRowColors(true);
+    table->setWordWrap(false);
     table->verticalHeader()->hide();
     table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->setContextMenuPolicy(Qt::ActionsContextMenu);
     return table;
 }
