@@ -3,6 +3,8 @@
 # notification, and the console connected to it, rendered under Xvfb.
 #
 #   console/screenshot.sh [build-dir] [output.png]     (defaults: build/ci, docs/images/console.png)
+#   NOTIFY_SCREENSHOT_TAB=all console/screenshot.sh    every tab and the user view, as
+#                                                      docs/images/console-<tab>.png
 #
 # Needs xvfb-run (Debian package xvfb) and the SVG plugins (libqt6svg6); installs them with
 # apt-get when they are missing and it runs as root.
@@ -77,9 +79,28 @@ publish() {
 pids+=($!)
 
 mkdir -p "$(dirname "$out")"
-# A fresh profile folder: no saved window state, no connect dialog.
-XDG_DATA_HOME="$work/xdg-data" XDG_CONFIG_HOME="$work/xdg-config" \
-    xvfb-run -a -s "-screen 0 1280x860x24" \
-    "$build/console/notify-console" --connect "ws://127.0.0.1:$api_port/admin" \
-    --admin-key "$admin_key" --tab "$tab" --screenshot "$out" --screenshot-delay 4000
-echo "wrote $out"
+# shot <tab index> <file> [extra options]: a fresh profile folder each time (no saved window
+# state, no connect dialog).
+shot() {
+    local index=$1 file=$2
+    shift 2
+    XDG_DATA_HOME="$work/xdg-data-$index" XDG_CONFIG_HOME="$work/xdg-config-$index" \
+        xvfb-run -a -s "-screen 0 1280x860x24" \
+        "$build/console/notify-console" --connect "ws://127.0.0.1:$api_port/admin" \
+        --admin-key "$admin_key" --tab "$index" --screenshot "$file" --screenshot-delay 4000 "$@"
+    echo "wrote $file"
+}
+if [ "$tab" = all ]; then
+    dir="$(dirname "$out")"
+    # The tab order of MainWindow::Tab.
+    names=(connections rooms deliveries notifications user send-test log)
+    for i in "${!names[@]}"; do
+        if [ "${names[$i]}" = user ]; then
+            shot "$i" "$dir/console-user.png" --user acme:alice
+        else
+            shot "$i" "$dir/console-${names[$i]}.png"
+        fi
+    done
+else
+    shot "$tab" "$out"
+fi

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>E&amp;xport CSV…</source>
+        <translation>Als CSV e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Operator console for notifyd</source>
@@ -57,10 +80,6 @@
     <message>
         <source>Connecting to %1</source>
         <translation>Verbinde mit %1</translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation>Verbunden</translation>
     </message>
     <message>
         <source>admin key rejected by the server</source>
@@ -126,6 +145,18 @@
         <source>Snapshot request failed: %1</source>
         <translation>Anfrage nach einer Momentaufnahme fehlgeschlagen: %1</translation>
     </message>
+    <message>
+        <source>%1 is not an admin channel (close code %2): the admin channel is /admin on the server's API port (--api-listen), not on the client port</source>
+        <translation>%1 ist kein Admin-Kanal (Close-Code %2): Der Admin-Kanal ist /admin auf dem API-Port des Servers (--api-listen), nicht auf dem Client-Port</translation>
+    </message>
+    <message>
+        <source>Wrong endpoint: %1; not retrying</source>
+        <translation>Falscher Endpunkt: %1; kein weiterer Versuch</translation>
+    </message>
+    <message>
+        <source>Connected; admin key accepted</source>
+        <translation>Verbunden; Admin-Schlüssel akzeptiert</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectDialog</name>
@@ -189,6 +220,14 @@
         <source>Use ws://host:port/admin or wss://…</source>
         <translation>Verwenden Sie ws://host:port/admin oder wss://…</translation>
     </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Could not read the admin key from the keyring: %1</source>
+        <translation>Der Admin-Schlüssel konnte nicht aus dem Schlüsselbund gelesen werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectionsModel</name>
@@ -248,12 +287,44 @@ Räume: %5</translation>
         <source>Frames out</source>
         <translation>Frames aus</translation>
     </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>User-Agent</translation>
+    </message>
+    <message>
+        <source>In/s</source>
+        <translation>Ein/s</translation>
+    </message>
+    <message>
+        <source>Out/s</source>
+        <translation>Aus/s</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectionsView</name>
     <message>
-        <source>Filter by user, organization, protocol or address</source>
-        <translation>Nach Benutzer, Organisation, Protokoll oder Adresse filtern</translation>
+        <source>Filter: words matching id, user, organization, role, protocol, address, user agent or room</source>
+        <translation>Filter: Wörter in ID, Benutzer, Organisation, Rolle, Protokoll, Adresse, User-Agent oder Raum</translation>
+    </message>
+    <message>
+        <source>Show &amp;user…</source>
+        <translation>&amp;Benutzer anzeigen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>No connection matches “%1” (of %n connection(s)).</source>
+        <translation><numerusform>Keine Verbindung passt zu „%1“ (von %n Verbindung).</numerusform><numerusform>Keine Verbindung passt zu „%1“ (von %n Verbindungen).</numerusform></translation>
     </message>
 </context>
 <context>
@@ -368,13 +439,52 @@ Räume: %5</translation>
         <source>Delivered to</source>
         <translation>Zugestellt an</translation>
     </message>
+    <message numerus="yes">
+        <source>live only: %n connection(s)</source>
+        <translation><numerusform>nur live: %n Verbindung</numerusform><numerusform>nur live: %n Verbindungen</numerusform></translation>
+    </message>
+    <message>
+        <source>Notification ids</source>
+        <translation>Benachrichtigungs-IDs</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::KeyVault</name>
+    <message>
+        <source>this build has no keyring support (QtKeychain)</source>
+        <translation>dieser Build unterstützt keinen Schlüsselbund (QtKeychain)</translation>
+    </message>
+    <message>
+        <source>NOTIFY_CONSOLE_NO_KEYRING is set</source>
+        <translation>NOTIFY_CONSOLE_NO_KEYRING ist gesetzt</translation>
+    </message>
+    <message>
+        <source>no desktop session (platform %1)</source>
+        <translation>keine Desktop-Sitzung (Plattform %1)</translation>
+    </message>
+    <message>
+        <source>no D-Bus session bus, so no Secret Service</source>
+        <translation>kein D-Bus-Sitzungsbus, also kein Secret Service</translation>
+    </message>
+    <message>
+        <source>Admin keys are kept in the desktop keyring.</source>
+        <translation>Admin-Schlüssel werden im Schlüsselbund des Desktops aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>No desktop keyring (%1): admin keys are kept in console.db in plain text.</source>
+        <translation>Kein Schlüsselbund (%1): Admin-Schlüssel werden im Klartext in console.db aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>The admin key of profile “%1” stays in console.db: %2</source>
+        <translation>Der Admin-Schlüssel des Profils „%1“ bleibt in console.db: %2</translation>
+    </message>
+    <message>
+        <source>Moved the admin key of profile “%1” into the keyring</source>
+        <translation>Admin-Schlüssel des Profils „%1“ in den Schlüsselbund verschoben</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::MainWindow</name>
-    <message>
-        <source>Notify Console</source>
-        <translation>Notify-Konsole</translation>
-    </message>
     <message>
         <source>&amp;Connections</source>
         <translation>&amp;Verbindungen</translation>
@@ -400,10 +510,6 @@ Räume: %5</translation>
         <translation>&amp;Protokoll</translation>
     </message>
     <message>
-        <source>Connection #%1 closed (%2 %3)</source>
-        <translation>Verbindung #%1 geschlossen (%2 %3)</translation>
-    </message>
-    <message>
         <source>&amp;Connect…</source>
         <translation>&amp;Verbinden…</translation>
     </message>
@@ -422,14 +528,6 @@ Räume: %5</translation>
     <message>
         <source>Send &amp;test…</source>
         <translation>&amp;Test senden…</translation>
-    </message>
-    <message>
-        <source>&amp;Kick connection</source>
-        <translation>Verbindung &amp;hinauswerfen</translation>
-    </message>
-    <message>
-        <source>Close the selected client connection</source>
-        <translation>Die ausgewählte Client-Verbindung schließen</translation>
     </message>
     <message>
         <source>&amp;Trace deliveries</source>
@@ -475,25 +573,9 @@ Räume: %5</translation>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
-    <message>
-        <source>Notify Console — %1</source>
-        <translation>Notify-Konsole — %1</translation>
-    </message>
     <message numerus="yes">
         <source>Snapshot: %n connection(s)</source>
         <translation><numerusform>Momentaufnahme: %n Verbindung</numerusform><numerusform>Momentaufnahme: %n Verbindungen</numerusform></translation>
-    </message>
-    <message>
-        <source>Kicking connection #%1</source>
-        <translation>Trenne Verbindung #%1</translation>
-    </message>
-    <message>
-        <source>Connection #%1 kicked</source>
-        <translation>Verbindung #%1 getrennt</translation>
-    </message>
-    <message>
-        <source>Kick of #%1 failed: %2</source>
-        <translation>Trennen von #%1 fehlgeschlagen: %2</translation>
     </message>
     <message>
         <source>Kick failed: %1</source>
@@ -543,6 +625,70 @@ Räume: %5</translation>
         <source>Ask the node for a fresh snapshot</source>
         <translation>Den Knoten um eine frische Momentaufnahme bitten</translation>
     </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>Ben&amp;utzer</translation>
+    </message>
+    <message>
+        <source>Connection opened: %1</source>
+        <translation>Verbindung geöffnet: %1</translation>
+    </message>
+    <message>
+        <source>Connection closed: %1 (code %2%3)</source>
+        <translation>Verbindung geschlossen: %1 (Code %2%3)</translation>
+    </message>
+    <message>
+        <source>&amp;Kick connection…</source>
+        <translation>Verbindung &amp;trennen…</translation>
+    </message>
+    <message>
+        <source>Close the client connection selected in the tab on screen</source>
+        <translation>Die im sichtbaren Tab ausgewählte Client-Verbindung schließen</translation>
+    </message>
+    <message>
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
+    <message>
+        <source>#%1, %2 @ %3 (%4, %5)</source>
+        <translation>#%1, %2 @ %3 (%4, %5)</translation>
+    </message>
+    <message>
+        <source>Kick connection</source>
+        <translation>Verbindung trennen</translation>
+    </message>
+    <message>
+        <source>Close connection %1?</source>
+        <translation>Verbindung %1 schließen?</translation>
+    </message>
+    <message>
+        <source>Only this connection is closed; the user's other tabs and devices stay connected. The client may reconnect.</source>
+        <translation>Nur diese Verbindung wird geschlossen; andere Tabs und Geräte des Benutzers bleiben verbunden. Der Client kann sich neu verbinden.</translation>
+    </message>
+    <message>
+        <source>&amp;Kick</source>
+        <translation>&amp;Trennen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Don't ask again in this session</source>
+        <translation>In dieser Sitzung nicht mehr fragen</translation>
+    </message>
+    <message>
+        <source>Kicking connection %1</source>
+        <translation>Trenne Verbindung %1</translation>
+    </message>
+    <message>
+        <source>Connection %1 kicked</source>
+        <translation>Verbindung %1 getrennt</translation>
+    </message>
+    <message>
+        <source>Kick of %1 failed: %2</source>
+        <translation>Trennen von %1 fehlgeschlagen: %2</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::NotificationsModel</name>
@@ -587,6 +733,22 @@ ID: %4</translation>
     <message>
         <source>Read</source>
         <translation>Gelesen am</translation>
+    </message>
+    <message>
+        <source>not delivered</source>
+        <translation>nicht zugestellt</translation>
+    </message>
+    <message>
+        <source>deleted %1</source>
+        <translation>gelöscht %1</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Zugestellt</translation>
     </message>
 </context>
 <context>
@@ -638,6 +800,10 @@ ID: %4</translation>
     <message>
         <source>— no older ones</source>
         <translation>— keine älteren</translation>
+    </message>
+    <message>
+        <source>&amp;Unread only</source>
+        <translation>Nur &amp;ungelesene</translation>
     </message>
 </context>
 <context>
@@ -691,6 +857,10 @@ ID: %4</translation>
     <message>
         <source>Filter rooms and members</source>
         <translation>Räume und Mitglieder filtern</translation>
+    </message>
+    <message>
+        <source>Show &amp;user…</source>
+        <translation>&amp;Benutzer anzeigen…</translation>
     </message>
 </context>
 <context>
@@ -891,6 +1061,50 @@ ID: %4</translation>
         <source>Template name:</source>
         <translation>Name der Vorlage:</translation>
     </message>
+    <message>
+        <source>refused by the server: %1</source>
+        <translation>vom Server abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>the server could not store it: %1</source>
+        <translation>der Server konnte sie nicht speichern: %1</translation>
+    </message>
+    <message>
+        <source>not sent: %1</source>
+        <translation>nicht gesendet: %1</translation>
+    </message>
+    <message>
+        <source>A room send is a live announcement: it reaches the connections in the room now and is not stored. No inbox gets it; members who are offline never see it.</source>
+        <translation>Eine Sendung an einen Raum ist eine Live-Ankündigung: Sie erreicht die Verbindungen, die jetzt im Raum sind, und wird nicht gespeichert. Kein Posteingang erhält sie; Mitglieder, die offline sind, sehen sie nie.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Store for each listed member instead (%n user(s))</source>
+        <translation><numerusform>Stattdessen für jedes gelistete Mitglied speichern (%n Benutzer)</numerusform><numerusform>Stattdessen für jedes gelistete Mitglied speichern (%n Benutzer)</numerusform></translation>
+    </message>
+    <message>
+        <source>Send a stored notification to each user connected to this room now; users who are offline are not listed and get nothing.</source>
+        <translation>Jedem Benutzer, der jetzt mit diesem Raum verbunden ist, eine gespeicherte Benachrichtigung senden; Benutzer, die offline sind, sind nicht gelistet und erhalten nichts.</translation>
+    </message>
+    <message>
+        <source>Test from support</source>
+        <translation>Test vom Support</translation>
+    </message>
+    <message>
+        <source>Sending a live announcement (not stored)…</source>
+        <translation>Sende eine Live-Ankündigung (nicht gespeichert)…</translation>
+    </message>
+    <message>
+        <source>Storing %1 of %2…</source>
+        <translation>Speichere %1 von %2…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Live announcement, not stored: delivered to %n connection(s). No inbox has it; offline members will not see it.</source>
+        <translation><numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindung zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform><numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindungen zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Stored for %1: delivered to %n connection(s).</source>
+        <translation><numerusform>Für %1 gespeichert: an %n Verbindung zugestellt.</numerusform><numerusform>Für %1 gespeichert: an %n Verbindungen zugestellt.</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>notify::console::SettingsDialog</name>
@@ -910,6 +1124,14 @@ ID: %4</translation>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::TraceModel</name>
@@ -928,6 +1150,159 @@ ID: %4</translation>
     <message>
         <source>Connections</source>
         <translation>Verbindungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Notification %1
+Room %2
+%n connection(s)</source>
+        <translation><numerusform>Benachrichtigung %1
+Raum %2
+%n Verbindung</numerusform><numerusform>Benachrichtigung %1
+Raum %2
+%n Verbindungen</numerusform></translation>
+    </message>
+    <message>
+        <source>0 (nobody connected)</source>
+        <translation>0 (niemand verbunden)</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::UserView</name>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>organization id, e.g. acme</source>
+        <translation>Organisations-ID, z. B. acme</translation>
+    </message>
+    <message>
+        <source>user id, e.g. alice</source>
+        <translation>Benutzer-ID, z. B. alice</translation>
+    </message>
+    <message>
+        <source>Connection &amp;details…</source>
+        <translation>Verbindungs&amp;details…</translation>
+    </message>
+    <message>
+        <source>&amp;Resend</source>
+        <translation>&amp;Erneut senden</translation>
+    </message>
+    <message>
+        <source>Send &amp;test…</source>
+        <translation>&amp;Test senden…</translation>
+    </message>
+    <message>
+        <source>&amp;Resend selected</source>
+        <translation>Auswahl &amp;erneut senden</translation>
+    </message>
+    <message>
+        <source>&amp;Copy ids</source>
+        <translation>IDs &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the organization, user and connection ids</source>
+        <translation>Organisations-, Benutzer- und Verbindungs-IDs kopieren</translation>
+    </message>
+    <message>
+        <source>org: %1</source>
+        <translation>Organisation: %1</translation>
+    </message>
+    <message>
+        <source>user: %1</source>
+        <translation>Benutzer: %1</translation>
+    </message>
+    <message>
+        <source>connection: %1</source>
+        <translation>Verbindung: %1</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>Organisation:</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Benutzer:</translation>
+    </message>
+    <message>
+        <source>Live connections</source>
+        <translation>Aktive Verbindungen</translation>
+    </message>
+    <message>
+        <source>Inbox (newest first; deleted notifications are not listed)</source>
+        <translation>Posteingang (neueste zuerst; gelöschte Benachrichtigungen werden nicht gelistet)</translation>
+    </message>
+    <message>
+        <source>Test notifications sent from this console</source>
+        <translation>Von dieser Konsole gesendete Testbenachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Enter an organization id and a user id.</source>
+        <translation>Geben Sie eine Organisations-ID und eine Benutzer-ID ein.</translation>
+    </message>
+    <message>
+        <source>Could not read the inbox: %1</source>
+        <translation>Der Posteingang konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 @ %2: %n live connection(s) on this node</source>
+        <translation><numerusform>%1 @ %2: %n aktive Verbindung auf diesem Knoten</numerusform><numerusform>%1 @ %2: %n aktive Verbindungen auf diesem Knoten</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread notification(s)</source>
+        <translation><numerusform>%n ungelesene Benachrichtigung</numerusform><numerusform>%n ungelesene Benachrichtigungen</numerusform></translation>
+    </message>
+    <message>
+        <source>reading the inbox…</source>
+        <translation>lese den Posteingang…</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Connection #%1
+User: %2 @ %3
+Role: %4
+Protocol: %5
+Address: %6
+User agent: %7
+Origin: %8
+Connected: %9
+Last pong: %10
+RTT: %11
+Frames in/out: %12 / %13
+Bytes out: %14
+Rooms: %15</source>
+        <translation>Verbindung #%1
+Benutzer: %2 @ %3
+Rolle: %4
+Protokoll: %5
+Adresse: %6
+User-Agent: %7
+Origin: %8
+Verbunden: %9
+Letztes Pong: %10
+RTT: %11
+Frames ein/aus: %12 / %13
+Bytes aus: %14
+Räume: %15</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Connection #%1</source>
+        <translation>Verbindung #%1</translation>
     </message>
 </context>
 </TS>

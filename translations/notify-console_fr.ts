@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copier</translation>
+    </message>
+    <message>
+        <source>E&amp;xport CSV…</source>
+        <translation>E&amp;xporter en CSV…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Exporter en CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Impossible d’écrire %1 : %2</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Operator console for notifyd</source>
@@ -57,10 +80,6 @@
     <message>
         <source>Connecting to %1</source>
         <translation>Connexion à %1</translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation>Connecté</translation>
     </message>
     <message>
         <source>admin key rejected by the server</source>
@@ -126,6 +145,18 @@
         <source>Snapshot request failed: %1</source>
         <translation>La demande d'instantané a échoué : %1</translation>
     </message>
+    <message>
+        <source>%1 is not an admin channel (close code %2): the admin channel is /admin on the server's API port (--api-listen), not on the client port</source>
+        <translation>%1 n’est pas un canal d’administration (code de fermeture %2) : le canal d’administration est /admin sur le port API du serveur (--api-listen), pas sur le port client</translation>
+    </message>
+    <message>
+        <source>Wrong endpoint: %1; not retrying</source>
+        <translation>Mauvais point d’accès : %1 ; pas de nouvel essai</translation>
+    </message>
+    <message>
+        <source>Connected; admin key accepted</source>
+        <translation>Connecté ; clé d’administration acceptée</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectDialog</name>
@@ -189,6 +220,14 @@
         <source>Use ws://host:port/admin or wss://…</source>
         <translation>Utilisez ws://hôte:port/admin ou wss://…</translation>
     </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Could not read the admin key from the keyring: %1</source>
+        <translation>Impossible de lire la clé d’administration dans le trousseau : %1</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectionsModel</name>
@@ -248,12 +287,44 @@ Salons : %5</translation>
         <source>Frames out</source>
         <translation>Trames envoyées</translation>
     </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>Agent utilisateur</translation>
+    </message>
+    <message>
+        <source>In/s</source>
+        <translation>Entrées/s</translation>
+    </message>
+    <message>
+        <source>Out/s</source>
+        <translation>Sorties/s</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectionsView</name>
     <message>
-        <source>Filter by user, organization, protocol or address</source>
-        <translation>Filtrer par utilisateur, organisation, protocole ou adresse</translation>
+        <source>Filter: words matching id, user, organization, role, protocol, address, user agent or room</source>
+        <translation>Filtre : mots présents dans l’id, l’utilisateur, l’organisation, le rôle, le protocole, l’adresse, l’agent utilisateur ou le salon</translation>
+    </message>
+    <message>
+        <source>Show &amp;user…</source>
+        <translation>Afficher l’&amp;utilisateur…</translation>
+    </message>
+    <message numerus="yes">
+        <source>No connection matches “%1” (of %n connection(s)).</source>
+        <translation><numerusform>Aucune connexion ne correspond à « %1 » (sur %n connexion).</numerusform><numerusform>Aucune connexion ne correspond à « %1 » (sur %n connexions).</numerusform></translation>
     </message>
 </context>
 <context>
@@ -368,13 +439,52 @@ Salons : %5</translation>
         <source>Delivered to</source>
         <translation>Distribué à</translation>
     </message>
+    <message numerus="yes">
+        <source>live only: %n connection(s)</source>
+        <translation><numerusform>en direct seulement : %n connexion</numerusform><numerusform>en direct seulement : %n connexions</numerusform></translation>
+    </message>
+    <message>
+        <source>Notification ids</source>
+        <translation>Ids des notifications</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::KeyVault</name>
+    <message>
+        <source>this build has no keyring support (QtKeychain)</source>
+        <translation>cette version ne prend pas en charge le trousseau (QtKeychain)</translation>
+    </message>
+    <message>
+        <source>NOTIFY_CONSOLE_NO_KEYRING is set</source>
+        <translation>NOTIFY_CONSOLE_NO_KEYRING est défini</translation>
+    </message>
+    <message>
+        <source>no desktop session (platform %1)</source>
+        <translation>pas de session de bureau (plateforme %1)</translation>
+    </message>
+    <message>
+        <source>no D-Bus session bus, so no Secret Service</source>
+        <translation>pas de bus de session D-Bus, donc pas de Secret Service</translation>
+    </message>
+    <message>
+        <source>Admin keys are kept in the desktop keyring.</source>
+        <translation>Les clés d’administration sont conservées dans le trousseau du bureau.</translation>
+    </message>
+    <message>
+        <source>No desktop keyring (%1): admin keys are kept in console.db in plain text.</source>
+        <translation>Pas de trousseau (%1) : les clés d’administration sont conservées en clair dans console.db.</translation>
+    </message>
+    <message>
+        <source>The admin key of profile “%1” stays in console.db: %2</source>
+        <translation>La clé d’administration du profil « %1 » reste dans console.db : %2</translation>
+    </message>
+    <message>
+        <source>Moved the admin key of profile “%1” into the keyring</source>
+        <translation>Clé d’administration du profil « %1 » déplacée dans le trousseau</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::MainWindow</name>
-    <message>
-        <source>Notify Console</source>
-        <translation>Console Notify</translation>
-    </message>
     <message>
         <source>&amp;Connections</source>
         <translation>&amp;Connexions</translation>
@@ -400,10 +510,6 @@ Salons : %5</translation>
         <translation>&amp;Journal</translation>
     </message>
     <message>
-        <source>Connection #%1 closed (%2 %3)</source>
-        <translation>Connexion n° %1 fermée (%2 %3)</translation>
-    </message>
-    <message>
         <source>&amp;Connect…</source>
         <translation>&amp;Se connecter…</translation>
     </message>
@@ -422,14 +528,6 @@ Salons : %5</translation>
     <message>
         <source>Send &amp;test…</source>
         <translation>Envoyer un &amp;test…</translation>
-    </message>
-    <message>
-        <source>&amp;Kick connection</source>
-        <translation>&amp;Expulser la connexion</translation>
-    </message>
-    <message>
-        <source>Close the selected client connection</source>
-        <translation>Fermer la connexion client sélectionnée</translation>
     </message>
     <message>
         <source>&amp;Trace deliveries</source>
@@ -475,25 +573,9 @@ Salons : %5</translation>
         <source>Main</source>
         <translation>Principale</translation>
     </message>
-    <message>
-        <source>Notify Console — %1</source>
-        <translation>Console Notify — %1</translation>
-    </message>
     <message numerus="yes">
         <source>Snapshot: %n connection(s)</source>
         <translation><numerusform>Instantané : %n connexion</numerusform><numerusform>Instantané : %n connexions</numerusform></translation>
-    </message>
-    <message>
-        <source>Kicking connection #%1</source>
-        <translation>Expulsion de la connexion n° %1</translation>
-    </message>
-    <message>
-        <source>Connection #%1 kicked</source>
-        <translation>Connexion n° %1 expulsée</translation>
-    </message>
-    <message>
-        <source>Kick of #%1 failed: %2</source>
-        <translation>L'expulsion de n° %1 a échoué : %2</translation>
     </message>
     <message>
         <source>Kick failed: %1</source>
@@ -543,6 +625,70 @@ Salons : %5</translation>
         <source>Ask the node for a fresh snapshot</source>
         <translation>Demander au nœud un instantané à jour</translation>
     </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>&amp;Utilisateur</translation>
+    </message>
+    <message>
+        <source>Connection opened: %1</source>
+        <translation>Connexion ouverte : %1</translation>
+    </message>
+    <message>
+        <source>Connection closed: %1 (code %2%3)</source>
+        <translation>Connexion fermée : %1 (code %2%3)</translation>
+    </message>
+    <message>
+        <source>&amp;Kick connection…</source>
+        <translation>&amp;Expulser la connexion…</translation>
+    </message>
+    <message>
+        <source>Close the client connection selected in the tab on screen</source>
+        <translation>Fermer la connexion client sélectionnée dans l’onglet affiché</translation>
+    </message>
+    <message>
+        <source>#%1</source>
+        <translation>n° %1</translation>
+    </message>
+    <message>
+        <source>#%1, %2 @ %3 (%4, %5)</source>
+        <translation>n° %1, %2 @ %3 (%4, %5)</translation>
+    </message>
+    <message>
+        <source>Kick connection</source>
+        <translation>Expulser la connexion</translation>
+    </message>
+    <message>
+        <source>Close connection %1?</source>
+        <translation>Fermer la connexion %1 ?</translation>
+    </message>
+    <message>
+        <source>Only this connection is closed; the user's other tabs and devices stay connected. The client may reconnect.</source>
+        <translation>Seule cette connexion est fermée ; les autres onglets et appareils de l’utilisateur restent connectés. Le client peut se reconnecter.</translation>
+    </message>
+    <message>
+        <source>&amp;Kick</source>
+        <translation>&amp;Expulser</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Don't ask again in this session</source>
+        <translation>Ne plus demander pendant cette session</translation>
+    </message>
+    <message>
+        <source>Kicking connection %1</source>
+        <translation>Expulsion de la connexion %1</translation>
+    </message>
+    <message>
+        <source>Connection %1 kicked</source>
+        <translation>Connexion %1 expulsée</translation>
+    </message>
+    <message>
+        <source>Kick of %1 failed: %2</source>
+        <translation>Échec de l’expulsion de %1 : %2</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::NotificationsModel</name>
@@ -587,6 +733,22 @@ Id : %4</translation>
     <message>
         <source>Read</source>
         <translation>Lue le</translation>
+    </message>
+    <message>
+        <source>not delivered</source>
+        <translation>non remise</translation>
+    </message>
+    <message>
+        <source>deleted %1</source>
+        <translation>supprimée le %1</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Remise le</translation>
     </message>
 </context>
 <context>
@@ -638,6 +800,10 @@ Id : %4</translation>
     <message>
         <source>— no older ones</source>
         <translation>— aucune plus ancienne</translation>
+    </message>
+    <message>
+        <source>&amp;Unread only</source>
+        <translation>Non &amp;lues seulement</translation>
     </message>
 </context>
 <context>
@@ -691,6 +857,10 @@ Id : %4</translation>
     <message>
         <source>Filter rooms and members</source>
         <translation>Filtrer les salons et les membres</translation>
+    </message>
+    <message>
+        <source>Show &amp;user…</source>
+        <translation>Afficher l’&amp;utilisateur…</translation>
     </message>
 </context>
 <context>
@@ -891,6 +1061,50 @@ Id : %4</translation>
         <source>Template name:</source>
         <translation>Nom du modèle :</translation>
     </message>
+    <message>
+        <source>refused by the server: %1</source>
+        <translation>refusée par le serveur : %1</translation>
+    </message>
+    <message>
+        <source>the server could not store it: %1</source>
+        <translation>le serveur n’a pas pu l’enregistrer : %1</translation>
+    </message>
+    <message>
+        <source>not sent: %1</source>
+        <translation>non envoyée : %1</translation>
+    </message>
+    <message>
+        <source>A room send is a live announcement: it reaches the connections in the room now and is not stored. No inbox gets it; members who are offline never see it.</source>
+        <translation>Un envoi à un salon est une annonce en direct : elle atteint les connexions présentes dans le salon et n’est pas enregistrée. Aucune boîte de réception ne la reçoit ; les membres hors ligne ne la verront jamais.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Store for each listed member instead (%n user(s))</source>
+        <translation><numerusform>Enregistrer plutôt pour chaque membre listé (%n utilisateur)</numerusform><numerusform>Enregistrer plutôt pour chaque membre listé (%n utilisateurs)</numerusform></translation>
+    </message>
+    <message>
+        <source>Send a stored notification to each user connected to this room now; users who are offline are not listed and get nothing.</source>
+        <translation>Envoyer une notification enregistrée à chaque utilisateur connecté à ce salon ; les utilisateurs hors ligne ne sont pas listés et ne reçoivent rien.</translation>
+    </message>
+    <message>
+        <source>Test from support</source>
+        <translation>Test du support</translation>
+    </message>
+    <message>
+        <source>Sending a live announcement (not stored)…</source>
+        <translation>Envoi d’une annonce en direct (non enregistrée)…</translation>
+    </message>
+    <message>
+        <source>Storing %1 of %2…</source>
+        <translation>Enregistrement %1 sur %2…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Live announcement, not stored: delivered to %n connection(s). No inbox has it; offline members will not see it.</source>
+        <translation><numerusform>Annonce en direct, non enregistrée : remise à %n connexion. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform><numerusform>Annonce en direct, non enregistrée : remise à %n connexions. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Stored for %1: delivered to %n connection(s).</source>
+        <translation><numerusform>Enregistrée pour %1 : remise à %n connexion.</numerusform><numerusform>Enregistrée pour %1 : remise à %n connexions.</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>notify::console::SettingsDialog</name>
@@ -910,6 +1124,14 @@ Id : %4</translation>
         <source>&amp;Language:</source>
         <translation>&amp;Langue :</translation>
     </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::TraceModel</name>
@@ -928,6 +1150,159 @@ Id : %4</translation>
     <message>
         <source>Connections</source>
         <translation>Connexions</translation>
+    </message>
+    <message numerus="yes">
+        <source>Notification %1
+Room %2
+%n connection(s)</source>
+        <translation><numerusform>Notification %1
+Salon %2
+%n connexion</numerusform><numerusform>Notification %1
+Salon %2
+%n connexions</numerusform></translation>
+    </message>
+    <message>
+        <source>0 (nobody connected)</source>
+        <translation>0 (personne de connecté)</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::UserView</name>
+    <message>
+        <source>Show</source>
+        <translation>Afficher</translation>
+    </message>
+    <message>
+        <source>organization id, e.g. acme</source>
+        <translation>identifiant d'organisation, p. ex. acme</translation>
+    </message>
+    <message>
+        <source>user id, e.g. alice</source>
+        <translation>identifiant d'utilisateur, p. ex. alice</translation>
+    </message>
+    <message>
+        <source>Connection &amp;details…</source>
+        <translation>&amp;Détails de la connexion…</translation>
+    </message>
+    <message>
+        <source>&amp;Resend</source>
+        <translation>&amp;Renvoyer</translation>
+    </message>
+    <message>
+        <source>Send &amp;test…</source>
+        <translation>Envoyer un &amp;test…</translation>
+    </message>
+    <message>
+        <source>&amp;Resend selected</source>
+        <translation>&amp;Renvoyer la sélection</translation>
+    </message>
+    <message>
+        <source>&amp;Copy ids</source>
+        <translation>&amp;Copier les ids</translation>
+    </message>
+    <message>
+        <source>Copy the organization, user and connection ids</source>
+        <translation>Copier les ids de l’organisation, de l’utilisateur et des connexions</translation>
+    </message>
+    <message>
+        <source>org: %1</source>
+        <translation>organisation : %1</translation>
+    </message>
+    <message>
+        <source>user: %1</source>
+        <translation>utilisateur : %1</translation>
+    </message>
+    <message>
+        <source>connection: %1</source>
+        <translation>connexion : %1</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>Organisation :</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Utilisateur :</translation>
+    </message>
+    <message>
+        <source>Live connections</source>
+        <translation>Connexions actives</translation>
+    </message>
+    <message>
+        <source>Inbox (newest first; deleted notifications are not listed)</source>
+        <translation>Boîte de réception (plus récentes d’abord ; les notifications supprimées ne sont pas listées)</translation>
+    </message>
+    <message>
+        <source>Test notifications sent from this console</source>
+        <translation>Notifications de test envoyées depuis cette console</translation>
+    </message>
+    <message>
+        <source>Enter an organization id and a user id.</source>
+        <translation>Saisissez un id d’organisation et un id d’utilisateur.</translation>
+    </message>
+    <message>
+        <source>Could not read the inbox: %1</source>
+        <translation>Impossible de lire la boîte de réception : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 @ %2: %n live connection(s) on this node</source>
+        <translation><numerusform>%1 @ %2 : %n connexion active sur ce nœud</numerusform><numerusform>%1 @ %2 : %n connexions actives sur ce nœud</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread notification(s)</source>
+        <translation><numerusform>%n notification non lue</numerusform><numerusform>%n notifications non lues</numerusform></translation>
+    </message>
+    <message>
+        <source>reading the inbox…</source>
+        <translation>lecture de la boîte de réception…</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>Connection #%1
+User: %2 @ %3
+Role: %4
+Protocol: %5
+Address: %6
+User agent: %7
+Origin: %8
+Connected: %9
+Last pong: %10
+RTT: %11
+Frames in/out: %12 / %13
+Bytes out: %14
+Rooms: %15</source>
+        <translation>Connexion n° %1
+Utilisateur : %2 @ %3
+Rôle : %4
+Protocole : %5
+Adresse : %6
+Agent utilisateur : %7
+Origine : %8
+Connectée : %9
+Dernier pong : %10
+RTT : %11
+Trames entrées/sorties : %12 / %13
+Octets sortis : %14
+Salons : %15</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n. d.</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Connection #%1</source>
+        <translation>Connexion n° %1</translation>
     </message>
 </context>
 </TS>

@@ -84,6 +84,7 @@ void AdminClient::connectTo(const QUrl &url, const QString &adminKey)
     m_adminKey = adminKey;
     m_wanted = true;
     m_keyRejected = false;
+    m_wrongEndpoint = false;
     m_lastError.clear();
     m_backoffMs = initialBackoffMs;
     openSocket();
@@ -136,6 +137,7 @@ void AdminClient::openSocket()
     connect(m_socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
             &AdminClient::onSocketError);
 
+    m_accepted = false;
     QNetworkRequest req(m_url);
     if (!m_adminKey.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + m_adminKey.toUtf8());
@@ -155,10 +157,9 @@ void AdminClient::setState(State s)
 
 void AdminClient::onConnected()
 {
+    // The upgrade succeeded, but the server checks the key after it and closes with 4001
+    // when it is wrong: "Connected" only once the server speaks (hello), see onTextMessage.
     m_connectTimeout.stop();
-    m_lastError.clear();
-    setState(State::Connected);
-    emit logMessage(tr("Connected"));
 }
 
 void AdminClient::onSocketError(QAbstractSocket::SocketError)
@@ -182,7 +183,23 @@ void AdminClient::onDisconnected()
     const QString reason = m_socket->closeReason();
     if (code == unauthorizedCloseCode)
         m_keyRejected = true;
+    if (code == unknownPathCloseCode)
+        m_wrongEndpoint = true;
     failAllPending(QStringLiteral("disconnected"), tr("the connection was closed"));
+
+    if (m_wrongEndpoint) {
+        m_wanted = false;
+        m_lastError = tr("%1 is not an admin channel (close code %2): the admin channel is "
+                         "/admin on the server's API port (--api-listen), not on the client "
+                         "port")
+                          .arg(m_url.toDisplayString(QUrl::RemoveQuery))
+                          .arg(code);
+        emit logMessage(tr("Wrong endpoint: %1; not retrying").arg(m_lastError));
+        m_socket->deleteLater();
+        m_socket = nullptr;
+        setState(State::Failed);
+        return;
+    }
 
     if (m_keyRejected) {
         m_wanted = false;
@@ -193,9 +210,10 @@ void AdminClient::onDisconnected()
         setState(State::Failed);
         return;
     }
-    if (m_state == State::Connected) {
-        m_lastError = reason.isEmpty() ? tr("connection closed (code %1)").arg(code)
-                                       : tr("connection closed: %1 (code %2)").arg(reason).arg(code);
+    if (m_accepted) {
+        m_lastError = reason.isEmpty()
+            ? tr("connection closed (code %1)").arg(code)
+            : tr("connection closed: %1 (code %2)").arg(reason).arg(code);
     } else if (m_lastError.isEmpty()) {
         m_lastError = tr("could not connect");
     }
@@ -228,13 +246,12 @@ QString AdminClient::request(const QString &type, const QJsonObject &data, QObje
 {
     if (!m_socket || m_state != State::Connected) {
         if (callback)
-            callback(AdminResult{false, {}, QStringLiteral("disconnected"), tr("not connected")});
+            callback(AdminResult {false, {}, QStringLiteral("disconnected"), tr("not connected")});
         return {};
     }
     const QString id = QStringLiteral("c%1").arg(++m_nextId);
-    const QJsonObject envelope{{QStringLiteral("type"), type},
-                               {QStringLiteral("id"), id},
-                               {QStringLiteral("data"), data}};
+    const QJsonObject envelope {
+        {QStringLiteral("type"), type}, {QStringLiteral("id"), id}, {QStringLiteral("data"), data}};
     Pending p;
     p.context = context;
     p.hasContext = context != nullptr;
@@ -242,8 +259,8 @@ QString AdminClient::request(const QString &type, const QJsonObject &data, QObje
     p.timer = new QTimer(this);
     p.timer->setSingleShot(true);
     connect(p.timer, &QTimer::timeout, this, [this, id] {
-        finish(id, AdminResult{false, {}, QStringLiteral("timeout"),
-                               tr("no reply from the server")});
+        finish(id,
+               AdminResult {false, {}, QStringLiteral("timeout"), tr("no reply from the server")});
     });
     p.timer->start(requestTimeoutMs);
     m_pending.insert(id, std::move(p));
@@ -271,18 +288,25 @@ void AdminClient::failAllPending(const QString &code, const QString &message)
 {
     const QStringList ids = m_pending.keys();
     for (const QString &id : ids)
-        finish(id, AdminResult{false, {}, code, message});
+        finish(id, AdminResult {false, {}, code, message});
 }
 
 void AdminClient::onTextMessage(const QString &text)
 {
     // A live channel is the proof the backoff can start small again.
     m_backoffMs = initialBackoffMs;
+    if (!m_accepted) {
+        // The first message (hello) proves the key was accepted.
+        m_accepted = true;
+        m_lastError.clear();
+        emit logMessage(tr("Connected; admin key accepted"));
+        setState(State::Connected);
+    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (!doc.isObject()) {
-        emit logMessage(tr("Ignored a frame that is not a JSON object: %1")
-                            .arg(parseError.errorString()));
+        emit logMessage(
+            tr("Ignored a frame that is not a JSON object: %1").arg(parseError.errorString()));
         return;
     }
     const QJsonObject msg = doc.object();
@@ -349,12 +373,13 @@ void AdminClient::dispatch(const QString &type, const QJsonObject &data)
             emit logMessage(tr("Ignored a connection:closed without connectionId"));
             return;
         }
-        emit connectionClosed(static_cast<quint64>(id),
-                              data.value(QStringLiteral("code")).toInt(),
+        emit connectionClosed(static_cast<quint64>(id), data.value(QStringLiteral("code")).toInt(),
                               data.value(QStringLiteral("reason")).toString());
     } else if (type == admin::msg::counters) {
         emit counters(countersFromJson(data.value(QStringLiteral("totals")).toObject()),
                       countersFromJson(data.value(QStringLiteral("perSecond")).toObject()));
+    } else if (type == admin::msg::connectionStats) {
+        emit connectionStats(data.value(QStringLiteral("connections")).toArray());
     } else if (type == admin::msg::delivery) {
         emit delivery(data);
     } else {

@@ -40,11 +40,16 @@ public:
     using Callback = std::function<void(const AdminResult &)>;
 
     static constexpr int initialBackoffMs = 500;
-    static constexpr int maxBackoffMs = 30000;
+    // A console watches a server an operator is restarting: after it returns, the console
+    // should be back within seconds, not after a long doubled wait.
+    static constexpr int maxBackoffMs = 5000;
     static constexpr int requestTimeoutMs = 15000;
     static constexpr int connectTimeoutMs = 10000;
     // The server closes the socket with this code when the admin key is missing or wrong.
     static constexpr int unauthorizedCloseCode = 4001;
+    // ... and with this one when the path is not the admin channel's (e.g. /admin on the
+    // client port, which has no admin channel).
+    static constexpr int unknownPathCloseCode = 4004;
 
     explicit AdminClient(QObject *parent = nullptr);
     ~AdminClient() override;
@@ -65,8 +70,13 @@ public:
 
     State state() const { return m_state; }
     QUrl url() const { return m_url; }
+    QString adminKey() const { return m_adminKey; }
     // Why the last connection attempt failed or the connection ended (empty when none).
     QString lastError() const { return m_lastError; }
+    // True once a connection failed for good: a rejected key or a port without the admin
+    // channel. Retrying cannot help; the user has to change the profile.
+    bool keyRejected() const { return m_keyRejected; }
+    bool wrongEndpoint() const { return m_wrongEndpoint; }
     // Milliseconds until the next attempt while Reconnecting, else 0.
     int reconnectRemainingMs() const;
     int currentBackoffMs() const { return m_backoffMs; }
@@ -89,6 +99,8 @@ signals:
                   const notify::Counters &counters);
     void connectionOpened(const notify::ConnectionInfo &connection);
     void connectionClosed(quint64 connectionId, int code, const QString &reason);
+    // The live figures of every connection (connection:stats): id → fields.
+    void connectionStats(const QJsonArray &stats);
     void counters(const notify::Counters &totals, const notify::Counters &perSecond);
     void delivery(const QJsonObject &delivery);
     // A line for the console's log: what happened on the channel, never a secret.
@@ -119,8 +131,10 @@ private:
     QString m_adminKey;
     State m_state = State::Disconnected;
     QString m_lastError;
-    bool m_wanted = false;       // the user wants to be connected
-    bool m_keyRejected = false;  // set by 4001 until the next connectTo()
+    bool m_wanted = false; // the user wants to be connected
+    bool m_keyRejected = false; // set by 4001 until the next connectTo()
+    bool m_wrongEndpoint = false; // set by 4004 until the next connectTo()
+    bool m_accepted = false; // the server spoke (hello): the key was accepted
     int m_backoffMs = initialBackoffMs;
     QTimer m_reconnectTimer;
     QTimer m_connectTimeout;

@@ -2,6 +2,7 @@
 
 #include "admin/adminprotocol.h"
 #include "app/resources.h"
+#include "codec/wirecodec.h"
 #include "dialogs/connectdialog.h"
 #include "dialogs/settingsdialog.h"
 #include "models/connectionsmodel.h"
@@ -10,6 +11,7 @@
 #include "models/notificationsmodel.h"
 #include "models/roomsmodel.h"
 #include "models/tracemodel.h"
+#include "storage/keyvault.h"
 #include "storage/localstore.h"
 #include "views/connectionsview.h"
 #include "views/deliveriesview.h"
@@ -18,14 +20,17 @@
 #include "views/ratechart.h"
 #include "views/roomsview.h"
 #include "views/sendtestview.h"
+#include "views/userview.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
 #include <QStatusBar>
@@ -38,6 +43,7 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     : QMainWindow(parent)
     , m_store(store)
     , m_client(new AdminClient(this))
+    , m_vault(new KeyVault(this))
     , m_connections(new ConnectionsModel(this))
     , m_rooms(new RoomsModel(this))
     , m_counters(new CountersModel(this))
@@ -47,7 +53,9 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
 {
     initResources();
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowTitle(tr("Notify Console"));
+    // Qt appends the application display name ("Notify Console") to every title itself.
+    setWindowTitle(QString());
+    setMinimumSize(800, 560);
     setWindowIcon(QIcon(QStringLiteral(":/icons/notify-console.svg")));
     if (m_store)
         m_history->setEntries(m_store->history());
@@ -58,15 +66,18 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     m_tabs->setObjectName(QStringLiteral("tabs"));
     m_tabs->setDocumentMode(true);
     m_connectionsView = new ConnectionsView(m_connections, m_kickAction, m_tabs);
-    m_roomsView = new RoomsView(m_rooms, m_tabs);
+    m_roomsView = new RoomsView(m_rooms, m_kickAction, m_tabs);
     m_deliveriesView = new DeliveriesView(m_counters, m_trace, m_tabs);
     m_notificationsView = new NotificationsView(m_client, m_notifications, m_tabs);
     m_sendTestView = new SendTestView(m_client, m_store, m_history, m_tabs);
+    m_sendTestView->setConnections(m_connections);
+    m_userView = new UserView(m_client, m_connections, m_history, m_kickAction, m_tabs);
     m_logView = new LogView(m_tabs);
     m_tabs->addTab(m_connectionsView, tr("&Connections"));
     m_tabs->addTab(m_roomsView, tr("&Rooms"));
     m_tabs->addTab(m_deliveriesView, tr("&Deliveries"));
     m_tabs->addTab(m_notificationsView, tr("&Notifications"));
+    m_tabs->addTab(m_userView, tr("&User"));
     m_tabs->addTab(m_sendTestView, tr("&Send test"));
     m_tabs->addTab(m_logView, tr("&Log"));
     setCentralWidget(m_tabs);
@@ -81,11 +92,17 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     statusBar()->addWidget(m_statusLabel, 1);
     statusBar()->addPermanentWidget(m_countLabel);
 
-    connect(m_client, &AdminClient::stateChanged, this, [this] {
+    connect(m_client, &AdminClient::stateChanged, this, [this](AdminClient::State state) {
+        // A rejected key or a wrong port: what is on screen is not this server's.
+        if (state == AdminClient::State::Failed)
+            clearLiveData();
         updateStatus();
         updateActions();
     });
     connect(m_client, &AdminClient::logMessage, m_logView, &LogView::appendLine);
+    connect(m_vault, &KeyVault::logMessage, m_logView, &LogView::appendLine);
+    m_logView->appendLine(m_vault->statusText());
+    m_vault->migrate(m_store);
     connect(m_client, &AdminClient::hello, this, [this](const QJsonObject &node) {
         m_nodeId = node.value(QStringLiteral("id")).toString();
         updateStatus();
@@ -94,15 +111,25 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     connect(m_client, &AdminClient::connectionOpened, this, [this](const ConnectionInfo &c) {
         m_connections->addConnection(c);
         m_rooms->addConnection(c);
+        m_logView->appendLine(tr("Connection opened: %1").arg(describeConnection(c.id)));
         updateStatus();
     });
     connect(m_client, &AdminClient::connectionClosed, this,
             [this](quint64 id, int code, const QString &reason) {
+                const QString who = describeConnection(id);
                 m_connections->removeConnection(id);
                 m_rooms->removeConnection(id);
-                m_logView->appendLine(tr("Connection #%1 closed (%2 %3)").arg(id).arg(code).arg(reason));
+                m_logView->appendLine(
+                    tr("Connection closed: %1 (code %2%3)")
+                        .arg(who)
+                        .arg(code)
+                        .arg(reason.isEmpty() ? QString() : QStringLiteral(", ") + reason));
                 updateStatus();
+                updateActions();
             });
+    connect(m_client, &AdminClient::connectionStats, this, [this](const QJsonArray &stats) {
+        m_connections->applyStats(stats, admin::statsIntervalMs);
+    });
     connect(m_client, &AdminClient::counters, this,
             [this](const Counters &totals, const Counters &perSecond) {
                 m_counters->setCounters(totals, perSecond);
@@ -110,7 +137,24 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
             });
     connect(m_client, &AdminClient::delivery, m_trace, &TraceModel::addDelivery);
     connect(m_deliveriesView, &DeliveriesView::traceToggled, this, &MainWindow::setTrace);
-    connect(m_connectionsView, &ConnectionsView::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_connectionsView, &ConnectionsView::selectionChanged, this,
+            &MainWindow::updateActions);
+    connect(m_roomsView, &RoomsView::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_userView, &UserView::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
+    connect(m_connectionsView, &ConnectionsView::userRequested, this, &MainWindow::showUser);
+    connect(m_roomsView, &RoomsView::userRequested, this, &MainWindow::showUser);
+    connect(m_userView, &UserView::sendTestRequested, this,
+            [this](const QString &org, const QString &user) {
+                m_tabs->setCurrentWidget(m_sendTestView);
+                m_sendTestView->prefillUser(org, user);
+            });
+    connect(m_userView, &UserView::resendRequested, m_sendTestView, &SendTestView::resend);
+    connect(m_sendTestView, &SendTestView::sent, this, [this](const HistoryEntry &e) {
+        // The user view's inbox shows what was just stored.
+        if (e.error.isEmpty() && m_tabs->currentWidget() == m_userView)
+            m_userView->reload();
+    });
 
     // The reconnect countdown in the status bar.
     m_statusTimer.setInterval(500);
@@ -151,9 +195,10 @@ void MainWindow::createActions()
     m_sendAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
     connect(m_sendAction, &QAction::triggered, this, &MainWindow::showSendTest);
 
-    m_kickAction = new QAction(icon("kick"), tr("&Kick connection"), this);
+    m_kickAction = new QAction(icon("kick"), tr("&Kick connection…"), this);
+    m_kickAction->setObjectName(QStringLiteral("kickAction"));
     m_kickAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
-    m_kickAction->setStatusTip(tr("Close the selected client connection"));
+    m_kickAction->setStatusTip(tr("Close the client connection selected in the tab on screen"));
     connect(m_kickAction, &QAction::triggered, this, &MainWindow::kickSelected);
 
     m_traceAction = new QAction(icon("trace"), tr("&Trace deliveries"), this);
@@ -214,13 +259,13 @@ void MainWindow::connectTo(const QUrl &url, const QString &adminKey)
         m_deliveriesView->chart()->clear();
     }
     m_nodeId.clear();
-    setWindowTitle(tr("Notify Console — %1").arg(url.toDisplayString(QUrl::RemoveQuery)));
+    setWindowTitle(url.toDisplayString(QUrl::RemoveQuery));
     m_client->connectTo(url, adminKey);
 }
 
 void MainWindow::showConnectDialog()
 {
-    auto *dialog = new ConnectDialog(m_store, this);
+    auto *dialog = new ConnectDialog(m_store, this, m_vault);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (m_client->url().isValid() && m_store && m_store->profiles().isEmpty())
         dialog->setValues(m_client->url().toString(), QString());
@@ -235,8 +280,8 @@ void MainWindow::onSnapshot(const QList<ConnectionInfo> &connections, const QJso
     m_connections->setSnapshot(connections);
     m_rooms->setSnapshot(connections, rooms);
     m_counters->setTotals(counters);
-    m_logView->appendLine(tr("Snapshot: %n connection(s)", nullptr,
-                             static_cast<int>(connections.size())));
+    m_logView->appendLine(
+        tr("Snapshot: %n connection(s)", nullptr, static_cast<int>(connections.size())));
     // Tracing is per admin connection on the server: ask again after a reconnect.
     if (m_traceAction->isChecked())
         setTrace(true);
@@ -244,23 +289,104 @@ void MainWindow::onSnapshot(const QList<ConnectionInfo> &connections, const QJso
     updateActions();
 }
 
+quint64 MainWindow::visibleSelectedConnection() const
+{
+    QWidget *current = m_tabs->currentWidget();
+    if (current == m_connectionsView)
+        return m_connectionsView->selectedConnectionId();
+    if (current == m_roomsView)
+        return m_roomsView->selectedConnectionId();
+    if (current == m_userView)
+        return m_userView->selectedConnectionId();
+    return 0;
+}
+
+QString MainWindow::describeConnection(quint64 id) const
+{
+    const auto c = m_connections->connection(id);
+    if (!c)
+        return tr("#%1").arg(id);
+    return tr("#%1, %2 @ %3 (%4, %5)")
+        .arg(id)
+        .arg(c->userId, c->orgId, protocolName(c->protocol),
+             c->userAgent.isEmpty() ? c->remoteAddress : c->userAgent.left(60));
+}
+
 void MainWindow::kickSelected()
 {
-    const quint64 id = m_connectionsView->selectedConnectionId();
+    const quint64 id = visibleSelectedConnection();
     if (id == 0 || m_client->state() != AdminClient::State::Connected)
         return;
-    const QJsonObject data{{QStringLiteral("connectionId"), static_cast<qint64>(id)},
-                           {QStringLiteral("reason"), QStringLiteral("kicked by operator")}};
-    m_logView->appendLine(tr("Kicking connection #%1").arg(id));
-    m_client->request(admin::msg::kick, data, this, [this, id](const AdminResult &r) {
+    if (!m_confirmKicks) {
+        kick(id);
+        return;
+    }
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Kick connection"),
+                                tr("Close connection %1?").arg(describeConnection(id)),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("kickConfirm"));
+    box->setInformativeText(tr("Only this connection is closed; the user's other tabs and "
+                               "devices stay connected. The client may reconnect."));
+    box->addButton(tr("&Kick"), QMessageBox::AcceptRole)->setObjectName(QStringLiteral("kickYes"));
+    box->setDefaultButton(box->addButton(tr("Cancel"), QMessageBox::RejectRole));
+    auto *dontAsk = new QCheckBox(tr("Don't ask again in this session"), box);
+    dontAsk->setObjectName(QStringLiteral("kickDontAsk"));
+    box->setCheckBox(dontAsk);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, box, dontAsk, id](QAbstractButton *b) {
+        if (box->buttonRole(b) != QMessageBox::AcceptRole)
+            return;
+        if (dontAsk->isChecked())
+            m_confirmKicks = false;
+        kick(id);
+    });
+    box->open();
+}
+
+void MainWindow::kick(quint64 id)
+{
+    if (m_client->state() != AdminClient::State::Connected)
+        return;
+    // The row goes when the connection closes; nothing may slide onto a neighbour with Kick
+    // still enabled, so the selection goes now.
+    clearVisibleSelection();
+    const QJsonObject data {{QStringLiteral("connectionId"), static_cast<qint64>(id)},
+                            {QStringLiteral("reason"), QStringLiteral("kicked by operator")}};
+    const QString who = describeConnection(id);
+    m_logView->appendLine(tr("Kicking connection %1").arg(who));
+    m_client->request(admin::msg::kick, data, this, [this, who](const AdminResult &r) {
         if (r.ok)
-            m_logView->appendLine(tr("Connection #%1 kicked").arg(id));
+            m_logView->appendLine(tr("Connection %1 kicked").arg(who));
         else
-            m_logView->appendLine(tr("Kick of #%1 failed: %2").arg(id).arg(r.errorMessage));
-        statusBar()->showMessage(r.ok ? tr("Connection #%1 kicked").arg(id)
+            m_logView->appendLine(tr("Kick of %1 failed: %2").arg(who, r.errorMessage));
+        statusBar()->showMessage(r.ok ? tr("Connection %1 kicked").arg(who)
                                       : tr("Kick failed: %1").arg(r.errorMessage),
                                  5000);
     });
+    updateActions();
+}
+
+void MainWindow::clearVisibleSelection()
+{
+    m_connectionsView->clearSelection();
+    m_roomsView->clearSelection();
+    m_userView->clearSelection();
+}
+
+void MainWindow::clearLiveData()
+{
+    m_connections->clear();
+    m_rooms->clear();
+    m_counters->clear();
+    m_trace->clear();
+    m_deliveriesView->chart()->clear();
+    m_nodeId.clear();
+}
+
+void MainWindow::showUser(const QString &orgId, const QString &userId)
+{
+    m_tabs->setCurrentWidget(m_userView);
+    m_userView->showUser(orgId, userId);
 }
 
 void MainWindow::refreshSnapshot()
@@ -286,12 +412,11 @@ void MainWindow::setTrace(bool on)
     m_deliveriesView->traceToggle()->setChecked(on);
     if (m_client->state() != AdminClient::State::Connected)
         return;
-    m_client->request(admin::msg::trace, QJsonObject{{QStringLiteral("on"), on}}, this,
+    m_client->request(admin::msg::trace, QJsonObject {{QStringLiteral("on"), on}}, this,
                       [this, on](const AdminResult &r) {
-                          m_logView->appendLine(r.ok ? (on ? tr("Delivery trace on")
-                                                           : tr("Delivery trace off"))
-                                                     : tr("Trace request failed: %1")
-                                                           .arg(r.errorMessage));
+                          m_logView->appendLine(
+                              r.ok ? (on ? tr("Delivery trace on") : tr("Delivery trace off"))
+                                   : tr("Trace request failed: %1").arg(r.errorMessage));
                       });
 }
 
@@ -342,8 +467,7 @@ void MainWindow::updateActions()
     const bool connected = m_client->state() == AdminClient::State::Connected;
     m_disconnectAction->setEnabled(m_client->state() != AdminClient::State::Disconnected);
     m_refreshAction->setEnabled(m_client->url().isValid());
-    m_kickAction->setEnabled(connected && m_connectionsView
-                             && m_connectionsView->selectedConnectionId() != 0);
+    m_kickAction->setEnabled(connected && m_tabs && visibleSelectedConnection() != 0);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

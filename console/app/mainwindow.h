@@ -16,6 +16,7 @@ class ConnectionsView;
 class CountersModel;
 class DeliveriesView;
 class HistoryModel;
+class KeyVault;
 class LocalStore;
 class LogView;
 class NotificationsModel;
@@ -24,6 +25,7 @@ class RoomsModel;
 class RoomsView;
 class SendTestView;
 class TraceModel;
+class UserView;
 
 // The console's main window: tabs for connections, rooms, deliveries, an inbox browser,
 // the send-test form and the log, all fed by one AdminClient.
@@ -31,7 +33,15 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { ConnectionsTab, RoomsTab, DeliveriesTab, NotificationsTab, SendTestTab, LogTab };
+    enum Tab {
+        ConnectionsTab,
+        RoomsTab,
+        DeliveriesTab,
+        NotificationsTab,
+        UserTab,
+        SendTestTab,
+        LogTab
+    };
 
     // store may be null (nothing is persisted then); it must outlive the window.
     explicit MainWindow(LocalStore *store, QWidget *parent = nullptr);
@@ -40,6 +50,7 @@ public:
     void connectTo(const QUrl &url, const QString &adminKey);
 
     AdminClient *client() const { return m_client; }
+    KeyVault *keyVault() const { return m_vault; }
     ConnectionsModel *connectionsModel() const { return m_connections; }
     RoomsModel *roomsModel() const { return m_rooms; }
     CountersModel *countersModel() const { return m_counters; }
@@ -51,10 +62,17 @@ public:
     DeliveriesView *deliveriesView() const { return m_deliveriesView; }
     NotificationsView *notificationsView() const { return m_notificationsView; }
     SendTestView *sendTestView() const { return m_sendTestView; }
+    UserView *userView() const { return m_userView; }
     LogView *logView() const { return m_logView; }
     QTabWidget *tabs() const { return m_tabs; }
     QLabel *statusLabel() const { return m_statusLabel; }
     QAction *kickAction() const { return m_kickAction; }
+    // The connection selected in the tab on screen (Connections, Rooms or User), or 0: what
+    // Kick acts on. A selection in a tab not shown never counts.
+    quint64 visibleSelectedConnection() const;
+    // Whether Kick asks first (until "don't ask again" for this session).
+    bool confirmKicks() const { return m_confirmKicks; }
+    void setConfirmKicks(bool on) { m_confirmKicks = on; }
 
 public slots:
     void showConnectDialog();
@@ -63,12 +81,18 @@ public slots:
     void showSendTest();
     void setTrace(bool on);
     void showSettings();
+    // Opens the User tab for this user.
+    void showUser(const QString &orgId, const QString &userId);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createActions();
+    void kick(quint64 id);
+    void clearVisibleSelection();
+    void clearLiveData();
+    QString describeConnection(quint64 id) const;
     void updateStatus();
     void updateActions();
     void onSnapshot(const QList<notify::ConnectionInfo> &connections, const QJsonArray &rooms,
@@ -76,6 +100,7 @@ private:
 
     LocalStore *m_store;
     AdminClient *m_client;
+    KeyVault *m_vault;
     ConnectionsModel *m_connections;
     RoomsModel *m_rooms;
     CountersModel *m_counters;
@@ -89,6 +114,7 @@ private:
     DeliveriesView *m_deliveriesView = nullptr;
     NotificationsView *m_notificationsView = nullptr;
     SendTestView *m_sendTestView = nullptr;
+    UserView *m_userView = nullptr;
     LogView *m_logView = nullptr;
 
     QAction *m_connectAction = nullptr;
@@ -102,6 +128,7 @@ private:
     QLabel *m_countLabel = nullptr;
     QTimer m_statusTimer;
     QString m_nodeId;
+    bool m_confirmKicks = true;
 };
 
 } // namespace notify::console

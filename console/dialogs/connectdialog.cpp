@@ -1,6 +1,7 @@
 #include "dialogs/connectdialog.h"
 
 #include "admin/adminclient.h"
+#include "storage/keyvault.h"
 #include "storage/localstore.h"
 
 #include <QComboBox>
@@ -14,9 +15,10 @@
 
 namespace notify::console {
 
-ConnectDialog::ConnectDialog(LocalStore *store, QWidget *parent)
+ConnectDialog::ConnectDialog(LocalStore *store, QWidget *parent, KeyVault *vault)
     : QDialog(parent)
     , m_store(store)
+    , m_vault(vault)
     , m_profiles(new QComboBox(this))
     , m_name(new QLineEdit(this))
     , m_url(new QLineEdit(this))
@@ -51,12 +53,13 @@ ConnectDialog::ConnectDialog(LocalStore *store, QWidget *parent)
     profileButtons->addWidget(remove);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    // Qt's own catalog (qtbase_*.qm) is often not installed: name the button ourselves.
+    buttons->button(QDialogButtonBox::Cancel)->setText(tr("Cancel"));
     m_connect = buttons->addButton(tr("Connect"), QDialogButtonBox::AcceptRole);
+    m_connect->setObjectName(QStringLiteral("connectButton"));
     m_connect->setDefault(true);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-        // Remember which profile was used so it comes first next time.
-        if (m_store && !m_name->text().trimmed().isEmpty())
-            m_store->touchProfile(m_name->text().trimmed());
+        rememberProfile();
         accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -64,6 +67,13 @@ ConnectDialog::ConnectDialog(LocalStore *store, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(profileButtons);
+    if (m_vault) {
+        auto *where = new QLabel(m_vault->statusText(), this);
+        where->setObjectName(QStringLiteral("keyStorage"));
+        where->setWordWrap(true);
+        where->setStyleSheet(QStringLiteral("color: #757575;"));
+        layout->addWidget(where);
+    }
     layout->addWidget(m_error);
     layout->addWidget(buttons);
 
@@ -112,19 +122,45 @@ bool ConnectDialog::saveProfile()
         m_error->setText(tr("The admin URL is not valid."));
         return false;
     }
-    if (m_store->saveProfile(ServerProfile{0, name, url().toString(), m_key->text(), {}}) == 0) {
+    if (m_store->saveProfile(ServerProfile {0, name, url().toString(), m_key->text(), {}}) == 0) {
         m_error->setText(tr("Could not save the profile: %1").arg(m_store->lastError()));
         return false;
     }
     m_error->clear();
+    // Into the keyring, then out of the file. The vault, not this dialog, is the context:
+    // Connect closes the dialog before the keyring answers.
+    if (m_vault && m_vault->usesKeyring() && !m_key->text().isEmpty()) {
+        LocalStore *store = m_store;
+        const ServerProfile saved {0, name, url().toString(), QString(), {}};
+        m_vault->write(name, m_key->text(), m_vault, [store, saved](bool ok, const QString &) {
+            if (ok)
+                store->saveProfile(saved);
+        });
+    }
     reloadProfiles(name);
     return true;
+}
+
+void ConnectDialog::rememberProfile()
+{
+    const QString name = m_name->text().trimmed();
+    if (!m_store || name.isEmpty())
+        return;
+    // A changed URL or key of a saved profile is what the user means to use from now on:
+    // keep the profile in step instead of connecting with values it does not hold.
+    if (const auto p = m_store->profile(name);
+        p && (p->url != url().toString() || p->adminKey != m_key->text()))
+        saveProfile();
+    // Remember which profile was used so it comes first next time.
+    m_store->touchProfile(name);
 }
 
 bool ConnectDialog::deleteProfile()
 {
     if (!m_store || m_profiles->currentIndex() <= 0)
         return false;
+    if (m_vault)
+        m_vault->remove(m_profiles->currentText());
     const bool ok = m_store->deleteProfile(m_profiles->currentText());
     reloadProfiles({});
     m_name->clear();
@@ -155,6 +191,17 @@ void ConnectDialog::onProfileChosen(int index)
     m_name->setText(p->name);
     m_url->setText(p->url);
     m_key->setText(p->adminKey);
+    // An empty key in the file: it is in the keyring (or there is none).
+    if (p->adminKey.isEmpty() && m_vault && m_vault->usesKeyring()) {
+        const QString name = p->name;
+        m_vault->read(name, this, [this, name](bool ok, const QString &key, const QString &error) {
+            if (ok && m_name->text().trimmed() == name && m_key->text().isEmpty())
+                m_key->setText(key);
+            else if (!ok)
+                m_error->setText(
+                    tr("Could not read the admin key from the keyring: %1").arg(error));
+        });
+    }
 }
 
 void ConnectDialog::validate()
@@ -162,7 +209,7 @@ void ConnectDialog::validate()
     const bool ok = url().isValid();
     m_connect->setEnabled(ok);
     m_error->setText(ok || m_url->text().isEmpty() ? QString()
-                                                    : tr("Use ws://host:port/admin or wss://…"));
+                                                   : tr("Use ws://host:port/admin or wss://…"));
 }
 
 } // namespace notify::console

@@ -10,6 +10,7 @@ class QPushButton;
 
 namespace notify::console {
 
+class KeyVault;
 class LocalStore;
 
 // Chooses a server: saved profiles (name, admin URL, admin key) or values typed in, with
@@ -18,7 +19,8 @@ class ConnectDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit ConnectDialog(LocalStore *store, QWidget *parent = nullptr);
+    // vault may be null: keys then stay in the store's profiles.
+    explicit ConnectDialog(LocalStore *store, QWidget *parent = nullptr, KeyVault *vault = nullptr);
 
     QUrl url() const;
     QString adminKey() const;
@@ -27,6 +29,9 @@ public:
 
     bool saveProfile();
     bool deleteProfile();
+    // On Connect: saves a changed URL or key into the profile of that name, marks it used.
+    void rememberProfile();
+    QPushButton *connectButton() const { return m_connect; }
 
 private:
     void reloadProfiles(const QString &select);
@@ -34,6 +39,7 @@ private:
     void validate();
 
     LocalStore *m_store;
+    KeyVault *m_vault;
     QComboBox *m_profiles;
     QLineEdit *m_name;
     QLineEdit *m_url;

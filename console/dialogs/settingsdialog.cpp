@@ -6,6 +6,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace notify::console {
@@ -23,12 +24,16 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_language->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
     setLanguage(i18n::languageSetting());
 
-    auto *note = new QLabel(tr("A new language takes effect when the console is started again."), this);
+    auto *note
+        = new QLabel(tr("A new language takes effect when the console is started again."), this);
     note->setWordWrap(true);
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Language:"), m_language);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    // Qt's own catalog (qtbase_*.qm) is often not installed: name the buttons ourselves.
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("OK"));
+    buttons->button(QDialogButtonBox::Cancel)->setText(tr("Cancel"));
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         apply();
         accept();

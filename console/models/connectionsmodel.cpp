@@ -2,14 +2,16 @@
 
 #include "codec/wirecodec.h"
 
+#include "codec/timestamp.h"
+
+#include <QJsonObject>
 #include <QLocale>
 
 namespace notify::console {
 
 ConnectionsModel::ConnectionsModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int ConnectionsModel::rowCount(const QModelIndex &parent) const
 {
@@ -28,6 +30,10 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
     const ConnectionInfo &c = m_rows.at(index.row());
     if (role == ConnectionIdRole)
         return QVariant::fromValue(c.id);
+    if (role == OrgIdRole)
+        return c.orgId;
+    if (role == UserIdRole)
+        return c.userId;
     if (role == Qt::ToolTipRole) {
         return tr("Connection #%1\nRole: %2\nUser agent: %3\nOrigin: %4\nRooms: %5")
             .arg(c.id)
@@ -36,9 +42,12 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::TextAlignmentRole) {
         switch (index.column()) {
+        case Id:
         case Rtt:
         case FramesIn:
         case FramesOut:
+        case RateIn:
+        case RateOut:
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         default:
             return {};
@@ -47,11 +56,23 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool sort = role == SortRole;
+    const Rates rates = m_rates.value(c.id);
+    auto rate = [sort](double r) -> QVariant {
+        if (sort)
+            return r;
+        return r < 0 ? QString() : tr("%1/s").arg(QLocale().toString(r, 'f', 1));
+    };
     switch (index.column()) {
+    case Id:
+        return sort ? QVariant::fromValue(c.id) : QVariant(QString::number(c.id));
     case User:
         return c.userId;
     case Org:
         return c.orgId;
+    case Role:
+        return c.role;
+    case UserAgent:
+        return c.userAgent;
     case Protocol:
         return protocolName(c.protocol);
     case Address:
@@ -60,7 +81,8 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
         if (sort)
             return c.connectedAt;
         return c.connectedAt.isValid()
-            ? QLocale().toString(c.connectedAt.toLocalTime(), QLocale::ShortFormat)
+            // To the second: two tabs opened in the same minute must look different.
+            ? QLocale().toString(c.connectedAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"))
             : QString();
     case Rtt:
         if (sort)
@@ -70,6 +92,10 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
         return sort ? QVariant::fromValue(c.framesIn) : QVariant(QLocale().toString(c.framesIn));
     case FramesOut:
         return sort ? QVariant::fromValue(c.framesOut) : QVariant(QLocale().toString(c.framesOut));
+    case RateIn:
+        return rate(rates.in);
+    case RateOut:
+        return rate(rates.out);
     default:
         return {};
     }
@@ -80,6 +106,16 @@ QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
+    case Id:
+        return tr("Id");
+    case Role:
+        return tr("Role");
+    case UserAgent:
+        return tr("User agent");
+    case RateIn:
+        return tr("In/s");
+    case RateOut:
+        return tr("Out/s");
     case User:
         return tr("User");
     case Org:
@@ -142,6 +178,7 @@ bool ConnectionsModel::removeConnection(quint64 id)
     beginRemoveRows({}, row, row);
     m_rows.removeAt(row);
     m_index.remove(id);
+    m_rates.remove(id);
     reindexFrom(row);
     endRemoveRows();
     return true;
@@ -152,7 +189,65 @@ void ConnectionsModel::clear()
     beginResetModel();
     m_rows.clear();
     m_index.clear();
+    m_rates.clear();
     endResetModel();
+}
+
+void ConnectionsModel::applyStats(const QJsonArray &stats, int intervalMs)
+{
+    const double seconds = intervalMs > 0 ? intervalMs / 1000.0 : 1.0;
+    int first = -1;
+    int last = -1;
+    for (const QJsonValue &v : stats) {
+        const QJsonObject o = v.toObject();
+        const quint64 id = quint64(o.value(QStringLiteral("id")).toInteger(0));
+        const int row = m_index.value(id, -1);
+        if (row < 0)
+            continue; // opened after the collection, or already closed: the next push has it
+        ConnectionInfo &c = m_rows[row];
+        const quint64 framesIn = quint64(o.value(QStringLiteral("framesIn")).toInteger(0));
+        const quint64 framesOut = quint64(o.value(QStringLiteral("framesOut")).toInteger(0));
+        Rates &r = m_rates[id];
+        r.in = framesIn >= c.framesIn ? double(framesIn - c.framesIn) / seconds : 0.0;
+        r.out = framesOut >= c.framesOut ? double(framesOut - c.framesOut) / seconds : 0.0;
+        c.framesIn = framesIn;
+        c.framesOut = framesOut;
+        c.bytesOut = quint64(o.value(QStringLiteral("bytesOut")).toInteger(qint64(c.bytesOut)));
+        const QJsonValue rtt = o.value(QStringLiteral("rttMs"));
+        c.rttMs = rtt.isDouble() ? rtt.toInt() : -1;
+        if (auto at = parseTimestamp(o.value(QStringLiteral("lastPongAt")).toString()))
+            c.lastPongAt = *at;
+        first = first < 0 ? row : std::min(first, row);
+        last = std::max(last, row);
+    }
+    if (first >= 0)
+        emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+}
+
+bool ConnectionsModel::matches(int row, const QStringList &words) const
+{
+    if (row < 0 || row >= m_rows.size())
+        return false;
+    const ConnectionInfo &c = m_rows.at(row);
+    const QStringList fields {QString::number(c.id),    c.userId,        c.orgId,     c.role,
+                              protocolName(c.protocol), c.remoteAddress, c.userAgent, c.origin};
+    for (const QString &word : words) {
+        auto has = [&word](const QString &f) {
+            return f.contains(word, Qt::CaseInsensitive);
+        };
+        if (std::none_of(fields.begin(), fields.end(), has)
+            && std::none_of(c.rooms.begin(), c.rooms.end(), has))
+            return false;
+    }
+    return true;
+}
+
+QStringList ConnectionsModel::rowTexts(int row) const
+{
+    QStringList out;
+    for (int col = 0; col < ColumnCount; ++col)
+        out.append(index(row, col).data().toString());
+    return out;
 }
 
 std::optional<ConnectionInfo> ConnectionsModel::connection(quint64 id) const

@@ -7,8 +7,7 @@ namespace notify::console {
 
 HistoryModel::HistoryModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int HistoryModel::rowCount(const QModelIndex &parent) const
 {
@@ -27,8 +26,9 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     const HistoryEntry &e = m_rows.at(index.row());
     const bool failed = !e.error.isEmpty();
     if (role == Qt::ToolTipRole) {
-        return failed ? e.error
-                      : tr("Notification ids: %1").arg(e.notificationIds.join(QStringLiteral(", ")));
+        return failed
+            ? e.error
+            : tr("Notification ids: %1").arg(e.notificationIds.join(QStringLiteral(", ")));
     }
     if (role == Qt::ForegroundRole && failed && index.column() == Delivered)
         return QBrush(Qt::red);
@@ -36,7 +36,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case Time:
-        return QLocale().toString(e.sentAt.toLocalTime(), QLocale::ShortFormat);
+        return QLocale().toString(e.sentAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     case Org:
         return e.orgId;
     case Target:
@@ -44,8 +44,14 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     case Title:
         return e.title;
     case Delivered:
-        return failed ? tr("failed: %1").arg(e.error)
-                      : tr("%n connection(s)", nullptr, e.deliveredConnections);
+        if (failed)
+            return tr("failed: %1").arg(e.error);
+        // A room send is a live announcement: it reached connections, no inbox has it.
+        if (e.target.startsWith(QLatin1String("room:")))
+            return tr("live only: %n connection(s)", nullptr, e.deliveredConnections);
+        return tr("%n connection(s)", nullptr, e.deliveredConnections);
+    case Ids:
+        return e.notificationIds.join(QStringLiteral(", "));
     default:
         return {};
     }
@@ -66,6 +72,8 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Title");
     case Delivered:
         return tr("Delivered to");
+    case Ids:
+        return tr("Notification ids");
     default:
         return {};
     }

@@ -12,7 +12,7 @@ class HistoryModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Org, Target, Title, Delivered, ColumnCount };
+    enum Column { Time, Org, Target, Title, Delivered, Ids, ColumnCount };
 
     explicit HistoryModel(QObject *parent = nullptr);
 

@@ -9,8 +9,7 @@ namespace notify::console {
 
 NotificationsModel::NotificationsModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int NotificationsModel::rowCount(const QModelIndex &parent) const
 {
@@ -27,6 +26,8 @@ QVariant NotificationsModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Notification &n = m_rows.at(index.row());
+    if (role == NotificationIdRole)
+        return n.id;
     if (role == Qt::ToolTipRole) {
         return tr("%1\n\n%2\n\nAction: %3\nId: %4")
             .arg(n.content.title, n.content.body, n.content.actionUrl, n.id);
@@ -35,9 +36,15 @@ QVariant NotificationsModel::data(const QModelIndex &index, int role) const
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
+    // To the second: "why didn't X get it" is answered by comparing times.
+    const auto time = [](const QDateTime &t) {
+        return QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    };
     switch (index.column()) {
     case Seq:
         return n.seq;
+    case Id:
+        return n.id;
     case Type:
         return n.content.type;
     case Title:
@@ -45,13 +52,13 @@ QVariant NotificationsModel::data(const QModelIndex &index, int role) const
     case Priority:
         return priorityName(n.content.priority);
     case Created:
-        return n.createdAt.isValid()
-            ? QLocale().toString(n.createdAt.toLocalTime(), QLocale::ShortFormat)
-            : QString();
+        return n.createdAt.isValid() ? time(n.createdAt) : QString();
+    case Delivered:
+        return n.deliveredAt.isValid() ? time(n.deliveredAt) : tr("not delivered");
     case Read:
-        return n.readAt.isValid()
-            ? QLocale().toString(n.readAt.toLocalTime(), QLocale::ShortFormat)
-            : tr("unread");
+        if (n.deletedAt.isValid())
+            return tr("deleted %1").arg(time(n.deletedAt));
+        return n.readAt.isValid() ? time(n.readAt) : tr("unread");
     default:
         return {};
     }
@@ -70,8 +77,12 @@ QVariant NotificationsModel::headerData(int section, Qt::Orientation orientation
         return tr("Title");
     case Priority:
         return tr("Priority");
+    case Id:
+        return tr("Id");
     case Created:
         return tr("Created");
+    case Delivered:
+        return tr("Delivered");
     case Read:
         return tr("Read");
     default:

@@ -14,7 +14,8 @@ class NotificationsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Seq, Type, Title, Priority, Created, Read, ColumnCount };
+    enum Column { Seq, Id, Type, Title, Priority, Created, Delivered, Read, ColumnCount };
+    enum Roles { NotificationIdRole = Qt::UserRole + 1 };
     static constexpr int pageSize = 50;
 
     explicit NotificationsModel(QObject *parent = nullptr);

@@ -10,8 +10,7 @@ namespace notify::console {
 
 RoomsModel::RoomsModel(QObject *parent)
     : QAbstractItemModel(parent)
-{
-}
+{ }
 
 RoomsModel::~RoomsModel() = default;
 
@@ -25,7 +24,8 @@ QModelIndex RoomsModel::index(int row, int column, const QModelIndex &parent) co
         return createIndex(row, column, nullptr);
     }
     // Only rooms (top-level, column 0) have children; a child's internal pointer is its room.
-    if (parent.internalPointer() || parent.column() != 0 || parent.row() >= static_cast<int>(m_rooms.size()))
+    if (parent.internalPointer() || parent.column() != 0
+        || parent.row() >= static_cast<int>(m_rooms.size()))
         return {};
     Room *room = m_rooms[static_cast<size_t>(parent.row())].get();
     if (row >= room->members.size())
@@ -77,6 +77,12 @@ QVariant RoomsModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(id);
     if (role == RoomNameRole)
         return room.name;
+    if (role == OrgIdRole || role == UserIdRole) {
+        const auto it = m_members.constFind(id);
+        if (it == m_members.constEnd())
+            return {};
+        return role == OrgIdRole ? it->orgId : it->userId;
+    }
     if (role == Qt::DisplayRole && index.column() == Name)
         return memberLabel(id);
     return {};
@@ -102,7 +108,7 @@ void RoomsModel::setSnapshot(const QList<ConnectionInfo> &connections, const QJs
     m_rooms.clear();
     m_members.clear();
     for (const ConnectionInfo &c : connections)
-        m_members.insert(c.id, Member{c.userId, c.orgId, protocolName(c.protocol)});
+        m_members.insert(c.id, Member {c.userId, c.orgId, protocolName(c.protocol)});
     for (const QJsonValue &v : rooms) {
         const QJsonObject room = v.toObject();
         const QString name = room.value(QStringLiteral("name")).toString();
@@ -131,15 +137,16 @@ void RoomsModel::addMember(const QString &name, quint64 id)
             members.append(id);
         return;
     }
-    m_rooms.insert(m_rooms.begin() + row, std::make_unique<Room>(Room{name, {id}}));
+    m_rooms.insert(m_rooms.begin() + row, std::make_unique<Room>(Room {name, {id}}));
 }
 
 void RoomsModel::addConnection(const ConnectionInfo &c)
 {
-    m_members.insert(c.id, Member{c.userId, c.orgId, protocolName(c.protocol)});
+    m_members.insert(c.id, Member {c.userId, c.orgId, protocolName(c.protocol)});
     for (const QString &name : c.rooms) {
         const int row = insertionRow(name);
-        if (row < static_cast<int>(m_rooms.size()) && m_rooms[static_cast<size_t>(row)]->name == name) {
+        if (row < static_cast<int>(m_rooms.size())
+            && m_rooms[static_cast<size_t>(row)]->name == name) {
             Room &room = *m_rooms[static_cast<size_t>(row)];
             if (room.members.contains(c.id))
                 continue;
@@ -152,7 +159,7 @@ void RoomsModel::addConnection(const ConnectionInfo &c)
             emit dataChanged(count, count, {Qt::DisplayRole});
         } else {
             beginInsertRows({}, row, row);
-            m_rooms.insert(m_rooms.begin() + row, std::make_unique<Room>(Room{name, {c.id}}));
+            m_rooms.insert(m_rooms.begin() + row, std::make_unique<Room>(Room {name, {c.id}}));
             endInsertRows();
         }
     }
@@ -203,7 +210,8 @@ QModelIndex RoomsModel::roomIndex(const QString &name) const
 int RoomsModel::memberCount(const QString &name) const
 {
     const QModelIndex idx = roomIndex(name);
-    return idx.isValid() ? static_cast<int>(m_rooms[static_cast<size_t>(idx.row())]->members.size()) : 0;
+    return idx.isValid() ? static_cast<int>(m_rooms[static_cast<size_t>(idx.row())]->members.size())
+                         : 0;
 }
 
 QStringList RoomsModel::roomNames() const
@@ -226,10 +234,9 @@ int RoomsModel::roomRow(const Room *room) const
 
 int RoomsModel::insertionRow(const QString &name) const
 {
-    const auto it = std::lower_bound(m_rooms.begin(), m_rooms.end(), name,
-                                     [](const std::unique_ptr<Room> &r, const QString &n) {
-                                         return r->name < n;
-                                     });
+    const auto it = std::lower_bound(
+        m_rooms.begin(), m_rooms.end(), name,
+        [](const std::unique_ptr<Room> &r, const QString &n) { return r->name < n; });
     return static_cast<int>(it - m_rooms.begin());
 }
 

@@ -20,7 +20,7 @@ class RoomsModel : public QAbstractItemModel
     Q_OBJECT
 public:
     enum Column { Name, Members, ColumnCount };
-    enum Role { ConnectionIdRole = Qt::UserRole + 1, RoomNameRole };
+    enum Role { ConnectionIdRole = Qt::UserRole + 1, RoomNameRole, OrgIdRole, UserIdRole };
 
     explicit RoomsModel(QObject *parent = nullptr);
     ~RoomsModel() override;

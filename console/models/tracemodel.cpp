@@ -1,5 +1,8 @@
 #include "models/tracemodel.h"
 
+#include <QBrush>
+#include <QColor>
+
 #include "codec/timestamp.h"
 
 #include <QJsonArray>
@@ -9,8 +12,7 @@ namespace notify::console {
 
 TraceModel::TraceModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int TraceModel::rowCount(const QModelIndex &parent) const
 {
@@ -29,6 +31,13 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     const Entry &e = m_rows.at(index.row());
     if (role == Qt::TextAlignmentRole && index.column() == Connections)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    // Columns cut long room names and ids: the whole row in the tooltip.
+    if (role == Qt::ToolTipRole)
+        return tr("Notification %1\nRoom %2\n%n connection(s)", nullptr, e.connections)
+            .arg(e.notificationId, e.room);
+    // Delivered to nobody: the answer to "why didn't X get it" is often here.
+    if (role == Qt::ForegroundRole && e.connections == 0)
+        return QBrush(QColor(0xd3, 0x2f, 0x2f));
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -40,7 +49,7 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     case Room:
         return e.room;
     case Connections:
-        return e.connections;
+        return e.connections == 0 ? tr("0 (nobody connected)") : QString::number(e.connections);
     default:
         return {};
     }

@@ -1,5 +1,7 @@
 #include "views/deliveriesview.h"
 
+#include "views/tableexport.h"
+
 #include "models/countersmodel.h"
 #include "models/tracemodel.h"
 #include "views/ratechart.h"
@@ -29,17 +31,25 @@ DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidg
     m_counters->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_counters->horizontalHeader()->setStretchLastSection(true);
     m_counters->setSelectionMode(QAbstractItemView::NoSelection);
+    m_counters->setContextMenuPolicy(Qt::ActionsContextMenu);
+    installCopyExport(m_counters, QStringLiteral("counters"));
 
     m_trace->setObjectName(QStringLiteral("traceTable"));
     m_trace->setModel(trace);
     m_trace->verticalHeader()->hide();
     m_trace->horizontalHeader()->setStretchLastSection(true);
+    // Headers are longer in German and French ("Benachrichtigung"): size to them.
+    m_trace->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_trace->setAlternatingRowColors(true);
+    m_trace->setContextMenuPolicy(Qt::ActionsContextMenu);
+    installCopyExport(m_trace, QStringLiteral("delivery-trace"));
     // Keep the newest delivery in sight while tracing.
-    connect(trace, &QAbstractItemModel::rowsInserted, m_trace, [this] { m_trace->scrollToBottom(); });
+    connect(trace, &QAbstractItemModel::rowsInserted, m_trace,
+            [this] { m_trace->scrollToBottom(); });
 
     m_traceToggle->setObjectName(QStringLiteral("traceToggle"));
-    m_traceToggle->setToolTip(tr("Ask the server to report every delivery (costs some CPU on a busy node)"));
+    m_traceToggle->setToolTip(
+        tr("Ask the server to report every delivery (costs some CPU on a busy node)"));
     connect(m_traceToggle, &QCheckBox::toggled, this, &DeliveriesView::traceToggled);
     auto *clear = new QPushButton(tr("Clear trace"), this);
     connect(clear, &QPushButton::clicked, trace, &TraceModel::clear);

@@ -1,9 +1,12 @@
 #include "views/notificationsview.h"
 
+#include "views/tableexport.h"
+
 #include "admin/adminclient.h"
 #include "admin/adminprotocol.h"
 #include "models/notificationsmodel.h"
 
+#include <QCheckBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -27,7 +30,13 @@ NotificationsView::NotificationsView(AdminClient *client, NotificationsModel *mo
     , m_older(new QPushButton(tr("Older"), this))
     , m_status(new QLabel(this))
     , m_table(new QTableView(this))
+    , m_unreadOnly(new QCheckBox(tr("&Unread only"), this))
 {
+    m_unreadOnly->setObjectName(QStringLiteral("inboxUnreadOnly"));
+    connect(m_unreadOnly, &QCheckBox::toggled, this, [this] {
+        if (m_load->isEnabled())
+            load();
+    });
     m_org->setObjectName(QStringLiteral("inboxOrg"));
     m_org->setPlaceholderText(tr("organization id"));
     m_user->setObjectName(QStringLiteral("inboxUser"));
@@ -39,8 +48,12 @@ NotificationsView::NotificationsView(AdminClient *client, NotificationsModel *mo
     m_table->setModel(model);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    installCopyExport(m_table, QStringLiteral("inbox"));
 
     connect(m_load, &QPushButton::clicked, this, &NotificationsView::load);
     connect(m_older, &QPushButton::clicked, this, &NotificationsView::loadOlder);
@@ -55,6 +68,7 @@ NotificationsView::NotificationsView(AdminClient *client, NotificationsModel *mo
     bar->addWidget(m_org);
     bar->addWidget(new QLabel(tr("User:"), this));
     bar->addWidget(m_user);
+    bar->addWidget(m_unreadOnly);
     bar->addWidget(m_load);
     bar->addWidget(m_older);
     auto *layout = new QVBoxLayout(this);
@@ -90,34 +104,34 @@ void NotificationsView::request(qint64 beforeSeq)
     const QString user = m_user->text().trimmed();
     if (org.isEmpty() || user.isEmpty())
         return;
-    QJsonObject data{{QStringLiteral("orgId"), org},
-                     {QStringLiteral("userId"), user},
-                     {QStringLiteral("limit"), NotificationsModel::pageSize}};
+    QJsonObject data {{QStringLiteral("orgId"), org},
+                      {QStringLiteral("userId"), user},
+                      {QStringLiteral("limit"), NotificationsModel::pageSize}};
     if (beforeSeq > 0)
         data.insert(QStringLiteral("beforeSeq"), beforeSeq);
+    if (m_unreadOnly->isChecked())
+        data.insert(QStringLiteral("unread"), true);
     m_busy = true;
     updateButtons();
     m_status->setText(tr("Loading…"));
-    m_client->request(admin::msg::listNotifications, data, this,
-                      [this, beforeSeq](const AdminResult &r) {
-                          m_busy = false;
-                          if (!r.ok) {
-                              m_status->setText(tr("Could not load: %1").arg(r.errorMessage));
-                              updateButtons();
-                              return;
-                          }
-                          const QJsonArray list =
-                              r.data.value(QStringLiteral("notifications")).toArray();
-                          const int bad = beforeSeq > 0 ? m_model->appendOlder(list)
-                                                        : m_model->setPage(list);
-                          QString text = tr("%n notification(s) shown", nullptr, m_model->rowCount());
-                          if (bad > 0)
-                              text += QLatin1Char(' ') + tr("(%n malformed skipped)", nullptr, bad);
-                          if (!m_model->mayHaveMore() && m_model->rowCount() > 0)
-                              text += QLatin1Char(' ') + tr("— no older ones");
-                          m_status->setText(text);
-                          updateButtons();
-                      });
+    m_client->request(
+        admin::msg::listNotifications, data, this, [this, beforeSeq](const AdminResult &r) {
+            m_busy = false;
+            if (!r.ok) {
+                m_status->setText(tr("Could not load: %1").arg(r.errorMessage));
+                updateButtons();
+                return;
+            }
+            const QJsonArray list = r.data.value(QStringLiteral("notifications")).toArray();
+            const int bad = beforeSeq > 0 ? m_model->appendOlder(list) : m_model->setPage(list);
+            QString text = tr("%n notification(s) shown", nullptr, m_model->rowCount());
+            if (bad > 0)
+                text += QLatin1Char(' ') + tr("(%n malformed skipped)", nullptr, bad);
+            if (!m_model->mayHaveMore() && m_model->rowCount() > 0)
+                text += QLatin1Char(' ') + tr("— no older ones");
+            m_status->setText(text);
+            updateButtons();
+        });
 }
 
 } // namespace notify::console

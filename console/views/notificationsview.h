@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -25,6 +26,7 @@ public:
     QPushButton *loadButton() const { return m_load; }
     QPushButton *olderButton() const { return m_older; }
     QLabel *statusLabel() const { return m_status; }
+    QCheckBox *unreadOnlyBox() const { return m_unreadOnly; }
 
 public slots:
     void load();
@@ -42,6 +44,7 @@ private:
     QPushButton *m_older;
     QLabel *m_status;
     QTableView *m_table;
+    QCheckBox *m_unreadOnly;
     bool m_busy = false;
 };
 

@@ -16,10 +16,23 @@ RateChart::RateChart(QWidget *parent)
 
 void RateChart::addSample(const Counters &perSecond)
 {
-    m_samples.push_back(Sample{perSecond.created, perSecond.sent, perSecond.acked});
+    m_samples.push_back(Sample {perSecond.created, perSecond.sent, perSecond.acked});
     while (m_samples.size() > static_cast<size_t>(capacity))
         m_samples.pop_front();
     update();
+}
+
+quint64 RateChart::niceScale(quint64 peak)
+{
+    // Four gridline steps: the top is 4 × (1, 2 or 5 × 10^k), so every label is an integer
+    // and the steps are even (0 1 2 3 4, 0 2 4 6 8, 0 5 10 15 20, …).
+    for (quint64 decade = 1;; decade *= 10) {
+        for (quint64 m : {1, 2, 5}) {
+            const quint64 scale = 4 * m * decade;
+            if (scale >= peak)
+                return scale;
+        }
+    }
 }
 
 void RateChart::clear()
@@ -44,15 +57,7 @@ void RateChart::paintEvent(QPaintEvent *)
     quint64 peak = 1;
     for (const Sample &s : m_samples)
         peak = std::max({peak, s.created, s.sent, s.acked});
-    // A round upper bound keeps the grid labels readable.
-    quint64 scale = 1;
-    for (quint64 decade = 1; scale < peak; decade *= 10) {
-        for (quint64 m : {1, 2, 5}) {
-            scale = decade * m;
-            if (scale >= peak)
-                break;
-        }
-    }
+    const quint64 scale = niceScale(peak);
     const double maxY = static_cast<double>(scale);
 
     p.setPen(palette().color(QPalette::Mid));
@@ -62,12 +67,12 @@ void RateChart::paintEvent(QPaintEvent *)
         p.setPen(palette().color(QPalette::Text));
         p.drawText(QRect(0, y - fm.height() / 2, left - 4, fm.height()),
                    Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(static_cast<quint64>(maxY * i / 4)));
+                   QString::number(scale / 4 * static_cast<quint64>(i)));
         p.setPen(palette().color(QPalette::Mid));
     }
     p.setPen(palette().color(QPalette::Text));
-    p.drawText(QRect(plot.left(), plot.bottom() + 4, plot.width(), fm.height()),
-               Qt::AlignLeft, tr("%1 s ago").arg(capacity));
+    p.drawText(QRect(plot.left(), plot.bottom() + 4, plot.width(), fm.height()), Qt::AlignLeft,
+               tr("%1 s ago").arg(capacity));
     p.drawText(QRect(plot.left(), plot.bottom() + 4, plot.width(), fm.height()), Qt::AlignRight,
                tr("now"));
 

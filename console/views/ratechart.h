@@ -18,6 +18,9 @@ public:
 
     explicit RateChart(QWidget *parent = nullptr);
 
+    // The y-axis top for a peak rate: 4 even integer steps (4, 8, 20, 40, 80, 200, …).
+    static quint64 niceScale(quint64 peak);
+
     void addSample(const notify::Counters &perSecond);
     void clear();
     int sampleCount() const { return static_cast<int>(m_samples.size()); }

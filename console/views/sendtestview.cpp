@@ -4,7 +4,9 @@
 #include "admin/adminprotocol.h"
 #include "app/resources.h"
 #include "model/validation.h"
+#include "models/connectionsmodel.h"
 #include "models/historymodel.h"
+#include "views/tableexport.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -18,6 +20,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -28,7 +31,33 @@ namespace {
 
 enum TargetKind { TargetUser = 0, TargetRoom = 1 };
 
-const char *const errorStyle = "QPlainTextEdit { border: 2px solid #d32f2f; }";
+const char *const errorStyle = "border: 2px solid #d32f2f;";
+
+// A label that keeps its place and height whether or not it shows text: the form must not
+// move under the pointer while the user types.
+void reserveLines(QLabel *label, int lines)
+{
+    label->setWordWrap(true);
+    label->setFixedHeight(label->fontMetrics().lineSpacing() * lines + 4);
+    label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    QSizePolicy policy = label->sizePolicy();
+    policy.setRetainSizeWhenHidden(true);
+    label->setSizePolicy(policy);
+}
+
+// The server's messages are English and name the field; the code says what kind of failure
+// it was, and that part is translated.
+QString describeError(const AdminResult &r)
+{
+    const QString detail = r.errorMessage.isEmpty() ? r.errorCode : r.errorMessage;
+    if (r.errorCode == admin::codes::invalidPayload)
+        return SendTestView::tr("refused by the server: %1").arg(detail);
+    if (r.errorCode == admin::codes::internal)
+        return SendTestView::tr("the server could not store it: %1").arg(detail);
+    if (r.errorCode == QLatin1String("timeout") || r.errorCode == QLatin1String("disconnected"))
+        return SendTestView::tr("not sent: %1").arg(detail);
+    return detail;
+}
 
 } // namespace
 
@@ -52,6 +81,9 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     , m_send(new QPushButton(tr("Send"), this))
     , m_result(new QLabel(this))
     , m_historyTable(new QTableView(this))
+    , m_fieldError(new QLabel(this))
+    , m_roomNote(new QLabel(this))
+    , m_storeForMembers(new QPushButton(this))
 {
     initResources();
     m_send->setIcon(QIcon(QStringLiteral(":/icons/send.svg")));
@@ -82,8 +114,18 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     m_metadata->setMaximumHeight(90);
     m_metadataError->setObjectName(QStringLiteral("sendMetadataError"));
     m_metadataError->setStyleSheet(QStringLiteral("color: #d32f2f;"));
-    m_metadataError->setWordWrap(true);
+    reserveLines(m_metadataError, 2);
     m_metadataError->hide();
+    m_fieldError->setObjectName(QStringLiteral("sendFieldError"));
+    reserveLines(m_fieldError, 2);
+    m_roomNote->setObjectName(QStringLiteral("sendRoomNote"));
+    m_roomNote->setWordWrap(true);
+    m_roomNote->setStyleSheet(QStringLiteral("color: #ef6c00;"));
+    m_roomNote->setText(tr("A room send is a live announcement: it reaches the connections in "
+                           "the room now and is not stored. No inbox gets it; members who are "
+                           "offline never see it."));
+    m_storeForMembers->setObjectName(QStringLiteral("sendStoreForMembers"));
+    connect(m_storeForMembers, &QPushButton::clicked, this, &SendTestView::storeForMembers);
     m_send->setObjectName(QStringLiteral("sendButton"));
     m_send->setDefault(true);
     m_result->setObjectName(QStringLiteral("sendResult"));
@@ -92,9 +134,10 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     m_templates->setMinimumContentsLength(16);
 
     auto updateTargetPlaceholder = [this] {
-        m_target->setPlaceholderText(m_targetKind->currentIndex() == TargetRoom
-                                         ? tr("room, e.g. org:acme:role:admin")
-                                         : tr("user id, e.g. alice"));
+        const bool room = m_targetKind->currentIndex() == TargetRoom;
+        m_target->setPlaceholderText(room ? tr("room, e.g. org:acme:role:admin")
+                                          : tr("user id, e.g. alice"));
+        m_roomNote->setVisible(room);
         validate();
     };
     updateTargetPlaceholder();
@@ -132,24 +175,41 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Organization:"), m_org);
-    form->addRow(tr("&Recipient:"), targetRow);
+    // addRow(text, layout) makes no buddy, so its "&" would show literally.
+    auto *recipientLabel = new QLabel(tr("&Recipient:"), this);
+    recipientLabel->setBuddy(m_target);
+    form->addRow(recipientLabel, targetRow);
+    form->addRow(QString(), m_roomNote);
     form->addRow(tr("T&ype:"), m_type);
     form->addRow(tr("&Title:"), m_title);
     form->addRow(tr("&Body:"), m_body);
     form->addRow(tr("&Priority:"), m_priority);
     form->addRow(tr("&Action URL:"), m_actionUrl);
     form->addRow(tr("&Metadata:"), m_metadata);
-    form->addRow(QString(), m_metadataError);
+    // The error line lives in a holder of fixed height that is always in the form: a form
+    // row whose widget hides collapses, and everything below would jump while typing.
+    auto *metadataErrorHolder = new QWidget(this);
+    metadataErrorHolder->setFixedHeight(m_metadataError->height());
+    auto *holderLayout = new QVBoxLayout(metadataErrorHolder);
+    holderLayout->setContentsMargins(0, 0, 0, 0);
+    holderLayout->addWidget(m_metadataError);
+    form->addRow(QString(), metadataErrorHolder);
 
     auto *sendRow = new QHBoxLayout;
     sendRow->addWidget(m_send);
     sendRow->addWidget(m_result, 1);
+    auto *storeRow = new QHBoxLayout;
+    storeRow->addWidget(m_storeForMembers);
+    storeRow->addStretch();
 
     auto *formBox = new QGroupBox(tr("Test notification"), this);
     auto *formLayout = new QVBoxLayout(formBox);
     formLayout->addLayout(templateBar);
     formLayout->addLayout(form);
+    formLayout->addWidget(m_fieldError);
     formLayout->addLayout(sendRow);
+    formLayout->addLayout(storeRow);
+    formLayout->addStretch();
 
     m_historyTable->setObjectName(QStringLiteral("historyTable"));
     m_historyTable->setModel(history);
@@ -157,6 +217,8 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     m_historyTable->horizontalHeader()->setStretchLastSection(true);
     m_historyTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_historyTable->setAlternatingRowColors(true);
+    m_historyTable->setContextMenuPolicy(Qt::ActionsContextMenu);
+    installCopyExport(m_historyTable, QStringLiteral("send-history"));
     auto *historyBox = new QGroupBox(tr("History"), this);
     (new QVBoxLayout(historyBox))->addWidget(m_historyTable);
 
@@ -188,6 +250,12 @@ std::optional<QString> SendTestView::metadataError(const QString &text)
 
 Result<QJsonObject, QString> SendTestView::buildRequest() const
 {
+    QWidget *field = nullptr;
+    return build(&field);
+}
+
+Result<QJsonObject, QString> SendTestView::build(QWidget **field) const
+{
     const QString org = m_org->text().trimmed();
     const QString target = m_target->text().trimmed();
     const QString type = m_type->text().trimmed();
@@ -196,29 +264,36 @@ Result<QJsonObject, QString> SendTestView::buildRequest() const
     const QString actionUrl = m_actionUrl->text().trimmed();
 
     if (org.isEmpty())
-        return tr("Enter an organization id.");
+        return (*field = m_org, tr("Enter an organization id."));
     if (validateId(QStringLiteral("orgId"), org))
-        return tr("The organization id is not valid (1–128 characters, no control characters).");
+        return (*field = m_org,
+                tr("The organization id is not valid (1–128 characters, no control characters)."));
     if (target.isEmpty()) {
+        *field = m_target;
         return m_targetKind->currentIndex() == TargetRoom ? tr("Enter a room.")
                                                           : tr("Enter a user id.");
     }
     if (m_targetKind->currentIndex() == TargetUser && validateId(QStringLiteral("userId"), target))
-        return tr("The user id is not valid (1–128 characters, no control characters).");
+        return (*field = m_target,
+                tr("The user id is not valid (1–128 characters, no control characters)."));
     if (!type.isEmpty() && validateId(QStringLiteral("type"), type))
-        return tr("The type is not valid (1–128 characters, no control characters).");
+        return (*field = m_type,
+                tr("The type is not valid (1–128 characters, no control characters)."));
     if (title.isEmpty())
-        return tr("Enter a title.");
+        return (*field = m_title, tr("Enter a title."));
     if (validateTitle(title))
-        return tr("The title is longer than %1 characters.").arg(limits::maxTitleLength);
+        return (*field = m_title,
+                tr("The title is longer than %1 characters.").arg(limits::maxTitleLength));
     if (validateBody(body))
-        return tr("The body is longer than %1 characters.").arg(limits::maxBodyLength);
+        return (*field = m_body,
+                tr("The body is longer than %1 characters.").arg(limits::maxBodyLength));
     if (validateActionUrl(actionUrl))
-        return tr("The action URL must be a relative path or an http(s) URL.");
+        return (*field = m_actionUrl,
+                tr("The action URL must be a relative path or an http(s) URL."));
     if (const auto error = metadataError(m_metadata->toPlainText()))
-        return *error;
+        return (*field = m_metadata, *error);
 
-    QJsonObject data{{QStringLiteral("orgId"), org}, {QStringLiteral("title"), title}};
+    QJsonObject data {{QStringLiteral("orgId"), org}, {QStringLiteral("title"), title}};
     data.insert(m_targetKind->currentIndex() == TargetRoom ? QStringLiteral("room")
                                                            : QStringLiteral("userId"),
                 target);
@@ -231,7 +306,8 @@ Result<QJsonObject, QString> SendTestView::buildRequest() const
         data.insert(QStringLiteral("actionUrl"), actionUrl);
     const QString metadata = m_metadata->toPlainText();
     if (!metadata.trimmed().isEmpty())
-        data.insert(QStringLiteral("metadata"), QJsonDocument::fromJson(metadata.toUtf8()).object());
+        data.insert(QStringLiteral("metadata"),
+                    QJsonDocument::fromJson(metadata.toUtf8()).object());
     return data;
 }
 
@@ -239,13 +315,50 @@ void SendTestView::validate()
 {
     const auto error = metadataError(m_metadata->toPlainText());
     m_metadataOk = !error;
-    m_metadata->setStyleSheet(error ? QString::fromLatin1(errorStyle) : QString());
     m_metadataError->setText(error.value_or(QString()));
     m_metadataError->setVisible(error.has_value());
 
-    const auto request = buildRequest();
+    QWidget *field = nullptr;
+    const auto request = build(&field);
+    // Mark the field the error is about, once it holds something: an empty required field
+    // is a hint (shown below the form), not an error.
+    const auto hasText = [](QWidget *w) {
+        if (auto *line = qobject_cast<QLineEdit *>(w))
+            return !line->text().isEmpty();
+        if (auto *text = qobject_cast<QPlainTextEdit *>(w))
+            return !text->toPlainText().isEmpty();
+        return false;
+    };
+    const bool marked = field && hasText(field);
+    m_errorField = request.ok() ? nullptr : field;
+    for (QWidget *w : std::initializer_list<QWidget *> {m_org, m_target, m_type, m_title, m_body,
+                                                        m_actionUrl, m_metadata}) {
+        const QString style = (marked && w == field)
+            ? QStringLiteral("%1 { %2 }")
+                  .arg(QLatin1String(w->metaObject()->className()), QLatin1String(errorStyle))
+            : QString();
+        if (w->styleSheet() != style)
+            w->setStyleSheet(style);
+    }
+    // The metadata error has its own line under the field; the others show here.
+    m_fieldError->setText(request.ok() || field == m_metadata ? QString() : request.error());
+    m_fieldError->setStyleSheet(marked ? QStringLiteral("color: #d32f2f;")
+                                       : QStringLiteral("color: #757575;"));
+
     const bool connected = m_client->state() == AdminClient::State::Connected;
     m_send->setEnabled(request.ok() && connected && !m_sending);
+
+    const bool room = m_targetKind->currentIndex() == TargetRoom;
+    const QStringList members
+        = room ? roomMembers(m_org->text().trimmed(), m_target->text().trimmed()) : QStringList();
+    m_storeForMembers->setVisible(room);
+    m_storeForMembers->setText(
+        tr("Store for each listed member instead (%n user(s))", nullptr, int(members.size())));
+    m_storeForMembers->setToolTip(
+        tr("Send a stored notification to each user connected to this room now; users who "
+           "are offline are not listed and get nothing."));
+    m_storeForMembers->setEnabled(room && request.ok() && connected && !m_sending
+                                  && !members.isEmpty());
     if (!request.ok())
         m_send->setToolTip(request.error());
     else if (!connected)
@@ -261,42 +374,124 @@ void SendTestView::send()
         m_result->setText(request.error());
         return;
     }
-    const QJsonObject data = request.value();
+    sendData(request.value(), 0, 1);
+}
+
+void SendTestView::storeForMembers()
+{
+    const auto request = buildRequest();
+    if (!request.ok() || m_targetKind->currentIndex() != TargetRoom)
+        return;
+    QJsonObject data = request.value();
+    const QString org = data.value(QStringLiteral("orgId")).toString();
+    const QStringList members = roomMembers(org, data.value(QStringLiteral("room")).toString());
+    data.remove(QStringLiteral("room"));
+    for (int i = 0; i < members.size(); ++i) {
+        QJsonObject one = data;
+        one.insert(QStringLiteral("userId"), members.at(i));
+        sendData(one, i, int(members.size()));
+    }
+}
+
+QStringList SendTestView::roomMembers(const QString &orgId, const QString &room) const
+{
+    QStringList users;
+    if (!m_connections || room.isEmpty())
+        return users;
+    QSet<QString> seen;
+    for (int r = 0; r < m_connections->rowCount(); ++r) {
+        const ConnectionInfo &c = m_connections->at(r);
+        if (c.orgId == orgId && c.rooms.contains(room) && !seen.contains(c.userId)) {
+            seen.insert(c.userId);
+            users.append(c.userId);
+        }
+    }
+    users.sort();
+    return users;
+}
+
+void SendTestView::prefillUser(const QString &orgId, const QString &userId)
+{
+    m_org->setText(orgId);
+    m_targetKind->setCurrentIndex(TargetUser);
+    m_target->setText(userId);
+    if (m_title->text().trimmed().isEmpty())
+        m_title->setText(tr("Test from support"));
+    validate();
+    m_title->setFocus(Qt::OtherFocusReason);
+    m_title->selectAll();
+}
+
+void SendTestView::resend(const HistoryEntry &entry)
+{
+    const bool room = entry.target.startsWith(QLatin1String("room:"));
+    QJsonObject data {{QStringLiteral("orgId"), entry.orgId},
+                      {QStringLiteral("title"), entry.title}};
+    data.insert(room ? QStringLiteral("room") : QStringLiteral("userId"),
+                entry.target.mid(entry.target.indexOf(QLatin1Char(':')) + 1));
+    if (!entry.type.isEmpty())
+        data.insert(QStringLiteral("type"), entry.type);
+    if (!entry.priority.isEmpty())
+        data.insert(QStringLiteral("priority"), entry.priority);
+    sendData(data, 0, 1);
+}
+
+void SendTestView::sendData(const QJsonObject &data, int index, int total)
+{
     HistoryEntry entry;
     entry.sentAt = QDateTime::currentDateTimeUtc();
     entry.orgId = data.value(QStringLiteral("orgId")).toString();
-    entry.target = data.contains(QStringLiteral("room"))
-        ? QStringLiteral("room:") + data.value(QStringLiteral("room")).toString()
-        : QStringLiteral("user:") + data.value(QStringLiteral("userId")).toString();
+    const bool room = data.contains(QStringLiteral("room"));
+    entry.target = room ? QStringLiteral("room:") + data.value(QStringLiteral("room")).toString()
+                        : QStringLiteral("user:") + data.value(QStringLiteral("userId")).toString();
     entry.type = data.value(QStringLiteral("type")).toString();
     entry.title = data.value(QStringLiteral("title")).toString();
     entry.priority = data.value(QStringLiteral("priority")).toString();
 
+    ++m_pendingSends;
     m_sending = true;
     validate();
-    m_result->setText(tr("Sending…"));
-    m_client->request(admin::msg::sendTest, data, this, [this, entry](const AdminResult &r) mutable {
-        m_sending = false;
-        if (r.ok) {
-            entry.deliveredConnections = r.data.value(QStringLiteral("deliveredConnections")).toInt();
-            for (const QJsonValue &id : r.data.value(QStringLiteral("notificationIds")).toArray())
-                entry.notificationIds.append(id.toString());
-            m_result->setText(tr("Sent: %n notification(s) stored", nullptr,
-                                 static_cast<int>(entry.notificationIds.size()))
-                              + QStringLiteral(", ")
-                              + tr("delivered to %n connection(s).", nullptr,
-                                   entry.deliveredConnections));
-        } else {
-            entry.deliveredConnections = -1;
-            entry.error = r.errorMessage.isEmpty() ? r.errorCode : r.errorMessage;
-            m_result->setText(tr("Failed: %1").arg(entry.error));
-        }
-        if (m_store)
-            entry.id = m_store->addHistory(entry);
-        m_history->prepend(entry);
-        validate();
-        emit sent(entry);
-    });
+    m_result->setText(room            ? tr("Sending a live announcement (not stored)…")
+                          : total > 1 ? tr("Storing %1 of %2…").arg(index + 1).arg(total)
+                                      : tr("Sending…"));
+    m_client->request(
+        admin::msg::sendTest, data, this, [this, entry, room, total](const AdminResult &r) mutable {
+            m_sending = --m_pendingSends > 0;
+            if (r.ok) {
+                entry.deliveredConnections
+                    = r.data.value(QStringLiteral("deliveredConnections")).toInt();
+                for (const QJsonValue &id :
+                     r.data.value(QStringLiteral("notificationIds")).toArray())
+                    entry.notificationIds.append(id.toString());
+                // The server says stored:false for a room; an older server does not say.
+                const bool stored = r.data.value(QStringLiteral("stored")).toBool(!room);
+                if (!stored) {
+                    m_result->setText(tr("Live announcement, not stored: delivered to %n "
+                                         "connection(s). No inbox has it; offline members will "
+                                         "not see it.",
+                                         nullptr, entry.deliveredConnections));
+                } else if (total > 1) {
+                    m_result->setText(tr("Stored for %1: delivered to %n connection(s).", nullptr,
+                                         entry.deliveredConnections)
+                                          .arg(entry.target.mid(5)));
+                } else {
+                    m_result->setText(tr("Sent: %n notification(s) stored", nullptr,
+                                         static_cast<int>(entry.notificationIds.size()))
+                                      + QStringLiteral(", ")
+                                      + tr("delivered to %n connection(s).", nullptr,
+                                           entry.deliveredConnections));
+                }
+            } else {
+                entry.deliveredConnections = -1;
+                entry.error = describeError(r);
+                m_result->setText(tr("Failed: %1").arg(entry.error));
+            }
+            if (m_store)
+                entry.id = m_store->addHistory(entry);
+            m_history->prepend(entry);
+            validate();
+            emit sent(entry);
+        });
 }
 
 void SendTestView::focusForm()
@@ -330,7 +525,8 @@ void SendTestView::applyTemplate(const SendTemplate &t)
     m_type->setText(t.type);
     m_title->setText(t.title);
     m_body->setPlainText(t.body);
-    const int p = m_priority->findData(t.priority.isEmpty() ? QStringLiteral("normal") : t.priority);
+    const int p
+        = m_priority->findData(t.priority.isEmpty() ? QStringLiteral("normal") : t.priority);
     m_priority->setCurrentIndex(p >= 0 ? p : 1);
     m_actionUrl->setText(t.actionUrl);
     m_metadata->setPlainText(t.metadata);

@@ -18,6 +18,7 @@ class QTableView;
 namespace notify::console {
 
 class AdminClient;
+class ConnectionsModel;
 class HistoryModel;
 
 // The Send-test tab: a form for send_test with live validation (the metadata JSON is
@@ -35,6 +36,20 @@ public:
     static std::optional<QString> metadataError(const QString &text);
     // The send_test data the form describes, or what is wrong with it.
     notify::Result<QJsonObject, QString> buildRequest() const;
+    // The field the current error is about (marked in the form), or null.
+    QWidget *errorField() const { return m_errorField; }
+    QLabel *fieldErrorLabel() const { return m_fieldError; }
+    QLabel *roomNoteLabel() const { return m_roomNote; }
+    QPushButton *storeForMembersButton() const { return m_storeForMembers; }
+
+    // Where the room's listed members come from (for "store for each member").
+    void setConnections(ConnectionsModel *connections) { m_connections = connections; }
+    // The distinct users of the organization listed in the room now.
+    QStringList roomMembers(const QString &orgId, const QString &room) const;
+    // Fills organization and user (a new test for this user) and focuses the title.
+    void prefillUser(const QString &orgId, const QString &userId);
+    // Sends the history entry's notification again to the same target.
+    void resend(const notify::console::HistoryEntry &entry);
 
     SendTemplate currentAsTemplate(const QString &name) const;
     void applyTemplate(const SendTemplate &t);
@@ -59,12 +74,16 @@ public:
 
 public slots:
     void send();
+    // The stored alternative to a room send: one send_test per listed member.
+    void storeForMembers();
     void focusForm();
 
 signals:
     void sent(const notify::console::HistoryEntry &entry);
 
 private:
+    notify::Result<QJsonObject, QString> build(QWidget **field) const;
+    void sendData(const QJsonObject &data, int index, int total);
     void validate();
     void reloadTemplates();
     void onSaveClicked();
@@ -86,6 +105,12 @@ private:
     QPushButton *m_send;
     QLabel *m_result;
     QTableView *m_historyTable;
+    QLabel *m_fieldError;
+    QLabel *m_roomNote;
+    QPushButton *m_storeForMembers;
+    ConnectionsModel *m_connections = nullptr;
+    QWidget *m_errorField = nullptr;
+    int m_pendingSends = 0;
     bool m_metadataOk = true;
     bool m_sending = false;
 };

@@ -321,6 +321,8 @@ void AdminChannel::tick()
                              withCounts({{QStringLiteral("totals"), countersToJson(totals)},
                                          {QStringLiteral("perSecond"), countersToJson(perSecond)}},
                                         m_services.metrics, m_services.directory)));
+    if (++m_ticks % std::max(1, admin::statsIntervalMs / 1000) == 0)
+        pushStats();
 }
 
 void AdminChannel::setTracing(Console &console, bool on)

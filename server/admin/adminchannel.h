@@ -12,6 +12,7 @@
 #include <QString>
 #include <QTimer>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -125,6 +126,12 @@ private:
     void kick(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void trace(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void listNotifications(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void user(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    // Collects every connection's live figures from the shards and pushes connection:stats.
+    void pushStats();
+    // Asks every shard for its connections; done() runs here with those that pass keep.
+    void collectConnections(std::function<bool(const ConnectionInfo &)> keep,
+                            std::function<void(std::vector<ConnectionInfo>)> done);
 
     void send(quint64 consoleId, const QByteArray &frame);
     void sendTo(Console &console, const QString &frame);
@@ -146,6 +153,8 @@ private:
     Counters m_lastTotals;
     bool m_attached = false;
     bool m_stopped = false;
+    int m_ticks = 0;
+    bool m_statsInFlight = false;
 };
 
 } // namespace notify

@@ -1,4 +1,5 @@
-// The console's requests: send_test, kick, trace, list_notifications and snapshot.
+// The console's requests: send_test, kick, trace, list_notifications, user and snapshot,
+// and the connection:stats push.
 #include "admin/adminchannel.h"
 
 #include "admin/adminprotocol.h"
@@ -12,11 +13,13 @@
 #include "storage/storeworker.h"
 #include "util/posting.h"
 
+#include "model/timeuuid.h"
 #include <QJsonArray>
 #include <QJsonDocument>
-#include "model/timeuuid.h"
 
 #include <QUuid>
+
+#include <memory>
 
 #include <cmath>
 #include <limits>
@@ -156,6 +159,8 @@ void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const Q
         listNotifications(consoleId, data, requestId);
     else if (type == admin::msg::snapshot)
         startSnapshot(consoleId, false, requestId);
+    else if (type == admin::msg::user)
+        user(consoleId, data, requestId);
     else
         replyError(consoleId, requestId, admin::codes::unknownType,
                    QStringLiteral("unknown message type '%1'").arg(type.left(64)));
@@ -193,9 +198,11 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
              c.actionUrl.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.actionUrl)},
             {QStringLiteral("createdAt"), formatTimestamp(QDateTime::currentDateTimeUtc())}};
         const int reached = m_services.hub.publishAnnouncement(target->room, announcement);
+        // stored: false tells the console this was live only: no inbox has it.
         reply(consoleId, requestId,
               {{QStringLiteral("notificationIds"), QJsonArray {announcementId}},
-               {QStringLiteral("deliveredConnections"), reached}});
+               {QStringLiteral("deliveredConnections"), reached},
+               {QStringLiteral("stored"), false}});
         return;
     }
 
@@ -222,7 +229,8 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
                 ids.append(o.notification.id);
             const QJsonObject json {{QStringLiteral("notificationIds"), ids},
                                     {QStringLiteral("deliveredConnections"),
-                                     hub.connectionsReached(result.value().outcomes)}};
+                                     hub.connectionsReached(result.value().outcomes)},
+                                    {QStringLiteral("stored"), true}};
             postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
         });
 }
@@ -331,6 +339,121 @@ void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
                                 {QStringLiteral("hasMore"), page.value().hasMore}};
         postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
     });
+}
+
+void AdminChannel::collectConnections(std::function<bool(const ConnectionInfo &)> keep,
+                                      std::function<void(std::vector<ConnectionInfo>)> done)
+{
+    struct Job
+    {
+        int remaining = 0;
+        std::vector<ConnectionInfo> connections;
+        std::function<bool(const ConnectionInfo &)> keep;
+        std::function<void(std::vector<ConnectionInfo>)> done;
+    };
+    auto job = std::make_shared<Job>();
+    job->remaining = int(m_shards.size());
+    job->keep = std::move(keep);
+    job->done = std::move(done);
+    if (job->remaining == 0) {
+        job->done({});
+        return;
+    }
+    // Each shard answers on its own time, on this thread; nothing waits for a shard.
+    for (Shard *shard : m_shards) {
+        shard->collectSnapshot(this, [job](const ShardSnapshot &part) {
+            for (const ConnectionInfo &c : part.connections) {
+                if (!job->keep || job->keep(c))
+                    job->connections.push_back(c);
+            }
+            if (--job->remaining == 0)
+                job->done(std::move(job->connections));
+        });
+    }
+}
+
+void AdminChannel::pushStats()
+{
+    // One collection at a time: a slow shard delays the figures, it does not pile up jobs.
+    if (m_statsInFlight || m_stopped)
+        return;
+    bool anyReady = false;
+    for (const auto &[id, console] : m_consoles)
+        anyReady = anyReady || console.ready;
+    if (!anyReady)
+        return;
+    m_statsInFlight = true;
+    collectConnections({}, [this](std::vector<ConnectionInfo> connections) {
+        m_statsInFlight = false;
+        if (m_stopped)
+            return;
+        // Only the figures that change; who the connection is came with connection:opened.
+        QJsonArray list;
+        for (const ConnectionInfo &c : connections) {
+            list.append(
+                QJsonObject {{QStringLiteral("id"), qint64(c.id)},
+                             {QStringLiteral("rttMs"),
+                              c.rttMs < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(c.rttMs)},
+                             {QStringLiteral("lastPongAt"), timestampOrNull(c.lastPongAt)},
+                             {QStringLiteral("framesIn"), qint64(c.framesIn)},
+                             {QStringLiteral("framesOut"), qint64(c.framesOut)},
+                             {QStringLiteral("bytesOut"), qint64(c.bytesOut)}});
+        }
+        broadcast(encodeEnvelope(admin::msg::connectionStats,
+                                 {{QStringLiteral("connections"), list},
+                                  {QStringLiteral("intervalMs"), admin::statsIntervalMs}}));
+    });
+}
+
+void AdminChannel::user(quint64 consoleId, const QJsonObject &data, const QString &requestId)
+{
+    const auto invalid = [&](const ValidationError &e) {
+        replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
+    };
+    QString orgId;
+    if (auto e = readId(data, QStringLiteral("orgId"), true, orgId))
+        return invalid(*e);
+    QString userId;
+    if (auto e = readId(data, QStringLiteral("userId"), true, userId))
+        return invalid(*e);
+    std::optional<qint64> limit;
+    if (auto e = readInteger(data, QStringLiteral("limit"), 1, 100, limit))
+        return invalid(*e);
+
+    const Recipient r {orgId, userId};
+    const InboxQuery query {int(limit.value_or(defaultListLimit)), std::nullopt, false};
+    // Connections first (this node's shards), then the store on a reader thread.
+    collectConnections(
+        [r](const ConnectionInfo &c) { return c.orgId == r.orgId && c.userId == r.userId; },
+        [this, consoleId, requestId, r, query](std::vector<ConnectionInfo> connections) {
+            QJsonArray connectionList;
+            for (const ConnectionInfo &c : connections)
+                connectionList.append(connectionToJson(c));
+            m_services.readers.post([this, consoleId, requestId, r, query,
+                                     connectionList](Store &store) {
+                auto unread = store.unreadCount(r);
+                auto page = unread.ok() ? store.inbox(r, query) : StoreResult<Page>(unread.error());
+                if (!page.ok()) {
+                    const QString message = page.error().message;
+                    postTo(this, [this, consoleId, requestId, message] {
+                        replyError(consoleId, requestId, admin::codes::internal,
+                                   QStringLiteral("cannot read the user's inbox: %1").arg(message));
+                    });
+                    return;
+                }
+                QJsonArray list;
+                for (const Notification &n : page.value().notifications)
+                    list.append(notificationToAdminJson(n));
+                const QJsonObject json {{QStringLiteral("orgId"), r.orgId},
+                                        {QStringLiteral("userId"), r.userId},
+                                        {QStringLiteral("connections"), connectionList},
+                                        {QStringLiteral("unreadCount"), unread.value()},
+                                        {QStringLiteral("notifications"), list},
+                                        {QStringLiteral("hasMore"), page.value().hasMore}};
+                postTo(this,
+                       [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
+            });
+        });
 }
 
 } // namespace notify

@@ -15,6 +15,10 @@ inline const QString snapshot = QStringLiteral("snapshot");
 inline const QString connectionOpened = QStringLiteral("connection:opened");
 inline const QString connectionClosed = QStringLiteral("connection:closed");
 inline const QString counters = QStringLiteral("counters");
+// Pushed every statsIntervalMs: the live figures (RTT, frames, bytes) of every connection.
+inline const QString connectionStats = QStringLiteral("connection:stats");
+// Request: one user's whole story (connections, unread count, inbox page).
+inline const QString user = QStringLiteral("user");
 inline const QString delivery = QStringLiteral("delivery");
 inline const QString sendTest = QStringLiteral("send_test");
 inline const QString kick = QStringLiteral("kick");
@@ -34,5 +38,9 @@ inline const QString internal = QStringLiteral("internal");
 
 // Close code and reason when the admin key is missing or wrong.
 inline constexpr int closeUnauthorized = 4001;
+// Close code for a path that is not the admin channel's.
+inline constexpr int closeUnknownPath = 4004;
+// How often connection:stats goes out.
+inline constexpr int statsIntervalMs = 2000;
 
 } // namespace notify::admin

@@ -14,6 +14,7 @@
 
 #include "admin/adminclient.h"
 #include "app/mainwindow.h"
+#include "dialogs/connectdialog.h"
 #include "models/connectionsmodel.h"
 #include "models/countersmodel.h"
 #include "models/historymodel.h"
@@ -21,18 +22,27 @@
 #include "models/roomsmodel.h"
 #include "storage/localstore.h"
 #include "views/connectionsview.h"
+#include "views/logview.h"
 #include "views/notificationsview.h"
+#include "views/roomsview.h"
 #include "views/sendtestview.h"
+#include "views/userview.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
-#include <QTableView>
 #include <QTabWidget>
+#include <QTableView>
+#include <QTreeView>
 
 using namespace notify;
 using namespace notify::console;
@@ -54,6 +64,60 @@ int viewRowOf(MainWindow &w, const QString &user)
             return r;
     }
     return -1;
+}
+
+// A plain-protocol client that states a User-Agent (WsClient does not).
+struct AgentClient
+{
+    QWebSocket socket;
+    AgentClient(const QUrl &url, const QByteArray &agent)
+    {
+        QNetworkRequest req(url);
+        req.setRawHeader("User-Agent", agent);
+        socket.open(req);
+    }
+    bool waitConnected()
+    {
+        return QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; },
+                               5000);
+    }
+};
+
+// The kick confirmation the window has open, or null.
+QMessageBox *kickConfirm(MainWindow &w)
+{
+    return w.findChild<QMessageBox *>(QStringLiteral("kickConfirm"));
+}
+
+// The member row of a connection under a room in the rooms tree (through its proxy).
+QModelIndex memberRow(MainWindow &w, const QString &room, quint64 id)
+{
+    QAbstractItemModel *m = w.roomsView()->tree()->model();
+    for (int r = 0; r < m->rowCount(); ++r) {
+        const QModelIndex roomIdx = m->index(r, 0);
+        if (roomIdx.data(RoomsModel::RoomNameRole).toString() != room)
+            continue;
+        for (int c = 0; c < m->rowCount(roomIdx); ++c) {
+            const QModelIndex member = m->index(c, 0, roomIdx);
+            if (member.data(RoomsModel::ConnectionIdRole).toULongLong() == id)
+                return member;
+        }
+    }
+    return {};
+}
+
+quint64 connectionIdOf(MainWindow &w, const QString &user)
+{
+    for (int r = 0; r < w.connectionsModel()->rowCount(); ++r) {
+        if (w.connectionsModel()->at(r).userId == user)
+            return w.connectionsModel()->at(r).id;
+    }
+    return 0;
+}
+
+bool logContains(MainWindow &w, const QString &text)
+{
+    return w.logView()->toPlainText().contains(text);
 }
 
 } // namespace
@@ -94,9 +158,14 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.roomsModel()->memberCount("org:acme:user:alice"), 1, 2000);
         QCOMPARE(window.roomsModel()->memberCount("org:acme"), 1);
         const int row = viewRowOf(window, "alice");
-        QCOMPARE(window.connectionsView()->proxy()->index(row, ConnectionsModel::Org).data().toString(),
-                 QString("acme"));
-        QCOMPARE(window.connectionsView()->proxy()->index(row, ConnectionsModel::Protocol).data().toString(),
+        QCOMPARE(
+            window.connectionsView()->proxy()->index(row, ConnectionsModel::Org).data().toString(),
+            QString("acme"));
+        QCOMPARE(window.connectionsView()
+                     ->proxy()
+                     ->index(row, ConnectionsModel::Protocol)
+                     .data()
+                     .toString(),
                  QString("plain"));
 
         // ... and disappears when it closes.
@@ -125,7 +194,7 @@ private slots:
         QCOMPARE(n["metadata"].toObject()["source"].toString(), QString("console"));
         QTRY_COMPARE(window.historyModel()->rowCount(), 1);
         QCOMPARE(window.historyModel()->at(0).deliveredConnections, 1);
-        QCOMPARE(window.historyModel()->at(0).notificationIds, QStringList{n["id"].toString()});
+        QCOMPARE(window.historyModel()->at(0).notificationIds, QStringList {n["id"].toString()});
         QCOMPARE(store.history().size(), 1);
         QCOMPARE(store.history().first().target, QString("user:alice"));
 
@@ -138,13 +207,15 @@ private slots:
         window.notificationsView()->userEdit()->setText("alice");
         window.notificationsView()->load();
         QTRY_COMPARE(window.notificationsModel()->rowCount(), 1);
-        QCOMPARE(window.notificationsModel()->at(0).content.title, QString("Hello from the console"));
+        QCOMPARE(window.notificationsModel()->at(0).content.title,
+                 QString("Hello from the console"));
 
         // Kick closes the client's socket and the row goes.
         window.tabs()->setCurrentWidget(window.connectionsView());
         window.connectionsView()->table()->selectRow(viewRowOf(window, "alice"));
         QVERIFY(window.connectionsView()->selectedConnectionId() != 0);
         QVERIFY(window.kickAction()->isEnabled());
+        window.setConfirmKicks(false); // the question itself is tested below
         window.kickAction()->trigger();
         QVERIFY(alice.waitClosed());
         QTRY_VERIFY_WITH_TIMEOUT(viewRowOf(window, "alice") < 0, 2000);
@@ -169,6 +240,331 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(snapshots.count(), 1, 5000);
         QCOMPARE(window.connectionsModel()->rowCount(), 1);
         QCOMPARE(hellos.count(), 0);
+    }
+
+    void kickActsOnTheVisibleSelectionAndAsksFirst()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        WsClient alice1(server.wsUrl(mintToken("acme", "alice")));
+        WsClient alice2(server.wsUrl(mintToken("acme", "alice")));
+        WsClient dave(server.wsUrl(mintToken("acme", "dave")));
+        QVERIFY(alice1.waitConnected() && alice2.waitConnected() && dave.waitConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 3, 2000);
+        const quint64 daveId = connectionIdOf(window, "dave");
+
+        // The case: alice selected on Connections, dave on Rooms, Kick from Rooms.
+        window.tabs()->setCurrentWidget(window.connectionsView());
+        window.connectionsView()->table()->selectRow(viewRowOf(window, "alice"));
+        QVERIFY(window.kickAction()->isEnabled());
+        // A tab without connections: nothing to kick, whatever Connections has selected.
+        window.tabs()->setCurrentIndex(MainWindow::DeliveriesTab);
+        QVERIFY(!window.kickAction()->isEnabled());
+        window.kickAction()->trigger();
+        QVERIFY(!kickConfirm(window));
+
+        window.tabs()->setCurrentWidget(window.roomsView());
+        const QModelIndex daveRow = memberRow(window, "org:acme:user:dave", daveId);
+        QVERIFY(daveRow.isValid());
+        window.roomsView()->tree()->selectionModel()->select(
+            daveRow, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QCOMPARE(window.visibleSelectedConnection(), daveId);
+        QVERIFY(window.kickAction()->isEnabled());
+        window.kickAction()->trigger();
+        // It asks first, naming whom it affects; nothing is closed before the answer.
+        QTRY_VERIFY(kickConfirm(window));
+        QVERIFY(kickConfirm(window)->text().contains("dave"));
+        QVERIFY(!kickConfirm(window)->text().contains("alice"));
+        QVERIFY(!dave.closed);
+        auto *yes = kickConfirm(window)->findChild<QAbstractButton *>(QStringLiteral("kickYes"));
+        QVERIFY(yes);
+        yes->click();
+        QVERIFY(dave.waitClosed());
+        QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 2, 2000);
+        QVERIFY(!alice1.closed);
+        QVERIFY(!alice2.closed);
+        // Nothing slid onto another connection with Kick enabled.
+        QCOMPARE(window.visibleSelectedConnection(), quint64(0));
+        QVERIFY(!window.kickAction()->isEnabled());
+
+        // Kicking one of alice's tabs on Connections: the selection does not move onto her
+        // other tab; "don't ask again" skips the question for the rest of the session.
+        window.tabs()->setCurrentWidget(window.connectionsView());
+        window.connectionsView()->table()->selectRow(viewRowOf(window, "alice"));
+        window.kickAction()->trigger();
+        QTRY_VERIFY(kickConfirm(window));
+        kickConfirm(window)
+            ->findChild<QCheckBox *>(QStringLiteral("kickDontAsk"))
+            ->setChecked(true);
+        kickConfirm(window)->findChild<QAbstractButton *>(QStringLiteral("kickYes"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 1, 2000);
+        QVERIFY(alice1.closed != alice2.closed);
+        QCOMPARE(window.connectionsView()->selectedConnectionId(), quint64(0));
+        QVERIFY(!window.kickAction()->isEnabled());
+        QVERIFY(!window.confirmKicks());
+        window.connectionsView()->table()->selectRow(0);
+        window.kickAction()->trigger();
+        QVERIFY(!kickConfirm(window));
+        QVERIFY(alice1.waitClosed() && alice2.waitClosed());
+    }
+
+    void liveFiguresUpdateWithoutRefresh()
+    {
+        // A short ping interval so that the server measures an RTT within the test.
+        TestServer server([](ServerConfig &c) { c.pingIntervalMs = 200; });
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        WsClient alice(server.wsUrl(mintToken("acme", "alice")));
+        QVERIFY(alice.waitConnected());
+        QTRY_VERIFY_WITH_TIMEOUT(connectionIdOf(window, "alice") != 0, 2000);
+        const quint64 id = connectionIdOf(window, "alice");
+        const quint64 framesOutBefore = window.connectionsModel()->connection(id)->framesOut;
+        QSignalSpy snapshots(window.client(), &AdminClient::snapshot);
+
+        // Frames out grow as notifications reach the client; RTT appears once measured.
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(server.publish("acme", {"alice"}, QString("n%1").arg(i)).status / 100, 2);
+        QVERIFY(alice.waitForEvents("notification:new", 3));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.connectionsModel()->connection(id)->framesOut >= framesOutBefore + 3, 8000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.connectionsModel()->connection(id)->rttMs >= 0, 8000);
+        const int row = window.connectionsModel()->rowOf(id);
+        QVERIFY(window.connectionsModel()
+                    ->index(row, ConnectionsModel::Rtt)
+                    .data()
+                    .toString()
+                    .endsWith("ms"));
+        QVERIFY(!window.connectionsModel()
+                     ->index(row, ConnectionsModel::RateOut)
+                     .data()
+                     .toString()
+                     .isEmpty());
+        QCOMPARE(snapshots.count(), 0); // no Refresh, no new snapshot
+    }
+
+    void filtersMatchIdRoleAgentAndSayNoMatches()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        AgentClient alice(server.wsUrl(mintToken("acme", "alice", "admin")), "SupportBot/1.0");
+        WsClient bob(server.wsUrl(mintToken("acme", "bob")));
+        WsClient carol(server.wsUrl(mintToken("globex", "alice")));
+        QVERIFY(alice.waitConnected() && bob.waitConnected() && carol.waitConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 3, 2000);
+        QLineEdit *filter = window.connectionsView()->filterEdit();
+        QSortFilterProxyModel *proxy = window.connectionsView()->proxy();
+        QLabel *noMatches = window.connectionsView()->noMatchesLabel();
+        quint64 aliceId = 0;
+        for (int r = 0; r < window.connectionsModel()->rowCount(); ++r) {
+            const ConnectionInfo &c = window.connectionsModel()->at(r);
+            if (c.orgId == "acme" && c.userId == "alice")
+                aliceId = c.id;
+        }
+        QVERIFY(aliceId != 0);
+        const auto onlyAcmeAlice = [&] {
+            return proxy->rowCount() == 1
+                && proxy->index(0, 0).data(ConnectionsModel::ConnectionIdRole).toULongLong()
+                == aliceId;
+        };
+        filter->setText("acme alice"); // words in any field, all of them
+        QVERIFY(onlyAcmeAlice());
+        filter->setText("admin"); // role
+        QVERIFY(onlyAcmeAlice());
+        filter->setText("supportbot"); // user agent, any case
+        QVERIFY(onlyAcmeAlice());
+        filter->setText(QString::number(aliceId)); // connection id
+        QVERIFY(proxy->rowCount() >= 1);
+        QVERIFY(noMatches->isHidden());
+        filter->setText("nobody-like-this");
+        QCOMPARE(proxy->rowCount(), 0);
+        QVERIFY(!noMatches->isHidden());
+        QVERIFY(noMatches->text().contains("nobody-like-this"));
+        filter->clear();
+        QCOMPARE(proxy->rowCount(), 3);
+        QVERIFY(noMatches->isHidden());
+        // The id and user agent have columns of their own.
+        const int row = window.connectionsModel()->rowOf(aliceId);
+        QCOMPARE(window.connectionsModel()->index(row, ConnectionsModel::Id).data().toString(),
+                 QString::number(aliceId));
+        QCOMPARE(
+            window.connectionsModel()->index(row, ConnectionsModel::UserAgent).data().toString(),
+            QString("SupportBot/1.0"));
+    }
+
+    void userViewShowsConnectionsUnreadAndInbox()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        WsClient alice(server.wsUrl(mintToken("acme", "alice")));
+        WsClient other(server.wsUrl(mintToken("acme", "bob")));
+        QVERIFY(alice.waitConnected() && other.waitConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 2, 2000);
+        for (const char *title : {"first", "second"})
+            QCOMPARE(server.publish("acme", {"alice"}, title).status / 100, 2);
+        QVERIFY(alice.waitForEvents("notification:new", 2));
+
+        // Reached from the connections row (what double-click and the menu do).
+        window.showUser("acme", "alice");
+        UserView *user = window.userView();
+        QCOMPARE(window.tabs()->currentWidget(), user);
+        QTRY_VERIFY_WITH_TIMEOUT(user->loaded(), 5000);
+        QCOMPARE(user->connectionsProxy()->rowCount(), 1);
+        QCOMPARE(
+            user->connectionsProxy()->index(0, 0).data(ConnectionsModel::UserIdRole).toString(),
+            QString("alice"));
+        QCOMPARE(user->unreadCount(), 2);
+        QVERIFY(user->summaryLabel()->text().contains("2 unread"));
+        QCOMPARE(user->inboxModel()->rowCount(), 2);
+        // The client acknowledges the newest one: delivered, with a time to the second; the
+        // other is not delivered; neither is read.
+        QCOMPARE(user->inboxModel()->index(0, NotificationsModel::Delivered).data().toString(),
+                 QString("not delivered"));
+        const QString newest
+            = alice.events("notification:new").last()["notification"].toObject()["id"].toString();
+        QCOMPARE(user->inboxModel()->at(0).id, newest);
+        alice.socket.sendTextMessage(
+            QString::fromUtf8(QJsonDocument(QJsonObject {{"type", "ack"},
+                                                         { "data",
+                                                           QJsonObject {
+                                                               { "notificationIds",
+                                                                 QJsonArray {
+                                                                     newest
+                                                                 } }
+                                                           } }})
+                                  .toJson(QJsonDocument::Compact)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                user->reload();
+                return QTest::qWaitFor([&] { return user->loaded(); }, 5000)
+                    && user->inboxModel()->at(0).deliveredAt.isValid();
+            }(),
+            10000);
+        const QString delivered
+            = user->inboxModel()->index(0, NotificationsModel::Delivered).data().toString();
+        QVERIFY2(QRegularExpression("\\d\\d:\\d\\d:\\d\\d").match(delivered).hasMatch(),
+                 qPrintable(delivered));
+        QCOMPARE(user->inboxModel()->index(0, NotificationsModel::Read).data().toString(),
+                 QString("unread"));
+        QCOMPARE(user->inboxModel()->index(1, NotificationsModel::Delivered).data().toString(),
+                 QString("not delivered"));
+
+        // Live: a second tab of alice shows up without asking again.
+        WsClient alice2(server.wsUrl(mintToken("acme", "alice")));
+        QVERIFY(alice2.waitConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(user->connectionsProxy()->rowCount(), 2, 2000);
+        // Kick from the user view acts on its own selection.
+        user->connectionsTable()->selectRow(0);
+        QVERIFY(window.kickAction()->isEnabled());
+    }
+
+    void roomSendSaysItIsALiveAnnouncement()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        WsClient alice(server.wsUrl(mintToken("acme", "alice")));
+        QVERIFY(alice.waitConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 1, 2000);
+
+        window.showSendTest();
+        SendTestView *form = window.sendTestView();
+        form->orgEdit()->setText("acme");
+        form->targetKindCombo()->setCurrentIndex(1); // room
+        form->targetEdit()->setText("org:acme");
+        form->titleEdit()->setText("Maintenance at 18:00");
+        // Before sending: what a room send is.
+        QVERIFY(!form->roomNoteLabel()->isHidden());
+        QVERIFY(form->roomNoteLabel()->text().contains("not stored"));
+        QVERIFY(form->storeForMembersButton()->isEnabled());
+        QVERIFY(form->storeForMembersButton()->text().contains("1"));
+        form->send();
+        QVERIFY(alice.waitForEvents("announcement", 1));
+        // After: it says it was live, not stored.
+        QTRY_VERIFY(form->resultLabel()->text().contains("not stored"));
+        QVERIFY(!form->resultLabel()->text().contains("notification(s) stored"));
+        QTRY_COMPARE(window.historyModel()->rowCount(), 1);
+        QVERIFY(window.historyModel()
+                    ->index(0, HistoryModel::Delivered)
+                    .data()
+                    .toString()
+                    .contains("live"));
+
+        // The stored alternative: one stored notification per listed member.
+        form->storeForMembers();
+        QVERIFY(alice.waitForEvents("notification:new", 1));
+        QTRY_COMPARE(window.historyModel()->rowCount(), 2);
+        QCOMPARE(window.historyModel()->at(0).target, QString("user:alice"));
+        QCOMPARE(window.historyModel()->at(0).notificationIds.size(), 1);
+
+        // User form: the &Recipient label has a buddy, so no literal "&" shows.
+        form->targetKindCombo()->setCurrentIndex(0);
+        QVERIFY(form->roomNoteLabel()->isHidden());
+        bool recipientLabelOk = false;
+        for (QLabel *l : form->findChildren<QLabel *>()) {
+            if (l->text() == "&Recipient:")
+                recipientLabelOk = l->buddy() == form->targetEdit();
+        }
+        QVERIFY(recipientLabelOk);
+    }
+
+    void wrongPortSaysWhereTheAdminChannelIs()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        const QUrl clientPort(
+            QStringLiteral("ws://127.0.0.1:%1/admin").arg(server.server->clientPort()));
+        window.connectTo(clientPort, server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Failed, 5000);
+        QVERIFY(window.client()->wrongEndpoint());
+        QVERIFY2(window.client()->lastError().contains("API port"),
+                 qPrintable(window.client()->lastError()));
+        QTRY_VERIFY(window.statusLabel()->text().contains("API port"));
+        QCOMPARE(window.client()->reconnectRemainingMs(), 0); // no retrying for ever
+        QVERIFY(!logContains(window, "Connected"));
+    }
+
+    void rejectedKeyClearsThePreviousServer()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        WsClient alice(server.wsUrl(mintToken("acme", "alice")));
+        QVERIFY(alice.waitConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 1, 5000);
+        QVERIFY(logContains(window, "admin key accepted"));
+        window.connectTo(adminUrl(server), "not-the-admin-key");
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Failed, 5000);
+        QCOMPARE(window.connectionsModel()->rowCount(), 0);
+        QCOMPARE(window.roomsModel()->rowCount(), 0);
+    }
+
+    void connectUpdatesTheProfileWhenTheKeyChanged()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.filePath("console.db")));
+        QVERIFY(store.saveProfile(
+                    ServerProfile {0, "staging", "ws://127.0.0.1:8081/admin", "old-key", {}})
+                > 0);
+        ConnectDialog dialog(&store);
+        auto *key = dialog.findChild<QLineEdit *>(QStringLiteral("profileKey"));
+        QVERIFY(key);
+        QCOMPARE(key->text(), QString("old-key")); // the saved profile was loaded
+        key->setText("new-key");
+        dialog.connectButton()->click();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(dialog.adminKey(), QString("new-key"));
+        QCOMPARE(store.profile("staging")->adminKey, QString("new-key"));
     }
 
     void wrongAdminKeyShowsAClearError()

@@ -10,6 +10,9 @@
 #include "models/notificationsmodel.h"
 #include "models/roomsmodel.h"
 #include "models/tracemodel.h"
+#include "storage/keyvault.h"
+#include "views/ratechart.h"
+#include "views/tableexport.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -56,27 +59,36 @@ private slots:
     void connectionsFollowSnapshotOpenedClosed()
     {
         ConnectionsModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setSortRole(ConnectionsModel::SortRole);
         proxy.sort(ConnectionsModel::User);
-        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester proxyTester(&proxy,
+                                             QAbstractItemModelTester::FailureReportingMode::Fatal);
 
-        const QJsonArray initial{connectionJson(1, "acme", "alice", "admin"),
-                                 connectionJson(2, "acme", "bob"),
-                                 connectionJson(3, "globex", "carol", {}, "socket.io")};
+        const QJsonArray initial {connectionJson(1, "acme", "alice", "admin"),
+                                  connectionJson(2, "acme", "bob"),
+                                  connectionJson(3, "globex", "carol", {}, "socket.io")};
         model.setSnapshot(decodeAll(initial));
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.columnCount(), int(ConnectionsModel::ColumnCount));
-        QCOMPARE(columnText(proxy, ConnectionsModel::User), (QStringList{"alice", "bob", "carol"}));
+        QCOMPARE(columnText(proxy, ConnectionsModel::User),
+                 (QStringList {"alice", "bob", "carol"}));
         const int carol = model.rowOf(3);
-        QCOMPARE(model.index(carol, ConnectionsModel::Protocol).data().toString(), QString("socket.io"));
+        QCOMPARE(model.index(carol, ConnectionsModel::Protocol).data().toString(),
+                 QString("socket.io"));
         QCOMPARE(model.index(carol, ConnectionsModel::Org).data().toString(), QString("globex"));
-        QCOMPARE(model.index(carol, ConnectionsModel::Address).data().toString(), QString("127.0.0.1:40003"));
+        QCOMPARE(model.index(carol, ConnectionsModel::Address).data().toString(),
+                 QString("127.0.0.1:40003"));
         QCOMPARE(model.index(carol, ConnectionsModel::Rtt).data().toString(), QString("12 ms"));
-        QCOMPARE(model.index(model.rowOf(2), ConnectionsModel::Rtt).data().toString(), QString("n/a"));
-        QCOMPARE(model.index(carol, ConnectionsModel::FramesOut).data(ConnectionsModel::SortRole).toULongLong(), 15u);
+        QCOMPARE(model.index(model.rowOf(2), ConnectionsModel::Rtt).data().toString(),
+                 QString("n/a"));
+        QCOMPARE(model.index(carol, ConnectionsModel::FramesOut)
+                     .data(ConnectionsModel::SortRole)
+                     .toULongLong(),
+                 15u);
         QCOMPARE(model.index(carol, 0).data(ConnectionsModel::ConnectionIdRole).toULongLong(), 3u);
         QVERIFY(!model.index(carol, ConnectionsModel::ConnectedSince).data().toString().isEmpty());
 
@@ -89,13 +101,17 @@ private slots:
         again.insert("framesIn", 99);
         model.addConnection(decode(again));
         QCOMPARE(model.rowCount(), 4);
-        QCOMPARE(model.index(model.rowOf(4), ConnectionsModel::FramesIn).data(ConnectionsModel::SortRole).toULongLong(), 99u);
+        QCOMPARE(model.index(model.rowOf(4), ConnectionsModel::FramesIn)
+                     .data(ConnectionsModel::SortRole)
+                     .toULongLong(),
+                 99u);
 
         QVERIFY(model.removeConnection(2));
         QVERIFY(!model.removeConnection(2));
         QVERIFY(!model.removeConnection(777));
         QCOMPARE(model.rowCount(), 3);
-        QCOMPARE(columnText(proxy, ConnectionsModel::User), (QStringList{"aaron", "alice", "carol"}));
+        QCOMPARE(columnText(proxy, ConnectionsModel::User),
+                 (QStringList {"aaron", "alice", "carol"}));
         // The id index stays right after a removal in the middle.
         QCOMPARE(model.at(model.rowOf(3)).userId, QString("carol"));
         QCOMPARE(model.at(model.rowOf(4)).userId, QString("aaron"));
@@ -103,11 +119,11 @@ private slots:
         proxy.setFilterKeyColumn(-1);
         proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
         proxy.setFilterFixedString("GLOBEX");
-        QCOMPARE(columnText(proxy, ConnectionsModel::User), QStringList{"carol"});
+        QCOMPARE(columnText(proxy, ConnectionsModel::User), QStringList {"carol"});
         proxy.setFilterFixedString({});
 
         // A new snapshot (after a reconnect) replaces everything.
-        model.setSnapshot(decodeAll(QJsonArray{connectionJson(10, "acme", "zed")}));
+        model.setSnapshot(decodeAll(QJsonArray {connectionJson(10, "acme", "zed")}));
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.rowOf(1), -1);
         model.clear();
@@ -117,15 +133,17 @@ private slots:
     void roomsTreeFollowsMembership()
     {
         RoomsModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
 
-        const QJsonArray initial{connectionJson(1, "acme", "alice", "admin"),
-                                 connectionJson(2, "acme", "alice"),
-                                 connectionJson(3, "globex", "carol")};
+        const QJsonArray initial {connectionJson(1, "acme", "alice", "admin"),
+                                  connectionJson(2, "acme", "alice"),
+                                  connectionJson(3, "globex", "carol")};
         const QJsonObject snap = snapshotJson(initial);
         model.setSnapshot(decodeAll(initial), snap["rooms"].toArray());
-        QCOMPARE(model.roomNames(), (QStringList{"org:acme", "org:acme:role:admin", "org:acme:user:alice",
-                                                 "org:globex", "org:globex:user:carol"}));
+        QCOMPARE(model.roomNames(),
+                 (QStringList {"org:acme", "org:acme:role:admin", "org:acme:user:alice",
+                               "org:globex", "org:globex:user:carol"}));
         QCOMPARE(model.memberCount("org:acme"), 2);
         QCOMPARE(model.memberCount("org:acme:user:alice"), 2);
         const QModelIndex acme = model.roomIndex("org:acme");
@@ -143,7 +161,8 @@ private slots:
         model.addConnection(decode(connectionJson(4, "acme", "bob")));
         QCOMPARE(model.memberCount("org:acme"), 3);
         QCOMPARE(model.memberCount("org:acme:user:bob"), 1);
-        QCOMPARE(model.index(model.roomIndex("org:acme").row(), RoomsModel::Members).data().toInt(), 3);
+        QCOMPARE(model.index(model.roomIndex("org:acme").row(), RoomsModel::Members).data().toInt(),
+                 3);
         // Idempotent for a repeated opened.
         model.addConnection(decode(connectionJson(4, "acme", "bob")));
         QCOMPARE(model.memberCount("org:acme"), 3);
@@ -157,11 +176,13 @@ private slots:
         QVERIFY(!model.roomNames().contains("org:globex"));
         QVERIFY(!model.roomNames().contains("org:globex:user:carol"));
         model.removeConnection(12345); // unknown: nothing happens
-        QCOMPARE(model.roomNames(), (QStringList{"org:acme", "org:acme:user:alice", "org:acme:user:bob"}));
+        QCOMPARE(model.roomNames(),
+                 (QStringList {"org:acme", "org:acme:user:alice", "org:acme:user:bob"}));
 
         // Either source alone is enough: a snapshot without a rooms array.
-        model.setSnapshot(decodeAll(QJsonArray{connectionJson(7, "initech", "peter")}), QJsonArray{});
-        QCOMPARE(model.roomNames(), (QStringList{"org:initech", "org:initech:user:peter"}));
+        model.setSnapshot(decodeAll(QJsonArray {connectionJson(7, "initech", "peter")}),
+                          QJsonArray {});
+        QCOMPARE(model.roomNames(), (QStringList {"org:initech", "org:initech:user:peter"}));
         model.removeConnection(7);
         QCOMPARE(model.rowCount(), 0);
         model.clear();
@@ -173,9 +194,11 @@ private slots:
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setRecursiveFilteringEnabled(true);
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         for (int i = 1; i <= 20; ++i)
-            model.addConnection(decode(connectionJson(i, i % 2 ? "acme" : "globex", QStringLiteral("u%1").arg(i % 5))));
+            model.addConnection(decode(
+                connectionJson(i, i % 2 ? "acme" : "globex", QStringLiteral("u%1").arg(i % 5))));
         proxy.setFilterFixedString("globex");
         QVERIFY(proxy.rowCount() > 0);
         for (int i = 1; i <= 20; i += 3)
@@ -187,7 +210,8 @@ private slots:
     void countersFromContract()
     {
         CountersModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QCOMPARE(model.rowCount(), 9);
         QCOMPARE(model.columnCount(), 3);
         model.setTotals(countersFromJson(countersJson(10, 20, 5)));
@@ -196,7 +220,8 @@ private slots:
         QCOMPARE(model.index(1, CountersModel::Total).data().toString(), QLocale().toString(20));
         QCOMPARE(model.index(6, CountersModel::Total).data().toString(), QLocale().toString(1));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        model.setCounters(countersFromJson(countersJson(12, 25, 6)), countersFromJson(countersJson(2, 5, 1)));
+        model.setCounters(countersFromJson(countersJson(12, 25, 6)),
+                          countersFromJson(countersJson(2, 5, 1)));
         QCOMPARE(changed.count(), 1);
         QCOMPARE(model.totals().created, 12u);
         QCOMPARE(model.index(1, CountersModel::PerSecond).data().toString(), QLocale().toString(5));
@@ -207,13 +232,15 @@ private slots:
     void traceIsBounded()
     {
         TraceModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         model.setCapacity(50);
         for (int i = 0; i < 120; ++i) {
-            model.addDelivery(QJsonObject{{"notificationId", QStringLiteral("n%1").arg(i)},
-                                          {"room", "org:acme:user:alice"},
-                                          {"connections", i % 2 ? QJsonValue(3) : QJsonValue(QJsonArray{1, 2})},
-                                          {"at", "2026-02-17T10:00:00.000Z"}});
+            model.addDelivery(
+                QJsonObject {{"notificationId", QStringLiteral("n%1").arg(i)},
+                             {"room", "org:acme:user:alice"},
+                             {"connections", i % 2 ? QJsonValue(3) : QJsonValue(QJsonArray {1, 2})},
+                             {"at", "2026-02-17T10:00:00.000Z"}});
         }
         QCOMPARE(model.rowCount(), 50);
         QCOMPARE(model.at(0).notificationId, QString("n70"));
@@ -231,7 +258,8 @@ private slots:
     void notificationsPageOlder()
     {
         NotificationsModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QJsonArray first;
         for (qint64 seq = 120; seq > 70; --seq)
             first.append(notificationJson(seq, QStringLiteral("t%1").arg(seq)));
@@ -246,7 +274,7 @@ private slots:
         older.append(notificationJson(71, "t71")); // overlap is skipped
         for (qint64 seq = 70; seq > 60; --seq)
             older.append(notificationJson(seq, QStringLiteral("t%1").arg(seq)));
-        older.append(QJsonObject{{"id", 5}}); // malformed
+        older.append(QJsonObject {{"id", 5}}); // malformed
         QCOMPARE(model.appendOlder(older), 1);
         QCOMPARE(model.rowCount(), 60);
         QCOMPARE(model.oldestSeq(), 61);
@@ -258,7 +286,8 @@ private slots:
     void historyPrepends()
     {
         HistoryModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         HistoryEntry ok;
         ok.sentAt = QDateTime::currentDateTimeUtc();
         ok.orgId = "acme";
@@ -274,10 +303,62 @@ private slots:
         model.prepend(failed);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0, HistoryModel::Title).data().toString(), QString("Broken"));
-        QVERIFY(model.index(0, HistoryModel::Delivered).data().toString().contains("invalid_payload"));
+        QVERIFY(
+            model.index(0, HistoryModel::Delivered).data().toString().contains("invalid_payload"));
         QVERIFY(model.index(1, HistoryModel::Delivered).data().toString().contains('2'));
+        // The notification ids have a column (copied and exported with the row).
+        QCOMPARE(model.index(1, HistoryModel::Ids).data().toString(), QString("a"));
         model.clear();
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    void rateChartAxisHasEvenIntegerSteps()
+    {
+        // Four steps, each an integer: 0 1 2 3 4 at low rates (not 1 0 0 0 0), and even steps
+        // (not 5 3 2 1 0).
+        for (quint64 peak :
+             {0ull, 1ull, 3ull, 4ull, 5ull, 7ull, 19ull, 21ull, 399ull, 401ull, 12345ull}) {
+            const quint64 top = RateChart::niceScale(peak);
+            QVERIFY2(top >= peak && top >= 4, qPrintable(QString::number(peak)));
+            QCOMPARE(top % 4, 0ull);
+        }
+        QCOMPARE(RateChart::niceScale(1), 4ull);
+        QCOMPARE(RateChart::niceScale(5), 8ull);
+        QCOMPARE(RateChart::niceScale(9), 20ull);
+        QCOMPARE(RateChart::niceScale(401), 800ull);
+    }
+
+    void csvQuotesWhatNeedsIt()
+    {
+        HistoryModel model;
+        HistoryEntry e;
+        e.sentAt = QDateTime::currentDateTimeUtc();
+        e.orgId = "acme";
+        e.target = "user:alice";
+        e.title = "Hello, \"world\"";
+        e.deliveredConnections = 1;
+        e.notificationIds = {"n1"};
+        model.setEntries({e});
+        const QStringList lines = modelToCsv(&model).split("\r\n", Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines.at(0).startsWith("Sent,Organization,Recipient,Title"));
+        QVERIFY2(lines.at(1).contains(",\"Hello, \"\"world\"\"\","), qPrintable(lines.at(1)));
+        QVERIFY(lines.at(1).endsWith(",n1"));
+    }
+
+    void keyVaultFallsBackWithoutAKeyring()
+    {
+        // The tests run offscreen: no keyring, and the vault says why instead of blocking.
+        KeyVault vault;
+        QVERIFY(!vault.usesKeyring());
+        QVERIFY(!vault.fallbackReason().isEmpty());
+        QVERIFY(vault.statusText().contains("console.db"));
+        bool called = false;
+        vault.write("p", "secret", this, [&](bool ok, const QString &) {
+            called = true;
+            QVERIFY(!ok);
+        });
+        QVERIFY(called); // at once, no keyring call
     }
 };
 

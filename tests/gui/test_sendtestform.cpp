@@ -38,7 +38,8 @@ private slots:
         QTest::newRow("unclosed") << "{\"a\": 1" << false;
         QTest::newRow("trailing comma") << "{\"a\": 1,}" << false;
         QTest::newRow("single quotes") << "{'a': 1}" << false;
-        QTest::newRow("too big") << QStringLiteral("{\"a\": \"%1\"}").arg(QString(9000, 'x')) << false;
+        QTest::newRow("too big") << QStringLiteral("{\"a\": \"%1\"}").arg(QString(9000, 'x'))
+                                 << false;
     }
     void metadataRules()
     {
@@ -48,6 +49,48 @@ private slots:
         QCOMPARE(!error.has_value(), valid);
         if (error)
             QVERIFY(!error->isEmpty());
+    }
+
+    void errorsAreShownAtTheFieldWithoutMovingTheForm()
+    {
+        AdminClient client;
+        HistoryModel history;
+        SendTestView view(&client, nullptr, &history);
+        view.resize(900, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.orgEdit()->setText("acme");
+        view.targetEdit()->setText("alice");
+        view.titleEdit()->setText("Hello");
+        QVERIFY(view.buildRequest().ok());
+        QVERIFY(view.fieldErrorLabel()->text().isEmpty());
+        const int sendY = view.sendButton()->mapTo(&view, QPoint()).y();
+        const int actionY = view.actionUrlEdit()->mapTo(&view, QPoint()).y();
+
+        // A refused action URL: the field is marked and the reason is on screen, not only in
+        // the disabled button's tooltip.
+        view.actionUrlEdit()->setText("javascript:alert(1)");
+        QCOMPARE(view.errorField(), view.actionUrlEdit());
+        QVERIFY(view.actionUrlEdit()->styleSheet().contains("border"));
+        QVERIFY(view.fieldErrorLabel()->isVisibleTo(&view));
+        QVERIFY(view.fieldErrorLabel()->text().contains("action URL"));
+        view.actionUrlEdit()->clear();
+        QVERIFY(view.actionUrlEdit()->styleSheet().isEmpty());
+        QVERIFY(view.fieldErrorLabel()->text().isEmpty());
+
+        // Invalid JSON while typing: the error shows, nothing below the field moves.
+        for (const char *text : {"{", "{\"a\"", "{\"a\": [1, 2",
+                                 "not json at all, a long line of text "
+                                 "that would wrap the error message"}) {
+            view.metadataEdit()->setPlainText(text);
+            QCoreApplication::processEvents();
+            QVERIFY(view.metadataErrorLabel()->isVisibleTo(&view));
+            QCOMPARE(view.sendButton()->mapTo(&view, QPoint()).y(), sendY);
+            QCOMPARE(view.actionUrlEdit()->mapTo(&view, QPoint()).y(), actionY);
+        }
+        view.metadataEdit()->clear();
+        QCoreApplication::processEvents();
+        QCOMPARE(view.sendButton()->mapTo(&view, QPoint()).y(), sendY);
     }
 
     void validatesAsYouType()
@@ -148,7 +191,7 @@ private slots:
         view.priorityCombo()->setCurrentIndex(view.priorityCombo()->findData("high"));
         view.metadataEdit()->setPlainText("{\"x\": true}");
         QVERIFY(view.saveTemplateAs("welcome"));
-        QCOMPARE(view.templateNames(), QStringList{"welcome"});
+        QCOMPARE(view.templateNames(), QStringList {"welcome"});
         QVERIFY(!view.saveTemplateAs("   "));
 
         view.orgEdit()->clear();

@@ -126,6 +126,8 @@ private slots:
     void kickClosesTheClient();
     void listNotifications();
     void snapshotRequest();
+    void userRequest();
+    void connectionStatsArePushed();
     void requestErrors();
     void twoConsolesAtOnce();
     void consolesAreNotClients();
@@ -399,6 +401,7 @@ void TestAdminChannel::sendTestToUserReachesEveryTab()
     const QStringList ids = stringList(console.data(r).value("notificationIds"));
     QCOMPARE(ids.size(), 1);
     QCOMPARE(console.data(r).value("deliveredConnections").toInt(), 2);
+    QCOMPARE(console.data(r).value("stored").toBool(false), true);
 
     for (WsClient *tab : {tab1.get(), tab2.get()}) {
         QVERIFY(tab->waitForEvents(QStringLiteral("notification:new"), 1));
@@ -461,6 +464,8 @@ void TestAdminChannel::sendTestToRoomIsAnAnnouncement()
         = send(QStringLiteral("o1"), QStringLiteral("org:o1"), QStringLiteral("all of o1"));
     QCOMPARE(r.value("type").toString(), QStringLiteral("reply"));
     QCOMPARE(console.data(r).value("deliveredConnections").toInt(), 2);
+    // The reply says it was live only: no inbox has it.
+    QCOMPARE(console.data(r).value("stored").toBool(true), false);
     const QString id = stringList(console.data(r).value("notificationIds")).value(0);
     QVERIFY(!id.isEmpty());
     for (WsClient *c : {u1.get(), u2.get()}) {
@@ -661,6 +666,70 @@ void TestAdminChannel::listNotifications()
                                      {QStringLiteral("userId"), QStringLiteral("u1")},
                                      {QStringLiteral("limit"), 101}})),
              QStringLiteral("invalid_payload"));
+}
+
+void TestAdminChannel::userRequest()
+{
+    TestServer s;
+    auto tab1 = connectClient(s, QStringLiteral("o1"), QStringLiteral("u1"));
+    auto tab2 = connectClient(s, QStringLiteral("o1"), QStringLiteral("u1"));
+    auto other = connectClient(s, QStringLiteral("o1"), QStringLiteral("u2"));
+    auto sameIdOtherOrg = connectClient(s, QStringLiteral("o2"), QStringLiteral("u1"));
+    Console console(s);
+    QVERIFY(console.waitReady());
+    const QString first
+        = publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("a"));
+    const QString second
+        = publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("b"));
+    publishOne(s, QStringLiteral("o2"), QStringLiteral("u1"), QStringLiteral("not o1's"));
+    QVERIFY(tab1->waitForEvents(QStringLiteral("notification:new"), 2));
+
+    const QJsonObject r = console.call(QStringLiteral("user"),
+                                       {{QStringLiteral("orgId"), QStringLiteral("o1")},
+                                        {QStringLiteral("userId"), QStringLiteral("u1")}});
+    QCOMPARE(r.value("type").toString(), QStringLiteral("reply"));
+    const QJsonObject data = console.data(r);
+    // Exactly this user's connections, on every shard.
+    const QJsonArray connections = data.value("connections").toArray();
+    QCOMPARE(connections.size(), 2);
+    for (const QJsonValue &c : connections) {
+        QCOMPARE(c.toObject().value("orgId").toString(), QStringLiteral("o1"));
+        QCOMPARE(c.toObject().value("userId").toString(), QStringLiteral("u1"));
+    }
+    QCOMPARE(data.value("unreadCount").toInteger(), 2);
+    const QJsonArray list = data.value("notifications").toArray();
+    QCOMPARE(list.size(), 2);
+    QCOMPARE(list[0].toObject().value("id").toString(), second);
+    QCOMPARE(list[1].toObject().value("id").toString(), first);
+    QVERIFY(list[0].toObject().contains("deliveredAt"));
+    QCOMPARE(data.value("hasMore").toBool(), false);
+
+    QCOMPARE(errorCode(console.call(QStringLiteral("user"),
+                                    {{QStringLiteral("orgId"), QStringLiteral("o1")}})),
+             QStringLiteral("invalid_payload"));
+}
+
+void TestAdminChannel::connectionStatsArePushed()
+{
+    TestServer s([](ServerConfig &c) { c.pingIntervalMs = 200; });
+    auto client = connectClient(s, QStringLiteral("o1"), QStringLiteral("u1"));
+    Console console(s);
+    QVERIFY(console.waitReady());
+    publishOne(s, QStringLiteral("o1"), QStringLiteral("u1"), QStringLiteral("a"));
+    QVERIFY(client->waitForEvents(QStringLiteral("notification:new"), 1));
+    // Without any request: the figures come to the console, the RTT once measured.
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const auto stats = console.events(QStringLiteral("connection:stats"));
+            if (stats.isEmpty())
+                return false;
+            const QJsonArray list = stats.last().value("connections").toArray();
+            return list.size() == 1 && list[0].toObject().value("rttMs").isDouble()
+                && list[0].toObject().value("framesOut").toInteger() >= 1;
+        },
+        10000));
+    QCOMPARE(console.events(QStringLiteral("connection:stats")).last().value("intervalMs").toInt(),
+             2000);
 }
 
 void TestAdminChannel::snapshotRequest()

@@ -1,0 +1,116 @@
+#include "views/tableexport.h"
+
+#include <QAbstractItemView>
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QFile>
+#include <QFileDialog>
+#include <QItemSelectionModel>
+#include <QMessageBox>
+#include <QSaveFile>
+
+#include <algorithm>
+
+namespace notify::console {
+
+namespace {
+
+QString csvField(QString text)
+{
+    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"'))
+        || text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'))) {
+        text.replace(QStringLiteral("\""), QStringLiteral("\"\""));
+        return QLatin1Char('"') + text + QLatin1Char('"');
+    }
+    return text;
+}
+
+QStringList headerTexts(const QAbstractItemModel *model)
+{
+    QStringList out;
+    for (int c = 0; c < model->columnCount(); ++c)
+        out.append(model->headerData(c, Qt::Horizontal).toString());
+    return out;
+}
+
+QStringList rowTexts(const QAbstractItemModel *model, int row, const QModelIndex &parent)
+{
+    QStringList out;
+    for (int c = 0; c < model->columnCount(parent); ++c)
+        out.append(model->index(row, c, parent).data().toString());
+    return out;
+}
+
+void appendRows(const QAbstractItemModel *model, const QModelIndex &parent, QStringList &lines)
+{
+    for (int r = 0; r < model->rowCount(parent); ++r) {
+        QStringList fields = rowTexts(model, r, parent);
+        std::transform(fields.begin(), fields.end(), fields.begin(), csvField);
+        lines.append(fields.join(QLatin1Char(',')));
+        const QModelIndex child = model->index(r, 0, parent);
+        if (model->hasChildren(child))
+            appendRows(model, child, lines);
+    }
+}
+
+} // namespace
+
+QString modelToCsv(const QAbstractItemModel *model)
+{
+    QStringList header = headerTexts(model);
+    std::transform(header.begin(), header.end(), header.begin(), csvField);
+    QStringList lines {header.join(QLatin1Char(','))};
+    appendRows(model, {}, lines);
+    return lines.join(QStringLiteral("\r\n")) + QStringLiteral("\r\n");
+}
+
+QString selectionToText(const QAbstractItemView *view)
+{
+    const QAbstractItemModel *model = view->model();
+    if (!model || !view->selectionModel())
+        return {};
+    QModelIndexList rows = view->selectionModel()->selectedRows();
+    if (rows.isEmpty() && view->currentIndex().isValid())
+        rows.append(view->currentIndex().siblingAtColumn(0));
+    if (rows.isEmpty())
+        return {};
+    std::sort(rows.begin(), rows.end());
+    QStringList lines {headerTexts(model).join(QLatin1Char('\t'))};
+    for (const QModelIndex &row : rows)
+        lines.append(rowTexts(model, row.row(), row.parent()).join(QLatin1Char('\t')));
+    return lines.join(QLatin1Char('\n'));
+}
+
+QList<QAction *> installCopyExport(QAbstractItemView *view, const QString &exportBaseName)
+{
+    auto *copy = new QAction(QObject::tr("&Copy"), view);
+    copy->setObjectName(view->objectName() + QStringLiteral("Copy"));
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    QObject::connect(copy, &QAction::triggered, view, [view] {
+        const QString text = selectionToText(view);
+        if (!text.isEmpty())
+            QApplication::clipboard()->setText(text);
+    });
+    auto *exportCsv = new QAction(QObject::tr("E&xport CSV…"), view);
+    exportCsv->setObjectName(view->objectName() + QStringLiteral("ExportCsv"));
+    QObject::connect(exportCsv, &QAction::triggered, view, [view, exportBaseName] {
+        const QString path = QFileDialog::getSaveFileName(view, QObject::tr("Export CSV"),
+                                                          exportBaseName + QStringLiteral(".csv"),
+                                                          QObject::tr("CSV files (*.csv)"));
+        if (path.isEmpty())
+            return;
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(modelToCsv(view->model()).toUtf8()) < 0
+            || !file.commit())
+            QMessageBox::warning(
+                view, QObject::tr("Export CSV"),
+                QObject::tr("Could not write %1: %2").arg(path, file.errorString()));
+    });
+    view->addAction(copy);
+    view->addAction(exportCsv);
+    return {copy, exportCsv};
+}
+
+} // namespace notify::console

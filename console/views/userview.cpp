@@ -1,0 +1,303 @@
+#include "views/userview.h"
+
+#include "admin/adminclient.h"
+#include "admin/adminprotocol.h"
+#include "model/validation.h"
+#include "models/connectionsmodel.h"
+#include "models/historymodel.h"
+#include "models/notificationsmodel.h"
+#include "views/tableexport.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace notify::console {
+
+void UserConnectionsProxy::setUser(const QString &orgId, const QString &userId)
+{
+    m_org = orgId;
+    m_user = userId;
+    invalidateRowsFilter();
+}
+
+bool UserConnectionsProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (m_user.isEmpty())
+        return false;
+    const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
+    return idx.data(ConnectionsModel::OrgIdRole).toString() == m_org
+        && idx.data(ConnectionsModel::UserIdRole).toString() == m_user;
+}
+
+void UserHistoryProxy::setUser(const QString &orgId, const QString &userId)
+{
+    m_org = orgId;
+    m_target = QStringLiteral("user:") + userId;
+    invalidateRowsFilter();
+}
+
+bool UserHistoryProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) const
+{
+    const auto *model = qobject_cast<const HistoryModel *>(sourceModel());
+    if (!model || m_org.isEmpty())
+        return false;
+    const HistoryEntry &e = model->at(sourceRow);
+    return e.orgId == m_org && e.target == m_target;
+}
+
+namespace {
+
+QTableView *makeTable(const QString &name, QAbstractItemModel *model, QWidget *parent)
+{
+    auto *table = new QTableView(parent);
+    table->setObjectName(name);
+    table->setModel(model);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setAlternatingRowColors(true);
+    table->setWordWrap(false);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    return table;
+}
+
+} // namespace
+
+UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryModel *history,
+                   QAction *kickAction, QWidget *parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_source(connections)
+    , m_history(history)
+    , m_kickAction(kickAction)
+    , m_org(new QLineEdit(this))
+    , m_user(new QLineEdit(this))
+    , m_show(new QPushButton(tr("Show"), this))
+    , m_summary(new QLabel(this))
+    , m_connections(new UserConnectionsProxy(this))
+    , m_inbox(new NotificationsModel(this))
+    , m_historyProxy(new UserHistoryProxy(this))
+{
+    m_org->setObjectName(QStringLiteral("userOrg"));
+    m_org->setPlaceholderText(tr("organization id, e.g. acme"));
+    m_user->setObjectName(QStringLiteral("userId"));
+    m_user->setPlaceholderText(tr("user id, e.g. alice"));
+    m_show->setObjectName(QStringLiteral("userShow"));
+    m_show->setDefault(true);
+    m_summary->setObjectName(QStringLiteral("userSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(m_show, &QPushButton::clicked, this, &UserView::reload);
+    connect(m_org, &QLineEdit::returnPressed, this, &UserView::reload);
+    connect(m_user, &QLineEdit::returnPressed, this, &UserView::reload);
+
+    m_connections->setSourceModel(connections);
+    m_connections->setSortRole(ConnectionsModel::SortRole);
+    m_historyProxy->setSourceModel(history);
+    m_connectionsTable = makeTable(QStringLiteral("userConnections"), m_connections, this);
+    m_inboxTable = makeTable(QStringLiteral("userInbox"), m_inbox, this);
+    m_historyTable = makeTable(QStringLiteral("userHistory"), m_historyProxy, this);
+    m_connectionsTable->setSortingEnabled(true);
+    for (int c : {int(ConnectionsModel::User), int(ConnectionsModel::Org)})
+        m_connectionsTable->hideColumn(c);
+
+    // The connection table's menu: details, kick, then copy/export like every table.
+    auto *details = new QAction(tr("Connection &details…"), this);
+    details->setObjectName(QStringLiteral("userConnectionDetails"));
+    connect(details, &QAction::triggered, this, &UserView::showConnectionDetails);
+    connect(m_connectionsTable, &QTableView::doubleClicked, details, &QAction::trigger);
+    m_connectionsTable->addAction(details);
+    m_connectionsTable->addAction(kickAction);
+    installCopyExport(m_connectionsTable, QStringLiteral("user-connections"));
+    installCopyExport(m_inboxTable, QStringLiteral("user-inbox"));
+    auto *resend = new QAction(tr("&Resend"), this);
+    resend->setObjectName(QStringLiteral("userResend"));
+    connect(resend, &QAction::triggered, this, [this] {
+        const QModelIndex idx = m_historyTable->currentIndex();
+        if (idx.isValid())
+            emit resendRequested(m_history->at(m_historyProxy->mapToSource(idx).row()));
+    });
+    m_historyTable->addAction(resend);
+    installCopyExport(m_historyTable, QStringLiteral("user-history"));
+    connect(m_connectionsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &UserView::selectionChanged);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_connections, signal, this, &UserView::updateSummary);
+    connect(m_connections, &QAbstractItemModel::modelReset, this, &UserView::updateSummary);
+
+    auto *sendTest = new QPushButton(tr("Send &test…"), this);
+    sendTest->setObjectName(QStringLiteral("userSendTest"));
+    connect(sendTest, &QPushButton::clicked, this,
+            [this] { emit sendTestRequested(m_org->text().trimmed(), m_user->text().trimmed()); });
+    auto *resendButton = new QPushButton(tr("&Resend selected"), this);
+    connect(resendButton, &QPushButton::clicked, resend, &QAction::trigger);
+    auto *copyIds = new QPushButton(tr("&Copy ids"), this);
+    copyIds->setObjectName(QStringLiteral("userCopyIds"));
+    copyIds->setToolTip(tr("Copy the organization, user and connection ids"));
+    connect(copyIds, &QPushButton::clicked, this, [this] {
+        QStringList ids {tr("org: %1").arg(m_org->text().trimmed()),
+                         tr("user: %1").arg(m_user->text().trimmed())};
+        for (int r = 0; r < m_connections->rowCount(); ++r)
+            ids.append(tr("connection: %1")
+                           .arg(m_connections->index(r, 0)
+                                    .data(ConnectionsModel::ConnectionIdRole)
+                                    .toULongLong()));
+        QApplication::clipboard()->setText(ids.join(QLatin1Char('\n')));
+    });
+
+    auto *search = new QHBoxLayout;
+    search->addWidget(new QLabel(tr("Organization:"), this));
+    search->addWidget(m_org, 1);
+    search->addWidget(new QLabel(tr("User:"), this));
+    search->addWidget(m_user, 1);
+    search->addWidget(m_show);
+    search->addWidget(sendTest);
+    search->addWidget(copyIds);
+
+    auto box = [this](const QString &title, QWidget *content, QWidget *extra = nullptr) {
+        auto *b = new QGroupBox(title, this);
+        auto *l = new QVBoxLayout(b);
+        l->addWidget(content);
+        if (extra)
+            l->addWidget(extra);
+        return b;
+    };
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(box(tr("Live connections"), m_connectionsTable));
+    split->addWidget(
+        box(tr("Inbox (newest first; deleted notifications are not listed)"), m_inboxTable));
+    split->addWidget(
+        box(tr("Test notifications sent from this console"), m_historyTable, resendButton));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(search);
+    layout->addWidget(m_summary);
+    layout->addWidget(split, 1);
+    updateSummary();
+}
+
+quint64 UserView::selectedConnectionId() const
+{
+    const QModelIndexList rows = m_connectionsTable->selectionModel()->selectedRows();
+    return rows.isEmpty() ? 0 : rows.first().data(ConnectionsModel::ConnectionIdRole).toULongLong();
+}
+
+void UserView::clearSelection()
+{
+    m_connectionsTable->selectionModel()->clear();
+    emit selectionChanged();
+}
+
+void UserView::showUser(const QString &orgId, const QString &userId)
+{
+    m_org->setText(orgId);
+    m_user->setText(userId);
+    reload();
+}
+
+void UserView::reload()
+{
+    const QString org = m_org->text().trimmed();
+    const QString user = m_user->text().trimmed();
+    m_loaded = false;
+    m_unread = -1;
+    m_error.clear();
+    m_inbox->clear();
+    if (validateId(QStringLiteral("orgId"), org) || validateId(QStringLiteral("userId"), user)) {
+        m_connections->setUser({}, {});
+        m_historyProxy->setUser({}, {});
+        m_error = tr("Enter an organization id and a user id.");
+        updateSummary();
+        return;
+    }
+    m_connections->setUser(org, user);
+    m_historyProxy->setUser(org, user);
+    updateSummary();
+    const QJsonObject data {{QStringLiteral("orgId"), org},
+                            {QStringLiteral("userId"), user},
+                            {QStringLiteral("limit"), NotificationsModel::pageSize}};
+    m_client->request(admin::msg::user, data, this, [this, org, user](const AdminResult &r) {
+        // An answer for a user no longer shown is dropped.
+        if (org != m_org->text().trimmed() || user != m_user->text().trimmed())
+            return;
+        m_loaded = true;
+        if (!r.ok) {
+            m_error = tr("Could not read the inbox: %1").arg(r.errorMessage);
+        } else {
+            m_unread = r.data.value(QStringLiteral("unreadCount")).toInteger(-1);
+            m_inbox->setPage(r.data.value(QStringLiteral("notifications")).toArray());
+        }
+        updateSummary();
+    });
+}
+
+void UserView::updateSummary()
+{
+    QString text;
+    if (!m_error.isEmpty()) {
+        text = m_error;
+    } else if (!m_user->text().trimmed().isEmpty()) {
+        text = tr("%1 @ %2: %n live connection(s) on this node", nullptr, m_connections->rowCount())
+                   .arg(m_user->text().trimmed(), m_org->text().trimmed());
+        if (m_unread >= 0)
+            text += QStringLiteral("; ")
+                + tr("%n unread notification(s)", nullptr, static_cast<int>(m_unread));
+        else if (!m_loaded)
+            text += QStringLiteral("; ") + tr("reading the inbox…");
+    }
+    m_summary->setText(text);
+}
+
+void UserView::showConnectionDetails()
+{
+    const quint64 id = selectedConnectionId();
+    const auto c = m_source->connection(id);
+    if (!c)
+        return;
+    const auto time = [](const QDateTime &t) {
+        return t.isValid()
+            ? QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+            : tr("never");
+    };
+    const QString text
+        = tr("Connection #%1\nUser: %2 @ %3\nRole: %4\nProtocol: %5\nAddress: %6\n"
+             "User agent: %7\nOrigin: %8\nConnected: %9\nLast pong: %10\nRTT: %11\n"
+             "Frames in/out: %12 / %13\nBytes out: %14\nRooms: %15")
+              .arg(c->id)
+              .arg(c->userId, c->orgId, c->role.isEmpty() ? tr("(none)") : c->role,
+                   c->protocol == ClientProtocol::SocketIo ? QStringLiteral("socket.io")
+                                                           : QStringLiteral("plain"),
+                   c->remoteAddress, c->userAgent, c->origin, time(c->connectedAt),
+                   time(c->lastPongAt))
+              .arg(c->rttMs < 0 ? tr("n/a") : tr("%1 ms").arg(c->rttMs))
+              .arg(c->framesIn)
+              .arg(c->framesOut)
+              .arg(c->bytesOut)
+              .arg(c->rooms.join(QStringLiteral(", ")));
+    auto *box = new QMessageBox(QMessageBox::Information, tr("Connection #%1").arg(c->id), text,
+                                QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("connectionDetails"));
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace notify::console

@@ -1,0 +1,114 @@
+#pragma once
+
+#include "storage/localstore.h"
+
+#include <QSortFilterProxyModel>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableView;
+
+namespace notify::console {
+
+class AdminClient;
+class ConnectionsModel;
+class HistoryModel;
+class NotificationsModel;
+
+// The live connections of one user (org + user id) out of the node's connections model.
+class UserConnectionsProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setUser(const QString &orgId, const QString &userId);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    QString m_org;
+    QString m_user;
+};
+
+// The send-test history entries addressed to one user.
+class UserHistoryProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setUser(const QString &orgId, const QString &userId);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    QString m_org;
+    QString m_target;
+};
+
+// The User tab, for support: one user's whole story in one place. Their live connections
+// (updating with the node's), unread count and inbox with delivered/read state (the `user`
+// request), and the test notifications sent to them from this console; send a test, resend
+// one, open a connection's details, copy ids.
+class UserView : public QWidget
+{
+    Q_OBJECT
+public:
+    UserView(AdminClient *client, ConnectionsModel *connections, HistoryModel *history,
+             QAction *kickAction, QWidget *parent = nullptr);
+
+    QLineEdit *orgEdit() const { return m_org; }
+    QLineEdit *userEdit() const { return m_user; }
+    QLabel *summaryLabel() const { return m_summary; }
+    QTableView *connectionsTable() const { return m_connectionsTable; }
+    QTableView *inboxTable() const { return m_inboxTable; }
+    QTableView *historyTable() const { return m_historyTable; }
+    NotificationsModel *inboxModel() const { return m_inbox; }
+    UserConnectionsProxy *connectionsProxy() const { return m_connections; }
+    UserHistoryProxy *historyProxy() const { return m_historyProxy; }
+    // The unread count of the last answer, -1 before one.
+    qint64 unreadCount() const { return m_unread; }
+    // Whether the last `user` request has been answered (successfully or not).
+    bool loaded() const { return m_loaded; }
+
+    // The connection selected in this view's table, or 0.
+    quint64 selectedConnectionId() const;
+    void clearSelection();
+
+public slots:
+    // Shows this user and asks the server for their unread count and inbox.
+    void showUser(const QString &orgId, const QString &userId);
+    void reload();
+    void showConnectionDetails();
+
+signals:
+    void selectionChanged();
+    void sendTestRequested(const QString &orgId, const QString &userId);
+    void resendRequested(const notify::console::HistoryEntry &entry);
+
+private:
+    void updateSummary();
+
+    AdminClient *m_client;
+    ConnectionsModel *m_source;
+    HistoryModel *m_history;
+    QAction *m_kickAction;
+    QLineEdit *m_org;
+    QLineEdit *m_user;
+    QPushButton *m_show;
+    QLabel *m_summary;
+    UserConnectionsProxy *m_connections;
+    NotificationsModel *m_inbox;
+    UserHistoryProxy *m_historyProxy;
+    QTableView *m_connectionsTable;
+    QTableView *m_inboxTable;
+    QTableView *m_historyTable;
+    qint64 m_unread = -1;
+    bool m_loaded = false;
+    QString m_error;
+};
+
+} // namespace notify::console
