@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "net/acceptgate.h"
 
 #include <QByteArray>
 #include <QString>
@@ -49,6 +50,12 @@ struct NodeServices
     // Every shard, by index; filled before the client port listens, read-only after. The
     // Socket.IO layer routes a request to the shard that owns its session.
     std::vector<Shard *> shards{};
+    // Client-port admission, shared by the acceptor and every shard: open connections (and
+    // unauthenticated ones per address), and Engine.IO sessions without a CONNECT.
+    AcceptGate clientGate{AcceptGate::Limits{clientConnectionCap(config),
+                                             config.maxPendingPerAddress}};
+    AcceptGate sessionGate{AcceptGate::Limits{config.maxPendingSessions,
+                                              config.maxPendingPerAddress}};
 };
 
 } // namespace notify

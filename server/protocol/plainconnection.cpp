@@ -1,6 +1,7 @@
 #include "protocol/plainconnection.h"
 
 #include "codec/wirecodec.h"
+#include "metrics/metrics.h"
 #include "net/shard.h"
 
 #include <QDateTime>
@@ -99,6 +100,8 @@ bool PlainConnection::heartbeat(qint64 nowMs)
 
 void PlainConnection::activated()
 {
+    if (m_socket)
+        m_socket->markAuthenticated();
     const QList<QByteArray> early = std::exchange(m_early, {});
     for (const QByteArray &text : early)
         onText(text);
@@ -113,6 +116,9 @@ void PlainConnection::onWebSocketText(WebSocket &, QByteArray message)
 void PlainConnection::onWebSocketBinary(WebSocket &, QByteArray)
 {
     ++info.framesIn;
+    // An error reply is output like any other: refused frames are rate-limited as requests.
+    if (!m_shard.admit(*this))
+        return;
     replyError({}, QStringLiteral("invalid_payload"),
                QStringLiteral("binary frames are not supported; send JSON text"));
 }
@@ -124,8 +130,10 @@ void PlainConnection::onWebSocketPong(WebSocket &, qint64 rttMs)
     info.lastPongAt = QDateTime::currentDateTimeUtc();
 }
 
-void PlainConnection::onWebSocketClosed(WebSocket &, int code, const QString &reason)
+void PlainConnection::onWebSocketClosed(WebSocket &ws, int code, const QString &reason)
 {
+    if (ws.overflowed())
+        bump(m_shard.services().metrics.dropped);
     // The socket stays until this connection goes: it is retired by the destructor. Removal
     // is queued so that no connection disappears while a delivery loop iterates a room.
     closing = true;
