@@ -116,6 +116,14 @@ void Shard::httpUpgrade(HttpConnection *conn)
                               accept.error().message, accept.error().extraHeaders);
         return;
     }
+    // Responses to earlier requests on the connection go out before its descriptor does.
+    conn->afterFlush([this, conn, value = accept.value()] { upgrade(conn, value); });
+}
+
+void Shard::upgrade(HttpConnection *conn, const QByteArray &acceptValue)
+{
+    const http1::RequestHead &head = conn->head();
+    const QByteArray path = head.path();
     const QString peerAddress = conn->socket()->peerAddress().toString();
     QByteArray afterHead;
     AcceptGate::Ticket ticket = conn->takeTicket();
@@ -131,7 +139,7 @@ void Shard::httpUpgrade(HttpConnection *conn)
     socket->setTicket(std::move(ticket));
     socket->setMaxOutputBytes(cfg.maxOutputBytes);
     socket->setControlRateLimit(cfg.rateLimit.perSecond, cfg.rateLimit.burst);
-    socket->sendRaw(ws::switchingProtocolsResponse(accept.value()));
+    socket->sendRaw(ws::switchingProtocolsResponse(acceptValue));
 
     const QString origin = QString::fromUtf8(head.header("origin"));
     if (!isOriginAllowed(m_services.config.allowedOrigins, origin)) {
@@ -176,6 +184,14 @@ bool Shard::routeToOwner(HttpConnection *conn)
     // another (conn is still inside its own read loop, which sees it Closed and stops).
     Shard *to = m_services.shards[size_t(owner)];
     qCDebug(lcNet) << "shard" << m_index << "hands a request to shard" << owner;
+    // Responses to earlier requests on the connection go out first: closing the socket
+    // would drop them.
+    conn->afterFlush([this, conn, to] { handOver(conn, to); });
+    return true;
+}
+
+void Shard::handOver(HttpConnection *conn, Shard *to)
+{
     HandOver handOver;
     handOver.deadlineMs = conn->deadlineMs();
     handOver.served = conn->served();
@@ -185,10 +201,9 @@ bool Shard::routeToOwner(HttpConnection *conn)
     conn->deleteLater();
     if (handOver.descriptor < 0) {
         qCWarning(lcNet) << "cannot hand a connection over:" << qt_error_string(errno);
-        return true;
+        return;
     }
     to->adoptHandOver(std::move(handOver));
-    return true;
 }
 
 void Shard::sweepHttp(qint64 nowMs)

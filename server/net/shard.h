@@ -99,6 +99,8 @@ private:
                      const QString &peerAddress, QByteArray afterHead);
     // The request belongs to a session of another shard: hand the connection over.
     bool routeToOwner(HttpConnection *conn);
+    void handOver(HttpConnection *conn, Shard *to);
+    void upgrade(HttpConnection *conn, const QByteArray &acceptValue);
     void startHttp(int descriptor, AcceptGate::Ticket ticket, qint64 deadlineMs,
                    QByteArray alreadyRead, quint64 served);
     void sweepHttp(qint64 nowMs);

@@ -130,10 +130,14 @@ void PlainConnection::onWebSocketPong(WebSocket &, qint64 rttMs)
     info.lastPongAt = QDateTime::currentDateTimeUtc();
 }
 
-void PlainConnection::onWebSocketClosed(WebSocket &ws, int code, const QString &reason)
+void PlainConnection::onWebSocketOverflow(WebSocket &)
 {
-    if (ws.overflowed())
-        bump(m_shard.services().metrics.dropped);
+    closing = true;
+    bump(m_shard.services().metrics.dropped);
+}
+
+void PlainConnection::onWebSocketClosed(WebSocket &, int code, const QString &reason)
+{
     // The socket stays until this connection goes: it is retired by the destructor. Removal
     // is queued so that no connection disappears while a delivery loop iterates a room.
     closing = true;

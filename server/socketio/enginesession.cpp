@@ -19,6 +19,8 @@ const QByteArray pollingContentType = "text/plain; charset=UTF-8";
 const QByteArray jsonContentType = "application/json";
 // A closing polling session waits this long for the GET that carries its last packets.
 constexpr qint64 closeDrainMs = 5000;
+// What one outbox entry holds besides its bytes (QByteArray header, allocation, list slot).
+constexpr qint64 outboxEntryCost = 64;
 
 qint64 nowMs()
 {
@@ -80,7 +82,10 @@ bool EngineSession::admitAnswer()
 
 bool EngineSession::toOutbox(const QByteArray &packet)
 {
-    if (m_outboxBytes + packet.size() > m_settings.maxOutputBytes) {
+    // Each queued packet costs its bytes and a list entry with its own allocation: a flood of
+    // one-byte pongs is counted at what it really holds.
+    const qint64 cost = packet.size() + outboxEntryCost;
+    if (m_outboxBytes + cost > m_settings.maxOutputBytes) {
         // A polling client that does not come for its packets (or provokes more than it
         // fetches) is a slow consumer: the session ends and the outbox is freed.
         qCInfo(lcNet) << "Engine.IO: polling outbox over the bound, dropping session";
@@ -89,7 +94,7 @@ bool EngineSession::toOutbox(const QByteArray &packet)
         return false;
     }
     m_outbox.append(packet);
-    m_outboxBytes += packet.size();
+    m_outboxBytes += cost;
     return true;
 }
 
@@ -144,10 +149,14 @@ void EngineSession::onWebSocketBinary(WebSocket &ws, QByteArray)
         sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
 }
 
+void EngineSession::onWebSocketOverflow(WebSocket &ws)
+{
+    if (&ws == m_ws)
+        bump(m_shard.services().metrics.dropped);
+}
+
 void EngineSession::onWebSocketClosed(WebSocket &ws, int, const QString &)
 {
-    if (ws.overflowed())
-        bump(m_shard.services().metrics.dropped);
     if (&ws == m_probe) {
         dropProbe();
     } else if (&ws == m_ws) {
@@ -463,7 +472,7 @@ void EngineSession::flushPolling()
         batch = m_outbox.first(count);
         m_outbox.remove(0, count);
         for (const QByteArray &p : std::as_const(batch))
-            m_outboxBytes -= p.size();
+            m_outboxBytes -= p.size() + outboxEntryCost;
     }
     respondToGet(eio::joinPayload(batch));
     if (m_closed && m_outbox.isEmpty())
@@ -511,17 +520,25 @@ void EngineSession::close(int code, const QString &reason)
     if (m_closed)
         return;
     m_closed = true;
+    // A closing session takes no input any more: its place among the anonymous sessions is
+    // free while it drains (at most closeDrainMs).
+    m_ticket.release();
     detachAll(code, reason);
     dropProbe();
     if (m_ws) {
-        WebSocket::retire(std::exchange(m_ws, nullptr), true);
+        // The bounds' codes reach the client (docs/security-clientport.md); every other end
+        // of a session is a normal close of its websocket, as in engine.io.
+        const bool bound = code == ws::closecode::policyViolation || code == 4029;
+        WebSocket::retire(std::exchange(m_ws, nullptr), true,
+                          bound ? code : ws::closecode::normal,
+                          bound ? reason.toUtf8() : QByteArray());
         finalize();
         return;
     }
     // Polling: the close packet goes after whatever is still queued, with the next GET (past
     // the output bound too: it is one byte, and the session ends at closeDrainMs anyway).
     m_outbox.append(eio::encodePacket(eio::PacketType::Close));
-    m_outboxBytes += 1;
+    m_outboxBytes += 1 + outboxEntryCost;
     m_closeDeadlineMs = nowMs() + closeDrainMs;
     if (m_pendingGet)
         flushPolling();

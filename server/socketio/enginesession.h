@@ -109,6 +109,7 @@ public:
 private:
     void onWebSocketText(WebSocket &ws, QByteArray message) override;
     void onWebSocketBinary(WebSocket &ws, QByteArray message) override;
+    void onWebSocketOverflow(WebSocket &ws) override;
     void onWebSocketClosed(WebSocket &ws, int code, const QString &reason) override;
     void onTransportText(const QByteArray &text);
     void onProbeText(const QByteArray &text);

@@ -177,6 +177,20 @@ int HttpConnection::takeDescriptor(QByteArray *unread, bool includeHead)
     return fd;
 }
 
+void HttpConnection::afterFlush(std::function<void()> next)
+{
+    m_socket->flush();
+    if (m_socket->bytesToWrite() == 0) {
+        next();
+        return;
+    }
+    m_afterFlush = std::move(next);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_afterFlush && m_socket->bytesToWrite() == 0)
+            std::exchange(m_afterFlush, {})();
+    });
+}
+
 void HttpConnection::abort()
 {
     m_state = State::Closed;
@@ -198,6 +212,7 @@ EngineSession *HttpConnection::waitingSession() const
 void HttpConnection::onDisconnected()
 {
     m_state = State::Closed;
+    m_ticket.release(); // the descriptor is closed: its place is free now, not at deletion
     m_shard->httpClosed(this);
 }
 

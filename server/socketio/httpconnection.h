@@ -7,6 +7,8 @@
 #include <QPointer>
 #include <QTcpSocket>
 
+#include <functional>
+
 namespace notify {
 
 class EngineSession;
@@ -69,6 +71,9 @@ public:
     // the descriptor cannot be kept.
     int takeDescriptor(QByteArray *unread, bool includeHead = false);
     AcceptGate::Ticket takeTicket() { return std::move(m_ticket); }
+    // Runs `next` once every response written so far has reached the kernel (at once when
+    // it has): before takeDescriptor(), whose socket close would drop unsent output.
+    void afterFlush(std::function<void()> next);
     // The connection carries a session that has proved a credential.
     void markAuthenticated() { m_ticket.authenticated(); }
     void abort();
@@ -95,6 +100,7 @@ private:
     quint64 m_served = 0;
     bool m_processingQueued = false;
     QPointer<EngineSession> m_waiting;
+    std::function<void()> m_afterFlush;
 };
 
 } // namespace notify

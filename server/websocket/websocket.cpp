@@ -121,6 +121,8 @@ void WebSocket::overflow()
     m_out.resize(keep);
     if (m_state == State::Open)
         fail(ws::closecode::policyViolation, QStringLiteral("output limit exceeded"));
+    if (m_handler)
+        m_handler->onWebSocketOverflow(*this);
 }
 
 void WebSocket::enqueue(const QByteArray &bytes)
@@ -227,7 +229,7 @@ void WebSocket::abort()
         finish(ws::closecode::abnormal, QStringLiteral("aborted"));
 }
 
-void WebSocket::retire(WebSocket *ws, bool graceful)
+void WebSocket::retire(WebSocket *ws, bool graceful, int code, QByteArrayView reason)
 {
     if (!ws)
         return;
@@ -239,7 +241,7 @@ void WebSocket::retire(WebSocket *ws, bool graceful)
     else if (!graceful)
         ws->abort();
     else
-        ws->close(ws::closecode::normal);
+        ws->close(code, reason);
 }
 
 void WebSocket::refuse(WebSocket *ws, int code, QByteArrayView reason)

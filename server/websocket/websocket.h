@@ -30,6 +30,8 @@ public:
         Q_UNUSED(ws);
         Q_UNUSED(rttMs);
     }
+    // The output bound was passed (setMaxOutputBytes): the connection is closing with 1008.
+    virtual void onWebSocketOverflow(WebSocket &ws) { Q_UNUSED(ws); }
     // The connection is over and its descriptor closed: the close handshake finished, the
     // peer went away (1006), the input broke the protocol (the code sent), or abort().
     // Called exactly once.
@@ -89,7 +91,8 @@ public:
     void abort();
     // Detaches `ws` from its handler and parent: it finishes closing on its own (gracefully:
     // close(1000) first) and deletes itself.
-    static void retire(WebSocket *ws, bool graceful);
+    static void retire(WebSocket *ws, bool graceful, int code = ws::closecode::normal,
+                       QByteArrayView reason = {});
     // A socket nobody will own, refused right after its handshake: starts it (so that the
     // peer's Close is read), sends Close with `code` and retires it.
     static void refuse(WebSocket *ws, int code, QByteArrayView reason);
