@@ -1,9 +1,9 @@
 #pragma once
 
 #include "net/acceptgate.h"
+#include "net/listener.h"
 
-#include <QTcpServer>
-#include <QTimer>
+#include <QObject>
 
 #include <vector>
 
@@ -19,30 +19,27 @@ constexpr int kListenBacklog = 4096;
 // Accepts on the client port in the main thread and hands each descriptor, untouched, to
 // the next shard (round-robin); the shard's thread does the handshake and everything after.
 // Every descriptor first passes the gate (a total cap below the descriptor limit, a cap per
-// address on unauthenticated ones); a refused one is closed at once. When accept() fails for
-// lack of descriptors (EMFILE, ENFILE, ENOBUFS) or any other reason QTcpServer stops
-// accepting for good; here it pauses and retries on a timer instead, never spinning.
-class Acceptor : public QTcpServer
+// address on unauthenticated ones); a refused one is closed at once, before a byte is read.
+// At the descriptor limit the Listener pauses and retries instead of spinning.
+class Acceptor : public QObject
 {
 public:
     Acceptor(std::vector<Shard *> shards, AcceptGate gate, Metrics &metrics,
              QObject *parent = nullptr);
 
-    static constexpr int minRetryMs = 50;
-    static constexpr int maxRetryMs = 1000;
-
-protected:
-    void incomingConnection(qintptr descriptor) override;
+    bool listen(const QHostAddress &address, quint16 port);
+    void close() { m_listener.close(); }
+    quint16 serverPort() const { return m_listener.serverPort(); }
+    QString errorString() const { return m_listener.errorString(); }
 
 private:
-    void onAcceptError(QAbstractSocket::SocketError error);
+    void accepted(int descriptor);
 
     std::vector<Shard *> m_shards;
     AcceptGate m_gate;
     Metrics &m_metrics;
     size_t m_next = 0;
-    QTimer m_retry;
-    int m_retryMs = minRetryMs;
+    Listener m_listener;
 };
 
 } // namespace notify
