@@ -12,8 +12,7 @@
 
 namespace notify {
 
-Acceptor::Acceptor(std::vector<Shard *> shards, AcceptGate gate, Metrics &metrics,
-                   QObject *parent)
+Acceptor::Acceptor(std::vector<Shard *> shards, AcceptGate gate, Metrics &metrics, QObject *parent)
     : QObject(parent)
     , m_shards(std::move(shards))
     , m_gate(std::move(gate))
@@ -22,8 +21,8 @@ Acceptor::Acceptor(std::vector<Shard *> shards, AcceptGate gate, Metrics &metric
 {
     m_listener.setPauseObserver([this](const QString &why, int retryMs) {
         bump(m_metrics.acceptPauses);
-        qCWarning(lcNet).noquote() << "client port: accept failed (" + why
-                + "); paused, retrying in" << retryMs << "ms";
+        qCWarning(lcNet).noquote()
+            << "client port: accept failed (" + why + "); paused, retrying in" << retryMs << "ms";
     });
 }
 

@@ -15,9 +15,9 @@
 #include "websocket/handshake.h"
 #include "websocket/websocket.h"
 
+#include "log/logging.h"
 #include <QDateTime>
 #include <QJsonArray>
-#include "log/logging.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -35,7 +35,7 @@ const QString userEventsPath = QStringLiteral("/ws/notifications");
 
 QStringList roomsOf(const Identity &identity)
 {
-    QStringList list{rooms::user(identity.recipient), rooms::org(identity.recipient.orgId)};
+    QStringList list {rooms::user(identity.recipient), rooms::org(identity.recipient.orgId)};
     if (!identity.role.isEmpty())
         list.append(rooms::role(identity.recipient.orgId, identity.role));
     list.append(rooms::broadcast());
@@ -70,8 +70,8 @@ void Shard::adoptDescriptor(qintptr descriptor, AcceptGate::Ticket ticket, qint6
 {
     auto held = std::make_shared<AcceptGate::Ticket>(std::move(ticket));
     postTo(this, [this, descriptor, held, acceptedAtMs] {
-        startHttp(int(descriptor), std::move(*held),
-                  acceptedAtMs + m_services.config.headTimeoutMs, {}, 0);
+        startHttp(int(descriptor), std::move(*held), acceptedAtMs + m_services.config.headTimeoutMs,
+                  {}, 0);
     });
 }
 
@@ -244,8 +244,8 @@ void Shard::acceptPlain(WebSocket *socket, const http1::RequestHead &head,
                         const QString &peerAddress, QByteArray afterHead)
 {
     const ServerConfig &cfg = m_services.config;
-    auto connection = std::make_unique<PlainConnection>(socket, *this, cfg.pingIntervalMs,
-                                                        cfg.pongTimeoutMs);
+    auto connection
+        = std::make_unique<PlainConnection>(socket, *this, cfg.pingIntervalMs, cfg.pongTimeoutMs);
     ConnectionInfo &info = connection->info;
     info.remoteAddress = peerAddress;
     info.userAgent = QString::fromUtf8(head.header("user-agent"));
@@ -321,9 +321,9 @@ void Shard::sendInitialState(quint64 id, std::optional<qint64> lastSeq)
             withConnection(id, [&](ClientConnection &c) {
                 const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
                 const qint64 unread = count.ok() ? count.value() : 0;
-                c.push(EncodedEvent::make(QStringLiteral("notification:unread_count"),
-                                          {{QStringLiteral("unreadCount"), unread},
-                                           {QStringLiteral("timestamp"), now}}));
+                c.push(EncodedEvent::make(
+                    QStringLiteral("notification:unread_count"),
+                    {{QStringLiteral("unreadCount"), unread}, {QStringLiteral("timestamp"), now}}));
                 if (recovery && recovery->ok()) {
                     c.push(EncodedEvent::make(
                         QStringLiteral("notification:recent"),

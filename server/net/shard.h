@@ -1,8 +1,8 @@
 #pragma once
 
+#include "app/nodeservices.h"
 #include "delivery/deliveryhub.h"
 #include "model/connectioninfo.h"
-#include "app/nodeservices.h"
 #include "net/acceptgate.h"
 #include "protocol/clientconnection.h"
 
@@ -95,8 +95,8 @@ public:
     void httpClosed(HttpConnection *conn);
 
 private:
-    void acceptPlain(WebSocket *socket, const http1::RequestHead &head,
-                     const QString &peerAddress, QByteArray afterHead);
+    void acceptPlain(WebSocket *socket, const http1::RequestHead &head, const QString &peerAddress,
+                     QByteArray afterHead);
     // The request belongs to a session of another shard: hand the connection over.
     bool routeToOwner(HttpConnection *conn);
     void handOver(HttpConnection *conn, Shard *to);

@@ -162,8 +162,7 @@ void EngineSession::onWebSocketClosed(WebSocket &ws, int, const QString &)
     } else if (&ws == m_ws) {
         // Queued: the session may not go away inside one of its own socket's callbacks.
         QMetaObject::invokeMethod(
-            this, [this] { abort(1000, QStringLiteral("transport close")); },
-            Qt::QueuedConnection);
+            this, [this] { abort(1000, QStringLiteral("transport close")); }, Qt::QueuedConnection);
     }
 }
 
@@ -529,8 +528,7 @@ void EngineSession::close(int code, const QString &reason)
         // The bounds' codes reach the client (docs/security-clientport.md); every other end
         // of a session is a normal close of its websocket, as in engine.io.
         const bool bound = code == ws::closecode::policyViolation || code == 4029;
-        WebSocket::retire(std::exchange(m_ws, nullptr), true,
-                          bound ? code : ws::closecode::normal,
+        WebSocket::retire(std::exchange(m_ws, nullptr), true, bound ? code : ws::closecode::normal,
                           bound ? reason.toUtf8() : QByteArray());
         finalize();
         return;

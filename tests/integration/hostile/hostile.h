@@ -24,7 +24,8 @@ namespace notify::test {
 // A resident-set figure of this process (or of `pid`) from /proc/<pid>/status, in KiB.
 inline qint64 statusKiB(const char *field, qint64 pid = 0)
 {
-    QFile f(pid > 0 ? QStringLiteral("/proc/%1/status").arg(pid) : QStringLiteral("/proc/self/status"));
+    QFile f(pid > 0 ? QStringLiteral("/proc/%1/status").arg(pid)
+                    : QStringLiteral("/proc/self/status"));
     if (!f.open(QIODevice::ReadOnly))
         return -1;
     for (const QByteArray &line : f.readAll().split('\n')) {
@@ -264,7 +265,8 @@ inline QByteArray pollingTarget(const QByteArray &sid)
 }
 
 // One request on its own connection; the whole raw response.
-inline QByteArray roundTrip(quint16 port, const QByteArray &request, const char *source = "127.0.0.1")
+inline QByteArray roundTrip(quint16 port, const QByteArray &request,
+                            const char *source = "127.0.0.1")
 {
     RawConn c(port, source);
     c.writeAll(request);

@@ -55,7 +55,8 @@ public:
         return QTest::qWaitFor(
             [&] {
                 log += QString::fromUtf8(process.readAllStandardError());
-                const auto m = QRegularExpression(QStringLiteral("clients on \\S+:(\\d+) API on \\S+:(\\d+)"))
+                const auto m = QRegularExpression(
+                                   QStringLiteral("clients on \\S+:(\\d+) API on \\S+:(\\d+)"))
                                    .match(log);
                 if (m.hasMatch()) {
                     clientPort = quint16(m.captured(1).toUInt());
@@ -118,7 +119,8 @@ void TestFdLimit::reserveKeepsTheApiPortAnswering()
     conns.clear();
     int status = 0;
     QVERIFY(QTest::qWaitFor(
-        [&] { return !openPollingSession(server.clientPort, "127.0.0.1", &status).isEmpty(); }, 15000));
+        [&] { return !openPollingSession(server.clientPort, "127.0.0.1", &status).isEmpty(); },
+        15000));
 }
 
 void TestFdLimit::acceptPausesAndResumesAtEmfile()
@@ -133,12 +135,14 @@ void TestFdLimit::acceptPausesAndResumesAtEmfile()
             return server.log.contains(QStringLiteral("accept failed"));
         },
         15000);
-    QVERIFY2(paused, qPrintable(QStringLiteral("%1 descriptors open; log: %2")
-                                    .arg(server.openDescriptors())
-                                    .arg(server.log.right(1500))));
+    QVERIFY2(paused,
+             qPrintable(QStringLiteral("%1 descriptors open; log: %2")
+                            .arg(server.openDescriptors())
+                            .arg(server.log.right(1500))));
     // ...and, once they are free again, accepts again by itself.
     conns.clear();
-    QVERIFY(QTest::qWaitFor([&] { return !openPollingSession(server.clientPort).isEmpty(); }, 20000));
+    QVERIFY(
+        QTest::qWaitFor([&] { return !openPollingSession(server.clientPort).isEmpty(); }, 20000));
     QTRY_COMPARE_WITH_TIMEOUT(server.healthz(), 200, 10000);
     QVERIFY(server.process.state() == QProcess::Running);
 }

@@ -61,8 +61,8 @@ void TestHandOver::foreignSidsOnFreshConnections()
             auto c = std::make_unique<RawConn>(port);
             QByteArray request;
             if (kind == 0) { // an unknown sid that names a shard
-                request = httpRequest("GET", pollingTarget(QByteArray(1, n % 2 ? 'B' : 'A')
-                                                           + QByteArray(19, 'x')));
+                request = httpRequest(
+                    "GET", pollingTarget(QByteArray(1, n % 2 ? 'B' : 'A') + QByteArray(19, 'x')));
             } else if (kind == 1) { // a real session, a noop packet
                 request = httpRequest("POST", pollingTarget(sids[n % 2]), "6");
             } else { // two pipelined requests for sessions of both shards

@@ -54,8 +54,9 @@ void TestInputBounds::pipelineBehindAHeldGetIsNotRead()
     QVERIFY2(sent < 32 * 1000 * 1000, qPrintable(QStringLiteral("%1 bytes taken").arg(sent)));
     QVERIFY2(peak - before < 16 * 1024,
              qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(peak - before)));
-    QCOMPARE(s.publish(QStringLiteral("o1"), {QStringLiteral("normal")}, QStringLiteral("n")).status,
-             201);
+    QCOMPARE(
+        s.publish(QStringLiteral("o1"), {QStringLiteral("normal")}, QStringLiteral("n")).status,
+        201);
     QVERIFY(normal.waitForEvents(QStringLiteral("notification:new"), 1));
     QCOMPARE(s.request("GET", QStringLiteral("/healthz"), {}, {}).status, 200);
 }
@@ -92,7 +93,8 @@ void TestInputBounds::unauthenticatedSocketsPerAddressAreCapped()
     // Authenticated connections from the address do not count against it.
     std::vector<std::unique_ptr<WsClient>> users;
     for (int i = 0; i < 8; ++i) {
-        users.push_back(std::make_unique<WsClient>(s.wsUrl(mintToken("o1", "u" + QString::number(i)))));
+        users.push_back(
+            std::make_unique<WsClient>(s.wsUrl(mintToken("o1", "u" + QString::number(i)))));
         QVERIFY(users.back()->waitForEvents(QStringLiteral("notification:unread_count"), 1));
     }
     // 20 silent sockets from one address: 8 are kept (until their head deadline), the
@@ -116,7 +118,8 @@ void TestInputBounds::unauthenticatedSocketsPerAddressAreCapped()
     QVERIFY(openPollingSession(port, "127.0.0.1", &status).isEmpty());
     QCOMPARE(status, 0);
     silent.clear();
-    QVERIFY(QTest::qWaitFor([&] { return !openPollingSession(port, "127.0.0.1").isEmpty(); }, 5000));
+    QVERIFY(
+        QTest::qWaitFor([&] { return !openPollingSession(port, "127.0.0.1").isEmpty(); }, 5000));
     for (auto &u : users)
         QVERIFY(!u->closed);
 }
@@ -138,7 +141,8 @@ void TestInputBounds::totalConnectionsAreCapped()
     QCOMPARE(s.server->metrics().refusedTotal.load(), quint64(1));
     QCOMPARE(s.request("GET", QStringLiteral("/healthz"), {}, {}).status, 200);
     held.resize(30);
-    QVERIFY(QTest::qWaitFor([&] { return !openPollingSession(port, "127.0.2.2").isEmpty(); }, 5000));
+    QVERIFY(
+        QTest::qWaitFor([&] { return !openPollingSession(port, "127.0.2.2").isEmpty(); }, 5000));
 }
 
 QTEST_GUILESS_MAIN(TestInputBounds)

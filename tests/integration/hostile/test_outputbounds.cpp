@@ -67,8 +67,9 @@ std::unique_ptr<RawConn> plainAttacker(TestServer &s, const QByteArray &user)
 
 void normalClientStillServed(TestServer &s, WsClient &normal, int expected)
 {
-    QCOMPARE(s.publish(QStringLiteral("o1"), {QStringLiteral("normal")}, QStringLiteral("n")).status,
-             201);
+    QCOMPARE(
+        s.publish(QStringLiteral("o1"), {QStringLiteral("normal")}, QStringLiteral("n")).status,
+        201);
     QVERIFY(normal.waitForEvents(QStringLiteral("notification:new"), expected));
     QCOMPARE(s.request("GET", QStringLiteral("/healthz"), {}, {}).status, 200);
 }
@@ -102,17 +103,18 @@ void TestOutputBounds::pingFloodMeetsTheOutputBound()
     // 48 MB of pings with 125-byte payloads: unbounded, as many bytes of pongs were held.
     qint64 sent = 0;
     const qint64 growth
-        = flood(*attacker, clientFrame(kFin | kPing, QByteArray(125, 'p')), 48 * 1000 * 1000,
-                &sent, [&] { return s.server->metrics().dropped.load() > droppedBefore; });
+        = flood(*attacker, clientFrame(kFin | kPing, QByteArray(125, 'p')), 48 * 1000 * 1000, &sent,
+                [&] { return s.server->metrics().dropped.load() > droppedBefore; });
     QVERIFY2(growth < rssBoundKiB, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(growth)));
     QTRY_COMPARE(s.server->metrics().dropped.load(), droppedBefore + 1);
     QVERIFY(attacker->waitEnded(15000));
     const QList<ServerFrame> frames = parseServerFrames(attacker->in);
     const auto close = closeFrameOf(frames);
-    QVERIFY2(close, qPrintable(QStringLiteral("%1 bytes, %2 frames, last opcode %3")
-                                   .arg(attacker->in.size())
-                                   .arg(frames.size())
-                                   .arg(frames.isEmpty() ? -1 : frames.last().opcode)));
+    QVERIFY2(close,
+             qPrintable(QStringLiteral("%1 bytes, %2 frames, last opcode %3")
+                            .arg(attacker->in.size())
+                            .arg(frames.size())
+                            .arg(frames.isEmpty() ? -1 : frames.last().opcode)));
     QCOMPARE(close->closeCode(), 1008);
     QVERIFY(close->payload.contains("output limit exceeded"));
     normalClientStillServed(s, normal, 1);
@@ -148,8 +150,8 @@ void TestOutputBounds::binaryFloodIsRateLimited()
     QVERIFY(attacker->waitFor([&] { return attacker->in.contains("unread_count"); }));
     // Empty binary frames, each once answered with an error and never rate-limited.
     qint64 sent = 0;
-    const qint64 growth = flood(*attacker, clientFrame(kFin | kBinary, {}), 6 * 1000 * 1000,
-                                &sent, [&] { return s.server->metrics().rateLimited.load() >= 40; });
+    const qint64 growth = flood(*attacker, clientFrame(kFin | kBinary, {}), 6 * 1000 * 1000, &sent,
+                                [&] { return s.server->metrics().rateLimited.load() >= 40; });
     QVERIFY2(growth < rssBoundKiB, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(growth)));
     QVERIFY(attacker->waitEnded(15000));
     const QList<ServerFrame> frames = parseServerFrames(attacker->in);

@@ -91,7 +91,9 @@ void TestSessionFlood::pendingSessionsLiveShort()
     // gets the close packet, or the sid is already gone.
     QByteArray last;
     QVERIFY(QTest::qWaitFor(
-        [&] { return statusOf(last = roundTrip(port, httpRequest("GET", pollingTarget(sid)))) != 0; },
+        [&] {
+            return statusOf(last = roundTrip(port, httpRequest("GET", pollingTarget(sid)))) != 0;
+        },
         5000));
     QVERIFY2(last.endsWith("\r\n\r\n1") || statusOf(last) == 400, last.constData());
     QCOMPARE(s.server->metrics().sessionsExpired.load(), quint64(1));
@@ -106,9 +108,10 @@ void TestSessionFlood::connectedSessionsDoNotCount()
     for (int i = 0; i < 6; ++i) {
         const QByteArray sid = openPollingSession(port);
         QVERIFY2(!sid.isEmpty(), qPrintable(QString::number(i)));
-        QCOMPARE(statusOf(roundTrip(port, httpRequest("POST", pollingTarget(sid),
-                                                      "40{\"token\":\"" + token + "\"}"))),
-                 200);
+        QCOMPARE(
+            statusOf(roundTrip(
+                port, httpRequest("POST", pollingTarget(sid), "40{\"token\":\"" + token + "\"}"))),
+            200);
         QByteArray got;
         QVERIFY(QTest::qWaitFor(
             [&] {
