@@ -46,6 +46,12 @@ void HttpConnection::start(QByteArray alreadyRead, quint64 served)
     m_served = served;
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_waitingForDrain && m_socket->bytesToWrite() <= maxUnsentResponseBytes) {
+            m_waitingForDrain = false;
+            queueRead();
+        }
+    });
     if (m_socket->state() != QAbstractSocket::ConnectedState) {
         onDisconnected();
         return;
@@ -66,6 +72,10 @@ void HttpConnection::onReadyRead()
     const qint64 timeoutMs = m_shard->services().config.headTimeoutMs;
     while (m_state == State::ReadingHead || m_state == State::ReadingBody) {
         if (m_state == State::ReadingHead) {
+            if (m_socket->bytesToWrite() > maxUnsentResponseBytes) {
+                m_waitingForDrain = true; // resumed by bytesWritten
+                return;
+            }
             fillTo(limits.maxHeadBytes);
             if (m_in.isEmpty())
                 return;

@@ -29,6 +29,9 @@ class HttpConnection : public QObject
 {
 public:
     static constexpr qint64 socketBufferBytes = 64 * 1024;
+    // Unsent response bytes past which the next pipelined request is not read until the
+    // client has taken them: a client that pipelines and never reads holds no more.
+    static constexpr qint64 maxUnsentResponseBytes = 64 * 1024;
 
     // `deadlineMs`: when the first request's head must be complete (accept + head timeout).
     HttpConnection(QTcpSocket *socket, Shard *shard, AcceptGate::Ticket ticket, qint64 deadlineMs);
@@ -99,6 +102,7 @@ private:
     bool m_headStarted = true; // the deadline runs for a head (false: idle keep-alive)
     quint64 m_served = 0;
     bool m_processingQueued = false;
+    bool m_waitingForDrain = false;
     QPointer<EngineSession> m_waiting;
     std::function<void()> m_afterFlush;
 };

@@ -12,6 +12,7 @@ class TestInputBounds : public QObject
     Q_OBJECT
 private slots:
     void pipelineBehindAHeldGetIsNotRead();
+    void pipelinedRequestsOfAClientThatNeverReads();
     void slowHeadIsCutAtItsDeadline();
     void unauthenticatedSocketsPerAddressAreCapped();
     void totalConnectionsAreCapped();
@@ -58,6 +59,44 @@ void TestInputBounds::pipelineBehindAHeldGetIsNotRead()
         s.publish(QStringLiteral("o1"), {QStringLiteral("normal")}, QStringLiteral("n")).status,
         201);
     QVERIFY(normal.waitForEvents(QStringLiteral("notification:new"), 1));
+    QCOMPARE(s.request("GET", QStringLiteral("/healthz"), {}, {}).status, 200);
+}
+
+void TestInputBounds::pipelinedRequestsOfAClientThatNeverReads()
+{
+    TestServer s([](ServerConfig &c) {
+        c.sioPingIntervalMs = 600000;
+        c.sioConnectTimeoutMs = 600000;
+    });
+    const quint16 port = s.server->clientPort();
+    const QByteArray sid = openPollingSession(port);
+    QVERIFY(!sid.isEmpty());
+    // Small POSTs, each answered, pipelined by a client that never reads its answers: before,
+    // the answers piled up in the socket's write buffer while every request was read.
+    RawConn attacker(port, "127.0.0.1", 4096);
+    QByteArray chunk;
+    while (chunk.size() < 64 * 1024)
+        chunk += httpRequest("POST", pollingTarget(sid), "6", false);
+    const qint64 before = rssKiB();
+    qint64 peak = before;
+    qint64 sent = 0;
+    qsizetype offset = 0;
+    constexpr qint64 attack = 64 * 1000 * 1000;
+    while (sent < attack) {
+        const qint64 n = attacker.writeSome(QByteArrayView(chunk).sliced(offset));
+        QVERIFY(n >= 0);
+        sent += n;
+        offset = (offset + n) % chunk.size();
+        peak = qMax(peak, rssKiB());
+        if (n == 0 && !attacker.writableWithin(1000))
+            break;
+        if (n == 0)
+            QCoreApplication::processEvents();
+    }
+    // Bound: reading stops once 64 KiB of answers wait unsent; then TCP pushes back.
+    QVERIFY2(sent < 32 * 1000 * 1000, qPrintable(QStringLiteral("%1 bytes taken").arg(sent)));
+    QVERIFY2(peak - before < 16 * 1024,
+             qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(peak - before)));
     QCOMPARE(s.request("GET", QStringLiteral("/healthz"), {}, {}).status, 200);
 }
 
