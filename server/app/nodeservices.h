@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "net/acceptgate.h"
 
 #include <QByteArray>
 #include <QString>
@@ -52,6 +53,12 @@ struct NodeServices
     std::vector<Shard *> shards{};
     // This node's part of a cluster (PostgreSQL only); null on SQLite. Set once at start.
     std::atomic<ClusterNode *> cluster {nullptr};
+    // Client-port admission, shared by the acceptor and every shard: open connections (and
+    // unauthenticated ones per address), and Engine.IO sessions without a CONNECT.
+    AcceptGate clientGate{AcceptGate::Limits{clientConnectionCap(config),
+                                             config.maxPendingPerAddress}};
+    AcceptGate sessionGate{AcceptGate::Limits{config.maxPendingSessions,
+                                              config.maxPendingPerAddress}};
 };
 
 } // namespace notify

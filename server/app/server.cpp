@@ -105,7 +105,7 @@ Result<Done, QString> Server::start()
         m_services->shards.push_back(shard);
     }
 
-    m_acceptor = new Acceptor(m_shards, this);
+    m_acceptor = new Acceptor(m_shards, m_services->clientGate, *m_metrics, this);
     if (!m_acceptor->listen(m_config.listen.address, m_config.listen.port))
         return QStringLiteral("cannot listen on %1: %2")
             .arg(m_config.listen.toString(), m_acceptor->errorString());

@@ -7,6 +7,8 @@
 #include <QUrl>
 
 #include <algorithm>
+
+#include <sys/resource.h>
 #include <cmath>
 
 namespace notify {
@@ -256,12 +258,37 @@ QString describeForLog(const ServerConfig &config)
           << QStringLiteral("retention-days=") + QString::number(config.retentionDays)
           << QStringLiteral("plain-dialect=") + dialectName(config.dialects.plain)
           << QStringLiteral("socketio-dialect=") + config.dialects.describeSocketIo()
+          << QStringLiteral("head-timeout=") + formatDuration(config.headTimeoutMs)
+          << QStringLiteral("max-pending-per-address=")
+            + QString::number(config.maxPendingPerAddress)
+          << QStringLiteral("max-connections=") + QString::number(clientConnectionCap(config))
+          << QStringLiteral("max-pending-sessions=") + QString::number(config.maxPendingSessions)
+          << QStringLiteral("sio-connect-timeout=") + formatDuration(config.sioConnectTimeoutMs)
+          << QStringLiteral("max-output-bytes=") + QString::number(config.maxOutputBytes)
           << QStringLiteral("log-format=") + logFormatName(config.logFormat)
           << QStringLiteral("log-level=") + logLevelName(config.logLevel)
           << QStringLiteral("dev=") + (config.dev ? QStringLiteral("on") : QStringLiteral("off"));
     if (!config.configFile.isEmpty())
         parts << QStringLiteral("config=") + config.configFile;
     return parts.join(u' ');
+}
+
+} // namespace notify
+
+namespace notify {
+
+int clientConnectionCap(const ServerConfig &config)
+{
+    if (config.maxConnections > 0)
+        return config.maxConnections;
+    rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return 1000000;
+    const qint64 soft = qint64(qMin<rlim_t>(limit.rlim_cur, 100000000));
+    // The reserve keeps descriptors for the API port (/healthz, /readyz, /admin), the store's
+    // connections and files, and the brief duplicate taken at each WebSocket upgrade.
+    const qint64 reserve = qMax<qint64>(64, soft / 8);
+    return int(qMax<qint64>(16, soft - reserve));
 }
 
 } // namespace notify

@@ -75,6 +75,24 @@ struct ServerConfig
     EndpointDialects dialects;
     QString nodeName; // the cluster registry's name for this node; empty: host:client port
 
+    // Client-port admission and bounds (docs/security-clientport.md).
+    // A request head must be complete this long after accept (or after its first byte on a
+    // kept-alive connection), not restarted by each byte; a body gets as long again.
+    int headTimeoutMs = 10000;
+    // Sockets (and Engine.IO sessions) from one address that have not yet authenticated;
+    // 0 = unlimited. IPv6 addresses count per /64.
+    int maxPendingPerAddress = 256;
+    // Open client-port connections; 0 = automatic: the descriptor limit minus a reserve for
+    // the API port, the store and the admin channel (clientConnectionCap()).
+    int maxConnections = 0;
+    // Engine.IO sessions that have not completed a Socket.IO CONNECT, node-wide; each lives at
+    // most sioConnectTimeoutMs.
+    int maxPendingSessions = 10000;
+    int sioConnectTimeoutMs = 10000;
+    // Bytes queued for one client (pushed events, replies, pongs, a polling outbox); past it
+    // the client is closed as a slow consumer.
+    qint64 maxOutputBytes = 4 * 1024 * 1024;
+
     LogFormat logFormat = LogFormat::Text;
     LogLevel logLevel = LogLevel::Info;
 
@@ -88,6 +106,10 @@ struct ServerConfig
 
     static int defaultThreadCount(); // QThread::idealThreadCount() clamped to 1..64
 };
+
+// The client port's connection cap: maxConnections, or when 0 the process's descriptor
+// limit (RLIMIT_NOFILE) minus a reserve of an eighth of it (at least 64).
+int clientConnectionCap(const ServerConfig &config);
 
 struct ConfigError
 {

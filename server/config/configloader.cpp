@@ -363,6 +363,33 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (value.trimmed().isEmpty() || value.size() > 200)
             return fail(QStringLiteral("expected a name of 1 to 200 characters"));
         config.nodeName = value.trimmed();
+    } else if (name == QLatin1String("head-timeout")
+               || name == QLatin1String("sio-connect-timeout")) {
+        auto ms = parseDurationMs(value);
+        if (!ms)
+            return fail(ms.error());
+        (name == QLatin1String("head-timeout") ? config.headTimeoutMs : config.sioConnectTimeoutMs)
+            = *ms;
+    } else if (name == QLatin1String("max-pending-per-address")) {
+        const auto n = parseInteger(value, 0, 1000000);
+        if (!n)
+            return fail(QStringLiteral("expected a number from 0 (unlimited) to 1000000"));
+        config.maxPendingPerAddress = int(*n);
+    } else if (name == QLatin1String("max-connections")) {
+        const auto n = parseInteger(value, 0, 10000000);
+        if (!n)
+            return fail(QStringLiteral("expected a number from 0 (automatic) to 10000000"));
+        config.maxConnections = int(*n);
+    } else if (name == QLatin1String("max-pending-sessions")) {
+        const auto n = parseInteger(value, 1, 10000000);
+        if (!n)
+            return fail(QStringLiteral("expected a number from 1 to 10000000"));
+        config.maxPendingSessions = int(*n);
+    } else if (name == QLatin1String("max-output-bytes")) {
+        const auto n = parseInteger(value, 65536, qint64(1) << 30);
+        if (!n)
+            return fail(QStringLiteral("expected a byte count from 65536 to 1073741824"));
+        config.maxOutputBytes = *n;
     } else if (name == QLatin1String("log-format")) {
         const auto format = parseLogFormat(value);
         if (!format)

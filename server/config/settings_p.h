@@ -30,7 +30,7 @@ struct SettingSpec
     bool inFile; // may appear in the INI file
 };
 
-inline constexpr std::array<SettingSpec, 30> settingSpecs {{
+inline constexpr std::array<SettingSpec, 36> settingSpecs {{
     {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8080",
      "WebSocket listen address (IPv4, [IPv6] or localhost; port 0 = any free port)", true},
     {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8081",
@@ -87,6 +87,19 @@ inline constexpr std::array<SettingSpec, 30> settingSpecs {{
      true},
     {"node-name", "NOTIFY_NODE_NAME", SettingKind::Value, "NAME", "default HOST:CLIENTPORT",
      "this node's name in the cluster registry (PostgreSQL)", true},
+    {"head-timeout", "NOTIFY_HEAD_TIMEOUT", SettingKind::Value, "DURATION", "default 10",
+     "client port: a request head must be complete this long after accept", true},
+    {"max-pending-per-address", "NOTIFY_MAX_PENDING_PER_ADDRESS", SettingKind::Value, "N",
+     "default 256", "client port: unauthenticated sockets and sessions per address, 0 = unlimited",
+     true},
+    {"max-connections", "NOTIFY_MAX_CONNECTIONS", SettingKind::Value, "N",
+     "default: descriptor limit minus 1/8", "client port: open connections in total", true},
+    {"max-pending-sessions", "NOTIFY_MAX_PENDING_SESSIONS", SettingKind::Value, "N",
+     "default 10000", "Engine.IO sessions without a Socket.IO CONNECT, in total", true},
+    {"sio-connect-timeout", "NOTIFY_SIO_CONNECT_TIMEOUT", SettingKind::Value, "DURATION",
+     "default 10", "end an Engine.IO session without a granted CONNECT after this", true},
+    {"max-output-bytes", "NOTIFY_MAX_OUTPUT_BYTES", SettingKind::Value, "BYTES",
+     "default 4194304", "bytes queued for one client before it is closed as slow", true},
     {"log-format", "NOTIFY_LOG_FORMAT", SettingKind::Value, "text|json", "default text",
      "log line format on stderr", true},
     {"log-level", "NOTIFY_LOG_LEVEL", SettingKind::Value, "LEVEL", "default info",

@@ -108,6 +108,22 @@ QByteArray Metrics::prometheusText() const
     appendCounter(out, "notify_rate_limited_total", "Client messages refused by the rate limit.",
                   load(rateLimited));
     appendCounter(out, "notify_broadcasts_total", "Announcements sent.", load(broadcasts));
+    out += "# HELP notify_refused_connections_total Client-port connections closed at accept.\n"
+           "# TYPE notify_refused_connections_total counter\n"
+           "notify_refused_connections_total{reason=\"total\"} "
+        + QByteArray::number(load(refusedTotal))
+        + "\nnotify_refused_connections_total{reason=\"per_address\"} "
+        + QByteArray::number(load(refusedPerAddress)) + '\n';
+    appendCounter(out, "notify_sessions_refused_total",
+                  "Engine.IO sessions refused by the cap on sessions without a CONNECT.",
+                  load(sessionsRefused));
+    appendCounter(out, "notify_sessions_expired_total",
+                  "Engine.IO sessions ended for no granted CONNECT in time.", load(sessionsExpired));
+    appendCounter(out, "notify_accept_pauses_total",
+                  "Times the client port paused accepting (out of descriptors).", load(acceptPauses));
+    appendCounter(out, "notify_request_timeouts_total",
+                  "Client-port connections cut for an incomplete request at its deadline.",
+                  load(requestTimeouts));
     out += "# HELP notify_auth_failures_total Rejected client credentials by reason.\n"
            "# TYPE notify_auth_failures_total counter\n";
     for (int i = 0; i < authFailureKinds; ++i) {

@@ -53,6 +53,15 @@ public:
     std::atomic<quint64> connectionsPlain{0};
     std::atomic<quint64> connectionsSocketIo{0};
     std::atomic<quint64> broadcasts{0};
+    // Client port admission (docs/security-clientport.md): connections closed at accept
+    // (total cap, per-address cap), Engine.IO sessions refused or ended unconnected, accept
+    // pauses for lack of descriptors, connections cut at a head/body deadline.
+    std::atomic<quint64> refusedTotal{0};
+    std::atomic<quint64> refusedPerAddress{0};
+    std::atomic<quint64> sessionsRefused{0};
+    std::atomic<quint64> sessionsExpired{0};
+    std::atomic<quint64> acceptPauses{0};
+    std::atomic<quint64> requestTimeouts{0};
     std::array<std::atomic<quint64>, authFailureKinds> authFailures{};
     Histogram commitToSend;     // commit → frame handed to the socket
     Histogram storeCommitTime;  // one group-commit transaction

@@ -1,19 +1,54 @@
 #include "net/acceptor.h"
 
+#include "log/logging.h"
+#include "metrics/metrics.h"
 #include "net/shard.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace notify {
 
-Acceptor::Acceptor(std::vector<Shard *> shards, QObject *parent)
-    : QTcpServer(parent)
+Acceptor::Acceptor(std::vector<Shard *> shards, AcceptGate gate, Metrics &metrics, QObject *parent)
+    : QObject(parent)
     , m_shards(std::move(shards))
+    , m_gate(std::move(gate))
+    , m_metrics(metrics)
+    , m_listener([this](int descriptor) { accepted(descriptor); })
 {
-    setListenBacklogSize(kListenBacklog);
+    m_listener.setPauseObserver([this](const QString &why, int retryMs) {
+        bump(m_metrics.acceptPauses);
+        qCWarning(lcNet).noquote()
+            << "client port: accept failed (" + why + "); paused, retrying in" << retryMs << "ms";
+    });
 }
 
-void Acceptor::incomingConnection(qintptr descriptor)
+bool Acceptor::listen(const QHostAddress &address, quint16 port)
 {
-    m_shards[m_next]->adoptDescriptor(descriptor);
+    return m_listener.listen(address, port, kListenBacklog);
+}
+
+void Acceptor::accepted(int descriptor)
+{
+    sockaddr_storage peer {};
+    socklen_t length = sizeof peer;
+    QHostAddress address;
+    if (::getpeername(descriptor, reinterpret_cast<sockaddr *>(&peer), &length) == 0)
+        address.setAddress(reinterpret_cast<const sockaddr *>(&peer));
+    AcceptGate::Refusal why = AcceptGate::Refusal::None;
+    AcceptGate::Ticket ticket = m_gate.admit(address, &why);
+    if (!ticket) {
+        // Closed before a byte is read: the cheapest answer, and one that holds nothing.
+        bump(why == AcceptGate::Refusal::Total ? m_metrics.refusedTotal
+                                               : m_metrics.refusedPerAddress);
+        ::close(descriptor);
+        return;
+    }
+    m_shards[m_next]->adoptDescriptor(descriptor, std::move(ticket),
+                                      QDateTime::currentMSecsSinceEpoch());
     m_next = (m_next + 1) % m_shards.size();
 }
 

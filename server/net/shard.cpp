@@ -16,9 +16,9 @@
 #include "websocket/handshake.h"
 #include "websocket/websocket.h"
 
+#include "log/logging.h"
 #include <QDateTime>
 #include <QJsonArray>
-#include "log/logging.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -26,21 +26,17 @@
 #include <QThread>
 #include <QUrlQuery>
 
+#include <unistd.h>
+
 namespace notify {
 
 namespace {
-// A connection whose unsent bytes pass this is a slow consumer: closed, never buffered on.
-constexpr qint64 maxUnsentBytes = 4 * 1024 * 1024;
 constexpr int recoveryLimit = 100;
-// A new TCP connection must send a complete request head within this; between keep-alive
-// requests a connection may idle longer.
-constexpr qint64 firstRequestTimeoutMs = 10000;
-constexpr qint64 keepAliveIdleMs = 60000;
 const QString userEventsPath = QStringLiteral("/ws/notifications");
 
 QStringList roomsOf(const Identity &identity)
 {
-    QStringList list{rooms::user(identity.recipient), rooms::org(identity.recipient.orgId)};
+    QStringList list {rooms::user(identity.recipient), rooms::org(identity.recipient.orgId)};
     if (!identity.role.isEmpty())
         list.append(rooms::role(identity.recipient.orgId, identity.role));
     list.append(rooms::broadcast());
@@ -71,22 +67,40 @@ void Shard::init()
     m_sweepTimer->start();
 }
 
-void Shard::adoptDescriptor(qintptr descriptor)
+void Shard::adoptDescriptor(qintptr descriptor, AcceptGate::Ticket ticket, qint64 acceptedAtMs)
 {
-    postTo(this, [this, descriptor] {
-        auto *socket = new QTcpSocket;
-        if (!socket->setSocketDescriptor(descriptor)) {
-            qCWarning(lcNet) << "cannot adopt descriptor" << descriptor;
-            delete socket;
-            return;
-        }
-        // Every connection starts as HTTP: the head tells a WebSocket upgrade from a
-        // long-polling request.
-        auto *conn = new HttpConnection(socket, this);
-        conn->setParent(this);
-        m_http.insert(conn);
-        conn->start();
+    auto held = std::make_shared<AcceptGate::Ticket>(std::move(ticket));
+    postTo(this, [this, descriptor, held, acceptedAtMs] {
+        startHttp(int(descriptor), std::move(*held), acceptedAtMs + m_services.config.headTimeoutMs,
+                  {}, 0);
     });
+}
+
+void Shard::adoptHandOver(HandOver handOver)
+{
+    auto held = std::make_shared<HandOver>(std::move(handOver));
+    postTo(this, [this, held] {
+        startHttp(held->descriptor, std::move(held->ticket), held->deadlineMs,
+                  std::move(held->unread), held->served);
+    });
+}
+
+void Shard::startHttp(int descriptor, AcceptGate::Ticket ticket, qint64 deadlineMs,
+                      QByteArray alreadyRead, quint64 served)
+{
+    auto *socket = new QTcpSocket;
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcNet) << "cannot adopt descriptor" << descriptor;
+        ::close(descriptor);
+        delete socket;
+        return;
+    }
+    // Every connection starts as HTTP: the head tells a WebSocket upgrade from a
+    // long-polling request.
+    auto *conn = new HttpConnection(socket, this, std::move(ticket), deadlineMs);
+    conn->setParent(this);
+    m_http.insert(conn);
+    conn->start(std::move(alreadyRead), served);
 }
 
 void Shard::httpUpgrade(HttpConnection *conn)
@@ -103,8 +117,17 @@ void Shard::httpUpgrade(HttpConnection *conn)
                               accept.error().message, accept.error().extraHeaders);
         return;
     }
+    // Responses to earlier requests on the connection go out before its descriptor does.
+    conn->afterFlush([this, conn, value = accept.value()] { upgrade(conn, value); });
+}
+
+void Shard::upgrade(HttpConnection *conn, const QByteArray &acceptValue)
+{
+    const http1::RequestHead &head = conn->head();
+    const QByteArray path = head.path();
     const QString peerAddress = conn->socket()->peerAddress().toString();
     QByteArray afterHead;
+    AcceptGate::Ticket ticket = conn->takeTicket();
     const int fd = conn->takeDescriptor(&afterHead);
     m_http.remove(conn);
     conn->deleteLater(); // its head stays readable until then
@@ -112,8 +135,12 @@ void Shard::httpUpgrade(HttpConnection *conn)
         qCWarning(lcNet) << "cannot keep an upgraded connection:" << qt_error_string(errno);
         return;
     }
-    auto *socket = new WebSocket(fd, m_services.config.maxMessageBytes, this);
-    socket->sendRaw(ws::switchingProtocolsResponse(accept.value()));
+    const ServerConfig &cfg = m_services.config;
+    auto *socket = new WebSocket(fd, cfg.maxMessageBytes, this);
+    socket->setTicket(std::move(ticket));
+    socket->setMaxOutputBytes(cfg.maxOutputBytes);
+    socket->setControlRateLimit(cfg.rateLimit.perSecond, cfg.rateLimit.burst);
+    socket->sendRaw(ws::switchingProtocolsResponse(acceptValue));
 
     const QString origin = QString::fromUtf8(head.header("origin"));
     if (!isOriginAllowed(m_services.config.allowedOrigins, origin)) {
@@ -152,43 +179,49 @@ bool Shard::routeToOwner(HttpConnection *conn)
     if (owner < 0 || owner == m_index || size_t(owner) >= m_services.shards.size())
         return false;
     // An Engine.IO session lives on one shard; a request for it may arrive on any TCP
-    // connection, accepted by any shard. The connection (its socket a child) moves to the
-    // owner, which then handles the request it has already read.
+    // connection, accepted by any shard. What moves is data: the descriptor and the bytes
+    // read from it, request included. The owner builds a connection of its own and parses
+    // the request again; this one is closed here, on its own thread, and never touched by
+    // another (conn is still inside its own read loop, which sees it Closed and stops).
     Shard *to = m_services.shards[size_t(owner)];
     qCDebug(lcNet) << "shard" << m_index << "hands a request to shard" << owner;
-    m_http.remove(conn);
-    conn->setParent(nullptr);
-    conn->setShard(to);
-    conn->moveToThread(to->thread());
-    postTo(to, [to, conn = QPointer<HttpConnection>(conn)] {
-        if (conn)
-            to->adoptHttp(conn);
-    });
+    // Responses to earlier requests on the connection go out first: closing the socket
+    // would drop them.
+    conn->afterFlush([this, conn, to] { handOver(conn, to); });
     return true;
 }
 
-void Shard::adoptHttp(HttpConnection *conn)
+void Shard::handOver(HttpConnection *conn, Shard *to)
 {
-    if (conn->state() == HttpConnection::State::Closed)
-        return; // it went away on the way here; httpClosed() already deletes it
-    conn->setParent(this);
-    m_http.insert(conn);
-    conn->start();
+    HandOver handOver;
+    handOver.deadlineMs = conn->deadlineMs();
+    handOver.served = conn->served();
+    handOver.ticket = conn->takeTicket();
+    handOver.descriptor = conn->takeDescriptor(&handOver.unread, true);
+    m_http.remove(conn);
+    conn->deleteLater();
+    if (handOver.descriptor < 0) {
+        qCWarning(lcNet) << "cannot hand a connection over:" << qt_error_string(errno);
+        return;
+    }
+    to->adoptHandOver(std::move(handOver));
 }
 
 void Shard::sweepHttp(qint64 nowMs)
 {
-    std::vector<HttpConnection *> idle;
+    std::vector<HttpConnection *> late;
     for (HttpConnection *conn : std::as_const(m_http)) {
         if (conn->state() == HttpConnection::State::Dispatched
             || conn->state() == HttpConnection::State::Closed)
             continue;
-        const qint64 limit = conn->servedAny() ? keepAliveIdleMs : firstRequestTimeoutMs;
-        if (nowMs - conn->lastActivityMs() > limit)
-            idle.push_back(conn);
+        if (nowMs > conn->deadlineMs())
+            late.push_back(conn);
     }
-    for (HttpConnection *conn : idle)
+    for (HttpConnection *conn : late) {
+        if (!conn->idle())
+            bump(m_services.metrics.requestTimeouts);
         conn->abort();
+    }
 }
 
 void Shard::addConnection(std::unique_ptr<ClientConnection> connection,
@@ -389,7 +422,9 @@ void Shard::pushTo(ClientConnection &c, const Delivery &d, std::vector<quint64> 
         c.push(e);
     c.flush();
     m_services.metrics.sent.fetch_add(events.size(), std::memory_order_relaxed);
-    if (c.bytesToWrite() > maxUnsentBytes) {
+    // The transports enforce the same bound as they queue (and close with their own code);
+    // this catches what they let through, e.g. a polling session between two GETs.
+    if (c.bytesToWrite() > m_services.config.maxOutputBytes) {
         c.closing = true;
         slow.push_back(c.info.id);
     }

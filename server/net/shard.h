@@ -1,8 +1,9 @@
 #pragma once
 
+#include "app/nodeservices.h"
 #include "delivery/deliveryhub.h"
 #include "model/connectioninfo.h"
-#include "app/nodeservices.h"
+#include "net/acceptgate.h"
 #include "protocol/clientconnection.h"
 
 #include <QHash>
@@ -44,8 +45,21 @@ public:
 
     int index() const { return m_index; }
 
-    // Any thread.
-    void adoptDescriptor(qintptr descriptor);
+    // Any thread. A descriptor from the acceptor, with its place at the gate; its first
+    // request head must be complete within the head timeout of acceptedAtMs.
+    void adoptDescriptor(qintptr descriptor, AcceptGate::Ticket ticket, qint64 acceptedAtMs);
+    // Any thread. A connection handed over by another shard because its request belongs to a
+    // session of this one: its descriptor and everything read from it so far (the request
+    // first, parsed again here). The sender keeps no part of it.
+    struct HandOver
+    {
+        int descriptor = -1;
+        QByteArray unread;
+        AcceptGate::Ticket ticket;
+        qint64 deadlineMs = 0;
+        quint64 served = 0;
+    };
+    void adoptHandOver(HandOver handOver);
     void deliver(DeliveryList deliveries) override;
     void revokeSession(QByteArray sessionHash) override;
     void kick(quint64 connectionId, QString reason);
@@ -81,11 +95,14 @@ public:
     void httpClosed(HttpConnection *conn);
 
 private:
-    void acceptPlain(WebSocket *socket, const http1::RequestHead &head,
-                     const QString &peerAddress, QByteArray afterHead);
+    void acceptPlain(WebSocket *socket, const http1::RequestHead &head, const QString &peerAddress,
+                     QByteArray afterHead);
     // The request belongs to a session of another shard: hand the connection over.
     bool routeToOwner(HttpConnection *conn);
-    void adoptHttp(HttpConnection *conn);
+    void handOver(HttpConnection *conn, Shard *to);
+    void upgrade(HttpConnection *conn, const QByteArray &acceptValue);
+    void startHttp(int descriptor, AcceptGate::Ticket ticket, qint64 deadlineMs,
+                   QByteArray alreadyRead, quint64 served);
     void sweepHttp(qint64 nowMs);
     void authenticate(quint64 id, const QByteArray &credential, std::optional<qint64> lastSeq);
     void activate(quint64 id, const Identity &identity, std::optional<qint64> lastSeq);

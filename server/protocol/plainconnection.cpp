@@ -1,6 +1,7 @@
 #include "protocol/plainconnection.h"
 
 #include "codec/wirecodec.h"
+#include "metrics/metrics.h"
 #include "net/shard.h"
 
 #include <QDateTime>
@@ -98,6 +99,8 @@ bool PlainConnection::heartbeat(qint64 nowMs)
 
 void PlainConnection::activated()
 {
+    if (m_socket)
+        m_socket->markAuthenticated();
     const QList<QByteArray> early = std::exchange(m_early, {});
     for (const QByteArray &text : early)
         onText(text);
@@ -112,6 +115,9 @@ void PlainConnection::onWebSocketText(WebSocket &, QByteArray message)
 void PlainConnection::onWebSocketBinary(WebSocket &, QByteArray)
 {
     ++info.framesIn;
+    // An error reply is output like any other: refused frames are rate-limited as requests.
+    if (!m_shard.admit(*this))
+        return;
     replyError({}, QStringLiteral("invalid_payload"),
                QStringLiteral("binary frames are not supported; send JSON text"));
 }
@@ -121,6 +127,12 @@ void PlainConnection::onWebSocketPong(WebSocket &, qint64 rttMs)
     m_pingOutstanding = false;
     info.rttMs = int(rttMs);
     info.lastPongAt = QDateTime::currentDateTimeUtc();
+}
+
+void PlainConnection::onWebSocketOverflow(WebSocket &)
+{
+    closing = true;
+    bump(m_shard.services().metrics.dropped);
 }
 
 void PlainConnection::onWebSocketClosed(WebSocket &, int code, const QString &reason)

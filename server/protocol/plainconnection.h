@@ -35,6 +35,7 @@ private:
     void onWebSocketText(WebSocket &ws, QByteArray message) override;
     void onWebSocketBinary(WebSocket &ws, QByteArray message) override;
     void onWebSocketPong(WebSocket &ws, qint64 rttMs) override;
+    void onWebSocketOverflow(WebSocket &ws) override;
     void onWebSocketClosed(WebSocket &ws, int code, const QString &reason) override;
 
     WebSocket *m_socket; // null once closed

@@ -1,6 +1,7 @@
 #include "socketio/enginesession.h"
 
 #include "log/logging.h"
+#include "metrics/metrics.h"
 #include "net/shard.h"
 #include "socketio/httpconnection.h"
 #include "socketio/socketioconnection.h"
@@ -18,6 +19,8 @@ const QByteArray pollingContentType = "text/plain; charset=UTF-8";
 const QByteArray jsonContentType = "application/json";
 // A closing polling session waits this long for the GET that carries its last packets.
 constexpr qint64 closeDrainMs = 5000;
+// What one outbox entry holds besides its bytes (QByteArray header, allocation, list slot).
+constexpr qint64 outboxEntryCost = 64;
 
 qint64 nowMs()
 {
@@ -36,14 +39,63 @@ QByteArray textFrame(QByteArrayView packet)
 } // namespace
 
 EngineSession::EngineSession(SocketIoHost &host, Shard &shard, QString sid,
-                             const EngineSettings &settings, PeerInfo peer)
+                             const EngineSettings &settings, PeerInfo peer,
+                             AcceptGate::Ticket ticket)
     : m_host(host)
     , m_shard(shard)
     , m_sid(std::move(sid))
     , m_settings(settings)
     , m_peer(std::move(peer))
+    , m_ticket(std::move(ticket))
 {
     m_lastPingMs = nowMs();
+    m_createdMs = m_lastPingMs;
+    m_answers.configure(settings.answersPerSecond, qMax(1, settings.answerBurst), m_createdMs);
+}
+
+void EngineSession::namespaceGranted()
+{
+    if (m_granted)
+        return;
+    m_granted = true;
+    m_ticket.release();
+    if (m_ws)
+        m_ws->markAuthenticated();
+}
+
+bool EngineSession::expired(qint64 now) const
+{
+    return !m_granted && !m_closed && now - m_createdMs > m_settings.connectTimeoutMs;
+}
+
+bool EngineSession::admitAnswer()
+{
+    if (m_settings.answersPerSecond <= 0 || m_answers.take(nowMs())) {
+        m_answersRefusedInARow = 0;
+        return true;
+    }
+    bump(m_shard.services().metrics.rateLimited);
+    if (++m_answersRefusedInARow >= qMax(1, m_settings.answerBurst))
+        close(4029, QStringLiteral("rate limit exceeded repeatedly"));
+    return false;
+}
+
+bool EngineSession::toOutbox(const QByteArray &packet)
+{
+    // Each queued packet costs its bytes and a list entry with its own allocation: a flood of
+    // one-byte pongs is counted at what it really holds.
+    const qint64 cost = packet.size() + outboxEntryCost;
+    if (m_outboxBytes + cost > m_settings.maxOutputBytes) {
+        // A polling client that does not come for its packets (or provokes more than it
+        // fetches) is a slow consumer: the session ends and the outbox is freed.
+        qCInfo(lcNet) << "Engine.IO: polling outbox over the bound, dropping session";
+        bump(m_shard.services().metrics.dropped);
+        abort(ws::closecode::policyViolation, QStringLiteral("output limit exceeded"));
+        return false;
+    }
+    m_outbox.append(packet);
+    m_outboxBytes += cost;
+    return true;
 }
 
 EngineSession::~EngineSession()
@@ -79,6 +131,8 @@ void EngineSession::bindWebSocket(WebSocket *ws)
     ws->setParent(this);
     ws->setMaxMessageBytes(m_settings.maxPayload);
     ws->setHandler(this);
+    if (m_granted)
+        ws->markAuthenticated();
 }
 
 void EngineSession::onWebSocketText(WebSocket &ws, QByteArray message)
@@ -91,8 +145,14 @@ void EngineSession::onWebSocketText(WebSocket &ws, QByteArray message)
 
 void EngineSession::onWebSocketBinary(WebSocket &ws, QByteArray)
 {
-    if (&ws == m_ws)
+    if (&ws == m_ws && admitAnswer())
         sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
+}
+
+void EngineSession::onWebSocketOverflow(WebSocket &ws)
+{
+    if (&ws == m_ws)
+        bump(m_shard.services().metrics.dropped);
 }
 
 void EngineSession::onWebSocketClosed(WebSocket &ws, int, const QString &)
@@ -102,8 +162,7 @@ void EngineSession::onWebSocketClosed(WebSocket &ws, int, const QString &)
     } else if (&ws == m_ws) {
         // Queued: the session may not go away inside one of its own socket's callbacks.
         QMetaObject::invokeMethod(
-            this, [this] { abort(1000, QStringLiteral("transport close")); },
-            Qt::QueuedConnection);
+            this, [this] { abort(1000, QStringLiteral("transport close")); }, Qt::QueuedConnection);
     }
 }
 
@@ -219,7 +278,8 @@ void EngineSession::onTransportText(const QByteArray &text)
     auto packet = eio::decodePacket(text);
     if (!packet.ok()) {
         if (packet.error().kind == eio::DecodeError::Kind::BinaryNotSupported) {
-            sendSocketIoError(packet.error().message);
+            if (admitAnswer())
+                sendSocketIoError(packet.error().message);
             return;
         }
         close(1002, QStringLiteral("parse error"));
@@ -245,7 +305,10 @@ void EngineSession::onPacket(const eio::Packet &packet)
         return;
     }
     case eio::PacketType::Ping:
-        send(eio::encodePacket(eio::PacketType::Pong, packet.data));
+        // Engine.IO v4 clients never ping (the server does); a flood of them only wants
+        // answers, which are rate-limited like requests.
+        if (admitAnswer())
+            send(eio::encodePacket(eio::PacketType::Pong, packet.data));
         return;
     case eio::PacketType::Message:
         onSocketIo(packet.data);
@@ -265,7 +328,8 @@ void EngineSession::onSocketIo(const QByteArray &data)
     auto decoded = sio::decodePacket(data);
     if (!decoded.ok()) {
         if (decoded.error().kind == sio::DecodeError::Kind::BinaryNotSupported) {
-            sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
+            if (admitAnswer())
+                sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
             return;
         }
         // As socket.io does: a client that sends malformed packets is not a client we know
@@ -345,9 +409,8 @@ void EngineSession::send(const QByteArray &packet)
         m_ws->send(textFrame(packet));
         return;
     }
-    m_outbox.append(packet);
-    m_outboxBytes += packet.size();
-    scheduleFlush();
+    if (toOutbox(packet))
+        scheduleFlush();
 }
 
 void EngineSession::queueFrame(const QByteArray &frame)
@@ -358,10 +421,8 @@ void EngineSession::queueFrame(const QByteArray &frame)
         m_ws->queue(frame);
         return;
     }
-    const QByteArray packet = ws::framePayload(frame).toByteArray();
-    m_outboxBytes += packet.size();
-    m_outbox.append(packet);
-    scheduleFlush();
+    if (toOutbox(ws::framePayload(frame).toByteArray()))
+        scheduleFlush();
 }
 
 void EngineSession::flush()
@@ -394,11 +455,27 @@ void EngineSession::flushPolling()
 {
     if (!m_pendingGet || m_outbox.isEmpty())
         return;
-    const QByteArray body = eio::joinPayload(m_outbox);
-    m_outbox.clear();
-    m_outboxBytes = 0;
-    respondToGet(body);
-    if (m_closed)
+    // One response carries at most maxPayload bytes of packets (one bigger packet goes
+    // alone); the rest waits for the next GET.
+    qsizetype count = 0;
+    qint64 bytes = 0;
+    while (count < m_outbox.size()
+           && (count == 0 || bytes + m_outbox[count].size() + 1 <= m_settings.maxPayload)) {
+        bytes += m_outbox[count].size() + 1;
+        ++count;
+    }
+    QList<QByteArray> batch;
+    if (count == m_outbox.size()) {
+        batch = std::exchange(m_outbox, {});
+        m_outboxBytes = 0;
+    } else {
+        batch = m_outbox.first(count);
+        m_outbox.remove(0, count);
+        for (const QByteArray &p : std::as_const(batch))
+            m_outboxBytes -= p.size() + outboxEntryCost;
+    }
+    respondToGet(eio::joinPayload(batch));
+    if (m_closed && m_outbox.isEmpty())
         finalize();
 }
 
@@ -443,15 +520,24 @@ void EngineSession::close(int code, const QString &reason)
     if (m_closed)
         return;
     m_closed = true;
+    // A closing session takes no input any more: its place among the anonymous sessions is
+    // free while it drains (at most closeDrainMs).
+    m_ticket.release();
     detachAll(code, reason);
     dropProbe();
     if (m_ws) {
-        WebSocket::retire(std::exchange(m_ws, nullptr), true);
+        // The bounds' codes reach the client (docs/security-clientport.md); every other end
+        // of a session is a normal close of its websocket, as in engine.io.
+        const bool bound = code == ws::closecode::policyViolation || code == 4029;
+        WebSocket::retire(std::exchange(m_ws, nullptr), true, bound ? code : ws::closecode::normal,
+                          bound ? reason.toUtf8() : QByteArray());
         finalize();
         return;
     }
-    // Polling: the close packet goes after whatever is still queued, with the next GET.
+    // Polling: the close packet goes after whatever is still queued, with the next GET (past
+    // the output bound too: it is one byte, and the session ends at closeDrainMs anyway).
     m_outbox.append(eio::encodePacket(eio::PacketType::Close));
+    m_outboxBytes += 1 + outboxEntryCost;
     m_closeDeadlineMs = nowMs() + closeDrainMs;
     if (m_pendingGet)
         flushPolling();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/acceptgate.h"
+#include "protocol/tokenbucket.h"
 #include "socketio/enginecodec.h"
 #include "socketio/socketcodec.h"
 #include "websocket/websocket.h"
@@ -35,6 +37,14 @@ struct EngineSettings
     int pingTimeoutMs = 20000;
     qint64 maxPayload = 1000000;
     int upgradeTimeoutMs = 10000;
+    // Without a granted Socket.IO CONNECT a session ends after this.
+    int connectTimeoutMs = 10000;
+    // Bytes queued for the client (websocket queue or polling outbox) before it is dropped.
+    qint64 maxOutputBytes = 4 * 1024 * 1024;
+    // Answers the client provokes without a request (pongs to its pings, errors about
+    // binary packets): rate-limited like requests. perSecond 0: unlimited.
+    double answersPerSecond = 20;
+    int answerBurst = 40;
 };
 
 // One Engine.IO v4 session on one shard: its transport (long-polling, upgradable to
@@ -43,8 +53,10 @@ struct EngineSettings
 class EngineSession : public QObject, private WebSocketHandler
 {
 public:
+    // `ticket`: the session's place among the sessions without a CONNECT (released once one
+    // is granted).
     EngineSession(SocketIoHost &host, Shard &shard, QString sid, const EngineSettings &settings,
-                  PeerInfo peer);
+                  PeerInfo peer, AcceptGate::Ticket ticket = {});
     ~EngineSession() override;
 
     const QString &sid() const { return m_sid; }
@@ -54,6 +66,9 @@ public:
     bool canUpgrade() const { return !m_ws && !m_probe && !m_closed; }
     bool closed() const { return m_closed; }
     bool finalized() const { return m_finalized; }
+    // A Socket.IO CONNECT was granted on it: it is no longer anonymous.
+    bool granted() const { return m_granted; }
+    void namespaceGranted();
 
     // Opening: the handshake GET of a polling session, or the websocket of a session that
     // starts on websocket. Both send the open packet.
@@ -78,6 +93,8 @@ public:
 
     // Every sweep: pings when due. false: the client's pong is overdue.
     bool tick(qint64 nowMs);
+    // An anonymous session past its connect timeout (ended by the host).
+    bool expired(qint64 nowMs) const;
 
     // Ends the session: the namespaces are dropped with `code`, the transport closed (a
     // held GET is answered with the close packet). The host deletes it later.
@@ -92,6 +109,7 @@ public:
 private:
     void onWebSocketText(WebSocket &ws, QByteArray message) override;
     void onWebSocketBinary(WebSocket &ws, QByteArray message) override;
+    void onWebSocketOverflow(WebSocket &ws) override;
     void onWebSocketClosed(WebSocket &ws, int code, const QString &reason) override;
     void onTransportText(const QByteArray &text);
     void onProbeText(const QByteArray &text);
@@ -107,6 +125,11 @@ private:
     void bindWebSocket(WebSocket *ws);
     void detachAll(int code, const QString &reason);
     void finalize();
+    // A client-provoked answer may go out (the rate limit); false closes after a burst.
+    bool admitAnswer();
+    // Appends to the polling outbox within the output bound; false when the session was
+    // dropped for it.
+    bool toOutbox(const QByteArray &packet);
 
     SocketIoHost &m_host;
     Shard &m_shard;
@@ -130,6 +153,11 @@ private:
     qint64 m_closeDeadlineMs = 0;
 
     QHash<QByteArray, SocketIoConnection *> m_namespaces;
+    AcceptGate::Ticket m_ticket;
+    qint64 m_createdMs = 0;
+    bool m_granted = false;
+    TokenBucket m_answers;
+    int m_answersRefusedInARow = 0;
 };
 
 } // namespace notify

@@ -1,5 +1,6 @@
 #include "socketio/httpconnection.h"
 
+#include "metrics/metrics.h"
 #include "net/shard.h"
 #include "socketio/enginesession.h"
 
@@ -9,43 +10,82 @@
 
 namespace notify {
 
-HttpConnection::HttpConnection(QTcpSocket *socket, Shard *shard)
+namespace {
+// Between keep-alive requests a connection may idle this long before its next head starts.
+constexpr qint64 keepAliveIdleMs = 60000;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+} // namespace
+
+HttpConnection::HttpConnection(QTcpSocket *socket, Shard *shard, AcceptGate::Ticket ticket,
+                               qint64 deadlineMs)
     : m_socket(socket)
     , m_shard(shard)
+    , m_ticket(std::move(ticket))
+    , m_deadlineMs(deadlineMs)
 {
     socket->setParent(this);
-    m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    // Qt stops reading from the descriptor when this fills up: the kernel's window closes
+    // and the client has to wait, instead of this process buffering what it sends.
+    socket->setReadBufferSize(socketBufferBytes);
 }
 
 HttpConnection::~HttpConnection() = default;
 
-void HttpConnection::start()
+QByteArray HttpConnection::body() const
 {
-    disconnect(m_socket, nullptr, this, nullptr);
+    return m_in.mid(m_head.headLength, m_head.contentLength);
+}
+
+void HttpConnection::start(QByteArray alreadyRead, quint64 served)
+{
+    m_in = std::move(alreadyRead);
+    m_served = served;
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_waitingForDrain && m_socket->bytesToWrite() <= maxUnsentResponseBytes) {
+            m_waitingForDrain = false;
+            queueRead();
+        }
+    });
     if (m_socket->state() != QAbstractSocket::ConnectedState) {
         onDisconnected();
         return;
     }
-    if (m_state == State::Dispatched)
-        dispatch(); // resumed on the shard that owns the request's session
-    else
-        onReadyRead();
+    onReadyRead();
+}
+
+void HttpConnection::fillTo(qint64 bytes)
+{
+    const qint64 want = bytes - m_in.size();
+    if (want > 0 && m_socket->bytesAvailable() > 0)
+        m_in += m_socket->read(want);
 }
 
 void HttpConnection::onReadyRead()
 {
     const http1::Limits limits;
+    const qint64 timeoutMs = m_shard->services().config.headTimeoutMs;
     while (m_state == State::ReadingHead || m_state == State::ReadingBody) {
         if (m_state == State::ReadingHead) {
-            const qint64 available = m_socket->bytesAvailable();
-            if (available == 0)
+            if (m_socket->bytesToWrite() > maxUnsentResponseBytes) {
+                m_waitingForDrain = true; // resumed by bytesWritten
                 return;
-            m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-            // Peek, not read: the head is consumed only once it is complete.
-            const QByteArray peeked = m_socket->peek(qMin<qint64>(available, limits.maxHeadBytes));
-            auto parsed = http1::parseRequestHead(peeked, limits);
+            }
+            fillTo(limits.maxHeadBytes);
+            if (m_in.isEmpty())
+                return;
+            if (!m_headStarted) {
+                // The first byte of a kept-alive connection's next request: its head has the
+                // same time as a new connection's, counted from here, not restarted by bytes.
+                m_headStarted = true;
+                m_deadlineMs = nowMs() + timeoutMs;
+            }
+            auto parsed = http1::parseRequestHead(m_in, limits);
             if (!parsed.ok()) {
                 respondAndClose(parsed.error().status, "text/plain; charset=UTF-8",
                                 parsed.error().message.toUtf8());
@@ -54,25 +94,18 @@ void HttpConnection::onReadyRead()
             if (!parsed.value())
                 return; // incomplete: wait for more
             m_head = std::move(*parsed.value());
-            m_body.clear();
             if (m_head.webSocketUpgrade) {
                 m_state = State::Dispatched;
                 dispatch();
                 return;
             }
-            m_socket->skip(m_head.headLength);
             m_state = State::ReadingBody;
+            m_deadlineMs = nowMs() + timeoutMs; // the body gets as long as the head had
         }
-        const qint64 missing = m_head.contentLength - m_body.size();
-        if (missing > 0) {
-            const QByteArray chunk = m_socket->read(missing);
-            if (chunk.isEmpty())
-                return;
-            m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-            m_body += chunk;
-            if (m_body.size() < m_head.contentLength)
-                return;
-        }
+        const qint64 need = m_head.headLength + m_head.contentLength;
+        fillTo(need);
+        if (m_in.size() < need)
+            return;
         m_state = State::Dispatched;
         dispatch();
     }
@@ -98,22 +131,29 @@ void HttpConnection::respond(int status, QByteArrayView contentType, QByteArrayV
     m_waiting = nullptr;
     m_socket->write(http1::formatResponse(status, contentType, body, true, extraHeaders));
     ++m_served;
-    m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    m_in.remove(0, qMin<qint64>(m_in.size(), m_head.headLength + m_head.contentLength));
     m_state = State::ReadingHead;
     m_head = {};
-    m_body.clear();
+    m_headStarted = false;
+    m_deadlineMs = nowMs() + keepAliveIdleMs;
     // A pipelined request may already be buffered; read it on the next turn of the loop,
     // not from inside whoever called respond().
-    if (!m_processingQueued && m_socket->bytesAvailable() > 0) {
-        m_processingQueued = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_processingQueued = false;
-                onReadyRead();
-            },
-            Qt::QueuedConnection);
-    }
+    if (!m_in.isEmpty() || m_socket->bytesAvailable() > 0)
+        queueRead();
+}
+
+void HttpConnection::queueRead()
+{
+    if (m_processingQueued)
+        return;
+    m_processingQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_processingQueued = false;
+            onReadyRead();
+        },
+        Qt::QueuedConnection);
 }
 
 void HttpConnection::respondAndClose(int status, QByteArrayView contentType, QByteArrayView body,
@@ -125,16 +165,21 @@ void HttpConnection::respondAndClose(int status, QByteArrayView contentType, QBy
     m_socket->write(http1::formatResponse(status, contentType, body, false, extraHeaders));
     ++m_served;
     m_state = State::Closed;
+    m_in = QByteArray();
     m_socket->disconnectFromHost();
 }
 
-int HttpConnection::takeDescriptor(QByteArray *afterHead)
+int HttpConnection::takeDescriptor(QByteArray *unread, bool includeHead)
 {
     disconnect(m_socket, nullptr, this, nullptr);
     m_state = State::Closed;
-    const QByteArray buffered = m_socket->readAll();
-    if (afterHead)
-        *afterHead = buffered.sliced(qMin(m_head.headLength, buffered.size()));
+    // Only what Qt has buffered; the rest stays in the kernel, where the descriptor's next
+    // owner reads it.
+    QByteArray rest = std::exchange(m_in, {}) + m_socket->read(m_socket->bytesAvailable());
+    if (!includeHead)
+        rest.remove(0, qMin<qint64>(rest.size(), m_head.headLength));
+    if (unread)
+        *unread = std::move(rest);
     // QAbstractSocket cannot release its descriptor, so keep a duplicate: its close() turns
     // its notifiers off and closes only its own number, never the connection.
     const int fd = ::fcntl(int(m_socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
@@ -142,9 +187,24 @@ int HttpConnection::takeDescriptor(QByteArray *afterHead)
     return fd;
 }
 
+void HttpConnection::afterFlush(std::function<void()> next)
+{
+    m_socket->flush();
+    if (m_socket->bytesToWrite() == 0) {
+        next();
+        return;
+    }
+    m_afterFlush = std::move(next);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_afterFlush && m_socket->bytesToWrite() == 0)
+            std::exchange(m_afterFlush, {})();
+    });
+}
+
 void HttpConnection::abort()
 {
     m_state = State::Closed;
+    m_in = QByteArray();
     if (m_socket)
         m_socket->abort();
 }
@@ -162,6 +222,7 @@ EngineSession *HttpConnection::waitingSession() const
 void HttpConnection::onDisconnected()
 {
     m_state = State::Closed;
+    m_ticket.release(); // the descriptor is closed: its place is free now, not at deletion
     m_shard->httpClosed(this);
 }
 

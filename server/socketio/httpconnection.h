@@ -1,10 +1,13 @@
 #pragma once
 
+#include "net/acceptgate.h"
 #include "socketio/httprequest.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
+
+#include <functional>
 
 namespace notify {
 
@@ -14,12 +17,24 @@ class Shard;
 // The first owner of every TCP connection on the client port. It reads a request head and
 // tells a WebSocket upgrade, whose descriptor it hands over (takeDescriptor) to the WebSocket
 // layer, from a plain HTTP request (Engine.IO long-polling), which it reads and serves with
-// keep-alive, one request at a time. It reports to its shard; a request for a
-// session on another shard moves the whole connection there (moveToThread) first.
+// keep-alive, one request at a time. It reports to its shard and lives on its shard's thread
+// from construction to deletion; a request for a session on another shard leaves as a
+// descriptor plus the bytes read so far (takeDescriptor), never as this object.
+//
+// Input is bounded: the socket's own buffer holds at most socketBufferBytes, and this
+// connection's at most one request (head within Limits::maxHeadBytes, body within
+// Limits::maxBodyBytes). While a request is being served (a held long-poll GET) nothing more
+// is read: what the client pipelines behind it waits in the kernel, and TCP pushes back.
 class HttpConnection : public QObject
 {
 public:
-    HttpConnection(QTcpSocket *socket, Shard *shard);
+    static constexpr qint64 socketBufferBytes = 64 * 1024;
+    // Unsent response bytes past which the next pipelined request is not read until the
+    // client has taken them: a client that pipelines and never reads holds no more.
+    static constexpr qint64 maxUnsentResponseBytes = 64 * 1024;
+
+    // `deadlineMs`: when the first request's head must be complete (accept + head timeout).
+    HttpConnection(QTcpSocket *socket, Shard *shard, AcceptGate::Ticket ticket, qint64 deadlineMs);
     ~HttpConnection() override;
 
     enum class State {
@@ -31,15 +46,19 @@ public:
 
     State state() const { return m_state; }
     const http1::RequestHead &head() const { return m_head; }
-    const QByteArray &body() const { return m_body; }
+    QByteArray body() const;
     QTcpSocket *socket() const { return m_socket; }
-    qint64 lastActivityMs() const { return m_lastActivityMs; }
     bool servedAny() const { return m_served > 0; }
+    quint64 served() const { return m_served; }
+    // While reading: when the head (or body) must be complete; while idle between requests:
+    // when an idle keep-alive connection is closed. The shard's sweep enforces it.
+    qint64 deadlineMs() const { return m_deadlineMs; }
+    // Between requests, before the next one's first byte.
+    bool idle() const { return m_state == State::ReadingHead && !m_headStarted; }
 
-    // Starts (or resumes, after a move) reading and dispatching on the current thread.
-    void start();
-    // Before moving to another shard's thread: who to report to from now on.
-    void setShard(Shard *shard) { m_shard = shard; }
+    // Starts reading and dispatching; `alreadyRead`: bytes of this connection read by
+    // another shard (a hand-over), parsed before anything from the socket.
+    void start(QByteArray alreadyRead = {}, quint64 served = 0);
 
     // Ends the dispatched request. Keeps the connection open unless the request or the
     // status (400 and up on a request head error) says otherwise; the next request is read.
@@ -48,10 +67,18 @@ public:
     // Answers and closes, for requests that cannot be trusted to be followed by a good one.
     void respondAndClose(int status, QByteArrayView contentType, QByteArrayView body,
                          QByteArrayView extraHeaders = {});
-    // For a WebSocket upgrade: gives up the connection as a descriptor of its own (the
-    // QTcpSocket is closed) and what the client sent after the head. This object is then
-    // closed and useless; the caller deletes it. -1 when the descriptor cannot be kept.
-    int takeDescriptor(QByteArray *afterHead);
+    // Gives up the connection as a descriptor of its own (the QTcpSocket is closed) and the
+    // bytes read from it that are not yet consumed: after the head for a WebSocket upgrade,
+    // from the head on (`includeHead`) for a hand-over to another shard, which parses the
+    // request again. This object is then closed and useless; the caller deletes it. -1 when
+    // the descriptor cannot be kept.
+    int takeDescriptor(QByteArray *unread, bool includeHead = false);
+    AcceptGate::Ticket takeTicket() { return std::move(m_ticket); }
+    // Runs `next` once every response written so far has reached the kernel (at once when
+    // it has): before takeDescriptor(), whose socket close would drop unsent output.
+    void afterFlush(std::function<void()> next);
+    // The connection carries a session that has proved a credential.
+    void markAuthenticated() { m_ticket.authenticated(); }
     void abort();
 
     // The Engine.IO session holding this connection's GET until it has packets to send.
@@ -62,16 +89,22 @@ private:
     void onReadyRead();
     void onDisconnected();
     void dispatch();
+    void fillTo(qint64 bytes);
+    void queueRead();
 
     QTcpSocket *m_socket;
     Shard *m_shard;
+    AcceptGate::Ticket m_ticket;
     State m_state = State::ReadingHead;
     http1::RequestHead m_head;
-    QByteArray m_body;
-    qint64 m_lastActivityMs = 0;
+    QByteArray m_in; // read, not yet consumed: the current request first
+    qint64 m_deadlineMs = 0;
+    bool m_headStarted = true; // the deadline runs for a head (false: idle keep-alive)
     quint64 m_served = 0;
     bool m_processingQueued = false;
+    bool m_waitingForDrain = false;
     QPointer<EngineSession> m_waiting;
+    std::function<void()> m_afterFlush;
 };
 
 } // namespace notify

@@ -149,6 +149,7 @@ void SocketIoConnection::activated()
     if (!m_session || closing)
         return;
     m_granted = true;
+    m_session->namespaceGranted();
     send(sio::encodeConnectFrame(m_nsp, newSocketId()));
     const QList<sio::Packet> early = std::exchange(m_early, {});
     for (const sio::Packet &p : early)

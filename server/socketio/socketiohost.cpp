@@ -74,6 +74,10 @@ EngineSettings SocketIoHost::settings() const
     EngineSettings s;
     s.pingIntervalMs = m_services.config.sioPingIntervalMs;
     s.pingTimeoutMs = m_services.config.sioPingTimeoutMs;
+    s.connectTimeoutMs = m_services.config.sioConnectTimeoutMs;
+    s.maxOutputBytes = m_services.config.maxOutputBytes;
+    s.answersPerSecond = m_services.config.rateLimit.perSecond;
+    s.answerBurst = m_services.config.rateLimit.burst;
     return s;
 }
 
@@ -133,13 +137,24 @@ void SocketIoHost::handleHttp(HttpConnection *conn)
         return;
     }
     if (!parsed->sid) {
+        AcceptGate::Ticket ticket = m_services.sessionGate.admit(conn->socket()->peerAddress());
+        if (!ticket) {
+            // Too many sessions without a CONNECT, from this address or in all: the client
+            // may try again later (each such session lives at most the connect timeout).
+            bump(m_services.metrics.sessionsRefused);
+            conn->respond(503, jsonContentType,
+                          R"({"code":3,"message":"too many pending sessions; retry later"})",
+                          corsHeaders(conn));
+            return;
+        }
         PeerInfo peer;
         peer.remoteAddress = conn->socket()->peerAddress().toString();
         peer.userAgent = QString::fromUtf8(head.header("user-agent"));
         peer.origin = QString::fromUtf8(origin);
         peer.fallbackCredential
             = plainCredential(query, head.header("authorization"), head.header("cookie"));
-        auto *session = new EngineSession(*this, m_shard, newSid(), settings(), peer);
+        auto *session
+            = new EngineSession(*this, m_shard, newSid(), settings(), peer, std::move(ticket));
         m_sessions.insert(session->sid(), session);
         session->openPolling(conn);
         return;
@@ -149,6 +164,8 @@ void SocketIoHost::handleHttp(HttpConnection *conn)
         refuse(conn, eio::ServerError::UnknownSid);
         return;
     }
+    if (session->granted())
+        conn->markAuthenticated();
     if (head.method == "GET")
         session->handleGet(conn);
     else
@@ -189,13 +206,20 @@ void SocketIoHost::acceptWebSocket(WebSocket *ws, const http1::RequestHead &head
         return;
     }
     if (!parsed->sid) {
+        AcceptGate::Ticket ticket = m_services.sessionGate.admit(QHostAddress(peerAddress));
+        if (!ticket) {
+            bump(m_services.metrics.sessionsRefused);
+            WebSocket::refuse(ws, 1013, "too many pending sessions; retry later");
+            return;
+        }
         PeerInfo peer;
         peer.remoteAddress = peerAddress;
         peer.userAgent = QString::fromUtf8(head.header("user-agent"));
         peer.origin = QString::fromUtf8(head.header("origin"));
         peer.fallbackCredential
             = plainCredential(query, head.header("authorization"), head.header("cookie"));
-        auto *session = new EngineSession(*this, m_shard, newSid(), settings(), peer);
+        auto *session
+            = new EngineSession(*this, m_shard, newSid(), settings(), peer, std::move(ticket));
         m_sessions.insert(session->sid(), session);
         session->openWebSocket(ws);
         ws->start(std::move(afterHead));
@@ -221,6 +245,12 @@ void SocketIoHost::httpClosed(HttpConnection *conn)
 void SocketIoHost::sweep(qint64 nowMs)
 {
     for (EngineSession *session : std::as_const(m_sessions)) {
+        if (session->expired(nowMs)) {
+            bump(m_services.metrics.sessionsExpired);
+            session->close(ws::closecode::policyViolation,
+                           QStringLiteral("no Socket.IO CONNECT in time"));
+            continue;
+        }
         if (!session->tick(nowMs)) {
             bump(m_services.metrics.heartbeatTimeouts);
             session->abort(1006, QStringLiteral("ping timeout"));

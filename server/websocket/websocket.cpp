@@ -84,12 +84,45 @@ void WebSocket::start(QByteArray alreadyRead)
 void WebSocket::queue(const QByteArray &frame)
 {
     if (m_state == State::Open)
-        enqueue(frame);
+        enqueueBounded(frame);
 }
 
 void WebSocket::sendRaw(const QByteArray &bytes)
 {
     send(bytes);
+}
+
+void WebSocket::setControlRateLimit(double perSecond, int burst)
+{
+    m_pongBurst = perSecond > 0 ? qMax(1, burst) : 0;
+    m_pongBucket.configure(perSecond, qMax(1, burst), nowMs());
+}
+
+bool WebSocket::enqueueBounded(const QByteArray &bytes)
+{
+    if (m_maxOutBytes > 0 && m_outBytes + bytes.size() > m_maxOutBytes) {
+        overflow();
+        return false;
+    }
+    enqueue(bytes);
+    return true;
+}
+
+void WebSocket::overflow()
+{
+    if (m_overflowed || m_state == State::Closed)
+        return;
+    m_overflowed = true;
+    // Keep only a frame already begun (the stream stays well-formed), then the Close frame:
+    // a peer that reads again learns why; one that never does is cut at the close timeout.
+    const size_t keep = m_outHead + (m_outOffset > 0 ? 1 : 0);
+    for (size_t i = keep; i < m_out.size(); ++i)
+        m_outBytes -= m_out[i].size();
+    m_out.resize(keep);
+    if (m_state == State::Open)
+        fail(ws::closecode::policyViolation, QStringLiteral("output limit exceeded"));
+    if (m_handler)
+        m_handler->onWebSocketOverflow(*this);
 }
 
 void WebSocket::enqueue(const QByteArray &bytes)
@@ -196,7 +229,7 @@ void WebSocket::abort()
         finish(ws::closecode::abnormal, QStringLiteral("aborted"));
 }
 
-void WebSocket::retire(WebSocket *ws, bool graceful)
+void WebSocket::retire(WebSocket *ws, bool graceful, int code, QByteArrayView reason)
 {
     if (!ws)
         return;
@@ -208,7 +241,7 @@ void WebSocket::retire(WebSocket *ws, bool graceful)
     else if (!graceful)
         ws->abort();
     else
-        ws->close(ws::closecode::normal);
+        ws->close(code, reason);
 }
 
 void WebSocket::refuse(WebSocket *ws, int code, QByteArrayView reason)
@@ -260,6 +293,7 @@ void WebSocket::finish(int code, const QString &reason)
         ::close(m_fd);
         m_fd = -1;
     }
+    m_ticket.release();
     m_in = QByteArray();
     m_message = QByteArray();
     std::vector<QByteArray>().swap(m_out);
@@ -347,8 +381,17 @@ void WebSocket::handleFrame(const ws::FrameHeader &header, char *payload)
     const qsizetype length = qsizetype(header.payloadLength);
     switch (header.opcode) {
     case ws::Opcode::Ping:
-        if (m_state == State::Open)
-            enqueue(ws::encodeFrame(ws::Opcode::Pong, QByteArrayView(payload, length)));
+        if (m_state != State::Open)
+            return;
+        if (m_pongBurst > 0 && !m_pongBucket.take(nowMs())) {
+            // RFC 6455 lets a pong answer only the latest of several pings; a peer that
+            // only pings, faster than requests are allowed, is told to stop.
+            if (++m_pongsRefusedInARow >= m_pongBurst)
+                fail(4029, QStringLiteral("rate limit exceeded repeatedly"));
+            return;
+        }
+        m_pongsRefusedInARow = 0;
+        enqueueBounded(ws::encodeFrame(ws::Opcode::Pong, QByteArrayView(payload, length)));
         return;
     case ws::Opcode::Pong:
         if (m_pingSentMs != 0 && m_state == State::Open) {

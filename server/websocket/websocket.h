@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/acceptgate.h"
+#include "protocol/tokenbucket.h"
 #include "websocket/frame.h"
 
 #include <QByteArray>
@@ -28,6 +30,8 @@ public:
         Q_UNUSED(ws);
         Q_UNUSED(rttMs);
     }
+    // The output bound was passed (setMaxOutputBytes): the connection is closing with 1008.
+    virtual void onWebSocketOverflow(WebSocket &ws) { Q_UNUSED(ws); }
     // The connection is over and its descriptor closed: the close handshake finished, the
     // peer went away (1006), the input broke the protocol (the code sent), or abort().
     // Called exactly once.
@@ -52,6 +56,17 @@ public:
 
     void setHandler(WebSocketHandler *handler) { m_handler = handler; }
     void setMaxMessageBytes(qint64 bytes) { m_maxMessageBytes = bytes; }
+    // Output bound: when queued bytes would pass it, what is queued and not yet begun is
+    // dropped, the connection is closed with closecode::policyViolation "output limit
+    // exceeded" (input is no longer read) and overflowed() turns true. 0: unbounded.
+    void setMaxOutputBytes(qint64 bytes) { m_maxOutBytes = bytes; }
+    bool overflowed() const { return m_overflowed; }
+    // Pongs answer pings at most at this rate; past the burst a ping goes unanswered, and
+    // after `burst` unanswered in a row the connection closes with 4029. 0: unlimited.
+    void setControlRateLimit(double perSecond, int burst);
+    // The connection's place at the client port's gate, released when the descriptor closes.
+    void setTicket(AcceptGate::Ticket ticket) { m_ticket = std::move(ticket); }
+    void markAuthenticated() { m_ticket.authenticated(); }
     // Starts reading; `alreadyRead` is input that arrived with the handshake.
     void start(QByteArray alreadyRead = {});
 
@@ -76,7 +91,8 @@ public:
     void abort();
     // Detaches `ws` from its handler and parent: it finishes closing on its own (gracefully:
     // close(1000) first) and deletes itself.
-    static void retire(WebSocket *ws, bool graceful);
+    static void retire(WebSocket *ws, bool graceful, int code = ws::closecode::normal,
+                       QByteArrayView reason = {});
     // A socket nobody will own, refused right after its handshake: starts it (so that the
     // peer's Close is read), sends Close with `code` and retires it.
     static void refuse(WebSocket *ws, int code, QByteArrayView reason);
@@ -101,6 +117,9 @@ private:
     void handleFrame(const ws::FrameHeader &header, char *payload);
     void deliver(quint8 opcode, QByteArray message);
     void enqueue(const QByteArray &bytes);
+    // enqueue() within the output bound; false (and the connection closing) past it.
+    bool enqueueBounded(const QByteArray &bytes);
+    void overflow();
     void fail(int code, const QString &message);
     void startClosing(State state, int code, const QString &reason);
     void finish(int code, const QString &reason);
@@ -123,6 +142,12 @@ private:
     qsizetype m_outOffset = 0; // bytes of m_out[m_outHead] already sent
     qint64 m_outBytes = 0;
     qint64 m_pingSentMs = 0;
+    qint64 m_maxOutBytes = 0;
+    bool m_overflowed = false;
+    TokenBucket m_pongBucket;
+    int m_pongsRefusedInARow = 0;
+    int m_pongBurst = 0;
+    AcceptGate::Ticket m_ticket;
     int m_closeCode = ws::closecode::abnormal;
     QString m_closeReason;
 };
