@@ -52,7 +52,7 @@ struct ServerConfig
     QStringList apiKeys; // bearer keys for /api/v1 (server side); never logged
     QString adminKey; // empty: the /admin channel refuses everyone; never logged
     QString metricsToken; // empty: GET /metrics needs no credential; never logged
-    // The API port's connections (docs/security-apiport.md).
+    // The API port's connections (docs/security.md, "The API port").
     qsizetype apiMaxHeadBytes = 16 * 1024;
     int apiHeadTimeoutMs = 10000;
     int apiIdleTimeoutMs = 30000;
@@ -75,7 +75,7 @@ struct ServerConfig
     EndpointDialects dialects;
     QString nodeName; // the cluster registry's name for this node; empty: host:client port
 
-    // Client-port admission and bounds (docs/security-clientport.md).
+    // Client-port admission and bounds (docs/security.md, "The client port").
     // A request head must be complete this long after accept (or after its first byte on a
     // kept-alive connection), not restarted by each byte; a body gets as long again.
     int headTimeoutMs = 10000;

@@ -14,7 +14,7 @@ namespace notify {
 
 class ApiListener;
 
-// What one API connection may cost, enforced while reading (docs/security-apiport.md).
+// What one API connection may cost, enforced while reading (docs/security.md, "The API port").
 struct ApiLimits
 {
     qsizetype maxHeadBytes = 16 * 1024; // request line + headers + blank line

@@ -32,7 +32,7 @@ inline const QString methodNotAllowed = QStringLiteral("method_not_allowed");
 inline const QString payloadTooLarge = QStringLiteral("payload_too_large");
 inline const QString unavailable = QStringLiteral("unavailable");
 inline const QString internal = QStringLiteral("internal");
-// Refused while reading, before any route saw the request (docs/security-apiport.md).
+// Refused while reading, before any route saw the request (docs/security.md, "The API port").
 inline const QString badRequest = QStringLiteral("bad_request");
 inline const QString headTooLarge = QStringLiteral("request_head_too_large");
 inline const QString requestTimeout = QStringLiteral("request_timeout");

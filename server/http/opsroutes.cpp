@@ -47,7 +47,7 @@ void ApiServer::ready(const HttpReply &reply)
 
 void ApiServer::metricsText(const ApiRequest &request, const HttpReply &reply)
 {
-    // Optional: the API port is private (docs/security-apiport.md), but a deployment that
+    // Optional: the API port is private (docs/security.md, "The API port"), but a deployment that
     // exposes /metrics to a scraper on a shared network can require a bearer for it.
     const QString &token = m_services.config.metricsToken;
     if (!token.isEmpty() && !matchesApiKey(bearerToken(request), {token}))

@@ -53,7 +53,7 @@ public:
     std::atomic<quint64> connectionsPlain{0};
     std::atomic<quint64> connectionsSocketIo{0};
     std::atomic<quint64> broadcasts{0};
-    // Client port admission (docs/security-clientport.md): connections closed at accept
+    // Client port admission (docs/security.md, "The client port"): connections closed at accept
     // (total cap, per-address cap), Engine.IO sessions refused or ended unconnected, accept
     // pauses for lack of descriptors, connections cut at a head/body deadline.
     std::atomic<quint64> refusedTotal{0};

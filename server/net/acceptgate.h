@@ -21,7 +21,7 @@ namespace notify {
 // may move between threads with the descriptor or session they stand for.
 //
 // The client port uses one gate for its TCP connections and one for its Engine.IO sessions
-// (docs/security-clientport.md); another listener can own a gate of its own.
+// (docs/security.md, "The client port"); another listener can own a gate of its own.
 class AcceptGate
 {
 public:

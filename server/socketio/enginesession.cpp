@@ -526,7 +526,7 @@ void EngineSession::close(int code, const QString &reason)
     detachAll(code, reason);
     dropProbe();
     if (m_ws) {
-        // The bounds' codes reach the client (docs/security-clientport.md); every other end
+        // The bounds' codes reach the client (docs/security.md, "The client port"); every other end
         // of a session is a normal close of its websocket, as in engine.io.
         const bool bound = code == ws::closecode::policyViolation || code == 4029;
         WebSocket::retire(std::exchange(m_ws, nullptr), true, bound ? code : ws::closecode::normal,

@@ -1,4 +1,4 @@
-// Hostile clients on the API port (docs/security-apiport.md): oversized bodies and heads,
+// Hostile clients on the API port (docs/security.md, "The API port"): oversized bodies and heads,
 // slow heads, idle keep-alive connections, pipelining, the optional /metrics bearer. Real
 // sockets on loopback against an in-process notifyd; every wait is on a signal or condition.
 #include "testserver.h"
