@@ -291,4 +291,14 @@ int clientConnectionCap(const ServerConfig &config)
     return int(qMax<qint64>(16, soft - reserve));
 }
 
+int apiConnectionCap(const ServerConfig &config)
+{
+    rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return 100000;
+    const qint64 soft = qint64(qMin<rlim_t>(limit.rlim_cur, 100000000));
+    const qint64 left = soft - qMin<qint64>(soft, clientConnectionCap(config));
+    return int(qMax<qint64>(16, left / 2));
+}
+
 } // namespace notify

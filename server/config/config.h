@@ -110,6 +110,9 @@ struct ServerConfig
 // The client port's connection cap: maxConnections, or when 0 the process's descriptor
 // limit (RLIMIT_NOFILE) minus a reserve of an eighth of it (at least 64).
 int clientConnectionCap(const ServerConfig &config);
+// The API port's connection cap: half of what the client port's cap leaves of the
+// descriptor limit (at least 16), so the other half stays for the store and its files.
+int apiConnectionCap(const ServerConfig &config);
 
 struct ConfigError
 {

@@ -11,10 +11,20 @@
 namespace notify {
 
 ApiListener::ApiListener(ApiLimits limits, RequestHandler handler, QObject *parent)
-    : QTcpServer(parent)
+    : QObject(parent)
     , m_limits(limits)
     , m_handler(std::move(handler))
-{ }
+    , m_listener([this](int descriptor) { admit(descriptor); }, this)
+{
+    m_listener.setPauseObserver([](const QString &why, int retryMs) {
+        qCWarning(lcApi) << "accepting paused:" << why << "- retrying in" << retryMs << "ms";
+    });
+}
+
+bool ApiListener::listen(const QHostAddress &address, quint16 port, int backlog)
+{
+    return m_listener.listen(address, port, backlog);
+}
 
 void ApiListener::setUpgradeHandler(const QByteArray &path, UpgradeHandler handler)
 {
@@ -27,13 +37,14 @@ const ApiListener::UpgradeHandler *ApiListener::upgradeHandler(QByteArrayView pa
     return it == m_upgrades.end() ? nullptr : &it->second;
 }
 
-void ApiListener::incomingConnection(qintptr descriptor)
-{
-    admit(descriptor);
-}
-
 void ApiListener::admit(qintptr descriptor)
 {
+    if (m_maxConnections > 0 && m_open >= m_maxConnections) {
+        // Closed before a byte is read: the cap keeps descriptors for the store and for
+        // connections already open (a flood of sockets must not take the port down for good).
+        ::close(int(descriptor));
+        return;
+    }
     auto *socket = new QTcpSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcApi) << "cannot take an accepted connection:" << socket->errorString();
@@ -42,6 +53,8 @@ void ApiListener::admit(qintptr descriptor)
         return;
     }
     auto *connection = new ApiConnection(socket, this);
+    ++m_open;
+    connect(connection, &QObject::destroyed, this, [this] { --m_open; });
     connection->start();
 }
 

@@ -3,7 +3,10 @@
 #include "http/apiconnection.h"
 #include "socketio/httprequest.h"
 
-#include <QTcpServer>
+#include "net/listener.h"
+
+#include <QHostAddress>
+#include <QObject>
 
 #include <functional>
 #include <map>
@@ -15,11 +18,12 @@ namespace http {
 class HttpReply;
 }
 
-// The API port's listening socket. Every accepted descriptor enters through admit(), the one
-// place where an accept policy (caps per address or in total) plugs in; each becomes an
-// ApiConnection, a child of this object, that hands complete requests to the request
-// handler and WebSocket upgrades of registered paths to their upgrade handler.
-class ApiListener : public QTcpServer
+// The API port's listening socket. Every accepted descriptor enters through admit(), where
+// the port's connection cap is applied; each admitted one becomes an ApiConnection, a child
+// of this object, that hands complete requests to the request handler and WebSocket
+// upgrades of registered paths to their upgrade handler. Accepting goes through Listener
+// (net/listener.h), which pauses at EMFILE instead of spinning as QTcpServer does.
+class ApiListener : public QObject
 {
 public:
     using RequestHandler = std::function<void(const ApiRequest &, const http::HttpReply &)>;
@@ -37,6 +41,13 @@ public:
 
     ApiListener(ApiLimits limits, RequestHandler handler, QObject *parent = nullptr);
 
+    bool listen(const QHostAddress &address, quint16 port, int backlog);
+    quint16 serverPort() const { return m_listener.serverPort(); }
+    QString errorString() const { return m_listener.errorString(); }
+    // Connections open beyond this are closed at accept (docs/security.md, "The API port").
+    void setMaxConnections(int max) { m_maxConnections = max; }
+    int openConnections() const { return m_open; }
+
     const ApiLimits &limits() const { return m_limits; }
     void setUpgradeHandler(const QByteArray &path, UpgradeHandler handler);
     const UpgradeHandler *upgradeHandler(QByteArrayView path) const;
@@ -45,13 +56,13 @@ public:
     void admit(qintptr descriptor);
     void handleRequest(const ApiRequest &request, const http::HttpReply &reply);
 
-protected:
-    void incomingConnection(qintptr descriptor) override;
-
 private:
     ApiLimits m_limits;
     RequestHandler m_handler;
     std::map<QByteArray, UpgradeHandler, std::less<>> m_upgrades;
+    Listener m_listener;
+    int m_maxConnections = 0; // 0: unlimited
+    int m_open = 0;
 };
 
 } // namespace notify

@@ -23,7 +23,7 @@ ApiServer::ApiServer(NodeServices &services, QObject *parent)
           },
           this))
 {
-    m_http->setListenBacklogSize(kListenBacklog);
+    m_http->setMaxConnections(apiConnectionCap(services.config));
     addRoutes();
 }
 
@@ -41,7 +41,7 @@ ApiLimits ApiServer::limitsFrom(const ServerConfig &config)
 
 quint16 ApiServer::listen(const ListenAddress &address)
 {
-    if (!m_http->listen(address.address, address.port)) {
+    if (!m_http->listen(address.address, address.port, kListenBacklog)) {
         qCWarning(lcApi) << "cannot listen on" << address.toString() << ":"
                          << m_http->errorString();
         return 0;

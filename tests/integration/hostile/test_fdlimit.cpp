@@ -104,6 +104,7 @@ class TestFdLimit : public QObject
 private slots:
     void reserveKeepsTheApiPortAnswering();
     void acceptPausesAndResumesAtEmfile();
+    void apiFloodLeavesDescriptorsForTheRest();
 };
 
 void TestFdLimit::reserveKeepsTheApiPortAnswering()
@@ -145,6 +146,34 @@ void TestFdLimit::acceptPausesAndResumesAtEmfile()
         QTest::qWaitFor([&] { return !openPollingSession(server.clientPort).isEmpty(); }, 20000));
     QTRY_COMPARE_WITH_TIMEOUT(server.healthz(), 200, 10000);
     QVERIFY(server.process.state() == QProcess::Running);
+}
+
+// The API port has a cap of its own (half of what the client port's cap leaves: 32 here), so
+// a flood of sockets to it cannot take the descriptors the client port and the store need.
+// Before, QTcpServer accepted until EMFILE and then spun.
+void TestFdLimit::apiFloodLeavesDescriptorsForTheRest()
+{
+    SpawnedServer server({});
+    QVERIFY(server.waitListening());
+    const int baseline = server.openDescriptors();
+    RawConn publisher(server.apiPort); // opened before the flood, used after it
+    auto conns = crowd(server.apiPort, 300);
+    QTRY_VERIFY_WITH_TIMEOUT(server.openDescriptors() >= baseline + 30, 15000);
+    QVERIFY2(server.openDescriptors() <= baseline + 40,
+             qPrintable(QString::number(server.openDescriptors() - baseline)));
+    // The client port still accepts, and the store still writes.
+    int status = 0;
+    QVERIFY(QTest::qWaitFor(
+        [&] { return !openPollingSession(server.clientPort, "127.0.0.1", &status).isEmpty(); },
+        15000));
+    const QByteArray body = R"({"orgId":"o","userIds":["u"],"type":"T","title":"after the flood"})";
+    publisher.writeAll("POST /api/v1/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                       + testApiKey.toUtf8() + "\r\nContent-Type: application/json\r\n"
+                       + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    publisher.waitFor([&] { return publisher.ended || publisher.in.contains("\r\n\r\n"); }, 10000);
+    QCOMPARE(statusOf(publisher.in), 201);
+    conns.clear();
+    QTRY_COMPARE_WITH_TIMEOUT(server.healthz(), 200, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestFdLimit)
