@@ -212,6 +212,30 @@ test('socket.io-client with default transports: polling through nginx, upgrade t
   assert.equal(connectErrors.length, 0);
 });
 
+test('a long-polling-only socket.io client stays on its node through nginx and gets notifications from both nodes', { skip }, async () => {
+  const socket = io(`https://127.0.0.1:${httpsPort}/notifications`, {
+    auth: { token: mintToken(ORG, 'carol') }, reconnection: false, forceNew: true, rejectUnauthorized: false,
+    transports: ['polling'],
+  });
+  clients.push({ close: () => socket.disconnect() });
+  const events = [];
+  socket.onAny((name, data) => events.push({ name, data }));
+  const connectErrors = [];
+  socket.on('connect_error', (e) => connectErrors.push(e.message));
+  try {
+    await until(() => events.some((e) => e.name === 'notification:unread_count'), 10000, 'initial unread count over polling');
+  } catch (e) {
+    throw new Error(`${e.message}; connect errors ${JSON.stringify(connectErrors)}\n${errorLog()}`);
+  }
+  for (const [i, node] of nodes.entries()) {
+    const id = await publishVia(node, 'carol', `polling via node ${i}`);
+    await until(() => events.some((e) => e.name === 'notification:new' && e.data.notification.id === id),
+      10000, `polled notification published through node ${i}`);
+  }
+  assert.equal(socket.io.engine.transport.name, 'polling');
+  assert.equal(socket.connected, true);
+});
+
 test('a plain wss:// client gets notifications through nginx from both nodes', { skip }, async () => {
   const ws = new WebSocket(`wss://127.0.0.1:${httpsPort}/ws/notifications?token=${mintToken(ORG, 'bob')}`,
     { rejectUnauthorized: false });
