@@ -49,6 +49,10 @@ install(FILES
         ${NOTIFY_INSTALLER_SOURCE_DIR}/notifyd.conf
     DESTINATION share/doc/notifyd
     COMPONENT server)
+# The reference nginx configuration (docs/operations.md, "Cluster"), as an example only.
+install(FILES ${NOTIFY_INSTALLER_SOURCE_DIR}/nginx/notifyd.conf
+    DESTINATION share/doc/notifyd/examples/nginx
+    COMPONENT server)
 
 set(NOTIFY_PACKAGE_COMPONENTS server)
 

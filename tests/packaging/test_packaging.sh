@@ -99,7 +99,7 @@ contents=$(dpkg-deb -c "$deb")
 has_path() { grep -Eq "[[:space:]]\\./$1\$" <<<"$contents"; }
 for path in usr/bin/notifyd etc/notifyd/notifyd.conf usr/lib/systemd/system/notifyd.service \
     usr/share/man/man1/notifyd.1.gz usr/share/doc/notifyd/operations.md \
-    usr/share/doc/notifyd/configuration.md; do
+    usr/share/doc/notifyd/configuration.md usr/share/doc/notifyd/examples/nginx/notifyd.conf; do
     check "notifyd .deb contains /$path" has_path "$path"
 done
 check "notifyd .deb installs nothing under /usr/local" not grep -q '\./usr/local' <<<"$contents"
