@@ -289,8 +289,7 @@ void ClusterBus::handleCreated(const bus::Message &m)
                 break;
         }
         bool gap = false;
-        m_node.publishReleased(
-            m_node.gate().offer(r, std::move(items), range.firstSeq, range.lastSeq, &gap));
+        m_node.offerAndPublish(r, std::move(items), range.firstSeq, range.lastSeq, &gap);
         if (gap)
             fill(r);
     }
@@ -330,8 +329,7 @@ void ClusterBus::startUser(const Recipient &r, qint64 lowestHeld)
         qCWarning(lcServer) << "cluster: cannot read a user's recent notifications";
     }
     bool gap = false;
-    m_node.publishReleased(
-        m_node.gate().offer(r, std::move(items), from, lowestHeld - 1, &gap, true));
+    m_node.offerAndPublish(r, std::move(items), from, lowestHeld - 1, &gap, true);
 }
 
 void ClusterBus::fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld, bool start)
@@ -355,8 +353,7 @@ void ClusterBus::fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld
         const qint64 resolvedTo
             = page.value().hasMore ? last : std::max(last, lowestHeld > 0 ? lowestHeld - 1 : last);
         bool gap = false;
-        m_node.publishReleased(
-            m_node.gate().offer(r, std::move(items), afterSeq + 1, resolvedTo, &gap, start));
+        m_node.offerAndPublish(r, std::move(items), afterSeq + 1, resolvedTo, &gap, start);
         if (!page.value().hasMore)
             return;
         afterSeq = last;

@@ -85,7 +85,7 @@ void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 c
         const qint64 first = it.value().back().outcome.notification.seq;
         const qint64 last = it.value().front().outcome.notification.seq;
         bool gap = false;
-        publishReleased(m_gate.offer(r, std::move(it.value()), first, last, &gap));
+        offerAndPublish(r, std::move(it.value()), first, last, &gap);
         if (gap && m_bus) {
             // Another node's earlier commit for this user is not delivered yet: read it now.
             ClusterBus *bus = m_bus;
@@ -93,6 +93,17 @@ void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 c
                 bus, [bus, r] { bus->fill(r); }, Qt::QueuedConnection);
         }
     }
+}
+
+void ClusterNode::offerAndPublish(const Recipient &r, std::vector<SeqGate::Item> items,
+                                  qint64 resolvedFrom, qint64 resolvedTo, bool *gap, bool start)
+{
+    // The writer and the bus thread both release items; releasing and handing to the hub
+    // under one lock keeps the hub's (and so every shard's) order the gate's seq order.
+    // Without it, the bus thread could release seq 13 and the writer then release and
+    // publish seq 14 before 13 was handed over (seen under ASan: 14 arrived before 13).
+    QMutexLocker lock(&m_releaseMutex);
+    publishReleased(m_gate.offer(r, std::move(items), resolvedFrom, resolvedTo, gap, start));
 }
 
 void ClusterNode::publishReleased(std::vector<SeqGate::Item> items)

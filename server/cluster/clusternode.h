@@ -7,6 +7,7 @@
 #include "store/storeconfig.h"
 
 #include <QJsonObject>
+#include <QMutex>
 #include <QString>
 
 #include <atomic>
@@ -79,6 +80,10 @@ public:
     void setNodes(std::vector<noderegistry::NodeRow> rows);
 
 private:
+    // Offers items to the gate and publishes what it releases, atomically with respect to
+    // the other thread that does the same (see the .cpp).
+    void offerAndPublish(const Recipient &r, std::vector<SeqGate::Item> items, qint64 resolvedFrom,
+                         qint64 resolvedTo, bool *gap, bool start = false);
     void publishReleased(std::vector<SeqGate::Item> items);
     friend class ClusterBus;
 
@@ -86,6 +91,7 @@ private:
     NodeServices &m_services;
     const Identity m_self;
     SeqGate m_gate;
+    QMutex m_releaseMutex;
     std::atomic<bool> m_busReady {false};
     mutable QMutex m_nodesMutex;
     std::vector<noderegistry::NodeRow> m_nodes;
