@@ -9,8 +9,6 @@
 #include <QList>
 #include <QString>
 
-#include <array>
-
 namespace notify::detail {
 
 enum class SettingKind {
@@ -30,7 +28,8 @@ struct SettingSpec
     bool inFile; // may appear in the INI file
 };
 
-inline constexpr std::array<SettingSpec, 36> settingSpecs {{
+// Sized by its entries, so adding a setting is one entry and nothing else.
+inline constexpr SettingSpec settingSpecs[] {
     {"listen", "NOTIFY_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8080",
      "WebSocket listen address (IPv4, [IPv6] or localhost; port 0 = any free port)", true},
     {"api-listen", "NOTIFY_API_LISTEN", SettingKind::Value, "HOST:PORT", "default 127.0.0.1:8081",
@@ -108,7 +107,7 @@ inline constexpr std::array<SettingSpec, 36> settingSpecs {{
      "INI file of key=value lines, keys named like the long options", false},
     {"dev", "NOTIFY_DEV", SettingKind::Flag, nullptr, "default off",
      "development mode: missing secrets come from <data-dir>/dev-secrets.ini", true},
-}};
+};
 
 inline const SettingSpec *findSetting(const QString &name)
 {
