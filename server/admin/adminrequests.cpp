@@ -56,6 +56,14 @@ std::optional<ValidationError> readId(const QJsonObject &json, const QString &fi
     return validateId(field, out);
 }
 
+// Both ids of a recipient, required (an inbox or a user view is one person's).
+std::optional<ValidationError> readRecipient(const QJsonObject &json, Recipient &out)
+{
+    if (auto e = readId(json, QStringLiteral("orgId"), true, out.orgId))
+        return e;
+    return readId(json, QStringLiteral("userId"), true, out.userId);
+}
+
 // An optional integer field in [min, max]; a JSON number with a fraction is refused.
 std::optional<ValidationError> readInteger(const QJsonObject &json, const QString &field,
                                            qint64 min, qint64 max, std::optional<qint64> &out)
@@ -298,11 +306,8 @@ void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
     };
     // An inbox belongs to a recipient; a whole organization is not listed (no such query,
     // and it could be large): both ids are required.
-    QString orgId;
-    if (auto e = readId(data, QStringLiteral("orgId"), true, orgId))
-        return invalid(*e);
-    QString userId;
-    if (auto e = readId(data, QStringLiteral("userId"), true, userId))
+    Recipient r;
+    if (auto e = readRecipient(data, r))
         return invalid(*e);
     std::optional<qint64> limit;
     if (auto e = readInteger(data, QStringLiteral("limit"), 1, 100, limit))
@@ -320,7 +325,6 @@ void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
         unreadOnly = v.toBool();
     }
 
-    const Recipient r {orgId, userId};
     const InboxQuery query {int(limit.value_or(defaultListLimit)), beforeSeq, unreadOnly};
     m_services.readers.post([this, consoleId, requestId, r, query](Store &store) {
         auto page = store.inbox(r, query);
@@ -410,17 +414,13 @@ void AdminChannel::user(quint64 consoleId, const QJsonObject &data, const QStrin
     const auto invalid = [&](const ValidationError &e) {
         replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
     };
-    QString orgId;
-    if (auto e = readId(data, QStringLiteral("orgId"), true, orgId))
-        return invalid(*e);
-    QString userId;
-    if (auto e = readId(data, QStringLiteral("userId"), true, userId))
+    Recipient r;
+    if (auto e = readRecipient(data, r))
         return invalid(*e);
     std::optional<qint64> limit;
     if (auto e = readInteger(data, QStringLiteral("limit"), 1, 100, limit))
         return invalid(*e);
 
-    const Recipient r {orgId, userId};
     const InboxQuery query {int(limit.value_or(defaultListLimit)), std::nullopt, false};
     // Connections first (this node's shards), then the store on a reader thread.
     collectConnections(
