@@ -129,7 +129,8 @@ Result<Done, QString> Server::start()
                                    m_config.nodeName.isEmpty() ? QSysInfo::machineHostName()
                                            + QLatin1Char(':') + QString::number(clientPort())
                                                                : m_config.nodeName,
-                                   node.listen, node.apiListen, node.version, m_startedAt});
+                                   node.listen, node.apiListen, node.version, m_startedAt},
+            m_config.nodeGoneAfterMs);
         if (auto started = m_cluster->start(); !started.ok())
             return started.error();
         m_hub->setAnnouncementForwarder(

@@ -432,7 +432,7 @@ void ClusterBus::heartbeat()
     noderegistry::NodeRow own = m_node.ownRow();
     own.heartbeatAt = now;
     noderegistry::upsert(*m_reader, own);
-    noderegistry::removeStale(*m_reader, now.addSecs(-ClusterNode::removeAfterSeconds));
+    noderegistry::removeStale(*m_reader, now.addMSecs(-m_node.removeAfterMs()));
     if (auto rows = noderegistry::list(*m_reader); rows.ok())
         m_node.setNodes(std::move(rows.value()));
 }
@@ -442,8 +442,7 @@ void ClusterBus::presence(const Recipient &r, std::function<void(const QJsonObje
     PendingPresence pending;
     pending.done = std::move(done);
     pending.local = m_node.services().directory.members(rooms::user(r));
-    const QDateTime cutoff
-        = QDateTime::currentDateTimeUtc().addSecs(-ClusterNode::goneAfterSeconds);
+    const QDateTime cutoff = QDateTime::currentDateTimeUtc().addMSecs(-m_node.goneAfterMs());
     for (const noderegistry::NodeRow &row : m_node.nodes()) {
         if (row.id != m_node.self().id && row.heartbeatAt >= cutoff)
             pending.expected.insert(row.id);

@@ -13,10 +13,11 @@
 
 namespace notify {
 
-ClusterNode::ClusterNode(StoreConfig config, NodeServices &services, Identity self)
+ClusterNode::ClusterNode(StoreConfig config, NodeServices &services, Identity self, int goneAfterMs)
     : m_config(std::move(config))
     , m_services(services)
     , m_self(std::move(self))
+    , m_goneAfterMs(goneAfterMs)
 { }
 
 ClusterNode::~ClusterNode()

@@ -42,13 +42,12 @@ public:
         QDateTime startedAt;
     };
 
-    // Seconds between heartbeats; a node whose heartbeat is older than goneAfter is shown
-    // as gone, and removed from the registry after removeAfter.
+    // Seconds between heartbeats. A node whose heartbeat is older than goneAfterMs() is
+    // shown as gone (--node-gone-after), and removed from the registry after three times as
+    // long.
     static constexpr int heartbeatSeconds = 2;
-    static constexpr int goneAfterSeconds = 10;
-    static constexpr int removeAfterSeconds = 30;
 
-    ClusterNode(StoreConfig config, NodeServices &services, Identity self);
+    ClusterNode(StoreConfig config, NodeServices &services, Identity self, int goneAfterMs = 10000);
     ~ClusterNode();
 
     // Starts the bus thread; the listening connection comes up there (and retries with
@@ -66,6 +65,8 @@ public:
     // true while the listening connection is up (/readyz).
     bool busReady() const { return m_busReady.load(); }
     const Identity &self() const { return m_self; }
+    int goneAfterMs() const { return m_goneAfterMs; }
+    int removeAfterMs() const { return 3 * m_goneAfterMs; }
     // The registry as last read (every heartbeat), this node's row with live counters.
     std::vector<noderegistry::NodeRow> nodes() const;
     // A user's connections on every live node: {"connections": n, "nodes": [{id, name,
@@ -90,6 +91,7 @@ private:
     const StoreConfig m_config;
     NodeServices &m_services;
     const Identity m_self;
+    const int m_goneAfterMs;
     SeqGate m_gate;
     QMutex m_releaseMutex;
     std::atomic<bool> m_busReady {false};

@@ -74,6 +74,9 @@ struct ServerConfig
     // The event dialect of each client endpoint (docs/protocol.md, "Dialects").
     EndpointDialects dialects;
     QString nodeName; // the cluster registry's name for this node; empty: host:client port
+    // A cluster node whose heartbeat (every 2 s) is older than this is shown as gone; the
+    // others remove its row after three times as long.
+    int nodeGoneAfterMs = 10000;
 
     // Client-port admission and bounds (docs/security.md, "The client port").
     // A request head must be complete this long after accept (or after its first byte on a

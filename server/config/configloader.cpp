@@ -363,6 +363,13 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (value.trimmed().isEmpty() || value.size() > 200)
             return fail(QStringLiteral("expected a name of 1 to 200 characters"));
         config.nodeName = value.trimmed();
+    } else if (name == QLatin1String("node-gone-after")) {
+        auto ms = parseDurationMs(value);
+        if (!ms)
+            return fail(ms.error());
+        if (*ms < 1000)
+            return fail(QStringLiteral("expected a duration from 1s to 3600s"));
+        config.nodeGoneAfterMs = *ms;
     } else if (name == QLatin1String("head-timeout")
                || name == QLatin1String("sio-connect-timeout")) {
         auto ms = parseDurationMs(value);

@@ -86,6 +86,8 @@ inline constexpr SettingSpec settingSpecs[] {
      true},
     {"node-name", "NOTIFY_NODE_NAME", SettingKind::Value, "NAME", "default HOST:CLIENTPORT",
      "this node's name in the cluster registry (PostgreSQL)", true},
+    {"node-gone-after", "NOTIFY_NODE_GONE_AFTER", SettingKind::Value, "DURATION", "default 10",
+     "a cluster node silent this long is shown as gone (removed after 3x)", true},
     {"head-timeout", "NOTIFY_HEAD_TIMEOUT", SettingKind::Value, "DURATION", "default 10",
      "client port: a request head must be complete this long after accept", true},
     {"max-pending-per-address", "NOTIFY_MAX_PENDING_PER_ADDRESS", SettingKind::Value, "N",

@@ -43,12 +43,16 @@ export async function startServer(extraArgs = []) {
     });
   });
   return {
+    pid: child.pid,
+    // Ends the process without letting it clean up (kill -9): the failover tests.
+    kill9() { child.kill('SIGKILL'); return once(child, 'exit'); },
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     clientPort: ports.client,
     clientUrl: `http://127.0.0.1:${ports.client}`,
     apiUrl: `http://127.0.0.1:${ports.api}`,
     log: () => log,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await once(child, 'exit');
       }

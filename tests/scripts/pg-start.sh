@@ -95,6 +95,8 @@ if [[ -z "$started" ]]; then
     exit 1
 fi
 echo "port=$started" >>"$state_file"
+# For pg-restart.sh: the same server on the same port.
+echo "options=$options" >>"$state_file"
 
 for _ in $(seq 1 100); do
     if "$bindir/pg_isready" -q -h 127.0.0.1 -p "$started"; then
