@@ -243,6 +243,13 @@ p('# which ran, for each server on a fresh process (and a fresh database for not
 for (const c of commands) p(c);
 p('```');
 p();
+// The cluster scenario runs apart (bench/run --cluster, it needs PostgreSQL): its last
+// result, as committed.
+const clusterPath = path.join(__dirname, 'cluster.md');
+if (fs.existsSync(clusterPath)) {
+  p(fs.readFileSync(clusterPath, 'utf8').trimEnd());
+  p();
+}
 if (notesPath && fs.existsSync(notesPath)) {
   p(fs.readFileSync(notesPath, 'utf8').trimEnd());
   p();

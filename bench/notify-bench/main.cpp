@@ -268,7 +268,7 @@ void Bench::fanoutScenario()
     const PublishResult pub = publish(
         m_o.host, m_o.apiPort, m_o.apiKey, "/api/v1/notifications", requests, m_o.httpConcurrency,
         m_o.fanoutRate > 0 ? m_o.fanoutRate / batch : 0, m_o.timeoutS, body);
-    const int64_t expected = pub.deliveredConnections;
+    const int64_t expected = m_o.fanoutRemote ? pub.created : pub.deliveredConnections;
     auto deliveredNow = [&] {
         const Totals t = totals();
         return std::min(t.newFrames - t0.newFrames, t.unreadFrames - t0.unreadFrames);

@@ -40,6 +40,8 @@ Load:
   --fanout-count M            notifications, one random connected user each (default 20000)
   --fanout-rate R             target deliveries/s, 0 = maximum (default 0)
   --fanout-batch B            recipients per POST (default 1)
+  --fanout-remote             the API port is another node of a cluster: it reports no
+                              local deliveries, so expect one per notification created
   --http-concurrency C        keep-alive HTTP connections for fanout (default 16)
   --broadcast-rounds K        announcements to the organization (default 10)
   --ingest-count M            notifications to persist (default 100000)
@@ -154,6 +156,10 @@ bool parseOptions(int argc, char **argv, Options &o, int &exitCode)
         }
         if (arg == "--quiet") {
             o.quiet = true;
+            continue;
+        }
+        if (arg == "--fanout-remote") {
+            o.fanoutRemote = true;
             continue;
         }
         std::string value;

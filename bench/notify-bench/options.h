@@ -30,6 +30,9 @@ struct Options
     int fanoutCount = 20000; // notifications (one recipient each)
     double fanoutRate = 0; // deliveries per second; 0 = as fast as the server answers
     int fanoutBatch = 1; // recipients per POST
+    // Publishing through another node of a cluster (bench/cluster): its answers count no
+    // local deliveries; every recipient is connected, so one delivery per created row.
+    bool fanoutRemote = false;
     int httpConcurrency = 16;
 
     int broadcastRounds = 10;
