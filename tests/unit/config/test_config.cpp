@@ -156,6 +156,8 @@ void TestConfig::eachFlag_data()
     QTest::newRow("log-format") << QStringList {"--log-format", "json"} << "log-format=json";
     QTest::newRow("log-level") << QStringList {"--log-level", "debug"} << "log-level=debug";
     QTest::newRow("dev") << QStringList {"--dev"} << "dev=on";
+    QTest::newRow("node-gone-after")
+        << QStringList {"--node-gone-after", "4s"} << "node-gone-after=4s";
 }
 
 void TestConfig::eachFlag()
@@ -319,6 +321,9 @@ void TestConfig::invalidValues_data()
                                 << "invalid --threads '65'";
     QTest::newRow("threads text") << QStringList {"--threads", "four"} << "--threads"
                                   << "invalid --threads 'four'";
+    QTest::newRow("node-gone-after below 1s")
+        << QStringList {"--node-gone-after", "500ms"} << "--node-gone-after"
+        << "invalid --node-gone-after '500ms': expected a duration from 1s to 3600s";
     QTest::newRow("rate-limit garbage")
         << QStringList {"--rate-limit", "abc"} << "--rate-limit"
         << "notifyd: invalid --rate-limit 'abc': expected RATE/s or RATE/s,BURST";
