@@ -1,13 +1,12 @@
 // Cluster: three notifyd processes on one PostgreSQL database deliver every change to every
 // tab, wherever it is connected (docs/operations.md, "Cluster"). Real socket.io-client and
 // ws tabs, each user with tabs on two different nodes; publishes through random nodes.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startServer, mintToken, api, until, SioClient, PlainClient } from '../lib.mjs';
-import { NODE_ARGS, tabState } from './common.mjs';
+import { NODE_ARGS, psql, tabState, untilAsync } from './common.mjs';
 
 const urlFile = process.env.NOTIFY_PG_URL_FILE;
 let baseUrl = null;
@@ -32,12 +31,6 @@ const tabs = []; // { user, node, kind, client }
 let outsider;
 const expected = new Map(USERS.map((u) => [u, []])); // user -> [{id, seq}] in publish order
 
-function psql(url, sql) {
-  const r = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
 function pick(list) { return list[Math.floor(Math.random() * list.length)]; }
 
 // The notifications of a tab's notification:new events.
@@ -47,16 +40,6 @@ function received(tab) {
   return tab.client.all('notification:new').slice(tab.skip ?? 0).map((d) => d.notification);
 }
 
-// until() for an async check: polls on the event loop, never sleeps past the condition.
-async function untilAsync(check, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 function unreadEvents(tab) { return tab.client.all('notification:unread_count'); }
 
 async function publishVia(node, users, title) {
