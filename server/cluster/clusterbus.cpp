@@ -270,22 +270,31 @@ void ClusterBus::handleCreated(const bus::Message &m)
         std::vector<SeqGate::Item> items;
         qint64 after = range.firstSeq - 1;
         for (;;) {
-            auto page = m_reader->afterSeq(r, after, pageRows);
+            // No more rows than the range holds: the user's later commits are read with
+            // their own signals, and a bus thread that lags behind would otherwise read up
+            // to a page of them again for every signal.
+            const int limit = int(std::min<qint64>(pageRows, range.lastSeq - after));
+            auto page = m_reader->afterSeq(r, after, limit);
             if (!page.ok()) {
                 qCWarning(lcServer).noquote()
                     << "cluster: cannot read new notifications:" << page.error().message;
                 break;
             }
+            // Past the range: the rest of it was deleted. (Without this, a page that began
+            // past the range with more rows behind it read the same page again forever.)
+            bool past = false;
             for (Notification &n : page.value().notifications) {
-                if (n.seq > range.lastSeq)
+                if (n.seq > range.lastSeq) {
+                    past = true;
                     break;
+                }
                 after = n.seq;
                 // The count right after this notification, as its own node computed it.
                 const qint64 count
                     = std::max<qint64>(0, range.unreadAfter - (range.lastSeq - n.seq));
                 items.push_back({InsertOutcome {std::move(n), true, count}, 0});
             }
-            if (!page.value().hasMore || after >= range.lastSeq)
+            if (past || !page.value().hasMore || after >= range.lastSeq)
                 break;
         }
         bool gap = false;
