@@ -16,7 +16,7 @@ const skip = baseUrl ? false : 'PostgreSQL NOT AVAILABLE (no pg-url.txt): the cl
 const ORG = 'cl';
 const OTHER_ORG = 'cl-other';
 // The size of the issue: 30 users with two tabs each (60 clients, and an outsider), 2,000
-// publishes; 28-40 s for the whole file on the shared 2-core machine. Smaller for a quick
+// publishes; 26-54 s for the whole file on the shared 2-core machine. Smaller for a quick
 // run: NOTIFY_CLUSTER_USERS=6 NOTIFY_CLUSTER_PUBLISHES=90 (at least 3 users).
 const USER_COUNT = Number(process.env.NOTIFY_CLUSTER_USERS ?? 30);
 const PUBLISHES = Number(process.env.NOTIFY_CLUSTER_PUBLISHES ?? 2000);
