@@ -310,8 +310,7 @@ void Bench::fanoutScenario()
         // Microseconds of each server thread's CPU per delivery (threads of one name summed).
         for (const ThreadCpu &t : threadDelta(threads0, threads1)) {
             if (t.cpuSeconds > 0 && delivered > 0)
-                r.add("threadUsPerDelivery." + t.name, t.cpuSeconds * 1e6 / double(delivered),
-                      2);
+                r.add("threadUsPerDelivery." + t.name, t.cpuSeconds * 1e6 / double(delivered), 2);
         }
     }
     r.add("clientCpuSeconds", self1 - self0, 2);

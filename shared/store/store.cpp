@@ -5,13 +5,13 @@
 #include "store/migrations.h"
 #include "store/sqlsupport.h"
 
+#include "model/timeuuid.h"
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSet>
 #include <QSqlDriver>
 #include <QSqlQuery>
-#include "model/timeuuid.h"
 
 #include <QUuid>
 
@@ -30,6 +30,17 @@ namespace {
 const QString kColumns = QStringLiteral(
     "id, org_id, user_id, seq, type, title, body, priority, action_url, entity_type, entity_id,"
     " metadata, idempotency_key, created_at, delivered_at, read_at, deleted_at");
+// Reads of whole notifications: the inbox row with its content (schema version 5). Only
+// content_id is in both tables, so the conditions that follow need no qualifier.
+const QString kFromInbox
+    = QStringLiteral(" FROM notifications JOIN notification_contents USING (content_id) WHERE ");
+
+bool sameContent(const NotificationContent &a, const NotificationContent &b)
+{
+    return a.priority == b.priority && a.type == b.type && a.title == b.title && a.body == b.body
+        && a.actionUrl == b.actionUrl && a.entityType == b.entityType && a.entityId == b.entityId
+        && a.metadata == b.metadata;
+}
 
 Notification readNotification(const QSqlQuery &q)
 {
@@ -188,6 +199,7 @@ public:
         ReadUnread,
         UpsertRecipient,
         FindKey,
+        InsertContent,
         InsertNotification,
         BumpRecipient,
         Count
@@ -270,12 +282,15 @@ QString Store::Private::stmtSql(Stmt stmt) const
                               " DO UPDATE SET last_seq = recipients.last_seq"
                               " RETURNING last_seq, unread_count");
     case Stmt::FindKey:
-        return QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM notifications")
-            + whereRecipient + QStringLiteral(" AND idempotency_key = ?");
+        return QStringLiteral("SELECT ") + kColumns + kFromInbox
+            + QStringLiteral("org_id = ? AND user_id = ? AND idempotency_key = ?");
+    case Stmt::InsertContent:
+        return QStringLiteral("INSERT INTO notification_contents (type, title, body, priority,"
+                              " action_url, entity_type, entity_id, metadata)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING content_id");
     case Stmt::InsertNotification:
-        return QStringLiteral("INSERT INTO notifications (") + kColumns
-            + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                             " NULL, NULL, NULL)");
+        return QStringLiteral("INSERT INTO notifications (id, org_id, user_id, seq, content_id,"
+                              " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     case Stmt::BumpRecipient:
         return QStringLiteral("UPDATE recipients SET last_seq = ?,"
                               " unread_count = unread_count + ?")
@@ -468,9 +483,9 @@ std::optional<StoreError> Store::Private::setupSession()
     // cache_size: SQLite's default 2 MiB page cache made the writer read index pages back
     // from the OS (pread) on every commit once the inbox outgrew it; 64 MiB is a ceiling,
     // used as the indexes grow.
-    for (const auto sql : {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL",
-                           "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-                           "PRAGMA cache_size = -65536"}) {
+    for (const auto sql :
+         {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+          "PRAGMA foreign_keys = ON", "PRAGMA cache_size = -65536"}) {
         if (auto error = runPlain(database, QString::fromLatin1(sql), pg))
             return error;
     }
@@ -683,6 +698,10 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         QHash<QPair<Recipient, QString>, size_t> keyed;
 
         const QVariant createdAtMs = msOrNull(createdAt);
+        // The recipients of one publish call arrive one after another with the same
+        // content: it is stored once and their inbox rows point to it.
+        const NotificationContent *lastContent = nullptr;
+        qint64 lastContentId = 0;
         for (const NewNotification &draft : batch) {
             const QString &key = draft.idempotencyKey;
             if (!key.isEmpty()) {
@@ -715,15 +734,26 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             n.createdAt = createdAt;
             ++state.created;
 
-            const NotificationContent &c = n.content;
-            // The order of kColumns.
-            if ((error = d->execInts(
-                     Stmt::InsertNotification,
-                     {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq), text(c.type),
-                      text(c.title), text(c.body), priorityName(c.priority), text(c.actionUrl),
-                      text(c.entityType), text(c.entityId),
-                      QString::fromUtf8(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact)),
-                      key.isEmpty() ? QVariant() : QVariant(key), createdAtMs}))) {
+            const NotificationContent &c = draft.content;
+            if (!lastContent || !sameContent(*lastContent, c)) {
+                bool inserted = false;
+                if ((error = d->execInts(
+                         Stmt::InsertContent,
+                         {text(c.type), text(c.title), text(c.body), priorityName(c.priority),
+                          text(c.actionUrl), text(c.entityType), text(c.entityId),
+                          QString::fromUtf8(
+                              QJsonDocument(c.metadata).toJson(QJsonDocument::Compact))},
+                         &inserted, {&lastContentId}))) {
+                    return tx.fail(*error);
+                }
+                if (!inserted)
+                    return tx.fail(StoreError::internal(QStringLiteral("no content id")));
+                lastContent = &c;
+            }
+            if ((error = d->execInts(Stmt::InsertNotification,
+                                     {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq),
+                                      qlonglong(lastContentId),
+                                      key.isEmpty() ? QVariant() : QVariant(key), createdAtMs}))) {
                 return tx.fail(*error);
             }
 
@@ -768,8 +798,7 @@ StoreResult<Page> Store::inbox(const Recipient &r, const InboxQuery &query)
     const int limit = std::clamp(query.limit, 1, 100);
     return d->guarded<Page>([&]() -> StoreResult<Page> {
         Binds binds = recipientBinds(r);
-        QString sql = QStringLiteral("SELECT ") + kColumns
-            + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+        QString sql = QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
             + QStringLiteral(" AND deleted_at IS NULL");
         if (query.beforeSeq) {
             sql += QStringLiteral(" AND seq < :before");
@@ -796,8 +825,7 @@ StoreResult<Page> Store::afterSeq(const Recipient &r, qint64 afterSeq, int limit
         Binds binds = recipientBinds(r);
         binds.emplace_back(QStringLiteral(":after"), qlonglong(afterSeq));
         binds.emplace_back(QStringLiteral(":limit"), limit + 1);
-        auto rows = d->select(QStringLiteral("SELECT ") + kColumns
-                                  + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+        auto rows = d->select(QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
                                   + QStringLiteral(" AND deleted_at IS NULL AND seq > :after"
                                                    " ORDER BY seq ASC LIMIT :limit"),
                               binds);
@@ -814,8 +842,7 @@ StoreResult<Page> Store::since(const Recipient &r, const QDateTime &since, int l
     limit = std::clamp(limit, 1, 1000);
     return d->guarded<Page>([&]() -> StoreResult<Page> {
         Binds binds = recipientBinds(r);
-        QString sql = QStringLiteral("SELECT ") + kColumns
-            + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+        QString sql = QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
             + QStringLiteral(" AND deleted_at IS NULL");
         if (since.isValid()) {
             sql += QStringLiteral(" AND created_at > :since");
@@ -838,10 +865,10 @@ StoreResult<std::optional<Notification>> Store::find(const Recipient &r, const Q
         [&]() -> StoreResult<std::optional<Notification>> {
             Binds binds = recipientBinds(r);
             binds.emplace_back(QStringLiteral(":id"), text(id));
-            auto rows = d->select(
-                QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM notifications WHERE ")
-                    + kWhereRecipient + QStringLiteral(" AND id = :id AND deleted_at IS NULL"),
-                binds);
+            auto rows
+                = d->select(QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
+                                + QStringLiteral(" AND id = :id AND deleted_at IS NULL"),
+                            binds);
             if (!rows)
                 return rows.error();
             if (rows->empty())
@@ -859,8 +886,7 @@ StoreResult<std::vector<Notification>> Store::findMany(const Recipient &r, const
         for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
             Binds binds = recipientBinds(r);
             const QString list = idList(ids.mid(start, kIdChunk), binds);
-            auto rows = d->select(QStringLiteral("SELECT ") + kColumns
-                                      + QStringLiteral(" FROM notifications WHERE ")
+            auto rows = d->select(QStringLiteral("SELECT ") + kColumns + kFromInbox
                                       + kWhereRecipient + QStringLiteral(" AND id IN ") + list
                                       + QStringLiteral(" AND deleted_at IS NULL"),
                                   binds);
@@ -1223,8 +1249,7 @@ StoreResult<int> Store::deleteExpiredSessions(const QDateTime &cutoff)
 StoreResult<Done> Store::recordBroadcast(const BroadcastRecord &b)
 {
     return d->guarded<Done>([&]() -> StoreResult<Done> {
-        const QString id
-            = b.id.isEmpty() ? newTimeOrderedUuid() : b.id;
+        const QString id = b.id.isEmpty() ? newTimeOrderedUuid() : b.id;
         QSqlQuery q(d->db());
         if (auto error
             = run(q,
@@ -1302,6 +1327,17 @@ StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
             if (auto error = run(q, QStringLiteral("DELETE") + doomed, cutoffBinds, pg))
                 return tx.fail(*error);
             purged = q.numRowsAffected();
+        }
+        if (purged > 0) {
+            // Content that no inbox row points to any more. One pass over both tables
+            // instead of an index on notifications.content_id that every insert would pay.
+            if (auto error = runPlain(db,
+                                      QStringLiteral("DELETE FROM notification_contents"
+                                                     " WHERE content_id NOT IN"
+                                                     " (SELECT content_id FROM notifications)"),
+                                      pg)) {
+                return tx.fail(*error);
+            }
         }
         // Recounting from the remaining rows is exact whatever mix of read, unread and
         // deleted rows went.
