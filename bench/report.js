@@ -77,6 +77,7 @@ const metrics = {
 };
 
 const runTitles = {
+  cost: 'Cost run: issue 14\'s scenario, 4 publishers, CPU per delivery by thread',
   scale: 'Scale run: connect, broadcast, maximum-rate fan-out',
   latency: 'Latency run: fan-out at a fixed rate',
   ingest: 'Ingest run: batches through the API, recipients offline',
@@ -132,7 +133,7 @@ p(`| client threads | ${machine.clientThreads} |`);
 p();
 p('## Results');
 p();
-for (const run of ['scale', 'latency', 'ingest']) {
+for (const run of ['cost', 'scale', 'latency', 'ingest']) {
   const runRows = rows.filter((r) => r.run === run);
   if (!runRows.length) continue;
   const n = (runRows.find((r) => r.scenario !== 'ingest') || {}).connections;
@@ -145,7 +146,14 @@ for (const run of ['scale', 'latency', 'ingest']) {
     const hasPeer = columns.includes(PEER);
     p(`| | ${columns.join(' | ')} |${hasPeer ? ' notifyd (plain) ÷ peer |' : ''}`);
     p(`|---|${columns.map(() => '---:').join('|')}|${hasPeer ? '---:|' : ''}`);
-    for (const [key, label, better] of metrics[scenario]) {
+    // Per-thread CPU per delivery (notify-bench's threadUsPerDelivery.<thread name>).
+    const threadKeys = scenario !== 'fanout' ? [] : [...new Set(runRows
+      .filter((r) => r.scenario === scenario)
+      .flatMap((r) => Object.keys(r).filter((k) => k.startsWith('threadUsPerDelivery.'))))]
+      .sort();
+    const rowsOf = [...metrics[scenario],
+      ...threadKeys.map((k) => [k, `µs CPU per delivery: ${k.slice(20)}`, ''])];
+    for (const [key, label, better] of rowsOf) {
       const values = columns.map((c) => (find(run, scenario, c) || {})[key]);
       if (values.every((v) => v === undefined)) continue;
       let ratio = '';

@@ -261,6 +261,7 @@ void Bench::fanoutScenario()
     publishLat.clear();
     const Totals t0 = totals();
     const ProcSample cpu0 = sampleProcess(m_o.serverPid);
+    const std::vector<ThreadCpu> threads0 = sampleThreads(m_o.serverPid);
     const double self0 = selfCpuSeconds();
     progress("fanout: %d notifications in %lld requests, rate %s", m_o.fanoutCount,
              (long long)requests,
@@ -276,6 +277,7 @@ void Bench::fanoutScenario()
     waitFor([&] { return deliveredNow() >= expected; }, deliveredNow, 10);
     const Totals t1 = totals();
     const ProcSample cpu1 = sampleProcess(m_o.serverPid);
+    const std::vector<ThreadCpu> threads1 = sampleThreads(m_o.serverPid);
     const double self1 = selfCpuSeconds();
     for (const auto &w : m_workers)
         w->takeLatencies(commit, publishLat);
@@ -305,6 +307,11 @@ void Bench::fanoutScenario()
         r.add("deliveriesPerServerCpuSecond",
               ratio(double(delivered), cpu1.cpuSeconds - cpu0.cpuSeconds), 0);
         r.add("serverRssKiB", cpu1.rssBytes / 1024);
+        // Microseconds of each server thread's CPU per delivery (threads of one name summed).
+        for (const ThreadCpu &t : threadDelta(threads0, threads1)) {
+            if (t.cpuSeconds > 0 && delivered > 0)
+                r.add("threadUsPerDelivery." + t.name, t.cpuSeconds * 1e6 / double(delivered), 2);
+        }
     }
     r.add("clientCpuSeconds", self1 - self0, 2);
     r.addLatencyMs("commitToReceive", percentiles(commit));

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace notify::bench {
 
@@ -13,6 +15,20 @@ struct ProcSample
 };
 
 ProcSample sampleProcess(int pid);
+
+// CPU seconds (utime + stime) of each thread of pid, summed by thread name (comm), from
+// /proc/PID/task/*/stat: which thread the server's CPU went to (writer, HTTP, shards...).
+// Threads that ended between two samples are missing from the later one.
+struct ThreadCpu
+{
+    std::string name;
+    double cpuSeconds = 0;
+    int threads = 0;
+};
+std::vector<ThreadCpu> sampleThreads(int pid);
+// after - before by name, sorted by CPU descending.
+std::vector<ThreadCpu> threadDelta(const std::vector<ThreadCpu> &before,
+                                   const std::vector<ThreadCpu> &after);
 // This process's own CPU (user + system) from getrusage: how much the client cost.
 double selfCpuSeconds();
 // Wall clock in microseconds since the epoch (the same clock the servers stamp createdAt with).

@@ -1,7 +1,7 @@
 #pragma once
 
-// Internal to the store: the few SQL helpers that store.cpp and migrations.cpp share.
-// Not part of notifycore's public API.
+// Internal to the store: the few SQL helpers that the store's source files and
+// migrations.cpp share. Not part of notifycore's public API.
 
 #include "store/storeerror.h"
 

@@ -11,6 +11,7 @@
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
@@ -69,6 +70,89 @@ QList<qint64> range(qint64 from, qint64 to) // inclusive, either direction
     return out;
 }
 
+// The columns of a whole notification, in the order of every schema version's reads.
+const QString kRowColumns = QStringLiteral(
+    "id, org_id, user_id, seq, type, title, body, priority, action_url, entity_type, entity_id,"
+    " metadata, idempotency_key, created_at, delivered_at, read_at, deleted_at");
+
+// A row as the schemas before version 5 kept it: one table, the content in every row.
+struct LegacyRow
+{
+    QString id, org, user;
+    qint64 seq = 0;
+    QString type, title, body, priority, actionUrl, entityType, entityId, metadata;
+    QVariant key, createdAt, deliveredAt, readAt, deletedAt;
+};
+
+bool execBound(const QSqlDatabase &db, const QString &sql, const QVariantList &values,
+               QString *error)
+{
+    QSqlQuery q(db);
+    if (!q.prepare(sql)) {
+        *error = q.lastError().text();
+        return false;
+    }
+    for (qsizetype i = 0; i < values.size(); ++i)
+        q.bindValue(int(i), values.at(i));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+// Writes rows into a database of schema version 1 to 4 as those versions did, with each
+// recipient's last_seq and unread_count.
+bool insertLegacy(const QSqlDatabase &db, const std::vector<LegacyRow> &rows, QString *error)
+{
+    std::map<std::pair<QString, QString>, std::pair<qint64, qint64>> recipients;
+    for (const LegacyRow &r : rows) {
+        auto &[lastSeq, unread] = recipients[{r.org, r.user}];
+        lastSeq = std::max(lastSeq, r.seq);
+        if (r.readAt.isNull() && r.deletedAt.isNull())
+            ++unread;
+    }
+    for (const auto &[key, counts] : recipients) {
+        if (!execBound(db,
+                       QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq,"
+                                      " unread_count) VALUES (?, ?, ?, ?)"),
+                       {key.first, key.second, counts.first, counts.second}, error)) {
+            return false;
+        }
+    }
+    for (const LegacyRow &r : rows) {
+        if (!execBound(db,
+                       QStringLiteral("INSERT INTO notifications (") + kRowColumns
+                           + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                            " ?, ?, ?, ?)"),
+                       {r.id, r.org, r.user, r.seq, r.type, r.title, r.body, r.priority,
+                        r.actionUrl, r.entityType, r.entityId, r.metadata, r.key, r.createdAt,
+                        r.deliveredAt, r.readAt, r.deletedAt},
+                       error)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Every row of a query as text, NULL told apart from the empty string.
+QStringList dumpRows(const QSqlDatabase &db, const QString &sql)
+{
+    QStringList out;
+    QSqlQuery q(db);
+    if (!q.exec(sql)) {
+        out.append(QStringLiteral("error: ") + q.lastError().text());
+        return out;
+    }
+    while (q.next()) {
+        QStringList fields;
+        for (int i = 0; i < q.record().count(); ++i)
+            fields.append(q.value(i).isNull() ? QStringLiteral("<null>") : q.value(i).toString());
+        out.append(fields.join(QLatin1Char('|')));
+    }
+    return out;
+}
+
 } // namespace
 
 class TestStore : public QObject
@@ -98,6 +182,7 @@ private slots:
     void broadcastsAreRecorded();
     void migrationsAreIdempotent();
     void upgradeFromVersionOne();
+    void upgradeFromVersionFourKeepsEveryRow();
     void unreachableDatabaseIsUnavailable();
     void lostConnectionRecovers();
     void insertReportsUnreadCountAfter();
@@ -1008,8 +1093,33 @@ void TestStore::upgradeFromVersionOne()
     QCOMPARE(*one, 1);
 
     const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
-    STORE_OK(inserted, store->insertBatch({draft(r, "from v1", "k"), draft(r, "second")}, kT0));
-    STORE_OK(read, store->markRead(r, {inserted->at(1).notification.id}, kT0));
+    const qint64 t0 = kT0.toMSecsSinceEpoch();
+    LegacyRow first {QStringLiteral("0190a1b2-0000-7000-8000-000000000001"),
+                     r.orgId,
+                     r.userId,
+                     1,
+                     QStringLiteral("test.event"),
+                     QStringLiteral("from v1"),
+                     QString(""),
+                     QStringLiteral("normal"),
+                     QString(""),
+                     QString(""),
+                     QString(""),
+                     QStringLiteral("{}"),
+                     QStringLiteral("k"),
+                     t0,
+                     QVariant(),
+                     QVariant(),
+                     QVariant()};
+    LegacyRow second = first;
+    second.id = QStringLiteral("0190a1b2-0000-7000-8000-000000000002");
+    second.seq = 2;
+    second.title = QStringLiteral("second");
+    second.key = QVariant();
+    second.readAt = t0;
+    QString legacyError;
+    QVERIFY2(insertLegacy(store->database(), {first, second}, &legacyError),
+             qPrintable(legacyError));
     SessionRecord s;
     s.tokenSha256Hex = "abcd";
     s.recipient = r;
@@ -1027,7 +1137,7 @@ void TestStore::upgradeFromVersionOne()
     STORE_OK(latest, store->schemaVersion());
     QCOMPARE(*latest, Store::latestSchemaVersion());
 
-    STORE_OK(found, store->find(r, inserted->at(0).notification.id));
+    STORE_OK(found, store->find(r, first.id));
     QVERIFY(found->has_value());
     QCOMPARE((*found)->content.title, QStringLiteral("from v1"));
     QCOMPARE((*found)->idempotencyKey, QStringLiteral("k"));
@@ -1042,10 +1152,11 @@ void TestStore::upgradeFromVersionOne()
     QCOMPARE(next->at(0).notification.seq, 3);
     // The key stored under version 1 still deduplicates (version 3 moved it into a
     // partial index); rows without a key never collide.
-    STORE_OK(again, store->insertBatch({draft(r, "retry", "k"), draft(r, "no key"),
-                                        draft(r, "no key either")}, kT0));
+    STORE_OK(again,
+             store->insertBatch(
+                 {draft(r, "retry", "k"), draft(r, "no key"), draft(r, "no key either")}, kT0));
     QVERIFY(!again->at(0).created);
-    QCOMPARE(again->at(0).notification.id, inserted->at(0).notification.id);
+    QCOMPARE(again->at(0).notification.id, first.id);
     QCOMPARE(again->at(1).notification.seq, 4);
     QCOMPARE(again->at(2).notification.seq, 5);
 
@@ -1054,6 +1165,115 @@ void TestStore::upgradeFromVersionOne()
     STORE_OK(stillLatest, store->schemaVersion());
     QCOMPARE(*stillLatest, Store::latestSchemaVersion());
     QVERIFY(!storeinternal::migrateTo(*store, Store::latestSchemaVersion() + 1).ok());
+}
+
+// Version 5 splits each row into shared content and an inbox row: every value of every
+// row (NULLs, empty strings, quotes, newlines, non-ASCII, keys, the three timestamps) reads
+// back the same through the join, and the other tables are untouched.
+void TestStore::upgradeFromVersionFourKeepsEveryRow()
+{
+    std::unique_ptr<Store> store = openRaw();
+    QVERIFY2(store, qPrintable(m_openError));
+    STORE_OK(toFour, storeinternal::migrateTo(*store, 4));
+    const QSqlDatabase db = store->database();
+
+    std::vector<LegacyRow> rows;
+    const qint64 t0 = kT0.toMSecsSinceEpoch();
+    const QStringList bodies {QString(""), QStringLiteral("plain"),
+                              QStringLiteral("quote ' \" and\nnewline"),
+                              QStringLiteral("Grüße, 通知, 🚀")};
+    for (int i = 0; i < 240; ++i) {
+        LegacyRow r;
+        r.id = QStringLiteral("0190a1b2-%1-7000-8000-000000000000").arg(i, 4, 16, QLatin1Char('0'));
+        r.org = i % 5 == 0 ? QStringLiteral("org-b") : QStringLiteral("org-a");
+        r.user = QStringLiteral("user-%1").arg(i % 7);
+        r.seq = i / 7 + 1 + (i % 5 == 0 ? 1000 : 0);
+        r.type = QStringLiteral("t.%1").arg(i % 3);
+        r.title = QStringLiteral("title %1").arg(i);
+        r.body = bodies.at(i % bodies.size());
+        r.priority = QStringList {QStringLiteral("low"), QStringLiteral("normal"),
+                                  QStringLiteral("high"), QStringLiteral("urgent")}
+                         .at(i % 4);
+        r.actionUrl = i % 2 ? QStringLiteral("/claims/%1").arg(i) : QString("");
+        r.entityType = i % 3 ? QStringLiteral("claim") : QString("");
+        r.entityId = i % 3 ? QString::number(i) : QString("");
+        r.metadata = i % 4 ? QStringLiteral("{\"n\":%1,\"s\":\"x\"}").arg(i) : QStringLiteral("{}");
+        r.key = i % 6 == 0 ? QVariant(QStringLiteral("key-%1").arg(i)) : QVariant();
+        r.createdAt = t0 + i;
+        r.deliveredAt = i % 2 ? QVariant(t0 + i + 1) : QVariant();
+        r.readAt = i % 3 == 1 ? QVariant(t0 + i + 2) : QVariant();
+        r.deletedAt = i % 10 == 3 ? QVariant(t0 + i + 3) : QVariant();
+        rows.push_back(r);
+    }
+    QString legacyError;
+    QVERIFY2(insertLegacy(db, rows, &legacyError), qPrintable(legacyError));
+    SessionRecord s;
+    s.tokenSha256Hex = "beef";
+    s.recipient = {QStringLiteral("org-a"), QStringLiteral("user-1")};
+    s.role = QStringLiteral("admin");
+    s.createdAt = kT0;
+    s.expiresAt = kT0.addDays(1);
+    STORE_OK(session, store->createSession(s));
+    BroadcastRecord b;
+    b.title = QStringLiteral("kept");
+    b.createdAt = kT0;
+    STORE_OK(broadcast, store->recordBroadcast(b));
+
+    const QString order = QStringLiteral(" ORDER BY id");
+    const QStringList before = dumpRows(db,
+                                        QStringLiteral("SELECT ") + kRowColumns
+                                            + QStringLiteral(" FROM notifications") + order);
+    QCOMPARE(before.size(), qsizetype(rows.size()));
+    const QStringList others {QStringLiteral("SELECT * FROM recipients ORDER BY org_id, user_id"),
+                              QStringLiteral("SELECT * FROM sessions ORDER BY token_sha256"),
+                              QStringLiteral("SELECT * FROM broadcasts ORDER BY id")};
+    std::vector<QStringList> othersBefore;
+    for (const QString &sql : others)
+        othersBefore.push_back(dumpRows(db, sql));
+
+    STORE_OK(upgraded, store->migrate());
+    STORE_OK(version, store->schemaVersion());
+    QCOMPARE(*version, Store::latestSchemaVersion());
+    QCOMPARE(dumpRows(db,
+                      QStringLiteral("SELECT ") + kRowColumns
+                          + QStringLiteral(" FROM notifications JOIN notification_contents"
+                                           " USING (content_id)")
+                          + order),
+             before);
+    for (qsizetype i = 0; i < others.size(); ++i)
+        QCOMPARE(dumpRows(db, others.at(i)), othersBefore.at(size_t(i)));
+
+    // The store reads them, counts stay exact, and new rows continue each sequence with
+    // fresh content ids (PostgreSQL's identity continues after the copied ids).
+    const Recipient r {QStringLiteral("org-a"), QStringLiteral("user-1")};
+    STORE_OK(unread, store->unreadCount(r));
+    STORE_OK(recount, store->recountUnread(r));
+    QCOMPARE(*recount, *unread);
+    STORE_OK(keyed,
+             store->insertBatch({draft({QStringLiteral("org-b"), QStringLiteral("user-0")},
+                                       "replay", QStringLiteral("key-0"))},
+                                kT0));
+    QVERIFY(!keyed->at(0).created);
+    QCOMPARE(keyed->at(0).notification.id, rows.at(0).id);
+    QCOMPARE(keyed->at(0).notification.content.title, QStringLiteral("title 0"));
+    STORE_OK(fresh,
+             store->insertBatch({draft(r, "new one"), draft(r, "new two")}, kT0.addSecs(120)));
+    qint64 lastSeq = 0;
+    for (const LegacyRow &row : rows) {
+        if (row.org == r.orgId && row.user == r.userId)
+            lastSeq = std::max(lastSeq, row.seq);
+    }
+    QCOMPARE(fresh->at(0).notification.seq, lastSeq + 1);
+    QCOMPARE(fresh->at(1).notification.seq, lastSeq + 2);
+    STORE_OK(page, store->inbox(r, {2, std::nullopt, false}));
+    QCOMPARE(page->notifications.at(0).content.title, QStringLiteral("new two"));
+    QCOMPARE(page->notifications.at(1).content.title, QStringLiteral("new one"));
+
+    // Retention removes the migrated rows and the content no row points to any more.
+    STORE_OK(purged, store->purgeOlderThan(kT0.addSecs(60)));
+    QCOMPARE(*purged, int(rows.size()));
+    QCOMPARE(dumpRows(db, QStringLiteral("SELECT COUNT(*) FROM notification_contents")),
+             QStringList {QStringLiteral("2")});
 }
 
 void TestStore::unreachableDatabaseIsUnavailable()

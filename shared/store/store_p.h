@@ -1,0 +1,244 @@
+#pragma once
+
+// Internal to the store: Store's private part and the helpers its source files share
+// (store.h's class is implemented across storeconnection.cpp, storestatements.cpp,
+// storenotifications.cpp, storesessions.cpp and storeretention.cpp). Not public API.
+
+#include "store/store.h"
+
+#include "model/priority.h"
+#include "store/sqlsupport.h"
+
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlQuery>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+
+namespace notify {
+
+using namespace storesql;
+
+namespace storeimpl {
+
+inline const QString kColumns = QStringLiteral(
+    "id, org_id, user_id, seq, type, title, body, priority, action_url, entity_type, entity_id,"
+    " metadata, idempotency_key, created_at, delivered_at, read_at, deleted_at");
+// Reads of whole notifications: the inbox row with its content (schema version 5). Only
+// content_id is in both tables, so the conditions that follow need no qualifier.
+inline const QString kFromInbox
+    = QStringLiteral(" FROM notifications JOIN notification_contents USING (content_id) WHERE ");
+
+inline bool sameContent(const NotificationContent &a, const NotificationContent &b)
+{
+    return a.priority == b.priority && a.type == b.type && a.title == b.title && a.body == b.body
+        && a.actionUrl == b.actionUrl && a.entityType == b.entityType && a.entityId == b.entityId
+        && a.metadata == b.metadata;
+}
+
+inline Notification readNotification(const QSqlQuery &q)
+{
+    Notification n;
+    n.id = q.value(0).toString();
+    n.recipient.orgId = q.value(1).toString();
+    n.recipient.userId = q.value(2).toString();
+    n.seq = q.value(3).toLongLong();
+    n.content.type = q.value(4).toString();
+    n.content.title = q.value(5).toString();
+    n.content.body = q.value(6).toString();
+    n.content.priority = parsePriority(q.value(7).toString()).value_or(Priority::Normal);
+    n.content.actionUrl = q.value(8).toString();
+    n.content.entityType = q.value(9).toString();
+    n.content.entityId = q.value(10).toString();
+    n.content.metadata = QJsonDocument::fromJson(q.value(11).toString().toUtf8()).object();
+    n.idempotencyKey = q.value(12).isNull() ? QString() : q.value(12).toString();
+    n.createdAt = fromMs(q.value(13));
+    n.deliveredAt = fromMs(q.value(14));
+    n.readAt = fromMs(q.value(15));
+    n.deletedAt = fromMs(q.value(16));
+    return n;
+}
+
+inline Binds recipientBinds(const Recipient &r)
+{
+    return {{QStringLiteral(":org"), r.orgId}, {QStringLiteral(":user"), r.userId}};
+}
+
+inline const QString kWhereRecipient = QStringLiteral("org_id = :org AND user_id = :user");
+
+inline StoreError invalidRecipient()
+{
+    return StoreError::internal(QStringLiteral("a recipient needs an org id and a user id"));
+}
+
+inline QDateTime nowOr(const QDateTime &t)
+{
+    return truncatedUtc(t.isValid() ? t : QDateTime::currentDateTimeUtc());
+}
+
+// Lock order for recipients rows: the same byte order everywhere (and COLLATE "C" in SQL),
+// so that two transactions touching several recipients cannot deadlock.
+// Compared in UTF-16 without converting (this runs for every map lookup of a batch): UTF-8
+// byte order is code point order, which differs from UTF-16 unit order only where a
+// surrogate meets a unit in U+E000..U+FFFF; moving the surrogates above that range fixes it.
+inline int compareCodePoints(QStringView a, QStringView b)
+{
+    const qsizetype n = std::min(a.size(), b.size());
+    for (qsizetype i = 0; i < n; ++i) {
+        char16_t x = a[i].unicode(), y = b[i].unicode();
+        if (x == y)
+            continue;
+        if (x >= 0xD800 && y >= 0xD800) {
+            auto rank = [](char16_t c) {
+                return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+            };
+            return rank(x) < rank(y) ? -1 : 1;
+        }
+        return x < y ? -1 : 1;
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+inline bool recipientLess(const Recipient &a, const Recipient &b)
+{
+    if (const int org = compareCodePoints(a.orgId, b.orgId))
+        return org < 0;
+    return compareCodePoints(a.userId, b.userId) < 0;
+}
+
+inline QStringList uniqueIds(const QStringList &ids)
+{
+    QStringList out;
+    QSet<QString> seen;
+    for (const QString &id : ids) {
+        if (!id.isEmpty() && !seen.contains(id)) {
+            seen.insert(id);
+            out.append(id);
+        }
+    }
+    return out;
+}
+
+// Keeps every statement well under SQLite's and PostgreSQL's bound-parameter limits.
+constexpr qsizetype kIdChunk = 200;
+
+// "(:id0, :id1, ...)" and the matching bindings.
+inline QString idList(const QStringList &ids, Binds &binds)
+{
+    QStringList names;
+    names.reserve(ids.size());
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const QString name = QStringLiteral(":id%1").arg(i);
+        names.append(name);
+        binds.emplace_back(name, ids.at(i));
+    }
+    return QLatin1Char('(') + names.join(QStringLiteral(", ")) + QLatin1Char(')');
+}
+
+inline Page takePage(std::vector<Notification> rows, int limit)
+{
+    Page page;
+    page.hasMore = int(rows.size()) > limit;
+    if (page.hasMore)
+        rows.resize(size_t(limit));
+    page.notifications = std::move(rows);
+    return page;
+}
+
+} // namespace storeimpl
+
+class Store::Private
+{
+public:
+    Private(const StoreConfig &config, const QString &name)
+        : config(config)
+        , name(name)
+        , pg(config.isPostgres())
+    { }
+
+    QSqlDatabase db() const { return QSqlDatabase::database(name, false); }
+
+    std::optional<StoreError> connect();
+    std::optional<StoreError> setupSession();
+    std::optional<StoreError> reopen();
+
+    // Runs one operation; a connection found broken by an earlier call is reopened first,
+    // so a store recovers by itself once the database is back.
+    template<typename T, typename F> StoreResult<T> guarded(F &&body)
+    {
+        // A connection whose last reopen failed is closed, not merely broken.
+        if (broken || !db().isOpen()) {
+            if (auto error = reopen())
+                return *error;
+        }
+        StoreResult<T> result = body();
+        if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable && pg) {
+            // A connection that died while idle (server restart, failover, idle timeout)
+            // is only noticed by the next statement. Nothing was committed then, so one
+            // retry on a fresh connection is safe and spares the caller a spurious 503;
+            // after a failed COMMIT the outcome is unknown and the error goes back as is.
+            if (!result.error().outcomeUnknown && !reopen())
+                result = body();
+            if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable)
+                broken = true;
+        }
+        return result;
+    }
+
+    // The statements of the hot paths, each prepared once per connection and kept: parsing
+    // SQL and converting named placeholders cost more than running these small statements.
+    // They take positional ('?') values. Dropped before the connection closes.
+    enum class Stmt {
+        LockRecipient,
+        ReadUnread,
+        UpsertRecipient,
+        FindKey,
+        InsertContent,
+        InsertNotification,
+        BumpRecipient,
+        Count
+    };
+    QString stmtSql(Stmt stmt) const;
+    // Binds values in order and executes the statement, preparing it first if needed.
+    // Returns the query, or nullptr with *error set. A SELECT's caller must finish() the
+    // query once read: an SQLite statement left unfinished keeps its read snapshot open.
+    QSqlQuery *execStmt(Stmt stmt, std::initializer_list<QVariant> values,
+                        std::optional<StoreError> *error);
+    // For statements that return at most one row of integers: runs stmt, and when it
+    // returns a row sets *found and the first columns.size() columns. On SQLite this goes to
+    // the sqlite3 API directly: QtSql's positional bind builds a placeholder name string
+    // per value, which cost more than SQLite's own work for these small statements.
+    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<QVariant> values,
+                                       bool *found = nullptr,
+                                       std::initializer_list<qint64 *> columns = {});
+    std::optional<StoreError> execSqlite(Stmt stmt, std::initializer_list<QVariant> values,
+                                         bool *found, std::initializer_list<qint64 *> columns);
+    void dropPrepared();
+
+    std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
+                                            qint64 *unread = nullptr);
+    StoreResult<std::vector<Notification>> select(const QString &sql, const Binds &binds);
+    StoreResult<qint64> readUnread(const Recipient &r);
+
+    enum class Change { Read, Delete };
+    StoreResult<ChangeOutcome> changeRows(const Recipient &r, const QStringList &requested,
+                                          const QDateTime &at, Change change);
+
+    // Sends m on the cluster bus within the current transaction (store/busmessage.h).
+    std::optional<StoreError> notifyBus(const bus::Message &m);
+    bool busOn() const { return pg && !config.busNode.isEmpty(); }
+
+    const StoreConfig config;
+    const QString name;
+    const bool pg;
+    bool broken = false;
+    std::array<std::unique_ptr<QSqlQuery>, size_t(Stmt::Count)> statements;
+    // SQLite: the connection's handle (owned by QSQLITE) and the statements run on it.
+    sqlite3 *sqlite = nullptr;
+    std::array<sqlite3_stmt *, size_t(Stmt::Count)> sqliteStatements {};
+};
+
+} // namespace notify

@@ -1,0 +1,196 @@
+// Store: opening, reconnecting and retrying; migrations and readiness; the cluster bus.
+
+#include "store/store_p.h"
+
+#include "store/migrations.h"
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDriver>
+
+namespace notify {
+
+using namespace storeimpl;
+
+std::optional<StoreError> Store::Private::notifyBus(const bus::Message &m)
+{
+    if (!busOn())
+        return std::nullopt;
+    bus::Message message = m;
+    message.node = config.busNode;
+    QSqlQuery q(db());
+    for (const QByteArray &payload : bus::encode(message)) {
+        if (auto error = run(q, QStringLiteral("SELECT pg_notify(:channel, :payload)"),
+                             {{QStringLiteral(":channel"), bus::channel()},
+                              {QStringLiteral(":payload"), QString::fromUtf8(payload)}},
+                             pg)) {
+            return error;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<StoreError> Store::Private::connect()
+{
+    QSqlDatabase database = db();
+    if (!database.open()) {
+        const QSqlError error = database.lastError();
+        // Failing to open is always "unavailable": the database may come back.
+        return StoreError::unavailable(
+            QStringLiteral("cannot open %1: %2").arg(config.describe(), error.text().trimmed()));
+    }
+    return setupSession();
+}
+
+std::optional<StoreError> Store::Private::setupSession()
+{
+    const QSqlDatabase database = db();
+    if (pg) {
+        // libpq prints NOTICEs (e.g. "relation already exists, skipping") on stderr.
+        return runPlain(database, QStringLiteral("SET client_min_messages TO warning"), pg);
+    }
+    // busy_timeout first, so that switching to WAL waits for a concurrent opener.
+    // cache_size: SQLite's default 2 MiB page cache made the writer read index pages back
+    // from the OS (pread) on every commit once the inbox outgrew it; 64 MiB is a ceiling,
+    // used as the indexes grow.
+    for (const auto sql :
+         {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+          "PRAGMA foreign_keys = ON", "PRAGMA cache_size = -65536"}) {
+        if (auto error = runPlain(database, QString::fromLatin1(sql), pg))
+            return error;
+    }
+    return std::nullopt;
+}
+
+std::optional<StoreError> Store::Private::reopen()
+{
+    dropPrepared();
+    QSqlDatabase database = db();
+    database.close();
+    if (auto error = connect())
+        return error;
+    broken = false;
+    return std::nullopt;
+}
+
+Store::Store(StoreConfig config, QString connectionName)
+    : d(std::make_unique<Private>(config, connectionName))
+    , m_config(std::move(config))
+    , m_connectionName(std::move(connectionName))
+{ }
+
+Store::~Store()
+{
+    d->dropPrepared();
+    {
+        QSqlDatabase database = QSqlDatabase::database(m_connectionName, false);
+        if (database.isValid())
+            database.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlDatabase Store::database() const
+{
+    return d->db();
+}
+
+StoreResult<std::unique_ptr<Store>> Store::open(const StoreConfig &config,
+                                                const QString &connectionName)
+{
+    if (connectionName.isEmpty() || QSqlDatabase::contains(connectionName)) {
+        return StoreError::internal(
+            QStringLiteral("database connection name \"%1\" is empty or in use")
+                .arg(connectionName));
+    }
+    const QString driver
+        = config.isPostgres() ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE");
+    {
+        QSqlDatabase database = QSqlDatabase::addDatabase(driver, connectionName);
+        if (!database.isValid()) {
+            database = QSqlDatabase();
+            QSqlDatabase::removeDatabase(connectionName);
+            return StoreError::internal(
+                QStringLiteral("the Qt SQL driver %1 is not available").arg(driver));
+        }
+        if (config.isPostgres()) {
+            database.setHostName(config.host);
+            database.setPort(config.port);
+            database.setUserName(config.user);
+            database.setPassword(config.password);
+            database.setDatabaseName(config.database);
+            // Without a timeout, an unreachable host blocks the caller for minutes.
+            database.setConnectOptions(QStringLiteral("connect_timeout=5"));
+        } else {
+            const QString path = config.sqlitePath;
+            if (path != QLatin1String(":memory:")) {
+                const QString dir = QFileInfo(path).absolutePath();
+                if (!QDir().mkpath(dir)) {
+                    database = QSqlDatabase();
+                    QSqlDatabase::removeDatabase(connectionName);
+                    return StoreError::unavailable(
+                        QStringLiteral("cannot create the directory %1").arg(dir));
+                }
+            }
+            database.setDatabaseName(path);
+        }
+    }
+    std::unique_ptr<Store> store(new Store(config, connectionName));
+    if (auto error = store->d->connect())
+        return *error;
+    return StoreResult<std::unique_ptr<Store>>(std::move(store));
+}
+
+StoreResult<Done> Store::migrate()
+{
+    return d->guarded<Done>([&] { return storeinternal::migrateTo(*this, latestSchemaVersion()); });
+}
+
+StoreResult<int> Store::schemaVersion()
+{
+    return d->guarded<int>([&] { return storeinternal::currentVersion(*this); });
+}
+
+int Store::latestSchemaVersion()
+{
+    return int(storeinternal::migrations().size());
+}
+
+StoreResult<Done> Store::ping()
+{
+    auto probe = [this]() -> std::optional<StoreError> {
+        QSqlQuery q(d->db());
+        if (auto error = run(q, QStringLiteral("SELECT 1"), {}, d->pg))
+            return error;
+        if (!q.next())
+            return StoreError::internal(QStringLiteral("SELECT 1 returned no row"));
+        return std::nullopt;
+    };
+    if (d->broken || !d->db().isOpen()) {
+        if (auto error = d->reopen())
+            return *error;
+    }
+    if (!probe())
+        return Done {};
+    // The connection may have died since the last call: reconnect once and ask again.
+    if (auto error = d->reopen())
+        return *error;
+    if (auto error = probe()) {
+        if (error->kind == StoreError::Kind::Unavailable && d->pg)
+            d->broken = true;
+        return *error;
+    }
+    return Done {};
+}
+
+StoreResult<Done> Store::sendBusMessage(const bus::Message &message)
+{
+    if (!d->busOn())
+        return Done {};
+    return d->guarded<Done>([&]() -> StoreResult<Done> {
+        if (auto error = d->notifyBus(message))
+            return *error;
+        return Done {};
+    });
+}
+
+} // namespace notify

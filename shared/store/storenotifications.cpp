@@ -1,0 +1,566 @@
+// Store: inserting, reading and changing notifications (schema version 5: content once,
+// a narrow inbox row per recipient), and recording broadcasts.
+
+#include "store/store_p.h"
+
+#include "model/timeuuid.h"
+#include <map>
+
+namespace notify {
+
+using namespace storeimpl;
+
+std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool *exists,
+                                                        qint64 *unread)
+{
+    qint64 count = 0;
+    if (auto error = execInts(Stmt::LockRecipient, {r.orgId, r.userId}, exists, {&count}))
+        return error;
+    if (unread)
+        *unread = count;
+    return std::nullopt;
+}
+
+StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql,
+                                                              const Binds &binds)
+{
+    QSqlQuery q(db());
+    if (auto error = run(q, sql, binds, pg))
+        return *error;
+    std::vector<Notification> rows;
+    while (q.next())
+        rows.push_back(readNotification(q));
+    return rows;
+}
+
+StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
+{
+    qint64 count = 0;
+    if (auto error = execInts(Stmt::ReadUnread, {r.orgId, r.userId}, nullptr, {&count}))
+        return *error;
+    return count;
+}
+
+StoreResult<std::vector<InsertOutcome>>
+Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &now)
+{
+    for (const NewNotification &draft : batch) {
+        if (!draft.recipient.isValid())
+            return invalidRecipient();
+    }
+    if (batch.empty())
+        return std::vector<InsertOutcome> {};
+
+    return d->guarded<std::vector<InsertOutcome>>([&]() -> StoreResult<std::vector<InsertOutcome>> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        const QDateTime createdAt = nowOr(now);
+
+        struct State
+        {
+            qint64 lastSeq = 0;
+            qint64 unread = 0; // before the batch
+            qint64 created = 0;
+        };
+        auto less = [](const Recipient &a, const Recipient &b) {
+            return recipientLess(a, b);
+        };
+        std::map<Recipient, State, decltype(less)> states(less);
+        for (const NewNotification &draft : batch)
+            states.try_emplace(draft.recipient);
+
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
+
+        using Stmt = Private::Stmt;
+        std::optional<StoreError> error;
+
+        // Lock (creating if needed) each recipient's row in a fixed order: the row lock
+        // serializes concurrent batches for one recipient, which makes seq gap-free and
+        // the idempotency lookup below race-free.
+        for (auto &[recipient, state] : states) {
+            bool found = false;
+            if ((error = d->execInts(Stmt::UpsertRecipient, {recipient.orgId, recipient.userId},
+                                     &found, {&state.lastSeq, &state.unread}))) {
+                return tx.fail(*error);
+            }
+            if (!found)
+                return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
+        }
+
+        std::vector<InsertOutcome> outcomes;
+        outcomes.reserve(batch.size());
+        // (recipient, key) -> index into outcomes, for keys repeated inside the batch.
+        QHash<QPair<Recipient, QString>, size_t> keyed;
+
+        const QVariant createdAtMs = msOrNull(createdAt);
+        // The recipients of one publish call arrive one after another with the same
+        // content: it is stored once and their inbox rows point to it.
+        const NotificationContent *lastContent = nullptr;
+        qint64 lastContentId = 0;
+        for (const NewNotification &draft : batch) {
+            const QString &key = draft.idempotencyKey;
+            if (!key.isEmpty()) {
+                const auto seen = keyed.constFind(qMakePair(draft.recipient, key));
+                if (seen != keyed.cend()) {
+                    outcomes.push_back({outcomes[*seen].notification, false});
+                    continue;
+                }
+                QSqlQuery *findKey = d->execStmt(
+                    Stmt::FindKey, {draft.recipient.orgId, draft.recipient.userId, key}, &error);
+                if (!findKey)
+                    return tx.fail(*error);
+                const bool found = findKey->next();
+                if (found) {
+                    keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
+                    outcomes.push_back({readNotification(*findKey), false});
+                }
+                findKey->finish();
+                if (found)
+                    continue;
+            }
+
+            State &state = states[draft.recipient];
+            Notification n;
+            n.id = newTimeOrderedUuid();
+            n.recipient = draft.recipient;
+            n.seq = ++state.lastSeq;
+            n.content = draft.content;
+            n.idempotencyKey = key;
+            n.createdAt = createdAt;
+            ++state.created;
+
+            const NotificationContent &c = draft.content;
+            if (!lastContent || !sameContent(*lastContent, c)) {
+                bool inserted = false;
+                if ((error = d->execInts(
+                         Stmt::InsertContent,
+                         {text(c.type), text(c.title), text(c.body), priorityName(c.priority),
+                          text(c.actionUrl), text(c.entityType), text(c.entityId),
+                          QString::fromUtf8(
+                              QJsonDocument(c.metadata).toJson(QJsonDocument::Compact))},
+                         &inserted, {&lastContentId}))) {
+                    return tx.fail(*error);
+                }
+                if (!inserted)
+                    return tx.fail(StoreError::internal(QStringLiteral("no content id")));
+                lastContent = &c;
+            }
+            if ((error = d->execInts(Stmt::InsertNotification,
+                                     {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq),
+                                      qlonglong(lastContentId),
+                                      key.isEmpty() ? QVariant() : QVariant(key), createdAtMs}))) {
+                return tx.fail(*error);
+            }
+
+            if (!key.isEmpty())
+                keyed.insert(qMakePair(draft.recipient, key), outcomes.size());
+            outcomes.push_back({std::move(n), true});
+        }
+
+        bus::Message signal;
+        signal.kind = bus::Kind::Created;
+        for (const auto &[recipient, state] : states) {
+            if (state.created == 0)
+                continue;
+            if ((error = d->execInts(Stmt::BumpRecipient,
+                                     {qlonglong(state.lastSeq), qlonglong(state.created),
+                                      recipient.orgId, recipient.userId}))) {
+                return tx.fail(*error);
+            }
+            signal.created.push_back({recipient, state.lastSeq - state.created + 1, state.lastSeq,
+                                      state.unread + state.created});
+        }
+        // One signal per commit group, committed with it (docs/operations.md, "Cluster").
+        if (!signal.created.empty()) {
+            if ((error = d->notifyBus(signal)))
+                return tx.fail(*error);
+        }
+        if (auto commitError = tx.commit())
+            return *commitError;
+        // The rows were locked from the first statement on, so nothing else changed them.
+        for (InsertOutcome &o : outcomes) {
+            const State &state = states[o.notification.recipient];
+            o.unreadCountAfter = state.unread + state.created;
+        }
+        return outcomes;
+    });
+}
+
+StoreResult<Page> Store::inbox(const Recipient &r, const InboxQuery &query)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    const int limit = std::clamp(query.limit, 1, 100);
+    return d->guarded<Page>([&]() -> StoreResult<Page> {
+        Binds binds = recipientBinds(r);
+        QString sql = QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
+            + QStringLiteral(" AND deleted_at IS NULL");
+        if (query.beforeSeq) {
+            sql += QStringLiteral(" AND seq < :before");
+            binds.emplace_back(QStringLiteral(":before"), qlonglong(*query.beforeSeq));
+        }
+        if (query.unreadOnly)
+            sql += QStringLiteral(" AND read_at IS NULL");
+        sql += QStringLiteral(" ORDER BY seq DESC LIMIT :limit");
+        binds.emplace_back(QStringLiteral(":limit"), limit + 1);
+        auto rows = d->select(sql, binds);
+        if (!rows)
+            return rows.error();
+        return takePage(std::move(rows.value()), limit);
+    });
+}
+
+StoreResult<Page> Store::afterSeq(const Recipient &r, qint64 afterSeq, int limit)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    // Replay pages may be larger than inbox pages, but still bounded in memory.
+    limit = std::clamp(limit, 1, 1000);
+    return d->guarded<Page>([&]() -> StoreResult<Page> {
+        Binds binds = recipientBinds(r);
+        binds.emplace_back(QStringLiteral(":after"), qlonglong(afterSeq));
+        binds.emplace_back(QStringLiteral(":limit"), limit + 1);
+        auto rows = d->select(QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
+                                  + QStringLiteral(" AND deleted_at IS NULL AND seq > :after"
+                                                   " ORDER BY seq ASC LIMIT :limit"),
+                              binds);
+        if (!rows)
+            return rows.error();
+        return takePage(std::move(rows.value()), limit);
+    });
+}
+
+StoreResult<Page> Store::since(const Recipient &r, const QDateTime &since, int limit)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    limit = std::clamp(limit, 1, 1000);
+    return d->guarded<Page>([&]() -> StoreResult<Page> {
+        Binds binds = recipientBinds(r);
+        QString sql = QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
+            + QStringLiteral(" AND deleted_at IS NULL");
+        if (since.isValid()) {
+            sql += QStringLiteral(" AND created_at > :since");
+            binds.emplace_back(QStringLiteral(":since"), msOrNull(since));
+        }
+        sql += QStringLiteral(" ORDER BY seq DESC LIMIT :limit");
+        binds.emplace_back(QStringLiteral(":limit"), limit + 1);
+        auto rows = d->select(sql, binds);
+        if (!rows)
+            return rows.error();
+        return takePage(std::move(rows.value()), limit);
+    });
+}
+
+StoreResult<std::optional<Notification>> Store::find(const Recipient &r, const QString &id)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<std::optional<Notification>>(
+        [&]() -> StoreResult<std::optional<Notification>> {
+            Binds binds = recipientBinds(r);
+            binds.emplace_back(QStringLiteral(":id"), text(id));
+            auto rows
+                = d->select(QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
+                                + QStringLiteral(" AND id = :id AND deleted_at IS NULL"),
+                            binds);
+            if (!rows)
+                return rows.error();
+            if (rows->empty())
+                return std::optional<Notification>();
+            return std::optional<Notification>(std::move(rows->front()));
+        });
+}
+
+StoreResult<std::vector<Notification>> Store::findMany(const Recipient &r, const QStringList &ids)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<std::vector<Notification>>([&]() -> StoreResult<std::vector<Notification>> {
+        std::vector<Notification> found;
+        for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
+            Binds binds = recipientBinds(r);
+            const QString list = idList(ids.mid(start, kIdChunk), binds);
+            auto rows = d->select(QStringLiteral("SELECT ") + kColumns + kFromInbox
+                                      + kWhereRecipient + QStringLiteral(" AND id IN ") + list
+                                      + QStringLiteral(" AND deleted_at IS NULL"),
+                                  binds);
+            if (!rows)
+                return rows.error();
+            for (Notification &n : *rows)
+                found.push_back(std::move(n));
+        }
+        return found;
+    });
+}
+
+StoreResult<ChangeOutcome> Store::markRead(const Recipient &r, const QStringList &ids,
+                                           const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<ChangeOutcome>(
+        [&] { return d->changeRows(r, ids, at, Private::Change::Read); });
+}
+
+StoreResult<ChangeOutcome> Store::softDelete(const Recipient &r, const QStringList &ids,
+                                             const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<ChangeOutcome>(
+        [&] { return d->changeRows(r, ids, at, Private::Change::Delete); });
+}
+
+// markRead and softDelete share one shape: lock the inbox, find which of the ids really
+// change, change exactly those and move the counter by exactly that many.
+StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
+                                                      const QStringList &requested,
+                                                      const QDateTime &atIn, Change change)
+{
+    const QSqlDatabase db = this->db();
+    ChangeOutcome outcome;
+    outcome.at = nowOr(atIn);
+    const QStringList ids = uniqueIds(requested);
+
+    WriteTransaction tx(db, pg);
+    if (auto error = tx.begin())
+        return *error;
+    bool exists = false;
+    qint64 unread = 0;
+    if (auto error = lockRecipient(r, &exists, &unread))
+        return tx.fail(*error);
+    if (!exists) {
+        // No row, no notifications: nothing to change, and nothing to commit.
+        tx.rollback();
+        return outcome;
+    }
+
+    QSet<QString> changed;
+    qint64 unreadChanged = 0;
+    const QString condition = change == Change::Read
+        ? QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL")
+        : QStringLiteral(" AND deleted_at IS NULL");
+    const QString column
+        = change == Change::Read ? QStringLiteral("read_at") : QStringLiteral("deleted_at");
+    for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
+        const QStringList chunk = ids.mid(start, kIdChunk);
+        qsizetype found = 0;
+        {
+            Binds binds = recipientBinds(r);
+            const QString list = idList(chunk, binds);
+            QSqlQuery q(db);
+            if (auto error
+                = run(q,
+                      QStringLiteral("SELECT id, read_at FROM notifications WHERE ")
+                          + kWhereRecipient + QStringLiteral(" AND id IN ") + list + condition,
+                      binds, pg)) {
+                return tx.fail(*error);
+            }
+            while (q.next()) {
+                changed.insert(q.value(0).toString());
+                if (q.value(1).isNull())
+                    ++unreadChanged;
+                ++found;
+            }
+        }
+        if (found == 0)
+            continue;
+        Binds binds = recipientBinds(r);
+        binds.emplace_back(QStringLiteral(":at"), msOrNull(outcome.at));
+        const QString list = idList(chunk, binds);
+        QSqlQuery q(db);
+        if (auto error = run(q,
+                             QStringLiteral("UPDATE notifications SET ") + column
+                                 + QStringLiteral(" = :at WHERE ") + kWhereRecipient
+                                 + QStringLiteral(" AND id IN ") + list + condition,
+                             binds, pg)) {
+            return tx.fail(*error);
+        }
+        if (q.numRowsAffected() != found) {
+            return tx.fail(StoreError::internal(
+                QStringLiteral("inbox changed during an update (%1 of %2 rows)")
+                    .arg(q.numRowsAffected())
+                    .arg(found)));
+        }
+    }
+
+    if (unreadChanged > 0) {
+        Binds binds = recipientBinds(r);
+        binds.emplace_back(QStringLiteral(":n"), qlonglong(unreadChanged));
+        QSqlQuery q(db);
+        if (auto error = run(q,
+                             QStringLiteral("UPDATE recipients SET unread_count = unread_count - :n"
+                                            " WHERE ")
+                                 + kWhereRecipient,
+                             binds, pg)) {
+            return tx.fail(*error);
+        }
+    }
+    for (const QString &id : ids) {
+        if (changed.contains(id))
+            outcome.ids.append(id);
+    }
+    outcome.unreadCount = unread - unreadChanged;
+    if (!outcome.ids.isEmpty()) {
+        bus::Message signal;
+        signal.kind = change == Change::Read ? bus::Kind::Read : bus::Kind::Deleted;
+        signal.recipient = r;
+        signal.ids = outcome.ids;
+        signal.unreadCount = outcome.unreadCount;
+        signal.atMs = outcome.at.toMSecsSinceEpoch();
+        if (auto error = notifyBus(signal))
+            return tx.fail(*error);
+    }
+    if (auto error = tx.commit())
+        return *error;
+    return outcome;
+}
+
+StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<ChangeOutcome>([&]() -> StoreResult<ChangeOutcome> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        ChangeOutcome outcome;
+        outcome.at = nowOr(at);
+
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
+        bool exists = false;
+        if (auto error = d->lockRecipient(r, &exists))
+            return tx.fail(*error);
+        if (!exists) {
+            tx.rollback();
+            return outcome;
+        }
+        const QString unreadRows = QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
+            + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL");
+        {
+            QSqlQuery q(db);
+            if (auto error
+                = run(q, QStringLiteral("SELECT id") + unreadRows + QStringLiteral(" ORDER BY seq"),
+                      recipientBinds(r), pg)) {
+                return tx.fail(*error);
+            }
+            while (q.next())
+                outcome.ids.append(q.value(0).toString());
+        }
+        if (!outcome.ids.isEmpty()) {
+            Binds binds = recipientBinds(r);
+            binds.emplace_back(QStringLiteral(":at"), msOrNull(outcome.at));
+            QSqlQuery q(db);
+            if (auto error
+                = run(q,
+                      QStringLiteral("UPDATE notifications SET read_at = :at WHERE ")
+                          + kWhereRecipient
+                          + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
+                      binds, pg)) {
+                return tx.fail(*error);
+            }
+        }
+        {
+            // Everything visible is read now, so the count is 0 by definition.
+            QSqlQuery q(db);
+            if (auto error = run(q,
+                                 QStringLiteral("UPDATE recipients SET unread_count = 0 WHERE ")
+                                     + kWhereRecipient,
+                                 recipientBinds(r), pg)) {
+                return tx.fail(*error);
+            }
+        }
+        if (!outcome.ids.isEmpty()) {
+            bus::Message signal;
+            signal.kind = bus::Kind::Read;
+            signal.recipient = r;
+            signal.ids = outcome.ids;
+            signal.unreadCount = 0;
+            signal.atMs = outcome.at.toMSecsSinceEpoch();
+            if (auto error = d->notifyBus(signal))
+                return tx.fail(*error);
+        }
+        if (auto error = tx.commit())
+            return *error;
+        outcome.unreadCount = 0;
+        return outcome;
+    });
+}
+
+StoreResult<qint64> Store::unreadCount(const Recipient &r)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<qint64>([&] { return d->readUnread(r); });
+}
+
+StoreResult<int> Store::markDelivered(const Recipient &r, const QStringList &requested,
+                                      const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<int>([&]() -> StoreResult<int> {
+        const QStringList ids = uniqueIds(requested);
+        if (ids.isEmpty())
+            return 0;
+        const QSqlDatabase db = d->db();
+        WriteTransaction tx(db, d->pg);
+        if (auto error = tx.begin())
+            return *error;
+        int changed = 0;
+        for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
+            Binds binds = recipientBinds(r);
+            binds.emplace_back(QStringLiteral(":at"), msOrNull(nowOr(at)));
+            const QString list = idList(ids.mid(start, kIdChunk), binds);
+            QSqlQuery q(db);
+            if (auto error = run(q,
+                                 QStringLiteral("UPDATE notifications SET delivered_at = :at"
+                                                " WHERE ")
+                                     + kWhereRecipient + QStringLiteral(" AND id IN ") + list
+                                     + QStringLiteral(" AND delivered_at IS NULL"
+                                                      " AND deleted_at IS NULL"),
+                                 binds, d->pg)) {
+                return tx.fail(*error);
+            }
+            changed += q.numRowsAffected();
+        }
+        if (auto error = tx.commit())
+            return *error;
+        return changed;
+    });
+}
+
+StoreResult<Done> Store::recordBroadcast(const BroadcastRecord &b)
+{
+    return d->guarded<Done>([&]() -> StoreResult<Done> {
+        const QString id = b.id.isEmpty() ? newTimeOrderedUuid() : b.id;
+        QSqlQuery q(d->db());
+        if (auto error
+            = run(q,
+                  QStringLiteral("INSERT INTO broadcasts (id, org_id, role, title, body,"
+                                 " priority, action_url, created_at,"
+                                 " delivered_connections) VALUES (:id, :org, :role,"
+                                 " :title, :body, :priority, :action_url, :created,"
+                                 " :delivered)"),
+                  {{QStringLiteral(":id"), id},
+                   {QStringLiteral(":org"), b.orgId.isEmpty() ? QVariant() : QVariant(b.orgId)},
+                   {QStringLiteral(":role"), text(b.role)},
+                   {QStringLiteral(":title"), text(b.title)},
+                   {QStringLiteral(":body"), text(b.body)},
+                   {QStringLiteral(":priority"),
+                    b.priority.isEmpty() ? QStringLiteral("normal") : b.priority},
+                   {QStringLiteral(":action_url"), text(b.actionUrl)},
+                   {QStringLiteral(":created"), msOrNull(nowOr(b.createdAt))},
+                   {QStringLiteral(":delivered"), qlonglong(b.deliveredConnections)}},
+                  d->pg)) {
+            return *error;
+        }
+        return Done {};
+    });
+}
+
+} // namespace notify

@@ -1,0 +1,127 @@
+// Store: retention (purge) and the unread-count repair.
+
+#include "store/store_p.h"
+
+namespace notify {
+
+using namespace storeimpl;
+
+StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
+{
+    if (!cutoff.isValid())
+        return StoreError::internal(QStringLiteral("purge needs a valid cutoff"));
+    return d->guarded<int>([&]() -> StoreResult<int> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        const QVariant when = msOrNull(cutoff);
+        const QString doomed = QStringLiteral(" FROM notifications WHERE created_at < :cutoff"
+                                              " OR (deleted_at IS NOT NULL"
+                                              " AND deleted_at < :cutoff2)");
+        const Binds cutoffBinds {{QStringLiteral(":cutoff"), when},
+                                 {QStringLiteral(":cutoff2"), when}};
+
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
+
+        std::vector<Recipient> affected;
+        {
+            QSqlQuery q(db);
+            if (auto error = run(q, QStringLiteral("SELECT DISTINCT org_id, user_id") + doomed,
+                                 cutoffBinds, pg)) {
+                return tx.fail(*error);
+            }
+            while (q.next())
+                affected.push_back({q.value(0).toString(), q.value(1).toString()});
+        }
+        std::sort(affected.begin(), affected.end(), recipientLess);
+        for (const Recipient &r : affected) {
+            bool exists = false;
+            if (auto error = d->lockRecipient(r, &exists))
+                return tx.fail(*error);
+        }
+
+        int purged = 0;
+        {
+            QSqlQuery q(db);
+            if (auto error = run(q, QStringLiteral("DELETE") + doomed, cutoffBinds, pg))
+                return tx.fail(*error);
+            purged = q.numRowsAffected();
+        }
+        if (purged > 0) {
+            // Content that no inbox row points to any more. One pass over both tables
+            // instead of an index on notifications.content_id that every insert would pay.
+            if (auto error = runPlain(db,
+                                      QStringLiteral("DELETE FROM notification_contents"
+                                                     " WHERE content_id NOT IN"
+                                                     " (SELECT content_id FROM notifications)"),
+                                      pg)) {
+                return tx.fail(*error);
+            }
+        }
+        // Recounting from the remaining rows is exact whatever mix of read, unread and
+        // deleted rows went.
+        QSqlQuery recount(db);
+        for (const Recipient &r : affected) {
+            if (auto error = run(recount,
+                                 QStringLiteral("UPDATE recipients SET unread_count ="
+                                                " (SELECT COUNT(*) FROM notifications n"
+                                                " WHERE n.org_id = recipients.org_id"
+                                                " AND n.user_id = recipients.user_id"
+                                                " AND n.read_at IS NULL AND n.deleted_at IS NULL)"
+                                                " WHERE ")
+                                     + kWhereRecipient,
+                                 recipientBinds(r), pg)) {
+                return tx.fail(*error);
+            }
+        }
+        if (auto error = tx.commit())
+            return *error;
+        return purged;
+    });
+}
+
+StoreResult<qint64> Store::recountUnread(const Recipient &r)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<qint64>([&]() -> StoreResult<qint64> {
+        const QSqlDatabase db = d->db();
+        const bool pg = d->pg;
+        WriteTransaction tx(db, pg);
+        if (auto error = tx.begin())
+            return *error;
+        bool exists = false;
+        if (auto error = d->lockRecipient(r, &exists))
+            return tx.fail(*error);
+        qint64 count = 0;
+        {
+            QSqlQuery q(db);
+            if (auto error
+                = run(q,
+                      QStringLiteral("SELECT COUNT(*) FROM notifications WHERE ") + kWhereRecipient
+                          + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
+                      recipientBinds(r), pg)) {
+                return tx.fail(*error);
+            }
+            if (q.next())
+                count = q.value(0).toLongLong();
+        }
+        if (exists) {
+            Binds binds = recipientBinds(r);
+            binds.emplace_back(QStringLiteral(":n"), qlonglong(count));
+            QSqlQuery q(db);
+            if (auto error = run(q,
+                                 QStringLiteral("UPDATE recipients SET unread_count = :n WHERE ")
+                                     + kWhereRecipient,
+                                 binds, pg)) {
+                return tx.fail(*error);
+            }
+        }
+        if (auto error = tx.commit())
+            return *error;
+        return count;
+    });
+}
+
+} // namespace notify

@@ -1,0 +1,209 @@
+// Store: the hot statements, prepared once per connection; on SQLite through the raw sqlite3 API.
+
+#include "store/store_p.h"
+
+#include <QSqlDriver>
+
+namespace notify {
+
+using namespace storeimpl;
+
+QString Store::Private::stmtSql(Stmt stmt) const
+{
+    const QString forUpdate = pg ? QStringLiteral(" FOR UPDATE") : QString();
+    const QString whereRecipient = QStringLiteral(" WHERE org_id = ? AND user_id = ?");
+    switch (stmt) {
+    case Stmt::LockRecipient:
+        // SQLite's BEGIN IMMEDIATE already holds the database write lock; PostgreSQL locks
+        // the row so that concurrent changes to one inbox serialize and the counter stays
+        // exact.
+        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient + forUpdate;
+    case Stmt::ReadUnread:
+        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient;
+    case Stmt::UpsertRecipient:
+        // Creates the row if needed and locks it (PostgreSQL takes the row lock of an update
+        // for DO UPDATE, and the inserting transaction holds a new row) in one statement.
+        return QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq, unread_count)"
+                              " VALUES (?, ?, 0, 0) ON CONFLICT (org_id, user_id)"
+                              " DO UPDATE SET last_seq = recipients.last_seq"
+                              " RETURNING last_seq, unread_count");
+    case Stmt::FindKey:
+        return QStringLiteral("SELECT ") + kColumns + kFromInbox
+            + QStringLiteral("org_id = ? AND user_id = ? AND idempotency_key = ?");
+    case Stmt::InsertContent:
+        return QStringLiteral("INSERT INTO notification_contents (type, title, body, priority,"
+                              " action_url, entity_type, entity_id, metadata)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING content_id");
+    case Stmt::InsertNotification:
+        return QStringLiteral("INSERT INTO notifications (id, org_id, user_id, seq, content_id,"
+                              " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    case Stmt::BumpRecipient:
+        return QStringLiteral("UPDATE recipients SET last_seq = ?,"
+                              " unread_count = unread_count + ?")
+            + whereRecipient;
+    case Stmt::Count:
+        break;
+    }
+    return QString();
+}
+
+QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<QVariant> values,
+                                    std::optional<StoreError> *error)
+{
+    std::unique_ptr<QSqlQuery> &slot = statements[size_t(stmt)];
+    for (int attempt = 0;; ++attempt) {
+        if (!slot) {
+            auto query = std::make_unique<QSqlQuery>(db());
+            query->setForwardOnly(true);
+            if (!query->prepare(stmtSql(stmt))) {
+                *error = toStoreError(query->lastError(), pg, QStringLiteral("prepare"));
+                return nullptr;
+            }
+            slot = std::move(query);
+        }
+        int i = 0;
+        for (const QVariant &value : values)
+            slot->bindValue(i++, value);
+        if (slot->exec())
+            return slot.get();
+        const QSqlError failure = slot->lastError();
+        // QSQLITE reports every failed step as a connection error. SQLITE_ERROR or
+        // SQLITE_SCHEMA from a statement prepared earlier can mean the schema changed under
+        // it: prepare it again, as a fresh statement would have been, and let that decide.
+        // (A failed SQLite statement changes nothing; PostgreSQL reports such errors with
+        // their own SQLSTATE, and a retry there would only meet an aborted transaction.)
+        const int code = failure.nativeErrorCode().toInt() & 0xff;
+        if (!pg && attempt == 0 && (code == 1 || code == 17)) {
+            slot.reset();
+            continue;
+        }
+        *error = toStoreError(failure, pg, QStringLiteral("query"));
+        return nullptr;
+    }
+}
+
+std::optional<StoreError> Store::Private::execInts(Stmt stmt,
+                                                   std::initializer_list<QVariant> values,
+                                                   bool *found,
+                                                   std::initializer_list<qint64 *> columns)
+{
+    if (!pg)
+        return execSqlite(stmt, values, found, columns);
+    std::optional<StoreError> error;
+    QSqlQuery *q = execStmt(stmt, values, &error);
+    if (!q)
+        return error;
+    const bool row = q->next();
+    if (found)
+        *found = row;
+    int i = 0;
+    for (qint64 *column : columns)
+        *column = row ? q->value(i++).toLongLong() : 0;
+    q->finish();
+    return std::nullopt;
+}
+
+std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
+                                                     std::initializer_list<QVariant> values,
+                                                     bool *found,
+                                                     std::initializer_list<qint64 *> columns)
+{
+    if (!sqlite) {
+        const QVariant handle = db().driver()->handle();
+        if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+            return StoreError::internal(QStringLiteral("the QSQLITE driver gave no handle"));
+        sqlite = *static_cast<sqlite3 *const *>(handle.constData());
+        if (!sqlite)
+            return StoreError::unavailable(QStringLiteral("the database is not open"));
+    }
+    // The errors are the ones QSQLITE reports for the same failures, so that callers see
+    // the same kinds: a failed prepare is a statement error, a failed step a "connection"
+    // error (see execStmt).
+    auto failure = [this](const char *driverText, QSqlError::ErrorType type) {
+        return QSqlError(QString::fromLatin1(driverText), QString::fromUtf8(sqlite3_errmsg(sqlite)),
+                         type, QString::number(sqlite3_extended_errcode(sqlite)));
+    };
+    sqlite3_stmt *&slot = sqliteStatements[size_t(stmt)];
+    for (int attempt = 0;; ++attempt) {
+        if (!slot) {
+            const QByteArray sql = stmtSql(stmt).toUtf8();
+            if (sqlite3_prepare_v2(sqlite, sql.constData(), int(sql.size()), &slot, nullptr)
+                != SQLITE_OK) {
+                const QSqlError error
+                    = failure("Unable to execute statement", QSqlError::StatementError);
+                sqlite3_finalize(slot);
+                slot = nullptr;
+                return toStoreError(error, false, QStringLiteral("prepare"));
+            }
+        }
+        int index = 0;
+        for (const QVariant &value : values) {
+            ++index;
+            const int type = value.metaType().id();
+            int rc = SQLITE_OK;
+            // QSQLITE binds a null QString as NULL too (QVariant::isNull() does not say so).
+            if (value.isNull()
+                || (type == QMetaType::QString
+                    && static_cast<const QString *>(value.constData())->isNull())) {
+                rc = sqlite3_bind_null(slot, index);
+            } else if (type == QMetaType::QString) {
+                // Bound in place: value outlives the step, and the bindings are cleared after.
+                const auto *text = static_cast<const QString *>(value.constData());
+                rc = sqlite3_bind_text16(slot, index, text->utf16(),
+                                         int(text->size() * qsizetype(sizeof(QChar))),
+                                         SQLITE_STATIC);
+            } else if (type == QMetaType::LongLong || type == QMetaType::Int) {
+                rc = sqlite3_bind_int64(slot, index, value.toLongLong());
+            } else {
+                const QString text = value.toString();
+                rc = sqlite3_bind_text16(slot, index, text.utf16(),
+                                         int(text.size() * qsizetype(sizeof(QChar))),
+                                         SQLITE_TRANSIENT);
+            }
+            if (rc != SQLITE_OK) {
+                const QSqlError error
+                    = failure("Unable to bind parameters", QSqlError::StatementError);
+                sqlite3_clear_bindings(slot);
+                return toStoreError(error, false, QStringLiteral("query"));
+            }
+        }
+        const int rc = sqlite3_step(slot);
+        const bool row = rc == SQLITE_ROW;
+        if (row || rc == SQLITE_DONE) {
+            if (found)
+                *found = row;
+            int i = 0;
+            for (qint64 *column : columns)
+                *column = row ? sqlite3_column_int64(slot, i++) : 0;
+            // Reset at once: a statement left stepping keeps its read snapshot open.
+            sqlite3_reset(slot);
+            sqlite3_clear_bindings(slot);
+            return std::nullopt;
+        }
+        const QSqlError error = failure("Unable to fetch row", QSqlError::ConnectionError);
+        sqlite3_reset(slot);
+        sqlite3_clear_bindings(slot);
+        // As in execStmt: a statement that went stale with the schema is prepared again.
+        const int code = error.nativeErrorCode().toInt() & 0xff;
+        if (attempt == 0 && (code == SQLITE_ERROR || code == SQLITE_SCHEMA)) {
+            sqlite3_finalize(slot);
+            slot = nullptr;
+            continue;
+        }
+        return toStoreError(error, false, QStringLiteral("query"));
+    }
+}
+
+void Store::Private::dropPrepared()
+{
+    for (auto &statement : statements)
+        statement.reset();
+    // Before the connection closes: sqlite3_close refuses a connection with statements.
+    for (sqlite3_stmt *&statement : sqliteStatements) {
+        sqlite3_finalize(statement);
+        statement = nullptr;
+    }
+    sqlite = nullptr;
+}
+
+} // namespace notify
