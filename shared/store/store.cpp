@@ -769,8 +769,9 @@ StoreResult<Page> Store::inbox(const Recipient &r, const InboxQuery &query)
     return d->guarded<Page>([&]() -> StoreResult<Page> {
         Binds binds = recipientBinds(r);
         QString sql = QStringLiteral("SELECT ") + kColumns
-            + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
-            + QStringLiteral(" AND deleted_at IS NULL");
+            + QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient;
+        if (!query.includeDeleted)
+            sql += QStringLiteral(" AND deleted_at IS NULL");
         if (query.beforeSeq) {
             sql += QStringLiteral(" AND seq < :before");
             binds.emplace_back(QStringLiteral(":before"), qlonglong(*query.beforeSeq));
