@@ -234,7 +234,7 @@ class AdminConsole {
     const id = String(this.nextId++);
     await until(() => this.ws.readyState === WebSocket.OPEN, 5000, 'admin channel open');
     this.ws.send(JSON.stringify({ type, id, data }));
-    const answer = await until(() => this.messages.find((m) => m.id === id), ms, `admin ${type}`);
+    const answer = await until(() => this.messages.find((m) => m.replyTo === id), ms, `admin ${type}`);
     assert.equal(answer.type, 'reply', JSON.stringify(answer));
     return answer.data;
   }
