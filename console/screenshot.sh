@@ -93,7 +93,7 @@ shot() {
 if [ "$tab" = all ]; then
     dir="$(dirname "$out")"
     # The tab order of MainWindow::Tab.
-    names=(connections rooms deliveries notifications user send-test log)
+    names=(connections rooms deliveries notifications user send-test log nodes)
     for i in "${!names[@]}"; do
         if [ "${names[$i]}" = user ]; then
             shot "$i" "$dir/console-user.png" --user acme:alice

@@ -35,7 +35,7 @@
         <translation>Beim Start mit dem Admin-Kanal unter &lt;url&gt; verbinden, z. B. ws://127.0.0.1:8081/admin.</translation>
     </message>
     <message>
-        <source>The server's admin key (default: the environment variable NOTIFY_ADMIN_KEY).</source>
+        <source>The server&apos;s admin key (default: the environment variable NOTIFY_ADMIN_KEY).</source>
         <translation>Der Admin-Schlüssel des Servers (Standard: die Umgebungsvariable NOTIFY_ADMIN_KEY).</translation>
     </message>
     <message>
@@ -146,7 +146,7 @@
         <translation>Anfrage nach einer Momentaufnahme fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <source>%1 is not an admin channel (close code %2): the admin channel is /admin on the server's API port (--api-listen), not on the client port</source>
+        <source>%1 is not an admin channel (close code %2): the admin channel is /admin on the server&apos;s API port (--api-listen), not on the client port</source>
         <translation>%1 ist kein Admin-Kanal (Close-Code %2): Der Admin-Kanal ist /admin auf dem API-Port des Servers (--api-listen), nicht auf dem Client-Port</translation>
     </message>
     <message>
@@ -169,7 +169,7 @@
         <translation>z. B. staging</translation>
     </message>
     <message>
-        <source>the server's --admin-key</source>
+        <source>the server&apos;s --admin-key</source>
         <translation>der --admin-key des Servers</translation>
     </message>
     <message>
@@ -324,7 +324,10 @@ Räume: %5</translation>
     </message>
     <message numerus="yes">
         <source>No connection matches “%1” (of %n connection(s)).</source>
-        <translation><numerusform>Keine Verbindung passt zu „%1“ (von %n Verbindung).</numerusform><numerusform>Keine Verbindung passt zu „%1“ (von %n Verbindungen).</numerusform></translation>
+        <translation>
+            <numerusform>Keine Verbindung passt zu „%1“ (von %n Verbindung).</numerusform>
+            <numerusform>Keine Verbindung passt zu „%1“ (von %n Verbindungen).</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -385,10 +388,6 @@ Räume: %5</translation>
         <translation>Zustellungen verfolgen</translation>
     </message>
     <message>
-        <source>Ask the server to report every delivery (costs some CPU on a busy node)</source>
-        <translation>Den Server jede Zustellung melden lassen (kostet auf einem ausgelasteten Knoten etwas CPU)</translation>
-    </message>
-    <message>
         <source>Clear trace</source>
         <translation>Verfolgung leeren</translation>
     </message>
@@ -404,6 +403,10 @@ Räume: %5</translation>
         <source>Delivery trace</source>
         <translation>Zustellungsverfolgung</translation>
     </message>
+    <message>
+        <source>Record every delivery of this node from the connection on, the last %1 kept (costs some CPU on a busy node)</source>
+        <translation>Jede Zustellung dieses Knotens ab dem Verbinden aufzeichnen, die letzten %1 bleiben (kostet auf einem ausgelasteten Knoten etwas CPU)</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::HistoryModel</name>
@@ -417,7 +420,10 @@ Räume: %5</translation>
     </message>
     <message numerus="yes">
         <source>%n connection(s)</source>
-        <translation><numerusform>%n Verbindung</numerusform><numerusform>%n Verbindungen</numerusform></translation>
+        <translation>
+            <numerusform>%n Verbindung</numerusform>
+            <numerusform>%n Verbindungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Sent</source>
@@ -441,7 +447,10 @@ Räume: %5</translation>
     </message>
     <message numerus="yes">
         <source>live only: %n connection(s)</source>
-        <translation><numerusform>nur live: %n Verbindung</numerusform><numerusform>nur live: %n Verbindungen</numerusform></translation>
+        <translation>
+            <numerusform>nur live: %n Verbindung</numerusform>
+            <numerusform>nur live: %n Verbindungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Notification ids</source>
@@ -514,7 +523,7 @@ Räume: %5</translation>
         <translation>&amp;Verbinden…</translation>
     </message>
     <message>
-        <source>Connect to a notifyd server's admin channel</source>
+        <source>Connect to a notifyd server&apos;s admin channel</source>
         <translation>Mit dem Admin-Kanal eines notifyd-Servers verbinden</translation>
     </message>
     <message>
@@ -575,7 +584,10 @@ Räume: %5</translation>
     </message>
     <message numerus="yes">
         <source>Snapshot: %n connection(s)</source>
-        <translation><numerusform>Momentaufnahme: %n Verbindung</numerusform><numerusform>Momentaufnahme: %n Verbindungen</numerusform></translation>
+        <translation>
+            <numerusform>Momentaufnahme: %n Verbindung</numerusform>
+            <numerusform>Momentaufnahme: %n Verbindungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Kick failed: %1</source>
@@ -619,7 +631,10 @@ Räume: %5</translation>
     </message>
     <message numerus="yes">
         <source>%n connection(s)</source>
-        <translation><numerusform>%n Verbindung</numerusform><numerusform>%n Verbindungen</numerusform></translation>
+        <translation>
+            <numerusform>%n Verbindung</numerusform>
+            <numerusform>%n Verbindungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Ask the node for a fresh snapshot</source>
@@ -662,7 +677,7 @@ Räume: %5</translation>
         <translation>Verbindung %1 schließen?</translation>
     </message>
     <message>
-        <source>Only this connection is closed; the user's other tabs and devices stay connected. The client may reconnect.</source>
+        <source>Only this connection is closed; the user&apos;s other tabs and devices stay connected. The client may reconnect.</source>
         <translation>Nur diese Verbindung wird geschlossen; andere Tabs und Geräte des Benutzers bleiben verbunden. Der Client kann sich neu verbinden.</translation>
     </message>
     <message>
@@ -674,7 +689,7 @@ Räume: %5</translation>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <source>Don't ask again in this session</source>
+        <source>Don&apos;t ask again in this session</source>
         <translation>In dieser Sitzung nicht mehr fragen</translation>
     </message>
     <message>
@@ -688,6 +703,116 @@ Räume: %5</translation>
     <message>
         <source>Kick of %1 failed: %2</source>
         <translation>Trennen von %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>N&amp;odes</source>
+        <translation>&amp;Knoten</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::NodesModel</name>
+    <message>
+        <source>Node %1
+Id: %2</source>
+        <translation>Knoten %1
+ID: %2</translation>
+    </message>
+    <message>
+        <source>%1 (this node)</source>
+        <translation>%1 (dieser Knoten)</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>weg</translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>Created/s</source>
+        <translation>Erstellt/s</translation>
+    </message>
+    <message>
+        <source>Last heartbeat</source>
+        <translation>Letzter Heartbeat</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Client address</source>
+        <translation>Client-Adresse</translation>
+    </message>
+    <message>
+        <source>API address</source>
+        <translation>API-Adresse</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::NodesView</name>
+    <message>
+        <source>Open &amp;user</source>
+        <translation>Ben&amp;utzer öffnen</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Connections on the other nodes</source>
+        <translation>Verbindungen auf den anderen Knoten</translation>
+    </message>
+    <message>
+        <source>No node information yet.</source>
+        <translation>Noch keine Angaben zu den Knoten.</translation>
+    </message>
+    <message>
+        <source>This node is not part of a cluster (SQLite storage): it is the only node.</source>
+        <translation>Dieser Knoten gehört zu keinem Cluster (SQLite-Speicher): Er ist der einzige Knoten.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) on one PostgreSQL database; </source>
+        <translation>
+            <numerusform>%n Knoten auf einer PostgreSQL-Datenbank; </numerusform>
+            <numerusform>%n Knoten auf einer PostgreSQL-Datenbank; </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s) on the other nodes</source>
+        <translation>
+            <numerusform>%n Verbindung auf den anderen Knoten</numerusform>
+            <numerusform>%n Verbindungen auf den anderen Knoten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (some nodes did not answer)</source>
+        <translation> (einige Knoten haben nicht geantwortet)</translation>
+    </message>
+    <message>
+        <source>#%1 on node %2, %3 @ %4 (%5)</source>
+        <translation>#%1 auf Knoten %2, %3 @ %4 (%5)</translation>
     </message>
 </context>
 <context>
@@ -791,11 +916,17 @@ ID: %4</translation>
     </message>
     <message numerus="yes">
         <source>%n notification(s) shown</source>
-        <translation><numerusform>%n Benachrichtigung angezeigt</numerusform><numerusform>%n Benachrichtigungen angezeigt</numerusform></translation>
+        <translation>
+            <numerusform>%n Benachrichtigung angezeigt</numerusform>
+            <numerusform>%n Benachrichtigungen angezeigt</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>(%n malformed skipped)</source>
-        <translation><numerusform>(%n fehlerhafte übersprungen)</numerusform><numerusform>(%n fehlerhafte übersprungen)</numerusform></translation>
+        <translation>
+            <numerusform>(%n fehlerhafte übersprungen)</numerusform>
+            <numerusform>(%n fehlerhafte übersprungen)</numerusform>
+        </translation>
     </message>
     <message>
         <source>— no older ones</source>
@@ -831,6 +962,55 @@ ID: %4</translation>
     <message>
         <source>acked</source>
         <translation>bestätigt</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::RemoteConnectionsModel</name>
+    <message>
+        <source>Connection #%1 on node %2
+User: %3 @ %4
+User agent: %5
+Rooms: %6</source>
+        <translation>Verbindung #%1 auf Knoten %2
+Benutzer: %3 @ %4
+User-Agent: %5
+Räume: %6</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>User-Agent</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>Verbunden seit</translation>
     </message>
 </context>
 <context>
@@ -902,8 +1082,8 @@ ID: %4</translation>
         <translation>/pfad/in/app oder https://…</translation>
     </message>
     <message>
-        <source>{"key": "value"} (optional JSON object)</source>
-        <translation>{"schlüssel": "wert"} (optionales JSON-Objekt)</translation>
+        <source>{&quot;key&quot;: &quot;value&quot;} (optional JSON object)</source>
+        <translation>{&quot;schlüssel&quot;: &quot;wert&quot;} (optionales JSON-Objekt)</translation>
     </message>
     <message>
         <source>room, e.g. org:acme:role:admin</source>
@@ -1035,11 +1215,17 @@ ID: %4</translation>
     </message>
     <message numerus="yes">
         <source>Sent: %n notification(s) stored</source>
-        <translation><numerusform>Gesendet: %n Benachrichtigung gespeichert</numerusform><numerusform>Gesendet: %n Benachrichtigungen gespeichert</numerusform></translation>
+        <translation>
+            <numerusform>Gesendet: %n Benachrichtigung gespeichert</numerusform>
+            <numerusform>Gesendet: %n Benachrichtigungen gespeichert</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>delivered to %n connection(s).</source>
-        <translation><numerusform>zugestellt an %n Verbindung.</numerusform><numerusform>zugestellt an %n Verbindungen.</numerusform></translation>
+        <translation>
+            <numerusform>zugestellt an %n Verbindung.</numerusform>
+            <numerusform>zugestellt an %n Verbindungen.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Failed: %1</source>
@@ -1079,7 +1265,10 @@ ID: %4</translation>
     </message>
     <message numerus="yes">
         <source>Store for each listed member instead (%n user(s))</source>
-        <translation><numerusform>Stattdessen für jedes gelistete Mitglied speichern (%n Benutzer)</numerusform><numerusform>Stattdessen für jedes gelistete Mitglied speichern (%n Benutzer)</numerusform></translation>
+        <translation>
+            <numerusform>Stattdessen für jedes gelistete Mitglied speichern (%n Benutzer)</numerusform>
+            <numerusform>Stattdessen für jedes gelistete Mitglied speichern (%n Benutzer)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Send a stored notification to each user connected to this room now; users who are offline are not listed and get nothing.</source>
@@ -1099,11 +1288,17 @@ ID: %4</translation>
     </message>
     <message numerus="yes">
         <source>Live announcement, not stored: delivered to %n connection(s). No inbox has it; offline members will not see it.</source>
-        <translation><numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindung zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform><numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindungen zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform></translation>
+        <translation>
+            <numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindung zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform>
+            <numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindungen zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Stored for %1: delivered to %n connection(s).</source>
-        <translation><numerusform>Für %1 gespeichert: an %n Verbindung zugestellt.</numerusform><numerusform>Für %1 gespeichert: an %n Verbindungen zugestellt.</numerusform></translation>
+        <translation>
+            <numerusform>Für %1 gespeichert: an %n Verbindung zugestellt.</numerusform>
+            <numerusform>Für %1 gespeichert: an %n Verbindungen zugestellt.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1117,10 +1312,6 @@ ID: %4</translation>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <source>A new language takes effect when the console is started again.</source>
-        <translation>Eine neue Sprache wird beim nächsten Start der Konsole wirksam.</translation>
-    </message>
-    <message>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
@@ -1131,6 +1322,10 @@ ID: %4</translation>
     <message>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>The console switches to the new language at once.</source>
+        <translation>Die Konsole wechselt sofort in die neue Sprache.</translation>
     </message>
 </context>
 <context>
@@ -1151,19 +1346,29 @@ ID: %4</translation>
         <source>Connections</source>
         <translation>Verbindungen</translation>
     </message>
-    <message numerus="yes">
-        <source>Notification %1
-Room %2
-%n connection(s)</source>
-        <translation><numerusform>Benachrichtigung %1
-Raum %2
-%n Verbindung</numerusform><numerusform>Benachrichtigung %1
-Raum %2
-%n Verbindungen</numerusform></translation>
-    </message>
     <message>
         <source>0 (nobody connected)</source>
         <translation>0 (niemand verbunden)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+Notification %2
+Room %3
+%n connection(s)</source>
+        <translation>
+            <numerusform>%1
+Benachrichtigung %2
+Raum %3
+%n Verbindung</numerusform>
+            <numerusform>%1
+Benachrichtigung %2
+Raum %3
+%n Verbindungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
     </message>
 </context>
 <context>
@@ -1229,10 +1434,6 @@ Raum %2
         <translation>Aktive Verbindungen</translation>
     </message>
     <message>
-        <source>Inbox (newest first; deleted notifications are not listed)</source>
-        <translation>Posteingang (neueste zuerst; gelöschte Benachrichtigungen werden nicht gelistet)</translation>
-    </message>
-    <message>
         <source>Test notifications sent from this console</source>
         <translation>Von dieser Konsole gesendete Testbenachrichtigungen</translation>
     </message>
@@ -1246,11 +1447,17 @@ Raum %2
     </message>
     <message numerus="yes">
         <source>%1 @ %2: %n live connection(s) on this node</source>
-        <translation><numerusform>%1 @ %2: %n aktive Verbindung auf diesem Knoten</numerusform><numerusform>%1 @ %2: %n aktive Verbindungen auf diesem Knoten</numerusform></translation>
+        <translation>
+            <numerusform>%1 @ %2: %n aktive Verbindung auf diesem Knoten</numerusform>
+            <numerusform>%1 @ %2: %n aktive Verbindungen auf diesem Knoten</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n unread notification(s)</source>
-        <translation><numerusform>%n ungelesene Benachrichtigung</numerusform><numerusform>%n ungelesene Benachrichtigungen</numerusform></translation>
+        <translation>
+            <numerusform>%n ungelesene Benachrichtigung</numerusform>
+            <numerusform>%n ungelesene Benachrichtigungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>reading the inbox…</source>
@@ -1303,6 +1510,10 @@ Räume: %15</translation>
     <message>
         <source>Connection #%1</source>
         <translation>Verbindung #%1</translation>
+    </message>
+    <message>
+        <source>Inbox (newest first; deleted notifications struck through)</source>
+        <translation>Posteingang (neueste zuerst; gelöschte durchgestrichen)</translation>
     </message>
 </context>
 </TS>

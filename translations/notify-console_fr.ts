@@ -28,15 +28,15 @@
     <name>main</name>
     <message>
         <source>Operator console for notifyd</source>
-        <translation>Console d'exploitation pour notifyd</translation>
+        <translation>Console d&apos;exploitation pour notifyd</translation>
     </message>
     <message>
         <source>Connect at start to the admin channel at &lt;url&gt;, e.g. ws://127.0.0.1:8081/admin.</source>
-        <translation>Se connecter au démarrage au canal d'administration &lt;url&gt;, p. ex. ws://127.0.0.1:8081/admin.</translation>
+        <translation>Se connecter au démarrage au canal d&apos;administration &lt;url&gt;, p. ex. ws://127.0.0.1:8081/admin.</translation>
     </message>
     <message>
-        <source>The server's admin key (default: the environment variable NOTIFY_ADMIN_KEY).</source>
-        <translation>La clé d'administration du serveur (par défaut : la variable d'environnement NOTIFY_ADMIN_KEY).</translation>
+        <source>The server&apos;s admin key (default: the environment variable NOTIFY_ADMIN_KEY).</source>
+        <translation>La clé d&apos;administration du serveur (par défaut : la variable d&apos;environnement NOTIFY_ADMIN_KEY).</translation>
     </message>
     <message>
         <source>Local storage</source>
@@ -44,7 +44,7 @@
     </message>
     <message>
         <source>Profiles, templates and history cannot be saved: %1</source>
-        <translation>Les profils, modèles et l'historique ne peuvent pas être enregistrés : %1</translation>
+        <translation>Les profils, modèles et l&apos;historique ne peuvent pas être enregistrés : %1</translation>
     </message>
 </context>
 <context>
@@ -83,11 +83,11 @@
     </message>
     <message>
         <source>admin key rejected by the server</source>
-        <translation>clé d'administration refusée par le serveur</translation>
+        <translation>clé d&apos;administration refusée par le serveur</translation>
     </message>
     <message>
         <source>Admin key rejected (close code %1); not retrying</source>
-        <translation>Clé d'administration refusée (code de fermeture %1) ; pas de nouvel essai</translation>
+        <translation>Clé d&apos;administration refusée (code de fermeture %1) ; pas de nouvel essai</translation>
     </message>
     <message>
         <source>connection closed (code %1)</source>
@@ -119,7 +119,7 @@
     </message>
     <message>
         <source>Ignored a frame that is not a JSON object: %1</source>
-        <translation>Trame ignorée, ce n'est pas un objet JSON : %1</translation>
+        <translation>Trame ignorée, ce n&apos;est pas un objet JSON : %1</translation>
     </message>
     <message>
         <source>Server error: %1 (%2)</source>
@@ -143,10 +143,10 @@
     </message>
     <message>
         <source>Snapshot request failed: %1</source>
-        <translation>La demande d'instantané a échoué : %1</translation>
+        <translation>La demande d&apos;instantané a échoué : %1</translation>
     </message>
     <message>
-        <source>%1 is not an admin channel (close code %2): the admin channel is /admin on the server's API port (--api-listen), not on the client port</source>
+        <source>%1 is not an admin channel (close code %2): the admin channel is /admin on the server&apos;s API port (--api-listen), not on the client port</source>
         <translation>%1 n’est pas un canal d’administration (code de fermeture %2) : le canal d’administration est /admin sur le port API du serveur (--api-listen), pas sur le port client</translation>
     </message>
     <message>
@@ -169,7 +169,7 @@
         <translation>p. ex. préproduction</translation>
     </message>
     <message>
-        <source>the server's --admin-key</source>
+        <source>the server&apos;s --admin-key</source>
         <translation>la valeur --admin-key du serveur</translation>
     </message>
     <message>
@@ -190,11 +190,11 @@
     </message>
     <message>
         <source>Admin &amp;URL:</source>
-        <translation>&amp;URL d'administration :</translation>
+        <translation>&amp;URL d&apos;administration :</translation>
     </message>
     <message>
         <source>Admin &amp;key:</source>
-        <translation>&amp;Clé d'administration :</translation>
+        <translation>&amp;Clé d&apos;administration :</translation>
     </message>
     <message>
         <source>Connect</source>
@@ -202,15 +202,15 @@
     </message>
     <message>
         <source>Give the profile a name first.</source>
-        <translation>Donnez d'abord un nom au profil.</translation>
+        <translation>Donnez d&apos;abord un nom au profil.</translation>
     </message>
     <message>
         <source>The admin URL is not valid.</source>
-        <translation>L'URL d'administration n'est pas valide.</translation>
+        <translation>L&apos;URL d&apos;administration n&apos;est pas valide.</translation>
     </message>
     <message>
         <source>Could not save the profile: %1</source>
-        <translation>Impossible d'enregistrer le profil : %1</translation>
+        <translation>Impossible d&apos;enregistrer le profil : %1</translation>
     </message>
     <message>
         <source>(new profile)</source>
@@ -324,7 +324,10 @@ Salons : %5</translation>
     </message>
     <message numerus="yes">
         <source>No connection matches “%1” (of %n connection(s)).</source>
-        <translation><numerusform>Aucune connexion ne correspond à « %1 » (sur %n connexion).</numerusform><numerusform>Aucune connexion ne correspond à « %1 » (sur %n connexions).</numerusform></translation>
+        <translation>
+            <numerusform>Aucune connexion ne correspond à « %1 » (sur %n connexion).</numerusform>
+            <numerusform>Aucune connexion ne correspond à « %1 » (sur %n connexions).</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -355,7 +358,7 @@ Salons : %5</translation>
     </message>
     <message>
         <source>Auth failures</source>
-        <translation>Échecs d'authentification</translation>
+        <translation>Échecs d&apos;authentification</translation>
     </message>
     <message>
         <source>Heartbeat timeouts</source>
@@ -385,10 +388,6 @@ Salons : %5</translation>
         <translation>Tracer les distributions</translation>
     </message>
     <message>
-        <source>Ask the server to report every delivery (costs some CPU on a busy node)</source>
-        <translation>Demander au serveur de signaler chaque distribution (coûte un peu de CPU sur un nœud chargé)</translation>
-    </message>
-    <message>
         <source>Clear trace</source>
         <translation>Effacer la trace</translation>
     </message>
@@ -404,6 +403,10 @@ Salons : %5</translation>
         <source>Delivery trace</source>
         <translation>Trace des distributions</translation>
     </message>
+    <message>
+        <source>Record every delivery of this node from the connection on, the last %1 kept (costs some CPU on a busy node)</source>
+        <translation>Enregistrer chaque distribution de ce nœud dès la connexion, les %1 dernières conservées (coûte un peu de CPU sur un nœud chargé)</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::HistoryModel</name>
@@ -417,7 +420,10 @@ Salons : %5</translation>
     </message>
     <message numerus="yes">
         <source>%n connection(s)</source>
-        <translation><numerusform>%n connexion</numerusform><numerusform>%n connexions</numerusform></translation>
+        <translation>
+            <numerusform>%n connexion</numerusform>
+            <numerusform>%n connexions</numerusform>
+        </translation>
     </message>
     <message>
         <source>Sent</source>
@@ -441,7 +447,10 @@ Salons : %5</translation>
     </message>
     <message numerus="yes">
         <source>live only: %n connection(s)</source>
-        <translation><numerusform>en direct seulement : %n connexion</numerusform><numerusform>en direct seulement : %n connexions</numerusform></translation>
+        <translation>
+            <numerusform>en direct seulement : %n connexion</numerusform>
+            <numerusform>en direct seulement : %n connexions</numerusform>
+        </translation>
     </message>
     <message>
         <source>Notification ids</source>
@@ -514,8 +523,8 @@ Salons : %5</translation>
         <translation>&amp;Se connecter…</translation>
     </message>
     <message>
-        <source>Connect to a notifyd server's admin channel</source>
-        <translation>Se connecter au canal d'administration d'un serveur notifyd</translation>
+        <source>Connect to a notifyd server&apos;s admin channel</source>
+        <translation>Se connecter au canal d&apos;administration d&apos;un serveur notifyd</translation>
     </message>
     <message>
         <source>&amp;Disconnect</source>
@@ -523,7 +532,7 @@ Salons : %5</translation>
     </message>
     <message>
         <source>&amp;Refresh snapshot</source>
-        <translation>&amp;Actualiser l'instantané</translation>
+        <translation>&amp;Actualiser l&apos;instantané</translation>
     </message>
     <message>
         <source>Send &amp;test…</source>
@@ -551,7 +560,7 @@ Salons : %5</translation>
     </message>
     <message>
         <source>&lt;b&gt;Notify Console&lt;/b&gt; %1&lt;br&gt;The operator console of notifyd: live connections, rooms, delivery counters and test notifications.</source>
-        <translation>&lt;b&gt;Console Notify&lt;/b&gt; %1&lt;br&gt;La console d'exploitation de notifyd : connexions en direct, salons, compteurs de distribution et notifications de test.</translation>
+        <translation>&lt;b&gt;Console Notify&lt;/b&gt; %1&lt;br&gt;La console d&apos;exploitation de notifyd : connexions en direct, salons, compteurs de distribution et notifications de test.</translation>
     </message>
     <message>
         <source>&amp;Server</source>
@@ -575,11 +584,14 @@ Salons : %5</translation>
     </message>
     <message numerus="yes">
         <source>Snapshot: %n connection(s)</source>
-        <translation><numerusform>Instantané : %n connexion</numerusform><numerusform>Instantané : %n connexions</numerusform></translation>
+        <translation>
+            <numerusform>Instantané : %n connexion</numerusform>
+            <numerusform>Instantané : %n connexions</numerusform>
+        </translation>
     </message>
     <message>
         <source>Kick failed: %1</source>
-        <translation>L'expulsion a échoué : %1</translation>
+        <translation>L&apos;expulsion a échoué : %1</translation>
     </message>
     <message>
         <source>Delivery trace on</source>
@@ -619,7 +631,10 @@ Salons : %5</translation>
     </message>
     <message numerus="yes">
         <source>%n connection(s)</source>
-        <translation><numerusform>%n connexion</numerusform><numerusform>%n connexions</numerusform></translation>
+        <translation>
+            <numerusform>%n connexion</numerusform>
+            <numerusform>%n connexions</numerusform>
+        </translation>
     </message>
     <message>
         <source>Ask the node for a fresh snapshot</source>
@@ -662,7 +677,7 @@ Salons : %5</translation>
         <translation>Fermer la connexion %1 ?</translation>
     </message>
     <message>
-        <source>Only this connection is closed; the user's other tabs and devices stay connected. The client may reconnect.</source>
+        <source>Only this connection is closed; the user&apos;s other tabs and devices stay connected. The client may reconnect.</source>
         <translation>Seule cette connexion est fermée ; les autres onglets et appareils de l’utilisateur restent connectés. Le client peut se reconnecter.</translation>
     </message>
     <message>
@@ -674,7 +689,7 @@ Salons : %5</translation>
         <translation>Annuler</translation>
     </message>
     <message>
-        <source>Don't ask again in this session</source>
+        <source>Don&apos;t ask again in this session</source>
         <translation>Ne plus demander pendant cette session</translation>
     </message>
     <message>
@@ -688,6 +703,116 @@ Salons : %5</translation>
     <message>
         <source>Kick of %1 failed: %2</source>
         <translation>Échec de l’expulsion de %1 : %2</translation>
+    </message>
+    <message>
+        <source>N&amp;odes</source>
+        <translation>Nœud&amp;s</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::NodesModel</name>
+    <message>
+        <source>Node %1
+Id: %2</source>
+        <translation>Nœud %1
+Id : %2</translation>
+    </message>
+    <message>
+        <source>%1 (this node)</source>
+        <translation>%1 (ce nœud)</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>disparu</translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation>actif</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n. d.</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Nœud</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Connexions</translation>
+    </message>
+    <message>
+        <source>Created/s</source>
+        <translation>Créées/s</translation>
+    </message>
+    <message>
+        <source>Last heartbeat</source>
+        <translation>Dernier battement</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Client address</source>
+        <translation>Adresse client</translation>
+    </message>
+    <message>
+        <source>API address</source>
+        <translation>Adresse API</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Démarré</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::NodesView</name>
+    <message>
+        <source>Open &amp;user</source>
+        <translation>Ouvrir l&apos;&amp;utilisateur</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Nœuds</translation>
+    </message>
+    <message>
+        <source>Connections on the other nodes</source>
+        <translation>Connexions sur les autres nœuds</translation>
+    </message>
+    <message>
+        <source>No node information yet.</source>
+        <translation>Pas encore d&apos;informations sur les nœuds.</translation>
+    </message>
+    <message>
+        <source>This node is not part of a cluster (SQLite storage): it is the only node.</source>
+        <translation>Ce nœud ne fait pas partie d&apos;un cluster (stockage SQLite) : c&apos;est le seul nœud.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) on one PostgreSQL database; </source>
+        <translation>
+            <numerusform>%n nœud sur une base PostgreSQL ; </numerusform>
+            <numerusform>%n nœuds sur une base PostgreSQL ; </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s) on the other nodes</source>
+        <translation>
+            <numerusform>%n connexion sur les autres nœuds</numerusform>
+            <numerusform>%n connexions sur les autres nœuds</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (some nodes did not answer)</source>
+        <translation> (certains nœuds n&apos;ont pas répondu)</translation>
+    </message>
+    <message>
+        <source>#%1 on node %2, %3 @ %4 (%5)</source>
+        <translation>n° %1 sur le nœud %2, %3 @ %4 (%5)</translation>
     </message>
 </context>
 <context>
@@ -763,11 +888,11 @@ Id : %4</translation>
     </message>
     <message>
         <source>organization id</source>
-        <translation>identifiant d'organisation</translation>
+        <translation>identifiant d&apos;organisation</translation>
     </message>
     <message>
         <source>user id</source>
-        <translation>identifiant d'utilisateur</translation>
+        <translation>identifiant d&apos;utilisateur</translation>
     </message>
     <message>
         <source>Load the next page of older notifications</source>
@@ -791,11 +916,17 @@ Id : %4</translation>
     </message>
     <message numerus="yes">
         <source>%n notification(s) shown</source>
-        <translation><numerusform>%n notification affichée</numerusform><numerusform>%n notifications affichées</numerusform></translation>
+        <translation>
+            <numerusform>%n notification affichée</numerusform>
+            <numerusform>%n notifications affichées</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>(%n malformed skipped)</source>
-        <translation><numerusform>(%n mal formée ignorée)</numerusform><numerusform>(%n mal formées ignorées)</numerusform></translation>
+        <translation>
+            <numerusform>(%n mal formée ignorée)</numerusform>
+            <numerusform>(%n mal formées ignorées)</numerusform>
+        </translation>
     </message>
     <message>
         <source>— no older ones</source>
@@ -831,6 +962,55 @@ Id : %4</translation>
     <message>
         <source>acked</source>
         <translation>accusées</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::RemoteConnectionsModel</name>
+    <message>
+        <source>Connection #%1 on node %2
+User: %3 @ %4
+User agent: %5
+Rooms: %6</source>
+        <translation>Connexion n° %1 sur le nœud %2
+Utilisateur : %3 @ %4
+Agent utilisateur : %5
+Salons : %6</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Nœud</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protocole</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>Agent utilisateur</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>Connecté depuis</translation>
     </message>
 </context>
 <context>
@@ -871,7 +1051,7 @@ Id : %4</translation>
     </message>
     <message>
         <source>organization id, e.g. acme</source>
-        <translation>identifiant d'organisation, p. ex. acme</translation>
+        <translation>identifiant d&apos;organisation, p. ex. acme</translation>
     </message>
     <message>
         <source>User</source>
@@ -899,11 +1079,11 @@ Id : %4</translation>
     </message>
     <message>
         <source>/path/in/app or https://…</source>
-        <translation>/chemin/dans/l'app ou https://…</translation>
+        <translation>/chemin/dans/l&apos;app ou https://…</translation>
     </message>
     <message>
-        <source>{"key": "value"} (optional JSON object)</source>
-        <translation>{"clé": "valeur"} (objet JSON facultatif)</translation>
+        <source>{&quot;key&quot;: &quot;value&quot;} (optional JSON object)</source>
+        <translation>{&quot;clé&quot;: &quot;valeur&quot;} (objet JSON facultatif)</translation>
     </message>
     <message>
         <source>room, e.g. org:acme:role:admin</source>
@@ -911,7 +1091,7 @@ Id : %4</translation>
     </message>
     <message>
         <source>user id, e.g. alice</source>
-        <translation>identifiant d'utilisateur, p. ex. alice</translation>
+        <translation>identifiant d&apos;utilisateur, p. ex. alice</translation>
     </message>
     <message>
         <source>Load</source>
@@ -955,7 +1135,7 @@ Id : %4</translation>
     </message>
     <message>
         <source>&amp;Action URL:</source>
-        <translation>URL d'&amp;action :</translation>
+        <translation>URL d&apos;&amp;action :</translation>
     </message>
     <message>
         <source>&amp;Metadata:</source>
@@ -983,11 +1163,11 @@ Id : %4</translation>
     </message>
     <message>
         <source>Enter an organization id.</source>
-        <translation>Saisissez un identifiant d'organisation.</translation>
+        <translation>Saisissez un identifiant d&apos;organisation.</translation>
     </message>
     <message>
         <source>The organization id is not valid (1–128 characters, no control characters).</source>
-        <translation>L'identifiant d'organisation n'est pas valide (1 à 128 caractères, sans caractères de contrôle).</translation>
+        <translation>L&apos;identifiant d&apos;organisation n&apos;est pas valide (1 à 128 caractères, sans caractères de contrôle).</translation>
     </message>
     <message>
         <source>Enter a room.</source>
@@ -995,15 +1175,15 @@ Id : %4</translation>
     </message>
     <message>
         <source>Enter a user id.</source>
-        <translation>Saisissez un identifiant d'utilisateur.</translation>
+        <translation>Saisissez un identifiant d&apos;utilisateur.</translation>
     </message>
     <message>
         <source>The user id is not valid (1–128 characters, no control characters).</source>
-        <translation>L'identifiant d'utilisateur n'est pas valide (1 à 128 caractères, sans caractères de contrôle).</translation>
+        <translation>L&apos;identifiant d&apos;utilisateur n&apos;est pas valide (1 à 128 caractères, sans caractères de contrôle).</translation>
     </message>
     <message>
         <source>The type is not valid (1–128 characters, no control characters).</source>
-        <translation>Le type n'est pas valide (1 à 128 caractères, sans caractères de contrôle).</translation>
+        <translation>Le type n&apos;est pas valide (1 à 128 caractères, sans caractères de contrôle).</translation>
     </message>
     <message>
         <source>Enter a title.</source>
@@ -1019,7 +1199,7 @@ Id : %4</translation>
     </message>
     <message>
         <source>The action URL must be a relative path or an http(s) URL.</source>
-        <translation>L'URL d'action doit être un chemin relatif ou une URL http(s).</translation>
+        <translation>L&apos;URL d&apos;action doit être un chemin relatif ou une URL http(s).</translation>
     </message>
     <message>
         <source>Not connected to a server</source>
@@ -1035,11 +1215,17 @@ Id : %4</translation>
     </message>
     <message numerus="yes">
         <source>Sent: %n notification(s) stored</source>
-        <translation><numerusform>Envoyé : %n notification enregistrée</numerusform><numerusform>Envoyé : %n notifications enregistrées</numerusform></translation>
+        <translation>
+            <numerusform>Envoyé : %n notification enregistrée</numerusform>
+            <numerusform>Envoyé : %n notifications enregistrées</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>delivered to %n connection(s).</source>
-        <translation><numerusform>distribuée à %n connexion.</numerusform><numerusform>distribuée à %n connexions.</numerusform></translation>
+        <translation>
+            <numerusform>distribuée à %n connexion.</numerusform>
+            <numerusform>distribuée à %n connexions.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Failed: %1</source>
@@ -1051,7 +1237,7 @@ Id : %4</translation>
     </message>
     <message>
         <source>Could not save the template: %1</source>
-        <translation>Impossible d'enregistrer le modèle : %1</translation>
+        <translation>Impossible d&apos;enregistrer le modèle : %1</translation>
     </message>
     <message>
         <source>Save template</source>
@@ -1079,7 +1265,10 @@ Id : %4</translation>
     </message>
     <message numerus="yes">
         <source>Store for each listed member instead (%n user(s))</source>
-        <translation><numerusform>Enregistrer plutôt pour chaque membre listé (%n utilisateur)</numerusform><numerusform>Enregistrer plutôt pour chaque membre listé (%n utilisateurs)</numerusform></translation>
+        <translation>
+            <numerusform>Enregistrer plutôt pour chaque membre listé (%n utilisateur)</numerusform>
+            <numerusform>Enregistrer plutôt pour chaque membre listé (%n utilisateurs)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Send a stored notification to each user connected to this room now; users who are offline are not listed and get nothing.</source>
@@ -1099,11 +1288,17 @@ Id : %4</translation>
     </message>
     <message numerus="yes">
         <source>Live announcement, not stored: delivered to %n connection(s). No inbox has it; offline members will not see it.</source>
-        <translation><numerusform>Annonce en direct, non enregistrée : remise à %n connexion. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform><numerusform>Annonce en direct, non enregistrée : remise à %n connexions. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform></translation>
+        <translation>
+            <numerusform>Annonce en direct, non enregistrée : remise à %n connexion. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform>
+            <numerusform>Annonce en direct, non enregistrée : remise à %n connexions. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Stored for %1: delivered to %n connection(s).</source>
-        <translation><numerusform>Enregistrée pour %1 : remise à %n connexion.</numerusform><numerusform>Enregistrée pour %1 : remise à %n connexions.</numerusform></translation>
+        <translation>
+            <numerusform>Enregistrée pour %1 : remise à %n connexion.</numerusform>
+            <numerusform>Enregistrée pour %1 : remise à %n connexions.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1117,10 +1312,6 @@ Id : %4</translation>
         <translation>Langue du système</translation>
     </message>
     <message>
-        <source>A new language takes effect when the console is started again.</source>
-        <translation>Une nouvelle langue prend effet au prochain démarrage de la console.</translation>
-    </message>
-    <message>
         <source>&amp;Language:</source>
         <translation>&amp;Langue :</translation>
     </message>
@@ -1131,6 +1322,10 @@ Id : %4</translation>
     <message>
         <source>Cancel</source>
         <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>The console switches to the new language at once.</source>
+        <translation>La console passe immédiatement à la nouvelle langue.</translation>
     </message>
 </context>
 <context>
@@ -1151,19 +1346,29 @@ Id : %4</translation>
         <source>Connections</source>
         <translation>Connexions</translation>
     </message>
-    <message numerus="yes">
-        <source>Notification %1
-Room %2
-%n connection(s)</source>
-        <translation><numerusform>Notification %1
-Salon %2
-%n connexion</numerusform><numerusform>Notification %1
-Salon %2
-%n connexions</numerusform></translation>
-    </message>
     <message>
         <source>0 (nobody connected)</source>
         <translation>0 (personne de connecté)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+Notification %2
+Room %3
+%n connection(s)</source>
+        <translation>
+            <numerusform>%1
+Notification %2
+Salon %3
+%n connexion</numerusform>
+            <numerusform>%1
+Notification %2
+Salon %3
+%n connexions</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
     </message>
 </context>
 <context>
@@ -1174,11 +1379,11 @@ Salon %2
     </message>
     <message>
         <source>organization id, e.g. acme</source>
-        <translation>identifiant d'organisation, p. ex. acme</translation>
+        <translation>identifiant d&apos;organisation, p. ex. acme</translation>
     </message>
     <message>
         <source>user id, e.g. alice</source>
-        <translation>identifiant d'utilisateur, p. ex. alice</translation>
+        <translation>identifiant d&apos;utilisateur, p. ex. alice</translation>
     </message>
     <message>
         <source>Connection &amp;details…</source>
@@ -1229,10 +1434,6 @@ Salon %2
         <translation>Connexions actives</translation>
     </message>
     <message>
-        <source>Inbox (newest first; deleted notifications are not listed)</source>
-        <translation>Boîte de réception (plus récentes d’abord ; les notifications supprimées ne sont pas listées)</translation>
-    </message>
-    <message>
         <source>Test notifications sent from this console</source>
         <translation>Notifications de test envoyées depuis cette console</translation>
     </message>
@@ -1246,11 +1447,17 @@ Salon %2
     </message>
     <message numerus="yes">
         <source>%1 @ %2: %n live connection(s) on this node</source>
-        <translation><numerusform>%1 @ %2 : %n connexion active sur ce nœud</numerusform><numerusform>%1 @ %2 : %n connexions actives sur ce nœud</numerusform></translation>
+        <translation>
+            <numerusform>%1 @ %2 : %n connexion active sur ce nœud</numerusform>
+            <numerusform>%1 @ %2 : %n connexions actives sur ce nœud</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n unread notification(s)</source>
-        <translation><numerusform>%n notification non lue</numerusform><numerusform>%n notifications non lues</numerusform></translation>
+        <translation>
+            <numerusform>%n notification non lue</numerusform>
+            <numerusform>%n notifications non lues</numerusform>
+        </translation>
     </message>
     <message>
         <source>reading the inbox…</source>
@@ -1303,6 +1510,10 @@ Salons : %15</translation>
     <message>
         <source>Connection #%1</source>
         <translation>Connexion n° %1</translation>
+    </message>
+    <message>
+        <source>Inbox (newest first; deleted notifications struck through)</source>
+        <translation>Boîte de réception (les plus récentes d&apos;abord ; supprimées barrées)</translation>
     </message>
 </context>
 </TS>

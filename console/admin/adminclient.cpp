@@ -344,7 +344,14 @@ void AdminClient::requestSnapshot()
 void AdminClient::dispatch(const QString &type, const QJsonObject &data)
 {
     if (type == admin::msg::hello) {
-        const QJsonObject node = data.value(QStringLiteral("node")).toObject();
+        QJsonObject node = data.value(QStringLiteral("node")).toObject();
+        // In a cluster, the node's name there (what the Nodes tab and every row show).
+        const QString clusterName = data.value(QStringLiteral("cluster"))
+                                        .toObject()
+                                        .value(QStringLiteral("name"))
+                                        .toString();
+        if (!clusterName.isEmpty())
+            node.insert(QStringLiteral("clusterName"), clusterName);
         emit logMessage(tr("Server node %1, version %2")
                             .arg(node.value(QStringLiteral("id")).toString(),
                                  node.value(QStringLiteral("version")).toString()));

@@ -1,6 +1,9 @@
 #include "app/i18n.h"
 
+#include "app/retranslator.h"
+
 #include <QCoreApplication>
+#include <QEvent>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
@@ -46,26 +49,59 @@ QString translationResource(const QString &code)
     return QStringLiteral(":/i18n/notify-console_%1.qm").arg(code);
 }
 
+namespace {
+
+// One per application, installed once; only its catalogues change with the language.
+Retranslator *retranslatorOf(QCoreApplication *app)
+{
+    auto *t = app->findChild<Retranslator *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!t) {
+        t = new Retranslator;
+        t->setParent(app);
+        app->installTranslator(t);
+    }
+    return t;
+}
+
+// Loads the catalogues of code into t; returns the language whose console catalogue loaded.
+QString loadCatalogues(Retranslator *t, const QString &code)
+{
+    QLocale::setDefault(QLocale(code));
+    std::vector<std::unique_ptr<QTranslator>> catalogues;
+    QString loaded = QStringLiteral("en");
+    if (code != QLatin1String("en")) {
+        auto own = std::make_unique<QTranslator>();
+        if (own->load(translationResource(code))) {
+            catalogues.push_back(std::move(own));
+            loaded = code;
+        }
+        // Qt's own strings (standard buttons, context menus of line edits).
+        auto qt = std::make_unique<QTranslator>();
+        if (qt->load(QLocale(code), QStringLiteral("qtbase"), QStringLiteral("_"),
+                     QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            catalogues.push_back(std::move(qt));
+    }
+    t->setCatalogues(std::move(catalogues));
+    return loaded;
+}
+
+} // namespace
+
 QString installTranslators(QCoreApplication *app)
 {
-    const QString code = effectiveLanguage();
-    QLocale::setDefault(QLocale(code));
-    if (code == QLatin1String("en"))
-        return code;
-    // Qt's own strings (standard buttons, context menus of line edits).
-    auto *qt = new QTranslator(app);
-    if (qt->load(QLocale(code), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        app->installTranslator(qt);
-    else
-        delete qt;
-    auto *own = new QTranslator(app);
-    if (own->load(translationResource(code))) {
-        app->installTranslator(own);
-        return code;
-    }
-    delete own;
-    return QStringLiteral("en");
+    return loadCatalogues(retranslatorOf(app), effectiveLanguage());
+}
+
+QString applyLanguage(QCoreApplication *app)
+{
+    Retranslator *t = retranslatorOf(app);
+    const QString loaded = loadCatalogues(t, effectiveLanguage());
+    retranslateWidgets(*t);
+    // The texts built with arguments and the tables' headers: their owners rebuild them on
+    // LanguageChange (QApplication hands it to every widget).
+    QEvent change(QEvent::LanguageChange);
+    QCoreApplication::sendEvent(app, &change);
+    return loaded;
 }
 
 } // namespace notify::console::i18n

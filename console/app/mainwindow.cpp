@@ -1,6 +1,7 @@
 #include "app/mainwindow.h"
 
 #include "admin/adminprotocol.h"
+#include "app/i18n.h"
 #include "app/resources.h"
 #include "codec/wirecodec.h"
 #include "dialogs/connectdialog.h"
@@ -16,6 +17,7 @@
 #include "views/connectionsview.h"
 #include "views/deliveriesview.h"
 #include "views/logview.h"
+#include "views/nodesview.h"
 #include "views/notificationsview.h"
 #include "views/ratechart.h"
 #include "views/roomsview.h"
@@ -73,6 +75,7 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     m_sendTestView->setConnections(m_connections);
     m_userView = new UserView(m_client, m_connections, m_history, m_kickAction, m_tabs);
     m_logView = new LogView(m_tabs);
+    m_nodesView = new NodesView(m_client, m_kickAction, m_tabs);
     m_tabs->addTab(m_connectionsView, tr("&Connections"));
     m_tabs->addTab(m_roomsView, tr("&Rooms"));
     m_tabs->addTab(m_deliveriesView, tr("&Deliveries"));
@@ -80,6 +83,7 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     m_tabs->addTab(m_userView, tr("&User"));
     m_tabs->addTab(m_sendTestView, tr("&Send test"));
     m_tabs->addTab(m_logView, tr("&Log"));
+    m_tabs->addTab(m_nodesView, tr("N&odes"));
     setCentralWidget(m_tabs);
 
     auto *sendShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_sendTestView);
@@ -104,7 +108,9 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     m_logView->appendLine(m_vault->statusText());
     m_vault->migrate(m_store);
     connect(m_client, &AdminClient::hello, this, [this](const QJsonObject &node) {
-        m_nodeId = node.value(QStringLiteral("id")).toString();
+        m_nodeId = node.value(QStringLiteral("clusterName")).toString();
+        if (m_nodeId.isEmpty())
+            m_nodeId = node.value(QStringLiteral("id")).toString();
         updateStatus();
     });
     connect(m_client, &AdminClient::snapshot, this, &MainWindow::onSnapshot);
@@ -141,6 +147,8 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
             &MainWindow::updateActions);
     connect(m_roomsView, &RoomsView::selectionChanged, this, &MainWindow::updateActions);
     connect(m_userView, &UserView::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_nodesView, &NodesView::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_nodesView, &NodesView::userRequested, this, &MainWindow::showUser);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
     connect(m_connectionsView, &ConnectionsView::userRequested, this, &MainWindow::showUser);
     connect(m_roomsView, &RoomsView::userRequested, this, &MainWindow::showUser);
@@ -166,6 +174,9 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    // The trace records from the connection on (docs/operations.md, "Console"): "why didn't
+    // X get it" is asked after the fact. An operator may turn it off for a busy node.
+    setTrace(settings.value(QStringLiteral("trace/record"), true).toBool());
     updateStatus();
     updateActions();
 }
@@ -314,16 +325,24 @@ QString MainWindow::describeConnection(quint64 id) const
 
 void MainWindow::kickSelected()
 {
-    const quint64 id = visibleSelectedConnection();
-    if (id == 0 || m_client->state() != AdminClient::State::Connected)
+    if (m_client->state() != AdminClient::State::Connected)
+        return;
+    quint64 id = visibleSelectedConnection();
+    QString nodeId;
+    QString who;
+    if (id == 0 && m_tabs->currentWidget() == m_nodesView
+        && m_nodesView->selectedRemote(&nodeId, &id))
+        who = m_nodesView->describeSelected();
+    else if (id != 0)
+        who = describeConnection(id);
+    if (id == 0)
         return;
     if (!m_confirmKicks) {
-        kick(id);
+        kick(id, nodeId, who);
         return;
     }
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Kick connection"),
-                                tr("Close connection %1?").arg(describeConnection(id)),
-                                QMessageBox::NoButton, this);
+                                tr("Close connection %1?").arg(who), QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("kickConfirm"));
     box->setInformativeText(tr("Only this connection is closed; the user's other tabs and "
                                "devices stay connected. The client may reconnect."));
@@ -333,28 +352,33 @@ void MainWindow::kickSelected()
     dontAsk->setObjectName(QStringLiteral("kickDontAsk"));
     box->setCheckBox(dontAsk);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::buttonClicked, this, [this, box, dontAsk, id](QAbstractButton *b) {
-        if (box->buttonRole(b) != QMessageBox::AcceptRole)
-            return;
-        if (dontAsk->isChecked())
-            m_confirmKicks = false;
-        kick(id);
-    });
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, box, dontAsk, id, nodeId, who](QAbstractButton *b) {
+                if (box->buttonRole(b) != QMessageBox::AcceptRole)
+                    return;
+                if (dontAsk->isChecked())
+                    m_confirmKicks = false;
+                kick(id, nodeId, who);
+            });
     box->open();
 }
 
-void MainWindow::kick(quint64 id)
+void MainWindow::kick(quint64 id, const QString &nodeId, const QString &who)
 {
     if (m_client->state() != AdminClient::State::Connected)
         return;
     // The row goes when the connection closes; nothing may slide onto a neighbour with Kick
     // still enabled, so the selection goes now.
     clearVisibleSelection();
-    const QJsonObject data {{QStringLiteral("connectionId"), static_cast<qint64>(id)},
-                            {QStringLiteral("reason"), QStringLiteral("kicked by operator")}};
-    const QString who = describeConnection(id);
+    QJsonObject data {{QStringLiteral("connectionId"), static_cast<qint64>(id)},
+                      {QStringLiteral("reason"), QStringLiteral("kicked by operator")}};
+    // Another node's connection: this node passes the kick on through the cluster bus.
+    if (!nodeId.isEmpty())
+        data.insert(QStringLiteral("nodeId"), nodeId);
     m_logView->appendLine(tr("Kicking connection %1").arg(who));
-    m_client->request(admin::msg::kick, data, this, [this, who](const AdminResult &r) {
+    m_client->request(admin::msg::kick, data, this, [this, who, nodeId, id](const AdminResult &r) {
+        if (r.ok && !nodeId.isEmpty())
+            m_nodesView->forget(nodeId, id);
         if (r.ok)
             m_logView->appendLine(tr("Connection %1 kicked").arg(who));
         else
@@ -371,6 +395,7 @@ void MainWindow::clearVisibleSelection()
     m_connectionsView->clearSelection();
     m_roomsView->clearSelection();
     m_userView->clearSelection();
+    m_nodesView->clearSelection();
 }
 
 void MainWindow::clearLiveData()
@@ -380,6 +405,7 @@ void MainWindow::clearLiveData()
     m_counters->clear();
     m_trace->clear();
     m_deliveriesView->chart()->clear();
+    m_nodesView->clear();
     m_nodeId.clear();
 }
 
@@ -391,9 +417,11 @@ void MainWindow::showUser(const QString &orgId, const QString &userId)
 
 void MainWindow::refreshSnapshot()
 {
-    if (m_client->state() == AdminClient::State::Connected)
+    if (m_client->state() == AdminClient::State::Connected) {
         m_client->requestSnapshot();
-    else
+        m_nodesView->refresh();
+        m_nodesView->refreshConnections();
+    } else
         m_client->reconnectNow();
 }
 
@@ -410,6 +438,7 @@ void MainWindow::setTrace(bool on)
     const QSignalBlocker b2(m_deliveriesView->traceToggle());
     m_traceAction->setChecked(on);
     m_deliveriesView->traceToggle()->setChecked(on);
+    QSettings().setValue(QStringLiteral("trace/record"), on);
     if (m_client->state() != AdminClient::State::Connected)
         return;
     m_client->request(admin::msg::trace, QJsonObject {{QStringLiteral("on"), on}}, this,
@@ -424,6 +453,11 @@ void MainWindow::showSettings()
 {
     auto *dialog = new SettingsDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // A new language applies at once to every window (i18n::applyLanguage).
+    connect(dialog, &QDialog::accepted, this, [dialog] {
+        if (dialog->languageChanged())
+            i18n::applyLanguage(QCoreApplication::instance());
+    });
     dialog->open();
 }
 
@@ -467,7 +501,30 @@ void MainWindow::updateActions()
     const bool connected = m_client->state() == AdminClient::State::Connected;
     m_disconnectAction->setEnabled(m_client->state() != AdminClient::State::Disconnected);
     m_refreshAction->setEnabled(m_client->url().isValid());
-    m_kickAction->setEnabled(connected && m_tabs && visibleSelectedConnection() != 0);
+    QString nodeId;
+    quint64 remote = 0;
+    const bool remoteSelected = m_tabs && m_tabs->currentWidget() == m_nodesView
+        && m_nodesView->selectedRemote(&nodeId, &remote);
+    m_kickAction->setEnabled(connected && m_tabs
+                             && (visibleSelectedConnection() != 0 || remoteSelected));
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() != QEvent::LanguageChange)
+        return;
+    // Models are no widgets: nobody tells them. Their texts come from tr() when asked, so
+    // views only need to ask again.
+    const QList<QAbstractItemModel *> models = findChildren<QAbstractItemModel *>();
+    for (QAbstractItemModel *model : models) {
+        if (const int columns = model->columnCount(); columns > 0)
+            emit model->headerDataChanged(Qt::Horizontal, 0, columns - 1);
+        emit model->layoutAboutToBeChanged();
+        emit model->layoutChanged();
+    }
+    m_userView->retranslate();
+    updateStatus();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

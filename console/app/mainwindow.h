@@ -21,6 +21,7 @@ class LocalStore;
 class LogView;
 class NotificationsModel;
 class NotificationsView;
+class NodesView;
 class RoomsModel;
 class RoomsView;
 class SendTestView;
@@ -40,7 +41,8 @@ public:
         NotificationsTab,
         UserTab,
         SendTestTab,
-        LogTab
+        LogTab,
+        NodesTab
     };
 
     // store may be null (nothing is persisted then); it must outlive the window.
@@ -64,6 +66,7 @@ public:
     SendTestView *sendTestView() const { return m_sendTestView; }
     UserView *userView() const { return m_userView; }
     LogView *logView() const { return m_logView; }
+    NodesView *nodesView() const { return m_nodesView; }
     QTabWidget *tabs() const { return m_tabs; }
     QLabel *statusLabel() const { return m_statusLabel; }
     QAction *kickAction() const { return m_kickAction; }
@@ -86,10 +89,14 @@ public slots:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // A language switched at run time: what retranslateWidgets cannot look up again (texts
+    // with arguments, the tables' headers and cells) is rebuilt here.
+    void changeEvent(QEvent *event) override;
 
 private:
     void createActions();
-    void kick(quint64 id);
+    // nodeId empty: a connection of this node; else one of another node of the cluster.
+    void kick(quint64 id, const QString &nodeId, const QString &who);
     void clearVisibleSelection();
     void clearLiveData();
     QString describeConnection(quint64 id) const;
@@ -116,6 +123,7 @@ private:
     SendTestView *m_sendTestView = nullptr;
     UserView *m_userView = nullptr;
     LogView *m_logView = nullptr;
+    NodesView *m_nodesView = nullptr;
 
     QAction *m_connectAction = nullptr;
     QAction *m_disconnectAction = nullptr;

@@ -24,8 +24,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_language->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
     setLanguage(i18n::languageSetting());
 
-    auto *note
-        = new QLabel(tr("A new language takes effect when the console is started again."), this);
+    auto *note = new QLabel(tr("The console switches to the new language at once."), this);
     note->setWordWrap(true);
 
     auto *form = new QFormLayout;
@@ -58,9 +57,9 @@ void SettingsDialog::setLanguage(const QString &code)
 
 bool SettingsDialog::apply()
 {
-    const bool changed = language() != i18n::languageSetting();
+    m_changed = language() != i18n::languageSetting();
     i18n::setLanguageSetting(language());
-    return changed;
+    return m_changed;
 }
 
 } // namespace notify::console

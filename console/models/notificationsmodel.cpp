@@ -2,6 +2,9 @@
 
 #include "codec/wirecodec.h"
 
+#include <QBrush>
+#include <QColor>
+#include <QFont>
 #include <QLocale>
 #include <QSet>
 
@@ -32,6 +35,14 @@ QVariant NotificationsModel::data(const QModelIndex &index, int role) const
         return tr("%1\n\n%2\n\nAction: %3\nId: %4")
             .arg(n.content.title, n.content.body, n.content.actionUrl, n.id);
     }
+    // Deleted rows (only the user view asks for them) are struck through and grey.
+    if (role == Qt::FontRole && n.isDeleted()) {
+        QFont font;
+        font.setStrikeOut(true);
+        return font;
+    }
+    if (role == Qt::ForegroundRole && n.isDeleted())
+        return QBrush(QColor(0x75, 0x75, 0x75));
     if (role == Qt::TextAlignmentRole && index.column() == Seq)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)

@@ -33,8 +33,8 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     // Columns cut long room names and ids: the whole row in the tooltip.
     if (role == Qt::ToolTipRole)
-        return tr("Notification %1\nRoom %2\n%n connection(s)", nullptr, e.connections)
-            .arg(e.notificationId, e.room);
+        return tr("%1\nNotification %2\nRoom %3\n%n connection(s)", nullptr, e.connections)
+            .arg(e.title, e.notificationId, e.room);
     // Delivered to nobody: the answer to "why didn't X get it" is often here.
     if (role == Qt::ForegroundRole && e.connections == 0)
         return QBrush(QColor(0xd3, 0x2f, 0x2f));
@@ -44,6 +44,8 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     case Time:
         return e.at.isValid() ? e.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"))
                               : QString();
+    case Title:
+        return e.title;
     case NotificationId:
         return e.notificationId;
     case Room:
@@ -62,6 +64,8 @@ QVariant TraceModel::headerData(int section, Qt::Orientation orientation, int ro
     switch (section) {
     case Time:
         return tr("Time");
+    case Title:
+        return tr("Title");
     case NotificationId:
         return tr("Notification");
     case Room:
@@ -77,6 +81,7 @@ void TraceModel::addDelivery(const QJsonObject &d)
 {
     Entry e;
     e.notificationId = d.value(QStringLiteral("notificationId")).toString();
+    e.title = d.value(QStringLiteral("title")).toString();
     e.room = d.value(QStringLiteral("room")).toString();
     const QJsonValue connections = d.value(QStringLiteral("connections"));
     e.connections = connections.isArray() ? static_cast<int>(connections.toArray().size())

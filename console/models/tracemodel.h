@@ -12,13 +12,14 @@ class TraceModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, NotificationId, Room, Connections, ColumnCount };
+    enum Column { Time, Title, NotificationId, Room, Connections, ColumnCount };
     static constexpr int defaultCapacity = 1000;
 
     struct Entry
     {
         QDateTime at;
         QString notificationId;
+        QString title;
         QString room;
         int connections = 0;
     };
@@ -31,7 +32,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-    // {notificationId, room, connections (a count or the list of ids), at}
+    // {notificationId, title, room, connections (a count or the list of ids), at}
     void addDelivery(const QJsonObject &delivery);
     void clear();
     void setCapacity(int capacity);

@@ -30,9 +30,13 @@ KeyVault::KeyVault(QObject *parent)
     m_reason = tr("this build has no keyring support (QtKeychain)");
 #else
     const QString platform = QGuiApplication::platformName();
+    // NOTIFY_CONSOLE_KEYRING=1 uses the keyring even without a desktop: a session bus with
+    // a Secret Service but no display (the keyring test, a remote session).
+    const bool forced = qEnvironmentVariableIntValue("NOTIFY_CONSOLE_KEYRING") == 1;
     if (qEnvironmentVariableIsSet("NOTIFY_CONSOLE_NO_KEYRING"))
         m_reason = tr("NOTIFY_CONSOLE_NO_KEYRING is set");
-    else if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal"))
+    else if (!forced
+             && (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal")))
         m_reason = tr("no desktop session (platform %1)").arg(platform);
 #if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
     // The Secret Service and KWallet are reached over the session bus; without one a keyring

@@ -49,7 +49,9 @@ DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidg
 
     m_traceToggle->setObjectName(QStringLiteral("traceToggle"));
     m_traceToggle->setToolTip(
-        tr("Ask the server to report every delivery (costs some CPU on a busy node)"));
+        tr("Record every delivery of this node from the connection on, the last %1 kept "
+           "(costs some CPU on a busy node)")
+            .arg(TraceModel::defaultCapacity));
     connect(m_traceToggle, &QCheckBox::toggled, this, &DeliveriesView::traceToggled);
     auto *clear = new QPushButton(tr("Clear trace"), this);
     connect(clear, &QPushButton::clicked, trace, &TraceModel::clear);

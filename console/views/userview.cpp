@@ -183,7 +183,7 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(box(tr("Live connections"), m_connectionsTable));
     split->addWidget(
-        box(tr("Inbox (newest first; deleted notifications are not listed)"), m_inboxTable));
+        box(tr("Inbox (newest first; deleted notifications struck through)"), m_inboxTable));
     split->addWidget(
         box(tr("Test notifications sent from this console"), m_historyTable, resendButton));
 
@@ -233,7 +233,9 @@ void UserView::reload()
     updateSummary();
     const QJsonObject data {{QStringLiteral("orgId"), org},
                             {QStringLiteral("userId"), user},
-                            {QStringLiteral("limit"), NotificationsModel::pageSize}};
+                            {QStringLiteral("limit"), NotificationsModel::pageSize},
+                            // Support asks "where did it go": a deleted one is shown, marked.
+                            {QStringLiteral("deleted"), true}};
     m_client->request(admin::msg::user, data, this, [this, org, user](const AdminResult &r) {
         // An answer for a user no longer shown is dropped.
         if (org != m_org->text().trimmed() || user != m_user->text().trimmed())

@@ -83,6 +83,8 @@ public slots:
     void showUser(const QString &orgId, const QString &userId);
     void reload();
     void showConnectionDetails();
+    // Rebuilds the texts with arguments after a language change.
+    void retranslate() { updateSummary(); }
 
 signals:
     void selectionChanged();

@@ -196,13 +196,16 @@ void AdminChannel::stop()
 QJsonObject AdminChannel::helloData() const
 {
     const NodeInfo &n = m_node;
-    return {{QStringLiteral("node"),
-             QJsonObject {{QStringLiteral("id"), n.id},
-                          {QStringLiteral("version"), n.version},
-                          {QStringLiteral("startedAt"), timestampOrNull(n.startedAt)},
-                          {QStringLiteral("listen"), n.listen},
-                          {QStringLiteral("apiListen"), n.apiListen},
-                          {QStringLiteral("storage"), n.storage}}}};
+    QJsonObject data {{QStringLiteral("node"),
+                       QJsonObject {{QStringLiteral("id"), n.id},
+                                    {QStringLiteral("version"), n.version},
+                                    {QStringLiteral("startedAt"), timestampOrNull(n.startedAt)},
+                                    {QStringLiteral("listen"), n.listen},
+                                    {QStringLiteral("apiListen"), n.apiListen},
+                                    {QStringLiteral("storage"), n.storage}}}};
+    if (const QJsonObject cluster = clusterHello(); !cluster.isEmpty())
+        data.insert(QStringLiteral("cluster"), cluster);
+    return data;
 }
 
 void AdminChannel::startSnapshot(quint64 consoleId, bool initial, const QString &requestId)
@@ -334,26 +337,27 @@ void AdminChannel::setTracing(Console &console, bool on)
     // The hub pays for tracing (a lock and a room count per delivery) only while a console
     // is watching.
     if (on && m_tracingConsoles == 1) {
-        m_services.hub.setTrace(
-            [this](const QString &notificationId, const QString &room, int connections) {
-                const QDateTime at = QDateTime::currentDateTimeUtc();
-                postTo(this, [this, notificationId, room, connections, at] {
-                    onTrace(notificationId, room, connections, at);
-                });
+        m_services.hub.setTrace([this](const QString &notificationId, const QString &title,
+                                       const QString &room, int connections) {
+            const QDateTime at = QDateTime::currentDateTimeUtc();
+            postTo(this, [this, notificationId, title, room, connections, at] {
+                onTrace(notificationId, title, room, connections, at);
             });
+        });
     } else if (!on && m_tracingConsoles == 0) {
         m_services.hub.setTrace({});
     }
 }
 
-void AdminChannel::onTrace(const QString &notificationId, const QString &room, int connections,
-                           const QDateTime &at)
+void AdminChannel::onTrace(const QString &notificationId, const QString &title, const QString &room,
+                           int connections, const QDateTime &at)
 {
     if (m_tracingConsoles == 0)
         return;
     const QString frame
         = QString::fromUtf8(encodeEnvelope(admin::msg::delivery,
                                            {{QStringLiteral("notificationId"), notificationId},
+                                            {QStringLiteral("title"), title},
                                             {QStringLiteral("room"), room},
                                             {QStringLiteral("connections"), connections},
                                             {QStringLiteral("at"), formatTimestamp(at)}}));

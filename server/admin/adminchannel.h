@@ -109,6 +109,8 @@ private:
     void startSnapshot(quint64 consoleId, bool initial, const QString &requestId);
     void finishSnapshot(quint64 jobId);
     QJsonObject helloData() const;
+    // {nodeId, name} of this node in the cluster, or empty on SQLite (admincluster.cpp).
+    QJsonObject clusterHello() const;
     QJsonObject snapshotData(const SnapshotJob &job) const;
 
     void onOpened(const ConnectionInfo &info);
@@ -116,8 +118,8 @@ private:
     void tick();
     void updateTimer();
     void setTracing(Console &console, bool on);
-    void onTrace(const QString &notificationId, const QString &room, int connections,
-                 const QDateTime &at);
+    void onTrace(const QString &notificationId, const QString &title, const QString &room,
+                 int connections, const QDateTime &at);
 
     // adminrequests.cpp
     void handleRequest(quint64 consoleId, const QString &type, const QJsonObject &data,
@@ -127,6 +129,12 @@ private:
     void trace(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void listNotifications(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void user(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    // admincluster.cpp: the cluster as the console sees it.
+    void nodes(quint64 consoleId, const QString &requestId);
+    void clusterConnections(quint64 consoleId, const QString &requestId);
+    // A kick of a connection on another node of the cluster (through the bus).
+    bool kickRemote(quint64 consoleId, const QJsonObject &data, quint64 connectionId,
+                    const QString &reason, const QString &requestId);
     // Collects every connection's live figures from the shards and pushes connection:stats.
     void pushStats();
     // Asks every shard for its connections; done() runs here with those that pass keep.

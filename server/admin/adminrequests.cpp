@@ -81,6 +81,18 @@ std::optional<ValidationError> readInteger(const QJsonObject &json, const QStrin
     return std::nullopt;
 }
 
+// An optional boolean field; absent leaves out unchanged.
+std::optional<ValidationError> readFlag(const QJsonObject &json, const QString &field, bool &out)
+{
+    if (!present(json, field))
+        return std::nullopt;
+    const QJsonValue v = json.value(field);
+    if (!v.isBool())
+        return ValidationError {field, QStringLiteral("must be true or false")};
+    out = v.toBool();
+    return std::nullopt;
+}
+
 // Where a send_test goes: a recipient's inbox, or a live announcement to a room.
 struct Target
 {
@@ -169,6 +181,10 @@ void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const Q
         startSnapshot(consoleId, false, requestId);
     else if (type == admin::msg::user)
         user(consoleId, data, requestId);
+    else if (type == admin::msg::nodes)
+        nodes(consoleId, requestId);
+    else if (type == admin::msg::clusterConnections)
+        clusterConnections(consoleId, requestId);
     else
         replyError(consoleId, requestId, admin::codes::unknownType,
                    QStringLiteral("unknown message type '%1'").arg(type.left(64)));
@@ -278,6 +294,8 @@ void AdminChannel::kick(quint64 consoleId, const QJsonObject &data, const QStrin
                                              "close reason)")
                                   .arg(maxCloseReasonBytes));
     }
+    if (kickRemote(consoleId, data, connectionId, reason, requestId))
+        return;
     // Only the shard that owns the connection acts; the others find nothing.
     for (Shard *shard : m_shards)
         shard->kick(connectionId, reason);
@@ -317,15 +335,13 @@ void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
                              std::numeric_limits<qint64>::max(), beforeSeq))
         return invalid(*e);
     bool unreadOnly = false;
-    if (present(data, QStringLiteral("unread"))) {
-        const QJsonValue v = data.value(QStringLiteral("unread"));
-        if (!v.isBool())
-            return invalid(ValidationError {QStringLiteral("unread"),
-                                            QStringLiteral("must be true or false")});
-        unreadOnly = v.toBool();
-    }
+    if (auto e = readFlag(data, QStringLiteral("unread"), unreadOnly))
+        return invalid(*e);
+    bool deleted = false;
+    if (auto e = readFlag(data, QStringLiteral("deleted"), deleted))
+        return invalid(*e);
 
-    const InboxQuery query {int(limit.value_or(defaultListLimit)), beforeSeq, unreadOnly};
+    const InboxQuery query {int(limit.value_or(defaultListLimit)), beforeSeq, unreadOnly, deleted};
     m_services.readers.post([this, consoleId, requestId, r, query](Store &store) {
         auto page = store.inbox(r, query);
         if (!page.ok()) {
@@ -421,7 +437,11 @@ void AdminChannel::user(quint64 consoleId, const QJsonObject &data, const QStrin
     if (auto e = readInteger(data, QStringLiteral("limit"), 1, 100, limit))
         return invalid(*e);
 
-    const InboxQuery query {int(limit.value_or(defaultListLimit)), std::nullopt, false};
+    bool deleted = false;
+    if (auto e = readFlag(data, QStringLiteral("deleted"), deleted))
+        return invalid(*e);
+
+    const InboxQuery query {int(limit.value_or(defaultListLimit)), std::nullopt, false, deleted};
     // Connections first (this node's shards), then the store on a reader thread.
     collectConnections(
         [r](const ConnectionInfo &c) { return c.orgId == r.orgId && c.userId == r.userId; },

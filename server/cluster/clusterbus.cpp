@@ -69,6 +69,10 @@ void ClusterBus::shutdown()
     for (auto it = m_presence.begin(); it != m_presence.end(); ++it)
         it->done(QJsonObject {{QStringLiteral("connections"), it->local}});
     m_presence.clear();
+    for (auto it = m_connectionQueries.begin(); it != m_connectionQueries.end(); ++it)
+        it->done(QJsonObject {{QStringLiteral("nodes"), QJsonArray()},
+                              {QStringLiteral("complete"), false}});
+    m_connectionQueries.clear();
     if (m_reader)
         noderegistry::remove(*m_reader, m_node.self().id);
     delete m_notifier;
@@ -241,6 +245,14 @@ void ClusterBus::handle(const bus::Message &m)
         send(reply);
         return;
     }
+    case bus::Kind::ConnectionsQuery:
+        if (!own)
+            answerConnections(m);
+        return;
+    case bus::Kind::ConnectionsReply:
+        if (m.targetNode == m_node.self().id)
+            takeConnectionsReply(m);
+        return;
     case bus::Kind::PresenceReply: {
         if (m.targetNode != m_node.self().id)
             return;

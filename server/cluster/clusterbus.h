@@ -36,6 +36,9 @@ public:
     void presence(const Recipient &r, std::function<void(const QJsonObject &)> done);
     void send(const bus::Message &m);
 
+    // clusterconnections.cpp: every other live node's client connections, for a console.
+    void queryConnections(std::function<void(const QJsonObject &)> done);
+
 private:
     void connectListener();
     void dropListener(const QString &why);
@@ -48,6 +51,9 @@ private:
     bool hasMembers(const Recipient &r) const;
     void fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld, bool start = false);
     void startUser(const Recipient &r, qint64 lowestHeld);
+    void answerConnections(const bus::Message &query);
+    void takeConnectionsReply(const bus::Message &reply);
+    void finishConnections(const QString &id);
 
     ClusterNode &m_node;
     StoreConfig m_config;
@@ -72,6 +78,16 @@ private:
         qint64 local = 0;
     };
     QHash<QString, PendingPresence> m_presence;
+
+    struct PendingConnections
+    {
+        std::function<void(const QJsonObject &)> done;
+        QSet<QString> expected;
+        // Per node: the parts received so far, and how many there are.
+        QHash<QString, QHash<int, QJsonArray>> parts;
+        QHash<QString, int> partCount;
+    };
+    QHash<QString, PendingConnections> m_connectionQueries;
 };
 
 } // namespace notify

@@ -72,6 +72,10 @@ public:
     // A user's connections on every live node: {"connections": n, "nodes": [{id, name,
     // connections}], "complete": bool}. done runs on the bus thread within about a second.
     void presence(const Recipient &r, std::function<void(const QJsonObject &)> done);
+    // The client connections of every other live node, for the admin channel:
+    // {"nodes": [{id, name, connections: [connection], truncated}], "complete": bool}. done
+    // runs on the bus thread within about two seconds (clusterconnections.cpp).
+    void connections(std::function<void(const QJsonObject &)> done);
 
     SeqGate &gate() { return m_gate; }
     NodeServices &services() { return m_services; }

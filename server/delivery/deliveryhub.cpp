@@ -96,7 +96,7 @@ void DeliveryHub::publishCreatedCounts(const std::vector<InsertOutcome> &outcome
         const Notification &n = outcomes[i].notification;
         QString room = rooms::user(n.recipient);
         if (tracing())
-            trace(n.id, room);
+            trace(n.id, n.content.title, room);
         // Encoding is most of the cost here and runs on the writer thread; a recipient with
         // no connection on this node gets nothing from it. One that connects after this
         // check reads its unread count (and replay) after the commit, so it misses nothing.
@@ -211,7 +211,8 @@ int DeliveryHub::deliverAnnouncement(const QString &room, const QJsonObject &ann
     const int reached = m_directory.members(room);
     bump(m_metrics.broadcasts);
     if (tracing())
-        trace(announcement.value(QStringLiteral("id")).toString(), room);
+        trace(announcement.value(QStringLiteral("id")).toString(),
+              announcement.value(QStringLiteral("title")).toString(), room);
     publish({std::move(d)});
     return reached;
 }
@@ -239,12 +240,12 @@ void DeliveryHub::setTrace(TraceFn fn)
     m_tracing.store(bool(m_trace), std::memory_order_relaxed);
 }
 
-void DeliveryHub::trace(const QString &notificationId, const QString &room)
+void DeliveryHub::trace(const QString &notificationId, const QString &title, const QString &room)
 {
     const int connections = m_directory.members(room);
     QMutexLocker lock(&m_traceMutex);
     if (m_trace)
-        m_trace(notificationId, room, connections);
+        m_trace(notificationId, title, room, connections);
 }
 
 } // namespace notify

@@ -35,8 +35,9 @@ public:
 class DeliveryHub
 {
 public:
-    using TraceFn = std::function<void(const QString &notificationId, const QString &room,
-                                       int connections)>;
+    // title: the notification's or the announcement's, so that a trace names what went out.
+    using TraceFn = std::function<void(const QString &notificationId, const QString &title,
+                                       const QString &room, int connections)>;
 
     DeliveryHub(RoomDirectory &directory, Metrics &metrics);
 
@@ -81,7 +82,7 @@ private:
     // One delivery to the user's room: event (if any), then notification:unread_count.
     void publishToUser(const Recipient &r, std::optional<EncodedEvent> event,
                        DeliveryContent content);
-    void trace(const QString &notificationId, const QString &room);
+    void trace(const QString &notificationId, const QString &title, const QString &room);
     static DialectSet standardOnly()
     {
         DialectSet set;

@@ -24,6 +24,10 @@ inline const QString sendTest = QStringLiteral("send_test");
 inline const QString kick = QStringLiteral("kick");
 inline const QString trace = QStringLiteral("trace");
 inline const QString listNotifications = QStringLiteral("list_notifications");
+// Request: the nodes of the cluster (this node alone on SQLite).
+inline const QString nodes = QStringLiteral("nodes");
+// Request: the client connections of the cluster's other nodes.
+inline const QString clusterConnections = QStringLiteral("cluster_connections");
 inline const QString reply = QStringLiteral("reply");
 inline const QString error = QStringLiteral("error");
 } // namespace msg

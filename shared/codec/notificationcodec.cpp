@@ -51,6 +51,9 @@ QJsonObject notificationToAdminJson(const Notification &n)
     json.insert(QStringLiteral("orgId"), n.recipient.orgId);
     json.insert(QStringLiteral("userId"), n.recipient.userId);
     json.insert(QStringLiteral("deliveredAt"), timestampOrNull(n.deliveredAt));
+    // Only a console that asked for deleted rows (the user view) ever sees one.
+    if (n.isDeleted())
+        json.insert(QStringLiteral("deletedAt"), formatTimestamp(n.deletedAt));
     return json;
 }
 
@@ -95,6 +98,10 @@ Result<Notification, ValidationError> notificationFromJson(const QJsonObject &js
     if (!deliveredAt)
         return deliveredAt.error();
     n.deliveredAt = *deliveredAt;
+    auto deletedAt = jsonfields::optionalTimestamp(json, QStringLiteral("deletedAt"));
+    if (!deletedAt)
+        return deletedAt.error();
+    n.deletedAt = *deletedAt;
     return n;
 }
 

@@ -26,6 +26,9 @@ const QString kConnection = QStringLiteral("x");
 const QString kReason = QStringLiteral("w");
 const QString kQuery = QStringLiteral("q");
 const QString kCount = QStringLiteral("y");
+const QString kItems = QStringLiteral("l");
+const QString kPart = QStringLiteral("p");
+const QString kParts = QStringLiteral("z");
 
 const char *kindName(Kind kind)
 {
@@ -46,6 +49,10 @@ const char *kindName(Kind kind)
         return "pq";
     case Kind::PresenceReply:
         return "pr";
+    case Kind::ConnectionsQuery:
+        return "cq";
+    case Kind::ConnectionsReply:
+        return "cr";
     }
     return "";
 }
@@ -53,7 +60,8 @@ const char *kindName(Kind kind)
 std::optional<Kind> kindFromName(const QString &name)
 {
     for (Kind k : {Kind::Created, Kind::Read, Kind::Deleted, Kind::Revoked, Kind::Announcement,
-                   Kind::Kick, Kind::PresenceQuery, Kind::PresenceReply}) {
+                   Kind::Kick, Kind::PresenceQuery, Kind::PresenceReply, Kind::ConnectionsQuery,
+                   Kind::ConnectionsReply}) {
         if (name == QLatin1String(kindName(k)))
             return k;
     }
@@ -199,6 +207,24 @@ std::vector<QByteArray> encode(const Message &m)
         out.push_back(toBytes(o));
         break;
     }
+    case Kind::ConnectionsQuery: {
+        QJsonObject o = header(m);
+        o.insert(kQuery, m.queryId);
+        out.push_back(toBytes(o));
+        break;
+    }
+    case Kind::ConnectionsReply: {
+        // The sender splits its list into parts that fit (ClusterBus); one part is one
+        // message.
+        QJsonObject o = header(m);
+        o.insert(kQuery, m.queryId);
+        o.insert(kTarget, m.targetNode);
+        o.insert(kPart, m.part);
+        o.insert(kParts, m.parts);
+        o.insert(kItems, m.items);
+        out.push_back(toBytes(o));
+        break;
+    }
     }
     std::vector<QByteArray> fitted;
     for (QByteArray &payload : out) {
@@ -306,6 +332,18 @@ std::optional<Message> Decoder::feed(const QByteArray &payloadIn, QString *error
         m.queryId = o.value(kQuery).toString();
         m.targetNode = o.value(kTarget).toString();
         m.count = o.value(kCount).toInteger();
+        break;
+    case Kind::ConnectionsQuery:
+        m.queryId = o.value(kQuery).toString();
+        break;
+    case Kind::ConnectionsReply:
+        m.queryId = o.value(kQuery).toString();
+        m.targetNode = o.value(kTarget).toString();
+        m.part = o.value(kPart).toInt();
+        m.parts = o.value(kParts).toInt();
+        m.items = o.value(kItems).toArray();
+        if (m.parts < 1 || m.part < 0 || m.part >= m.parts)
+            return fail(QStringLiteral("malformed part"));
         break;
     }
     return m;

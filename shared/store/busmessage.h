@@ -9,6 +9,7 @@
 #include "model/recipient.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -33,6 +34,8 @@ enum class Kind {
     Kick, // close one connection of one node (admin kick)
     PresenceQuery, // how many connections has this user on your node?
     PresenceReply, // this many (to targetNode, for queryId)
+    ConnectionsQuery, // a console asks: which connections have you? (the admin channel)
+    ConnectionsReply, // part `part` of `parts` of them (to targetNode, for queryId)
 };
 
 struct CreatedRange
@@ -60,6 +63,9 @@ struct Message
     QString reason; // Kick
     QString queryId; // PresenceQuery, PresenceReply
     qint64 count = 0; // PresenceReply
+    QJsonArray items; // ConnectionsReply: connection objects (docs/protocol.md, admin channel)
+    int part = 0; // ConnectionsReply
+    int parts = 1; // ConnectionsReply
 };
 
 // One or more payloads, each under maxPayloadBytes. Created and Read/Deleted messages that

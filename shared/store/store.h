@@ -35,6 +35,9 @@ struct InboxQuery
     int limit = 20;                  // 1..100 (clamped)
     std::optional<qint64> beforeSeq; // only seq < beforeSeq
     bool unreadOnly = false;
+    // Soft-deleted rows too (they stay until the purge): the console's user view shows them
+    // marked, every client-facing read leaves them out.
+    bool includeDeleted = false;
 };
 
 struct Page

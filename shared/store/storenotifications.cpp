@@ -195,8 +195,9 @@ StoreResult<Page> Store::inbox(const Recipient &r, const InboxQuery &query)
     const int limit = std::clamp(query.limit, 1, 100);
     return d->guarded<Page>([&]() -> StoreResult<Page> {
         Binds binds = recipientBinds(r);
-        QString sql = QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient
-            + QStringLiteral(" AND deleted_at IS NULL");
+        QString sql = QStringLiteral("SELECT ") + kColumns + kFromInbox + kWhereRecipient;
+        if (!query.includeDeleted)
+            sql += QStringLiteral(" AND deleted_at IS NULL");
         if (query.beforeSeq) {
             sql += QStringLiteral(" AND seq < :before");
             binds.emplace_back(QStringLiteral(":before"), qlonglong(*query.beforeSeq));

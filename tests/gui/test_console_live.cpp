@@ -18,11 +18,15 @@
 #include "models/connectionsmodel.h"
 #include "models/countersmodel.h"
 #include "models/historymodel.h"
+#include "models/nodesmodel.h"
 #include "models/notificationsmodel.h"
 #include "models/roomsmodel.h"
+#include "models/tracemodel.h"
 #include "storage/localstore.h"
 #include "views/connectionsview.h"
+#include "views/deliveriesview.h"
 #include "views/logview.h"
+#include "views/nodesview.h"
 #include "views/notificationsview.h"
 #include "views/roomsview.h"
 #include "views/sendtestview.h"
@@ -464,6 +468,91 @@ private slots:
         // Kick from the user view acts on its own selection.
         user->connectionsTable()->selectRow(0);
         QVERIFY(window.kickAction()->isEnabled());
+    }
+
+    // "Why didn't X get it", asked after the fact: the trace has recorded since the console
+    // connected, without anyone turning it on, and names each notification by its title;
+    // a delivery to nobody says so.
+    void traceRecordsFromTheConnectionOnWithTitles()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(window.deliveriesView()->traceToggle()->isChecked());
+        QTRY_VERIFY_WITH_TIMEOUT(logContains(window, "Delivery trace on"), 5000);
+        WsClient alice(server.wsUrl(mintToken("acme", "alice")));
+        QVERIFY(alice.waitConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 1, 2000);
+
+        QCOMPARE(server.publish("acme", {"alice"}, "Invoice ready").status / 100, 2);
+        QCOMPARE(server.publish("acme", {"carol"}, "Nobody home").status / 100, 2);
+        TraceModel *trace = window.traceModel();
+        QTRY_COMPARE_WITH_TIMEOUT(trace->rowCount(), 2, 5000);
+        QCOMPARE(trace->index(0, TraceModel::Title).data().toString(), QString("Invoice ready"));
+        QCOMPARE(trace->at(0).room, QString("org:acme:user:alice"));
+        QCOMPARE(trace->at(0).connections, 1);
+        QCOMPARE(trace->index(1, TraceModel::Title).data().toString(), QString("Nobody home"));
+        QCOMPARE(trace->index(1, TraceModel::Connections).data().toString(),
+                 QString("0 (nobody connected)"));
+        QVERIFY(trace->index(1, 0).data(Qt::ToolTipRole).toString().contains("Nobody home"));
+        QCOMPARE(trace->headerData(TraceModel::Title, Qt::Horizontal).toString(), QString("Title"));
+    }
+
+    // The user view lists deleted notifications too, marked, as the admin channel's
+    // `deleted` flag allows; the unread count leaves them out.
+    void userViewShowsDeletedNotificationsMarked()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        const auto kept = server.publish("acme", {"alice"}, "kept");
+        const auto gone = server.publish("acme", {"alice"}, "gone");
+        QCOMPARE(gone.status, 201);
+        const QString goneId = gone.json["notifications"].toArray()[0].toObject()["id"].toString();
+        QVERIFY(!goneId.isEmpty());
+        const auto deleted = server.request("DELETE", "/api/v1/me/notifications/" + goneId, {},
+                                            mintToken("acme", "alice"));
+        QCOMPARE(deleted.status, 200);
+
+        window.showUser("acme", "alice");
+        UserView *user = window.userView();
+        QTRY_VERIFY_WITH_TIMEOUT(user->loaded(), 5000);
+        QCOMPARE(user->unreadCount(), 1);
+        QCOMPARE(user->inboxModel()->rowCount(), 2);
+        const NotificationsModel *inbox = user->inboxModel();
+        QCOMPARE(inbox->at(0).content.title, QString("gone"));
+        QVERIFY(inbox->at(0).isDeleted());
+        QVERIFY(inbox->index(0, NotificationsModel::Read).data().toString().startsWith("deleted "));
+        QVERIFY(inbox->index(0, NotificationsModel::Title)
+                    .data(Qt::FontRole)
+                    .value<QFont>()
+                    .strikeOut());
+        QCOMPARE(inbox->at(1).content.title, QString("kept"));
+        QVERIFY(!inbox->at(1).isDeleted());
+        QVERIFY(!inbox->index(1, NotificationsModel::Title).data(Qt::FontRole).isValid());
+    }
+
+    // On SQLite the Nodes tab shows the one node and says it is alone.
+    void nodesTabShowsTheNodeAlone()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        WsClient alice(server.wsUrl(mintToken("acme", "alice")));
+        QVERIFY(alice.waitConnected());
+        NodesView *nodes = window.nodesView();
+        window.tabs()->setCurrentWidget(nodes);
+        QTRY_COMPARE_WITH_TIMEOUT(nodes->nodesModel()->rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(nodes->nodesModel()->at(0).connections, 1, 5000);
+        QVERIFY(nodes->nodesModel()->at(0).self);
+        QVERIFY(!nodes->isCluster());
+        QCOMPARE(nodes->nodesModel()->at(0).version, QString(NOTIFY_VERSION));
+        QVERIFY(nodes->summaryLabel()->text().contains("not part of a cluster"));
+        QCOMPARE(nodes->remoteModel()->rowCount(), 0);
+        QVERIFY(!window.kickAction()->isEnabled());
     }
 
     void roomSendSaysItIsALiveAnnouncement()

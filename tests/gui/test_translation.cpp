@@ -4,6 +4,17 @@
 
 #include "app/i18n.h"
 #include "app/mainwindow.h"
+#include "dialogs/connectdialog.h"
+#include "dialogs/settingsdialog.h"
+#include "models/connectionsmodel.h"
+
+#include <QAction>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QTableView>
 
 #include <QFile>
 #include <QSettings>
@@ -30,9 +41,12 @@ private slots:
     {
         QTranslator translator;
         QVERIFY(translator.load(":/i18n/notify-console_de.qm"));
-        QCOMPARE(translator.translate("notify::console::MainWindow", "&Connections"), QString("&Verbindungen"));
-        QCOMPARE(translator.translate("notify::console::ConnectionsModel", "User"), QString("Benutzer"));
-        QCOMPARE(translator.translate("notify::console::AdminClient", "admin key rejected by the server"),
+        QCOMPARE(translator.translate("notify::console::MainWindow", "&Connections"),
+                 QString("&Verbindungen"));
+        QCOMPARE(translator.translate("notify::console::ConnectionsModel", "User"),
+                 QString("Benutzer"));
+        QCOMPARE(translator.translate("notify::console::AdminClient",
+                                      "admin key rejected by the server"),
                  QString("Admin-Schlüssel vom Server abgelehnt"));
     }
 
@@ -40,8 +54,10 @@ private slots:
     {
         QTranslator translator;
         QVERIFY(translator.load(i18n::translationResource("fr")));
-        QCOMPARE(translator.translate("notify::console::MainWindow", "&Connections"), QString("&Connexions"));
-        QCOMPARE(translator.translate("notify::console::ConnectionsModel", "User"), QString("Utilisateur"));
+        QCOMPARE(translator.translate("notify::console::MainWindow", "&Connections"),
+                 QString("&Connexions"));
+        QCOMPARE(translator.translate("notify::console::ConnectionsModel", "User"),
+                 QString("Utilisateur"));
     }
 
     void windowFollowsTheInstalledLanguage()
@@ -57,6 +73,66 @@ private slots:
         QCoreApplication::removeTranslator(&translator);
         MainWindow english(nullptr);
         QCOMPARE(english.tabs()->tabText(MainWindow::SendTestTab), QString("&Send test"));
+    }
+
+    // Settings → Deutsch → OK in a running console: every open window follows at once, the
+    // main window's tabs, menus, actions, table headers and status line, and a dialog that
+    // is open meanwhile; and back to English the same way.
+    void languageSwitchesWhileRunning()
+    {
+        i18n::setLanguageSetting("en");
+        QCOMPARE(i18n::installTranslators(QCoreApplication::instance()), QString("en"));
+        MainWindow window(nullptr);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.tabs()->tabText(MainWindow::ConnectionsTab), QString("&Connections"));
+        QCOMPARE(window.kickAction()->text(), QString("&Kick connection…"));
+        QCOMPARE(window.statusLabel()->text(), QString("Not connected"));
+        auto *connections = window.findChild<QTableView *>("connectionsTable");
+        QVERIFY(connections);
+        const auto header = [&](QTableView *table, int column) {
+            return table->model()->headerData(column, Qt::Horizontal).toString();
+        };
+        QCOMPARE(header(connections, ConnectionsModel::User), QString("User"));
+        // A dialog open while the language changes.
+        window.showConnectDialog();
+        auto *connect = window.findChild<ConnectDialog *>();
+        QVERIFY(connect);
+        const QString connectTitle = connect->windowTitle();
+
+        window.showSettings();
+        auto *settings = window.findChild<SettingsDialog *>();
+        QVERIFY(settings);
+        settings->setLanguage("de");
+        settings->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+
+        QCOMPARE(i18n::languageSetting(), QString("de"));
+        QTRY_COMPARE(window.tabs()->tabText(MainWindow::ConnectionsTab), QString("&Verbindungen"));
+        QCOMPARE(window.tabs()->tabText(MainWindow::SendTestTab), QString("&Test senden"));
+        QVERIFY2(window.kickAction()->text() != QString("&Kick connection…"),
+                 qPrintable(window.kickAction()->text()));
+        QTRY_COMPARE(header(connections, ConnectionsModel::User), QString("Benutzer"));
+        QTRY_VERIFY2(window.statusLabel()->text() != QString("Not connected"),
+                     qPrintable(window.statusLabel()->text()));
+        QVERIFY2(connect->windowTitle() != connectTitle, qPrintable(connect->windowTitle()));
+        QCOMPARE(window.kickAction()->text(), QString("Verbindung &trennen…"));
+        QStringList menus;
+        for (QMenu *menu : window.menuBar()->findChildren<QMenu *>())
+            menus << menu->title();
+        QVERIFY2(menus.contains("&Hilfe") && !menus.contains("&Help"), qPrintable(menus.join(',')));
+
+        // And back, through the same dialog.
+        window.showSettings();
+        settings = window.findChildren<SettingsDialog *>().last();
+        settings->setLanguage("en");
+        settings->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        QTRY_COMPARE(window.tabs()->tabText(MainWindow::ConnectionsTab), QString("&Connections"));
+        QCOMPARE(window.kickAction()->text(), QString("&Kick connection…"));
+        QTRY_COMPARE(header(connections, ConnectionsModel::User), QString("User"));
+        QTRY_COMPARE(window.statusLabel()->text(), QString("Not connected"));
+        QCOMPARE(connect->windowTitle(), connectTitle);
+        connect->close();
+        i18n::setLanguageSetting({});
     }
 
     void settingOverridesSystemLocale()

@@ -14,6 +14,7 @@ try { baseUrl = urlFile ? readFileSync(urlFile, 'utf8').trim() : null; } catch {
 const skip = baseUrl ? false : 'PostgreSQL NOT AVAILABLE (no pg-url.txt): the cluster test is SKIPPED';
 
 const ORG = 'cl';
+const ADMIN_KEY = 'interop-admin-key';
 const OTHER_ORG = 'cl-other';
 // The size of the issue: 30 users with two tabs each (60 clients, and an outsider), 2,000
 // publishes; 26-54 s for the whole file on the shared 2-core machine. Smaller for a quick
@@ -83,8 +84,8 @@ before(async () => {
   psql(baseUrl, `CREATE DATABASE ${dbName}`);
   dbUrl = baseUrl.replace(/\/[^/]*$/, `/${dbName}`);
   // The first node migrates; the others find the schema done.
-  nodes.push(await startServer(['--db', dbUrl, '--node-name', 'node-0', ...NODE_ARGS]));
-  nodes.push(...await Promise.all([1, 2].map((i) => startServer(['--db', dbUrl, '--node-name', `node-${i}`, ...NODE_ARGS]))));
+  nodes.push(await startServer(['--db', dbUrl, '--node-name', 'node-0', ...NODE_ARGS, '--admin-key', ADMIN_KEY]));
+  nodes.push(...await Promise.all([1, 2].map((i) => startServer(['--db', dbUrl, '--node-name', `node-${i}`, ...NODE_ARGS, '--admin-key', ADMIN_KEY]))));
   USERS.forEach((user, i) => {
     const plainNode = i % 3;
     const sioNode = (i + 1) % 3;
@@ -229,4 +230,73 @@ test('the listening connection killed during publishing: every committed notific
   await untilAsync(async () => (await api(victim, 'GET', '/readyz')).status === 200, 10000, 'victim ready again');
   await until(() => /bus connection lost/.test(victim.log()), 5000, 'the victim saw its bus drop');
   await until(() => /bus connection back; catching up/.test(victim.log()), 5000, 'the victim caught up');
+});
+
+// The operator console's admin channel on one node, as the console drives it.
+class AdminConsole {
+  constructor(node) {
+    this.messages = [];
+    this.nextId = 1;
+    this.ws = new WebSocket(`ws://127.0.0.1:${new URL(node.apiUrl).port}/admin`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
+    this.ws.on('message', (d) => this.messages.push(JSON.parse(d.toString())));
+  }
+  async request(type, data = {}, ms = 5000) {
+    const id = String(this.nextId++);
+    await until(() => this.ws.readyState === WebSocket.OPEN, 5000, 'admin channel open');
+    this.ws.send(JSON.stringify({ type, id, data }));
+    const answer = await until(() => this.messages.find((m) => m.replyTo === id), ms, `admin ${type}`);
+    assert.equal(answer.type, 'reply', JSON.stringify(answer));
+    return answer.data;
+  }
+  close() { this.ws.close(); }
+}
+
+test('the console on one node sees every node and its connections, and kicks a tab on another node', { skip }, async () => {
+  const console0 = new AdminConsole(nodes[0]);
+  try {
+    const hello = await until(() => console0.messages.find((m) => m.type === 'hello'), 5000, 'hello');
+    assert.equal(hello.data.cluster.name, 'node-0');
+
+    const listed = await console0.request('nodes');
+    assert.equal(listed.cluster, true);
+    assert.deepEqual(listed.nodes.map((n) => n.name).sort(), ['node-0', 'node-1', 'node-2']);
+    assert.deepEqual(listed.nodes.filter((n) => n.self).map((n) => n.name), ['node-0']);
+    for (const n of listed.nodes) {
+      assert.equal(n.state, 'up');
+      assert.ok(n.version && n.lastHeartbeat && n.apiAddress, JSON.stringify(n));
+    }
+
+    // A tab of its own on node 1, so that the other tests' tabs stay as they are.
+    const victim = new PlainClient(nodes[1], mintToken(ORG, 'kick-me'));
+    let closeCode = null;
+    victim.ws.on('close', (code) => { closeCode = code; });
+    await victim.waitEvent('notification:unread_count');
+
+    const remote = await console0.request('cluster_connections');
+    assert.equal(remote.complete, true, JSON.stringify(remote));
+    assert.deepEqual(remote.nodes.map((n) => n.name).sort(), ['node-1', 'node-2']);
+    // Each node lists exactly its own tabs: a user's tab is on the node the test put it.
+    const on = (name) => remote.nodes.find((n) => n.name === name).connections;
+    for (const [index, name] of [[1, 'node-1'], [2, 'node-2']]) {
+      const want = tabs.filter((t) => t.node === index).map((t) => `${t.user}/${t.kind === 'sio' ? 'socket.io' : 'plain'}`);
+      if (index === 1) want.push('kick-me/plain');
+      const got = on(name).filter((c) => c.orgId === ORG).map((c) => `${c.userId}/${c.protocol}`);
+      assert.deepEqual(got.sort(), want.sort(), `connections of ${name}`);
+    }
+    const target = on('node-1').find((c) => c.userId === 'kick-me');
+    assert.ok(target, 'the new tab is listed under node-1');
+    const node1 = listed.nodes.find((n) => n.name === 'node-1');
+
+    const kicked = await console0.request('kick', { connectionId: target.id, nodeId: node1.id });
+    assert.equal(kicked.ok, true);
+    await until(() => closeCode !== null, 5000, 'the tab on node-1 closed by a kick through node-0');
+    assert.equal(closeCode, 1000);
+    // The other tabs of node 1 stay.
+    const after = await console0.request('cluster_connections');
+    assert.ok(!after.nodes.find((n) => n.name === 'node-1').connections.some((c) => c.userId === 'kick-me'));
+    assert.equal(after.nodes.find((n) => n.name === 'node-1').connections.filter((c) => c.orgId === ORG).length,
+      tabs.filter((t) => t.node === 1).length);
+  } finally {
+    console0.close();
+  }
 });

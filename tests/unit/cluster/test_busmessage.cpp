@@ -2,6 +2,8 @@
 // PostgreSQL's NOTIFY limit, and large messages split or chunk without losing anything.
 #include "store/busmessage.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace notify;
@@ -17,6 +19,7 @@ private slots:
     void readAllSplitsIds();
     void bigAnnouncementIsChunked();
     void garbageIsRejected();
+    void connectionsQueryAndReplyRoundTrip();
 };
 
 static Message decodeOne(const QByteArray &payload)
@@ -126,6 +129,40 @@ void TestBusMessage::garbageIsRejected()
     QVERIFY(!decoder.feed(R"({"n":"x","k":"bogus"})", &error));
     QVERIFY(!decoder.feed(R"({"n":"x","k":"new","c":[["o","u",0,1,1]]})", &error));
     QVERIFY(!decoder.feed("~abc:1:3:xyz", &error)); // a chunk out of order
+}
+
+void TestBusMessage::connectionsQueryAndReplyRoundTrip()
+{
+    Message q;
+    q.node = QStringLiteral("node-a");
+    q.kind = Kind::ConnectionsQuery;
+    q.queryId = QStringLiteral("q1");
+    const Message qBack = decodeOne(encode(q).at(0));
+    QCOMPARE(qBack.kind, Kind::ConnectionsQuery);
+    QCOMPARE(qBack.queryId, QStringLiteral("q1"));
+
+    Message r;
+    r.node = QStringLiteral("node-b");
+    r.kind = Kind::ConnectionsReply;
+    r.queryId = QStringLiteral("q1");
+    r.targetNode = QStringLiteral("node-a");
+    r.part = 1;
+    r.parts = 3;
+    r.items = QJsonArray {QJsonObject {{QStringLiteral("id"), 7},
+                                       {QStringLiteral("userId"), QStringLiteral("alice")}}};
+    const auto payloads = encode(r);
+    QCOMPARE(payloads.size(), size_t(1));
+    const Message back = decodeOne(payloads[0]);
+    QCOMPARE(back.kind, Kind::ConnectionsReply);
+    QCOMPARE(back.targetNode, QStringLiteral("node-a"));
+    QCOMPARE(back.part, 1);
+    QCOMPARE(back.parts, 3);
+    QCOMPARE(back.items, r.items);
+
+    // A part outside its count is not a message.
+    Decoder decoder;
+    QString error;
+    QVERIFY(!decoder.feed(R"({"n":"x","k":"cr","q":"q","d":"a","p":3,"z":3,"l":[]})", &error));
 }
 
 QTEST_MAIN(TestBusMessage)

@@ -170,17 +170,23 @@ void TestCodec::adminJsonAddsOwnerAndDelivery()
 {
     const QJsonObject client = notificationToClientJson(sampleNotification());
     const QJsonObject admin = notificationToAdminJson(sampleNotification());
-    QCOMPARE(keysOf(admin), keysOf(client) | setOf({"orgId", "userId", "deliveredAt"}));
+    // The sample is deleted: the admin form says when (the console's user view shows it).
+    QCOMPARE(keysOf(admin),
+             keysOf(client) | setOf({"orgId", "userId", "deliveredAt", "deletedAt"}));
     QCOMPARE(admin.value(QStringLiteral("orgId")).toString(), QStringLiteral("org-1"));
     QCOMPARE(admin.value(QStringLiteral("userId")).toString(), QStringLiteral("user-42"));
     QCOMPARE(admin.value(QStringLiteral("deliveredAt")).toString(),
              QStringLiteral("2026-02-17T10:00:00.120Z"));
     QVERIFY(!admin.contains(QStringLiteral("idempotencyKey")));
-    QVERIFY(!admin.contains(QStringLiteral("deletedAt")));
+    QCOMPARE(admin.value(QStringLiteral("deletedAt")).toString(),
+             QStringLiteral("2026-02-18T10:00:00.000Z"));
+    Notification live = sampleNotification();
+    live.deletedAt = QDateTime();
+    QVERIFY(!notificationToAdminJson(live).contains(QStringLiteral("deletedAt")));
 }
 
 namespace {
-// Compares what the admin JSON carries (not idempotencyKey and deletedAt, which it omits).
+// Compares what the admin JSON carries (not idempotencyKey, which it omits).
 void compareTransmitted(const Notification &actual, const Notification &expected)
 {
     QCOMPARE(actual.id, expected.id);
@@ -198,7 +204,7 @@ void compareTransmitted(const Notification &actual, const Notification &expected
     QCOMPARE(actual.readAt, expected.readAt);
     QCOMPARE(actual.deliveredAt, expected.deliveredAt);
     QVERIFY(actual.idempotencyKey.isEmpty());
-    QVERIFY(!actual.deletedAt.isValid());
+    QCOMPARE(actual.deletedAt, expected.deletedAt);
 }
 } // namespace
 

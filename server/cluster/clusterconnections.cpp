@@ -1,0 +1,161 @@
+// Every node's client connections for the operator console (docs/protocol.md, "Admin
+// channel", cluster_connections): a query on the bus, answered by each live node with its
+// connections in parts that each fit one NOTIFY. Only asked for by a console, never on a
+// delivery path.
+#include "cluster/clusterbus.h"
+
+#include "app/nodeservices.h"
+#include "cluster/clusternode.h"
+#include "codec/wirecodec.h"
+#include "net/shard.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+#include <QUuid>
+
+#include <memory>
+
+namespace notify {
+
+namespace {
+// A console's picture of another node is bounded: beyond this many connections it gets the
+// first ones and `truncated` (the node's count is in its registry row).
+constexpr int maxConnectionsPerNode = 1000;
+// Room for the message's own fields within one NOTIFY payload.
+constexpr int partBudgetBytes = bus::maxPayloadBytes - 400;
+constexpr int connectionsTimeoutMs = 2000;
+} // namespace
+
+void ClusterNode::connections(std::function<void(const QJsonObject &)> done)
+{
+    ClusterBus *bus = m_bus;
+    QMetaObject::invokeMethod(
+        bus, [bus, done = std::move(done)]() mutable { bus->queryConnections(std::move(done)); },
+        Qt::QueuedConnection);
+}
+
+void ClusterBus::queryConnections(std::function<void(const QJsonObject &)> done)
+{
+    PendingConnections pending;
+    pending.done = std::move(done);
+    const QDateTime cutoff
+        = QDateTime::currentDateTimeUtc().addSecs(-ClusterNode::goneAfterSeconds);
+    for (const noderegistry::NodeRow &row : m_node.nodes()) {
+        if (row.id != m_node.self().id && row.heartbeatAt >= cutoff)
+            pending.expected.insert(row.id);
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::Id128);
+    const bool ask = !pending.expected.isEmpty() && m_conn;
+    m_connectionQueries.insert(id, std::move(pending));
+    if (!ask)
+        return finishConnections(id);
+    bus::Message query;
+    query.kind = bus::Kind::ConnectionsQuery;
+    query.queryId = id;
+    send(query);
+    QTimer::singleShot(connectionsTimeoutMs, this, [this, id] { finishConnections(id); });
+}
+
+void ClusterBus::answerConnections(const bus::Message &query)
+{
+    NodeServices &services = m_node.services();
+    struct Job
+    {
+        int remaining = 0;
+        QJsonArray connections;
+    };
+    auto job = std::make_shared<Job>();
+    job->remaining = int(services.shards.size());
+    const QString asker = query.node;
+    const QString queryId = query.queryId;
+    auto reply = [this, job, asker, queryId] {
+        // Parts of at most partBudgetBytes each; at least one part, even when empty, so
+        // that the asker knows this node answered.
+        std::vector<QJsonArray> parts(1);
+        qsizetype size = 0;
+        for (const QJsonValue &c : std::as_const(job->connections)) {
+            const qsizetype bytes
+                = QJsonDocument(c.toObject()).toJson(QJsonDocument::Compact).size() + 1;
+            if (size + bytes > partBudgetBytes && !parts.back().isEmpty()) {
+                parts.emplace_back();
+                size = 0;
+            }
+            parts.back().append(c);
+            size += bytes;
+        }
+        for (size_t i = 0; i < parts.size(); ++i) {
+            bus::Message m;
+            m.kind = bus::Kind::ConnectionsReply;
+            m.queryId = queryId;
+            m.targetNode = asker;
+            m.part = int(i);
+            m.parts = int(parts.size());
+            m.items = parts[i];
+            send(m);
+        }
+    };
+    if (job->remaining == 0)
+        return reply();
+    for (Shard *shard : services.shards) {
+        shard->collectSnapshot(this, [job, reply](const ShardSnapshot &part) {
+            for (const ConnectionInfo &c : part.connections) {
+                if (job->connections.size() >= maxConnectionsPerNode)
+                    break;
+                QJsonObject json = connectionToJson(c);
+                // The user agent is cut: the console shows 60 characters, and every byte
+                // here is a byte of NOTIFY traffic.
+                json.insert(QStringLiteral("userAgent"),
+                            json.value(QStringLiteral("userAgent")).toString().left(120));
+                job->connections.append(json);
+            }
+            if (--job->remaining == 0)
+                reply();
+        });
+    }
+}
+
+void ClusterBus::takeConnectionsReply(const bus::Message &reply)
+{
+    auto it = m_connectionQueries.find(reply.queryId);
+    if (it == m_connectionQueries.end() || !it->expected.contains(reply.node))
+        return;
+    it->parts[reply.node].insert(reply.part, reply.items);
+    it->partCount.insert(reply.node, reply.parts);
+    for (const QString &node : std::as_const(it->expected)) {
+        if (it->parts.value(node).size() < it->partCount.value(node, 1)
+            || !it->parts.contains(node))
+            return;
+    }
+    finishConnections(reply.queryId);
+}
+
+void ClusterBus::finishConnections(const QString &id)
+{
+    PendingConnections pending = m_connectionQueries.take(id);
+    if (!pending.done)
+        return;
+    QHash<QString, QString> names;
+    for (const noderegistry::NodeRow &row : m_node.nodes())
+        names.insert(row.id, row.name);
+    bool complete = true;
+    QJsonArray nodes;
+    for (const QString &node : std::as_const(pending.expected)) {
+        const QHash<int, QJsonArray> parts = pending.parts.value(node);
+        const int count = pending.partCount.value(node, 0);
+        const bool answered = count > 0 && parts.size() >= count;
+        complete = complete && answered;
+        QJsonArray connections;
+        for (int i = 0; i < count; ++i) {
+            for (const QJsonValue &c : parts.value(i))
+                connections.append(c);
+        }
+        nodes.append(QJsonObject {{QStringLiteral("id"), node},
+                                  {QStringLiteral("name"), names.value(node)},
+                                  {QStringLiteral("answered"), answered},
+                                  {QStringLiteral("connections"), connections}});
+    }
+    pending.done({{QStringLiteral("nodes"), nodes}, {QStringLiteral("complete"), complete}});
+}
+
+} // namespace notify
