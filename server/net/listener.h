@@ -46,6 +46,7 @@ public:
 
 private:
     void onReadable();
+    void resume();
 
     Handler m_onAccepted;
     std::function<void(const QString &, int)> m_onPause;
