@@ -70,7 +70,7 @@ void AdminChannel::nodes(quint64 consoleId, const QString &requestId)
     }
     // The registry as of the last heartbeat, this node's row live (ClusterNode::nodes).
     const QDateTime goneBefore
-        = QDateTime::currentDateTimeUtc().addSecs(-ClusterNode::goneAfterSeconds);
+        = QDateTime::currentDateTimeUtc().addMSecs(-cluster->goneAfterMs());
     for (const noderegistry::NodeRow &row : cluster->nodes())
         list.append(nodeJson(row, row.id == cluster->self().id, row.heartbeatAt < goneBefore));
     reply(consoleId, requestId,

@@ -40,7 +40,7 @@ void ClusterBus::queryConnections(std::function<void(const QJsonObject &)> done)
     PendingConnections pending;
     pending.done = std::move(done);
     const QDateTime cutoff
-        = QDateTime::currentDateTimeUtc().addSecs(-ClusterNode::goneAfterSeconds);
+        = QDateTime::currentDateTimeUtc().addMSecs(-m_node.goneAfterMs());
     for (const noderegistry::NodeRow &row : m_node.nodes()) {
         if (row.id != m_node.self().id && row.heartbeatAt >= cutoff)
             pending.expected.insert(row.id);
