@@ -1,4 +1,4 @@
-#include "app/i18n.h"
+#include "console/app/i18n.h"
 
 #include <QCoreApplication>
 #include <QLibraryInfo>

@@ -3,7 +3,7 @@
 // Internal to the store: the few SQL helpers that store.cpp and migrations.cpp share.
 // Not part of notifycore's public API.
 
-#include "store/storeerror.h"
+#include "shared/store/storeerror.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>

@@ -1,9 +1,9 @@
-#include "store/store.h"
+#include "shared/store/store.h"
 
-#include "model/priority.h"
+#include "shared/model/priority.h"
 
-#include "store/migrations.h"
-#include "store/sqlsupport.h"
+#include "shared/store/migrations.h"
+#include "shared/store/sqlsupport.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -11,7 +11,7 @@
 #include <QSet>
 #include <QSqlDriver>
 #include <QSqlQuery>
-#include "model/timeuuid.h"
+#include "shared/model/timeuuid.h"
 
 #include <QUuid>
 

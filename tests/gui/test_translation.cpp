@@ -2,8 +2,8 @@
 // translate, a main window built after installing one is in that language, and the .ts
 // sources have no unfinished entry.
 
-#include "app/i18n.h"
-#include "app/mainwindow.h"
+#include "console/app/i18n.h"
+#include "console/app/mainwindow.h"
 
 #include <QFile>
 #include <QSettings>
