@@ -41,10 +41,7 @@ struct ShardSnapshot
 // shardrouting.cpp (client port, upgrades, hand-over), shardregistry.cpp (connections,
 // rooms, authentication, fan-out), shardrequests.cpp (rate limit, client requests). Everything here
 // runs on the shard's own thread; the public entry points marked "any thread" only post.
-class Shard : public QObject,
-              public DeliverySink,
-              public ConnectionHost,
-              public HttpConnectionHost
+class Shard : public QObject, public DeliverySink, public ConnectionHost, public HttpConnectionHost
 {
     Q_OBJECT
 public:

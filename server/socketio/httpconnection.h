@@ -50,7 +50,8 @@ public:
     static constexpr qint64 maxUnsentResponseBytes = 64 * 1024;
 
     // `deadlineMs`: when the first request's head must be complete (accept + head timeout).
-    HttpConnection(QTcpSocket *socket, HttpConnectionHost *shard, AcceptGate::Ticket ticket, qint64 deadlineMs);
+    HttpConnection(QTcpSocket *socket, HttpConnectionHost *shard, AcceptGate::Ticket ticket,
+                   qint64 deadlineMs);
     ~HttpConnection() override;
 
     enum class State {

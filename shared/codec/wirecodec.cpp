@@ -38,12 +38,12 @@ Result<RequestEnvelope, EnvelopeError> decodeRequestEnvelope(QByteArrayView text
         out.requestId = QString::number(id.toDouble(), 'g', 17);
     const QJsonValue type = msg.value(QStringLiteral("type"));
     if (!type.isString())
-        return EnvelopeError {codes::invalidPayload,
-                              QStringLiteral("type: must be a string"), out.requestId};
+        return EnvelopeError {codes::invalidPayload, QStringLiteral("type: must be a string"),
+                              out.requestId};
     const QJsonValue data = msg.value(QStringLiteral("data"));
     if (!data.isUndefined() && !data.isNull() && !data.isObject())
-        return EnvelopeError {codes::invalidPayload,
-                              QStringLiteral("data: must be a JSON object"), out.requestId};
+        return EnvelopeError {codes::invalidPayload, QStringLiteral("data: must be a JSON object"),
+                              out.requestId};
     out.type = type.toString();
     out.data = data.toObject();
     return out;
