@@ -23,7 +23,7 @@
 #include <QUuid>
 #include <QWebSocketProtocol>
 
-#if __has_include("eventloop/epolleventdispatcher.h")
+#if __has_include("server/eventloop/epolleventdispatcher.h")
 #include "server/eventloop/epolleventdispatcher.h"
 #define NOTIFY_HAVE_EPOLL 1
 #endif

@@ -6,7 +6,7 @@
 
 // CMake defines NOTIFY_HAVE_ADMIN when server/admin exists (moc must see it too, so that the
 // test slots below are registered); __has_include guards a build against a tree without it.
-#if defined(NOTIFY_HAVE_ADMIN) && !defined(Q_MOC_RUN) && !__has_include("admin/adminchannel.h")
+#if defined(NOTIFY_HAVE_ADMIN) && !defined(Q_MOC_RUN) && !__has_include("server/admin/adminchannel.h")
 #undef NOTIFY_HAVE_ADMIN
 #endif
 #ifdef NOTIFY_HAVE_ADMIN

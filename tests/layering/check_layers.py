@@ -22,7 +22,7 @@ import sys
 ROOTS = ("server", "shared", "console")
 SCAN = ("server", "shared", "console", "tests", "bench")
 EXTS = (".h", ".hpp", ".cpp", ".cc")
-INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"|__has_include\("([^"]+)"\)')
 
 
 def walk(root, tops):
@@ -82,10 +82,10 @@ def main():
     for path in sorted(walk(root, SCAN)):
         with open(os.path.join(root, path), encoding="utf-8", errors="replace") as fh:
             for n, line in enumerate(fh, 1):
-                m = INCLUDE.match(line)
+                m = INCLUDE.search(line)
                 if not m:
                     continue
-                inc = m.group(1)
+                inc = m.group(1) or m.group(2)
                 if inc in project:
                     target = inc
                 else:
