@@ -1,11 +1,11 @@
-#include "app/quickstart.h"
-#include "app/server.h"
-#include "app/signalwatcher.h"
-#include "auth/jwt.h"
-#include "cluster/singlenodelock.h"
-#include "config/config.h"
-#include "log/logging.h"
-#include "store/storeconfig.h"
+#include "server/app/quickstart.h"
+#include "server/app/server.h"
+#include "server/app/signalwatcher.h"
+#include "server/cluster/singlenodelock.h"
+#include "server/config/config.h"
+#include "server/log/logging.h"
+#include "shared/auth/jwt.h"
+#include "shared/store/storeconfig.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -87,7 +87,7 @@ int tokenCommand(QStringList args)
 
 int main(int argc, char *argv[])
 {
-    // The glib dispatcher's socket bookkeeping is O(connections) per write (QT64-NOTES.md);
+    // The glib dispatcher's socket bookkeeping is O(connections) per write (docs/qt64-notes.md);
     // this must be set before the application object exists.
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);

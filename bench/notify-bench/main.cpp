@@ -1,11 +1,11 @@
 // notify-bench: measures a notification server the way a user would compare two of them.
 // See bench/run and docs/benchmarks.md for how it is driven.
 
-#include "auth/jwt.h"
 #include "httpclient.h"
 #include "options.h"
 #include "procstat.h"
 #include "report.h"
+#include "shared/auth/jwt.h"
 #include "wsworker.h"
 
 #include <sys/resource.h>

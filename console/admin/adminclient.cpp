@@ -1,7 +1,7 @@
-#include "admin/adminclient.h"
+#include "console/admin/adminclient.h"
 
-#include "admin/adminprotocol.h"
-#include "codec/wirecodec.h"
+#include "shared/admin/adminprotocol.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -133,7 +133,7 @@ void AdminClient::openSocket()
     connect(m_socket, &QWebSocket::connected, this, &AdminClient::onConnected);
     connect(m_socket, &QWebSocket::disconnected, this, &AdminClient::onDisconnected);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &AdminClient::onTextMessage);
-    // Qt 6.4 has no errorOccurred on QWebSocket (QT64-NOTES.md).
+    // Qt 6.4 has no errorOccurred on QWebSocket (docs/qt64-notes.md).
     connect(m_socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
             &AdminClient::onSocketError);
 
@@ -302,19 +302,16 @@ void AdminClient::onTextMessage(const QString &text)
         emit logMessage(tr("Connected; admin key accepted"));
         setState(State::Connected);
     }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
-    if (!doc.isObject()) {
-        emit logMessage(
-            tr("Ignored a frame that is not a JSON object: %1").arg(parseError.errorString()));
+    auto envelope = decodeMessageEnvelope(text.toUtf8());
+    if (!envelope) {
+        emit logMessage(tr("Ignored a frame that is not a JSON object: %1").arg(envelope.error()));
         return;
     }
-    const QJsonObject msg = doc.object();
-    const QString type = msg.value(QStringLiteral("type")).toString();
-    const QJsonObject data = msg.value(QStringLiteral("data")).toObject();
+    const QString &type = envelope.value().type;
+    const QJsonObject &data = envelope.value().data;
 
     if (type == admin::msg::reply || type == admin::msg::error) {
-        const QString replyTo = msg.value(QStringLiteral("replyTo")).toString();
+        const QString &replyTo = envelope.value().replyTo;
         AdminResult r;
         r.ok = type == admin::msg::reply;
         r.data = data;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/connectioninfo.h"
-#include "model/counters.h"
+#include "shared/model/connectioninfo.h"
+#include "shared/model/counters.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -26,7 +26,7 @@ struct AdminResult
     QString errorMessage;
 };
 
-// The console's end of the admin WebSocket (PROTOCOL.md, "Admin channel"): connects with
+// The console's end of the admin WebSocket (docs/protocol.md, "Admin channel"): connects with
 // the admin key as a Bearer header, reconnects with exponential backoff, decodes the
 // server's pushes into signals and correlates requests with their replies by id.
 // Everything runs on the thread the client lives on, without blocking it.

@@ -1,6 +1,6 @@
-#include "app/i18n.h"
+#include "console/app/i18n.h"
 
-#include "app/retranslator.h"
+#include "console/app/retranslator.h"
 
 #include <QCoreApplication>
 #include <QEvent>

@@ -1,7 +1,7 @@
-#include "app/i18n.h"
-#include "app/mainwindow.h"
-#include "app/resources.h"
-#include "storage/localstore.h"
+#include "console/app/i18n.h"
+#include "console/app/mainwindow.h"
+#include "console/app/resources.h"
+#include "console/storage/localstore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

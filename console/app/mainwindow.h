@@ -1,6 +1,6 @@
 #pragma once
 
-#include "admin/adminclient.h"
+#include "console/admin/adminclient.h"
 
 #include <QMainWindow>
 #include <QTimer>

@@ -1,4 +1,4 @@
-#include "app/resources.h"
+#include "console/app/resources.h"
 
 #include <QtGlobal>
 

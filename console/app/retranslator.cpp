@@ -1,4 +1,4 @@
-#include "app/retranslator.h"
+#include "console/app/retranslator.h"
 
 #include <QAbstractButton>
 #include <QAction>

@@ -1,8 +1,8 @@
-#include "dialogs/connectdialog.h"
+#include "console/dialogs/connectdialog.h"
 
-#include "admin/adminclient.h"
-#include "storage/keyvault.h"
-#include "storage/localstore.h"
+#include "console/admin/adminclient.h"
+#include "console/storage/keyvault.h"
+#include "console/storage/localstore.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

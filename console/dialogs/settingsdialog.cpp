@@ -1,6 +1,6 @@
-#include "dialogs/settingsdialog.h"
+#include "console/dialogs/settingsdialog.h"
 
-#include "app/i18n.h"
+#include "console/app/i18n.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,8 +1,8 @@
-#include "models/connectionsmodel.h"
+#include "console/models/connectionsmodel.h"
 
-#include "codec/wirecodec.h"
+#include "shared/codec/wirecodec.h"
 
-#include "codec/timestamp.h"
+#include "shared/codec/timestamp.h"
 
 #include <QJsonObject>
 #include <QLocale>

@@ -1,4 +1,4 @@
-#include "models/countersmodel.h"
+#include "console/models/countersmodel.h"
 
 #include <QLocale>
 

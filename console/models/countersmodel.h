@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/counters.h"
+#include "shared/model/counters.h"
 
 #include <QAbstractTableModel>
 

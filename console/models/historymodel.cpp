@@ -1,4 +1,4 @@
-#include "models/historymodel.h"
+#include "console/models/historymodel.h"
 
 #include <QBrush>
 #include <QLocale>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "storage/localstore.h"
+#include "console/storage/localstore.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -1,7 +1,7 @@
-#include "models/nodesmodel.h"
+#include "console/models/nodesmodel.h"
 
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QBrush>
 #include <QColor>

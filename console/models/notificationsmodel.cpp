@@ -1,6 +1,6 @@
-#include "models/notificationsmodel.h"
+#include "console/models/notificationsmodel.h"
 
-#include "codec/wirecodec.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QBrush>
 #include <QColor>

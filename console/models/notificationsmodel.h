@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/notification.h"
+#include "shared/model/notification.h"
 
 #include <QAbstractTableModel>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
-#include "models/roomsmodel.h"
+#include "console/models/roomsmodel.h"
 
-#include "codec/wirecodec.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonObject>
 

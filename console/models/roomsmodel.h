@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/connectioninfo.h"
+#include "shared/model/connectioninfo.h"
 
 #include <QAbstractItemModel>
 #include <QHash>

@@ -1,9 +1,9 @@
-#include "models/tracemodel.h"
+#include "console/models/tracemodel.h"
 
 #include <QBrush>
 #include <QColor>
 
-#include "codec/timestamp.h"
+#include "shared/codec/timestamp.h"
 
 #include <QJsonArray>
 #include <QLocale>

@@ -1,6 +1,6 @@
-#include "storage/keyvault.h"
+#include "console/storage/keyvault.h"
 
-#include "storage/localstore.h"
+#include "console/storage/localstore.h"
 
 #include <QGuiApplication>
 #include <QPointer>

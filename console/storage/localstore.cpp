@@ -1,4 +1,4 @@
-#include "storage/localstore.h"
+#include "console/storage/localstore.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
-#include "views/connectionsview.h"
+#include "console/views/connectionsview.h"
 
-#include "models/connectionsmodel.h"
-#include "views/tableexport.h"
+#include "console/models/connectionsmodel.h"
+#include "console/views/tableexport.h"
 
 #include <QAction>
 #include <QHeaderView>

@@ -1,10 +1,10 @@
-#include "views/deliveriesview.h"
+#include "console/views/deliveriesview.h"
 
-#include "views/tableexport.h"
+#include "console/views/tableexport.h"
 
-#include "models/countersmodel.h"
-#include "models/tracemodel.h"
-#include "views/ratechart.h"
+#include "console/models/countersmodel.h"
+#include "console/models/tracemodel.h"
+#include "console/views/ratechart.h"
 
 #include <QCheckBox>
 #include <QGroupBox>

@@ -1,4 +1,4 @@
-#include "views/logview.h"
+#include "console/views/logview.h"
 
 #include <QDateTime>
 #include <QFontDatabase>

@@ -1,9 +1,9 @@
-#include "views/nodesview.h"
+#include "console/views/nodesview.h"
 
-#include "admin/adminclient.h"
-#include "admin/adminprotocol.h"
-#include "models/nodesmodel.h"
-#include "views/tableexport.h"
+#include "console/admin/adminclient.h"
+#include "console/models/nodesmodel.h"
+#include "console/views/tableexport.h"
+#include "shared/admin/adminprotocol.h"
 
 #include <QAction>
 #include <QEvent>

@@ -1,10 +1,10 @@
-#include "views/notificationsview.h"
+#include "console/views/notificationsview.h"
 
-#include "views/tableexport.h"
+#include "console/views/tableexport.h"
 
-#include "admin/adminclient.h"
-#include "admin/adminprotocol.h"
-#include "models/notificationsmodel.h"
+#include "console/admin/adminclient.h"
+#include "console/models/notificationsmodel.h"
+#include "shared/admin/adminprotocol.h"
 
 #include <QCheckBox>
 #include <QFormLayout>

@@ -1,4 +1,4 @@
-#include "views/ratechart.h"
+#include "console/views/ratechart.h"
 
 #include <QPainter>
 #include <QPainterPath>

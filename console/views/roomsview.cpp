@@ -1,7 +1,7 @@
-#include "views/roomsview.h"
+#include "console/views/roomsview.h"
 
-#include "models/roomsmodel.h"
-#include "views/tableexport.h"
+#include "console/models/roomsmodel.h"
+#include "console/views/tableexport.h"
 
 #include <QAction>
 #include <QHeaderView>

@@ -1,12 +1,12 @@
-#include "views/sendtestview.h"
+#include "console/views/sendtestview.h"
 
-#include "admin/adminclient.h"
-#include "admin/adminprotocol.h"
-#include "app/resources.h"
-#include "model/validation.h"
-#include "models/connectionsmodel.h"
-#include "models/historymodel.h"
-#include "views/tableexport.h"
+#include "console/admin/adminclient.h"
+#include "console/app/resources.h"
+#include "console/models/connectionsmodel.h"
+#include "console/models/historymodel.h"
+#include "console/views/tableexport.h"
+#include "shared/admin/adminprotocol.h"
+#include "shared/model/validation.h"
 
 #include <QComboBox>
 #include <QFormLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/result.h"
-#include "storage/localstore.h"
+#include "console/storage/localstore.h"
+#include "shared/model/result.h"
 
 #include <QJsonObject>
 #include <QWidget>

@@ -1,4 +1,4 @@
-#include "views/tableexport.h"
+#include "console/views/tableexport.h"
 
 #include <QAbstractItemView>
 #include <QAction>

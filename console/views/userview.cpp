@@ -1,12 +1,12 @@
-#include "views/userview.h"
+#include "console/views/userview.h"
 
-#include "admin/adminclient.h"
-#include "admin/adminprotocol.h"
-#include "model/validation.h"
-#include "models/connectionsmodel.h"
-#include "models/historymodel.h"
-#include "models/notificationsmodel.h"
-#include "views/tableexport.h"
+#include "console/admin/adminclient.h"
+#include "console/models/connectionsmodel.h"
+#include "console/models/historymodel.h"
+#include "console/models/notificationsmodel.h"
+#include "console/views/tableexport.h"
+#include "shared/admin/adminprotocol.h"
+#include "shared/model/validation.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "storage/localstore.h"
+#include "console/storage/localstore.h"
 
 #include <QSortFilterProxyModel>
 #include <QWidget>

@@ -1,18 +1,18 @@
-#include "admin/adminchannel.h"
-#include "protocol/credentials.h"
+#include "server/admin/adminchannel.h"
+#include "server/protocol/credentials.h"
 
-#include "admin/adminprotocol.h"
-#include "auth/base64url.h"
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
-#include "delivery/deliveryhub.h"
-#include "delivery/roomdirectory.h"
-#include "log/logging.h"
-#include "metrics/metrics.h"
-#include "net/shard.h"
-#include "util/posting.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/log/logging.h"
+#include "server/metrics/metrics.h"
+#include "server/net/shard.h"
+#include "server/util/posting.h"
+#include "shared/admin/adminprotocol.h"
+#include "shared/auth/base64url.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
-#include "websocket/handshake.h"
+#include "server/websocket/handshake.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -42,7 +42,7 @@ QByteArray adminCredential(const http1::RequestHead &head)
 
 QJsonObject withCounts(QJsonObject object, const Metrics &metrics, const RoomDirectory &dir)
 {
-    // Not in PROTOCOL.md's list; extra context for the console's status line.
+    // Not in docs/protocol.md's list; extra context for the console's status line.
     object.insert(QStringLiteral("connections"),
                   qint64(metrics.connectionsPlain.load(std::memory_order_relaxed)
                          + metrics.connectionsSocketIo.load(std::memory_order_relaxed)));

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "app/nodeservices.h"
-#include "http/apilistener.h"
-#include "model/connectioninfo.h"
-#include "model/counters.h"
-#include "websocket/websocket.h"
+#include "server/http/apilistener.h"
+#include "server/node/nodeservices.h"
+#include "server/websocket/websocket.h"
+#include "shared/model/connectioninfo.h"
+#include "shared/model/counters.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -37,7 +37,7 @@ struct NodeInfo
     QString storage;
 };
 
-// The operator console's WebSocket /admin on the API port (PROTOCOL.md, "Admin channel";
+// The operator console's WebSocket /admin on the API port (docs/protocol.md, "Admin channel";
 // docs/protocol.md has the details). Lives on the API server's thread: every console socket,
 // the once-a-second counters timer and the replies run there. Shards, the store writer and
 // the delivery hub reach it only by posting.

@@ -1,13 +1,13 @@
 // The admin channel's view of the cluster (docs/protocol.md, "Admin channel"): the `nodes`
 // request and kicks of connections on other nodes. Kept apart from the node-local requests;
 // everything cluster-wide goes through ClusterNode, never to another node's API port.
-#include "admin/adminchannel.h"
+#include "server/admin/adminchannel.h"
 
-#include "admin/adminprotocol.h"
-#include "cluster/clusternode.h"
-#include "codec/timestamp.h"
-#include "metrics/metrics.h"
-#include "util/posting.h"
+#include "server/cluster/clusternode.h"
+#include "server/metrics/metrics.h"
+#include "server/util/posting.h"
+#include "shared/admin/adminprotocol.h"
+#include "shared/codec/timestamp.h"
 
 #include <QJsonArray>
 

@@ -1,19 +1,19 @@
 // The console's requests: send_test, kick, trace, list_notifications, user and snapshot,
 // and the connection:stats push.
-#include "admin/adminchannel.h"
+#include "server/admin/adminchannel.h"
 
-#include "admin/adminprotocol.h"
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
-#include "delivery/deliveryhub.h"
-#include "metrics/metrics.h"
-#include "model/priority.h"
-#include "model/validation.h"
-#include "net/shard.h"
-#include "storage/storeworker.h"
-#include "util/posting.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/metrics/metrics.h"
+#include "server/net/shard.h"
+#include "server/storage/storeworker.h"
+#include "server/util/posting.h"
+#include "shared/admin/adminprotocol.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
+#include "shared/model/priority.h"
+#include "shared/model/validation.h"
 
-#include "model/timeuuid.h"
+#include "shared/model/timeuuid.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -213,14 +213,9 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
         // A live announcement: not stored, reaches whoever is in the room now.
         const NotificationContent &c = content.value();
         const QString announcementId = newTimeOrderedUuid();
-        const QJsonObject announcement {
-            {QStringLiteral("id"), announcementId},
-            {QStringLiteral("title"), c.title},
-            {QStringLiteral("body"), c.body},
-            {QStringLiteral("priority"), priorityName(c.priority)},
-            {QStringLiteral("actionUrl"),
-             c.actionUrl.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.actionUrl)},
-            {QStringLiteral("createdAt"), formatTimestamp(QDateTime::currentDateTimeUtc())}};
+        const QJsonObject announcement
+            = announcementToJson(announcementId, c.title, c.body, priorityName(c.priority),
+                                 c.actionUrl, QDateTime::currentDateTimeUtc());
         const int reached = m_services.hub.publishAnnouncement(target->room, announcement);
         // stored: false tells the console this was live only: no inbox has it.
         reply(consoleId, requestId,

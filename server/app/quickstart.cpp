@@ -1,6 +1,6 @@
-#include "app/quickstart.h"
+#include "server/app/quickstart.h"
 
-#include "auth/jwt.h"
+#include "shared/auth/jwt.h"
 
 #include <QDateTime>
 

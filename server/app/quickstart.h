@@ -1,6 +1,6 @@
 #pragma once
 
-#include "config/config.h"
+#include "server/config/config.h"
 
 #include <QString>
 

@@ -1,21 +1,21 @@
-#include "app/server.h"
+#include "server/app/server.h"
 
-#include "admin/adminchannel.h"
-#include "auth/jwt.h"
-#include "cluster/clusternode.h"
-#include "delivery/deliveryhub.h"
-#include "delivery/roomdirectory.h"
-#include "http/apiserver.h"
-#include "app/nodeservices.h"
-#include "metrics/metrics.h"
-#include "net/acceptor.h"
-#include "net/shard.h"
-#include "protocol/authenticator.h"
-#include "storage/storeworker.h"
-#include "store/storeconfig.h"
-#include "util/posting.h"
+#include "server/admin/adminchannel.h"
+#include "server/cluster/clusternode.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/http/apiserver.h"
+#include "server/metrics/metrics.h"
+#include "server/net/acceptor.h"
+#include "server/net/shard.h"
+#include "server/node/nodeservices.h"
+#include "server/protocol/authenticator.h"
+#include "server/storage/storeworker.h"
+#include "server/util/posting.h"
+#include "shared/auth/jwt.h"
+#include "shared/store/storeconfig.h"
 
-#include "log/logging.h"
+#include "server/log/logging.h"
 
 #include <QLoggingCategory>
 #include <QSysInfo>
@@ -23,8 +23,8 @@
 #include <QUuid>
 #include <QWebSocketProtocol>
 
-#if __has_include("eventloop/epolleventdispatcher.h")
-#include "eventloop/epolleventdispatcher.h"
+#if __has_include("server/eventloop/epolleventdispatcher.h")
+#include "server/eventloop/epolleventdispatcher.h"
 #define NOTIFY_HAVE_EPOLL 1
 #endif
 

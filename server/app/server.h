@@ -1,7 +1,7 @@
 #pragma once
 
-#include "config/config.h"
-#include "model/result.h"
+#include "server/config/config.h"
+#include "shared/model/result.h"
 
 #include <QDateTime>
 #include <QObject>

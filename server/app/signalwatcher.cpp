@@ -1,4 +1,4 @@
-#include "app/signalwatcher.h"
+#include "server/app/signalwatcher.h"
 
 #include <QSocketNotifier>
 

@@ -1,12 +1,12 @@
-#include "cluster/clusterbus.h"
+#include "server/cluster/clusterbus.h"
 
-#include "app/nodeservices.h"
-#include "cluster/clusternode.h"
-#include "delivery/deliveryhub.h"
-#include "delivery/roomdirectory.h"
-#include "log/logging.h"
-#include "net/shard.h"
-#include "store/noderegistry.h"
+#include "server/cluster/clusternode.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/log/logging.h"
+#include "server/net/shard.h"
+#include "server/node/nodeservices.h"
+#include "shared/store/noderegistry.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "store/busmessage.h"
-#include "store/store.h"
+#include "shared/store/busmessage.h"
+#include "shared/store/store.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -2,12 +2,12 @@
 // channel", cluster_connections): a query on the bus, answered by each live node with its
 // connections in parts that each fit one NOTIFY. Only asked for by a console, never on a
 // delivery path.
-#include "cluster/clusterbus.h"
+#include "server/cluster/clusterbus.h"
 
-#include "app/nodeservices.h"
-#include "cluster/clusternode.h"
-#include "codec/wirecodec.h"
-#include "net/shard.h"
+#include "server/cluster/clusternode.h"
+#include "server/net/shard.h"
+#include "server/node/nodeservices.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,11 +1,11 @@
-#include "cluster/clusternode.h"
+#include "server/cluster/clusternode.h"
 
-#include "app/nodeservices.h"
-#include "cluster/clusterbus.h"
-#include "delivery/deliveryhub.h"
-#include "delivery/roomdirectory.h"
-#include "metrics/metrics.h"
-#include "util/posting.h"
+#include "server/cluster/clusterbus.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/metrics/metrics.h"
+#include "server/node/nodeservices.h"
+#include "server/util/posting.h"
 
 #include <QThread>
 

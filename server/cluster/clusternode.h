@@ -1,10 +1,10 @@
 #pragma once
 
-#include "cluster/seqgate.h"
-#include "model/result.h"
-#include "storage/storeworker.h"
-#include "store/noderegistry.h"
-#include "store/storeconfig.h"
+#include "server/cluster/seqgate.h"
+#include "server/storage/storeworker.h"
+#include "shared/model/result.h"
+#include "shared/store/noderegistry.h"
+#include "shared/store/storeconfig.h"
 
 #include <QJsonObject>
 #include <QMutex>

@@ -1,4 +1,4 @@
-#include "cluster/seqgate.h"
+#include "server/cluster/seqgate.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/store.h"
+#include "shared/store/store.h"
 
 #include <QHash>
 #include <QMutex>

@@ -1,4 +1,4 @@
-#include "cluster/singlenodelock.h"
+#include "server/cluster/singlenodelock.h"
 
 #include <QFileInfo>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "dialect/dialect.h"
-#include "log/logging.h"
-#include "model/result.h"
+#include "server/dialect/dialect.h"
+#include "server/log/logging.h"
+#include "shared/model/result.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -63,7 +63,7 @@ struct ServerConfig
     QStringList allowedOrigins;
     int pingIntervalMs = 30000;
     int pongTimeoutMs = 10000;
-    // Engine.IO's heartbeat, stated in the open packet (PROTOCOL.md fixes 25000/20000; tests
+    // Engine.IO's heartbeat, stated in the open packet (docs/protocol.md fixes 25000/20000; tests
     // shorten them).
     int sioPingIntervalMs = 25000;
     int sioPingTimeoutMs = 20000;

@@ -1,6 +1,6 @@
-#include "config/config.h"
+#include "server/config/config.h"
 
-#include "config/settings_p.h"
+#include "server/config/settings_p.h"
 
 #include <QDir>
 #include <QFile>

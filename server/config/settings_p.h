@@ -3,7 +3,7 @@
 // The table of settings shared by the loader and the help text, so that they never
 // disagree about names, environment variables or defaults.
 
-#include "model/result.h"
+#include "shared/model/result.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,10 +1,10 @@
-#include "delivery/deliveryhub.h"
+#include "server/delivery/deliveryhub.h"
 
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
-#include "delivery/eventjson.h"
-#include "delivery/roomdirectory.h"
-#include "metrics/metrics.h"
+#include "server/delivery/eventjson.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/metrics/metrics.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "delivery/encodedevent.h"
-#include "store/store.h"
+#include "server/delivery/encodedevent.h"
+#include "shared/store/store.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -1,7 +1,7 @@
-#include "delivery/encodedevent.h"
+#include "server/delivery/encodedevent.h"
 
-#include "dialect/dialectevents.h"
-#include "websocket/frame.h"
+#include "server/delivery/dialectevents.h"
+#include "server/websocket/frame.h"
 
 #include <QJsonDocument>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "delivery/deliverycontent.h"
-#include "dialect/dialect.h"
+#include "server/delivery/deliverycontent.h"
+#include "server/dialect/dialect.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "delivery/roomdirectory.h"
+#include "server/delivery/roomdirectory.h"
 
 namespace notify {
 

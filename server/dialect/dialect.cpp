@@ -1,4 +1,4 @@
-#include "dialect/dialect.h"
+#include "server/dialect/dialect.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eventloop/timerheap.h"
+#include "server/eventloop/timerheap.h"
 
 #include <QAbstractEventDispatcher>
 

@@ -1,4 +1,4 @@
-#include "eventloop/timerheap.h"
+#include "server/eventloop/timerheap.h"
 
 #include <QCoreApplication>
 #include <QTimerEvent>

@@ -1,10 +1,10 @@
-#include "http/apiconnection.h"
+#include "server/http/apiconnection.h"
 
-#include "http/apilistener.h"
-#include "http/apirequest.h"
-#include "http/httpreply.h"
-#include "http/httputil.h"
-#include "websocket/handshake.h"
+#include "server/http/apilistener.h"
+#include "server/http/apirequest.h"
+#include "server/http/httpreply.h"
+#include "server/http/httputil.h"
+#include "server/websocket/handshake.h"
 
 #include <QTcpSocket>
 

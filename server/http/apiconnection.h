@@ -1,6 +1,6 @@
 #pragma once
 
-#include "socketio/httprequest.h"
+#include "server/http1/httprequest.h"
 
 #include <QByteArray>
 #include <QObject>

@@ -1,8 +1,8 @@
-#include "http/apilistener.h"
+#include "server/http/apilistener.h"
 
-#include "http/apirequest.h"
-#include "http/httpreply.h"
-#include "log/logging.h"
+#include "server/http/apirequest.h"
+#include "server/http/httpreply.h"
+#include "server/log/logging.h"
 
 #include <QTcpSocket>
 

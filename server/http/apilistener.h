@@ -1,9 +1,9 @@
 #pragma once
 
-#include "http/apiconnection.h"
-#include "socketio/httprequest.h"
+#include "server/http/apiconnection.h"
+#include "server/http1/httprequest.h"
 
-#include "net/listener.h"
+#include "server/net/listener.h"
 
 #include <QHostAddress>
 #include <QObject>

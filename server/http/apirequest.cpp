@@ -1,4 +1,4 @@
-#include "http/apirequest.h"
+#include "server/http/apirequest.h"
 
 #include <QUrl>
 

@@ -1,6 +1,6 @@
-#include "http/apirouter.h"
+#include "server/http/apirouter.h"
 
-#include "http/httputil.h"
+#include "server/http/httputil.h"
 
 namespace notify {
 

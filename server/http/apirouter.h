@@ -1,7 +1,7 @@
 #pragma once
 
-#include "http/apirequest.h"
-#include "http/httpreply.h"
+#include "server/http/apirequest.h"
+#include "server/http/httpreply.h"
 
 #include <QString>
 

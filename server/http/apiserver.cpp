@@ -1,13 +1,13 @@
-#include "http/apiserver.h"
+#include "server/http/apiserver.h"
 
-#include "admin/adminprotocol.h"
+#include "shared/admin/adminprotocol.h"
 
-#include "log/logging.h"
-#include "metrics/metrics.h"
-#include "net/acceptor.h"
-#include "protocol/authenticator.h"
-#include "storage/storeworker.h"
-#include "util/posting.h"
+#include "server/log/logging.h"
+#include "server/metrics/metrics.h"
+#include "server/net/acceptor.h"
+#include "server/protocol/authenticator.h"
+#include "server/storage/storeworker.h"
+#include "server/util/posting.h"
 
 namespace notify {
 

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "app/nodeservices.h"
-#include "config/config.h"
-#include "http/apilistener.h"
-#include "http/apirouter.h"
-#include "http/httputil.h"
-#include "protocol/identity.h"
+#include "server/config/config.h"
+#include "server/http/apilistener.h"
+#include "server/http/apirouter.h"
+#include "server/http/httputil.h"
+#include "server/node/nodeservices.h"
+#include "server/protocol/identity.h"
 
 #include <QObject>
 

@@ -1,7 +1,7 @@
-#include "http/httpreply.h"
+#include "server/http/httpreply.h"
 
-#include "http/apiconnection.h"
-#include "http/httputil.h"
+#include "server/http/apiconnection.h"
+#include "server/http/httputil.h"
 
 namespace notify::http {
 

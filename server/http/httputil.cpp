@@ -1,8 +1,8 @@
-#include "http/httputil.h"
-#include "protocol/credentials.h"
+#include "server/http/httputil.h"
+#include "server/protocol/credentials.h"
 
-#include "auth/base64url.h"
-#include "log/logging.h"
+#include "server/log/logging.h"
+#include "shared/auth/base64url.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,13 +1,14 @@
 #pragma once
 
-#include "model/recipient.h"
+#include "shared/codec/errorcodes.h"
+#include "shared/model/recipient.h"
 
-#include "model/result.h"
-#include "model/validation.h"
-#include "store/storeerror.h"
+#include "shared/model/result.h"
+#include "shared/model/validation.h"
+#include "shared/store/storeerror.h"
 
-#include "http/apirequest.h"
-#include "http/httpreply.h"
+#include "server/http/apirequest.h"
+#include "server/http/httpreply.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -22,22 +23,8 @@ namespace http {
 
 constexpr qint64 maxBodyBytes = 1024 * 1024;
 
-// Error codes of the HTTP API (PROTOCOL.md plus the HTTP-only ones).
-namespace codes {
-inline const QString invalidJson = QStringLiteral("invalid_json");
-inline const QString invalidPayload = QStringLiteral("invalid_payload");
-inline const QString unauthorized = QStringLiteral("unauthorized");
-inline const QString notFound = QStringLiteral("not_found");
-inline const QString methodNotAllowed = QStringLiteral("method_not_allowed");
-inline const QString payloadTooLarge = QStringLiteral("payload_too_large");
-inline const QString unavailable = QStringLiteral("unavailable");
-inline const QString internal = QStringLiteral("internal");
-// Refused while reading, before any route saw the request (docs/security.md, "The API port").
-inline const QString badRequest = QStringLiteral("bad_request");
-inline const QString headTooLarge = QStringLiteral("request_head_too_large");
-inline const QString requestTimeout = QStringLiteral("request_timeout");
-inline const QString notImplemented = QStringLiteral("not_implemented");
-} // namespace codes
+// Error codes of the HTTP API: the one vocabulary of shared/codec/errorcodes.h.
+namespace codes = notify::codes;
 
 // A request failure on its way to the client: status plus {"error":{"code","message"}}.
 struct HttpError

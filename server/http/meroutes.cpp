@@ -1,13 +1,13 @@
 // The polling path for clients without a socket: /api/v1/me/*, authenticated with the user's
 // own credential. Changes have exactly the effects of the WebSocket requests (see
 // net/shardrequests.cpp) and are pushed to the user's live connections the same way.
-#include "http/apiserver.h"
+#include "server/http/apiserver.h"
 
-#include "codec/wirecodec.h"
-#include "delivery/deliveryhub.h"
-#include "metrics/metrics.h"
-#include "protocol/authenticator.h"
-#include "storage/storeworker.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/metrics/metrics.h"
+#include "server/protocol/authenticator.h"
+#include "server/storage/storeworker.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
 

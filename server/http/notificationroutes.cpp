@@ -1,15 +1,15 @@
 // Server-to-server publishing: POST /api/v1/notifications, POST /api/v1/broadcasts, and the
 // back-office inbox GET /api/v1/notifications.
-#include "http/apiserver.h"
+#include "server/http/apiserver.h"
 
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
-#include "delivery/deliveryhub.h"
-#include "log/logging.h"
-#include "metrics/metrics.h"
-#include "storage/storeworker.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/log/logging.h"
+#include "server/metrics/metrics.h"
+#include "server/storage/storeworker.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
-#include "model/timeuuid.h"
+#include "shared/model/timeuuid.h"
 #include <QJsonArray>
 #include <QSet>
 
@@ -244,14 +244,8 @@ void ApiServer::createBroadcast(const ApiRequest &request, const HttpReply &repl
     const QString room = record.orgId.isEmpty() ? rooms::broadcast()
         : record.role.isEmpty()                 ? rooms::org(record.orgId)
                                                 : rooms::role(record.orgId, record.role);
-    const QJsonObject announcement {
-        {QStringLiteral("id"), record.id},
-        {QStringLiteral("title"), record.title},
-        {QStringLiteral("body"), record.body},
-        {QStringLiteral("priority"), record.priority},
-        {QStringLiteral("actionUrl"),
-         record.actionUrl.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(record.actionUrl)},
-        {QStringLiteral("createdAt"), formatTimestamp(record.createdAt)}};
+    const QJsonObject announcement = announcementToJson(
+        record.id, record.title, record.body, record.priority, record.actionUrl, record.createdAt);
     const int reached = m_services.hub.publishAnnouncement(room, announcement);
     record.deliveredConnections = reached;
 

@@ -1,12 +1,12 @@
 // Operations: liveness, readiness, Prometheus metrics, presence and node statistics.
-#include "http/apiserver.h"
+#include "server/http/apiserver.h"
 
-#include "app/nodeservices.h"
-#include "cluster/clusternode.h"
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
-#include "delivery/roomdirectory.h"
-#include "metrics/metrics.h"
+#include "server/cluster/clusternode.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/metrics/metrics.h"
+#include "server/node/nodeservices.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
 

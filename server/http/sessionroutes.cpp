@@ -1,12 +1,12 @@
 // Opaque session tokens: POST /api/v1/sessions issues one, DELETE /api/v1/sessions/{token}
 // revokes it and closes its live connections (4001) through the delivery hub.
-#include "http/apiserver.h"
+#include "server/http/apiserver.h"
 
-#include "auth/sessiontoken.h"
-#include "codec/timestamp.h"
-#include "delivery/deliveryhub.h"
-#include "metrics/metrics.h"
-#include "storage/storeworker.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/metrics/metrics.h"
+#include "server/storage/storeworker.h"
+#include "shared/auth/sessiontoken.h"
+#include "shared/codec/timestamp.h"
 
 namespace notify {
 

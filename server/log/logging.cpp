@@ -1,4 +1,4 @@
-#include "log/logging.h"
+#include "server/log/logging.h"
 
 #include <QMutex>
 #include <QMutexLocker>

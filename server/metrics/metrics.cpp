@@ -1,4 +1,4 @@
-#include "metrics/metrics.h"
+#include "server/metrics/metrics.h"
 
 namespace notify {
 

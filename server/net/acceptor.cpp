@@ -1,8 +1,8 @@
-#include "net/acceptor.h"
+#include "server/net/acceptor.h"
 
-#include "log/logging.h"
-#include "metrics/metrics.h"
-#include "net/shard.h"
+#include "server/log/logging.h"
+#include "server/metrics/metrics.h"
+#include "server/net/shard.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "net/acceptgate.h"
-#include "net/listener.h"
+#include "server/net/listener.h"
+#include "server/node/acceptgate.h"
 
 #include <QObject>
 

@@ -1,4 +1,4 @@
-#include "net/listener.h"
+#include "server/net/listener.h"
 
 #include <QSocketNotifier>
 

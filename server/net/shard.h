@@ -1,10 +1,12 @@
 #pragma once
 
-#include "app/nodeservices.h"
-#include "delivery/deliveryhub.h"
-#include "model/connectioninfo.h"
-#include "net/acceptgate.h"
-#include "protocol/clientconnection.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/node/acceptgate.h"
+#include "server/node/nodeservices.h"
+#include "server/protocol/clientconnection.h"
+#include "server/protocol/connectionhost.h"
+#include "server/socketio/httpconnection.h"
+#include "shared/model/connectioninfo.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -24,7 +26,6 @@ struct RequestHead;
 
 namespace notify {
 
-class HttpConnection;
 class SocketIoHost;
 class WebSocket;
 
@@ -34,16 +35,21 @@ struct ShardSnapshot
 };
 
 // One shard thread's world: the connections it owns for
-// their whole life, their room index, heartbeats, expiry and rate limits. Everything here
+// their whole life, their room index, heartbeats, expiry and rate limits. The protocols see
+// it as their ConnectionHost, the client-port HTTP connections as their HttpConnectionHost.
+// Its definition is split by responsibility: shard.cpp (thread, sweep, shutdown),
+// shardrouting.cpp (client port, upgrades, hand-over), shardregistry.cpp (connections,
+// rooms, authentication, fan-out), shardrequests.cpp (rate limit, client requests). Everything here
 // runs on the shard's own thread; the public entry points marked "any thread" only post.
-class Shard : public QObject, public DeliverySink
+class Shard : public QObject, public DeliverySink, public ConnectionHost, public HttpConnectionHost
 {
     Q_OBJECT
 public:
     Shard(int index, NodeServices &services);
     ~Shard() override;
 
-    int index() const { return m_index; }
+    int index() const override { return m_index; }
+    QObject *context() override { return this; }
 
     // Any thread. A descriptor from the acceptor, with its place at the gate; its first
     // request head must be complete within the head timeout of acceptedAtMs.
@@ -70,10 +76,10 @@ public:
 
     // Shard thread: the rate limit, checked for every client message. false: refused (the
     // client was told, or closed with 4029 after too many refusals in a row).
-    bool admit(ClientConnection &c);
+    bool admit(ClientConnection &c) override;
     // Shard thread: a parsed client request.
     void handleRequest(ClientConnection &c, const QString &type, const QJsonObject &data,
-                       const ReplyTo &to);
+                       const ReplyTo &to) override;
 
     // Shard thread: called by the constructor's thread start-up (init) and by protocols.
     void init();
@@ -81,18 +87,18 @@ public:
     // Shard thread, for the protocols. Registers a connection and checks its credential
     // (authenticate, then activate, then the connection's activated()).
     void addConnection(std::unique_ptr<ClientConnection> connection, const QByteArray &credential,
-                       std::optional<qint64> lastSeq);
+                       std::optional<qint64> lastSeq) override;
     // Removes a connection on the next turn of the event loop, never while a loop over the
     // connections or a room is running.
-    void dropConnection(quint64 id, int code, const QString &reason);
-    NodeServices &services() { return m_services; }
+    void dropConnection(quint64 id, int code, const QString &reason) override;
+    NodeServices &services() override { return m_services; }
     SocketIoHost &socketIo() { return *m_sio; }
 
     // Shard thread, from HttpConnection: a complete plain HTTP request, a WebSocket upgrade
     // request (nothing read yet), the connection's end.
-    void httpRequest(HttpConnection *conn);
-    void httpUpgrade(HttpConnection *conn);
-    void httpClosed(HttpConnection *conn);
+    void httpRequest(HttpConnection *conn) override;
+    void httpUpgrade(HttpConnection *conn) override;
+    void httpClosed(HttpConnection *conn) override;
 
 private:
     void acceptPlain(WebSocket *socket, const http1::RequestHead &head, const QString &peerAddress,

@@ -1,14 +1,15 @@
-// The client requests of PROTOCOL.md ("Requests, client to server"), shared by every wire
+// The client requests of docs/protocol.md ("Requests"), shared by every wire
 // protocol: each is validated here, run on the store writer or a reader, and answered on
 // the shard thread. Changes are published to all of the user's connections by the hub.
-#include "net/shard.h"
+#include "server/net/shard.h"
 
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
-#include "metrics/metrics.h"
-#include "model/validation.h"
-#include "storage/storeworker.h"
-#include "util/posting.h"
+#include "server/metrics/metrics.h"
+#include "server/storage/storeworker.h"
+#include "server/util/posting.h"
+#include "shared/codec/errorcodes.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
+#include "shared/model/validation.h"
 
 #include <QJsonArray>
 
@@ -16,11 +17,11 @@ namespace notify {
 
 namespace {
 constexpr int maxIdsPerRequest = 500;
-const QString invalidPayload = QStringLiteral("invalid_payload");
+const QString invalidPayload = codes::invalidPayload;
 
 QString storeFailureCode(const StoreError &)
 {
-    return QStringLiteral("internal");
+    return codes::internal;
 }
 
 QString storeFailureMessage(const StoreError &e)
@@ -128,7 +129,7 @@ void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJso
                     c.replyError(to, storeFailureCode(result.error()),
                                  storeFailureMessage(result.error()));
                 } else if (notFound) {
-                    c.replyError(to, QStringLiteral("not_found"),
+                    c.replyError(to, codes::notFound,
                                  QStringLiteral("no such notification"));
                 } else {
                     c.reply(to, {{QStringLiteral("ok"), true},
@@ -205,6 +206,25 @@ void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const 
             });
         });
     });
+}
+
+bool Shard::admit(ClientConnection &c)
+{
+    if (c.closing)
+        return false;
+    if (c.bucket.take(QDateTime::currentMSecsSinceEpoch())) {
+        c.refusedInARow = 0;
+        return true;
+    }
+    bump(m_services.metrics.rateLimited);
+    if (++c.refusedInARow >= qMax(1, m_services.config.rateLimit.burst)) {
+        c.closeWith(4029, QStringLiteral("rate limit exceeded repeatedly"));
+        return false;
+    }
+    c.replyError({}, codes::rateLimited,
+                 QStringLiteral("too many messages; at most %1 per second")
+                     .arg(m_services.config.rateLimit.perSecond));
+    return false;
 }
 
 } // namespace notify

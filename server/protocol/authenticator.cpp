@@ -1,9 +1,10 @@
-#include "protocol/authenticator.h"
+#include "server/protocol/authenticator.h"
 
-#include "auth/sessiontoken.h"
-#include "model/validation.h"
-#include "storage/storeworker.h"
-#include "util/posting.h"
+#include "server/storage/storeworker.h"
+#include "server/util/posting.h"
+#include "shared/auth/sessiontoken.h"
+#include "shared/codec/errorcodes.h"
+#include "shared/model/validation.h"
 
 namespace notify {
 
@@ -21,7 +22,7 @@ QString authCloseReason(AuthFailure failure)
     // Socket.IO clients get "unauthorized" whatever the reason (docs/protocol.md).
     return failure == AuthFailure::InvalidIdentity
         ? QStringLiteral("unauthorized: the credential names an invalid id")
-        : QStringLiteral("unauthorized");
+        : codes::unauthorized;
 }
 
 Authenticator::Authenticator(JwtVerifier verifier, ReaderPool &readers, int jwtLeewaySeconds)

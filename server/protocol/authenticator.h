@@ -1,9 +1,9 @@
 #pragma once
 
-#include "auth/jwt.h"
-#include "metrics/metrics.h"
-#include "model/result.h"
-#include "protocol/identity.h"
+#include "server/metrics/metrics.h"
+#include "server/protocol/identity.h"
+#include "shared/auth/jwt.h"
+#include "shared/model/result.h"
 
 #include <QObject>
 

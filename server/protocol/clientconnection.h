@@ -1,10 +1,10 @@
 #pragma once
 
-#include "delivery/encodedevent.h"
-#include "dialect/dialect.h"
-#include "model/connectioninfo.h"
-#include "protocol/identity.h"
-#include "protocol/tokenbucket.h"
+#include "server/delivery/encodedevent.h"
+#include "server/dialect/dialect.h"
+#include "server/protocol/identity.h"
+#include "server/util/tokenbucket.h"
+#include "shared/model/connectioninfo.h"
 
 #include <QJsonObject>
 #include <QString>

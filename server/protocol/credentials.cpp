@@ -1,4 +1,4 @@
-#include "protocol/credentials.h"
+#include "server/protocol/credentials.h"
 
 #include <QUrlQuery>
 

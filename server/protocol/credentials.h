@@ -12,7 +12,7 @@ namespace notify {
 QByteArray bearerToken(QByteArrayView authorizationHeader);
 // The value of one cookie in a Cookie header; empty when absent.
 QByteArray cookieValue(QByteArrayView cookieHeader, QByteArrayView name);
-// A client credential in the plain protocol's order (PROTOCOL.md, "Client credentials"):
+// A client credential in the plain protocol's order (docs/protocol.md, "Credentials"):
 // query ?token=, then the Bearer header, then the session_id cookie. The first one found is
 // the only one checked.
 QByteArray plainCredential(const QUrlQuery &query, QByteArrayView authorizationHeader,

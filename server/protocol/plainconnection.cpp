@@ -1,8 +1,10 @@
-#include "protocol/plainconnection.h"
+#include "server/protocol/plainconnection.h"
 
-#include "codec/wirecodec.h"
-#include "metrics/metrics.h"
-#include "net/shard.h"
+#include "server/metrics/metrics.h"
+#include "server/node/nodeservices.h"
+#include "server/protocol/connectionhost.h"
+#include "shared/codec/errorcodes.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QDateTime>
 
@@ -12,7 +14,7 @@ namespace {
 constexpr int maxEarlyMessages = 16;
 }
 
-PlainConnection::PlainConnection(WebSocket *socket, Shard &shard, int pingIntervalMs,
+PlainConnection::PlainConnection(WebSocket *socket, ConnectionHost &shard, int pingIntervalMs,
                                  int pongTimeoutMs)
     : ClientConnection(ClientProtocol::Plain)
     , m_socket(socket)
@@ -118,7 +120,7 @@ void PlainConnection::onWebSocketBinary(WebSocket &, QByteArray)
     // An error reply is output like any other: refused frames are rate-limited as requests.
     if (!m_shard.admit(*this))
         return;
-    replyError({}, QStringLiteral("invalid_payload"),
+    replyError({}, codes::invalidPayload,
                QStringLiteral("binary frames are not supported; send JSON text"));
 }
 

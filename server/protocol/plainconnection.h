@@ -1,21 +1,21 @@
 #pragma once
 
-#include "protocol/clientconnection.h"
+#include "server/protocol/clientconnection.h"
 
-#include "websocket/websocket.h"
+#include "server/websocket/websocket.h"
 
 #include <QList>
 
 namespace notify {
 
-class Shard;
+class ConnectionHost;
 
-// The plain JSON protocol of PROTOCOL.md on /ws/notifications.
+// The plain JSON protocol of docs/protocol.md on /ws/notifications.
 class PlainConnection final : public ClientConnection, private WebSocketHandler
 {
 public:
     // Takes `socket` over (its parent stays; it is retired with this connection).
-    PlainConnection(WebSocket *socket, Shard &shard, int pingIntervalMs, int pongTimeoutMs);
+    PlainConnection(WebSocket *socket, ConnectionHost &shard, int pingIntervalMs, int pongTimeoutMs);
     ~PlainConnection() override;
 
     void push(const EncodedEvent &event) override;
@@ -39,7 +39,7 @@ private:
     void onWebSocketClosed(WebSocket &ws, int code, const QString &reason) override;
 
     WebSocket *m_socket; // null once closed
-    Shard &m_shard;
+    ConnectionHost &m_shard;
     int m_pingIntervalMs;
     int m_pongTimeoutMs;
     qint64 m_lastPingMs = 0;

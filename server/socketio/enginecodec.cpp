@@ -1,6 +1,6 @@
-#include "socketio/enginecodec.h"
+#include "server/socketio/enginecodec.h"
 
-#include "socketio/textutil_p.h"
+#include "server/socketio/textutil_p.h"
 
 namespace notify::eio {
 

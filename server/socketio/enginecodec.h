@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/result.h"
+#include "shared/model/result.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -63,7 +63,7 @@ enum class FrameKind { Text, Binary };
 
 // One packet of the websocket transport: one frame. `frame` is the UTF-8 text of a text
 // frame; a binary frame is always DecodeError::Kind::BinaryNotSupported. Size limits are
-// the WebSocket layer's (QWebSocket::setMaxAllowedIncomingMessageSize).
+// the WebSocket layer's (WebSocket::setMaxMessageBytes).
 Result<Packet, DecodeError> decodePacket(QByteArrayView frame, FrameKind kind = FrameKind::Text);
 
 // "<type digit><data>", ready to send as one text frame (or one polling packet).

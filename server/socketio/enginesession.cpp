@@ -1,11 +1,13 @@
-#include "socketio/enginesession.h"
+#include "server/socketio/enginesession.h"
 
-#include "log/logging.h"
-#include "metrics/metrics.h"
-#include "net/shard.h"
-#include "socketio/httpconnection.h"
-#include "socketio/socketioconnection.h"
-#include "socketio/socketiohost.h"
+#include "server/log/logging.h"
+#include "server/metrics/metrics.h"
+#include "server/node/nodeservices.h"
+#include "server/protocol/connectionhost.h"
+#include "server/socketio/httpconnection.h"
+#include "server/socketio/socketioconnection.h"
+#include "server/socketio/socketiohost.h"
+#include "shared/codec/errorcodes.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -38,7 +40,7 @@ QByteArray textFrame(QByteArrayView packet)
 }
 } // namespace
 
-EngineSession::EngineSession(SocketIoHost &host, Shard &shard, QString sid,
+EngineSession::EngineSession(SocketIoHost &host, ConnectionHost &shard, QString sid,
                              const EngineSettings &settings, PeerInfo peer,
                              AcceptGate::Ticket ticket)
     : m_host(host)
@@ -397,7 +399,7 @@ void EngineSession::sendSocketIoError(const QString &message)
 {
     for (SocketIoConnection *c : std::as_const(m_namespaces)) {
         if (c->authenticated && !c->closing)
-            c->replyError({}, QStringLiteral("invalid_payload"), message);
+            c->replyError({}, codes::invalidPayload, message);
     }
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "net/acceptgate.h"
-#include "protocol/tokenbucket.h"
-#include "socketio/enginecodec.h"
-#include "socketio/socketcodec.h"
-#include "websocket/websocket.h"
+#include "server/node/acceptgate.h"
+#include "server/socketio/enginecodec.h"
+#include "server/socketio/socketcodec.h"
+#include "server/util/tokenbucket.h"
+#include "server/websocket/websocket.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -15,8 +15,8 @@
 
 namespace notify {
 
+class ConnectionHost;
 class HttpConnection;
-class Shard;
 class SocketIoConnection;
 class SocketIoHost;
 
@@ -55,7 +55,7 @@ class EngineSession : public QObject, private WebSocketHandler
 public:
     // `ticket`: the session's place among the sessions without a CONNECT (released once one
     // is granted).
-    EngineSession(SocketIoHost &host, Shard &shard, QString sid, const EngineSettings &settings,
+    EngineSession(SocketIoHost &host, ConnectionHost &shard, QString sid, const EngineSettings &settings,
                   PeerInfo peer, AcceptGate::Ticket ticket = {});
     ~EngineSession() override;
 
@@ -132,7 +132,7 @@ private:
     bool toOutbox(const QByteArray &packet);
 
     SocketIoHost &m_host;
-    Shard &m_shard;
+    ConnectionHost &m_shard;
     QString m_sid;
     EngineSettings m_settings;
     PeerInfo m_peer;

@@ -1,8 +1,8 @@
-#include "socketio/httpconnection.h"
+#include "server/socketio/httpconnection.h"
 
-#include "metrics/metrics.h"
-#include "net/shard.h"
-#include "socketio/enginesession.h"
+#include "server/metrics/metrics.h"
+#include "server/node/nodeservices.h"
+#include "server/socketio/enginesession.h"
 
 #include <QDateTime>
 
@@ -20,7 +20,7 @@ qint64 nowMs()
 }
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, Shard *shard, AcceptGate::Ticket ticket,
+HttpConnection::HttpConnection(QTcpSocket *socket, HttpConnectionHost *shard, AcceptGate::Ticket ticket,
                                qint64 deadlineMs)
     : m_socket(socket)
     , m_shard(shard)

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "net/acceptgate.h"
-#include "socketio/httprequest.h"
+#include "server/http1/httprequest.h"
+#include "server/node/acceptgate.h"
 
 #include <QObject>
 #include <QPointer>
@@ -12,7 +12,23 @@
 namespace notify {
 
 class EngineSession;
-class Shard;
+class HttpConnection;
+struct NodeServices;
+
+// What an HttpConnection reports to: the shard that owns it (Shard implements this), on
+// that shard's thread. Keeps the connection below the shard in the layer order
+// (docs/architecture.md).
+class HttpConnectionHost
+{
+public:
+    virtual ~HttpConnectionHost() = default;
+    virtual NodeServices &services() = 0;
+    // A complete plain HTTP request, a WebSocket upgrade request (nothing read yet), the
+    // connection's end.
+    virtual void httpRequest(HttpConnection *conn) = 0;
+    virtual void httpUpgrade(HttpConnection *conn) = 0;
+    virtual void httpClosed(HttpConnection *conn) = 0;
+};
 
 // The first owner of every TCP connection on the client port. It reads a request head and
 // tells a WebSocket upgrade, whose descriptor it hands over (takeDescriptor) to the WebSocket
@@ -34,7 +50,8 @@ public:
     static constexpr qint64 maxUnsentResponseBytes = 64 * 1024;
 
     // `deadlineMs`: when the first request's head must be complete (accept + head timeout).
-    HttpConnection(QTcpSocket *socket, Shard *shard, AcceptGate::Ticket ticket, qint64 deadlineMs);
+    HttpConnection(QTcpSocket *socket, HttpConnectionHost *shard, AcceptGate::Ticket ticket,
+                   qint64 deadlineMs);
     ~HttpConnection() override;
 
     enum class State {
@@ -93,7 +110,7 @@ private:
     void queueRead();
 
     QTcpSocket *m_socket;
-    Shard *m_shard;
+    HttpConnectionHost *m_shard;
     AcceptGate::Ticket m_ticket;
     State m_state = State::ReadingHead;
     http1::RequestHead m_head;

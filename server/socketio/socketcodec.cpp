@@ -1,6 +1,6 @@
-#include "socketio/socketcodec.h"
+#include "server/socketio/socketcodec.h"
 
-#include "socketio/textutil_p.h"
+#include "server/socketio/textutil_p.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,8 +1,9 @@
-#include "socketio/socketioconnection.h"
+#include "server/socketio/socketioconnection.h"
 
-#include "dialect/dialectrequests.h"
-#include "net/shard.h"
-#include "socketio/enginesession.h"
+#include "server/protocol/connectionhost.h"
+#include "server/protocol/dialectrequests.h"
+#include "server/socketio/enginesession.h"
+#include "shared/codec/errorcodes.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -29,7 +30,7 @@ QByteArray newSocketId()
 }
 } // namespace
 
-SocketIoConnection::SocketIoConnection(EngineSession *session, Shard &shard, QByteArray nsp)
+SocketIoConnection::SocketIoConnection(EngineSession *session, ConnectionHost &shard, QByteArray nsp)
     : ClientConnection(ClientProtocol::SocketIo)
     , m_session(session)
     , m_shard(shard)
@@ -108,7 +109,7 @@ void SocketIoConnection::closeWith(int code, const QString &reason)
     detach(code, reason);
     // Refused before the CONNECT was granted, the client may try again on the same session;
     // a connected namespace that the server ends takes the session with it when it was the
-    // last one (PROTOCOL.md: "DISCONNECT packet for the namespace, then close").
+    // last one (docs/protocol.md, "Socket.IO": DISCONNECT for the namespace, then close).
     if (session && m_granted)
         session->namespaceClosed();
 }
@@ -174,7 +175,7 @@ void SocketIoConnection::onEvent(const sio::Packet &packet)
     if (!m_shard.admit(*this)) {
         // admit() sent the `error` event; an ack callback must not wait forever either.
         if (!closing && to.ackId >= 0)
-            replyError(to, QStringLiteral("rate_limited"), QStringLiteral("too many messages"));
+            replyError(to, codes::rateLimited, QStringLiteral("too many messages"));
         return;
     }
     const QJsonArray args = packet.eventArgs();
@@ -184,7 +185,7 @@ void SocketIoConnection::onEvent(const sio::Packet &packet)
         return;
     }
     if (!data.isUndefined() && !data.isNull() && !data.isObject()) {
-        replyError(to, QStringLiteral("invalid_payload"),
+        replyError(to, codes::invalidPayload,
                    QStringLiteral("data: must be a JSON object"));
         return;
     }

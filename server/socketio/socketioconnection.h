@@ -1,7 +1,7 @@
 #pragma once
 
-#include "protocol/clientconnection.h"
-#include "socketio/socketcodec.h"
+#include "server/protocol/clientconnection.h"
+#include "server/socketio/socketcodec.h"
 
 #include <QList>
 #include <QPointer>
@@ -9,7 +9,7 @@
 namespace notify {
 
 class EngineSession;
-class Shard;
+class ConnectionHost;
 
 // One Socket.IO namespace ("/" or "/notifications") of one Engine.IO session: to the shard
 // it is a client connection like any other (own id, rooms, rate limit, expiry). Its bytes
@@ -17,7 +17,7 @@ class Shard;
 class SocketIoConnection final : public ClientConnection
 {
 public:
-    SocketIoConnection(EngineSession *session, Shard &shard, QByteArray nsp);
+    SocketIoConnection(EngineSession *session, ConnectionHost &shard, QByteArray nsp);
     ~SocketIoConnection() override;
 
     const QByteArray &nsp() const { return m_nsp; }
@@ -45,7 +45,7 @@ private:
     void send(const QByteArray &frame);
 
     QPointer<EngineSession> m_session;
-    Shard &m_shard;
+    ConnectionHost &m_shard;
     QByteArray m_nsp;
     bool m_granted = false; // the CONNECT was answered
     bool m_dropped = false; // the shard was asked to remove it

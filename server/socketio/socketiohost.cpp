@@ -1,10 +1,11 @@
-#include "socketio/socketiohost.h"
-#include "protocol/credentials.h"
+#include "server/socketio/socketiohost.h"
+#include "server/protocol/credentials.h"
 
-#include "metrics/metrics.h"
-#include "net/shard.h"
-#include "socketio/httpconnection.h"
-#include "util/posting.h"
+#include "server/metrics/metrics.h"
+#include "server/node/nodeservices.h"
+#include "server/protocol/connectionhost.h"
+#include "server/socketio/httpconnection.h"
+#include "server/util/posting.h"
 
 #include <QRandomGenerator>
 #include <QUrlQuery>
@@ -22,7 +23,7 @@ QUrlQuery queryOf(QByteArrayView target)
 }
 } // namespace
 
-SocketIoHost::SocketIoHost(Shard &shard, NodeServices &services)
+SocketIoHost::SocketIoHost(ConnectionHost &shard, NodeServices &services)
     : m_shard(shard)
     , m_services(services)
 { }
@@ -267,7 +268,7 @@ void SocketIoHost::closeAll(int code, const QString &reason)
 void SocketIoHost::sessionClosed(EngineSession *session)
 {
     // Later: the caller may be iterating the sessions or be inside one of them.
-    postTo(&m_shard, [this, session] {
+    postTo(m_shard.context(), [this, session] {
         auto it = m_sessions.find(session->sid());
         if (it != m_sessions.end() && it.value() == session)
             m_sessions.erase(it);

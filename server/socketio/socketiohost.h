@@ -1,6 +1,6 @@
 #pragma once
 
-#include "socketio/enginesession.h"
+#include "server/socketio/enginesession.h"
 
 #include <QHash>
 #include <QString>
@@ -13,7 +13,7 @@ struct RequestHead;
 class WebSocket;
 
 class HttpConnection;
-class Shard;
+class ConnectionHost;
 struct NodeServices;
 
 // The Socket.IO side of one shard: its Engine.IO sessions, the polling requests and the
@@ -22,7 +22,7 @@ struct NodeServices;
 class SocketIoHost
 {
 public:
-    SocketIoHost(Shard &shard, NodeServices &services);
+    SocketIoHost(ConnectionHost &shard, NodeServices &services);
     ~SocketIoHost();
     SocketIoHost(const SocketIoHost &) = delete;
     SocketIoHost &operator=(const SocketIoHost &) = delete;
@@ -58,7 +58,7 @@ private:
     EngineSettings settings() const;
     void refuse(HttpConnection *conn, eio::ServerError error);
 
-    Shard &m_shard;
+    ConnectionHost &m_shard;
     NodeServices &m_services;
     QHash<QString, EngineSession *> m_sessions;
 };

@@ -4,7 +4,7 @@
 #include <QByteArrayView>
 #include <QStringView>
 
-#include "websocket/frame.h"
+#include "server/websocket/frame.h"
 
 // Helpers shared by the Engine.IO and Socket.IO codecs; not part of their public API.
 namespace notify::eio::detail {

@@ -1,7 +1,7 @@
-#include "storage/storeworker.h"
+#include "server/storage/storeworker.h"
 
-#include "metrics/metrics.h"
-#include "util/clock.h"
+#include "server/metrics/metrics.h"
+#include "server/util/clock.h"
 
 #include <QElapsedTimer>
 

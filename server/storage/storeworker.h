@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/notification.h"
-#include "store/store.h"
+#include "shared/model/notification.h"
+#include "shared/store/store.h"
 
 #include <QHash>
 #include <QMutex>

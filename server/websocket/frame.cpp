@@ -1,4 +1,4 @@
-#include "websocket/frame.h"
+#include "server/websocket/frame.h"
 
 #include <QtEndian>
 

@@ -1,4 +1,4 @@
-#include "websocket/handshake.h"
+#include "server/websocket/handshake.h"
 
 #include <QCryptographicHash>
 

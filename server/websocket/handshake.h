@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/result.h"
-#include "socketio/httprequest.h"
+#include "server/http1/httprequest.h"
+#include "shared/model/result.h"
 
 #include <QByteArray>
 

@@ -1,4 +1,4 @@
-#include "websocket/websocket.h"
+#include "server/websocket/websocket.h"
 
 #include <QDateTime>
 #include <QSocketNotifier>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "net/acceptgate.h"
-#include "protocol/tokenbucket.h"
-#include "websocket/frame.h"
+#include "server/node/acceptgate.h"
+#include "server/util/tokenbucket.h"
+#include "server/websocket/frame.h"
 
 #include <QByteArray>
 #include <QObject>

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "shared/codec/errorcodes.h"
+
 #include <QString>
 
 namespace notify::admin {
@@ -7,7 +9,7 @@ namespace notify::admin {
 // The console's WebSocket path on the API port.
 inline const QString path = QStringLiteral("/admin");
 
-// Message types of the admin channel (PROTOCOL.md, "Admin channel"), one place for both ends.
+// Message types of the admin channel (docs/protocol.md, "Admin channel"), one place for both ends.
 namespace msg {
 inline const QString hello = QStringLiteral("hello");
 // Pushed once after hello; also a request (reply data = the same snapshot object).
@@ -32,13 +34,8 @@ inline const QString reply = QStringLiteral("reply");
 inline const QString error = QStringLiteral("error");
 } // namespace msg
 
-// Error codes the admin channel answers with (the plain protocol's).
-namespace codes {
-inline const QString invalidJson = QStringLiteral("invalid_json");
-inline const QString unknownType = QStringLiteral("unknown_type");
-inline const QString invalidPayload = QStringLiteral("invalid_payload");
-inline const QString internal = QStringLiteral("internal");
-} // namespace codes
+// Error codes the admin channel answers with: the one vocabulary of shared/codec/errorcodes.h.
+namespace codes = notify::codes;
 
 // Close code and reason when the admin key is missing or wrong.
 inline constexpr int closeUnauthorized = 4001;

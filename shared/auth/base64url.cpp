@@ -1,4 +1,4 @@
-#include "base64url.h"
+#include "shared/auth/base64url.h"
 
 #include <array>
 

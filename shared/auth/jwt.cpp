@@ -1,7 +1,7 @@
-#include "jwt.h"
+#include "shared/auth/jwt.h"
 
-#include "base64url.h"
-#include "model/validation.h"
+#include "shared/auth/base64url.h"
+#include "shared/model/validation.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/result.h"
+#include "shared/model/result.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -1,6 +1,6 @@
-#include "sessiontoken.h"
+#include "shared/auth/sessiontoken.h"
 
-#include "base64url.h"
+#include "shared/auth/base64url.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>

@@ -1,8 +1,8 @@
-// The admin channel's connection object (PROTOCOL.md, "Admin channel").
+// The admin channel's connection object (docs/protocol.md, "Admin channel").
 
-#include "codec/jsonfields.h"
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
+#include "shared/codec/jsonfields.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
 #include <limits>
 

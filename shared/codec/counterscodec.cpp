@@ -1,6 +1,6 @@
 // The counters object of the admin channel and /api/v1/stats.
 
-#include "codec/wirecodec.h"
+#include "shared/codec/wirecodec.h"
 
 #include <array>
 #include <utility>

@@ -1,6 +1,6 @@
-#include "codec/jsonfields.h"
+#include "shared/codec/jsonfields.h"
 
-#include "codec/timestamp.h"
+#include "shared/codec/timestamp.h"
 
 #include <cmath>
 

@@ -2,8 +2,8 @@
 
 // Strict readers of single JSON fields for the codecs. Internal to notifycore's codec module.
 
-#include "model/result.h"
-#include "model/validation.h"
+#include "shared/model/result.h"
+#include "shared/model/validation.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,8 +1,8 @@
-// The notification object of PROTOCOL.md, in its client and admin forms.
+// The notification object of docs/protocol.md, in its client and admin forms.
 
-#include "codec/jsonfields.h"
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
+#include "shared/codec/jsonfields.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
 namespace notify {
 

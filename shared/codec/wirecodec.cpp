@@ -1,6 +1,8 @@
 // The message envelopes shared by the plain protocol and the admin channel.
 
-#include "codec/wirecodec.h"
+#include "shared/codec/wirecodec.h"
+
+#include "shared/codec/errorcodes.h"
 
 #include <QJsonDocument>
 
@@ -21,7 +23,7 @@ Result<RequestEnvelope, EnvelopeError> decodeRequestEnvelope(QByteArrayView text
     const QJsonDocument doc = QJsonDocument::fromJson(text.toByteArray(), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
         return EnvelopeError {
-            QStringLiteral("invalid_json"),
+            codes::invalidJson,
             error.error != QJsonParseError::NoError
                 ? QStringLiteral("message is not valid JSON: %1").arg(error.errorString())
                 : QStringLiteral("message must be a JSON object"),
@@ -36,15 +38,27 @@ Result<RequestEnvelope, EnvelopeError> decodeRequestEnvelope(QByteArrayView text
         out.requestId = QString::number(id.toDouble(), 'g', 17);
     const QJsonValue type = msg.value(QStringLiteral("type"));
     if (!type.isString())
-        return EnvelopeError {QStringLiteral("invalid_payload"),
-                              QStringLiteral("type: must be a string"), out.requestId};
+        return EnvelopeError {codes::invalidPayload, QStringLiteral("type: must be a string"),
+                              out.requestId};
     const QJsonValue data = msg.value(QStringLiteral("data"));
     if (!data.isUndefined() && !data.isNull() && !data.isObject())
-        return EnvelopeError {QStringLiteral("invalid_payload"),
-                              QStringLiteral("data: must be a JSON object"), out.requestId};
+        return EnvelopeError {codes::invalidPayload, QStringLiteral("data: must be a JSON object"),
+                              out.requestId};
     out.type = type.toString();
     out.data = data.toObject();
     return out;
+}
+
+Result<MessageEnvelope, QString> decodeMessageEnvelope(QByteArrayView text)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toByteArray(), &parseError);
+    if (!doc.isObject())
+        return parseError.errorString();
+    const QJsonObject msg = doc.object();
+    return MessageEnvelope {msg.value(QStringLiteral("type")).toString(),
+                            msg.value(QStringLiteral("replyTo")).toString(),
+                            msg.value(QStringLiteral("data")).toObject()};
 }
 
 QByteArray encodeEnvelope(const QString &type, const QJsonObject &data)

@@ -1,12 +1,13 @@
 #pragma once
 
-#include "model/connectioninfo.h"
-#include "model/counters.h"
-#include "model/notification.h"
-#include "model/result.h"
-#include "model/validation.h"
+#include "shared/model/connectioninfo.h"
+#include "shared/model/counters.h"
+#include "shared/model/notification.h"
+#include "shared/model/result.h"
+#include "shared/model/validation.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -14,7 +15,7 @@
 
 namespace notify {
 
-// The notification object as a client sees it (PROTOCOL.md): no org/user ids, no internal
+// The notification object as a client sees it (docs/protocol.md): no org/user ids, no internal
 // columns (idempotency key, deletedAt, deliveredAt).
 QJsonObject notificationToClientJson(const Notification &n);
 // Admin channel and back-office API: the client object plus orgId and userId.
@@ -46,6 +47,23 @@ struct EnvelopeError
 };
 // The one decoder of request text for both channels (fuzzed by tests/fuzz/fuzz_envelope.cpp).
 Result<RequestEnvelope, EnvelopeError> decodeRequestEnvelope(QByteArrayView text);
+
+// A message the server sends on the admin channel, as the console reads it: {"type",
+// "replyTo"?, "data"?}. Lenient: a missing or mistyped field reads as empty.
+struct MessageEnvelope
+{
+    QString type;
+    QString replyTo;
+    QJsonObject data;
+};
+// The text is not a JSON object: the parser's reason (QJsonParseError::errorString()).
+Result<MessageEnvelope, QString> decodeMessageEnvelope(QByteArrayView text);
+
+// A live announcement (docs/protocol.md, "announcement"): not stored, sent to whoever is in
+// the room. `actionUrl` empty: null.
+QJsonObject announcementToJson(const QString &id, const QString &title, const QString &body,
+                               const QString &priority, const QString &actionUrl,
+                               const QDateTime &createdAt);
 
 // The plain-protocol / admin envelope {"type": type, "data": data}, compact UTF-8.
 QByteArray encodeEnvelope(const QString &type, const QJsonObject &data);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/priority.h"
-#include "model/recipient.h"
+#include "shared/model/priority.h"
+#include "shared/model/recipient.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "model/priority.h"
+#include "shared/model/priority.h"
 
 namespace notify {
 

@@ -4,7 +4,7 @@
 #include <QString>
 
 // rooms:: lived here once; kept at hand for every user of Recipient.
-#include "model/rooms.h"
+#include "shared/model/rooms.h"
 
 namespace notify {
 

@@ -1,6 +1,6 @@
-#include "model/rooms.h"
+#include "shared/model/rooms.h"
 
-#include "model/recipient.h"
+#include "shared/model/recipient.h"
 
 #include <QList>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/recipient.h"
+#include "shared/model/recipient.h"
 
 #include <QByteArray>
 #include <QDateTime>

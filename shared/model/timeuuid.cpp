@@ -1,4 +1,4 @@
-#include "model/timeuuid.h"
+#include "shared/model/timeuuid.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>

@@ -1,6 +1,6 @@
-#include "model/validation.h"
+#include "shared/model/validation.h"
 
-#include "model/textlength.h"
+#include "shared/model/textlength.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

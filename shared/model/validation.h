@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/notification.h"
-#include "model/result.h"
+#include "shared/model/notification.h"
+#include "shared/model/result.h"
 
 #include <QJsonObject>
 #include <QJsonValue>
@@ -43,7 +43,7 @@ std::optional<ValidationError> validateActionUrl(const QString &value);    // ""
 std::optional<ValidationError> validateMetadata(const QJsonObject &value); // <= 8 KiB encoded
 
 // Strict parsers of JSON input. A field of the wrong JSON type is an error, never coerced.
-// A JSON object with the content fields of PROTOCOL.md's publish body (type, title, body?,
+// A JSON object with the content fields of docs/protocol.md's publish body (type, title, body?,
 // priority?, actionUrl?, entityType?, entityId?, metadata?). Unknown fields are ignored.
 Result<NotificationContent, ValidationError> parseNotificationContent(const QJsonObject &json);
 // A list of notification ids, 1..maxCount, each a valid id; duplicates removed, order kept.

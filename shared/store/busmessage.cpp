@@ -1,4 +1,4 @@
-#include "store/busmessage.h"
+#include "shared/store/busmessage.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

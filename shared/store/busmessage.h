@@ -6,7 +6,7 @@
 // committed. Messages carry references (a seq range, ids, a session hash), never a
 // notification's content: the receiving node reads the rows it needs for its own sockets.
 
-#include "model/recipient.h"
+#include "shared/model/recipient.h"
 
 #include <QByteArray>
 #include <QJsonArray>

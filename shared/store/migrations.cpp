@@ -1,6 +1,6 @@
-#include "store/migrations.h"
+#include "shared/store/migrations.h"
 
-#include "store/sqlsupport.h"
+#include "shared/store/sqlsupport.h"
 
 #include <QSqlQuery>
 

@@ -3,7 +3,7 @@
 // Internal to the store (and its tests): the versioned schema. Store::migrate() brings a
 // database to the newest version; tests use migrateTo() to build an older one.
 
-#include "store/store.h"
+#include "shared/store/store.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
-#include "store/noderegistry.h"
+#include "shared/store/noderegistry.h"
 
-#include "store/sqlsupport.h"
+#include "shared/store/sqlsupport.h"
 
 #include <QJsonDocument>
 

@@ -3,7 +3,7 @@
 // The `nodes` table: one row per running notifyd on a database (docs/operations.md,
 // "Cluster"). Kept apart from Store's inbox operations; runs on any Store connection.
 
-#include "store/store.h"
+#include "shared/store/store.h"
 
 #include <QJsonObject>
 

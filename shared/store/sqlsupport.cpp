@@ -1,4 +1,4 @@
-#include "store/sqlsupport.h"
+#include "shared/store/sqlsupport.h"
 
 #include <QSet>
 

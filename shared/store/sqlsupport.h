@@ -3,7 +3,7 @@
 // Internal to the store: the few SQL helpers that the store's source files and
 // migrations.cpp share. Not part of notifycore's public API.
 
-#include "store/storeerror.h"
+#include "shared/store/storeerror.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>

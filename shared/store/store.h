@@ -1,12 +1,12 @@
 #pragma once
 
-#include "model/notification.h"
-#include "model/recipient.h"
-#include "model/result.h"
-#include "model/session.h"
-#include "store/busmessage.h"
-#include "store/storeconfig.h"
-#include "store/storeerror.h"
+#include "shared/model/notification.h"
+#include "shared/model/recipient.h"
+#include "shared/model/result.h"
+#include "shared/model/session.h"
+#include "shared/store/busmessage.h"
+#include "shared/store/storeconfig.h"
+#include "shared/store/storeerror.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>

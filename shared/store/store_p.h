@@ -4,10 +4,10 @@
 // (store.h's class is implemented across storeconnection.cpp, storestatements.cpp,
 // storenotifications.cpp, storesessions.cpp and storeretention.cpp). Not public API.
 
-#include "store/store.h"
+#include "shared/store/store.h"
 
-#include "model/priority.h"
-#include "store/sqlsupport.h"
+#include "shared/model/priority.h"
+#include "shared/store/sqlsupport.h"
 
 #include <QJsonDocument>
 #include <QSet>

@@ -1,4 +1,4 @@
-#include "store/storeconfig.h"
+#include "shared/store/storeconfig.h"
 
 #include <QRegularExpression>
 #include <QUrl>

@@ -1,8 +1,8 @@
 // Store: opening, reconnecting and retrying; migrations and readiness; the cluster bus.
 
-#include "store/store_p.h"
+#include "shared/store/store_p.h"
 
-#include "store/migrations.h"
+#include "shared/store/migrations.h"
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlDriver>

@@ -1,9 +1,9 @@
 // Store: inserting, reading and changing notifications (schema version 5: content once,
 // a narrow inbox row per recipient), and recording broadcasts.
 
-#include "store/store_p.h"
+#include "shared/store/store_p.h"
 
-#include "model/timeuuid.h"
+#include "shared/model/timeuuid.h"
 #include <map>
 
 namespace notify {

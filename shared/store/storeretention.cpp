@@ -1,6 +1,6 @@
 // Store: retention (purge) and the unread-count repair.
 
-#include "store/store_p.h"
+#include "shared/store/store_p.h"
 
 namespace notify {
 

@@ -1,6 +1,6 @@
 // Store: sessions of the stateless-token fallback (create, find, revoke, expire).
 
-#include "store/store_p.h"
+#include "shared/store/store_p.h"
 
 namespace notify {
 

@@ -1,6 +1,6 @@
 // Store: the hot statements, prepared once per connection; on SQLite through the raw sqlite3 API.
 
-#include "store/store_p.h"
+#include "shared/store/store_p.h"
 
 #include <QSqlDriver>
 

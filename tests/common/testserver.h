@@ -4,10 +4,10 @@
 // and small real clients for it: QWebSocket for the plain protocol, QNetworkAccessManager
 // for the HTTP API. Every wait is on a signal or a condition, with a timeout.
 
-#include "app/server.h"
-#include "auth/jwt.h"
-#include "config/config.h"
 #include "httpclient.h"
+#include "server/app/server.h"
+#include "server/config/config.h"
+#include "shared/auth/jwt.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

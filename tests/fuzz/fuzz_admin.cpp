@@ -4,8 +4,8 @@
 
 #include "fuzzcheck.h"
 
-#include "codec/wirecodec.h"
-#include "model/validation.h"
+#include "shared/codec/wirecodec.h"
+#include "shared/model/validation.h"
 
 using namespace notify;
 

@@ -4,10 +4,10 @@
 
 #include "fuzzcheck.h"
 
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
-#include "model/textlength.h"
-#include "model/validation.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
+#include "shared/model/textlength.h"
+#include "shared/model/validation.h"
 
 #include <QJsonDocument>
 

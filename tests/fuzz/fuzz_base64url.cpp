@@ -2,8 +2,8 @@
 
 #include "fuzzcheck.h"
 
-#include "auth/base64url.h"
-#include "auth/sessiontoken.h"
+#include "shared/auth/base64url.h"
+#include "shared/auth/sessiontoken.h"
 
 using namespace notify;
 

@@ -2,7 +2,7 @@
 
 #include "fuzzcheck.h"
 
-#include "socketio/enginecodec.h"
+#include "server/socketio/enginecodec.h"
 
 using namespace notify;
 

@@ -3,7 +3,7 @@
 
 #include "fuzzcheck.h"
 
-#include "codec/wirecodec.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonDocument>
 

@@ -3,7 +3,7 @@
 
 #include "fuzzcheck.h"
 
-#include "socketio/httprequest.h"
+#include "server/http1/httprequest.h"
 
 using namespace notify;
 

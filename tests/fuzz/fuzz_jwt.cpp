@@ -4,8 +4,8 @@
 
 #include "fuzzcheck.h"
 
-#include "auth/base64url.h"
-#include "auth/jwt.h"
+#include "shared/auth/base64url.h"
+#include "shared/auth/jwt.h"
 
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>

@@ -3,7 +3,7 @@
 
 #include "fuzzcheck.h"
 
-#include "socketio/socketcodec.h"
+#include "server/socketio/socketcodec.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

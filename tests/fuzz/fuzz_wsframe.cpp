@@ -3,7 +3,7 @@
 
 #include "fuzzcheck.h"
 
-#include "websocket/frame.h"
+#include "server/websocket/frame.h"
 
 #include <QByteArray>
 #include <QString>

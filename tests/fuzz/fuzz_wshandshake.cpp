@@ -3,7 +3,7 @@
 
 #include "fuzzcheck.h"
 
-#include "websocket/handshake.h"
+#include "server/websocket/handshake.h"
 
 using namespace notify;
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Admin-channel messages exactly as PROTOCOL.md ("Admin channel") spells them, for feeding
+// Admin-channel messages exactly as docs/protocol.md ("Admin channel") spells them, for feeding
 // the console's models and client without a server.
 
 #include <QJsonArray>

@@ -1,17 +1,17 @@
 // AdminClient and MainWindow against a peer that speaks the admin-channel contract of
-// PROTOCOL.md on a real loopback WebSocket: decoding of every push into the models,
+// docs/protocol.md on a real loopback WebSocket: decoding of every push into the models,
 // request/reply correlation, reconnect with backoff, and the 4001 "admin key rejected" stop.
 
 #include "contractjson.h"
 
-#include "admin/adminclient.h"
-#include "app/mainwindow.h"
-#include "models/connectionsmodel.h"
-#include "models/countersmodel.h"
-#include "models/roomsmodel.h"
-#include "models/tracemodel.h"
-#include "views/deliveriesview.h"
-#include "views/ratechart.h"
+#include "console/admin/adminclient.h"
+#include "console/app/mainwindow.h"
+#include "console/models/connectionsmodel.h"
+#include "console/models/countersmodel.h"
+#include "console/models/roomsmodel.h"
+#include "console/models/tracemodel.h"
+#include "console/views/deliveriesview.h"
+#include "console/views/ratechart.h"
 
 #include <QLabel>
 #include <QSignalSpy>

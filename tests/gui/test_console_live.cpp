@@ -6,31 +6,31 @@
 
 // CMake defines NOTIFY_HAVE_ADMIN when server/admin exists (moc must see it too, so that the
 // test slots below are registered); __has_include guards a build against a tree without it.
-#if defined(NOTIFY_HAVE_ADMIN) && !defined(Q_MOC_RUN) && !__has_include("admin/adminchannel.h")
+#if defined(NOTIFY_HAVE_ADMIN) && !defined(Q_MOC_RUN) && !__has_include("server/admin/adminchannel.h")
 #undef NOTIFY_HAVE_ADMIN
 #endif
 #ifdef NOTIFY_HAVE_ADMIN
 #include "testserver.h"
 
-#include "admin/adminclient.h"
-#include "app/mainwindow.h"
-#include "dialogs/connectdialog.h"
-#include "models/connectionsmodel.h"
-#include "models/countersmodel.h"
-#include "models/historymodel.h"
-#include "models/nodesmodel.h"
-#include "models/notificationsmodel.h"
-#include "models/roomsmodel.h"
-#include "models/tracemodel.h"
-#include "storage/localstore.h"
-#include "views/connectionsview.h"
-#include "views/deliveriesview.h"
-#include "views/logview.h"
-#include "views/nodesview.h"
-#include "views/notificationsview.h"
-#include "views/roomsview.h"
-#include "views/sendtestview.h"
-#include "views/userview.h"
+#include "console/admin/adminclient.h"
+#include "console/app/mainwindow.h"
+#include "console/dialogs/connectdialog.h"
+#include "console/models/connectionsmodel.h"
+#include "console/models/countersmodel.h"
+#include "console/models/historymodel.h"
+#include "console/models/nodesmodel.h"
+#include "console/models/notificationsmodel.h"
+#include "console/models/roomsmodel.h"
+#include "console/models/tracemodel.h"
+#include "console/storage/localstore.h"
+#include "console/views/connectionsview.h"
+#include "console/views/deliveriesview.h"
+#include "console/views/logview.h"
+#include "console/views/nodesview.h"
+#include "console/views/notificationsview.h"
+#include "console/views/roomsview.h"
+#include "console/views/sendtestview.h"
+#include "console/views/userview.h"
 
 #include <QAction>
 #include <QApplication>

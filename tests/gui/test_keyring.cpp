@@ -1,8 +1,8 @@
 // KeyVault against a real Secret Service (gnome-keyring in a D-Bus session of the test's
 // own, see run-with-keyring.sh): keys written, read back, removed, and console.db's plain
 // text keys migrated into the keyring and cleared from the file.
-#include "storage/keyvault.h"
-#include "storage/localstore.h"
+#include "console/storage/keyvault.h"
+#include "console/storage/localstore.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
 // LocalStore: versioned migrations (fresh, from version 1, refusing a newer file) and the
 // CRUD of profiles, templates and history, in a temporary folder.
 
-#include "storage/localstore.h"
+#include "console/storage/localstore.h"
 
 #include <QFileInfo>
 #include <QSqlDatabase>

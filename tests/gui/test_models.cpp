@@ -3,16 +3,16 @@
 
 #include "contractjson.h"
 
-#include "codec/wirecodec.h"
-#include "models/connectionsmodel.h"
-#include "models/countersmodel.h"
-#include "models/historymodel.h"
-#include "models/notificationsmodel.h"
-#include "models/roomsmodel.h"
-#include "models/tracemodel.h"
-#include "storage/keyvault.h"
-#include "views/ratechart.h"
-#include "views/tableexport.h"
+#include "console/models/connectionsmodel.h"
+#include "console/models/countersmodel.h"
+#include "console/models/historymodel.h"
+#include "console/models/notificationsmodel.h"
+#include "console/models/roomsmodel.h"
+#include "console/models/tracemodel.h"
+#include "console/storage/keyvault.h"
+#include "console/views/ratechart.h"
+#include "console/views/tableexport.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

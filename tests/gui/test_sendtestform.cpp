@@ -1,10 +1,10 @@
 // The send-test form: metadata JSON validated as it is typed (red border and a message),
 // the request it builds, and saved templates.
 
-#include "admin/adminclient.h"
-#include "models/historymodel.h"
-#include "storage/localstore.h"
-#include "views/sendtestview.h"
+#include "console/admin/adminclient.h"
+#include "console/models/historymodel.h"
+#include "console/storage/localstore.h"
+#include "console/views/sendtestview.h"
 
 #include <QComboBox>
 #include <QLabel>

@@ -2,11 +2,11 @@
 // translate, a main window built after installing one is in that language, and the .ts
 // sources have no unfinished entry.
 
-#include "app/i18n.h"
-#include "app/mainwindow.h"
-#include "dialogs/connectdialog.h"
-#include "dialogs/settingsdialog.h"
-#include "models/connectionsmodel.h"
+#include "console/app/i18n.h"
+#include "console/app/mainwindow.h"
+#include "console/dialogs/connectdialog.h"
+#include "console/dialogs/settingsdialog.h"
+#include "console/models/connectionsmodel.h"
 
 #include <QAction>
 #include <QDialogButtonBox>

@@ -2,8 +2,8 @@
 // real consoles (QWebSocket), real clients, real SQLite.
 #include "testserver.h"
 
-#include "admin/adminchannel.h"
-#include "metrics/metrics.h"
+#include "server/admin/adminchannel.h"
+#include "server/metrics/metrics.h"
 
 #include <QSet>
 

@@ -1,16 +1,16 @@
-// The HTTP API of PROTOCOL.md against a real ApiServer on loopback, with the real services
+// The HTTP API of docs/protocol.md against a real ApiServer on loopback, with the real services
 // behind it: a temp-dir SQLite store, the writer with group commit, a reader, the delivery
 // hub (with a sink that records what would reach live connections) and the authenticator.
-#include "auth/jwt.h"
-#include "auth/sessiontoken.h"
-#include "config/config.h"
-#include "delivery/deliveryhub.h"
-#include "delivery/roomdirectory.h"
-#include "http/apiserver.h"
-#include "app/nodeservices.h"
-#include "metrics/metrics.h"
-#include "protocol/authenticator.h"
-#include "storage/storeworker.h"
+#include "server/config/config.h"
+#include "server/delivery/deliveryhub.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/http/apiserver.h"
+#include "server/metrics/metrics.h"
+#include "server/node/nodeservices.h"
+#include "server/protocol/authenticator.h"
+#include "server/storage/storeworker.h"
+#include "shared/auth/jwt.h"
+#include "shared/auth/sessiontoken.h"
 
 #include "httpclient.h"
 

@@ -6,7 +6,7 @@
 // server (this process) is alive and serving afterwards.
 #include "hostile.h"
 
-#include "metrics/metrics.h"
+#include "server/metrics/metrics.h"
 
 using namespace notify;
 using namespace notify::test;

@@ -2,7 +2,7 @@
 // and connection floods. Bounds stated per test.
 #include "hostile.h"
 
-#include "metrics/metrics.h"
+#include "server/metrics/metrics.h"
 
 using namespace notify;
 using namespace notify::test;

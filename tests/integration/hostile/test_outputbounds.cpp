@@ -9,7 +9,7 @@
 // and a normal client keeps receiving while /healthz answers.
 #include "hostile.h"
 
-#include "metrics/metrics.h"
+#include "server/metrics/metrics.h"
 
 using namespace notify;
 using namespace notify::test;

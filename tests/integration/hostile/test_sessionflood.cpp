@@ -4,7 +4,7 @@
 // do not count.
 #include "hostile.h"
 
-#include "metrics/metrics.h"
+#include "server/metrics/metrics.h"
 
 using namespace notify;
 using namespace notify::test;

@@ -4,7 +4,7 @@
 // tests cover the real socket.io-client.
 #include "testserver.h"
 
-#include "metrics/metrics.h"
+#include "server/metrics/metrics.h"
 
 #include <QTcpSocket>
 

@@ -1,9 +1,9 @@
-// The plain WebSocket protocol of PROTOCOL.md against a real in-process notifyd on loopback.
+// The plain WebSocket protocol of docs/protocol.md against a real in-process notifyd on loopback.
 #include "testserver.h"
 
-#include "auth/base64url.h"
-#include "delivery/roomdirectory.h"
-#include "metrics/metrics.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/metrics/metrics.h"
+#include "shared/auth/base64url.h"
 
 #include <QRandomGenerator>
 #include <QSet>

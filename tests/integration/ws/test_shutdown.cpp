@@ -2,7 +2,7 @@
 // real binary exits 0 on SIGTERM.
 #include "testserver.h"
 
-#include "store/store.h"
+#include "shared/store/store.h"
 
 #include <QProcess>
 #include <QRegularExpression>

@@ -4,8 +4,8 @@
 // after anything sent before it (one shard, one queue, in order).
 #include "testserver.h"
 
-#include "auth/base64url.h"
-#include "metrics/metrics.h"
+#include "server/metrics/metrics.h"
+#include "shared/auth/base64url.h"
 
 #include <QMessageAuthenticationCode>
 #include <QUrlQuery>

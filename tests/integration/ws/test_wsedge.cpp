@@ -3,9 +3,9 @@
 // never lets a test see) is sent here on purpose.
 #include "testserver.h"
 
-#include "delivery/roomdirectory.h"
-#include "metrics/metrics.h"
-#include "websocket/websocket.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/metrics/metrics.h"
+#include "server/websocket/websocket.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>

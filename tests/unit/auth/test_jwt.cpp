@@ -1,4 +1,4 @@
-#include "auth/jwt.h"
+#include "shared/auth/jwt.h"
 
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>

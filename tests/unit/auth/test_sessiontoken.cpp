@@ -1,6 +1,6 @@
-#include "auth/base64url.h"
-#include "auth/jwt.h"
-#include "auth/sessiontoken.h"
+#include "shared/auth/base64url.h"
+#include "shared/auth/jwt.h"
+#include "shared/auth/sessiontoken.h"
 
 #include <QSet>
 #include <QTest>

@@ -1,6 +1,6 @@
 // The cluster bus's wire format: every message round-trips, every payload stays under
 // PostgreSQL's NOTIFY limit, and large messages split or chunk without losing anything.
-#include "store/busmessage.h"
+#include "shared/store/busmessage.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,5 +1,5 @@
 // SeqGate: per-user notification:new order across a node's two delivery paths.
-#include "cluster/seqgate.h"
+#include "server/cluster/seqgate.h"
 
 #include <QTest>
 

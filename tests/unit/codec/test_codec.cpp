@@ -1,5 +1,5 @@
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonDocument>
 #include <QSet>

@@ -1,4 +1,4 @@
-#include "codec/timestamp.h"
+#include "shared/codec/timestamp.h"
 
 #include <QTest>
 #include <QTimeZone>

@@ -1,5 +1,5 @@
-#include "config/config.h"
-#include "log/logging.h"
+#include "server/config/config.h"
+#include "server/log/logging.h"
 
 #include <QDir>
 #include <QFile>

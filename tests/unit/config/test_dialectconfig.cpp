@@ -1,7 +1,7 @@
 // --plain-dialect and --socketio-dialect: read from flags, environment and file like every
 // setting, and a name that does not fit its endpoint stops the start with a clear line.
 
-#include "config/config.h"
+#include "server/config/config.h"
 
 #include <QFile>
 #include <QTemporaryDir>

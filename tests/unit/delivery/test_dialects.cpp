@@ -1,8 +1,8 @@
 // The per-dialect encoders (docs/protocol.md, "Dialects"): exactly the names and fields each
 // dialect's front-end expects, built once per delivery and dialect and shared by reference.
 
-#include "delivery/encodedevent.h"
-#include "dialect/dialectevents.h"
+#include "server/delivery/dialectevents.h"
+#include "server/delivery/encodedevent.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

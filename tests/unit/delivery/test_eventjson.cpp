@@ -1,8 +1,8 @@
 // createdEventJson must write exactly what QJsonDocument makes of notificationToClientJson:
 // clients see the same bytes whichever path built them.
 
-#include "codec/wirecodec.h"
-#include "delivery/eventjson.h"
+#include "server/delivery/eventjson.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "eventloop/epolleventdispatcher.h"
+#include "server/eventloop/epolleventdispatcher.h"
 
 #include <QAbstractEventDispatcher>
 #include <QCoreApplication>

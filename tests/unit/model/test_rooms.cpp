@@ -1,5 +1,5 @@
 // Room names (docs/protocol.md, "Rooms"): one name per room, whatever the ids contain.
-#include "model/recipient.h"
+#include "shared/model/recipient.h"
 
 #include <QHash>
 #include <QRandomGenerator>

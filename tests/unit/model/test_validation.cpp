@@ -1,5 +1,5 @@
-#include "model/priority.h"
-#include "model/validation.h"
+#include "shared/model/priority.h"
+#include "shared/model/validation.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

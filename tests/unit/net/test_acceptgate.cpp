@@ -1,5 +1,5 @@
 // AcceptGate: the counting behind the client port's connection and session caps.
-#include "net/acceptgate.h"
+#include "server/node/acceptgate.h"
 
 #include <QTest>
 

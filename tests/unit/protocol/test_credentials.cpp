@@ -1,5 +1,5 @@
-// Where a client credential is found (PROTOCOL.md, "Client credentials").
-#include "protocol/credentials.h"
+// Where a client credential is found (docs/protocol.md, "Credentials").
+#include "server/protocol/credentials.h"
 
 #include <QTest>
 #include <QUrlQuery>

@@ -1,4 +1,4 @@
-#include "socketio/enginecodec.h"
+#include "server/socketio/enginecodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,7 +15,7 @@ using Kind = DecodeError::Kind;
 // The open packet of the Socket.IO v5 specification's sample session.
 const QByteArray specOpenPolling = R"(0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],)"
                                    R"("pingInterval":25000,"pingTimeout":5000,"maxPayload":1000000})";
-// The same handshake with the timeouts notifyd states (PROTOCOL.md: 25000 / 20000).
+// The same handshake with the timeouts notifyd states (docs/protocol.md: 25000 / 20000).
 const QByteArray notifydOpenPolling = R"(0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],)"
                                       R"("pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})";
 

@@ -1,4 +1,4 @@
-#include "socketio/httprequest.h"
+#include "server/http1/httprequest.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -1,5 +1,5 @@
-#include "socketio/enginecodec.h"
-#include "socketio/socketcodec.h"
+#include "server/socketio/enginecodec.h"
+#include "server/socketio/socketcodec.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -3,8 +3,8 @@
 // against the throw-away PostgreSQL that tests/scripts/pg-start.sh starts (one fresh
 // database per test function, so runs never see each other's rows).
 
-#include "store/migrations.h"
-#include "store/store.h"
+#include "shared/store/migrations.h"
+#include "shared/store/store.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 // The pure parts of the RFC 6455 layer: the frame codec, the close payload, the UTF-8 check
 // and the opening handshake, including their edge cases and a small fuzz.
-#include "socketio/httprequest.h"
-#include "websocket/frame.h"
-#include "websocket/handshake.h"
+#include "server/http1/httprequest.h"
+#include "server/websocket/frame.h"
+#include "server/websocket/handshake.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "delivery/deliverycontent.h"
-#include "delivery/encodedevent.h"
-#include "dialect/dialect.h"
+#include "server/delivery/deliverycontent.h"
+#include "server/delivery/encodedevent.h"
+#include "server/dialect/dialect.h"
 
 #include <QJsonObject>
 

@@ -1,14 +1,15 @@
-#include "dialect/dialectrequests.h"
+#include "server/protocol/dialectrequests.h"
 
-#include "dialect/dialectevents.h"
-#include "net/shard.h"
+#include "server/delivery/dialectevents.h"
+#include "server/protocol/connectionhost.h"
+#include "shared/codec/errorcodes.h"
 
 #include <QJsonArray>
 
 namespace notify {
 
 namespace {
-const QString invalidPayload = QStringLiteral("invalid_payload");
+const QString invalidPayload = codes::invalidPayload;
 
 // join(userId): rooms come from the credential, never from the client. The user's own id
 // names the room it is already in, so the client's call is answered as done; any other id
@@ -34,7 +35,7 @@ void colonJoin(ClientConnection &c, const QJsonValue &arg, const ReplyTo &to)
 }
 } // namespace
 
-void handleDialectEvent(Shard &shard, ClientConnection &c, const QString &name,
+void handleDialectEvent(ConnectionHost &shard, ClientConnection &c, const QString &name,
                         const QJsonValue &arg, const ReplyTo &to)
 {
     if (c.dialect == Dialect::Colon) {

@@ -1,9 +1,9 @@
-#include "dialect/dialectevents.h"
+#include "server/delivery/dialectevents.h"
 
-#include "codec/timestamp.h"
-#include "codec/wirecodec.h"
-#include "delivery/eventjson.h"
-#include "model/priority.h"
+#include "server/delivery/eventjson.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
+#include "shared/model/priority.h"
 
 #include <QJsonArray>
 

@@ -1,4 +1,4 @@
-#include "net/acceptgate.h"
+#include "server/node/acceptgate.h"
 
 #include <QMutexLocker>
 

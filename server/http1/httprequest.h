@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/result.h"
+#include "shared/model/result.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -48,7 +48,8 @@ struct RequestHead
     qint64 contentLength = 0;
     bool chunked = false; // Transfer-Encoding: chunked (only with Limits::acceptChunked)
     bool keepAlive = true;
-    // A GET with `Upgrade: websocket` and `Connection: upgrade`: for QWebSocketServer.
+    // A GET with `Upgrade: websocket` and `Connection: upgrade`: for the WebSocket handshake
+    // (server/websocket/handshake.h).
     bool webSocketUpgrade = false;
 
     // The first value of a header (name in lower case), or a null QByteArray.

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "config/config.h"
-#include "net/acceptgate.h"
+#include "server/config/config.h"
+#include "server/node/acceptgate.h"
 
 #include <QByteArray>
 #include <QString>
