@@ -1515,5 +1515,16 @@ Räume: %15</translation>
         <source>Inbox (newest first; deleted notifications struck through)</source>
         <translation>Posteingang (neueste zuerst; gelöschte durchgestrichen)</translation>
     </message>
+    <message>
+        <source>Live connections on other nodes</source>
+        <translation>Live-Verbindungen auf anderen Knoten</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n on other nodes</source>
+        <translation>
+            <numerusform>%n auf einem anderen Knoten</numerusform>
+            <numerusform>%n auf anderen Knoten</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -1515,5 +1515,16 @@ Salons : %15</translation>
         <source>Inbox (newest first; deleted notifications struck through)</source>
         <translation>Boîte de réception (les plus récentes d&apos;abord ; supprimées barrées)</translation>
     </message>
+    <message>
+        <source>Live connections on other nodes</source>
+        <translation>Connexions actives sur les autres nœuds</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n on other nodes</source>
+        <translation>
+            <numerusform>%n sur un autre nœud</numerusform>
+            <numerusform>%n sur les autres nœuds</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -3,6 +3,7 @@
 #include "console/admin/adminclient.h"
 #include "console/models/connectionsmodel.h"
 #include "console/models/historymodel.h"
+#include "console/models/nodesmodel.h"
 #include "console/models/notificationsmodel.h"
 #include "console/views/tableexport.h"
 #include "shared/admin/adminprotocol.h"
@@ -36,13 +37,21 @@ void UserConnectionsProxy::setUser(const QString &orgId, const QString &userId)
     invalidateRowsFilter();
 }
 
+void UserConnectionsProxy::setRoles(int orgRole, int userRole)
+{
+    m_orgRole = orgRole;
+    m_userRole = userRole;
+    invalidateRowsFilter();
+}
+
 bool UserConnectionsProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     if (m_user.isEmpty())
         return false;
     const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
-    return idx.data(ConnectionsModel::OrgIdRole).toString() == m_org
-        && idx.data(ConnectionsModel::UserIdRole).toString() == m_user;
+    return idx.data(m_orgRole ? m_orgRole : int(ConnectionsModel::OrgIdRole)).toString() == m_org
+        && idx.data(m_userRole ? m_userRole : int(ConnectionsModel::UserIdRole)).toString()
+        == m_user;
 }
 
 void UserHistoryProxy::setUser(const QString &orgId, const QString &userId)
@@ -95,6 +104,8 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     , m_connections(new UserConnectionsProxy(this))
     , m_inbox(new NotificationsModel(this))
     , m_historyProxy(new UserHistoryProxy(this))
+    , m_remote(new RemoteConnectionsModel(this))
+    , m_remoteConnections(new UserConnectionsProxy(this))
 {
     m_org->setObjectName(QStringLiteral("userOrg"));
     m_org->setPlaceholderText(tr("organization id, e.g. acme"));
@@ -115,6 +126,13 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     m_connectionsTable = makeTable(QStringLiteral("userConnections"), m_connections, this);
     m_inboxTable = makeTable(QStringLiteral("userInbox"), m_inbox, this);
     m_historyTable = makeTable(QStringLiteral("userHistory"), m_historyProxy, this);
+    m_remoteConnections->setSourceModel(m_remote);
+    m_remoteConnections->setRoles(RemoteConnectionsModel::OrgIdRole,
+                                  RemoteConnectionsModel::UserIdRole);
+    m_remoteTable = makeTable(QStringLiteral("userRemoteConnections"), m_remoteConnections, this);
+    for (int c : {int(RemoteConnectionsModel::User), int(RemoteConnectionsModel::Org)})
+        m_remoteTable->hideColumn(c);
+    installCopyExport(m_remoteTable, QStringLiteral("user-remote-connections"));
     m_connectionsTable->setSortingEnabled(true);
     for (int c : {int(ConnectionsModel::User), int(ConnectionsModel::Org)})
         m_connectionsTable->hideColumn(c);
@@ -182,6 +200,8 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     };
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(box(tr("Live connections"), m_connectionsTable));
+    // Kick for these is on the Nodes tab, which knows each row's node.
+    split->addWidget(box(tr("Live connections on other nodes"), m_remoteTable));
     split->addWidget(
         box(tr("Inbox (newest first; deleted notifications struck through)"), m_inboxTable));
     split->addWidget(
@@ -223,14 +243,26 @@ void UserView::reload()
     m_inbox->clear();
     if (validateId(QStringLiteral("orgId"), org) || validateId(QStringLiteral("userId"), user)) {
         m_connections->setUser({}, {});
+        m_remoteConnections->setUser({}, {});
         m_historyProxy->setUser({}, {});
         m_error = tr("Enter an organization id and a user id.");
         updateSummary();
         return;
     }
     m_connections->setUser(org, user);
+    m_remoteConnections->setUser(org, user);
     m_historyProxy->setUser(org, user);
     updateSummary();
+    // The other nodes' connections as of now (a cluster); a single node answers with none.
+    m_remoteLoaded = false;
+    m_client->request(admin::msg::clusterConnections, {}, this, [this](const AdminResult &r) {
+        m_remoteLoaded = true;
+        if (!r.ok)
+            return;
+        m_remote->setReply(r.data);
+        m_clusterAnswered = !r.data.value(QStringLiteral("nodes")).toArray().isEmpty();
+        updateSummary();
+    });
     const QJsonObject data {{QStringLiteral("orgId"), org},
                             {QStringLiteral("userId"), user},
                             {QStringLiteral("limit"), NotificationsModel::pageSize},
@@ -259,6 +291,9 @@ void UserView::updateSummary()
     } else if (!m_user->text().trimmed().isEmpty()) {
         text = tr("%1 @ %2: %n live connection(s) on this node", nullptr, m_connections->rowCount())
                    .arg(m_user->text().trimmed(), m_org->text().trimmed());
+        if (m_clusterAnswered)
+            text += QStringLiteral("; ")
+                + tr("%n on other nodes", nullptr, m_remoteConnections->rowCount());
         if (m_unread >= 0)
             text += QStringLiteral("; ")
                 + tr("%n unread notification(s)", nullptr, static_cast<int>(m_unread));

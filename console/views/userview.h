@@ -16,6 +16,7 @@ class AdminClient;
 class ConnectionsModel;
 class HistoryModel;
 class NotificationsModel;
+class RemoteConnectionsModel;
 
 // The live connections of one user (org + user id) out of the node's connections model.
 class UserConnectionsProxy : public QSortFilterProxyModel
@@ -24,6 +25,9 @@ class UserConnectionsProxy : public QSortFilterProxyModel
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
     void setUser(const QString &orgId, const QString &userId);
+    // The roles that carry the org and user ids; ConnectionsModel's unless set (the other
+    // nodes' RemoteConnectionsModel has its own).
+    void setRoles(int orgRole, int userRole);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -31,6 +35,8 @@ protected:
 private:
     QString m_org;
     QString m_user;
+    int m_orgRole = 0;
+    int m_userRole = 0;
 };
 
 // The send-test history entries addressed to one user.
@@ -66,6 +72,10 @@ public:
     QTableView *connectionsTable() const { return m_connectionsTable; }
     QTableView *inboxTable() const { return m_inboxTable; }
     QTableView *historyTable() const { return m_historyTable; }
+    // The user's connections on the cluster's other nodes, read at each Show
+    // (`cluster_connections`).
+    QTableView *remoteConnectionsTable() const { return m_remoteTable; }
+    RemoteConnectionsModel *remoteModel() const { return m_remote; }
     NotificationsModel *inboxModel() const { return m_inbox; }
     UserConnectionsProxy *connectionsProxy() const { return m_connections; }
     UserHistoryProxy *historyProxy() const { return m_historyProxy; }
@@ -73,6 +83,8 @@ public:
     qint64 unreadCount() const { return m_unread; }
     // Whether the last `user` request has been answered (successfully or not).
     bool loaded() const { return m_loaded; }
+    // Whether the last `cluster_connections` request has been answered.
+    bool remoteLoaded() const { return m_remoteLoaded; }
 
     // The connection selected in this view's table, or 0.
     quint64 selectedConnectionId() const;
@@ -106,6 +118,12 @@ private:
     NotificationsModel *m_inbox;
     UserHistoryProxy *m_historyProxy;
     QTableView *m_connectionsTable;
+    RemoteConnectionsModel *m_remote;
+    UserConnectionsProxy *m_remoteConnections;
+    QTableView *m_remoteTable;
+    // Whether the last `cluster_connections` answer named other nodes (a cluster).
+    bool m_clusterAnswered = false;
+    bool m_remoteLoaded = false;
     QTableView *m_inboxTable;
     QTableView *m_historyTable;
     qint64 m_unread = -1;

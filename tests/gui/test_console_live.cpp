@@ -36,6 +36,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -501,6 +502,47 @@ private slots:
 
     // The user view lists deleted notifications too, marked, as the admin channel's
     // `deleted` flag allows; the unread count leaves them out.
+    void userViewListsTheUsersConnectionsOnOtherNodes()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        window.showUser("acme", "alice");
+        UserView *user = window.userView();
+        // A single node answers `cluster_connections` with no node: nothing "on other nodes".
+        QTRY_VERIFY_WITH_TIMEOUT(user->remoteLoaded() && user->loaded(), 5000);
+        QCOMPARE(user->remoteConnectionsTable()->model()->rowCount(), 0);
+        QVERIFY(!user->summaryLabel()->text().contains("other nodes"));
+
+        // A cluster's answer (its server side is test_cluster's): only alice's rows of acme
+        // are listed, each naming its node.
+        auto conn = [](int id, const char *org, const char *userId) {
+            return QJsonObject {{"id", id},         {"orgId", org},  {"userId", userId},
+                                {"protocol", "plain"}, {"framesIn", 0}, {"framesOut", 0},
+                                {"bytesOut", 0}};
+        };
+        const QJsonObject reply {
+            {"complete", true},
+            {"nodes",
+             QJsonArray {QJsonObject {{"id", "n1"},
+                                      {"name", "node-1"},
+                                      {"connections", QJsonArray {conn(7, "acme", "alice"),
+                                                                  conn(8, "acme", "bob")}}},
+                         QJsonObject {{"id", "n2"},
+                                      {"name", "node-2"},
+                                      {"connections", QJsonArray {conn(9, "other", "alice"),
+                                                                  conn(10, "acme", "alice")}}}}}};
+        QCOMPARE(user->remoteModel()->setReply(reply), 0);
+        QAbstractItemModel *rows = user->remoteConnectionsTable()->model();
+        QCOMPARE(rows->rowCount(), 2);
+        QStringList nodes;
+        for (int r = 0; r < rows->rowCount(); ++r)
+            nodes << rows->index(r, RemoteConnectionsModel::Node).data().toString();
+        nodes.sort();
+        QCOMPARE(nodes, QStringList({"node-1", "node-2"}));
+    }
+
     void userViewShowsDeletedNotificationsMarked()
     {
         TestServer server;
