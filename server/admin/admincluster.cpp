@@ -69,8 +69,7 @@ void AdminChannel::nodes(quint64 consoleId, const QString &requestId)
         return;
     }
     // The registry as of the last heartbeat, this node's row live (ClusterNode::nodes).
-    const QDateTime goneBefore
-        = QDateTime::currentDateTimeUtc().addMSecs(-cluster->goneAfterMs());
+    const QDateTime goneBefore = cluster->goneBefore();
     for (const noderegistry::NodeRow &row : cluster->nodes())
         list.append(nodeJson(row, row.id == cluster->self().id, row.heartbeatAt < goneBefore));
     reply(consoleId, requestId,

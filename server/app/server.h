@@ -29,7 +29,6 @@ class RoomDirectory;
 class Shard;
 class StoreWorker;
 struct NodeServices;
-struct NodeServices;
 
 // The composition root of a node: builds every part of DESIGN.md's data flow, starts it,
 // and takes it down gracefully.

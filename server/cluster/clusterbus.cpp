@@ -463,11 +463,7 @@ void ClusterBus::presence(const Recipient &r, std::function<void(const QJsonObje
     PendingPresence pending;
     pending.done = std::move(done);
     pending.local = m_node.services().directory.members(rooms::user(r));
-    const QDateTime cutoff = QDateTime::currentDateTimeUtc().addMSecs(-m_node.goneAfterMs());
-    for (const noderegistry::NodeRow &row : m_node.nodes()) {
-        if (row.id != m_node.self().id && row.heartbeatAt >= cutoff)
-            pending.expected.insert(row.id);
-    }
+    pending.expected = m_node.liveOtherNodes();
     const QString id = QUuid::createUuid().toString(QUuid::Id128);
     const bool ask = !pending.expected.isEmpty() && m_conn;
     m_presence.insert(id, std::move(pending));

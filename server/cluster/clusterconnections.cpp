@@ -39,12 +39,7 @@ void ClusterBus::queryConnections(std::function<void(const QJsonObject &)> done)
 {
     PendingConnections pending;
     pending.done = std::move(done);
-    const QDateTime cutoff
-        = QDateTime::currentDateTimeUtc().addMSecs(-m_node.goneAfterMs());
-    for (const noderegistry::NodeRow &row : m_node.nodes()) {
-        if (row.id != m_node.self().id && row.heartbeatAt >= cutoff)
-            pending.expected.insert(row.id);
-    }
+    pending.expected = m_node.liveOtherNodes();
     const QString id = QUuid::createUuid().toString(QUuid::Id128);
     const bool ask = !pending.expected.isEmpty() && m_conn;
     m_connectionQueries.insert(id, std::move(pending));

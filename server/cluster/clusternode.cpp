@@ -140,6 +140,22 @@ void ClusterNode::kick(const QString &nodeId, quint64 connectionId, const QStrin
     m_services.writer.post([m](Store &store) { store.sendBusMessage(m); });
 }
 
+QDateTime ClusterNode::goneBefore() const
+{
+    return QDateTime::currentDateTimeUtc().addMSecs(-m_goneAfterMs);
+}
+
+QSet<QString> ClusterNode::liveOtherNodes() const
+{
+    const QDateTime cutoff = goneBefore();
+    QSet<QString> ids;
+    for (const noderegistry::NodeRow &row : nodes()) {
+        if (row.id != m_self.id && row.heartbeatAt >= cutoff)
+            ids.insert(row.id);
+    }
+    return ids;
+}
+
 std::vector<noderegistry::NodeRow> ClusterNode::nodes() const
 {
     QMutexLocker lock(&m_nodesMutex);

@@ -8,6 +8,7 @@
 
 #include <QJsonObject>
 #include <QMutex>
+#include <QSet>
 #include <QString>
 
 #include <atomic>
@@ -67,6 +68,10 @@ public:
     const Identity &self() const { return m_self; }
     int goneAfterMs() const { return m_goneAfterMs; }
     int removeAfterMs() const { return 3 * m_goneAfterMs; }
+    // A node whose last heartbeat is before this is gone (now less goneAfterMs()).
+    QDateTime goneBefore() const;
+    // The other nodes not gone, by id: those a bus query waits for.
+    QSet<QString> liveOtherNodes() const;
     // The registry as last read (every heartbeat), this node's row with live counters.
     std::vector<noderegistry::NodeRow> nodes() const;
     // A user's connections on every live node: {"connections": n, "nodes": [{id, name,

@@ -92,7 +92,7 @@ namespace {
 // not gone, and every node with its state.
 QJsonObject clusterStats(const ClusterNode &cluster)
 {
-    const QDateTime goneBefore = QDateTime::currentDateTimeUtc().addMSecs(-cluster.goneAfterMs());
+    const QDateTime goneBefore = cluster.goneBefore();
     qint64 plain = 0, socketIo = 0, live = 0;
     QJsonArray nodes;
     for (const noderegistry::NodeRow &row : cluster.nodes()) {
