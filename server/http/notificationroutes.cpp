@@ -1,6 +1,8 @@
 // Server-to-server publishing: POST /api/v1/notifications, POST /api/v1/broadcasts, and the
 // back-office inbox GET /api/v1/notifications.
 #include "server/http/apiserver.h"
+#include "server/http/publishreply.h"
+#include "server/http/publishrequest.h"
 
 #include "server/delivery/deliveryhub.h"
 #include "server/log/logging.h"
@@ -11,112 +13,12 @@
 
 #include "shared/model/timeuuid.h"
 #include <QJsonArray>
-#include <QSet>
 
 #include <QUuid>
 
 namespace notify {
 
 using namespace http;
-
-namespace {
-
-constexpr int maxRecipients = 1000;
-
-bool present(const QJsonObject &json, const QString &field)
-{
-    const QJsonValue v = json.value(field);
-    return !v.isUndefined() && !v.isNull();
-}
-
-// Either "recipients": [{orgId, userId}] or "orgId" + "userIds"; 1..1000 entries before
-// duplicates are removed (order kept), so a caller cannot sneak past the bound with repeats.
-HttpResult<std::vector<Recipient>> parseRecipients(const QJsonObject &body)
-{
-    const QString recipientsField = QStringLiteral("recipients");
-    const QString userIdsField = QStringLiteral("userIds");
-    const bool hasList = present(body, recipientsField);
-    const bool hasUserIds = present(body, userIdsField);
-    if (hasList && (hasUserIds || present(body, QStringLiteral("orgId"))))
-        return HttpError::invalid(recipientsField,
-                                  QStringLiteral("give either recipients or orgId with userIds, "
-                                                 "not both"));
-    const QString listField = hasList ? recipientsField : userIdsField;
-    if (!hasList && !hasUserIds)
-        return HttpError::invalid(recipientsField,
-                                  QStringLiteral("is required (or orgId with userIds)"));
-    const QJsonValue listValue = body.value(listField);
-    if (!listValue.isArray())
-        return HttpError::invalid(listField, QStringLiteral("must be an array"));
-    const QJsonArray list = listValue.toArray();
-    if (list.isEmpty() || list.size() > maxRecipients)
-        return HttpError::invalid(
-            listField, QStringLiteral("must contain 1 to %1 entries").arg(maxRecipients));
-
-    QString orgId;
-    if (!hasList) {
-        auto org = requiredId(body, QStringLiteral("orgId"));
-        if (!org)
-            return org.error();
-        orgId = org.value();
-    }
-
-    std::vector<Recipient> recipients;
-    recipients.reserve(size_t(list.size()));
-    QSet<Recipient> seen;
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        const QString at = QStringLiteral("%1[%2]").arg(listField).arg(i);
-        Recipient r;
-        if (hasList) {
-            if (!list.at(i).isObject())
-                return HttpError::invalid(at, QStringLiteral("must be an object {orgId, userId}"));
-            const QJsonObject entry = list.at(i).toObject();
-            auto org = requiredId(entry, QStringLiteral("orgId"));
-            if (!org)
-                return HttpError {400, codes::invalidPayload, at + u'.' + org.error().message};
-            auto user = requiredId(entry, QStringLiteral("userId"));
-            if (!user)
-                return HttpError {400, codes::invalidPayload, at + u'.' + user.error().message};
-            r = Recipient {org.value(), user.value()};
-        } else {
-            const QJsonValue v = list.at(i);
-            if (!v.isString())
-                return HttpError::invalid(at, QStringLiteral("must be a string"));
-            if (auto e = validateId(at, v.toString()))
-                return HttpError::invalid(*e);
-            r = Recipient {orgId, v.toString()};
-        }
-        if (seen.contains(r))
-            continue;
-        seen.insert(r);
-        recipients.push_back(std::move(r));
-    }
-    return recipients;
-}
-
-HttpResult<std::vector<NewNotification>> parsePublish(const QJsonObject &body)
-{
-    auto recipients = parseRecipients(body);
-    if (!recipients)
-        return recipients.error();
-    auto content = parseNotificationContent(body);
-    if (!content)
-        return HttpError::invalid(content.error());
-    QString idempotencyKey;
-    if (present(body, QStringLiteral("idempotencyKey"))) {
-        auto key = requiredId(body, QStringLiteral("idempotencyKey"));
-        if (!key)
-            return key.error();
-        idempotencyKey = key.value();
-    }
-    std::vector<NewNotification> items;
-    items.reserve(recipients.value().size());
-    for (const Recipient &r : recipients.value())
-        items.push_back(NewNotification {r, content.value(), idempotencyKey});
-    return items;
-}
-
-} // namespace
 
 void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &reply)
 {
@@ -148,25 +50,14 @@ void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &
                 return;
             }
             // This runs on the store writer, which every write waits for: only the count of
-            // connections reached is taken here (at commit time); the reply is built on the
-            // HTTP thread.
+            // connections reached and what the answer names of each notification are taken
+            // here (at commit time); the answer is written on the HTTP thread.
             const std::vector<InsertOutcome> &outcomes = result.value().outcomes;
             const int reached = hub.connectionsReached(outcomes);
-            resume(ticket, [outcomes, reached](const HttpReply &r) {
-                QJsonArray list;
-                bool anyCreated = false;
-                for (const InsertOutcome &o : outcomes) {
-                    anyCreated = anyCreated || o.created;
-                    const Notification &n = o.notification;
-                    list.append(QJsonObject {{QStringLiteral("id"), n.id},
-                                             {QStringLiteral("orgId"), n.recipient.orgId},
-                                             {QStringLiteral("userId"), n.recipient.userId},
-                                             {QStringLiteral("seq"), n.seq}});
-                }
+            resume(ticket, [answer = publishAnswerFrom(outcomes), reached](const HttpReply &r) {
                 // Nothing new (every recipient's key was already used): the originals, 200.
-                r.json(anyCreated ? 201 : 200,
-                       QJsonObject {{QStringLiteral("notifications"), list},
-                                    {QStringLiteral("deliveredConnections"), reached}});
+                r.raw(answer.anyCreated ? 201 : 200, QByteArrayLiteral("application/json"),
+                      publishAnswerBody(answer.notifications, reached));
             });
         });
 }

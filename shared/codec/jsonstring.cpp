@@ -81,9 +81,26 @@ void appendString(QByteArray &out, QByteArrayView utf8)
 // an unpaired surrogate as \uXXXX.
 void appendQtString(QByteArray &out, QStringView s)
 {
-    out += '"';
+    // Ids, types, titles are mostly printable ASCII: that run is copied into room made once,
+    // not appended a byte at a time; the first other code unit goes on by the general rule.
+    const qsizetype start = out.size();
+    out.resize(start + s.size() + 2);
+    char *const run = out.data() + start + 1;
+    out.data()[start] = '"';
     const char16_t *p = s.utf16();
     const char16_t *const end = p + s.size();
+    qsizetype copied = 0;
+    for (; p != end; ++p, ++copied) {
+        const char16_t u = *p;
+        if (u < 0x20 || u >= 0x80 || u == '"' || u == '\\')
+            break;
+        run[copied] = char(u);
+    }
+    if (p == end) {
+        run[copied] = '"';
+        return;
+    }
+    out.truncate(start + 1 + copied);
     while (p != end) {
         const char16_t u = *p++;
         if (u < 0x80) {

@@ -1,6 +1,8 @@
+#include "shared/codec/jsonstring.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 #include <QTest>
@@ -112,6 +114,8 @@ private slots:
     void envelopeIsCompact();
     void replyCarriesReplyTo();
     void errorOmitsEmptyReplyTo();
+
+    void qtStringIsWhatQJsonDocumentWrites();
 };
 
 void TestCodec::clientJsonHasExactlyTheProtocolFields()
@@ -502,6 +506,33 @@ void TestCodec::errorOmitsEmptyReplyTo()
     QCOMPARE(keysOf(withoutId), setOf({"type", "data"}));
     QCOMPARE(withoutId.value(QStringLiteral("data")).toObject().value(QStringLiteral("message")),
              QJsonValue(QStringLiteral("bad \"quote\"\n")));
+}
+
+void TestCodec::qtStringIsWhatQJsonDocumentWrites()
+{
+    const auto qt = [](const QString &s) {
+        const QByteArray array = QJsonDocument(QJsonArray {s}).toJson(QJsonDocument::Compact);
+        return array.mid(1, array.size() - 2); // without [ ]
+    };
+    const auto ours = [](const QString &s) {
+        QByteArray out = "x"; // appended after what is already there
+        json::appendQtString(out, s);
+        return out.mid(1);
+    };
+    QCOMPARE(ours(QString()), QByteArray("\"\""));
+    QCOMPARE(ours(QStringLiteral("plain ascii ~")), qt(QStringLiteral("plain ascii ~")));
+    // Every UTF-16 code unit alone, at the start, after a run of plain ASCII and before one
+    // (the run is copied on a fast path), and a surrogate pair after a run.
+    for (uint u = 0; u <= 0xffff; ++u) {
+        const QChar c {char16_t(u)};
+        for (const QString &s : {QString(c), QStringLiteral("run") + c, c + QStringLiteral("run"),
+                                 QStringLiteral("ab") + c + u'd'}) {
+            if (ours(s) != qt(s))
+                QFAIL(qPrintable(QStringLiteral("differs for U+%1").arg(u, 4, 16, QChar(u'0'))));
+        }
+    }
+    const QString pair = QStringLiteral("run") + QString::fromUtf16(u"\U0001F600") + u'"';
+    QCOMPARE(ours(pair), qt(pair));
 }
 
 QTEST_GUILESS_MAIN(TestCodec)
