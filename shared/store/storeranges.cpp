@@ -5,7 +5,7 @@
 
 #include "shared/store/store_p.h"
 
-#include <functional>
+#include <QSqlError>
 
 namespace notify {
 
@@ -18,24 +18,72 @@ namespace {
 constexpr size_t kRangeChunk = 100;
 constexpr size_t kRecipientChunk = 200;
 
-// "WITH want(w_i, ...) AS (VALUES (...), ...)": the wanted keys as a table to join. The
-// casts give PostgreSQL the parameters' types, which a VALUES list does not tell it.
-QString wantTable(const QStringList &columns, const QStringList &types, size_t from, size_t to,
-                  Binds &binds, const std::function<QVariantList(size_t)> &values)
+// The values of one statement. On SQLite they are bound (in-process, no round trip). On
+// PostgreSQL they are written into the statement as literals, so that the read is one
+// round trip: QPSQL runs a bound statement as PREPARE, EXECUTE and DEALLOCATE, three round
+// trips, and writes the values into its EXECUTE as literals anyway. Text goes in an E''
+// literal with quote and backslash escaped, which means the same whatever
+// standard_conforming_strings is; a NUL (which PostgreSQL text cannot hold) is refused.
+class Values
 {
-    QStringList rows;
-    for (size_t i = from; i < to; ++i) {
-        const QVariantList row = values(i);
-        QStringList cells;
-        for (qsizetype c = 0; c < columns.size(); ++c) {
-            const QString name = QStringLiteral(":%1%2").arg(columns.at(c)).arg(i - from);
-            cells.append(QStringLiteral("CAST(%1 AS %2)").arg(name, types.at(c)));
-            binds.emplace_back(name, row.at(c));
-        }
-        rows.append(QLatin1Char('(') + cells.join(QStringLiteral(", ")) + QLatin1Char(')'));
+public:
+    explicit Values(bool literal)
+        : m_literal(literal)
+    { }
+
+    QString text(const QString &v)
+    {
+        if (!m_literal)
+            return bind(v);
+        if (v.contains(QChar(0)))
+            m_refused = true;
+        QString escaped = v;
+        escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+        escaped.replace(QLatin1Char('\''), QLatin1String("''"));
+        return QLatin1String("E'") + escaped + QLatin1Char('\'');
     }
+    QString number(qint64 v) { return m_literal ? QString::number(v) : bind(qlonglong(v)); }
+
+    std::optional<StoreError> run(QSqlQuery &q, const QString &sql, bool pg) const
+    {
+        if (m_refused)
+            return StoreError::internal(QStringLiteral("an org or user id holds a NUL"));
+        if (!m_literal)
+            return storesql::run(q, sql, m_binds, pg);
+        q.setForwardOnly(true);
+        if (!q.exec(sql))
+            return toStoreError(q.lastError(), pg, QStringLiteral("query"));
+        return std::nullopt;
+    }
+
+private:
+    QString bind(const QVariant &v)
+    {
+        const QString name = QStringLiteral(":v%1").arg(m_binds.size());
+        m_binds.emplace_back(name, v);
+        return name;
+    }
+
+    const bool m_literal;
+    bool m_refused = false;
+    Binds m_binds;
+};
+
+// "WITH want(...) AS (VALUES (...), ...)": the wanted keys as a table to join. The casts
+// give PostgreSQL the values' types, which a VALUES list does not tell it.
+QString wantTable(const QStringList &columns, const std::vector<QStringList> &rows)
+{
+    QStringList lines;
+    lines.reserve(qsizetype(rows.size()));
+    for (const QStringList &row : rows)
+        lines.append(QLatin1Char('(') + row.join(QStringLiteral(", ")) + QLatin1Char(')'));
     return QStringLiteral("WITH want(") + columns.join(QStringLiteral(", "))
-        + QStringLiteral(") AS (VALUES ") + rows.join(QStringLiteral(", ")) + QLatin1Char(')');
+        + QStringLiteral(") AS (VALUES ") + lines.join(QStringLiteral(", ")) + QLatin1Char(')');
+}
+
+QString cast(const QString &value, const char *type)
+{
+    return QStringLiteral("CAST(%1 AS %2)").arg(value, QLatin1String(type));
 }
 
 } // namespace
@@ -52,34 +100,37 @@ StoreResult<Page> Store::readRanges(const std::vector<SeqRange> &ranges, int lim
         for (size_t from = 0; from < ranges.size() && int(rows.size()) <= limit;
              from += kRangeChunk) {
             const size_t to = std::min(ranges.size(), from + kRangeChunk);
-            Binds binds;
-            const QString want = wantTable(
-                {QStringLiteral("w_i"), QStringLiteral("w_org"), QStringLiteral("w_user"),
-                 QStringLiteral("w_after"), QStringLiteral("w_to"), QStringLiteral("w_since")},
-                {QStringLiteral("BIGINT"), QStringLiteral("TEXT"), QStringLiteral("TEXT"),
-                 QStringLiteral("BIGINT"), QStringLiteral("BIGINT"), QStringLiteral("BIGINT")},
-                from, to, binds, [&](size_t i) {
-                    const SeqRange &r = ranges[i];
-                    // No since: every row (created_at is milliseconds since 1970).
-                    const qint64 since = r.since.isValid() ? r.since.toMSecsSinceEpoch() : -1;
-                    return QVariantList {qlonglong(i),       r.recipient.orgId,
-                                         r.recipient.userId, qlonglong(r.afterSeq),
-                                         qlonglong(r.toSeq), qlonglong(since)};
-                });
-            binds.emplace_back(QStringLiteral(":limit"), qlonglong(limit + 1 - int(rows.size())));
-            auto chunk = d->select(
-                want + QStringLiteral(" SELECT ") + kColumns
-                    + QStringLiteral(
-                        " FROM want JOIN notifications ON org_id = w_org AND user_id = w_user"
-                        " AND seq > w_after AND seq <= w_to"
-                        " JOIN notification_contents USING (content_id)"
-                        " WHERE deleted_at IS NULL AND created_at > w_since"
-                        " ORDER BY w_i, seq LIMIT :limit"),
-                binds);
-            if (!chunk)
-                return chunk.error();
-            for (Notification &n : chunk.value())
-                rows.push_back(std::move(n));
+            Values values(d->pg);
+            std::vector<QStringList> want;
+            for (size_t i = from; i < to; ++i) {
+                const SeqRange &r = ranges[i];
+                // No since: every row (created_at is milliseconds since 1970).
+                const qint64 since = r.since.isValid() ? r.since.toMSecsSinceEpoch() : -1;
+                want.push_back({cast(values.number(qint64(i)), "BIGINT"),
+                                cast(values.text(r.recipient.orgId), "TEXT"),
+                                cast(values.text(r.recipient.userId), "TEXT"),
+                                cast(values.number(r.afterSeq), "BIGINT"),
+                                cast(values.number(r.toSeq), "BIGINT"),
+                                cast(values.number(since), "BIGINT")});
+            }
+            const QString sql
+                = wantTable({QStringLiteral("w_i"), QStringLiteral("w_org"),
+                             QStringLiteral("w_user"), QStringLiteral("w_after"),
+                             QStringLiteral("w_to"), QStringLiteral("w_since")},
+                            want)
+                + QStringLiteral(" SELECT ") + kColumns
+                + QStringLiteral(
+                      " FROM want JOIN notifications ON org_id = w_org AND user_id = w_user"
+                      " AND seq > w_after AND seq <= w_to"
+                      " JOIN notification_contents USING (content_id)"
+                      " WHERE deleted_at IS NULL AND created_at > w_since"
+                      " ORDER BY w_i, seq LIMIT ")
+                + values.number(limit + 1 - qint64(rows.size()));
+            QSqlQuery q(d->db());
+            if (auto error = values.run(q, sql, d->pg))
+                return *error;
+            while (q.next())
+                rows.push_back(readNotification(q));
         }
         return takePage(std::move(rows), limit);
     });
@@ -97,19 +148,19 @@ StoreResult<QHash<Recipient, qint64>> Store::unreadCounts(const std::vector<Reci
             counts.insert(r, 0);
         for (size_t from = 0; from < recipients.size(); from += kRecipientChunk) {
             const size_t to = std::min(recipients.size(), from + kRecipientChunk);
-            Binds binds;
-            const QString want = wantTable(
-                {QStringLiteral("w_org"), QStringLiteral("w_user")},
-                {QStringLiteral("TEXT"), QStringLiteral("TEXT")}, from, to, binds, [&](size_t i) {
-                    return QVariantList {recipients[i].orgId, recipients[i].userId};
-                });
+            Values values(d->pg);
+            std::vector<QStringList> want;
+            for (size_t i = from; i < to; ++i) {
+                want.push_back({cast(values.text(recipients[i].orgId), "TEXT"),
+                                cast(values.text(recipients[i].userId), "TEXT")});
+            }
             QSqlQuery q(d->db());
-            if (auto error = run(
+            if (auto error = values.run(
                     q,
-                    want
+                    wantTable({QStringLiteral("w_org"), QStringLiteral("w_user")}, want)
                         + QStringLiteral(" SELECT org_id, user_id, unread_count FROM want"
                                          " JOIN recipients ON org_id = w_org AND user_id = w_user"),
-                    binds, d->pg)) {
+                    d->pg)) {
                 return *error;
             }
             while (q.next())

@@ -968,6 +968,22 @@ void TestStore::readRangesOfManyUsers()
     QVERIFY(empty->notifications.empty());
     auto invalid = store->readRanges({{Recipient {}, 0, 9, {}}}, 100);
     QVERIFY(!invalid.ok());
+
+    // Ids that need quoting read back as they are, and match only themselves (PostgreSQL
+    // gets the values written into the statement).
+    const Recipient odd {QStringLiteral("o'1\\"), QStringLiteral("u\\'); DELETE FROM recipients; --é")};
+    const Recipient plain {QStringLiteral("o'1"), QStringLiteral("u")};
+    STORE_OK(oddInserted, store->insertBatch({draft(odd, QStringLiteral("odd")),
+                                              draft(plain, QStringLiteral("plain"))},
+                                             kT0));
+    STORE_OK(oddRows, store->readRanges({{odd, 0, 9, {}}}, 100));
+    QCOMPARE(oddRows->notifications.size(), size_t(1));
+    QCOMPARE(oddRows->notifications.front().recipient, odd);
+    QCOMPARE(oddRows->notifications.front().content.title, QStringLiteral("odd"));
+    STORE_OK(oddCounts, store->unreadCounts({odd, plain, a}));
+    QCOMPARE(oddCounts->value(odd), qint64(1));
+    QCOMPARE(oddCounts->value(plain), qint64(1));
+    QCOMPARE(oddCounts->value(a), qint64(5));
 }
 
 void TestStore::readRangesLimitAndChunks()
