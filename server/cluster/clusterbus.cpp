@@ -321,7 +321,7 @@ void ClusterBus::readRanges(const std::vector<const bus::CreatedRange *> &batch)
         for (Notification &n : page.value().notifications)
             rows[n.recipient].push_back(std::move(n));
     }
-    std::vector<std::pair<Recipient, qint64>> starting;
+    std::vector<Recipient> gaps;
     for (const bus::CreatedRange *range : batch) {
         const Recipient &r = range->recipient;
         std::vector<SeqGate::Item> items;
@@ -335,15 +335,10 @@ void ClusterBus::readRanges(const std::vector<const bus::CreatedRange *> &batch)
         // Every seq of the range is resolved: one not read was deleted since.
         bool gap = false;
         m_node.offerAndPublish(r, std::move(items), range->firstSeq, range->lastSeq, &gap);
-        if (!gap)
-            continue;
-        qint64 lowest = 0;
-        if (m_node.gate().nextSeq(r, &lowest) == 0 && lowest > 0)
-            starting.push_back({r, lowest});
-        else
-            fill(r);
+        if (gap)
+            gaps.push_back(r);
     }
-    startUsers(starting);
+    fill(gaps);
 }
 
 void ClusterBus::readRange(const bus::CreatedRange &range)
@@ -382,13 +377,25 @@ void ClusterBus::readRange(const bus::CreatedRange &range)
 
 void ClusterBus::fill(const Recipient &r)
 {
-    qint64 lowest = 0;
-    const qint64 next = m_node.gate().nextSeq(r, &lowest);
-    if (lowest == 0)
-        return;
-    if (next == 0)
-        return startUser(r, lowest);
-    fillFrom(r, next - 1, lowest);
+    fill(std::vector<Recipient> {r});
+}
+
+void ClusterBus::fill(const std::vector<Recipient> &users)
+{
+    // Users not started yet (the usual gap: the first notification a node sees for a
+    // user) are read together; a gap in a started user's sequence is rare and read alone.
+    std::vector<std::pair<Recipient, qint64>> starting;
+    for (const Recipient &r : users) {
+        qint64 lowest = 0;
+        const qint64 next = m_node.gate().nextSeq(r, &lowest);
+        if (lowest == 0)
+            continue;
+        if (next == 0)
+            starting.push_back({r, lowest});
+        else
+            fillFrom(r, next - 1, lowest);
+    }
+    startUsers(starting);
 }
 
 void ClusterBus::startUser(const Recipient &r, qint64 lowestHeld)

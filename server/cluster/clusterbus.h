@@ -33,6 +33,7 @@ public:
 
     // Reads the rows a user misses between the gate's next seq and its held ones.
     void fill(const Recipient &r);
+    void fill(const std::vector<Recipient> &users);
     void presence(const Recipient &r, std::function<void(const QJsonObject &)> done);
     void send(const bus::Message &m);
 
