@@ -269,6 +269,12 @@ void ClusterBus::handle(const bus::Message &m)
 
 void ClusterBus::handleCreated(const bus::Message &m)
 {
+    // Read all the recipients of the signal with one statement (per pageRows rows): the
+    // thread handles signals one after the other, and a round trip per recipient (three
+    // with QPSQL's prepared statements) was where the cross-node latency went, queueing the
+    // signals behind it (docs/benchmarks.md, "Cluster").
+    std::vector<const bus::CreatedRange *> batch;
+    qint64 batchRows = 0;
     for (const bus::CreatedRange &range : m.created) {
         const Recipient &r = range.recipient;
         // Nobody here to deliver to: reading the rows would be wasted. A connection that
@@ -279,52 +285,117 @@ void ClusterBus::handleCreated(const bus::Message &m)
         }
         if (!m_reader)
             continue;
-        std::vector<SeqGate::Item> items;
-        qint64 after = range.firstSeq - 1;
-        for (;;) {
-            // No more rows than the range holds: the user's later commits are read with
-            // their own signals, and a bus thread that lags behind would otherwise read up
-            // to a page of them again for every signal.
-            const int limit = int(std::min<qint64>(pageRows, range.lastSeq - after));
-            auto page = m_reader->afterSeq(r, after, limit);
-            if (!page.ok()) {
-                qCWarning(lcServer).noquote()
-                    << "cluster: cannot read new notifications:" << page.error().message;
-                break;
-            }
-            // Past the range: the rest of it was deleted. (Without this, a page that began
-            // past the range with more rows behind it read the same page again forever.)
-            bool past = false;
-            for (Notification &n : page.value().notifications) {
-                if (n.seq > range.lastSeq) {
-                    past = true;
-                    break;
-                }
-                after = n.seq;
-                // The count right after this notification, as its own node computed it.
-                const qint64 count
-                    = std::max<qint64>(0, range.unreadAfter - (range.lastSeq - n.seq));
-                items.push_back({InsertOutcome {std::move(n), true, count}, 0});
-            }
-            if (past || !page.value().hasMore || after >= range.lastSeq)
-                break;
+        const qint64 rows = range.lastSeq - range.firstSeq + 1;
+        if (rows > pageRows) {
+            readRange(range);
+            continue;
         }
-        bool gap = false;
-        m_node.offerAndPublish(r, std::move(items), range.firstSeq, range.lastSeq, &gap);
-        if (gap)
-            fill(r);
+        if (batchRows + rows > pageRows) {
+            readRanges(batch);
+            batch.clear();
+            batchRows = 0;
+        }
+        batch.push_back(&range);
+        batchRows += rows;
     }
+    readRanges(batch);
+}
+
+void ClusterBus::readRanges(const std::vector<const bus::CreatedRange *> &batch)
+{
+    if (batch.empty())
+        return;
+    std::vector<SeqRange> wanted;
+    wanted.reserve(batch.size());
+    for (const bus::CreatedRange *range : batch)
+        wanted.push_back({range->recipient, range->firstSeq - 1, range->lastSeq, {}});
+    // No more rows than the ranges hold: a user's later commits are read with their own
+    // signals (a bus thread that lags behind would otherwise read them again per signal).
+    auto page = m_reader->readRanges(wanted, pageRows);
+    if (!page.ok()) {
+        qCWarning(lcServer).noquote()
+            << "cluster: cannot read new notifications:" << page.error().message;
+    }
+    QHash<Recipient, std::vector<Notification>> rows;
+    if (page.ok()) {
+        for (Notification &n : page.value().notifications)
+            rows[n.recipient].push_back(std::move(n));
+    }
+    std::vector<Recipient> gaps;
+    for (const bus::CreatedRange *range : batch) {
+        const Recipient &r = range->recipient;
+        std::vector<SeqGate::Item> items;
+        for (Notification &n : rows[r]) {
+            if (n.seq < range->firstSeq || n.seq > range->lastSeq)
+                continue; // the same user twice in one signal: the other range's row
+            // The count right after this notification, as its own node computed it.
+            const qint64 count = std::max<qint64>(0, range->unreadAfter - (range->lastSeq - n.seq));
+            items.push_back({InsertOutcome {std::move(n), true, count}, 0});
+        }
+        // Every seq of the range is resolved: one not read was deleted since.
+        bool gap = false;
+        m_node.offerAndPublish(r, std::move(items), range->firstSeq, range->lastSeq, &gap);
+        if (gap)
+            gaps.push_back(r);
+    }
+    fill(gaps);
+}
+
+void ClusterBus::readRange(const bus::CreatedRange &range)
+{
+    const Recipient &r = range.recipient;
+    std::vector<SeqGate::Item> items;
+    qint64 after = range.firstSeq - 1;
+    for (;;) {
+        const int limit = int(std::min<qint64>(pageRows, range.lastSeq - after));
+        auto page = m_reader->afterSeq(r, after, limit);
+        if (!page.ok()) {
+            qCWarning(lcServer).noquote()
+                << "cluster: cannot read new notifications:" << page.error().message;
+            break;
+        }
+        // Past the range: the rest of it was deleted. (Without this, a page that began
+        // past the range with more rows behind it read the same page again forever.)
+        bool past = false;
+        for (Notification &n : page.value().notifications) {
+            if (n.seq > range.lastSeq) {
+                past = true;
+                break;
+            }
+            after = n.seq;
+            const qint64 count = std::max<qint64>(0, range.unreadAfter - (range.lastSeq - n.seq));
+            items.push_back({InsertOutcome {std::move(n), true, count}, 0});
+        }
+        if (past || !page.value().hasMore || after >= range.lastSeq)
+            break;
+    }
+    bool gap = false;
+    m_node.offerAndPublish(r, std::move(items), range.firstSeq, range.lastSeq, &gap);
+    if (gap)
+        fill(r);
 }
 
 void ClusterBus::fill(const Recipient &r)
 {
-    qint64 lowest = 0;
-    const qint64 next = m_node.gate().nextSeq(r, &lowest);
-    if (lowest == 0)
-        return;
-    if (next == 0)
-        return startUser(r, lowest);
-    fillFrom(r, next - 1, lowest);
+    fill(std::vector<Recipient> {r});
+}
+
+void ClusterBus::fill(const std::vector<Recipient> &users)
+{
+    // Users not started yet (the usual gap: the first notification a node sees for a
+    // user) are read together; a gap in a started user's sequence is rare and read alone.
+    std::vector<std::pair<Recipient, qint64>> starting;
+    for (const Recipient &r : users) {
+        qint64 lowest = 0;
+        const qint64 next = m_node.gate().nextSeq(r, &lowest);
+        if (lowest == 0)
+            continue;
+        if (next == 0)
+            starting.push_back({r, lowest});
+        else
+            fillFrom(r, next - 1, lowest);
+    }
+    startUsers(starting);
 }
 
 void ClusterBus::startUser(const Recipient &r, qint64 lowestHeld)
@@ -351,6 +422,50 @@ void ClusterBus::startUser(const Recipient &r, qint64 lowestHeld)
     }
     bool gap = false;
     m_node.offerAndPublish(r, std::move(items), from, lowestHeld - 1, &gap, true);
+}
+
+void ClusterBus::startUsers(const std::vector<std::pair<Recipient, qint64>> &users)
+{
+    if (!m_reader || users.empty())
+        return;
+    if (users.size() == 1)
+        return startUser(users.front().first, users.front().second);
+    // What startUser reads, for all the users a signal starts: one statement for their
+    // recent rows and one for their counts instead of two per user.
+    const QDateTime since = QDateTime::currentDateTimeUtc().addMSecs(-catchUpMarginMs);
+    std::vector<SeqRange> wanted;
+    std::vector<Recipient> recipients;
+    for (const auto &[r, lowestHeld] : users) {
+        wanted.push_back({r, 0, lowestHeld - 1, since});
+        recipients.push_back(r);
+    }
+    auto page = m_reader->readRanges(wanted, pageRows);
+    if (page.ok() && page.value().hasMore) {
+        // More than a page in all: each user on its own (the newest page each).
+        for (const auto &[r, lowestHeld] : users)
+            startUser(r, lowestHeld);
+        return;
+    }
+    auto unread = m_reader->unreadCounts(recipients);
+    const bool ok = page.ok() && unread.ok();
+    if (!ok)
+        qCWarning(lcServer) << "cluster: cannot read the recent notifications of new users";
+    QHash<Recipient, std::vector<Notification>> rows;
+    if (ok) {
+        for (Notification &n : page.value().notifications)
+            rows[n.recipient].push_back(std::move(n));
+    }
+    for (const auto &[r, lowestHeld] : users) {
+        std::vector<SeqGate::Item> items;
+        qint64 from = lowestHeld;
+        const qint64 count = ok ? unread.value().value(r) : 0;
+        for (Notification &n : rows[r]) {
+            from = std::min(from, n.seq);
+            items.push_back({InsertOutcome {std::move(n), true, count}, 0});
+        }
+        bool gap = false;
+        m_node.offerAndPublish(r, std::move(items), from, lowestHeld - 1, &gap, true);
+    }
 }
 
 void ClusterBus::fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld, bool start)

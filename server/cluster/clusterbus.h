@@ -33,6 +33,7 @@ public:
 
     // Reads the rows a user misses between the gate's next seq and its held ones.
     void fill(const Recipient &r);
+    void fill(const std::vector<Recipient> &users);
     void presence(const Recipient &r, std::function<void(const QJsonObject &)> done);
     void send(const bus::Message &m);
 
@@ -45,12 +46,18 @@ private:
     void readNotifications();
     void handle(const bus::Message &m);
     void handleCreated(const bus::Message &m);
+    // The rows of several recipients' ranges, with one read (at most pageRows rows).
+    void readRanges(const std::vector<const bus::CreatedRange *> &batch);
+    // One recipient's range of more than a page, page by page.
+    void readRange(const bus::CreatedRange &range);
     void catchUp(qint64 sinceMs);
     void heartbeat();
     void finishPresence(const QString &id);
     bool hasMembers(const Recipient &r) const;
     void fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld, bool start = false);
     void startUser(const Recipient &r, qint64 lowestHeld);
+    // Per user: the lowest seq held (see SeqGate).
+    void startUsers(const std::vector<std::pair<Recipient, qint64>> &users);
     void answerConnections(const bus::Message &query);
     void takeConnectionsReply(const bus::Message &reply);
     void finishConnections(const QString &id);

@@ -70,6 +70,7 @@ void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 c
         perUser[o.notification.recipient].push_back({std::move(item), committedAtNs});
     }
     bump(m_services.metrics.created, created);
+    std::vector<Recipient> gaps;
     for (auto it = perUser.begin(); it != perUser.end(); ++it) {
         const Recipient &r = it.key();
         if (m_services.directory.members(rooms::user(r)) == 0) {
@@ -87,12 +88,16 @@ void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 c
         const qint64 last = it.value().front().outcome.notification.seq;
         bool gap = false;
         offerAndPublish(r, std::move(it.value()), first, last, &gap);
-        if (gap && m_bus) {
-            // Another node's earlier commit for this user is not delivered yet: read it now.
-            ClusterBus *bus = m_bus;
-            QMetaObject::invokeMethod(
-                bus, [bus, r] { bus->fill(r); }, Qt::QueuedConnection);
-        }
+        if (gap)
+            gaps.push_back(r);
+    }
+    if (!gaps.empty() && m_bus) {
+        // Held back: a user this node has not started yet (the first notification it sees
+        // for them), or another node's earlier commit not delivered yet. Read now, the
+        // whole group's users together.
+        ClusterBus *bus = m_bus;
+        QMetaObject::invokeMethod(
+            bus, [bus, gaps = std::move(gaps)] { bus->fill(gaps); }, Qt::QueuedConnection);
     }
 }
 

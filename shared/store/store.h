@@ -9,9 +9,11 @@
 #include "shared/store/storeerror.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QSqlDatabase>
 #include <QStringList>
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -52,6 +54,16 @@ struct ChangeOutcome
     qint64 unreadCount = 0; // the recipient's unread count after the change
     QDateTime at;
     int updated() const { return int(ids.size()); }
+};
+
+// One user's rows for Store::readRanges: afterSeq < seq <= toSeq and, when since is valid,
+// createdAt > since.
+struct SeqRange
+{
+    Recipient recipient;
+    qint64 afterSeq = 0;
+    qint64 toSeq = std::numeric_limits<qint64>::max();
+    QDateTime since;
 };
 
 struct BroadcastRecord
@@ -105,6 +117,10 @@ public:
     StoreResult<Page> afterSeq(const Recipient &r, qint64 afterSeq, int limit);
     // Newest first, createdAt > since.
     StoreResult<Page> since(const Recipient &r, const QDateTime &since, int limit);
+    // Several users' rows at once (storeranges.cpp): the cluster bus reads all the recipients
+    // of a signal with one statement instead of one per recipient. Ordered by range as
+    // given, then by seq; at most limit rows in all (1..1000), hasMore when more remain.
+    StoreResult<Page> readRanges(const std::vector<SeqRange> &ranges, int limit);
     StoreResult<std::optional<Notification>> find(const Recipient &r, const QString &id);
     // The recipient's notifications among ids (deleted ones and foreign ids left out), in no
     // particular order.
@@ -116,6 +132,9 @@ public:
     StoreResult<ChangeOutcome> softDelete(const Recipient &r, const QStringList &ids,
                                           const QDateTime &at);
     StoreResult<qint64> unreadCount(const Recipient &r);
+    // The unread counts of several recipients at once (storeranges.cpp); a recipient that
+    // has never had a notification is 0.
+    StoreResult<QHash<Recipient, qint64>> unreadCounts(const std::vector<Recipient> &recipients);
     // Sets delivered_at where still null; returns how many rows changed.
     StoreResult<int> markDelivered(const Recipient &r, const QStringList &ids,
                                    const QDateTime &at);

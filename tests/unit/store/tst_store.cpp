@@ -177,6 +177,9 @@ private slots:
     void inboxPaging();
     void afterSeqAscending();
     void sinceFilter();
+    void readRangesOfManyUsers();
+    void readRangesLimitAndChunks();
+    void unreadCountsOfMany();
     void sessions();
     void purge();
     void broadcastsAreRecorded();
@@ -915,6 +918,130 @@ void TestStore::sinceFilter()
     // A since in another time zone means the same instant.
     STORE_OK(offset, store->since(r, kT0.toOffsetFromUtc(3600), 10));
     QCOMPARE(seqsOf(*offset), range(3, 2));
+}
+
+void TestStore::readRangesOfManyUsers()
+{
+    OPEN_STORE(store);
+    const Recipient a {QStringLiteral("o1"), QStringLiteral("a")};
+    const Recipient b {QStringLiteral("o1"), QStringLiteral("b")};
+    const Recipient other {QStringLiteral("o2"), QStringLiteral("a")}; // same user id
+    std::vector<NewNotification> batch;
+    for (int i = 1; i <= 6; ++i) {
+        batch.push_back(draft(a, QStringLiteral("a%1").arg(i)));
+        batch.push_back(draft(b, QStringLiteral("b%1").arg(i)));
+        batch.push_back(draft(other, QStringLiteral("o%1").arg(i)));
+    }
+    STORE_OK(inserted, store->insertBatch(batch, kT0));
+    STORE_OK(early, store->insertBatch({draft(b, QStringLiteral("b7"))}, kT0.addSecs(-10)));
+    // a's seq 3 deleted: left out like every read.
+    STORE_OK(deleted, store->softDelete(a, {inserted->at(6).notification.id}, kT0));
+    QCOMPARE(deleted->updated(), 1);
+
+    // In the order of the ranges as given (b before a), each range's rows by seq, bounds
+    // exclusive below and inclusive above; nothing of the other org's user "a".
+    STORE_OK(page, store->readRanges({{b, 4, 7, {}}, {a, 1, 4, {}}}, 100));
+    QVERIFY(!page->hasMore);
+    QList<QPair<QString, qint64>> got;
+    for (const Notification &n : page->notifications)
+        got.append({n.recipient.orgId + QLatin1Char('/') + n.recipient.userId, n.seq});
+    const QList<QPair<QString, qint64>> expected {{QStringLiteral("o1/b"), 5},
+                                                  {QStringLiteral("o1/b"), 6},
+                                                  {QStringLiteral("o1/b"), 7},
+                                                  {QStringLiteral("o1/a"), 2},
+                                                  {QStringLiteral("o1/a"), 4}};
+    QCOMPARE(got, expected);
+    // Whole rows, content included.
+    QCOMPARE(page->notifications.front().content.title, QStringLiteral("b5"));
+    QCOMPARE(page->notifications.front().id, inserted->at(13).notification.id);
+
+    // since: only rows created after it (b's seq 7 is older).
+    STORE_OK(recent, store->readRanges({{b, 0, 100, kT0.addSecs(-1)}}, 100));
+    QCOMPARE(seqsOf(*recent), range(1, 6));
+    // An unknown user and an empty range give nothing.
+    STORE_OK(
+        none,
+        store->readRanges(
+            {{{QStringLiteral("o1"), QStringLiteral("nobody")}, 0, 9, {}}, {a, 4, 4, {}}}, 100));
+    QVERIFY(none->notifications.empty());
+    STORE_OK(empty, store->readRanges({}, 100));
+    QVERIFY(empty->notifications.empty());
+    auto invalid = store->readRanges({{Recipient {}, 0, 9, {}}}, 100);
+    QVERIFY(!invalid.ok());
+
+    // Ids that need quoting read back as they are, and match only themselves (PostgreSQL
+    // gets the values written into the statement).
+    const Recipient odd {QStringLiteral("o'1\\"), QStringLiteral("u\\'); DELETE FROM recipients; --é")};
+    const Recipient plain {QStringLiteral("o'1"), QStringLiteral("u")};
+    STORE_OK(oddInserted, store->insertBatch({draft(odd, QStringLiteral("odd")),
+                                              draft(plain, QStringLiteral("plain"))},
+                                             kT0));
+    STORE_OK(oddRows, store->readRanges({{odd, 0, 9, {}}}, 100));
+    QCOMPARE(oddRows->notifications.size(), size_t(1));
+    QCOMPARE(oddRows->notifications.front().recipient, odd);
+    QCOMPARE(oddRows->notifications.front().content.title, QStringLiteral("odd"));
+    STORE_OK(oddCounts, store->unreadCounts({odd, plain, a}));
+    QCOMPARE(oddCounts->value(odd), qint64(1));
+    QCOMPARE(oddCounts->value(plain), qint64(1));
+    QCOMPARE(oddCounts->value(a), qint64(5));
+}
+
+void TestStore::readRangesLimitAndChunks()
+{
+    OPEN_STORE(store);
+    // More ranges than one statement takes (100), two rows each.
+    std::vector<NewNotification> batch;
+    std::vector<SeqRange> ranges;
+    for (int u = 0; u < 150; ++u) {
+        const Recipient r {QStringLiteral("o1"), QStringLiteral("u%1").arg(u)};
+        batch.push_back(draft(r, QStringLiteral("first")));
+        batch.push_back(draft(r, QStringLiteral("second")));
+        ranges.push_back({r, 0, 2, {}});
+    }
+    STORE_OK(inserted, store->insertBatch(batch, kT0));
+    STORE_OK(all, store->readRanges(ranges, 1000));
+    QCOMPARE(all->notifications.size(), size_t(300));
+    QVERIFY(!all->hasMore);
+    for (size_t i = 0; i < all->notifications.size(); ++i) {
+        QCOMPARE(all->notifications[i].recipient.userId, QStringLiteral("u%1").arg(i / 2));
+        QCOMPARE(all->notifications[i].seq, qint64(i % 2 + 1));
+    }
+    // The limit counts rows over every statement: 250 of 300, the first ones.
+    STORE_OK(limited, store->readRanges(ranges, 250));
+    QCOMPARE(limited->notifications.size(), size_t(250));
+    QVERIFY(limited->hasMore);
+    QCOMPARE(limited->notifications.back().recipient.userId, QStringLiteral("u124"));
+    QCOMPARE(limited->notifications.back().seq, qint64(2));
+    // Exactly the limit: nothing more.
+    STORE_OK(exact, store->readRanges(ranges, 300));
+    QVERIFY(!exact->hasMore);
+}
+
+void TestStore::unreadCountsOfMany()
+{
+    OPEN_STORE(store);
+    const Recipient a {QStringLiteral("o1"), QStringLiteral("a")};
+    const Recipient b {QStringLiteral("o1"), QStringLiteral("b")};
+    const Recipient never {QStringLiteral("o1"), QStringLiteral("never")};
+    std::vector<NewNotification> batch {
+        draft(a, QStringLiteral("1")), draft(a, QStringLiteral("2")), draft(a, QStringLiteral("3")),
+        draft(b, QStringLiteral("1"))};
+    STORE_OK(inserted, store->insertBatch(batch, kT0));
+    STORE_OK(read, store->markRead(a, {inserted->at(0).notification.id}, kT0));
+    QCOMPARE(read->updated(), 1);
+    std::vector<Recipient> many {a, b, never};
+    for (int i = 0; i < 250; ++i) // more than one statement takes (200)
+        many.push_back({QStringLiteral("o2"), QStringLiteral("x%1").arg(i)});
+    STORE_OK(counts, store->unreadCounts(many));
+    QCOMPARE(counts->size(), qsizetype(many.size()));
+    QCOMPARE(counts->value(a), qint64(2));
+    QCOMPARE(counts->value(b), qint64(1));
+    QCOMPARE(counts->value(never, -1), qint64(0));
+    QCOMPARE(counts->value(many.back(), -1), qint64(0));
+    for (const Recipient &r : {a, b}) {
+        STORE_OK(one, store->unreadCount(r));
+        QCOMPARE(counts->value(r), one.value());
+    }
 }
 
 void TestStore::sessions()
