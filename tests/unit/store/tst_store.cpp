@@ -189,6 +189,7 @@ private slots:
     void insertReportsUnreadCountAfter();
     void findManyIsScopedAndSkipsDeleted();
     void countersExactWithKeyedAndKeylessRecipients();
+    void sqliteSessionSettings();
 
 private:
     // A store on this test function's database, not yet migrated.
@@ -1491,6 +1492,26 @@ void TestStore::countersExactWithKeyedAndKeylessRecipients()
         QCOMPARE(next->at(0).notification.seq, qint64(lastSeq + 1));
         QCOMPARE(next->at(0).unreadCountAfter, qint64(unread + 1));
     }
+}
+
+// Durability (synchronous=FULL) and the checkpoint interval the writer's cost depends on
+// (docs/benchmarks.md, "the writer, second pass") are set on every SQLite connection.
+void TestStore::sqliteSessionSettings()
+{
+    if (kPostgres)
+        QSKIP("SQLite only");
+    OPEN_STORE(store);
+    QSqlQuery q(store->database());
+    for (const auto &[pragma, expected] :
+         {std::pair {"synchronous", 2}, std::pair {"wal_autocheckpoint", 16384}}) {
+        QVERIFY2(q.exec(QStringLiteral("PRAGMA ") + QLatin1String(pragma)),
+                 qPrintable(q.lastError().text()));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), expected);
+    }
+    QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
 }
 
 QTEST_GUILESS_MAIN(TestStore)
