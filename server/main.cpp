@@ -12,6 +12,10 @@
 #include <QProcessEnvironment>
 #include <QTextStream>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 using namespace notify;
 
 namespace {
@@ -90,6 +94,13 @@ int main(int argc, char *argv[])
     // The glib dispatcher's socket bookkeeping is O(connections) per write (docs/qt64-notes.md);
     // this must be set before the application object exists.
     qputenv("QT_NO_GLIB", "1");
+#ifdef __GLIBC__
+    // glibc gives the free top of a thread's arena back to the kernel (madvise) once it
+    // exceeds 128 KiB, and the next group commit faults the same pages in again: that was
+    // 5-17% of the store writer's CPU (docs/benchmarks.md, "Issue 14"). Each arena may now
+    // keep up to 16 MiB free (docs/operations.md, "Run").
+    mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("notifyd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(NOTIFY_VERSION));

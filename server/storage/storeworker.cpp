@@ -5,6 +5,8 @@
 
 #include <QElapsedTimer>
 
+#include <iterator>
+
 namespace notify {
 
 namespace {
@@ -39,7 +41,7 @@ StoreResult<Done> StoreWorker::startAndOpen(bool migrate)
 void StoreWorker::post(Job job)
 {
     QMutexLocker lock(&m_mutex);
-    m_queue.push_back(Item{std::move(job), nullptr});
+    m_queue.push_back(Item {std::move(job), nullptr});
     m_wake.wakeOne();
 }
 
@@ -47,7 +49,7 @@ void StoreWorker::postInsert(std::vector<NewNotification> items, InsertDone done
 {
     QMutexLocker lock(&m_mutex);
     m_queue.push_back(
-        Item{nullptr, std::make_unique<InsertJob>(InsertJob{std::move(items), std::move(done)})});
+        Item {nullptr, std::make_unique<InsertJob>(InsertJob {std::move(items), std::move(done)})});
     m_wake.wakeOne();
 }
 
@@ -72,7 +74,7 @@ void StoreWorker::run()
 {
     auto opened = Store::open(m_config, m_name);
     std::unique_ptr<Store> store;
-    StoreResult<Done> openResult = Done{};
+    StoreResult<Done> openResult = Done {};
     if (!opened.ok()) {
         openResult = opened.error();
     } else {
@@ -104,7 +106,8 @@ void StoreWorker::run()
             if (m_queue.front().insert) {
                 size_t rows = 0;
                 while (!m_queue.empty() && m_queue.front().insert
-                       && (group.empty() || rows + m_queue.front().insert->items.size() <= maxGroupRows)) {
+                       && (group.empty()
+                           || rows + m_queue.front().insert->items.size() <= maxGroupRows)) {
                     rows += m_queue.front().insert->items.size();
                     group.push_back(std::move(m_queue.front().insert));
                     m_queue.pop_front();
@@ -124,9 +127,20 @@ void StoreWorker::run()
 
 void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group)
 {
+    // The drafts are moved, not copied: each is a dozen shared strings and a JSON object,
+    // and the jobs only need their sizes once the group is formed.
     std::vector<NewNotification> all;
+    std::vector<size_t> sizes;
+    sizes.reserve(group.size());
+    size_t total = 0;
     for (const auto &job : group)
-        all.insert(all.end(), job->items.begin(), job->items.end());
+        total += job->items.size();
+    all.reserve(total);
+    for (const auto &job : group) {
+        sizes.push_back(job->items.size());
+        std::move(job->items.begin(), job->items.end(), std::back_inserter(all));
+        job->items.clear();
+    }
 
     QElapsedTimer timer;
     timer.start();
@@ -146,21 +160,22 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
     InsertReply groupReply;
     groupReply.outcomes = std::move(result.value());
     // The store reports each recipient's count after the batch; no need to read it back.
+    groupReply.unreadCounts.reserve(qsizetype(groupReply.outcomes.size()));
     for (const InsertOutcome &o : groupReply.outcomes)
         groupReply.unreadCounts.insert(o.notification.recipient, o.unreadCountAfter);
     if (m_commitHook)
         m_commitHook(groupReply, committedAt);
 
-    size_t offset = 0;
-    for (const auto &job : group) {
+    // The hook has had the group: its outcomes move into the jobs' replies.
+    auto next = groupReply.outcomes.begin();
+    for (size_t i = 0; i < group.size(); ++i) {
         InsertReply reply;
-        reply.outcomes.assign(groupReply.outcomes.begin() + qsizetype(offset),
-                              groupReply.outcomes.begin() + qsizetype(offset + job->items.size()));
-        offset += job->items.size();
+        reply.outcomes.assign(std::make_move_iterator(next),
+                              std::make_move_iterator(next + qsizetype(sizes[i])));
+        next += qsizetype(sizes[i]);
         for (const InsertOutcome &o : reply.outcomes)
-            reply.unreadCounts.insert(o.notification.recipient,
-                                      groupReply.unreadCounts.value(o.notification.recipient));
-        job->done(StoreResult<InsertReply>(std::move(reply)));
+            reply.unreadCounts.insert(o.notification.recipient, o.unreadCountAfter);
+        group[i]->done(StoreResult<InsertReply>(std::move(reply)));
     }
 }
 
@@ -178,7 +193,7 @@ StoreResult<Done> ReaderPool::start()
         if (!opened.ok())
             return opened;
     }
-    return Done{};
+    return Done {};
 }
 
 void ReaderPool::post(StoreWorker::Job job)

@@ -195,6 +195,7 @@ public:
         LockRecipient,
         ReadUnread,
         UpsertRecipient,
+        AddToRecipient,
         FindKey,
         InsertContent,
         InsertNotification,

@@ -4,7 +4,8 @@
 #include "shared/store/store_p.h"
 
 #include "shared/model/timeuuid.h"
-#include <map>
+
+#include <algorithm>
 
 namespace notify {
 
@@ -58,16 +59,40 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
 
         struct State
         {
+            const Recipient *recipient = nullptr;
             qint64 lastSeq = 0;
             qint64 unread = 0; // before the batch
             qint64 created = 0;
+            qint64 drafts = 0;
+            bool keyed = false; // some draft has an idempotency key: it may create nothing
         };
-        auto less = [](const Recipient &a, const Recipient &b) {
-            return recipientLess(a, b);
-        };
-        std::map<Recipient, State, decltype(less)> states(less);
-        for (const NewNotification &draft : batch)
-            states.try_emplace(draft.recipient);
+        // One state per recipient, found once per draft through a hash (an ordered map
+        // compared strings a dozen times per draft); the order of locks is a sort below.
+        std::vector<State> states;
+        std::vector<size_t> stateOf(batch.size());
+        {
+            QHash<Recipient, size_t> index;
+            index.reserve(qsizetype(batch.size()));
+            for (size_t i = 0; i < batch.size(); ++i) {
+                const NewNotification &draft = batch[i];
+                auto it = index.constFind(draft.recipient);
+                if (it == index.cend()) {
+                    it = index.insert(draft.recipient, states.size());
+                    states.push_back(State {&draft.recipient});
+                }
+                State &state = states[*it];
+                ++state.drafts;
+                state.keyed = state.keyed || !draft.idempotencyKey.isEmpty();
+                stateOf[i] = *it;
+            }
+        }
+        std::vector<State *> lockOrder;
+        lockOrder.reserve(states.size());
+        for (State &state : states)
+            lockOrder.push_back(&state);
+        std::sort(lockOrder.begin(), lockOrder.end(), [](const State *a, const State *b) {
+            return recipientLess(*a->recipient, *b->recipient);
+        });
 
         WriteTransaction tx(db, pg);
         if (auto error = tx.begin())
@@ -78,13 +103,25 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
 
         // Lock (creating if needed) each recipient's row in a fixed order: the row lock
         // serializes concurrent batches for one recipient, which makes seq gap-free and
-        // the idempotency lookup below race-free.
-        for (auto &[recipient, state] : states) {
+        // the idempotency lookup below race-free. A recipient without keys gets its seqs
+        // reserved and its count raised by the same statement; one with keys is counted
+        // after its drafts have been checked.
+        for (State *state : lockOrder) {
+            const Recipient &recipient = *state->recipient;
             bool found = false;
-            if ((error = d->execInts(Stmt::UpsertRecipient, {recipient.orgId, recipient.userId},
-                                     &found, {&state.lastSeq, &state.unread}))) {
-                return tx.fail(*error);
+            if (state->keyed) {
+                error = d->execInts(Stmt::UpsertRecipient, {recipient.orgId, recipient.userId},
+                                    &found, {&state->lastSeq, &state->unread});
+            } else {
+                error = d->execInts(Stmt::AddToRecipient,
+                                    {recipient.orgId, recipient.userId, qlonglong(state->drafts),
+                                     qlonglong(state->drafts)},
+                                    &found, {&state->lastSeq, &state->unread});
+                state->lastSeq -= state->drafts;
+                state->unread -= state->drafts;
             }
+            if (error)
+                return tx.fail(*error);
             if (!found)
                 return tx.fail(StoreError::internal(QStringLiteral("recipient row vanished")));
         }
@@ -99,7 +136,8 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         // content: it is stored once and their inbox rows point to it.
         const NotificationContent *lastContent = nullptr;
         qint64 lastContentId = 0;
-        for (const NewNotification &draft : batch) {
+        for (size_t i = 0; i < batch.size(); ++i) {
+            const NewNotification &draft = batch[i];
             const QString &key = draft.idempotencyKey;
             if (!key.isEmpty()) {
                 const auto seen = keyed.constFind(qMakePair(draft.recipient, key));
@@ -121,7 +159,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                     continue;
             }
 
-            State &state = states[draft.recipient];
+            State &state = states[stateOf[i]];
             Notification n;
             n.id = newTimeOrderedUuid();
             n.recipient = draft.recipient;
@@ -161,12 +199,15 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
 
         bus::Message signal;
         signal.kind = bus::Kind::Created;
-        for (const auto &[recipient, state] : states) {
+        for (const State *statePtr : lockOrder) {
+            const State &state = *statePtr;
+            const Recipient &recipient = *state.recipient;
             if (state.created == 0)
                 continue;
-            if ((error = d->execInts(Stmt::BumpRecipient,
-                                     {qlonglong(state.lastSeq), qlonglong(state.created),
-                                      recipient.orgId, recipient.userId}))) {
+            if (state.keyed
+                && (error = d->execInts(Stmt::BumpRecipient,
+                                        {qlonglong(state.lastSeq), qlonglong(state.created),
+                                         recipient.orgId, recipient.userId}))) {
                 return tx.fail(*error);
             }
             signal.created.push_back({recipient, state.lastSeq - state.created + 1, state.lastSeq,
@@ -180,9 +221,10 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         if (auto commitError = tx.commit())
             return *commitError;
         // The rows were locked from the first statement on, so nothing else changed them.
-        for (InsertOutcome &o : outcomes) {
-            const State &state = states[o.notification.recipient];
-            o.unreadCountAfter = state.unread + state.created;
+        // One outcome per draft, in draft order.
+        for (size_t i = 0; i < outcomes.size(); ++i) {
+            const State &state = states[stateOf[i]];
+            outcomes[i].unreadCountAfter = state.unread + state.created;
         }
         return outcomes;
     });

@@ -27,6 +27,16 @@ QString Store::Private::stmtSql(Stmt stmt) const
                               " VALUES (?, ?, 0, 0) ON CONFLICT (org_id, user_id)"
                               " DO UPDATE SET last_seq = recipients.last_seq"
                               " RETURNING last_seq, unread_count");
+    case Stmt::AddToRecipient:
+        // A recipient whose drafts carry no idempotency key creates exactly as many rows as
+        // it has drafts: the counters move by that many at once, in the statement that
+        // creates or locks the row, so it costs one statement instead of two. The values
+        // bound for a new row are the same counts.
+        return QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq, unread_count)"
+                              " VALUES (?, ?, ?, ?) ON CONFLICT (org_id, user_id)"
+                              " DO UPDATE SET last_seq = recipients.last_seq + excluded.last_seq,"
+                              " unread_count = recipients.unread_count + excluded.unread_count"
+                              " RETURNING last_seq, unread_count");
     case Stmt::FindKey:
         return QStringLiteral("SELECT ") + kColumns + kFromInbox
             + QStringLiteral("org_id = ? AND user_id = ? AND idempotency_key = ?");

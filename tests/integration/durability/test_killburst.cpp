@@ -3,12 +3,16 @@
 // data directory, and every notification that was answered 201 must be there, by id.
 #include "httpclient.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -163,6 +167,7 @@ void TestKillBurst::everyAnsweredPublishSurvivesSigkill()
     QVERIFY2(server->waitListening(), qPrintable(server->log));
     QNetworkAccessManager reader;
     QSet<QString> storedIds;
+    std::vector<QList<qint64>> seqs(userCount); // newest first, as the pages come
     for (int u = 0; u < userCount; ++u) {
         qint64 beforeSeq = 0;
         for (int page = 0; page < maxRequests / 100 + 1; ++page) {
@@ -176,6 +181,7 @@ void TestKillBurst::everyAnsweredPublishSurvivesSigkill()
             for (const QJsonValue &v : list) {
                 storedIds.insert(v.toObject().value(QStringLiteral("id")).toString());
                 beforeSeq = v.toObject().value(QStringLiteral("seq")).toInteger();
+                seqs[size_t(u)].append(beforeSeq);
             }
             if (!r.json.value(QStringLiteral("hasMore")).toBool())
                 break;
@@ -193,6 +199,47 @@ void TestKillBurst::everyAnsweredPublishSurvivesSigkill()
     // What was stored but never answered (cut off after the commit) is allowed, not required.
     QVERIFY(storedIds.size() >= answeredIds.size());
     QVERIFY(storedIds.size() <= sent);
+
+    // The counters committed with the rows: each inbox's seqs are gap-free from 1, and the
+    // stored unread count and last seq are what the rows say (nothing was read). The
+    // database is read beside the running server, as an operator's sqlite3 would.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
+                                                    QStringLiteral("killburst-check"));
+        db.setDatabaseName(QDir(dir.path()).filePath(QStringLiteral("notify.db")));
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        for (int u = 0; u < userCount; ++u) {
+            const QList<qint64> &userSeqs = seqs[size_t(u)];
+            for (qsizetype i = 0; i < userSeqs.size(); ++i)
+                QCOMPARE(userSeqs[i], qint64(userSeqs.size() - i));
+            QSqlQuery q(db);
+            QVERIFY(q.prepare(QStringLiteral("SELECT last_seq, unread_count FROM recipients"
+                                             " WHERE org_id = 'k9' AND user_id = ?")));
+            q.addBindValue(QStringLiteral("u%1").arg(u));
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            if (userSeqs.isEmpty())
+                continue; // the row may or may not exist; nothing to count
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toLongLong(), qint64(userSeqs.size()));
+            QCOMPARE(q.value(1).toLongLong(), qint64(userSeqs.size()));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("killburst-check"));
+
+    // And the next publish continues each sequence.
+    const HttpResponse next = httpRequest(
+        reader, server->url(QStringLiteral("/api/v1/notifications")), "POST",
+        QByteArrayLiteral(R"({"orgId":"k9","userIds":["u0"],"type":"BURST","title":"after"})"),
+        apiKey);
+    QCOMPARE(next.status, 201);
+    QCOMPARE(next.json.value(QStringLiteral("notifications"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("seq"))
+                 .toInteger(),
+             qint64(seqs[0].size() + 1));
 }
 
 QTEST_MAIN(TestKillBurst)

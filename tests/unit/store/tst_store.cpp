@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
 #ifndef NOTIFY_STORE_TEST_POSTGRES
 #error "NOTIFY_STORE_TEST_POSTGRES must be 0 or 1"
@@ -190,6 +191,8 @@ private slots:
     void lostConnectionRecovers();
     void insertReportsUnreadCountAfter();
     void findManyIsScopedAndSkipsDeleted();
+    void countersExactWithKeyedAndKeylessRecipients();
+    void sqliteSessionSettings();
 
 private:
     // A store on this test function's database, not yet migrated.
@@ -1553,6 +1556,89 @@ void TestStore::findManyIsScopedAndSkipsDeleted()
     QCOMPARE(seen.size(), ids.size() - 1);
     STORE_OK(none, store->findMany(a, {}));
     QVERIFY(none->empty());
+}
+
+// A recipient without idempotency keys has its seqs reserved and its count raised by one
+// statement at the start of the batch; one with keys is counted at the end. Both kinds in
+// one batch, on rows that reads and deletes have changed, keep seq gap-free and the stored
+// count equal to a recount.
+void TestStore::countersExactWithKeyedAndKeylessRecipients()
+{
+    OPEN_STORE(store);
+    const Recipient plain {QStringLiteral("o1"), QStringLiteral("plain")};
+    const Recipient keyed {QStringLiteral("o1"), QStringLiteral("keyed")};
+    const Recipient fresh {QStringLiteral("o2"), QStringLiteral("fresh")};
+
+    STORE_OK(first,
+             store->insertBatch({draft(plain, "p1"), draft(plain, "p2"), draft(plain, "p3"),
+                                 draft(keyed, "k1", "a")},
+                                kT0));
+    QCOMPARE(first->at(2).notification.seq, 3);
+    QCOMPARE(first->at(2).unreadCountAfter, 3);
+    STORE_OK(read, store->markRead(plain, {first->at(0).notification.id}, kT0));
+    QCOMPARE(read->unreadCount, 2);
+    STORE_OK(gone, store->softDelete(plain, {first->at(1).notification.id}, kT0));
+    QCOMPARE(gone->unreadCount, 1);
+
+    // Interleaved: the keyless recipient twice, the keyed one with a replay, a keyless draft
+    // and a new key, and a recipient with no row yet.
+    STORE_OK(second,
+             store->insertBatch({draft(plain, "p4"), draft(keyed, "k1 again", "a"),
+                                 draft(fresh, "f1"), draft(keyed, "k2"), draft(plain, "p5"),
+                                 draft(keyed, "k3", "b"), draft(fresh, "f2")},
+                                kT0.addSecs(1)));
+    QCOMPARE(second->size(), size_t(7));
+    QCOMPARE(second->at(0).notification.seq, 4);
+    QCOMPARE(second->at(4).notification.seq, 5);
+    QCOMPARE(second->at(0).unreadCountAfter, 3);
+    QVERIFY(!second->at(1).created);
+    QCOMPARE(second->at(1).notification.seq, 1);
+    QCOMPARE(second->at(3).notification.seq, 2);
+    QCOMPARE(second->at(5).notification.seq, 3);
+    QCOMPARE(second->at(5).unreadCountAfter, 3);
+    QCOMPARE(second->at(2).notification.seq, 1);
+    QCOMPARE(second->at(6).notification.seq, 2);
+    QCOMPARE(second->at(6).unreadCountAfter, 2);
+
+    // Only replays: nothing is counted, nothing moves.
+    STORE_OK(replays,
+             store->insertBatch({draft(keyed, "x", "a"), draft(keyed, "y", "b")}, kT0.addSecs(2)));
+    QVERIFY(!replays->at(0).created && !replays->at(1).created);
+    QCOMPARE(replays->at(0).unreadCountAfter, 3);
+
+    for (const auto &[r, unread, lastSeq] :
+         {std::tuple {plain, 3, 5}, std::tuple {keyed, 3, 3}, std::tuple {fresh, 2, 2}}) {
+        STORE_OK(count, store->unreadCount(r));
+        QCOMPARE(*count, qint64(unread));
+        STORE_OK(recount, store->recountUnread(r));
+        QCOMPARE(*recount, qint64(unread));
+        STORE_OK(page, store->inbox(r, InboxQuery {100, std::nullopt, false, true}));
+        QCOMPARE(page->notifications.front().seq, qint64(lastSeq));
+        // The next seq follows the last without a gap.
+        STORE_OK(next, store->insertBatch({draft(r, "next")}, kT0.addSecs(3)));
+        QCOMPARE(next->at(0).notification.seq, qint64(lastSeq + 1));
+        QCOMPARE(next->at(0).unreadCountAfter, qint64(unread + 1));
+    }
+}
+
+// Durability (synchronous=FULL) and the checkpoint interval the writer's cost depends on
+// (docs/benchmarks.md, "the writer, second pass") are set on every SQLite connection.
+void TestStore::sqliteSessionSettings()
+{
+    if (kPostgres)
+        QSKIP("SQLite only");
+    OPEN_STORE(store);
+    QSqlQuery q(store->database());
+    for (const auto &[pragma, expected] :
+         {std::pair {"synchronous", 2}, std::pair {"wal_autocheckpoint", 16384}}) {
+        QVERIFY2(q.exec(QStringLiteral("PRAGMA ") + QLatin1String(pragma)),
+                 qPrintable(q.lastError().text()));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), expected);
+    }
+    QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
 }
 
 QTEST_GUILESS_MAIN(TestStore)
