@@ -404,8 +404,15 @@ Räume: %5</translation>
         <translation>Zustellungsverfolgung</translation>
     </message>
     <message>
-        <source>Record every delivery of this node from the connection on, the last %1 kept (costs some CPU on a busy node)</source>
-        <translation>Jede Zustellung dieses Knotens ab dem Verbinden aufzeichnen, die letzten %1 bleiben (kostet auf einem ausgelasteten Knoten etwas CPU)</translation>
+        <source>Record every delivery from the connection on (in a cluster, every node&apos;s), the last %1 kept (costs some CPU on a busy node)</source>
+        <translation>Jede Zustellung ab dem Verbinden aufzeichnen (im Cluster die jedes Knotens), die letzten %1 bleiben (kostet auf einem ausgelasteten Knoten etwas CPU)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n trace record(s) dropped</source>
+        <translation>
+            <numerusform>%n Trace-Eintrag verworfen</numerusform>
+            <numerusform>%n Trace-Einträge verworfen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -707,6 +714,13 @@ Räume: %5</translation>
     <message>
         <source>N&amp;odes</source>
         <translation>&amp;Knoten</translation>
+    </message>
+    <message numerus="yes">
+        <source>Node %1 dropped %n trace record(s) it could not send</source>
+        <translation>
+            <numerusform>Knoten %1 hat %n Trace-Eintrag verworfen, den er nicht senden konnte</numerusform>
+            <numerusform>Knoten %1 hat %n Trace-Einträge verworfen, die er nicht senden konnte</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1031,6 +1045,10 @@ Räume: %6</translation>
         <source>%1 @ %2 (#%3, %4)</source>
         <translation>%1 @ %2 (#%3, %4)</translation>
     </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::RoomsView</name>
@@ -1041,6 +1059,10 @@ Räume: %6</translation>
     <message>
         <source>Show &amp;user…</source>
         <translation>&amp;Benutzer anzeigen…</translation>
+    </message>
+    <message>
+        <source>#%1 on node %2, %3 @ %4</source>
+        <translation>#%1 auf Knoten %2, %3 @ %4</translation>
     </message>
 </context>
 <context>
@@ -1369,6 +1391,14 @@ Raum %3
     <message>
         <source>Title</source>
         <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Delivered by node %1</source>
+        <translation>Zugestellt von Knoten %1</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
     </message>
 </context>
 <context>

@@ -404,8 +404,15 @@ Salons : %5</translation>
         <translation>Trace des distributions</translation>
     </message>
     <message>
-        <source>Record every delivery of this node from the connection on, the last %1 kept (costs some CPU on a busy node)</source>
-        <translation>Enregistrer chaque distribution de ce nœud dès la connexion, les %1 dernières conservées (coûte un peu de CPU sur un nœud chargé)</translation>
+        <source>Record every delivery from the connection on (in a cluster, every node&apos;s), the last %1 kept (costs some CPU on a busy node)</source>
+        <translation>Enregistrer chaque distribution dès la connexion (dans un cluster, celles de chaque nœud), les %1 dernières conservées (coûte un peu de CPU sur un nœud chargé)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n trace record(s) dropped</source>
+        <translation>
+            <numerusform>%n enregistrement de trace perdu</numerusform>
+            <numerusform>%n enregistrements de trace perdus</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -707,6 +714,13 @@ Salons : %5</translation>
     <message>
         <source>N&amp;odes</source>
         <translation>Nœud&amp;s</translation>
+    </message>
+    <message numerus="yes">
+        <source>Node %1 dropped %n trace record(s) it could not send</source>
+        <translation>
+            <numerusform>Le nœud %1 a perdu %n enregistrement de trace qu&apos;il n&apos;a pas pu envoyer</numerusform>
+            <numerusform>Le nœud %1 a perdu %n enregistrements de trace qu&apos;il n&apos;a pas pu envoyer</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1031,6 +1045,10 @@ Salons : %6</translation>
         <source>%1 @ %2 (#%3, %4)</source>
         <translation>%1 @ %2 (n° %3, %4)</translation>
     </message>
+    <message>
+        <source>Node</source>
+        <translation>Nœud</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::RoomsView</name>
@@ -1041,6 +1059,10 @@ Salons : %6</translation>
     <message>
         <source>Show &amp;user…</source>
         <translation>Afficher l’&amp;utilisateur…</translation>
+    </message>
+    <message>
+        <source>#%1 on node %2, %3 @ %4</source>
+        <translation>#%1 sur le nœud %2, %3 @ %4</translation>
     </message>
 </context>
 <context>
@@ -1369,6 +1391,14 @@ Salon %3
     <message>
         <source>Title</source>
         <translation>Titre</translation>
+    </message>
+    <message>
+        <source>Delivered by node %1</source>
+        <translation>Distribuée par le nœud %1</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Nœud</translation>
     </message>
 </context>
 <context>

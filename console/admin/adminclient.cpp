@@ -386,6 +386,11 @@ void AdminClient::dispatch(const QString &type, const QJsonObject &data)
         emit connectionStats(data.value(QStringLiteral("connections")).toArray());
     } else if (type == admin::msg::delivery) {
         emit delivery(data);
+    } else if (type == admin::msg::deliveryDropped) {
+        const QString name = data.value(QStringLiteral("nodeName")).toString();
+        emit deliveryDropped(name.isEmpty() ? data.value(QStringLiteral("nodeId")).toString()
+                                            : name,
+                             data.value(QStringLiteral("dropped")).toInteger());
     } else {
         emit logMessage(tr("Ignored an unknown message type: %1").arg(type));
     }

@@ -103,6 +103,8 @@ signals:
     void connectionStats(const QJsonArray &stats);
     void counters(const notify::Counters &totals, const notify::Counters &perSecond);
     void delivery(const QJsonObject &delivery);
+    // delivery:dropped: another node could not send this many of its trace records.
+    void deliveryDropped(const QString &nodeName, qint64 dropped);
     // A line for the console's log: what happened on the channel, never a secret.
     void logMessage(const QString &line);
 

@@ -7,6 +7,7 @@
 #include "console/models/connectionsmodel.h"
 #include "console/models/countersmodel.h"
 #include "console/models/historymodel.h"
+#include "console/models/nodesmodel.h"
 #include "console/models/notificationsmodel.h"
 #include "console/models/roomsmodel.h"
 #include "console/models/tracemodel.h"
@@ -38,6 +39,9 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
+
+#include <algorithm>
+#include <climits>
 
 namespace notify::console {
 
@@ -109,6 +113,9 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     m_vault->migrate(m_store);
     connect(m_client, &AdminClient::hello, this, [this](const QJsonObject &node) {
         m_nodeId = node.value(QStringLiteral("clusterName")).toString();
+        // In a cluster, the rows of this node name it like the other nodes' rows.
+        m_rooms->setLocalNodeName(m_nodeId);
+        m_trace->setLocalNodeName(m_nodeId);
         if (m_nodeId.isEmpty())
             m_nodeId = node.value(QStringLiteral("id")).toString();
         updateStatus();
@@ -142,6 +149,21 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
                 m_deliveriesView->chart()->addSample(perSecond);
             });
     connect(m_client, &AdminClient::delivery, m_trace, &TraceModel::addDelivery);
+    connect(m_client, &AdminClient::deliveryDropped, this,
+            [this](const QString &node, qint64 dropped) {
+                m_trace->addDropped(dropped);
+                m_logView->appendLine(tr("Node %1 dropped %n trace record(s) it could not send",
+                                         nullptr, int(std::min<qint64>(dropped, INT_MAX)))
+                                          .arg(node));
+            });
+    // The Rooms tab shows the other nodes' members from the Nodes tab's answers, which are
+    // asked for while either tab is on screen.
+    m_nodesView->watchConnections(m_roomsView);
+    connect(m_roomsView, &RoomsView::shown, m_nodesView, &NodesView::refreshConnections);
+    connect(m_nodesView->remoteModel(), &QAbstractItemModel::modelReset, this,
+            &MainWindow::updateRemoteRooms);
+    connect(m_nodesView->remoteModel(), &QAbstractItemModel::rowsRemoved, this,
+            &MainWindow::updateRemoteRooms);
     connect(m_deliveriesView, &DeliveriesView::traceToggled, this, &MainWindow::setTrace);
     connect(m_connectionsView, &ConnectionsView::selectionChanged, this,
             &MainWindow::updateActions);
@@ -333,7 +355,12 @@ void MainWindow::kickSelected()
     if (id == 0 && m_tabs->currentWidget() == m_nodesView
         && m_nodesView->selectedRemote(&nodeId, &id))
         who = m_nodesView->describeSelected();
-    else if (id != 0)
+    else if (id != 0 && m_tabs->currentWidget() == m_roomsView
+             && !m_roomsView->selectedNodeId().isEmpty()) {
+        // A member of another node's room: kicked there through this node.
+        nodeId = m_roomsView->selectedNodeId();
+        who = m_roomsView->describeSelected();
+    } else if (id != 0)
         who = describeConnection(id);
     if (id == 0)
         return;
@@ -388,6 +415,20 @@ void MainWindow::kick(quint64 id, const QString &nodeId, const QString &who)
                                  5000);
     });
     updateActions();
+}
+
+void MainWindow::updateRemoteRooms()
+{
+    const RemoteConnectionsModel *remote = m_nodesView->remoteModel();
+    QList<RoomsModel::RemoteMember> members;
+    members.reserve(remote->rowCount());
+    for (int r = 0; r < remote->rowCount(); ++r) {
+        const RemoteConnectionsModel::Row &row = remote->at(r);
+        const ConnectionInfo &c = row.connection;
+        members.append(
+            {row.nodeId, row.nodeName, c.id, c.userId, c.orgId, protocolName(c.protocol), c.rooms});
+    }
+    m_rooms->setRemote(members);
 }
 
 void MainWindow::clearVisibleSelection()

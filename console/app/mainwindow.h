@@ -98,6 +98,8 @@ private:
     // nodeId empty: a connection of this node; else one of another node of the cluster.
     void kick(quint64 id, const QString &nodeId, const QString &who);
     void clearVisibleSelection();
+    // The Rooms tab's members of the other nodes, from the Nodes tab's last answer.
+    void updateRemoteRooms();
     void clearLiveData();
     QString describeConnection(quint64 id) const;
     void updateStatus();

@@ -28,7 +28,7 @@ QModelIndex RoomsModel::index(int row, int column, const QModelIndex &parent) co
         || parent.row() >= static_cast<int>(m_rooms.size()))
         return {};
     Room *room = m_rooms[static_cast<size_t>(parent.row())].get();
-    if (row >= room->members.size())
+    if (row >= room->size())
         return {};
     return createIndex(row, column, room);
 }
@@ -47,7 +47,7 @@ int RoomsModel::rowCount(const QModelIndex &parent) const
         return static_cast<int>(m_rooms.size());
     if (parent.internalPointer() || parent.column() != 0)
         return 0;
-    return static_cast<int>(m_rooms[static_cast<size_t>(parent.row())]->members.size());
+    return m_rooms[static_cast<size_t>(parent.row())]->size();
 }
 
 int RoomsModel::columnCount(const QModelIndex &) const
@@ -64,15 +64,41 @@ QVariant RoomsModel::data(const QModelIndex &index, int role) const
         if (role == RoomNameRole)
             return room.name;
         if (role == Qt::DisplayRole) {
-            return index.column() == Name ? QVariant(room.name)
-                                          : QVariant(static_cast<int>(room.members.size()));
+            if (index.column() == Name)
+                return room.name;
+            return index.column() == Members ? QVariant(room.size()) : QVariant();
         }
         if (role == Qt::TextAlignmentRole && index.column() == Members)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     }
     const Room &room = *static_cast<const Room *>(index.internalPointer());
+    if (index.row() >= room.members.size()) {
+        const RemoteMember &m = m_remote.at(room.remote.at(index.row() - room.members.size()));
+        switch (role) {
+        case ConnectionIdRole:
+            return QVariant::fromValue(m.id);
+        case RoomNameRole:
+            return room.name;
+        case OrgIdRole:
+            return m.orgId;
+        case UserIdRole:
+            return m.userId;
+        case NodeIdRole:
+            return m.nodeId;
+        case Qt::DisplayRole:
+            if (index.column() == Name)
+                return tr("%1 @ %2 (#%3, %4)").arg(m.userId, m.orgId).arg(m.id).arg(m.protocol);
+            return index.column() == Node ? QVariant(m.nodeName) : QVariant();
+        default:
+            return {};
+        }
+    }
     const quint64 id = room.members.at(index.row());
+    if (role == NodeIdRole)
+        return QString();
+    if (role == Qt::DisplayRole && index.column() == Node)
+        return m_localNode;
     if (role == ConnectionIdRole)
         return QVariant::fromValue(id);
     if (role == RoomNameRole)
@@ -97,6 +123,8 @@ QVariant RoomsModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Room / connection");
     case Members:
         return tr("Members");
+    case Node:
+        return tr("Node");
     default:
         return {};
     }
@@ -124,20 +152,61 @@ void RoomsModel::setSnapshot(const QList<ConnectionInfo> &connections, const QJs
         for (const QString &name : c.rooms)
             addMember(name, c.id);
     }
+    addRemoteMembers();
     endResetModel();
+}
+
+RoomsModel::Room &RoomsModel::roomFor(const QString &name)
+{
+    // Only for use inside a reset: no row signals.
+    const int row = insertionRow(name);
+    if (row < static_cast<int>(m_rooms.size()) && m_rooms[static_cast<size_t>(row)]->name == name)
+        return *m_rooms[static_cast<size_t>(row)];
+    return **m_rooms.insert(m_rooms.begin() + row, std::make_unique<Room>(Room {name, {}, {}}));
+}
+
+void RoomsModel::addRemoteMembers()
+{
+    // Only for use inside a reset: no row signals.
+    for (int i = 0; i < m_remote.size(); ++i) {
+        for (const QString &name : m_remote.at(i).rooms) {
+            if (!name.isEmpty())
+                roomFor(name).remote.append(i);
+        }
+    }
+}
+
+void RoomsModel::setRemote(const QList<RemoteMember> &members)
+{
+    if (members == m_remote)
+        return;
+    beginResetModel();
+    m_remote = members;
+    // The rooms only other nodes had go; the connected node's stay as they are.
+    for (auto it = m_rooms.begin(); it != m_rooms.end();) {
+        (*it)->remote.clear();
+        it = (*it)->members.isEmpty() ? m_rooms.erase(it) : it + 1;
+    }
+    addRemoteMembers();
+    endResetModel();
+}
+
+void RoomsModel::setLocalNodeName(const QString &name)
+{
+    if (name == m_localNode)
+        return;
+    // Member rows show it: a layout change asks the views again.
+    emit layoutAboutToBeChanged();
+    m_localNode = name;
+    emit layoutChanged();
 }
 
 void RoomsModel::addMember(const QString &name, quint64 id)
 {
     // Only for use inside a reset: no row signals.
-    const int row = insertionRow(name);
-    if (row < static_cast<int>(m_rooms.size()) && m_rooms[static_cast<size_t>(row)]->name == name) {
-        auto &members = m_rooms[static_cast<size_t>(row)]->members;
-        if (!members.contains(id))
-            members.append(id);
-        return;
-    }
-    m_rooms.insert(m_rooms.begin() + row, std::make_unique<Room>(Room {name, {id}}));
+    auto &members = roomFor(name).members;
+    if (!members.contains(id))
+        members.append(id);
 }
 
 void RoomsModel::addConnection(const ConnectionInfo &c)
@@ -159,7 +228,7 @@ void RoomsModel::addConnection(const ConnectionInfo &c)
             emit dataChanged(count, count, {Qt::DisplayRole});
         } else {
             beginInsertRows({}, row, row);
-            m_rooms.insert(m_rooms.begin() + row, std::make_unique<Room>(Room {name, {c.id}}));
+            m_rooms.insert(m_rooms.begin() + row, std::make_unique<Room>(Room {name, {c.id}, {}}));
             endInsertRows();
         }
     }
@@ -174,7 +243,7 @@ void RoomsModel::removeConnection(quint64 id)
             ++row;
             continue;
         }
-        if (room.members.size() == 1) {
+        if (room.size() == 1) {
             beginRemoveRows({}, row, row);
             m_rooms.erase(m_rooms.begin() + row);
             endRemoveRows();
@@ -196,6 +265,7 @@ void RoomsModel::clear()
     beginResetModel();
     m_rooms.clear();
     m_members.clear();
+    m_remote.clear();
     endResetModel();
 }
 
@@ -210,8 +280,7 @@ QModelIndex RoomsModel::roomIndex(const QString &name) const
 int RoomsModel::memberCount(const QString &name) const
 {
     const QModelIndex idx = roomIndex(name);
-    return idx.isValid() ? static_cast<int>(m_rooms[static_cast<size_t>(idx.row())]->members.size())
-                         : 0;
+    return idx.isValid() ? m_rooms[static_cast<size_t>(idx.row())]->size() : 0;
 }
 
 QStringList RoomsModel::roomNames() const

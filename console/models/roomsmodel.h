@@ -12,15 +12,37 @@
 
 namespace notify::console {
 
-// Rooms of the node as a tree: each room (sorted by name) with its member connections as
-// children and the member count in the second column. A room exists while it has members,
-// exactly as the server's room registry keeps it.
+// Rooms of the cluster as a tree: each room (sorted by name) with its member connections as
+// children, the member count in the second column and each member's node in the third. The
+// connected node's members are live (snapshot and deltas), listed first; the other nodes'
+// come from `cluster_connections` answers (setRemote). A room exists while it has members,
+// exactly as the servers' room registries keep it.
 class RoomsModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Members, ColumnCount };
-    enum Role { ConnectionIdRole = Qt::UserRole + 1, RoomNameRole, OrgIdRole, UserIdRole };
+    enum Column { Name, Members, Node, ColumnCount };
+    // NodeIdRole: the member's node id, empty for the connected node's own members.
+    enum Role {
+        ConnectionIdRole = Qt::UserRole + 1,
+        RoomNameRole,
+        OrgIdRole,
+        UserIdRole,
+        NodeIdRole
+    };
+
+    // A connection of another node with its rooms.
+    struct RemoteMember
+    {
+        QString nodeId;
+        QString nodeName;
+        quint64 id = 0;
+        QString userId;
+        QString orgId;
+        QString protocol;
+        QStringList rooms;
+        friend bool operator==(const RemoteMember &, const RemoteMember &) = default;
+    };
 
     explicit RoomsModel(QObject *parent = nullptr);
     ~RoomsModel() override;
@@ -38,6 +60,11 @@ public:
     void setSnapshot(const QList<notify::ConnectionInfo> &connections, const QJsonArray &rooms);
     void addConnection(const notify::ConnectionInfo &connection);
     void removeConnection(quint64 id);
+    // The other nodes' members as a whole (each answer replaces the last); an unchanged
+    // list changes nothing, so that a view keeps its expansion and selection.
+    void setRemote(const QList<RemoteMember> &members);
+    // What the Node column says for the connected node's own members.
+    void setLocalNodeName(const QString &name);
     void clear();
 
     QModelIndex roomIndex(const QString &name) const;
@@ -48,7 +75,9 @@ private:
     struct Room
     {
         QString name;
-        QList<quint64> members;
+        QList<quint64> members; // the connected node's, rows 0..members.size()-1
+        QList<int> remote; // indices into m_remote, the rows after
+        int size() const { return int(members.size() + remote.size()); }
     };
     struct Member
     {
@@ -60,10 +89,14 @@ private:
     int roomRow(const Room *room) const;
     int insertionRow(const QString &name) const;
     void addMember(const QString &room, quint64 id);
+    Room &roomFor(const QString &name);
+    void addRemoteMembers();
     QString memberLabel(quint64 id) const;
 
     std::vector<std::unique_ptr<Room>> m_rooms; // sorted by name
     QHash<quint64, Member> m_members;
+    QList<RemoteMember> m_remote;
+    QString m_localNode;
 };
 
 } // namespace notify::console

@@ -32,9 +32,12 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     if (role == Qt::TextAlignmentRole && index.column() == Connections)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     // Columns cut long room names and ids: the whole row in the tooltip.
+    const QString node = e.nodeName.isEmpty() ? m_localNode : e.nodeName;
     if (role == Qt::ToolTipRole)
         return tr("%1\nNotification %2\nRoom %3\n%n connection(s)", nullptr, e.connections)
-            .arg(e.title, e.notificationId, e.room);
+                   .arg(e.title, e.notificationId, e.room)
+            + (node.isEmpty() ? QString()
+                              : QLatin1Char('\n') + tr("Delivered by node %1").arg(node));
     // Delivered to nobody: the answer to "why didn't X get it" is often here.
     if (role == Qt::ForegroundRole && e.connections == 0)
         return QBrush(QColor(0xd3, 0x2f, 0x2f));
@@ -44,6 +47,8 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     case Time:
         return e.at.isValid() ? e.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"))
                               : QString();
+    case Node:
+        return node;
     case Title:
         return e.title;
     case NotificationId:
@@ -64,6 +69,8 @@ QVariant TraceModel::headerData(int section, Qt::Orientation orientation, int ro
     switch (section) {
     case Time:
         return tr("Time");
+    case Node:
+        return tr("Node");
     case Title:
         return tr("Title");
     case NotificationId:
@@ -88,6 +95,10 @@ void TraceModel::addDelivery(const QJsonObject &d)
                                           : connections.toInt();
     const auto at = parseTimestamp(d.value(QStringLiteral("at")).toString());
     e.at = at ? *at : QDateTime::currentDateTimeUtc();
+    e.nodeId = d.value(QStringLiteral("nodeId")).toString();
+    e.nodeName = d.value(QStringLiteral("nodeName")).toString();
+    if (e.nodeName.isEmpty())
+        e.nodeName = e.nodeId;
 
     const int row = static_cast<int>(m_rows.size());
     beginInsertRows({}, row, row);
@@ -96,11 +107,32 @@ void TraceModel::addDelivery(const QJsonObject &d)
     trim();
 }
 
+void TraceModel::addDropped(qint64 dropped)
+{
+    if (dropped <= 0)
+        return;
+    m_dropped += dropped;
+    emit droppedChanged(m_dropped);
+}
+
+void TraceModel::setLocalNodeName(const QString &name)
+{
+    if (name == m_localNode)
+        return;
+    m_localNode = name;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, Node), index(int(m_rows.size()) - 1, Node), {Qt::DisplayRole});
+}
+
 void TraceModel::clear()
 {
     beginResetModel();
     m_rows.clear();
     endResetModel();
+    if (m_dropped != 0) {
+        m_dropped = 0;
+        emit droppedChanged(0);
+    }
 }
 
 void TraceModel::setCapacity(int capacity)

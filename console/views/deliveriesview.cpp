@@ -7,18 +7,25 @@
 #include "console/views/ratechart.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <climits>
+
 namespace notify::console {
 
 DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidget *parent)
     : QWidget(parent)
+    , m_traceModel(trace)
+    , m_dropped(new QLabel(this))
     , m_chart(new RateChart(this))
     , m_traceToggle(new QCheckBox(tr("Trace deliveries"), this))
     , m_counters(new QTableView(this))
@@ -49,8 +56,8 @@ DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidg
 
     m_traceToggle->setObjectName(QStringLiteral("traceToggle"));
     m_traceToggle->setToolTip(
-        tr("Record every delivery of this node from the connection on, the last %1 kept "
-           "(costs some CPU on a busy node)")
+        tr("Record every delivery from the connection on (in a cluster, every node's), the "
+           "last %1 kept (costs some CPU on a busy node)")
             .arg(TraceModel::defaultCapacity));
     connect(m_traceToggle, &QCheckBox::toggled, this, &DeliveriesView::traceToggled);
     auto *clear = new QPushButton(tr("Clear trace"), this);
@@ -72,6 +79,11 @@ DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidg
     auto *traceBar = new QHBoxLayout;
     traceBar->addWidget(m_traceToggle);
     traceBar->addStretch();
+    m_dropped->setObjectName(QStringLiteral("traceDropped"));
+    m_dropped->setStyleSheet(QStringLiteral("color: #ef6c00;"));
+    traceBar->addWidget(m_dropped);
+    connect(trace, &TraceModel::droppedChanged, this, &DeliveriesView::updateDropped);
+    updateDropped();
     traceBar->addWidget(clear);
     traceLayout->addLayout(traceBar);
     traceLayout->addWidget(m_trace);
@@ -81,6 +93,22 @@ DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidg
     split->addWidget(traceBox);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split);
+}
+
+void DeliveriesView::updateDropped()
+{
+    const qint64 dropped = m_traceModel->dropped();
+    // Another node had more records than it may send on; the trace is not the whole story.
+    m_dropped->setText(
+        tr("%n trace record(s) dropped", nullptr, int(std::min<qint64>(dropped, INT_MAX))));
+    m_dropped->setVisible(dropped > 0);
+}
+
+void DeliveriesView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        updateDropped();
 }
 
 } // namespace notify::console

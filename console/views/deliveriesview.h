@@ -3,6 +3,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QLabel;
 class QTableView;
 
 namespace notify::console {
@@ -11,7 +12,8 @@ class CountersModel;
 class RateChart;
 class TraceModel;
 
-// The Deliveries tab: counters, the per-second chart and the live delivery trace.
+// The Deliveries tab: counters, the per-second chart and the live delivery trace (in a
+// cluster, every node's deliveries, each row naming its node).
 class DeliveriesView : public QWidget
 {
     Q_OBJECT
@@ -20,11 +22,20 @@ public:
 
     RateChart *chart() const { return m_chart; }
     QCheckBox *traceToggle() const { return m_traceToggle; }
+    // "N trace records dropped" by other nodes; hidden while none were.
+    QLabel *droppedLabel() const { return m_dropped; }
 
 signals:
     void traceToggled(bool on);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void updateDropped();
+
+    TraceModel *m_traceModel;
+    QLabel *m_dropped;
     RateChart *m_chart;
     QCheckBox *m_traceToggle;
     QTableView *m_counters;

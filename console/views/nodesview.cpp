@@ -16,6 +16,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace notify::console {
 
 namespace {
@@ -82,7 +84,7 @@ NodesView::NodesView(AdminClient *client, QAction *kickAction, QWidget *parent)
     connect(&m_nodesTimer, &QTimer::timeout, this, &NodesView::refresh);
     m_connectionsTimer.setInterval(connectionsIntervalMs);
     connect(&m_connectionsTimer, &QTimer::timeout, this, [this] {
-        if (isVisible())
+        if (watched())
             refreshConnections();
     });
     connect(m_client, &AdminClient::stateChanged, this, [this](AdminClient::State state) {
@@ -114,7 +116,7 @@ void NodesView::refresh()
                           QDateTime::currentDateTimeUtc());
         updateSummary();
         // The first answer that shows other nodes brings their connections at once.
-        if (m_cluster && m_nodes->rowCount() > 1 && m_remote->rowCount() == 0 && isVisible())
+        if (m_cluster && m_nodes->rowCount() > 1 && m_remote->rowCount() == 0 && watched())
             refreshConnections();
     });
 }
@@ -131,6 +133,14 @@ void NodesView::refreshConnections()
         m_remote->setReply(r.data);
         updateSummary();
     });
+}
+
+bool NodesView::watched() const
+{
+    if (isVisible())
+        return true;
+    return std::any_of(m_watchers.cbegin(), m_watchers.cend(),
+                       [](const QPointer<QWidget> &w) { return w && w->isVisible(); });
 }
 
 void NodesView::clear()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QList>
+#include <QPointer>
 #include <QTimer>
 #include <QWidget>
 
@@ -22,7 +24,8 @@ class NodesView : public QWidget
     Q_OBJECT
 public:
     // The nodes every 2 s while connected; the other nodes' connections every 5 s while
-    // this tab is on screen (a bus query to every node), and on Refresh.
+    // this tab or a watcher (watchConnections) is on screen (a bus query to every node), and
+    // on Refresh.
     static constexpr int nodesIntervalMs = 2000;
     static constexpr int connectionsIntervalMs = 5000;
 
@@ -43,6 +46,9 @@ public:
     void clearSelection();
     // A kick of (nodeId, connectionId) went out: the row goes at once.
     void forget(const QString &nodeId, quint64 connectionId);
+    // Another view that shows the other nodes' connections (the Rooms tab's members): they
+    // are polled while it is on screen too.
+    void watchConnections(QWidget *view) { m_watchers.append(view); }
 
 public slots:
     void refresh();
@@ -59,6 +65,8 @@ protected:
 
 private:
     void updateSummary();
+    // This tab or a watcher is on screen.
+    bool watched() const;
 
     AdminClient *m_client;
     QAction *m_kickAction;
@@ -69,6 +77,7 @@ private:
     QLabel *m_summary;
     QTimer m_nodesTimer;
     QTimer m_connectionsTimer;
+    QList<QPointer<QWidget>> m_watchers;
     bool m_cluster = false;
     bool m_nodesInFlight = false;
     bool m_connectionsInFlight = false;

@@ -39,6 +39,7 @@ RoomsView::RoomsView(RoomsModel *model, QAction *kickAction, QWidget *parent)
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(RoomsModel::Name, QHeaderView::Stretch);
     m_tree->header()->setSectionResizeMode(RoomsModel::Members, QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(RoomsModel::Node, QHeaderView::ResizeToContents);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
 
     const QList<QAction *> treeActions = installCopyExport(m_tree, QStringLiteral("rooms"));
@@ -70,6 +71,41 @@ RoomsView::RoomsView(RoomsModel *model, QAction *kickAction, QWidget *parent)
             });
     connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RoomsView::selectionChanged);
+    // Another node's answer replaces the model; what the operator opened and selected stays.
+    connect(model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_expanded.clear();
+        for (int r = 0; r < m_proxy->rowCount(); ++r) {
+            const QModelIndex room = m_proxy->index(r, 0);
+            if (m_tree->isExpanded(room))
+                m_expanded.append(room.data(RoomsModel::RoomNameRole).toString());
+        }
+        const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
+        m_selectedRoom
+            = rows.isEmpty() ? QString() : rows.first().data(RoomsModel::RoomNameRole).toString();
+        m_selectedId = selectedConnectionId();
+        m_selectedNode = selectedNodeId();
+    });
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        for (int r = 0; r < m_proxy->rowCount(); ++r) {
+            const QModelIndex room = m_proxy->index(r, 0);
+            const QString name = room.data(RoomsModel::RoomNameRole).toString();
+            if (m_expanded.contains(name))
+                m_tree->expand(room);
+            if (name != m_selectedRoom)
+                continue;
+            if (m_selectedId == 0) {
+                m_tree->setCurrentIndex(room);
+                continue;
+            }
+            for (int c = 0; c < m_proxy->rowCount(room); ++c) {
+                const QModelIndex member = m_proxy->index(c, 0, room);
+                if (member.data(RoomsModel::ConnectionIdRole).toULongLong() == m_selectedId
+                    && member.data(RoomsModel::NodeIdRole).toString() == m_selectedNode)
+                    m_tree->setCurrentIndex(member);
+            }
+        }
+        emit selectionChanged();
+    });
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_filter);
@@ -82,6 +118,33 @@ quint64 RoomsView::selectedConnectionId() const
     if (rows.isEmpty() || !rows.first().parent().isValid())
         return 0;
     return rows.first().data(RoomsModel::ConnectionIdRole).toULongLong();
+}
+
+QString RoomsView::selectedNodeId() const
+{
+    const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
+    if (rows.isEmpty() || !rows.first().parent().isValid())
+        return {};
+    return rows.first().data(RoomsModel::NodeIdRole).toString();
+}
+
+QString RoomsView::describeSelected() const
+{
+    const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
+    if (rows.isEmpty() || !rows.first().parent().isValid())
+        return {};
+    const QModelIndex row = rows.first();
+    return tr("#%1 on node %2, %3 @ %4")
+        .arg(QString::number(row.data(RoomsModel::ConnectionIdRole).toULongLong()),
+             row.siblingAtColumn(RoomsModel::Node).data().toString(),
+             row.data(RoomsModel::UserIdRole).toString(),
+             row.data(RoomsModel::OrgIdRole).toString());
+}
+
+void RoomsView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    emit shown();
 }
 
 QString RoomsView::selectedRoom() const

@@ -64,8 +64,10 @@ AdminChannel::AdminChannel(NodeServices &services, NodeInfo node, QObject *paren
 AdminChannel::~AdminChannel()
 {
     m_services.observer.store(nullptr);
-    if (m_tracingConsoles > 0)
+    if (m_tracingConsoles > 0) {
         m_services.hub.setTrace({});
+        setClusterTrace(false);
+    }
     // Consoles go first and without their queued disconnect handlers running on a
     // half-destroyed channel.
     for (auto &[id, console] : m_consoles) {
@@ -181,8 +183,10 @@ void AdminChannel::stop()
     m_shards.clear();
     m_jobs.clear();
     m_countersTimer.stop();
-    if (m_tracingConsoles > 0)
+    if (m_tracingConsoles > 0) {
         m_services.hub.setTrace({});
+        setClusterTrace(false);
+    }
     m_tracingConsoles = 0;
     // Each console finishes its closing handshake on its own (WebSocket::retire); the
     // channel forgets it now, so that nothing is sent to it any more.
@@ -344,8 +348,10 @@ void AdminChannel::setTracing(Console &console, bool on)
                 onTrace(notificationId, title, room, connections, at);
             });
         });
+        setClusterTrace(true);
     } else if (!on && m_tracingConsoles == 0) {
         m_services.hub.setTrace({});
+        setClusterTrace(false);
     }
 }
 
@@ -354,13 +360,17 @@ void AdminChannel::onTrace(const QString &notificationId, const QString &title, 
 {
     if (m_tracingConsoles == 0)
         return;
-    const QString frame
-        = QString::fromUtf8(encodeEnvelope(admin::msg::delivery,
-                                           {{QStringLiteral("notificationId"), notificationId},
-                                            {QStringLiteral("title"), title},
-                                            {QStringLiteral("room"), room},
-                                            {QStringLiteral("connections"), connections},
-                                            {QStringLiteral("at"), formatTimestamp(at)}}));
+    QJsonObject data {{QStringLiteral("notificationId"), notificationId},
+                      {QStringLiteral("title"), title},
+                      {QStringLiteral("room"), room},
+                      {QStringLiteral("connections"), connections},
+                      {QStringLiteral("at"), formatTimestamp(at)}};
+    // In a cluster every record names its node, this one's too.
+    if (const QJsonObject self = clusterHello(); !self.isEmpty()) {
+        data.insert(QStringLiteral("nodeId"), self.value(QStringLiteral("nodeId")));
+        data.insert(QStringLiteral("nodeName"), self.value(QStringLiteral("name")));
+    }
+    const QString frame = QString::fromUtf8(encodeEnvelope(admin::msg::delivery, data));
     for (auto &[id, console] : m_consoles) {
         if (console.tracing)
             sendTo(console, frame);

@@ -7,6 +7,7 @@
 #include "shared/model/counters.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
@@ -132,6 +133,10 @@ private:
     // admincluster.cpp: the cluster as the console sees it.
     void nodes(quint64 consoleId, const QString &requestId);
     void clusterConnections(quint64 consoleId, const QString &requestId);
+    // The other nodes' trace records for this node's tracing consoles (through the bus).
+    void setClusterTrace(bool on);
+    void onRemoteTrace(const QString &nodeId, const QString &nodeName, const QJsonArray &records,
+                       qint64 dropped);
     // A kick of a connection on another node of the cluster (through the bus).
     bool kickRemote(quint64 consoleId, const QJsonObject &data, quint64 connectionId,
                     const QString &reason, const QString &requestId);

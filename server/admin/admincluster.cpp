@@ -1,5 +1,6 @@
 // The admin channel's view of the cluster (docs/protocol.md, "Admin channel"): the `nodes`
-// request and kicks of connections on other nodes. Kept apart from the node-local requests;
+// request, the other nodes' connections and trace records, and kicks of connections on
+// other nodes. Kept apart from the node-local requests;
 // everything cluster-wide goes through ClusterNode, never to another node's API port.
 #include "server/admin/adminchannel.h"
 
@@ -8,8 +9,11 @@
 #include "server/util/posting.h"
 #include "shared/admin/adminprotocol.h"
 #include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
+
+#include <vector>
 
 namespace notify {
 
@@ -95,6 +99,61 @@ void AdminChannel::clusterConnections(quint64 consoleId, const QString &requestI
                 reply(consoleId, requestId, result);
         });
     });
+}
+
+void AdminChannel::setClusterTrace(bool on)
+{
+    ClusterNode *cluster = m_services.cluster.load();
+    if (!cluster)
+        return;
+    if (!on) {
+        // Returns once the bus thread can no longer call the function below.
+        cluster->setRemoteTrace({});
+        return;
+    }
+    // Called on the bus thread; the frames go out from this one. Events posted here that
+    // are still queued when the channel goes are dropped with it.
+    cluster->setRemoteTrace([this](const QString &nodeId, const QString &nodeName,
+                                   const QJsonArray &records, qint64 dropped) {
+        postTo(this, [this, nodeId, nodeName, records, dropped] {
+            onRemoteTrace(nodeId, nodeName, records, dropped);
+        });
+    });
+}
+
+void AdminChannel::onRemoteTrace(const QString &nodeId, const QString &nodeName,
+                                 const QJsonArray &records, qint64 dropped)
+{
+    if (m_tracingConsoles == 0 || m_stopped)
+        return;
+    std::vector<QString> frames;
+    if (dropped > 0)
+        frames.push_back(QString::fromUtf8(encodeEnvelope(admin::msg::deliveryDropped,
+                                                          {{QStringLiteral("nodeId"), nodeId},
+                                                           {QStringLiteral("nodeName"), nodeName},
+                                                           {QStringLiteral("dropped"), dropped}})));
+    for (const QJsonValue &value : records) {
+        // [notificationId, title, room, connections, atMs] (ClusterBus::flushTrace).
+        const QJsonArray r = value.toArray();
+        if (r.size() < 5)
+            continue;
+        const QDateTime at = QDateTime::fromMSecsSinceEpoch(r[4].toInteger(), Qt::UTC);
+        frames.push_back(
+            QString::fromUtf8(encodeEnvelope(admin::msg::delivery,
+                                             {{QStringLiteral("notificationId"), r[0]},
+                                              {QStringLiteral("title"), r[1]},
+                                              {QStringLiteral("room"), r[2]},
+                                              {QStringLiteral("connections"), r[3]},
+                                              {QStringLiteral("at"), formatTimestamp(at)},
+                                              {QStringLiteral("nodeId"), nodeId},
+                                              {QStringLiteral("nodeName"), nodeName}})));
+    }
+    for (auto &[id, console] : m_consoles) {
+        if (!console.tracing)
+            continue;
+        for (const QString &frame : frames)
+            sendTo(console, frame);
+    }
 }
 
 bool AdminChannel::kickRemote(quint64 consoleId, const QJsonObject &data, quint64 connectionId,

@@ -40,6 +40,10 @@ ClusterBus::ClusterBus(ClusterNode &node, StoreConfig config)
     m_reconnect.setSingleShot(true);
     connect(&m_reconnect, &QTimer::timeout, this, [this] { connectListener(); });
     connect(&m_heartbeat, &QTimer::timeout, this, [this] { heartbeat(); });
+    m_traceRenew.setParent(this);
+    m_traceFlush.setParent(this);
+    connect(&m_traceRenew, &QTimer::timeout, this, [this] { sendTraceSubscription(); });
+    connect(&m_traceFlush, &QTimer::timeout, this, [this] { flushTrace(); });
 }
 
 ClusterBus::~ClusterBus()
@@ -66,6 +70,8 @@ void ClusterBus::shutdown()
     m_stopping = true;
     m_heartbeat.stop();
     m_reconnect.stop();
+    stopTraceCollection();
+    setTraceSubscribed(false);
     for (auto it = m_presence.begin(); it != m_presence.end(); ++it)
         it->done(QJsonObject {{QStringLiteral("connections"), it->local}});
     m_presence.clear();
@@ -132,6 +138,10 @@ void ClusterBus::connectListener()
     }
     m_healthyAtMs = QDateTime::currentMSecsSinceEpoch();
     m_node.setBusReady(true);
+    // A console that traces here asked the others before the outage; they may have let the
+    // subscription lapse meanwhile.
+    if (m_traceSubscribed)
+        sendTraceSubscription();
     readNotifications();
 }
 
@@ -252,6 +262,14 @@ void ClusterBus::handle(const bus::Message &m)
     case bus::Kind::ConnectionsReply:
         if (m.targetNode == m_node.self().id)
             takeConnectionsReply(m);
+        return;
+    case bus::Kind::TraceSubscribe:
+        if (!own)
+            takeTraceSubscription(m);
+        return;
+    case bus::Kind::TraceRecords:
+        if (m.targetNode == m_node.self().id)
+            takeTraceRecords(m);
         return;
     case bus::Kind::PresenceReply: {
         if (m.targetNode != m_node.self().id)

@@ -18,6 +18,7 @@ class QSocketNotifier;
 namespace notify {
 
 class ClusterNode;
+struct TraceBuffer;
 
 // The bus thread's worker (see ClusterNode): the listening libpq connection, the reading
 // Store, the registry heartbeat and the presence queries. Every member function runs on
@@ -39,6 +40,9 @@ public:
 
     // clusterconnections.cpp: every other live node's client connections, for a console.
     void queryConnections(std::function<void(const QJsonObject &)> done);
+    // clustertrace.cpp: asks the other nodes for their trace records (renewed while on), or
+    // tells them to stop.
+    void setTraceSubscribed(bool on);
 
 private:
     void connectListener();
@@ -61,6 +65,12 @@ private:
     void answerConnections(const bus::Message &query);
     void takeConnectionsReply(const bus::Message &reply);
     void finishConnections(const QString &id);
+    // clustertrace.cpp
+    void sendTraceSubscription();
+    void takeTraceSubscription(const bus::Message &m);
+    void takeTraceRecords(const bus::Message &m);
+    void flushTrace();
+    void stopTraceCollection();
 
     ClusterNode &m_node;
     StoreConfig m_config;
@@ -95,6 +105,15 @@ private:
         QHash<QString, int> partCount;
     };
     QHash<QString, PendingConnections> m_connectionQueries;
+
+    // Asking side: a console traces here and wants the other nodes' records too.
+    bool m_traceSubscribed = false;
+    QTimer m_traceRenew;
+    // Answering side: the nodes that asked for this node's records, each until when (ms
+    // since the epoch), and the records the hub traced since the last flush.
+    QHash<QString, qint64> m_traceSubscribers;
+    std::shared_ptr<TraceBuffer> m_traceBuffer;
+    QTimer m_traceFlush;
 };
 
 } // namespace notify

@@ -14,6 +14,7 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <algorithm>
 #include <memory>
 
 namespace notify {
@@ -25,6 +26,11 @@ constexpr int maxConnectionsPerNode = 1000;
 // Room for the message's own fields within one NOTIFY payload.
 constexpr int partBudgetBytes = bus::maxPayloadBytes - 400;
 constexpr int connectionsTimeoutMs = 2000;
+// A connection's rooms (its user, org, role and the broadcast room: the console's Rooms tab
+// shows them for every node) are few and bounded by their ids; bounded here anyway, so
+// that one connection never needs more than one part.
+constexpr int maxRoomsPerConnection = 16;
+constexpr int roomChars = 200;
 } // namespace
 
 void ClusterNode::connections(std::function<void(const QJsonObject &)> done)
@@ -102,6 +108,16 @@ void ClusterBus::answerConnections(const bus::Message &query)
                 // here is a byte of NOTIFY traffic.
                 json.insert(QStringLiteral("userAgent"),
                             json.value(QStringLiteral("userAgent")).toString().left(120));
+                if (c.rooms.size() > maxRoomsPerConnection
+                    || std::any_of(c.rooms.cbegin(), c.rooms.cend(),
+                                   [](const QString &r) { return r.size() > roomChars; })) {
+                    QJsonArray rooms;
+                    for (const QString &r :
+                         c.rooms.first(std::min<qsizetype>(c.rooms.size(), maxRoomsPerConnection)))
+                        rooms.append(r.left(roomChars));
+                    json.insert(QStringLiteral("rooms"), rooms);
+                    json.insert(QStringLiteral("roomsTruncated"), true);
+                }
                 job->connections.append(json);
             }
             if (--job->remaining == 0)

@@ -6,6 +6,7 @@
 #include "shared/store/noderegistry.h"
 #include "shared/store/storeconfig.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QMutex>
 #include <QSet>
@@ -82,6 +83,15 @@ public:
     // runs on the bus thread within about two seconds (clusterconnections.cpp).
     void connections(std::function<void(const QJsonObject &)> done);
 
+    // The other nodes' delivery trace, for this node's consoles (clustertrace.cpp): while
+    // set, this node asks every other node for its trace records, and fn gets them on the
+    // bus thread: records are [notificationId, title, room, connections, atMs] arrays, and
+    // dropped counts what that node could not buffer before them. An empty fn stops it; once
+    // setRemoteTrace returns, the previous fn is never called again.
+    using RemoteTraceFn = std::function<void(const QString &nodeId, const QString &nodeName,
+                                             const QJsonArray &records, qint64 dropped)>;
+    void setRemoteTrace(RemoteTraceFn fn);
+
     SeqGate &gate() { return m_gate; }
     NodeServices &services() { return m_services; }
     // Called by the bus: this node's current row.
@@ -106,6 +116,8 @@ private:
     std::atomic<bool> m_busReady {false};
     mutable QMutex m_nodesMutex;
     std::vector<noderegistry::NodeRow> m_nodes;
+    QMutex m_remoteTraceMutex;
+    RemoteTraceFn m_remoteTrace;
     QThread *m_thread = nullptr;
     ClusterBus *m_bus = nullptr;
 };

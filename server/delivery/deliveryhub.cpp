@@ -43,8 +43,7 @@ EncodedEvent unreadCountEvent(qint64 count, const QString &timestamp)
 DeliveryHub::DeliveryHub(RoomDirectory &directory, Metrics &metrics)
     : m_directory(directory)
     , m_metrics(metrics)
-{
-}
+{ }
 
 void DeliveryHub::publish(DeliveryList deliveries)
 {
@@ -237,7 +236,14 @@ void DeliveryHub::setTrace(TraceFn fn)
 {
     QMutexLocker lock(&m_traceMutex);
     m_trace = std::move(fn);
-    m_tracing.store(bool(m_trace), std::memory_order_relaxed);
+    m_tracing.store(m_trace || m_clusterTrace, std::memory_order_relaxed);
+}
+
+void DeliveryHub::setClusterTrace(TraceFn fn)
+{
+    QMutexLocker lock(&m_traceMutex);
+    m_clusterTrace = std::move(fn);
+    m_tracing.store(m_trace || m_clusterTrace, std::memory_order_relaxed);
 }
 
 void DeliveryHub::trace(const QString &notificationId, const QString &title, const QString &room)
@@ -246,6 +252,8 @@ void DeliveryHub::trace(const QString &notificationId, const QString &title, con
     QMutexLocker lock(&m_traceMutex);
     if (m_trace)
         m_trace(notificationId, title, room, connections);
+    if (m_clusterTrace)
+        m_clusterTrace(notificationId, title, room, connections);
 }
 
 } // namespace notify

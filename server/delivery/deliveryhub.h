@@ -75,7 +75,11 @@ public:
     // Connections in the user rooms of the created notifications (for deliveredConnections).
     int connectionsReached(const std::vector<InsertOutcome> &outcomes) const;
 
+    // The node's consoles (the admin channel) and the other nodes' consoles (the cluster
+    // bus) trace apart: each sets or clears its own function; either one set turns on
+    // tracing.
     void setTrace(TraceFn fn);
+    void setClusterTrace(TraceFn fn);
     bool tracing() const { return m_tracing.load(std::memory_order_relaxed); }
 
 private:
@@ -96,9 +100,10 @@ private:
     Metrics &m_metrics;
     std::vector<DeliverySink *> m_sinks;
     DialectSet m_dialects = standardOnly();
-    std::atomic<bool> m_tracing{false};
+    std::atomic<bool> m_tracing {false};
     QMutex m_traceMutex;
     TraceFn m_trace;
+    TraceFn m_clusterTrace;
     AnnouncementFn m_announcementForwarder;
 };
 

@@ -22,6 +22,8 @@ inline const QString connectionStats = QStringLiteral("connection:stats");
 // Request: one user's whole story (connections, unread count, inbox page).
 inline const QString user = QStringLiteral("user");
 inline const QString delivery = QStringLiteral("delivery");
+// Pushed to tracing consoles: another node dropped trace records it could not send on.
+inline const QString deliveryDropped = QStringLiteral("delivery:dropped");
 inline const QString sendTest = QStringLiteral("send_test");
 inline const QString kick = QStringLiteral("kick");
 inline const QString trace = QStringLiteral("trace");

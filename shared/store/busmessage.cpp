@@ -53,6 +53,10 @@ const char *kindName(Kind kind)
         return "cq";
     case Kind::ConnectionsReply:
         return "cr";
+    case Kind::TraceSubscribe:
+        return "ts";
+    case Kind::TraceRecords:
+        return "tr";
     }
     return "";
 }
@@ -61,7 +65,7 @@ std::optional<Kind> kindFromName(const QString &name)
 {
     for (Kind k : {Kind::Created, Kind::Read, Kind::Deleted, Kind::Revoked, Kind::Announcement,
                    Kind::Kick, Kind::PresenceQuery, Kind::PresenceReply, Kind::ConnectionsQuery,
-                   Kind::ConnectionsReply}) {
+                   Kind::ConnectionsReply, Kind::TraceSubscribe, Kind::TraceRecords}) {
         if (name == QLatin1String(kindName(k)))
             return k;
     }
@@ -225,6 +229,21 @@ std::vector<QByteArray> encode(const Message &m)
         out.push_back(toBytes(o));
         break;
     }
+    case Kind::TraceSubscribe: {
+        QJsonObject o = header(m);
+        o.insert(kCount, m.count);
+        out.push_back(toBytes(o));
+        break;
+    }
+    case Kind::TraceRecords: {
+        // Like ConnectionsReply, the sender cuts its records into messages that fit.
+        QJsonObject o = header(m);
+        o.insert(kTarget, m.targetNode);
+        o.insert(kCount, m.count);
+        o.insert(kItems, m.items);
+        out.push_back(toBytes(o));
+        break;
+    }
     }
     std::vector<QByteArray> fitted;
     for (QByteArray &payload : out) {
@@ -344,6 +363,16 @@ std::optional<Message> Decoder::feed(const QByteArray &payloadIn, QString *error
         m.items = o.value(kItems).toArray();
         if (m.parts < 1 || m.part < 0 || m.part >= m.parts)
             return fail(QStringLiteral("malformed part"));
+        break;
+    case Kind::TraceSubscribe:
+        m.count = o.value(kCount).toInteger();
+        if (m.count < 0)
+            return fail(QStringLiteral("malformed trace subscription"));
+        break;
+    case Kind::TraceRecords:
+        m.targetNode = o.value(kTarget).toString();
+        m.count = o.value(kCount).toInteger();
+        m.items = o.value(kItems).toArray();
         break;
     }
     return m;

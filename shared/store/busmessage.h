@@ -36,6 +36,9 @@ enum class Kind {
     PresenceReply, // this many (to targetNode, for queryId)
     ConnectionsQuery, // a console asks: which connections have you? (the admin channel)
     ConnectionsReply, // part `part` of `parts` of them (to targetNode, for queryId)
+    TraceSubscribe, // a console traces on the sender: send me your trace records for count ms
+                    // (0: stop now)
+    TraceRecords, // trace records for targetNode (items), count: records dropped before them
 };
 
 struct CreatedRange
@@ -58,12 +61,14 @@ struct Message
     QByteArray sessionHash; // Revoked
     QString room; // Announcement
     QJsonObject announcement; // Announcement
-    QString targetNode; // Kick, PresenceReply
+    QString targetNode; // Kick, PresenceReply, ConnectionsReply, TraceRecords
     quint64 connectionId = 0; // Kick
     QString reason; // Kick
     QString queryId; // PresenceQuery, PresenceReply
-    qint64 count = 0; // PresenceReply
-    QJsonArray items; // ConnectionsReply: connection objects (docs/protocol.md, admin channel)
+    qint64 count = 0; // PresenceReply, TraceSubscribe (ms), TraceRecords (dropped)
+    // ConnectionsReply: connection objects (docs/protocol.md, admin channel); TraceRecords:
+    // [notificationId, title, room, connections, atMs] arrays.
+    QJsonArray items;
     int part = 0; // ConnectionsReply
     int parts = 1; // ConnectionsReply
 };

@@ -188,6 +188,89 @@ private slots:
         model.clear();
     }
 
+    // The other nodes' members (from cluster_connections) join the rooms, after the node's
+    // own, each naming its node; the connected node's deltas keep working beside them.
+    void roomsTreeWithOtherNodesMembers()
+    {
+        RoomsModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setLocalNodeName("node-0");
+        const QJsonArray initial {connectionJson(1, "acme", "alice")};
+        model.setSnapshot(decodeAll(initial), snapshotJson(initial)["rooms"].toArray());
+        const QList<RoomsModel::RemoteMember> remote {
+            {"n1", "node-1", 1, "bob", "acme", "plain", {"org:acme", "org:acme:user:bob"}},
+            {"n2", "node-2", 5, "carol", "globex", "socket.io", {"org:globex"}}};
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        model.setRemote(remote);
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(
+            model.roomNames(),
+            (QStringList {"org:acme", "org:acme:user:alice", "org:acme:user:bob", "org:globex"}));
+        QCOMPARE(model.memberCount("org:acme"), 2);
+        const QModelIndex acme = model.roomIndex("org:acme");
+        QCOMPARE(model.index(acme.row(), RoomsModel::Members).data().toInt(), 2);
+        // The node's own member first, then node-1's: same connection id, another node.
+        QCOMPARE(model.index(0, RoomsModel::Node, acme).data().toString(), QString("node-0"));
+        QCOMPARE(model.index(0, 0, acme).data(RoomsModel::NodeIdRole).toString(), QString());
+        QCOMPARE(model.index(1, RoomsModel::Node, acme).data().toString(), QString("node-1"));
+        QCOMPARE(model.index(1, 0, acme).data(RoomsModel::NodeIdRole).toString(), QString("n1"));
+        QCOMPARE(model.index(1, 0, acme).data(RoomsModel::ConnectionIdRole).toULongLong(), 1u);
+        QCOMPARE(model.index(1, 0, acme).data(RoomsModel::UserIdRole).toString(), QString("bob"));
+        QVERIFY(model.index(1, 0, acme).data().toString().contains("bob"));
+        // An unchanged answer changes nothing (a view keeps its expansion and selection).
+        model.setRemote(remote);
+        QCOMPARE(resets.count(), 1);
+
+        // Local deltas beside remote members: a new tab goes before them, a closed one
+        // leaves them, and a room that only another node has stays.
+        model.addConnection(decode(connectionJson(2, "acme", "dave")));
+        QCOMPARE(model.memberCount("org:acme"), 3);
+        QCOMPARE(model.index(1, RoomsModel::Node, model.roomIndex("org:acme")).data().toString(),
+                 QString("node-0"));
+        model.removeConnection(1);
+        model.removeConnection(2);
+        QCOMPARE(model.memberCount("org:acme"), 1);
+        QVERIFY(model.roomIndex("org:acme:user:bob").isValid());
+        QVERIFY(!model.roomIndex("org:acme:user:alice").isValid());
+
+        // The next answer without node-2: its room goes; a snapshot keeps the remote ones.
+        model.setRemote({remote.at(0)});
+        QVERIFY(!model.roomIndex("org:globex").isValid());
+        model.setSnapshot(decodeAll(initial), {});
+        QCOMPARE(model.memberCount("org:acme"), 2);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void traceNamesTheNodeAndCountsDropped()
+    {
+        TraceModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.addDelivery({{"notificationId", "n1"}, {"room", "org:a:user:b"}, {"connections", 1}});
+        QCOMPARE(model.index(0, TraceModel::Node).data().toString(), QString());
+        model.setLocalNodeName("node-0");
+        QCOMPARE(model.index(0, TraceModel::Node).data().toString(), QString("node-0"));
+        model.addDelivery({{"notificationId", "n1"},
+                           {"room", "org:a:user:b"},
+                           {"connections", 2},
+                           {"nodeId", "id-1"},
+                           {"nodeName", "node-1"}});
+        QCOMPARE(model.index(1, TraceModel::Node).data().toString(), QString("node-1"));
+        QCOMPARE(model.at(1).nodeId, QString("id-1"));
+        QVERIFY(model.index(1, 0).data(Qt::ToolTipRole).toString().contains("node-1"));
+        QSignalSpy dropped(&model, &TraceModel::droppedChanged);
+        model.addDropped(7);
+        model.addDropped(0);
+        model.addDropped(3);
+        QCOMPARE(model.dropped(), qint64(10));
+        QCOMPARE(dropped.count(), 2);
+        model.clear();
+        QCOMPARE(model.dropped(), qint64(0));
+        QCOMPARE(dropped.count(), 3);
+    }
+
     void roomsTreeThroughFilterProxy()
     {
         RoomsModel model;

@@ -20,6 +20,7 @@ private slots:
     void bigAnnouncementIsChunked();
     void garbageIsRejected();
     void connectionsQueryAndReplyRoundTrip();
+    void traceSubscribeAndRecordsRoundTrip();
 };
 
 static Message decodeOne(const QByteArray &payload)
@@ -163,6 +164,39 @@ void TestBusMessage::connectionsQueryAndReplyRoundTrip()
     Decoder decoder;
     QString error;
     QVERIFY(!decoder.feed(R"({"n":"x","k":"cr","q":"q","d":"a","p":3,"z":3,"l":[]})", &error));
+}
+
+void TestBusMessage::traceSubscribeAndRecordsRoundTrip()
+{
+    Message sub;
+    sub.node = QStringLiteral("node-a");
+    sub.kind = Kind::TraceSubscribe;
+    sub.count = 15000;
+    const Message subBack = decodeOne(encode(sub).at(0));
+    QCOMPARE(subBack.kind, Kind::TraceSubscribe);
+    QCOMPARE(subBack.node, QStringLiteral("node-a"));
+    QCOMPARE(subBack.count, 15000);
+
+    Message records;
+    records.node = QStringLiteral("node-b");
+    records.kind = Kind::TraceRecords;
+    records.targetNode = QStringLiteral("node-a");
+    records.count = 3; // dropped
+    records.items
+        = QJsonArray {QJsonArray {QStringLiteral("n1"), QStringLiteral("Invoice ready"),
+                                  QStringLiteral("org:o:user:u"), 2, qint64(1700000000000)}};
+    const auto payloads = encode(records);
+    QCOMPARE(payloads.size(), size_t(1));
+    const Message back = decodeOne(payloads[0]);
+    QCOMPARE(back.kind, Kind::TraceRecords);
+    QCOMPARE(back.targetNode, QStringLiteral("node-a"));
+    QCOMPARE(back.count, 3);
+    QCOMPARE(back.items, records.items);
+
+    // A negative subscription time is not a message.
+    Decoder decoder;
+    QString error;
+    QVERIFY(!decoder.feed(R"({"n":"x","k":"ts","y":-1})", &error));
 }
 
 QTEST_MAIN(TestBusMessage)

@@ -1,0 +1,116 @@
+// The operator console's view of a cluster through one node's admin channel
+// (docs/protocol.md, "Admin channel"; docs/operations.md, "Cluster", Console): two notifyd
+// processes on one PostgreSQL database; a console on node-0 sees the rooms of a tab on
+// node-1, node-1's trace records of its deliveries, and a send_test through node-0 reaches
+// the user's tab on node-1.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { startServer, mintToken, api, until, PlainClient } from '../lib.mjs';
+import { NODE_ARGS, createDatabase, dropDatabase, suitePgUrl, untilAsync } from './common.mjs';
+
+const baseUrl = suitePgUrl();
+const skip = baseUrl ? false : 'PostgreSQL NOT AVAILABLE (no pg-url.txt): the cluster console test is SKIPPED';
+
+const ORG = 'cc';
+const ADMIN_KEY = 'interop-admin-key';
+let db;
+const nodes = [];
+let tab;
+let console0;
+
+// The admin channel of one node, as the console drives it.
+class AdminConsole {
+  constructor(node) {
+    this.messages = [];
+    this.nextId = 1;
+    this.ws = new WebSocket(`ws://127.0.0.1:${new URL(node.apiUrl).port}/admin`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
+    this.ws.on('message', (d) => this.messages.push(JSON.parse(d.toString())));
+  }
+  async request(type, data = {}, ms = 5000) {
+    const id = String(this.nextId++);
+    await until(() => this.ws.readyState === WebSocket.OPEN, 5000, 'admin channel open');
+    this.ws.send(JSON.stringify({ type, id, data }));
+    const answer = await until(() => this.messages.find((m) => m.replyTo === id), ms, `admin ${type}`);
+    assert.equal(answer.type, 'reply', JSON.stringify(answer));
+    return answer.data;
+  }
+  deliveries() { return this.messages.filter((m) => m.type === 'delivery').map((m) => m.data); }
+  close() { this.ws.close(); }
+}
+
+before(async () => {
+  if (skip) return;
+  db = createDatabase(baseUrl, 'notify_clconsole');
+  const args = (name) => ['--db', db.url, '--node-name', name, ...NODE_ARGS, '--admin-key', ADMIN_KEY];
+  nodes.push(await startServer(args('node-0')));
+  nodes.push(await startServer(args('node-1')));
+  for (const node of nodes) {
+    await untilAsync(async () => (await api(node, 'GET', '/api/v1/stats')).json.cluster?.liveNodes === 2, 20000, 'two live nodes');
+  }
+  tab = new PlainClient(nodes[1], mintToken(ORG, 'alice', { role: 'agent' }));
+  await until(() => tab.all('notification:unread_count').length > 0, 10000, 'the tab on node-1 is in');
+  console0 = new AdminConsole(nodes[0]);
+  await until(() => console0.messages.find((m) => m.type === 'hello'), 5000, 'hello');
+});
+
+after(async () => {
+  console0?.close();
+  tab?.close();
+  await Promise.all(nodes.map((n) => n.stop()));
+  if (db) dropDatabase(baseUrl, db.name);
+});
+
+test('the console on node-0 gets the rooms of a connection on node-1', { skip }, async () => {
+  const remote = await console0.request('cluster_connections');
+  assert.equal(remote.complete, true, JSON.stringify(remote));
+  const node1 = remote.nodes.find((n) => n.name === 'node-1');
+  const alice = node1.connections.find((c) => c.userId === 'alice');
+  assert.ok(alice, JSON.stringify(remote));
+  assert.deepEqual([...alice.rooms].sort(),
+    ['broadcast', 'org:cc', 'org:cc:role:agent', 'org:cc:user:alice']);
+  assert.equal(alice.roomsTruncated, undefined);
+  // node-0's own snapshot has no such room: the member is only node-1's.
+  const snapshot = await console0.request('snapshot');
+  assert.ok(!snapshot.rooms.some((r) => r.name === 'org:cc:user:alice'));
+});
+
+test('the trace of a console on node-0 shows node-1\'s delivery, naming node-1', { skip }, async () => {
+  assert.equal((await console0.request('trace', { on: true })).on, true);
+  // node-1 starts collecting when the subscription reaches it over the bus: each round
+  // publishes one notification through node-0 and looks for node-1's record of it.
+  let record;
+  let published;
+  await untilAsync(async () => {
+    const r = await api(nodes[0], 'POST', '/api/v1/notifications', { orgId: ORG, userIds: ['alice'], type: 'TEST', title: 'Invoice ready' });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    published = r.json.notifications[0].id;
+    const id = published;
+    try {
+      record = await until(() => console0.deliveries().find((d) => d.notificationId === id && d.nodeName === 'node-1'), 1500, 'node-1 record');
+    } catch { return false; }
+    return true;
+  }, 20000, 'a trace record from node-1');
+  assert.equal(record.connections, 1);
+  assert.equal(record.room, 'org:cc:user:alice');
+  assert.equal(record.title, 'Invoice ready');
+  assert.ok(record.nodeId && record.at, JSON.stringify(record));
+  const self = console0.deliveries().find((d) => d.notificationId === published && d.nodeName === 'node-0');
+  assert.ok(self, 'node-0 traces its own publish too');
+  assert.equal(self.connections, 0, 'nobody on node-0');
+  // The tab on node-1 got it.
+  await tab.waitEvent('notification:new', (d) => d.notification.id === published);
+
+  // Off: node-1 is told to stop; the reply comes at once.
+  assert.equal((await console0.request('trace', { on: false })).on, false);
+});
+
+test('send_test through node-0 reaches the user\'s tab on node-1', { skip }, async () => {
+  const sent = await console0.request('send_test', { orgId: ORG, userId: 'alice', title: 'console test' });
+  assert.equal(sent.stored, true);
+  assert.equal(sent.notificationIds.length, 1);
+  const id = sent.notificationIds[0];
+  const got = await tab.waitEvent('notification:new', (d) => d.notification.id === id);
+  assert.equal(got.notification.title, 'console test');
+  await until(() => tab.all('notification:unread_count').at(-1)?.unreadCount >= 1, 5000, 'unread count on node-1');
+});
