@@ -36,6 +36,7 @@ public:
     {
         m_events.push_back(EncodedEvent::fromJson(name, json, m_flavours));
     }
+    void push(EncodedEvent e) { m_events.push_back(std::move(e)); }
     std::vector<EncodedEvent> take() { return std::move(m_events); }
 
 private:
@@ -43,7 +44,26 @@ private:
     std::vector<EncodedEvent> m_events;
 };
 
-// --- standard (only when the publisher did not encode it: no endpoint was standard then)
+// --- standard
+
+// Goes with every delivery, so it is written by hand: byte for byte what QJsonDocument
+// gives (keys sorted, nothing to escape in a formatTimestamp() string).
+EncodedEvent unreadCountEvent(qint64 count, const QString &timestamp)
+{
+    const QString name = QStringLiteral("notification:unread_count");
+    const bool plain = std::all_of(timestamp.cbegin(), timestamp.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"')
+            && c != QLatin1Char('\\');
+    });
+    if (!plain) {
+        return EncodedEvent::make(
+            name,
+            {{QStringLiteral("unreadCount"), count}, {QStringLiteral("timestamp"), timestamp}});
+    }
+    return EncodedEvent::fromJson(name,
+                                  "{\"timestamp\":\"" + timestamp.toLatin1()
+                                      + "\",\"unreadCount\":" + QByteArray::number(count) + '}');
+}
 
 std::vector<EncodedEvent> standardEvents(const DeliveryContent &c)
 {
@@ -51,7 +71,8 @@ std::vector<EncodedEvent> standardEvents(const DeliveryContent &c)
     Events out(EncodedEvent::All);
     switch (c.kind) {
     case Kind::Created:
-        // Unused while an endpoint speaks standard: the publisher encodes it then.
+        // Written directly (the same bytes as notificationToClientJson through
+        // QJsonDocument): every delivered notification is encoded here.
         out.addJson(QStringLiteral("notification:new"), createdEventJson(c.notification, now));
         break;
     case Kind::Read:
@@ -68,8 +89,7 @@ std::vector<EncodedEvent> standardEvents(const DeliveryContent &c)
     case Kind::Other:
         break;
     }
-    out.add(QStringLiteral("notification:unread_count"),
-            {{QStringLiteral("unreadCount"), c.unreadCount}, {QStringLiteral("timestamp"), now}});
+    out.push(unreadCountEvent(c.unreadCount, now));
     return out.take();
 }
 

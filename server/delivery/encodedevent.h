@@ -36,9 +36,10 @@ struct EncodedEvent
 };
 
 // Events for the members of one room, as the hub posts them to the shards, shared by every
-// shard. `events` are the standard dialect's, encoded by the publisher; another dialect's
-// events are encoded from `content` by the first shard that has a connection speaking it,
-// once per delivery, and then shared by reference like the standard ones.
+// shard. `events` are an announcement's (Kind::Other), encoded by the publisher; every other
+// delivery carries only `content`, and each dialect's events are encoded from it by the
+// first shard that has a connection speaking that dialect in the room, once per delivery,
+// and then shared by reference (the publisher, often the store writer, encodes nothing).
 struct Delivery
 {
     QString room;
