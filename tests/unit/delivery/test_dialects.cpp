@@ -108,6 +108,7 @@ private slots:
     void crudReadAllAndDelete();
     void initialEventsReplayThenCount();
     void deliveryEncodesOncePerDialectAndShares();
+    void eachFlavourIsBuiltOnlyWhenAsked();
     void announcementsAreStandardEverywhere();
 };
 
@@ -311,6 +312,30 @@ void TestDialects::deliveryEncodesOncePerDialectAndShares()
     QCOMPARE(standard.size(), size_t(2));
     QCOMPARE(plain(standard[0]).name, QStringLiteral("notification:deleted"));
     QCOMPARE(plain(standard[1]).name, QStringLiteral("notification:unread_count"));
+}
+
+void TestDialects::eachFlavourIsBuiltOnlyWhenAsked()
+{
+    auto d = std::make_shared<Delivery>();
+    d->content = created(sample(), 3);
+    // A plain connection's events carry only the plain frames, a Socket.IO connection's only
+    // the Socket.IO ones; each set is built once and shared.
+    const auto &forPlain = d->eventsFor(Dialect::Standard, EncodedEvent::Plain);
+    QCOMPARE(forPlain.size(), size_t(2));
+    QCOMPARE(plain(forPlain[0]).name, QStringLiteral("notification:new"));
+    QCOMPARE(plain(forPlain[1]).name, QStringLiteral("notification:unread_count"));
+    QCOMPARE(plain(forPlain[1]).data.value("unreadCount").toInt(), 3);
+    QVERIFY(forPlain[0].socketIoDefault.isEmpty() && forPlain[0].socketIoNotifications.isEmpty());
+    const auto &forSio = d->eventsFor(Dialect::Standard, EncodedEvent::SocketIo);
+    QCOMPARE(forSio.size(), size_t(2));
+    QVERIFY(forSio[0].plain.isEmpty());
+    QCOMPARE(sio(forSio[0]).name, QStringLiteral("notification:new"));
+    QCOMPARE(sio(forSio[0]).data, plain(forPlain[0]).data);
+    QCOMPARE(&d->eventsFor(Dialect::Standard, EncodedEvent::Plain), &forPlain);
+    // A dialect asked for a flavour it is not spoken on gets its own (colon: Socket.IO only).
+    const auto &colon = d->eventsFor(Dialect::Colon, EncodedEvent::Plain);
+    QVERIFY(!colon.empty());
+    QCOMPARE(sio(colon.front()).name, QStringLiteral("notification:new"));
 }
 
 void TestDialects::announcementsAreStandardEverywhere()
