@@ -37,6 +37,11 @@ const std::vector<EncodedEvent> &Delivery::eventsFor(Dialect dialect, int flavou
         || (dialect == Dialect::Standard && !events.empty()))
         return events;
     Q_ASSERT(flavours >= EncodedEvent::Plain && flavours <= EncodedEvent::All);
+    // The standard dialect is spoken on both kinds of endpoint, and a user's plain and
+    // Socket.IO tabs must get the same event (its "timestamp" is taken when it is encoded):
+    // one encoding with every flavour. The other dialects live on one kind each.
+    if (dialect == Dialect::Standard)
+        flavours = EncodedEvent::All;
     const size_t i = size_t(dialect) * EncodedEvent::All + size_t(flavours - 1);
     if (!m_encoded[i].load(std::memory_order_acquire)) {
         std::lock_guard lock(m_encodeMutex);
