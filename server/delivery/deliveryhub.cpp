@@ -1,44 +1,16 @@
 #include "server/delivery/deliveryhub.h"
 
-#include "server/delivery/eventjson.h"
 #include "server/delivery/roomdirectory.h"
 #include "server/metrics/metrics.h"
-#include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
-
-#include <QJsonArray>
 
 #include <algorithm>
 
 namespace notify {
 
 namespace events {
-const QString created = QStringLiteral("notification:new");
-const QString unreadCount = QStringLiteral("notification:unread_count");
-const QString markedRead = QStringLiteral("notification:marked_read");
-const QString deleted = QStringLiteral("notification:deleted");
 const QString announcement = QStringLiteral("announcement");
 } // namespace events
-
-namespace {
-EncodedEvent unreadCountEvent(qint64 count, const QString &timestamp)
-{
-    // Goes with every delivery, so it is written by hand: byte for byte what QJsonDocument
-    // gives (keys sorted, nothing to escape in a formatTimestamp() string).
-    const bool plain = std::all_of(timestamp.cbegin(), timestamp.cend(), [](QChar c) {
-        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"')
-            && c != QLatin1Char('\\');
-    });
-    if (!plain) {
-        return EncodedEvent::make(
-            events::unreadCount,
-            {{QStringLiteral("unreadCount"), count}, {QStringLiteral("timestamp"), timestamp}});
-    }
-    return EncodedEvent::fromJson(events::unreadCount,
-                                  "{\"timestamp\":\"" + timestamp.toLatin1()
-                                      + "\",\"unreadCount\":" + QByteArray::number(count) + '}');
-}
-} // namespace
 
 DeliveryHub::DeliveryHub(RoomDirectory &directory, Metrics &metrics)
     : m_directory(directory)
@@ -47,10 +19,11 @@ DeliveryHub::DeliveryHub(RoomDirectory &directory, Metrics &metrics)
 
 void DeliveryHub::publish(DeliveryList deliveries)
 {
-    if (deliveries.empty())
+    if (deliveries.empty() || m_sinks.empty())
         return;
-    for (DeliverySink *sink : m_sinks)
-        sink->deliver(deliveries);
+    for (size_t i = 0; i + 1 < m_sinks.size(); ++i)
+        m_sinks[i]->deliver(deliveries);
+    m_sinks.back()->deliver(std::move(deliveries));
 }
 
 void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
@@ -86,34 +59,32 @@ void DeliveryHub::publishCreatedCounted(const std::vector<InsertOutcome> &outcom
 void DeliveryHub::publishCreatedCounts(const std::vector<InsertOutcome> &outcomes,
                                        const std::vector<qint64> &countAfter, qint64 committedAtNs)
 {
-    const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
+    // This runs on the store writer right after a commit, so it only decides who may need
+    // an event and hands the content over: encoding happens on the shard that first finds a
+    // connection of the room (Delivery::eventsFor), once per delivery and dialect.
+    std::vector<QString> userRooms;
+    userRooms.reserve(outcomes.size());
+    for (const InsertOutcome &o : outcomes)
+        userRooms.push_back(o.created ? rooms::user(o.notification.recipient) : QString());
+    // A recipient with no connection on this node gets nothing. One that connects after
+    // this check reads its unread count (and replay) after the commit, so it misses nothing.
+    const std::vector<bool> occupied = m_directory.occupied(userRooms);
     DeliveryList deliveries;
     deliveries.reserve(outcomes.size());
     for (size_t i = 0; i < outcomes.size(); ++i) {
         if (!outcomes[i].created)
             continue;
         const Notification &n = outcomes[i].notification;
-        QString room = rooms::user(n.recipient);
         if (tracing())
-            trace(n.id, n.content.title, room);
-        // Encoding is most of the cost here and runs on the writer thread; a recipient with
-        // no connection on this node gets nothing from it. One that connects after this
-        // check reads its unread count (and replay) after the commit, so it misses nothing.
-        if (m_directory.members(room) == 0)
+            trace(n.id, n.content.title, userRooms[i]);
+        if (!occupied[i])
             continue;
         auto d = std::make_shared<Delivery>();
-        d->room = std::move(room);
+        d->room = std::move(userRooms[i]);
         d->committedAtNs = committedAtNs;
         d->content.kind = DeliveryContent::Kind::Created;
         d->content.notification = n;
         d->content.unreadCount = countAfter[i];
-        // Written directly (the same bytes as notificationToClientJson through QJsonDocument):
-        // this runs on the writer thread for every delivered notification. Other dialects
-        // are encoded from `content` by the shards that have connections speaking them.
-        if (m_dialects.contains(Dialect::Standard)) {
-            d->events.push_back(EncodedEvent::fromJson(events::created, createdEventJson(n, now)));
-            d->events.push_back(unreadCountEvent(countAfter[i], now));
-        }
         deliveries.push_back(std::move(d));
     }
     publish(std::move(deliveries));
@@ -139,12 +110,7 @@ void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &cha
         if (rows.ok())
             content.changed = std::move(rows.value());
     }
-    publishToUser(r,
-                  EncodedEvent::make(
-                      events::markedRead,
-                      {{QStringLiteral("notificationIds"), QJsonArray::fromStringList(change.ids)},
-                       {QStringLiteral("readAt"), formatTimestamp(change.at)}}),
-                  std::move(content));
+    publishToUser(r, std::move(content));
 }
 
 void DeliveryHub::publishDeleted(const Recipient &r, const ChangeOutcome &change)
@@ -156,24 +122,14 @@ void DeliveryHub::publishDeleted(const Recipient &r, const ChangeOutcome &change
     content.ids = change.ids;
     content.at = change.at;
     content.unreadCount = change.unreadCount;
-    publishToUser(r,
-                  EncodedEvent::make(events::deleted,
-                                     {{QStringLiteral("notificationIds"),
-                                       QJsonArray::fromStringList(change.ids)}}),
-                  std::move(content));
+    publishToUser(r, std::move(content));
 }
 
-void DeliveryHub::publishToUser(const Recipient &r, std::optional<EncodedEvent> event,
-                                DeliveryContent content)
+void DeliveryHub::publishToUser(const Recipient &r, DeliveryContent content)
 {
+    // Encoded by the shards that have a connection of the user (Delivery::eventsFor).
     auto d = std::make_shared<Delivery>();
     d->room = rooms::user(r);
-    if (m_dialects.contains(Dialect::Standard)) {
-        if (event)
-            d->events.push_back(std::move(*event));
-        d->events.push_back(unreadCountEvent(content.unreadCount,
-                                             formatTimestamp(QDateTime::currentDateTimeUtc())));
-    }
     d->content = std::move(content);
     publish({std::move(d)});
 }
@@ -183,7 +139,7 @@ void DeliveryHub::publishUnreadCount(const Recipient &r, qint64 unreadCount)
     DeliveryContent content;
     content.kind = DeliveryContent::Kind::UnreadCount;
     content.unreadCount = unreadCount;
-    publishToUser(r, std::nullopt, std::move(content));
+    publishToUser(r, std::move(content));
 }
 
 int DeliveryHub::publishAnnouncement(const QString &room, const QJsonObject &announcement)

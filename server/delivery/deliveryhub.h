@@ -29,9 +29,11 @@ public:
     virtual void revokeSession(QByteArray sessionHash) = 0;
 };
 
-// Turns committed changes into events, encodes each event once, and hands the shared bytes
-// to every shard (each shard knows which of its connections are in the room). Thread-safe:
-// the store writer publishes right after a commit, the API and shards after their changes.
+// Turns committed changes into deliveries (what happened, to which room) and hands them to
+// every shard (each shard knows which of its connections are in the room); the first shard
+// that has a connection of the room encodes each event once, and every connection gets the
+// shared bytes. Thread-safe: the store writer publishes right after a commit, the API and
+// shards after their changes, so the publishers do no encoding except an announcement's.
 class DeliveryHub
 {
 public:
@@ -83,9 +85,8 @@ public:
     bool tracing() const { return m_tracing.load(std::memory_order_relaxed); }
 
 private:
-    // One delivery to the user's room: event (if any), then notification:unread_count.
-    void publishToUser(const Recipient &r, std::optional<EncodedEvent> event,
-                       DeliveryContent content);
+    // One delivery to the user's room, encoded by the shards (each dialect's events).
+    void publishToUser(const Recipient &r, DeliveryContent content);
     void trace(const QString &notificationId, const QString &title, const QString &room);
     static DialectSet standardOnly()
     {

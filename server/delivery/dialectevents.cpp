@@ -25,8 +25,9 @@ QJsonValue stringOrNull(const QString &s)
 class Events
 {
 public:
-    explicit Events(int flavours)
-        : m_flavours(flavours)
+    // `spoken`: the endpoints the dialect exists on; `wanted`: the frames the caller needs.
+    Events(int spoken, int wanted)
+        : m_flavours((spoken & wanted) ? (spoken & wanted) : spoken)
     { }
     void add(const QString &name, const QJsonObject &data)
     {
@@ -36,6 +37,8 @@ public:
     {
         m_events.push_back(EncodedEvent::fromJson(name, json, m_flavours));
     }
+    void push(EncodedEvent e) { m_events.push_back(std::move(e)); }
+    int flavours() const { return m_flavours; }
     std::vector<EncodedEvent> take() { return std::move(m_events); }
 
 private:
@@ -43,15 +46,51 @@ private:
     std::vector<EncodedEvent> m_events;
 };
 
-// --- standard (only when the publisher did not encode it: no endpoint was standard then)
+// --- standard
 
-std::vector<EncodedEvent> standardEvents(const DeliveryContent &c)
+// Goes with every delivery, so it is written by hand: byte for byte what QJsonDocument
+// gives (keys sorted, nothing to escape in a formatTimestamp() string).
+EncodedEvent unreadCountEvent(qint64 count, const QString &timestamp, int flavours)
 {
-    const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
-    Events out(EncodedEvent::All);
+    const QString name = QStringLiteral("notification:unread_count");
+    const bool plain = std::all_of(timestamp.cbegin(), timestamp.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"')
+            && c != QLatin1Char('\\');
+    });
+    if (!plain) {
+        return EncodedEvent::make(
+            name,
+            {{QStringLiteral("unreadCount"), count}, {QStringLiteral("timestamp"), timestamp}},
+            flavours);
+    }
+    return EncodedEvent::fromJson(name,
+                                  "{\"timestamp\":\"" + timestamp.toLatin1()
+                                      + "\",\"unreadCount\":" + QByteArray::number(count) + '}',
+                                  flavours);
+}
+
+// The events' "timestamp", now: formatted once per millisecond and thread (a shard encodes
+// a whole batch within a few), not once per delivery.
+const QString &nowTimestamp()
+{
+    thread_local qint64 formattedMs = -1;
+    thread_local QString text;
+    const qint64 ms = QDateTime::currentMSecsSinceEpoch();
+    if (ms != formattedMs) {
+        formattedMs = ms;
+        text = formatTimestamp(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC));
+    }
+    return text;
+}
+
+std::vector<EncodedEvent> standardEvents(const DeliveryContent &c, int flavours)
+{
+    const QString now = nowTimestamp();
+    Events out(EncodedEvent::All, flavours);
     switch (c.kind) {
     case Kind::Created:
-        // Unused while an endpoint speaks standard: the publisher encodes it then.
+        // Written directly (the same bytes as notificationToClientJson through
+        // QJsonDocument): every delivered notification is encoded here.
         out.addJson(QStringLiteral("notification:new"), createdEventJson(c.notification, now));
         break;
     case Kind::Read:
@@ -68,8 +107,7 @@ std::vector<EncodedEvent> standardEvents(const DeliveryContent &c)
     case Kind::Other:
         break;
     }
-    out.add(QStringLiteral("notification:unread_count"),
-            {{QStringLiteral("unreadCount"), c.unreadCount}, {QStringLiteral("timestamp"), now}});
+    out.push(unreadCountEvent(c.unreadCount, now, out.flavours()));
     return out.take();
 }
 
@@ -83,9 +121,9 @@ QJsonObject snakeCount(qint64 count)
     return {{QStringLiteral("count"), count}};
 }
 
-std::vector<EncodedEvent> snakeEvents(const DeliveryContent &c)
+std::vector<EncodedEvent> snakeEvents(const DeliveryContent &c, int flavours)
 {
-    Events out(EncodedEvent::Plain);
+    Events out(EncodedEvent::Plain, flavours);
     if (c.kind == Kind::Created)
         out.add(snakeNotification, snakeNotificationJson(c.notification));
     out.add(snakeUnread, snakeCount(c.unreadCount));
@@ -99,9 +137,9 @@ const QString colonRead = QStringLiteral("notification:read");
 const QString colonDeleted = QStringLiteral("notification:deleted");
 const QString colonUnread = QStringLiteral("unread:count");
 
-std::vector<EncodedEvent> colonEvents(const DeliveryContent &c)
+std::vector<EncodedEvent> colonEvents(const DeliveryContent &c, int flavours)
 {
-    Events out(EncodedEvent::SocketIo);
+    Events out(EncodedEvent::SocketIo, flavours);
     switch (c.kind) {
     case Kind::Created:
         out.add(colonNew, colonNotificationJson(c.notification));
@@ -142,9 +180,9 @@ QJsonObject crudBulkRead(const QString &action, const QStringList &ids, const QD
             {QStringLiteral("updatedAt"), formatTimestamp(at)}};
 }
 
-std::vector<EncodedEvent> crudEvents(const DeliveryContent &c)
+std::vector<EncodedEvent> crudEvents(const DeliveryContent &c, int flavours)
 {
-    Events out(EncodedEvent::SocketIo);
+    Events out(EncodedEvent::SocketIo, flavours);
     switch (c.kind) {
     case Kind::Created:
         out.add(crudCreated, crudNotificationJson(c.notification));
@@ -220,19 +258,20 @@ QJsonObject crudNotificationJson(const Notification &n)
                                                    : QJsonValue(QJsonValue::Null)}};
 }
 
-std::vector<EncodedEvent> encodeForDialect(Dialect dialect, const DeliveryContent &content)
+std::vector<EncodedEvent> encodeForDialect(Dialect dialect, const DeliveryContent &content,
+                                           int flavours)
 {
     switch (dialect) {
     case Dialect::Snake:
-        return snakeEvents(content);
+        return snakeEvents(content, flavours);
     case Dialect::Colon:
-        return colonEvents(content);
+        return colonEvents(content, flavours);
     case Dialect::Crud:
-        return crudEvents(content);
+        return crudEvents(content, flavours);
     case Dialect::Standard:
         break;
     }
-    return standardEvents(content);
+    return standardEvents(content, flavours);
 }
 
 std::vector<EncodedEvent> initialEventsFor(Dialect dialect, qint64 unreadCount,

@@ -13,7 +13,9 @@ namespace notify {
 // The events of one delivery in one dialect (docs/protocol.md, "Dialects"), each encoded
 // once for the endpoints that dialect may be spoken on. Called once per delivery and
 // dialect (Delivery::eventsFor), on whichever shard needs it first.
-std::vector<EncodedEvent> encodeForDialect(Dialect dialect, const DeliveryContent &content);
+// `flavours` narrows the frames built (EncodedEvent::Flavour) to those a caller needs.
+std::vector<EncodedEvent> encodeForDialect(Dialect dialect, const DeliveryContent &content,
+                                           int flavours = EncodedEvent::All);
 
 // What a new connection of a non-standard dialect gets after joining its rooms: the
 // notifications missed since its lastSeq (ascending; null when it gave none) as that

@@ -31,14 +31,25 @@ EncodedEvent EncodedEvent::fromJson(const QString &event, const QByteArray &json
     return e;
 }
 
-const std::vector<EncodedEvent> &Delivery::eventsFor(Dialect dialect) const
+const std::vector<EncodedEvent> &Delivery::eventsFor(Dialect dialect, int flavours) const
 {
     if (content.kind == DeliveryContent::Kind::Other
         || (dialect == Dialect::Standard && !events.empty()))
         return events;
-    const auto i = size_t(dialect);
-    std::call_once(m_encodeOnce[i],
-                   [&] { m_dialectEvents[i] = encodeForDialect(dialect, content); });
+    Q_ASSERT(flavours >= EncodedEvent::Plain && flavours <= EncodedEvent::All);
+    // The standard dialect is spoken on both kinds of endpoint, and a user's plain and
+    // Socket.IO tabs must get the same event (its "timestamp" is taken when it is encoded):
+    // one encoding with every flavour. The other dialects live on one kind each.
+    if (dialect == Dialect::Standard)
+        flavours = EncodedEvent::All;
+    const size_t i = size_t(dialect) * EncodedEvent::All + size_t(flavours - 1);
+    if (!m_encoded[i].load(std::memory_order_acquire)) {
+        std::lock_guard lock(m_encodeMutex);
+        if (!m_encoded[i].load(std::memory_order_relaxed)) {
+            m_dialectEvents[i] = encodeForDialect(dialect, content, flavours);
+            m_encoded[i].store(true, std::memory_order_release);
+        }
+    }
     return m_dialectEvents[i];
 }
 

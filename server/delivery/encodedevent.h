@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -36,9 +37,10 @@ struct EncodedEvent
 };
 
 // Events for the members of one room, as the hub posts them to the shards, shared by every
-// shard. `events` are the standard dialect's, encoded by the publisher; another dialect's
-// events are encoded from `content` by the first shard that has a connection speaking it,
-// once per delivery, and then shared by reference like the standard ones.
+// shard. `events` are an announcement's (Kind::Other), encoded by the publisher; every other
+// delivery carries only `content`, and each dialect's events are encoded from it by the
+// first shard that has a connection speaking that dialect in the room, once per delivery,
+// and then shared by reference (the publisher, often the store writer, encodes nothing).
 struct Delivery
 {
     QString room;
@@ -46,12 +48,19 @@ struct Delivery
     qint64 committedAtNs = 0; // steady clock at commit; 0 when not a stored notification
     DeliveryContent content; // what happened; Kind::Other: every dialect gets `events`
 
-    // Any shard thread.
-    const std::vector<EncodedEvent> &eventsFor(Dialect dialect) const;
+    // Any shard thread. `flavours`: the frames the caller needs (EncodedEvent::Flavour); only
+    // those are built, so a plain connection does not pay for the Socket.IO frames.
+    const std::vector<EncodedEvent> &eventsFor(Dialect dialect,
+                                               int flavours = EncodedEvent::All) const;
 
 private:
-    mutable std::array<std::once_flag, dialectCount> m_encodeOnce;
-    mutable std::array<std::vector<EncodedEvent>, dialectCount> m_dialectEvents;
+    static constexpr size_t encodings = size_t(dialectCount) * EncodedEvent::All;
+    // Not std::call_once: glibc's pthread_once makes a futex system call each time it runs
+    // an initialisation, and here one runs for nearly every delivery. An uncontended mutex
+    // costs no system call; two shards rarely encode the same delivery at once.
+    mutable std::mutex m_encodeMutex;
+    mutable std::array<std::atomic<bool>, encodings> m_encoded {};
+    mutable std::array<std::vector<EncodedEvent>, encodings> m_dialectEvents;
 };
 using DeliveryPtr = std::shared_ptr<const Delivery>;
 using DeliveryList = std::vector<DeliveryPtr>;

@@ -30,6 +30,15 @@ int RoomDirectory::members(const QString &room) const
     return m_counts.value(room);
 }
 
+std::vector<bool> RoomDirectory::occupied(const std::vector<QString> &rooms) const
+{
+    std::vector<bool> out(rooms.size());
+    QMutexLocker lock(&m_mutex);
+    for (size_t i = 0; i < rooms.size(); ++i)
+        out[i] = !rooms[i].isEmpty() && m_counts.contains(rooms[i]);
+    return out;
+}
+
 int RoomDirectory::roomCount() const
 {
     QMutexLocker lock(&m_mutex);

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <vector>
+
 namespace notify {
 
 // Node-wide membership counts: room name → live connections in it, across all shards.
@@ -20,6 +22,8 @@ public:
 
     int members(const QString &room) const;
     int roomCount() const;
+    // For each room, whether it has a member (one lock for all: the writer asks per commit).
+    std::vector<bool> occupied(const std::vector<QString> &rooms) const;
     // Sum of members over rooms (a connection in two of them counts twice).
     int membersOf(const QStringList &rooms) const;
     QHash<QString, int> snapshot() const;

@@ -115,7 +115,9 @@ private:
     void sendInitialState(quint64 id, std::optional<qint64> lastSeq);
     void remove(quint64 id, int code, const QString &reason);
     void sweep();
-    void pushTo(ClientConnection &c, const Delivery &d, std::vector<quint64> &slow);
+    void deliverBatch(const DeliveryList &deliveries);
+    // Sends what c has queued; past the output bound it is marked for closing (m_slow).
+    void flushTouched(ClientConnection &c, qint64 maxOutputBytes);
     ClientConnection *find(quint64 id) const;
     // Runs fn with the connection if it still exists (store callbacks come back later).
     void withConnection(quint64 id, const std::function<void(ClientConnection &)> &fn) const;
@@ -132,6 +134,13 @@ private:
     std::vector<std::pair<qint64, std::function<void()>>> m_closeWaiters;
     QSet<HttpConnection *> m_http; // connections before their upgrade, and polling clients
     std::unique_ptr<SocketIoHost> m_sio;
+    // Scratch of deliverBatch, kept between batches so that a batch allocates nothing: the
+    // connections with queued frames, the slow consumers, the commit times to observe.
+    std::vector<ClientConnection *> m_touched;
+    std::vector<ClientConnection *> m_slow;
+    std::vector<qint64> m_batchCommitted;
+    // A connection's frames are held back for the end of the batch up to this many bytes.
+    static constexpr qint64 coalesceBytes = 256 * 1024;
 };
 
 } // namespace notify

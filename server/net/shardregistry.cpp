@@ -28,6 +28,8 @@
 #include <QThread>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 namespace notify {
@@ -123,9 +125,9 @@ void Shard::sendInitialState(quint64 id, std::optional<qint64> lastSeq)
                                       recovery && recovery->ok() ? &recovery->value() : nullptr);
                     return;
                 }
-                c.push(EncodedEvent::make(QStringLiteral("notification:unread_count"),
-                                          {{QStringLiteral("unreadCount"), unread},
-                                           {QStringLiteral("timestamp"), now}}));
+                c.push(EncodedEvent::make(
+                    QStringLiteral("notification:unread_count"),
+                    {{QStringLiteral("unreadCount"), unread}, {QStringLiteral("timestamp"), now}}));
                 if (recovery && recovery->ok()) {
                     c.push(EncodedEvent::make(
                         QStringLiteral("notification:recent"),
@@ -186,42 +188,74 @@ void Shard::withConnection(quint64 id, const std::function<void(ClientConnection
 
 void Shard::deliver(DeliveryList deliveries)
 {
-    postTo(this, [this, deliveries = std::move(deliveries)] {
-        std::vector<quint64> slow;
-        for (const DeliveryPtr &d : deliveries) {
-            auto room = m_rooms.constFind(d->room);
-            if (room == m_rooms.constEnd())
-                continue;
-            for (ClientConnection *c : *room)
-                pushTo(*c, *d, slow);
-            if (d->committedAtNs != 0)
-                m_services.metrics.commitToSend.observe(double(steadyNowNs() - d->committedAtNs)
-                                                        / 1e9);
-        }
-        for (quint64 id : slow) {
-            if (ClientConnection *c = find(id)) {
-                qCInfo(lcNet) << "closing slow consumer" << id;
-                bump(m_services.metrics.dropped);
-                c->abortConnection();
-            }
-        }
-    });
+    postTo(this, [this, deliveries = std::move(deliveries)] { deliverBatch(deliveries); });
 }
 
-void Shard::pushTo(ClientConnection &c, const Delivery &d, std::vector<quint64> &slow)
+void Shard::deliverBatch(const DeliveryList &deliveries)
+{
+    // Every frame of the batch is queued first and each touched connection is flushed once
+    // at the end: one sendmsg() per connection per batch, not per delivery (a user with
+    // several notifications in one commit group gets them in one write, in order).
+    const qint64 maxOut = m_services.config.maxOutputBytes;
+    // Frames wait in user space only until the end of the batch; past this a connection is
+    // flushed early so that coalescing never brings it nearer the output bound.
+    const qint64 flushEarly
+        = maxOut > 0 ? std::min<qint64>(maxOut / 4, coalesceBytes) : coalesceBytes;
+    quint64 sent = 0;
+    m_batchCommitted.clear();
+    for (const DeliveryPtr &d : deliveries) {
+        auto room = m_rooms.constFind(d->room);
+        if (room == m_rooms.constEnd())
+            continue;
+        for (ClientConnection *c : *room) {
+            if (c->closing)
+                continue;
+            const std::vector<EncodedEvent> &events
+                = d->eventsFor(c->dialect,
+                               c->info.protocol == ClientProtocol::Plain ? EncodedEvent::Plain
+                                                                         : EncodedEvent::SocketIo);
+            for (const EncodedEvent &e : events)
+                c->push(e);
+            sent += events.size();
+            if (!c->flushPending) {
+                c->flushPending = true;
+                m_touched.push_back(c);
+            }
+            if (c->bytesToWrite() > flushEarly)
+                flushTouched(*c, maxOut);
+        }
+        if (d->committedAtNs != 0)
+            m_batchCommitted.push_back(d->committedAtNs);
+    }
+    for (ClientConnection *c : m_touched) {
+        c->flushPending = false;
+        flushTouched(*c, maxOut);
+    }
+    m_touched.clear();
+    m_services.metrics.sent.fetch_add(sent, std::memory_order_relaxed);
+    // Commit→send: the batch's frames are handed to the kernel now, all of them.
+    const qint64 now = steadyNowNs();
+    for (qint64 committedAtNs : m_batchCommitted)
+        m_services.metrics.commitToSend.observe(double(now - committedAtNs) / 1e9);
+    // Closed after the loops over rooms and connections, never inside them.
+    for (ClientConnection *c : m_slow) {
+        qCInfo(lcNet) << "closing slow consumer" << c->info.id;
+        bump(m_services.metrics.dropped);
+        c->abortConnection();
+    }
+    m_slow.clear();
+}
+
+void Shard::flushTouched(ClientConnection &c, qint64 maxOutputBytes)
 {
     if (c.closing)
         return;
-    const std::vector<EncodedEvent> &events = d.eventsFor(c.dialect);
-    for (const EncodedEvent &e : events)
-        c.push(e);
     c.flush();
-    m_services.metrics.sent.fetch_add(events.size(), std::memory_order_relaxed);
     // The transports enforce the same bound as they queue (and close with their own code);
     // this catches what they let through, e.g. a polling session between two GETs.
-    if (c.bytesToWrite() > m_services.config.maxOutputBytes) {
+    if (maxOutputBytes > 0 && c.bytesToWrite() > maxOutputBytes) {
         c.closing = true;
-        slow.push_back(c.info.id);
+        m_slow.push_back(&c);
     }
 }
 

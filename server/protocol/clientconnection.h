@@ -34,6 +34,9 @@ public:
     bool closing = false;
     TokenBucket bucket;
     int refusedInARow = 0;
+    // Set by the shard while a delivery batch has queued frames for it that are not yet
+    // flushed (each touched connection is flushed once, at the end of the batch).
+    bool flushPending = false;
     // The event vocabulary of its endpoint (docs/protocol.md, "Dialects"); picks the events
     // of a delivery it is pushed (Delivery::eventsFor).
     Dialect dialect = Dialect::Standard;

@@ -20,7 +20,9 @@ namespace notify {
 namespace {
 
 constexpr qsizetype readChunk = 64 * 1024;
-constexpr int maxIovecs = 64;
+// A shard flushes a connection once per delivery batch (up to 256 KiB of small frames):
+// Linux's IOV_MAX, so that a batch is one sendmsg() however many frames it has.
+constexpr int maxIovecs = 1024;
 // Reads per readiness report: a client that floods does not starve the others.
 constexpr int maxReadsPerWakeUp = 4;
 

@@ -69,7 +69,8 @@ public:
     {
         QMutexLocker lock(&m_mutex);
         for (const DeliveryPtr &d : deliveries) {
-            for (const EncodedEvent &e : d->events) {
+            // As a shard does: the publisher encodes nothing, a sink asks for its dialect.
+            for (const EncodedEvent &e : d->eventsFor(Dialect::Standard, EncodedEvent::Plain)) {
                 const QJsonObject frame = QJsonDocument::fromJson(EncodedEvent::text(e.plain).toByteArray()).object();
                 m_events.append({d->room, frame.value(QStringLiteral("type")).toString(),
                                  frame.value(QStringLiteral("data")).toObject()});

@@ -3,8 +3,10 @@
 // never lets a test see) is sent here on purpose.
 #include "testserver.h"
 
+#include "server/delivery/deliveryhub.h"
 #include "server/delivery/roomdirectory.h"
 #include "server/metrics/metrics.h"
+#include "server/util/clock.h"
 #include "server/websocket/websocket.h"
 
 #include <QCryptographicHash>
@@ -329,6 +331,8 @@ private slots:
     void slowConsumerIsDropped();
     void laggingReaderGetsEverythingInOrder();
     void socketIoOverTheRawLayer();
+    void aBatchArrivesWholeAndInOrderOnEveryConnection();
+    void aBatchBiggerThanTheOutputBoundIsNotADrop();
 
 private:
     // A TestServer with a plain client of user o1/u1 open and its first frame read.
@@ -897,6 +901,189 @@ void TestWsEdge::socketIoOverTheRawLayer()
     QVERIFY(hasFrame("40{\"sid\":"));
     QVERIFY(hasFrame("42[\"notification:unread_count\","));
     QVERIFY2(ws.serverErrors.isEmpty(), qPrintable(ws.serverErrors.join(", ")));
+}
+
+namespace {
+
+// `perUser` created notifications for each of `users` (org o1), interleaved user by user, as
+// one commit group: the hub hands them to the shards as one delivery batch.
+std::vector<InsertOutcome> interleavedOutcomes(const QStringList &users, int perUser,
+                                               int bodyBytes = 20)
+{
+    std::vector<InsertOutcome> out;
+    for (int k = 1; k <= perUser; ++k) {
+        for (const QString &user : users) {
+            InsertOutcome o;
+            Notification &n = o.notification;
+            n.id = QStringLiteral("0190a1b2-0000-7000-8000-%1")
+                       .arg(out.size(), 12, 10, QLatin1Char('0'));
+            n.recipient = {QStringLiteral("o1"), user};
+            n.seq = k;
+            n.content.type = QStringLiteral("TEST");
+            n.content.title = QStringLiteral("t%1").arg(k);
+            n.content.body = QString(bodyBytes, QLatin1Char('b'));
+            n.createdAt = QDateTime::currentDateTimeUtc();
+            o.unreadCountAfter = k;
+            out.push_back(std::move(o));
+        }
+    }
+    return out;
+}
+
+// The (seq, unread count) pairs a connection received, in arrival order, from plain or
+// Socket.IO ("42[...]") text frames; false at the first event out of place.
+bool receivedInOrder(const RawWs &ws, int expected, QString *why)
+{
+    qint64 nextSeq = 1;
+    bool countDue = false;
+    for (const Frame &f : ws.frames) {
+        if (f.opcode != opText)
+            continue;
+        QString type;
+        QJsonObject data;
+        if (f.payload.startsWith("42[")) {
+            const QJsonArray a = QJsonDocument::fromJson(f.payload.sliced(2)).array();
+            type = a.at(0).toString();
+            data = a.at(1).toObject();
+        } else {
+            type = f.type();
+            data = f.json().value(QStringLiteral("data")).toObject();
+        }
+        if (type == QLatin1String("notification:new")) {
+            const qint64 seq = data.value(QStringLiteral("notification"))
+                                   .toObject()
+                                   .value(QStringLiteral("seq"))
+                                   .toInteger();
+            if (countDue || seq != nextSeq) {
+                *why = QStringLiteral("notification seq %1 where %2 was due%3")
+                           .arg(seq)
+                           .arg(nextSeq)
+                           .arg(countDue ? QStringLiteral(" (after its count)") : QString());
+                return false;
+            }
+            countDue = true;
+        } else if (type == QLatin1String("notification:unread_count") && countDue) {
+            if (data.value(QStringLiteral("unreadCount")).toInteger() != nextSeq) {
+                *why = QStringLiteral("count %1 after seq %2")
+                           .arg(data.value(QStringLiteral("unreadCount")).toInteger())
+                           .arg(nextSeq);
+                return false;
+            }
+            countDue = false;
+            ++nextSeq;
+        }
+    }
+    if (nextSeq != expected + 1) {
+        *why = QStringLiteral("%1 of %2 arrived whole").arg(nextSeq - 1).arg(expected);
+        return false;
+    }
+    return true;
+}
+
+int newEvents(const RawWs &ws)
+{
+    int n = 0;
+    for (const Frame &f : ws.frames)
+        n += f.type() == QLatin1String("notification:new")
+            || f.payload.startsWith("42[\"notification:new\"");
+    return n;
+}
+
+bool connectSocketIo(RawWs &ws, const QByteArray &token)
+{
+    if (!ws.open("/socket.io/?EIO=4&transport=websocket") || ws.status != 101)
+        return false;
+    ws.send(fin | opText,
+            "40"
+                + QJsonDocument(QJsonObject {{QStringLiteral("token"), QString::fromLatin1(token)}})
+                      .toJson(QJsonDocument::Compact));
+    return true;
+}
+
+} // namespace
+
+void TestWsEdge::aBatchArrivesWholeAndInOrderOnEveryConnection()
+{
+    TestServer s([](ServerConfig &c) {
+        c.rateLimit = RateLimit {0, 0};
+        c.threads = 2;
+    });
+    // Two tabs of u1 (plain and Socket.IO, on whichever shards they land) and one of u2:
+    // every delivery of the batch for a connection is queued first and written at the end,
+    // so what a connection gets must still be each notification, then its count, in order.
+    RawWs plain1(s.server->clientPort());
+    QVERIFY(plain1.open(plainTarget(mintToken("o1", "u1"))));
+    RawWs sio1(s.server->clientPort());
+    QVERIFY(connectSocketIo(sio1, mintToken("o1", "u1")));
+    RawWs plain2(s.server->clientPort());
+    QVERIFY(plain2.open(plainTarget(mintToken("o1", "u2"))));
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:u1")), 2,
+                              5000);
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:u2")), 1,
+                              5000);
+    // The initial counts first, so that they cannot interleave with the batch.
+    const auto initialCount = [](const RawWs &ws) {
+        for (const Frame &f : ws.frames) {
+            if (f.type() == QLatin1String("notification:unread_count")
+                || f.payload.startsWith("42[\"notification:unread_count\""))
+                return true;
+        }
+        return false;
+    };
+    QVERIFY(QTest::qWaitFor(
+        [&] { return initialCount(plain1) && initialCount(sio1) && initialCount(plain2); }, 5000));
+    const qsizetype before1 = plain1.frames.size(), beforeSio = sio1.frames.size(),
+                    before2 = plain2.frames.size();
+
+    const int perUser = 300;
+    s.server->hub().publishCreatedCounted(
+        interleavedOutcomes({QStringLiteral("u1"), QStringLiteral("u2")}, perUser), steadyNowNs());
+
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return newEvents(plain1) >= perUser && newEvents(sio1) >= perUser
+                && newEvents(plain2) >= perUser;
+        },
+        20000));
+    plain1.frames.remove(0, before1);
+    sio1.frames.remove(0, beforeSio);
+    plain2.frames.remove(0, before2);
+    QString why;
+    QVERIFY2(receivedInOrder(plain1, perUser, &why), qPrintable("plain u1: " + why));
+    QVERIFY2(receivedInOrder(sio1, perUser, &why), qPrintable("Socket.IO u1: " + why));
+    QVERIFY2(receivedInOrder(plain2, perUser, &why), qPrintable("plain u2: " + why));
+    for (const RawWs *ws : {&plain1, &sio1, &plain2})
+        QVERIFY2(ws->serverErrors.isEmpty(), qPrintable(ws->serverErrors.join(", ")));
+    QCOMPARE(s.server->metrics().dropped.load(), 0u);
+}
+
+void TestWsEdge::aBatchBiggerThanTheOutputBoundIsNotADrop()
+{
+    // One batch carries 4x the output bound for one reading client: the frames held back
+    // for the end of a batch must be written as they pile up, not count against the bound
+    // as if the client had stopped reading.
+    const qint64 bound = 64 * 1024;
+    TestServer s([&](ServerConfig &c) {
+        c.rateLimit = RateLimit {0, 0};
+        c.threads = 1;
+        c.maxOutputBytes = bound;
+    });
+    RawWs ws(s.server->clientPort());
+    QVERIFY(ws.open(plainTarget(mintToken("o1", "u1"))));
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->directory().members(QStringLiteral("org:o1:user:u1")), 1,
+                              5000);
+    QVERIFY(QTest::qWaitFor(
+        [&] { return countOf(ws, QStringLiteral("notification:unread_count")) >= 1; }, 5000));
+    const qsizetype before = ws.frames.size();
+    const int count = 256; // ~1 KiB each
+    s.server->hub().publishCreatedCounted(interleavedOutcomes({QStringLiteral("u1")}, count, 1000),
+                                          steadyNowNs());
+    QVERIFY(QTest::qWaitFor([&] { return newEvents(ws) >= count; }, 20000));
+    ws.frames.remove(0, before);
+    QString why;
+    QVERIFY2(receivedInOrder(ws, count, &why), qPrintable(why));
+    QCOMPARE(s.server->metrics().dropped.load(), 0u);
+    QVERIFY(!ws.ended);
 }
 
 QTEST_MAIN(TestWsEdge)

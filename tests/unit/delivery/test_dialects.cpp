@@ -108,6 +108,7 @@ private slots:
     void crudReadAllAndDelete();
     void initialEventsReplayThenCount();
     void deliveryEncodesOncePerDialectAndShares();
+    void eachFlavourIsBuiltOnlyWhenAsked();
     void announcementsAreStandardEverywhere();
 };
 
@@ -311,6 +312,28 @@ void TestDialects::deliveryEncodesOncePerDialectAndShares()
     QCOMPARE(standard.size(), size_t(2));
     QCOMPARE(plain(standard[0]).name, QStringLiteral("notification:deleted"));
     QCOMPARE(plain(standard[1]).name, QStringLiteral("notification:unread_count"));
+}
+
+void TestDialects::eachFlavourIsBuiltOnlyWhenAsked()
+{
+    auto d = std::make_shared<Delivery>();
+    d->content = created(sample(), 3);
+    // Standard is spoken on both kinds of endpoint: one encoding with every flavour, so that
+    // a plain and a Socket.IO tab of the user get the same event (the same timestamp).
+    const auto &forPlain = d->eventsFor(Dialect::Standard, EncodedEvent::Plain);
+    QCOMPARE(forPlain.size(), size_t(2));
+    QCOMPARE(plain(forPlain[0]).name, QStringLiteral("notification:new"));
+    QCOMPARE(plain(forPlain[1]).name, QStringLiteral("notification:unread_count"));
+    QCOMPARE(plain(forPlain[1]).data.value("unreadCount").toInt(), 3);
+    QCOMPARE(&d->eventsFor(Dialect::Standard, EncodedEvent::SocketIo), &forPlain);
+    QCOMPARE(sio(forPlain[0]).data, plain(forPlain[0]).data);
+    // A dialect of one kind of endpoint builds only its own frames, whatever is asked
+    // (colon: Socket.IO only), once.
+    const auto &colon = d->eventsFor(Dialect::Colon, EncodedEvent::Plain);
+    QVERIFY(!colon.empty());
+    QVERIFY(colon.front().plain.isEmpty());
+    QCOMPARE(sio(colon.front()).name, QStringLiteral("notification:new"));
+    QCOMPARE(&d->eventsFor(Dialect::Colon, EncodedEvent::Plain), &colon);
 }
 
 void TestDialects::announcementsAreStandardEverywhere()
