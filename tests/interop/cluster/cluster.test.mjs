@@ -6,7 +6,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startServer, mintToken, api, until, SioClient, PlainClient } from '../lib.mjs';
-import { NODE_ARGS, psql, tabState, untilAsync } from './common.mjs';
+import { AdminConsole, NODE_ARGS, psql, tabState, untilAsync } from './common.mjs';
 
 const urlFile = process.env.NOTIFY_PG_URL_FILE;
 let baseUrl = null;
@@ -232,27 +232,9 @@ test('the listening connection killed during publishing: every committed notific
   await until(() => /bus connection back; catching up/.test(victim.log()), 5000, 'the victim caught up');
 });
 
-// The operator console's admin channel on one node, as the console drives it.
-class AdminConsole {
-  constructor(node) {
-    this.messages = [];
-    this.nextId = 1;
-    this.ws = new WebSocket(`ws://127.0.0.1:${new URL(node.apiUrl).port}/admin`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
-    this.ws.on('message', (d) => this.messages.push(JSON.parse(d.toString())));
-  }
-  async request(type, data = {}, ms = 5000) {
-    const id = String(this.nextId++);
-    await until(() => this.ws.readyState === WebSocket.OPEN, 5000, 'admin channel open');
-    this.ws.send(JSON.stringify({ type, id, data }));
-    const answer = await until(() => this.messages.find((m) => m.replyTo === id), ms, `admin ${type}`);
-    assert.equal(answer.type, 'reply', JSON.stringify(answer));
-    return answer.data;
-  }
-  close() { this.ws.close(); }
-}
 
 test('the console on one node sees every node and its connections, and kicks a tab on another node', { skip }, async () => {
-  const console0 = new AdminConsole(nodes[0]);
+  const console0 = new AdminConsole(nodes[0], ADMIN_KEY);
   try {
     const hello = await until(() => console0.messages.find((m) => m.type === 'hello'), 5000, 'hello');
     assert.equal(hello.data.cluster.name, 'node-0');

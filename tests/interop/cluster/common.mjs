@@ -2,7 +2,9 @@
 // conditions with a deadline, and what a tab received.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { api } from '../lib.mjs';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { api, until } from '../lib.mjs';
 
 // Options for every node of a cluster test. lib.mjs's 1 s Engine.IO ping interval and
 // timeout suit single-node tests; with dozens of tabs and several nodes on a loaded 2-core
@@ -79,4 +81,25 @@ export async function committed(server, orgId, userId) {
 // This node's entry in its own registry (GET /api/v1/stats).
 export async function selfNode(server) {
   return (await api(server, 'GET', '/api/v1/stats')).json.cluster.nodes.find((n) => n.self);
+}
+
+// The admin channel of one node, as the operator console drives it (docs/protocol.md,
+// "Admin channel").
+export class AdminConsole {
+  constructor(node, adminKey) {
+    this.messages = [];
+    this.nextId = 1;
+    this.ws = new WebSocket(`ws://127.0.0.1:${new URL(node.apiUrl).port}/admin`, { headers: { Authorization: `Bearer ${adminKey}` } });
+    this.ws.on('message', (d) => this.messages.push(JSON.parse(d.toString())));
+  }
+  async request(type, data = {}, ms = 5000) {
+    const id = String(this.nextId++);
+    await until(() => this.ws.readyState === WebSocket.OPEN, 5000, 'admin channel open');
+    this.ws.send(JSON.stringify({ type, id, data }));
+    const answer = await until(() => this.messages.find((m) => m.replyTo === id), ms, `admin ${type}`);
+    assert.equal(answer.type, 'reply', JSON.stringify(answer));
+    return answer.data;
+  }
+  deliveries() { return this.messages.filter((m) => m.type === 'delivery').map((m) => m.data); }
+  close() { this.ws.close(); }
 }

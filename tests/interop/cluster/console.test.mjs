@@ -7,7 +7,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startServer, mintToken, api, until, PlainClient } from '../lib.mjs';
-import { NODE_ARGS, createDatabase, dropDatabase, suitePgUrl, untilAsync } from './common.mjs';
+import { AdminConsole, NODE_ARGS, createDatabase, dropDatabase, suitePgUrl, untilAsync } from './common.mjs';
 
 const baseUrl = suitePgUrl();
 const skip = baseUrl ? false : 'PostgreSQL NOT AVAILABLE (no pg-url.txt): the cluster console test is SKIPPED';
@@ -19,25 +19,6 @@ const nodes = [];
 let tab;
 let console0;
 
-// The admin channel of one node, as the console drives it.
-class AdminConsole {
-  constructor(node) {
-    this.messages = [];
-    this.nextId = 1;
-    this.ws = new WebSocket(`ws://127.0.0.1:${new URL(node.apiUrl).port}/admin`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
-    this.ws.on('message', (d) => this.messages.push(JSON.parse(d.toString())));
-  }
-  async request(type, data = {}, ms = 5000) {
-    const id = String(this.nextId++);
-    await until(() => this.ws.readyState === WebSocket.OPEN, 5000, 'admin channel open');
-    this.ws.send(JSON.stringify({ type, id, data }));
-    const answer = await until(() => this.messages.find((m) => m.replyTo === id), ms, `admin ${type}`);
-    assert.equal(answer.type, 'reply', JSON.stringify(answer));
-    return answer.data;
-  }
-  deliveries() { return this.messages.filter((m) => m.type === 'delivery').map((m) => m.data); }
-  close() { this.ws.close(); }
-}
 
 before(async () => {
   if (skip) return;
@@ -50,7 +31,7 @@ before(async () => {
   }
   tab = new PlainClient(nodes[1], mintToken(ORG, 'alice', { role: 'agent' }));
   await until(() => tab.all('notification:unread_count').length > 0, 10000, 'the tab on node-1 is in');
-  console0 = new AdminConsole(nodes[0]);
+  console0 = new AdminConsole(nodes[0], ADMIN_KEY);
   await until(() => console0.messages.find((m) => m.type === 'hello'), 5000, 'hello');
 });
 
