@@ -23,8 +23,6 @@ namespace {
 // A console's picture of another node is bounded: beyond this many connections it gets the
 // first ones and `truncated` (the node's count is in its registry row).
 constexpr int maxConnectionsPerNode = 1000;
-// Room for the message's own fields within one NOTIFY payload.
-constexpr int partBudgetBytes = bus::maxPayloadBytes - 400;
 constexpr int connectionsTimeoutMs = 2000;
 // A connection's rooms (its user, org, role and the broadcast room: the console's Rooms tab
 // shows them for every node) are few and bounded by their ids; bounded here anyway, so
@@ -71,20 +69,8 @@ void ClusterBus::answerConnections(const bus::Message &query)
     const QString asker = query.node;
     const QString queryId = query.queryId;
     auto reply = [this, job, asker, queryId] {
-        // Parts of at most partBudgetBytes each; at least one part, even when empty, so
-        // that the asker knows this node answered.
-        std::vector<QJsonArray> parts(1);
-        qsizetype size = 0;
-        for (const QJsonValue &c : std::as_const(job->connections)) {
-            const qsizetype bytes
-                = QJsonDocument(c.toObject()).toJson(QJsonDocument::Compact).size() + 1;
-            if (size + bytes > partBudgetBytes && !parts.back().isEmpty()) {
-                parts.emplace_back();
-                size = 0;
-            }
-            parts.back().append(c);
-            size += bytes;
-        }
+        // At least one part, even when empty, so that the asker knows this node answered.
+        const std::vector<QJsonArray> parts = bus::splitIntoParts(job->connections);
         for (size_t i = 0; i < parts.size(); ++i) {
             bus::Message m;
             m.kind = bus::Kind::ConnectionsReply;

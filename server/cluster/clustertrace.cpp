@@ -34,7 +34,6 @@ constexpr int maxBufferedRecords = 500;
 // A title is cut as the console shows it; a room name is bounded by its ids, cut anyway.
 constexpr int titleChars = 80;
 constexpr int roomChars = 200;
-constexpr int partBudgetBytes = bus::maxPayloadBytes - 400;
 } // namespace
 
 // Filled on whichever thread delivers (writer, bus, API), emptied by the bus thread.
@@ -150,19 +149,8 @@ void ClusterBus::flushTrace()
     }
     if (records.isEmpty() && dropped == 0)
         return;
-    // Messages of at most partBudgetBytes each; the dropped count goes with the first.
-    std::vector<QJsonArray> parts(1);
-    qsizetype size = 0;
-    for (const QJsonValue &r : std::as_const(records)) {
-        const qsizetype bytes
-            = QJsonDocument(r.toArray()).toJson(QJsonDocument::Compact).size() + 1;
-        if (size + bytes > partBudgetBytes && !parts.back().isEmpty()) {
-            parts.emplace_back();
-            size = 0;
-        }
-        parts.back().append(r);
-        size += bytes;
-    }
+    // The dropped count goes with the first part.
+    const std::vector<QJsonArray> parts = bus::splitIntoParts(records);
     // A copy: send() reads notifications, and a subscription may end in there.
     const QStringList targets = m_traceSubscribers.keys();
     for (const QString &target : targets) {

@@ -378,4 +378,26 @@ std::optional<Message> Decoder::feed(const QByteArray &payloadIn, QString *error
     return m;
 }
 
+std::vector<QJsonArray> splitIntoParts(const QJsonArray &items)
+{
+    // Room for the message's own fields (kind, node, target, part numbers, counts).
+    constexpr qsizetype budget = maxPayloadBytes - 400;
+    std::vector<QJsonArray> parts(1);
+    qsizetype size = 0;
+    for (const QJsonValue &item : items) {
+        const qsizetype bytes
+            = (item.isArray() ? QJsonDocument(item.toArray()) : QJsonDocument(item.toObject()))
+                  .toJson(QJsonDocument::Compact)
+                  .size()
+            + 1;
+        if (size + bytes > budget && !parts.back().isEmpty()) {
+            parts.emplace_back();
+            size = 0;
+        }
+        parts.back().append(item);
+        size += bytes;
+    }
+    return parts;
+}
+
 } // namespace notify::bus

@@ -79,6 +79,11 @@ struct Message
 // notifications of one transaction reach a listener together and in order).
 std::vector<QByteArray> encode(const Message &message);
 
+// items cut into consecutive parts whose JSON fits one payload beside a message's own
+// fields (ConnectionsReply, TraceRecords); at least one part, empty when items is, so that
+// a reply always says its sender answered.
+std::vector<QJsonArray> splitIntoParts(const QJsonArray &items);
+
 // Reassembles chunks across calls; one per listening connection.
 class Decoder
 {

@@ -21,6 +21,7 @@ private slots:
     void garbageIsRejected();
     void connectionsQueryAndReplyRoundTrip();
     void traceSubscribeAndRecordsRoundTrip();
+    void splitIntoPartsFitsEachPayload();
 };
 
 static Message decodeOne(const QByteArray &payload)
@@ -197,6 +198,37 @@ void TestBusMessage::traceSubscribeAndRecordsRoundTrip()
     Decoder decoder;
     QString error;
     QVERIFY(!decoder.feed(R"({"n":"x","k":"ts","y":-1})", &error));
+}
+
+void TestBusMessage::splitIntoPartsFitsEachPayload()
+{
+    QCOMPARE(bus::splitIntoParts({}).size(), size_t(1));
+    QVERIFY(bus::splitIntoParts({}).front().isEmpty());
+
+    QJsonArray items;
+    for (int i = 0; i < 60; ++i)
+        items.append(QJsonObject {{QStringLiteral("id"), i},
+                                  {QStringLiteral("text"), QString(400, QLatin1Char('x'))}});
+    const std::vector<QJsonArray> parts = bus::splitIntoParts(items);
+    QVERIFY(parts.size() > 1);
+    QJsonArray joined;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        bus::Message m;
+        m.kind = bus::Kind::ConnectionsReply;
+        m.node = QStringLiteral("n1");
+        m.queryId = QStringLiteral("q");
+        m.targetNode = QStringLiteral("n2");
+        m.part = int(i);
+        m.parts = int(parts.size());
+        m.items = parts[i];
+        // Each part is one payload: not chunked by encode().
+        const std::vector<QByteArray> payloads = bus::encode(m);
+        QCOMPARE(payloads.size(), size_t(1));
+        QVERIFY(payloads.front().size() < bus::maxPayloadBytes);
+        for (const QJsonValue &v : parts[i])
+            joined.append(v);
+    }
+    QCOMPARE(joined, items);
 }
 
 QTEST_MAIN(TestBusMessage)
