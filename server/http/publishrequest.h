@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/http/httputil.h"
+#include "server/http/bodyfields.h"
 
 #include "shared/model/notification.h"
 

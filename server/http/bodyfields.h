@@ -1,0 +1,53 @@
+#pragma once
+
+// The request bodies' JSON, read without any connection or reply: the error type of every
+// route and the field helpers. Pure functions (fuzzed: tests/fuzz/fuzz_publish.cpp).
+
+#include "shared/codec/errorcodes.h"
+#include "shared/model/result.h"
+#include "shared/model/validation.h"
+#include "shared/store/storeerror.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+namespace notify::http {
+
+// Error codes of the HTTP API: the one vocabulary of shared/codec/errorcodes.h.
+namespace codes = notify::codes;
+
+// A request failure on its way to the client: status plus {"error":{"code","message"}}.
+struct HttpError
+{
+    int status = 400;
+    QString code;
+    QString message;
+
+    static HttpError invalid(const ValidationError &e)
+    {
+        return {400, codes::invalidPayload, e.message()};
+    }
+    static HttpError invalid(const QString &field, const QString &reason)
+    {
+        return invalid(ValidationError {field, reason});
+    }
+    // 503 when the store is unreachable (the caller may retry), 500 otherwise.
+    static HttpError fromStore(const StoreError &e);
+};
+
+template<typename T> using HttpResult = Result<T, HttpError>;
+
+// The body as a JSON object: 400 invalid_json with the parser's message when it does not
+// parse, 400 invalid_payload when it parses to something else than an object.
+HttpResult<QJsonObject> parseJsonObject(const QByteArray &body);
+
+// Field helpers for JSON bodies. A required id must be a string that passes validateId; an
+// optional one may be absent or null (empty result).
+HttpResult<QString> requiredId(const QJsonObject &json, const QString &field);
+HttpResult<QString> optionalId(const QJsonObject &json, const QString &field);
+// A JSON number that is an integer in [min, max].
+HttpResult<qint64> requiredInteger(const QJsonObject &json, const QString &field, qint64 min,
+                                   qint64 max);
+
+} // namespace notify::http
