@@ -6,6 +6,7 @@
 // names.)
 
 #include "httpclient.h"
+#include "roomstree.h"
 
 #include "console/admin/adminclient.h"
 #include "console/app/mainwindow.h"
@@ -107,20 +108,12 @@ struct Node
     QUrl adminUrl() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/admin").arg(apiPort)); }
 };
 
-// The member row of (room, node name) in the rooms tree (through its proxy).
+// The member row of (room, node name) in the rooms tree.
 QModelIndex memberOnNode(MainWindow &w, const QString &room, const QString &node)
 {
-    QAbstractItemModel *m = w.roomsView()->tree()->model();
-    for (int r = 0; r < m->rowCount(); ++r) {
-        const QModelIndex roomIdx = m->index(r, 0);
-        if (roomIdx.data(RoomsModel::RoomNameRole).toString() != room)
-            continue;
-        for (int c = 0; c < m->rowCount(roomIdx); ++c) {
-            if (m->index(c, RoomsModel::Node, roomIdx).data().toString() == node)
-                return m->index(c, 0, roomIdx);
-        }
-    }
-    return {};
+    return findRoomMember(w, room, [&](const QModelIndex &member) {
+        return member.siblingAtColumn(RoomsModel::Node).data().toString() == node;
+    });
 }
 
 int traceRowOf(const TraceModel &trace, const QString &notificationId, const QString &node)

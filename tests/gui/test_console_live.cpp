@@ -10,6 +10,7 @@
 #undef NOTIFY_HAVE_ADMIN
 #endif
 #ifdef NOTIFY_HAVE_ADMIN
+#include "roomstree.h"
 #include "testserver.h"
 
 #include "console/admin/adminclient.h"
@@ -94,21 +95,12 @@ QMessageBox *kickConfirm(MainWindow &w)
     return w.findChild<QMessageBox *>(QStringLiteral("kickConfirm"));
 }
 
-// The member row of a connection under a room in the rooms tree (through its proxy).
+// The member row of a connection under a room in the rooms tree.
 QModelIndex memberRow(MainWindow &w, const QString &room, quint64 id)
 {
-    QAbstractItemModel *m = w.roomsView()->tree()->model();
-    for (int r = 0; r < m->rowCount(); ++r) {
-        const QModelIndex roomIdx = m->index(r, 0);
-        if (roomIdx.data(RoomsModel::RoomNameRole).toString() != room)
-            continue;
-        for (int c = 0; c < m->rowCount(roomIdx); ++c) {
-            const QModelIndex member = m->index(c, 0, roomIdx);
-            if (member.data(RoomsModel::ConnectionIdRole).toULongLong() == id)
-                return member;
-        }
-    }
-    return {};
+    return findRoomMember(w, room, [id](const QModelIndex &member) {
+        return member.data(RoomsModel::ConnectionIdRole).toULongLong() == id;
+    });
 }
 
 quint64 connectionIdOf(MainWindow &w, const QString &user)
