@@ -157,7 +157,13 @@ public:
         : config(config)
         , name(name)
         , pg(config.isPostgres())
-    { }
+    {
+        if (!pg)
+            configureSqlite();
+    }
+
+    // Once per process, before its first SQLite connection opens (later it is a no-op).
+    static void configureSqlite();
 
     QSqlDatabase db() const { return QSqlDatabase::database(name, false); }
 
@@ -200,6 +206,9 @@ public:
         InsertContent,
         InsertNotification,
         BumpRecipient,
+        Begin,
+        Commit,
+        Rollback,
         Count
     };
     QString stmtSql(Stmt stmt) const;
@@ -218,6 +227,9 @@ public:
     std::optional<StoreError> execSqlite(Stmt stmt, std::initializer_list<QVariant> values,
                                          bool *found, std::initializer_list<qint64 *> columns);
     void dropPrepared();
+
+    // insertBatch's transaction (see storenotifications.cpp).
+    class GroupTransaction;
 
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
                                             qint64 *unread = nullptr);
@@ -240,6 +252,8 @@ public:
     // SQLite: the connection's handle (owned by QSQLITE) and the statements run on it.
     sqlite3 *sqlite = nullptr;
     std::array<sqlite3_stmt *, size_t(Stmt::Count)> sqliteStatements {};
+    // The UTF-8 text of the values bound to the statement being run (execSqlite).
+    QByteArray bindBuffer;
 };
 
 } // namespace notify

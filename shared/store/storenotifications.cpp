@@ -22,6 +22,67 @@ std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool
     return std::nullopt;
 }
 
+// insertBatch's transaction, with WriteTransaction's contract. On SQLite, BEGIN IMMEDIATE,
+// COMMIT and ROLLBACK are statements kept prepared like the others: through QSqlQuery each
+// was a new statement every time (a result object, a prepare of UTF-16 SQL, a finalize),
+// paid twice per commit group, and a group may hold a single delivery.
+class Store::Private::GroupTransaction
+{
+public:
+    explicit GroupTransaction(Private &d)
+        : m_d(d)
+        , m_plain(d.db(), d.pg)
+    { }
+    ~GroupTransaction() { rollback(); }
+    GroupTransaction(const GroupTransaction &) = delete;
+    GroupTransaction &operator=(const GroupTransaction &) = delete;
+
+    std::optional<StoreError> begin()
+    {
+        if (m_d.pg)
+            return m_plain.begin();
+        if (auto error = m_d.execInts(Stmt::Begin, {}))
+            return error;
+        m_active = true;
+        return std::nullopt;
+    }
+    std::optional<StoreError> commit()
+    {
+        if (m_d.pg)
+            return m_plain.commit();
+        if (!m_active)
+            return StoreError::internal(QStringLiteral("commit without a transaction"));
+        if (auto error = m_d.execInts(Stmt::Commit, {})) {
+            rollback();
+            error->outcomeUnknown = true;
+            return error;
+        }
+        m_active = false;
+        return std::nullopt;
+    }
+    StoreError fail(StoreError error)
+    {
+        if (m_d.pg)
+            return m_plain.fail(std::move(error));
+        rollback();
+        return error;
+    }
+
+private:
+    void rollback()
+    {
+        if (!m_active)
+            return;
+        m_active = false;
+        // Best effort, as WriteTransaction's: a failed COMMIT may have rolled back already.
+        m_d.execInts(Stmt::Rollback, {});
+    }
+
+    Private &m_d;
+    WriteTransaction m_plain;
+    bool m_active = false;
+};
+
 StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql,
                                                               const Binds &binds)
 {
@@ -53,8 +114,6 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         return std::vector<InsertOutcome> {};
 
     return d->guarded<std::vector<InsertOutcome>>([&]() -> StoreResult<std::vector<InsertOutcome>> {
-        const QSqlDatabase db = d->db();
-        const bool pg = d->pg;
         const QDateTime createdAt = nowOr(now);
 
         struct State
@@ -94,7 +153,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             return recipientLess(*a->recipient, *b->recipient);
         });
 
-        WriteTransaction tx(db, pg);
+        Private::GroupTransaction tx(*d);
         if (auto error = tx.begin())
             return *error;
 

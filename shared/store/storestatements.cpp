@@ -3,10 +3,27 @@
 #include "shared/store/store_p.h"
 
 #include <QSqlDriver>
+#include <QStringEncoder>
 
 namespace notify {
 
 using namespace storeimpl;
+
+void Store::Private::configureSqlite()
+{
+    // Each connection of a store is used by one thread at a time (Qt's rule for every
+    // QSqlDatabase), so SQLite's per-connection mutexes, taken around every bind, step and
+    // reset, only cost; and its memory statistics take a process-wide mutex around every
+    // malloc. The writer paid about 3.5% of its CPU in pthread mutex calls for both. Neither
+    // can be set once SQLite is initialized (SQLITE_MISUSE): then it stays serialized, which
+    // is slower but as correct.
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    Q_UNUSED(configured);
+}
 
 QString Store::Private::stmtSql(Stmt stmt) const
 {
@@ -51,6 +68,13 @@ QString Store::Private::stmtSql(Stmt stmt) const
         return QStringLiteral("UPDATE recipients SET last_seq = ?,"
                               " unread_count = unread_count + ?")
             + whereRecipient;
+    case Stmt::Begin:
+        // As WriteTransaction's (sqlsupport.h): SQLite only, see GroupTransaction.
+        return QStringLiteral("BEGIN IMMEDIATE");
+    case Stmt::Commit:
+        return QStringLiteral("COMMIT");
+    case Stmt::Rollback:
+        return QStringLiteral("ROLLBACK");
     case Stmt::Count:
         break;
     }
@@ -146,6 +170,18 @@ std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
                 return toStoreError(error, false, QStringLiteral("prepare"));
             }
         }
+        // Text goes to SQLite as UTF-8, the database's encoding, converted by Qt into one
+        // buffer kept by the connection: bound as UTF-16, every value was converted again by
+        // SQLite itself (sqlite3VdbeMemTranslate: a malloc and a byte loop per value).
+        qsizetype textSpace = 0;
+        for (const QVariant &value : values) {
+            if (value.metaType().id() == QMetaType::QString)
+                textSpace += static_cast<const QString *>(value.constData())->size() * 3;
+        }
+        if (bindBuffer.size() < textSpace)
+            bindBuffer.resize(textSpace);
+        char *out = bindBuffer.data();
+        QStringEncoder utf8(QStringEncoder::Utf8, QStringEncoder::Flag::Stateless);
         int index = 0;
         for (const QVariant &value : values) {
             ++index;
@@ -157,18 +193,18 @@ std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
                     && static_cast<const QString *>(value.constData())->isNull())) {
                 rc = sqlite3_bind_null(slot, index);
             } else if (type == QMetaType::QString) {
-                // Bound in place: value outlives the step, and the bindings are cleared after.
+                // Bound in place: the buffer is not resized before the step, and the
+                // bindings are cleared after it.
                 const auto *text = static_cast<const QString *>(value.constData());
-                rc = sqlite3_bind_text16(slot, index, text->utf16(),
-                                         int(text->size() * qsizetype(sizeof(QChar))),
-                                         SQLITE_STATIC);
+                char *end = utf8.appendToBuffer(out, *text);
+                rc = sqlite3_bind_text(slot, index, out, int(end - out), SQLITE_STATIC);
+                out = end;
             } else if (type == QMetaType::LongLong || type == QMetaType::Int) {
                 rc = sqlite3_bind_int64(slot, index, value.toLongLong());
             } else {
-                const QString text = value.toString();
-                rc = sqlite3_bind_text16(slot, index, text.utf16(),
-                                         int(text.size() * qsizetype(sizeof(QChar))),
-                                         SQLITE_TRANSIENT);
+                const QByteArray text = value.toString().toUtf8();
+                rc = sqlite3_bind_text(slot, index, text.constData(), int(text.size()),
+                                       SQLITE_TRANSIENT);
             }
             if (rc != SQLITE_OK) {
                 const QSqlError error

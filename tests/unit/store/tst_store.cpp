@@ -193,6 +193,7 @@ private slots:
     void findManyIsScopedAndSkipsDeleted();
     void countersExactWithKeyedAndKeylessRecipients();
     void sqliteSessionSettings();
+    void failedGroupRollsBackWhole();
 
 private:
     // A store on this test function's database, not yet migrated.
@@ -1639,6 +1640,62 @@ void TestStore::sqliteSessionSettings()
     QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")));
     QVERIFY(q.next());
     QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+}
+
+// A commit group that fails half-way leaves nothing behind, and the store's transaction
+// state is clean for the next group (on SQLite, BEGIN, COMMIT and ROLLBACK of a group are
+// statements kept prepared: a ROLLBACK that did not run would make the next BEGIN fail).
+void TestStore::failedGroupRollsBackWhole()
+{
+    OPEN_STORE(store);
+    const Recipient a {QStringLiteral("o1"), QStringLiteral("a")};
+    const Recipient b {QStringLiteral("o1"), QStringLiteral("b")};
+    STORE_OK(first, store->insertBatch({draft(a, "a1")}, kT0));
+
+    const QStringList poison = kPostgres
+        ? QStringList {QStringLiteral("CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql"
+                                      " AS $$ BEGIN IF NEW.title = 'poison' THEN"
+                                      " RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$"),
+                       QStringLiteral("CREATE TRIGGER poison BEFORE INSERT ON"
+                                      " notification_contents FOR EACH ROW"
+                                      " EXECUTE FUNCTION poison()")}
+        : QStringList {QStringLiteral("CREATE TRIGGER poison BEFORE INSERT ON"
+                                      " notification_contents WHEN NEW.title = 'poison'"
+                                      " BEGIN SELECT RAISE(ABORT, 'poisoned'); END")};
+    for (const QString &sql : poison) {
+        QSqlQuery q(store->database());
+        QVERIFY2(q.exec(sql), qPrintable(q.lastError().text()));
+    }
+    // The third content is refused after both counters moved and two inbox rows were
+    // written in the same transaction.
+    const auto failed
+        = store->insertBatch({draft(a, "a2"), draft(b, "b1"), draft(b, "poison")}, kT0);
+    QVERIFY(!failed.ok());
+    QVERIFY(failed.error().message.contains(QStringLiteral("poisoned")));
+
+    STORE_OK(unreadA, store->unreadCount(a));
+    QCOMPARE(*unreadA, 1);
+    STORE_OK(unreadB, store->unreadCount(b));
+    QCOMPARE(*unreadB, 0);
+    STORE_OK(pageA, store->inbox(a, InboxQuery {}));
+    QCOMPARE(pageA->notifications.size(), size_t(1));
+    STORE_OK(pageB, store->inbox(b, InboxQuery {}));
+    QVERIFY(pageB->notifications.empty());
+
+    {
+        QSqlQuery q(store->database());
+        QVERIFY2(q.exec(kPostgres ? QStringLiteral("DROP TRIGGER poison ON notification_contents")
+                                  : QStringLiteral("DROP TRIGGER poison")),
+                 qPrintable(q.lastError().text()));
+    }
+    // The next group commits, and each sequence continues where the committed rows left it.
+    STORE_OK(next, store->insertBatch({draft(a, "a3"), draft(b, "b2")}, kT0));
+    QCOMPARE(next->at(0).notification.seq, 2);
+    QCOMPARE(next->at(0).unreadCountAfter, 2);
+    QCOMPARE(next->at(1).notification.seq, 1);
+    QCOMPARE(next->at(1).unreadCountAfter, 1);
+    STORE_OK(again, store->insertBatch({draft(b, "b3")}, kT0));
+    QCOMPARE(again->at(0).notification.seq, 2);
 }
 
 QTEST_GUILESS_MAIN(TestStore)
