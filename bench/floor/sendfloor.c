@@ -167,10 +167,11 @@ static double mono_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Shared between the server process and the clients' process (MAP_SHARED before fork). */
+/* Shared between the server process and the clients' process (MAP_SHARED before fork); one
+ * cache line per reader, so that the readers' counters do not bounce a line between them. */
 struct reader_result
 {
-    _Atomic long bytes; /* read so far, warm-up included */
+    _Alignas(64) _Atomic long bytes; /* read so far, warm-up included */
     struct usage used; /* after the warm-up */
     long messages, wakeups, events;
     int failed;
