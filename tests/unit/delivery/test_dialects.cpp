@@ -318,15 +318,32 @@ void TestDialects::eachFlavourIsBuiltOnlyWhenAsked()
 {
     auto d = std::make_shared<Delivery>();
     d->content = created(sample(), 3);
-    // Standard is spoken on both kinds of endpoint: one encoding with every flavour, so that
-    // a plain and a Socket.IO tab of the user get the same event (the same timestamp).
+    // A plain connection gets only the plain frames built, a Socket.IO one only its
+    // namespace's.
     const auto &forPlain = d->eventsFor(Dialect::Standard, EncodedEvent::Plain);
     QCOMPARE(forPlain.size(), size_t(2));
     QCOMPARE(plain(forPlain[0]).name, QStringLiteral("notification:new"));
     QCOMPARE(plain(forPlain[1]).name, QStringLiteral("notification:unread_count"));
     QCOMPARE(plain(forPlain[1]).data.value("unreadCount").toInt(), 3);
-    QCOMPARE(&d->eventsFor(Dialect::Standard, EncodedEvent::SocketIo), &forPlain);
-    QCOMPARE(sio(forPlain[0]).data, plain(forPlain[0]).data);
+    QVERIFY(forPlain[0].socketIoDefault.isEmpty() && forPlain[0].socketIoNotifications.isEmpty());
+    QCOMPARE(&d->eventsFor(Dialect::Standard, EncodedEvent::Plain), &forPlain);
+    const auto &forNsp = d->eventsFor(Dialect::Standard, EncodedEvent::SocketIoNotifications);
+    QCOMPARE(forNsp.size(), size_t(2));
+    QVERIFY(forNsp[0].plain.isEmpty() && forNsp[0].socketIoDefault.isEmpty());
+    // Standard is spoken on both kinds of endpoint: a plain and a Socket.IO tab of the user
+    // get the same events, the same "timestamp" included, however much later the second
+    // flavour is encoded.
+    const Decoded nsp = socketIo(forNsp[0].socketIoNotifications, "42/notifications,");
+    QCOMPARE(nsp.name, QStringLiteral("notification:new"));
+    QCOMPARE(nsp.data, plain(forPlain[0]).data);
+    QCOMPARE(socketIo(forNsp[1].socketIoNotifications, "42/notifications,").data,
+             plain(forPlain[1]).data);
+    // In a later millisecond a fresh encoding would carry another timestamp.
+    const QByteArray encodedAround = nowTimestampJson();
+    QTRY_VERIFY(nowTimestampJson() != encodedAround);
+    const auto &forAll = d->eventsFor(Dialect::Standard, EncodedEvent::All);
+    QCOMPARE(sio(forAll[0]).data, plain(forPlain[0]).data);
+    QCOMPARE(plain(forAll[1]).data, plain(forPlain[1]).data);
     // A dialect of one kind of endpoint builds only its own frames, whatever is asked
     // (colon: Socket.IO only), once.
     const auto &colon = d->eventsFor(Dialect::Colon, EncodedEvent::Plain);
