@@ -32,6 +32,26 @@ EncodedEvent EncodedEvent::fromJson(QByteArrayView name, QByteArrayView json, in
     return e;
 }
 
+Delivery::~Delivery()
+{
+    delete m_moreEncodings.load(std::memory_order_relaxed);
+}
+
+const std::vector<EncodedEvent> *Delivery::findEncoding(int key) const
+{
+    for (const Encoding &e : m_encodings) {
+        const int k = e.key.load(std::memory_order_acquire);
+        if (k == key)
+            return &e.events;
+        if (k < 0)
+            return nullptr; // slots fill in order: the key is in no later one
+    }
+    const auto *more = m_moreEncodings.load(std::memory_order_acquire);
+    if (more && (*more)[size_t(key)].key.load(std::memory_order_acquire) == key)
+        return &(*more)[size_t(key)].events;
+    return nullptr;
+}
+
 const std::vector<EncodedEvent> &Delivery::eventsFor(Dialect dialect, int flavours) const
 {
     if (content.kind == DeliveryContent::Kind::Other
@@ -41,17 +61,32 @@ const std::vector<EncodedEvent> &Delivery::eventsFor(Dialect dialect, int flavou
     // Each set of flavours asked for is encoded once. The standard dialect is spoken on both
     // kinds of endpoint, and a user's plain and Socket.IO tabs must get the same event: its
     // "timestamp" is taken at the first encoding and kept for the others.
-    const size_t i = size_t(dialect) * EncodedEvent::All + size_t(flavours - 1);
-    if (!m_encoded[i].load(std::memory_order_acquire)) {
-        std::lock_guard lock(m_encodeMutex);
-        if (!m_encoded[i].load(std::memory_order_relaxed)) {
-            if (dialect == Dialect::Standard && m_timestampJson.isEmpty())
-                m_timestampJson = nowTimestampJson();
-            m_dialectEvents[i] = encodeForDialect(dialect, content, flavours, m_timestampJson);
-            m_encoded[i].store(true, std::memory_order_release);
+    const int key = int(dialect) * EncodedEvent::All + (flavours - 1);
+    if (const auto *found = findEncoding(key))
+        return *found;
+    std::lock_guard lock(m_encodeMutex);
+    if (const auto *found = findEncoding(key))
+        return *found;
+    if (dialect == Dialect::Standard && m_timestampJson.isEmpty())
+        m_timestampJson = nowTimestampJson();
+    Encoding *slot = nullptr;
+    for (Encoding &e : m_encodings) {
+        if (e.key.load(std::memory_order_relaxed) < 0) {
+            slot = &e;
+            break;
         }
     }
-    return m_dialectEvents[i];
+    if (!slot) {
+        auto *more = m_moreEncodings.load(std::memory_order_relaxed);
+        if (!more) {
+            more = new std::array<Encoding, encodings>;
+            m_moreEncodings.store(more, std::memory_order_release);
+        }
+        slot = &(*more)[size_t(key)];
+    }
+    slot->events = encodeForDialect(dialect, content, flavours, m_timestampJson);
+    slot->key.store(key, std::memory_order_release);
+    return slot->events;
 }
 
 QByteArrayView EncodedEvent::text(const QByteArray &frame)

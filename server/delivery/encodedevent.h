@@ -63,8 +63,22 @@ struct Delivery
     const std::vector<EncodedEvent> &eventsFor(Dialect dialect,
                                                int flavours = EncodedEvent::All) const;
 
+    Delivery() = default;
+    Delivery(const Delivery &) = delete;
+    Delivery &operator=(const Delivery &) = delete;
+    ~Delivery();
+
 private:
-    static constexpr size_t encodings = size_t(dialectCount) * EncodedEvent::All;
+    static constexpr int encodings = dialectCount * EncodedEvent::All;
+    // One encoding: the events of one dialect and set of flavours (key), published by
+    // storing the key last (release); -1 while the slot is free.
+    struct Encoding
+    {
+        std::atomic<int> key {-1};
+        std::vector<EncodedEvent> events;
+    };
+    const std::vector<EncodedEvent> *findEncoding(int key) const;
+
     // The standard events' "timestamp", taken at their first encoding: every flavour encoded
     // later (a user's plain and Socket.IO tabs) carries the same one. Under m_encodeMutex.
     mutable QByteArray m_timestampJson;
@@ -72,8 +86,12 @@ private:
     // an initialisation, and here one runs for nearly every delivery. An uncontended mutex
     // costs no system call; two shards rarely encode the same delivery at once.
     mutable std::mutex m_encodeMutex;
-    mutable std::array<std::atomic<bool>, encodings> m_encoded {};
-    mutable std::array<std::vector<EncodedEvent>, encodings> m_dialectEvents;
+    // A delivery is nearly always encoded once or twice (its room's connections speak one
+    // dialect on one or two endpoints): two slots inline, the rest (one per key) made on
+    // demand. Not one slot per key inline: that made every Delivery some 700 bytes, built
+    // on the writer and torn down, cache line by cache line, on a shard.
+    mutable std::array<Encoding, 2> m_encodings;
+    mutable std::atomic<std::array<Encoding, encodings> *> m_moreEncodings {nullptr};
 };
 using DeliveryPtr = std::shared_ptr<const Delivery>;
 using DeliveryList = std::vector<DeliveryPtr>;

@@ -109,6 +109,7 @@ private slots:
     void initialEventsReplayThenCount();
     void deliveryEncodesOncePerDialectAndShares();
     void eachFlavourIsBuiltOnlyWhenAsked();
+    void everyDialectAndFlavourOnOneDelivery();
     void announcementsAreStandardEverywhere();
 };
 
@@ -351,6 +352,50 @@ void TestDialects::eachFlavourIsBuiltOnlyWhenAsked()
     QVERIFY(colon.front().plain.isEmpty());
     QCOMPARE(sio(colon.front()).name, QStringLiteral("notification:new"));
     QCOMPARE(&d->eventsFor(Dialect::Colon, EncodedEvent::Plain), &colon);
+}
+
+void TestDialects::everyDialectAndFlavourOnOneDelivery()
+{
+    // Past the first two encodings kept inline, every further (dialect, flavours) pair is
+    // still encoded once, kept apart and found again, from several threads at once.
+    auto d = std::make_shared<Delivery>();
+    d->content = created(sample(), 5);
+    const Dialect dialects[] = {Dialect::Standard, Dialect::Snake, Dialect::Colon, Dialect::Crud};
+    std::vector<const std::vector<EncodedEvent> *> first(4 * EncodedEvent::All);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < int(first.size()); ++i) {
+                const int k = (i * 3 + t * 5) % int(first.size()); // another order per thread
+                const auto *events
+                    = &d->eventsFor(dialects[k / EncodedEvent::All], k % EncodedEvent::All + 1);
+                if (t == 0)
+                    first[size_t(k)] = events;
+            }
+        });
+    }
+    for (std::thread &t : threads)
+        t.join();
+    for (int k = 0; k < int(first.size()); ++k) {
+        const Dialect dialect = dialects[k / EncodedEvent::All];
+        const int flavours = k % EncodedEvent::All + 1;
+        const auto &events = d->eventsFor(dialect, flavours);
+        QCOMPARE(&events, first[size_t(k)]);
+        QVERIFY(!events.empty());
+        for (int other = 0; other < k; ++other)
+            QVERIFY(first[size_t(other)] != &events);
+        if (dialect == Dialect::Standard) {
+            QCOMPARE(events.front().plain.isEmpty(), !(flavours & EncodedEvent::Plain));
+            QCOMPARE(events.front().socketIoDefault.isEmpty(),
+                     !(flavours & EncodedEvent::SocketIoDefault));
+            QCOMPARE(events.front().socketIoNotifications.isEmpty(),
+                     !(flavours & EncodedEvent::SocketIoNotifications));
+        }
+    }
+    QCOMPARE(sio(d->eventsFor(Dialect::Crud, EncodedEvent::SocketIo).front()).name,
+             QStringLiteral("notification:created"));
+    QCOMPARE(plain(d->eventsFor(Dialect::Snake, EncodedEvent::Plain).back()).data,
+             QJsonObject({{"count", 5}}));
 }
 
 void TestDialects::announcementsAreStandardEverywhere()
