@@ -8,6 +8,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <charconv>
 
 namespace notify {
 
@@ -28,14 +29,12 @@ public:
     // `spoken`: the endpoints the dialect exists on; `wanted`: the frames the caller needs.
     Events(int spoken, int wanted)
         : m_flavours((spoken & wanted) ? (spoken & wanted) : spoken)
-    { }
+    {
+        m_events.reserve(2); // mostly an event and the count: one allocation, no growth
+    }
     void add(const QString &name, const QJsonObject &data)
     {
         m_events.push_back(EncodedEvent::make(name, data, m_flavours));
-    }
-    void addJson(const QString &name, const QByteArray &json)
-    {
-        m_events.push_back(EncodedEvent::fromJson(name, json, m_flavours));
     }
     void push(EncodedEvent e) { m_events.push_back(std::move(e)); }
     int flavours() const { return m_flavours; }
@@ -48,51 +47,49 @@ private:
 
 // --- standard
 
+// Scratch for the JSON of a standard event, kept per thread so that encoding one allocates
+// only its frames.
+QByteArray &scratchJson()
+{
+    thread_local QByteArray buffer;
+    buffer.truncate(0); // keeps the capacity
+    return buffer;
+}
+
 // Goes with every delivery, so it is written by hand: byte for byte what QJsonDocument
-// gives (keys sorted, nothing to escape in a formatTimestamp() string).
-EncodedEvent unreadCountEvent(qint64 count, const QString &timestamp, int flavours)
+// gives (keys sorted).
+EncodedEvent unreadCountEvent(qint64 count, QByteArrayView timestampJson, int flavours)
 {
-    const QString name = QStringLiteral("notification:unread_count");
-    const bool plain = std::all_of(timestamp.cbegin(), timestamp.cend(), [](QChar c) {
-        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"')
-            && c != QLatin1Char('\\');
-    });
-    if (!plain) {
-        return EncodedEvent::make(
-            name,
-            {{QStringLiteral("unreadCount"), count}, {QStringLiteral("timestamp"), timestamp}},
-            flavours);
-    }
-    return EncodedEvent::fromJson(name,
-                                  "{\"timestamp\":\"" + timestamp.toLatin1()
-                                      + "\",\"unreadCount\":" + QByteArray::number(count) + '}',
-                                  flavours);
+    QByteArray &json = scratchJson();
+    json += "{\"timestamp\":";
+    json += timestampJson;
+    json += ",\"unreadCount\":";
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, count);
+    Q_UNUSED(ec); // 24 bytes hold every qint64
+    json.append(digits, end - digits);
+    json += '}';
+    return EncodedEvent::fromJson("notification:unread_count", json, flavours);
 }
 
-// The events' "timestamp", now: formatted once per millisecond and thread (a shard encodes
-// a whole batch within a few), not once per delivery.
-const QString &nowTimestamp()
+std::vector<EncodedEvent> standardEvents(const DeliveryContent &c, int flavours,
+                                         QByteArrayView timestampJson)
 {
-    thread_local qint64 formattedMs = -1;
-    thread_local QString text;
-    const qint64 ms = QDateTime::currentMSecsSinceEpoch();
-    if (ms != formattedMs) {
-        formattedMs = ms;
-        text = formatTimestamp(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC));
+    QByteArray now;
+    if (timestampJson.isEmpty()) {
+        now = nowTimestampJson();
+        timestampJson = now;
     }
-    return text;
-}
-
-std::vector<EncodedEvent> standardEvents(const DeliveryContent &c, int flavours)
-{
-    const QString now = nowTimestamp();
     Events out(EncodedEvent::All, flavours);
     switch (c.kind) {
-    case Kind::Created:
+    case Kind::Created: {
         // Written directly (the same bytes as notificationToClientJson through
         // QJsonDocument): every delivered notification is encoded here.
-        out.addJson(QStringLiteral("notification:new"), createdEventJson(c.notification, now));
+        QByteArray &json = scratchJson();
+        appendCreatedEventJson(json, c.notification, timestampJson);
+        out.push(EncodedEvent::fromJson("notification:new", json, out.flavours()));
         break;
+    }
     case Kind::Read:
     case Kind::ReadAll:
         out.add(QStringLiteral("notification:marked_read"),
@@ -107,7 +104,7 @@ std::vector<EncodedEvent> standardEvents(const DeliveryContent &c, int flavours)
     case Kind::Other:
         break;
     }
-    out.push(unreadCountEvent(c.unreadCount, now, out.flavours()));
+    out.push(unreadCountEvent(c.unreadCount, timestampJson, out.flavours()));
     return out.take();
 }
 
@@ -258,8 +255,21 @@ QJsonObject crudNotificationJson(const Notification &n)
                                                    : QJsonValue(QJsonValue::Null)}};
 }
 
+QByteArray nowTimestampJson()
+{
+    thread_local qint64 formattedMs = -1;
+    thread_local QByteArray text;
+    const qint64 ms = QDateTime::currentMSecsSinceEpoch();
+    if (ms != formattedMs) {
+        formattedMs = ms;
+        text.truncate(0);
+        appendTimestampJson(text, ms);
+    }
+    return text;
+}
+
 std::vector<EncodedEvent> encodeForDialect(Dialect dialect, const DeliveryContent &content,
-                                           int flavours)
+                                           int flavours, QByteArrayView timestampJson)
 {
     switch (dialect) {
     case Dialect::Snake:
@@ -271,7 +281,7 @@ std::vector<EncodedEvent> encodeForDialect(Dialect dialect, const DeliveryConten
     case Dialect::Standard:
         break;
     }
-    return standardEvents(content, flavours);
+    return standardEvents(content, flavours, timestampJson);
 }
 
 std::vector<EncodedEvent> initialEventsFor(Dialect dialect, qint64 unreadCount,

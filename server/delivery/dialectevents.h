@@ -14,8 +14,14 @@ namespace notify {
 // once for the endpoints that dialect may be spoken on. Called once per delivery and
 // dialect (Delivery::eventsFor), on whichever shard needs it first.
 // `flavours` narrows the frames built (EncodedEvent::Flavour) to those a caller needs.
+// `timestampJson`: the standard events' "timestamp" as a JSON string literal (empty: now).
 std::vector<EncodedEvent> encodeForDialect(Dialect dialect, const DeliveryContent &content,
-                                           int flavours = EncodedEvent::All);
+                                           int flavours = EncodedEvent::All,
+                                           QByteArrayView timestampJson = {});
+
+// Now as the standard events' "timestamp", a JSON string literal; formatted once per
+// millisecond and thread (a shard encodes a whole batch within a few), not per delivery.
+QByteArray nowTimestampJson();
 
 // What a new connection of a non-standard dialect gets after joining its rooms: the
 // notifications missed since its lastSeq (ascending; null when it gave none) as that

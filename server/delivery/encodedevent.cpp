@@ -14,21 +14,42 @@ EncodedEvent EncodedEvent::make(const QString &event, const QJsonObject &data, i
 
 EncodedEvent EncodedEvent::fromJson(const QString &event, const QByteArray &json, int flavours)
 {
-    const QByteArray name = event.toUtf8(); // event names are fixed ASCII identifiers
+    return fromJson(QByteArrayView(event.toUtf8()), QByteArrayView(json), flavours);
+}
+
+EncodedEvent EncodedEvent::fromJson(QByteArrayView name, QByteArrayView json, int flavours)
+{
     EncodedEvent e;
-    if (flavours & Plain) {
-        e.plain = ws::encodeFrame(ws::Opcode::Text,
-                                  QByteArray("{\"type\":\"" + name + "\",\"data\":" + json + '}'));
-    }
-    if (flavours & SocketIo) {
-        QByteArray sio;
-        sio.reserve(json.size() + name.size() + 8);
-        sio += "[\"" + name + "\"," + json + ']';
-        e.socketIoDefault = ws::encodeFrame(ws::Opcode::Text, QByteArray("42" + sio));
+    if (flavours & Plain)
+        e.plain
+            = ws::encodeFrame(ws::Opcode::Text, {"{\"type\":\"", name, "\",\"data\":", json, "}"});
+    if (flavours & SocketIoDefault)
+        e.socketIoDefault = ws::encodeFrame(ws::Opcode::Text, {"42[\"", name, "\",", json, "]"});
+    if (flavours & SocketIoNotifications) {
         e.socketIoNotifications
-            = ws::encodeFrame(ws::Opcode::Text, QByteArray("42/notifications," + sio));
+            = ws::encodeFrame(ws::Opcode::Text, {"42/notifications,[\"", name, "\",", json, "]"});
     }
     return e;
+}
+
+Delivery::~Delivery()
+{
+    delete m_moreEncodings.load(std::memory_order_relaxed);
+}
+
+const std::vector<EncodedEvent> *Delivery::findEncoding(int key) const
+{
+    for (const Encoding &e : m_encodings) {
+        const int k = e.key.load(std::memory_order_acquire);
+        if (k == key)
+            return &e.events;
+        if (k < 0)
+            return nullptr; // slots fill in order: the key is in no later one
+    }
+    const auto *more = m_moreEncodings.load(std::memory_order_acquire);
+    if (more && (*more)[size_t(key)].key.load(std::memory_order_acquire) == key)
+        return &(*more)[size_t(key)].events;
+    return nullptr;
 }
 
 const std::vector<EncodedEvent> &Delivery::eventsFor(Dialect dialect, int flavours) const
@@ -37,20 +58,35 @@ const std::vector<EncodedEvent> &Delivery::eventsFor(Dialect dialect, int flavou
         || (dialect == Dialect::Standard && !events.empty()))
         return events;
     Q_ASSERT(flavours >= EncodedEvent::Plain && flavours <= EncodedEvent::All);
-    // The standard dialect is spoken on both kinds of endpoint, and a user's plain and
-    // Socket.IO tabs must get the same event (its "timestamp" is taken when it is encoded):
-    // one encoding with every flavour. The other dialects live on one kind each.
-    if (dialect == Dialect::Standard)
-        flavours = EncodedEvent::All;
-    const size_t i = size_t(dialect) * EncodedEvent::All + size_t(flavours - 1);
-    if (!m_encoded[i].load(std::memory_order_acquire)) {
-        std::lock_guard lock(m_encodeMutex);
-        if (!m_encoded[i].load(std::memory_order_relaxed)) {
-            m_dialectEvents[i] = encodeForDialect(dialect, content, flavours);
-            m_encoded[i].store(true, std::memory_order_release);
+    // Each set of flavours asked for is encoded once. The standard dialect is spoken on both
+    // kinds of endpoint, and a user's plain and Socket.IO tabs must get the same event: its
+    // "timestamp" is taken at the first encoding and kept for the others.
+    const int key = int(dialect) * EncodedEvent::All + (flavours - 1);
+    if (const auto *found = findEncoding(key))
+        return *found;
+    std::lock_guard lock(m_encodeMutex);
+    if (const auto *found = findEncoding(key))
+        return *found;
+    if (dialect == Dialect::Standard && m_timestampJson.isEmpty())
+        m_timestampJson = nowTimestampJson();
+    Encoding *slot = nullptr;
+    for (Encoding &e : m_encodings) {
+        if (e.key.load(std::memory_order_relaxed) < 0) {
+            slot = &e;
+            break;
         }
     }
-    return m_dialectEvents[i];
+    if (!slot) {
+        auto *more = m_moreEncodings.load(std::memory_order_relaxed);
+        if (!more) {
+            more = new std::array<Encoding, encodings>;
+            m_moreEncodings.store(more, std::memory_order_release);
+        }
+        slot = &(*more)[size_t(key)];
+    }
+    slot->events = encodeForDialect(dialect, content, flavours, m_timestampJson);
+    slot->key.store(key, std::memory_order_release);
+    return slot->events;
 }
 
 QByteArrayView EncodedEvent::text(const QByteArray &frame)

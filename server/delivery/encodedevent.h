@@ -28,12 +28,21 @@ struct EncodedEvent
     static QByteArrayView text(const QByteArray &frame);
 
     // Which of the frames above to build: a dialect spoken only on one kind of endpoint
-    // leaves the others empty.
-    enum Flavour { Plain = 1, SocketIo = 2, All = Plain | SocketIo };
+    // leaves the others empty, and a connection needs only the frame of its own endpoint.
+    enum Flavour {
+        Plain = 1,
+        SocketIoDefault = 2,
+        SocketIoNotifications = 4,
+        SocketIo = SocketIoDefault | SocketIoNotifications,
+        All = Plain | SocketIo
+    };
 
     static EncodedEvent make(const QString &event, const QJsonObject &data, int flavours = All);
     // The same from data already serialized as a compact JSON object.
     static EncodedEvent fromJson(const QString &event, const QByteArray &json, int flavours = All);
+    // The same with the name as UTF-8 (event names are fixed ASCII identifiers); each frame
+    // is one allocation, written in place.
+    static EncodedEvent fromJson(QByteArrayView event, QByteArrayView json, int flavours = All);
 };
 
 // Events for the members of one room, as the hub posts them to the shards, shared by every
@@ -49,18 +58,40 @@ struct Delivery
     DeliveryContent content; // what happened; Kind::Other: every dialect gets `events`
 
     // Any shard thread. `flavours`: the frames the caller needs (EncodedEvent::Flavour); only
-    // those are built, so a plain connection does not pay for the Socket.IO frames.
+    // those are built, so a plain connection does not pay for the Socket.IO frames nor a
+    // Socket.IO one for the other namespace's.
     const std::vector<EncodedEvent> &eventsFor(Dialect dialect,
                                                int flavours = EncodedEvent::All) const;
 
+    Delivery() = default;
+    Delivery(const Delivery &) = delete;
+    Delivery &operator=(const Delivery &) = delete;
+    ~Delivery();
+
 private:
-    static constexpr size_t encodings = size_t(dialectCount) * EncodedEvent::All;
+    static constexpr int encodings = dialectCount * EncodedEvent::All;
+    // One encoding: the events of one dialect and set of flavours (key), published by
+    // storing the key last (release); -1 while the slot is free.
+    struct Encoding
+    {
+        std::atomic<int> key {-1};
+        std::vector<EncodedEvent> events;
+    };
+    const std::vector<EncodedEvent> *findEncoding(int key) const;
+
+    // The standard events' "timestamp", taken at their first encoding: every flavour encoded
+    // later (a user's plain and Socket.IO tabs) carries the same one. Under m_encodeMutex.
+    mutable QByteArray m_timestampJson;
     // Not std::call_once: glibc's pthread_once makes a futex system call each time it runs
     // an initialisation, and here one runs for nearly every delivery. An uncontended mutex
     // costs no system call; two shards rarely encode the same delivery at once.
     mutable std::mutex m_encodeMutex;
-    mutable std::array<std::atomic<bool>, encodings> m_encoded {};
-    mutable std::array<std::vector<EncodedEvent>, encodings> m_dialectEvents;
+    // A delivery is nearly always encoded once or twice (its room's connections speak one
+    // dialect on one or two endpoints): two slots inline, the rest (one per key) made on
+    // demand. Not one slot per key inline: that made every Delivery some 700 bytes, built
+    // on the writer and torn down, cache line by cache line, on a shard.
+    mutable std::array<Encoding, 2> m_encodings;
+    mutable std::atomic<std::array<Encoding, encodings> *> m_moreEncodings {nullptr};
 };
 using DeliveryPtr = std::shared_ptr<const Delivery>;
 using DeliveryList = std::vector<DeliveryPtr>;

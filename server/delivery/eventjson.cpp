@@ -4,11 +4,70 @@
 #include "shared/codec/timestamp.h"
 #include "shared/model/priority.h"
 
-#include <QJsonDocument>
+#include <QCborValue>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+
+#include <charconv>
+#include <cmath>
 
 namespace notify {
 
 namespace {
+
+// Times from the epoch to the end of year 9999 (four-digit years, as formatTimestamp's
+// "yyyy" prints them) are written here; any other goes through formatTimestamp.
+constexpr qint64 msPerDay = 86400000;
+constexpr qint64 maxFastMs = 253402300800000; // 10000-01-01T00:00:00Z
+
+void put2(char *at, int v)
+{
+    at[0] = char('0' + v / 10);
+    at[1] = char('0' + v % 10);
+}
+
+// "yyyy-MM-ddTHH:mm:ss.zzzZ" with its quotes (26 bytes) for 0 <= ms < maxFastMs.
+void writeTimestamp(char *at, qint64 ms)
+{
+    const qint64 days = ms / msPerDay;
+    qint64 rest = ms % msPerDay;
+    // Days since the epoch to a civil date (H. Hinnant's days_from_civil, inverted), valid
+    // for every day counted here.
+    const qint64 z = days + 719468;
+    const qint64 era = z / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const int day = int(doy - (153 * mp + 2) / 5 + 1);
+    const int month = int(mp < 10 ? mp + 3 : mp - 9);
+    const int year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
+    const int milli = int(rest % 1000);
+    rest /= 1000;
+    const int second = int(rest % 60);
+    rest /= 60;
+    const int minute = int(rest % 60);
+    const int hour = int(rest / 60);
+    at[0] = '"';
+    put2(at + 1, year / 100);
+    put2(at + 3, year % 100);
+    at[5] = '-';
+    put2(at + 6, month);
+    at[8] = '-';
+    put2(at + 9, day);
+    at[11] = 'T';
+    put2(at + 12, hour);
+    at[14] = ':';
+    put2(at + 15, minute);
+    at[17] = ':';
+    put2(at + 18, second);
+    at[20] = '.';
+    at[21] = char('0' + milli / 100);
+    put2(at + 22, milli % 100);
+    at[24] = 'Z';
+    at[25] = '"';
+}
 
 void appendStringOrNull(QByteArray &out, const QString &s)
 {
@@ -18,28 +77,110 @@ void appendStringOrNull(QByteArray &out, const QString &s)
         json::appendQtString(out, s);
 }
 
-void appendTimestampOrNull(QByteArray &out, const QDateTime &t)
+void appendInteger(QByteArray &out, qint64 v)
 {
-    if (t.isValid())
-        json::appendQtString(out, formatTimestamp(t));
-    else
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+    Q_UNUSED(ec); // 24 bytes hold every qint64
+    out.append(digits, end - digits);
+}
+
+void appendValue(QByteArray &out, const QJsonValue &v);
+
+// QJsonDocument's compact writer, for the metadata object: members in the object's own
+// (sorted) order, numbers stored as integers as integers, the others in the shortest form
+// that reads back the same, non-finite ones as null.
+void appendObject(QByteArray &out, const QJsonObject &o)
+{
+    out += '{';
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+        if (it != o.constBegin())
+            out += ',';
+        json::appendQtString(out, it.key());
+        out += ':';
+        appendValue(out, it.value());
+    }
+    out += '}';
+}
+
+void appendArray(QByteArray &out, const QJsonArray &a)
+{
+    out += '[';
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        appendValue(out, a.at(i));
+    }
+    out += ']';
+}
+
+void appendValue(QByteArray &out, const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
         out += "null";
+        break;
+    case QJsonValue::Bool:
+        out += v.toBool() ? "true" : "false";
+        break;
+    case QJsonValue::Double: {
+        const QCborValue number = QCborValue::fromJsonValue(v);
+        if (number.isInteger()) {
+            appendInteger(out, number.toInteger());
+        } else if (const double d = number.toDouble(); std::isfinite(d)) {
+            out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+        } else {
+            out += "null";
+        }
+        break;
+    }
+    case QJsonValue::String:
+        json::appendQtString(out, v.toString());
+        break;
+    case QJsonValue::Array:
+        appendArray(out, v.toArray());
+        break;
+    case QJsonValue::Object:
+        appendObject(out, v.toObject());
+        break;
+    }
 }
 
 } // namespace
 
-QByteArray createdEventJson(const Notification &n, const QString &timestamp)
+void appendTimestampJson(QByteArray &out, qint64 msecsSinceEpoch)
+{
+    if (msecsSinceEpoch < 0 || msecsSinceEpoch >= maxFastMs) {
+        json::appendQtString(
+            out, formatTimestamp(QDateTime::fromMSecsSinceEpoch(msecsSinceEpoch, Qt::UTC)));
+        return;
+    }
+    const qsizetype at = out.size();
+    out.resize(at + 26);
+    writeTimestamp(out.data() + at, msecsSinceEpoch);
+}
+
+void appendTimestampJson(QByteArray &out, const QDateTime &t)
+{
+    if (t.isValid())
+        appendTimestampJson(out, t.toMSecsSinceEpoch());
+    else
+        out += "null";
+}
+
+void appendCreatedEventJson(QByteArray &out, const Notification &n, QByteArrayView timestampJson)
 {
     const NotificationContent &c = n.content;
-    QByteArray out;
-    out.reserve(256 + 2 * (c.title.size() + c.body.size() + c.actionUrl.size()));
+    out.reserve(out.size() + 320 + timestampJson.size()
+                + 2 * (c.title.size() + c.body.size() + c.actionUrl.size()));
     // notificationToClientJson's fields in QJsonObject's (sorted) order.
     out += "{\"notification\":{\"actionUrl\":";
     appendStringOrNull(out, c.actionUrl);
     out += ",\"body\":";
     json::appendQtString(out, c.body);
     out += ",\"createdAt\":";
-    appendTimestampOrNull(out, n.createdAt);
+    appendTimestampJson(out, n.createdAt);
     out += ",\"entityId\":";
     appendStringOrNull(out, c.entityId);
     out += ",\"entityType\":";
@@ -47,20 +188,28 @@ QByteArray createdEventJson(const Notification &n, const QString &timestamp)
     out += ",\"id\":";
     json::appendQtString(out, n.id);
     out += ",\"metadata\":";
-    out += QJsonDocument(c.metadata).toJson(QJsonDocument::Compact);
+    appendObject(out, c.metadata);
     out += ",\"priority\":";
     json::appendQtString(out, priorityName(c.priority));
     out += ",\"readAt\":";
-    appendTimestampOrNull(out, n.readAt);
+    appendTimestampJson(out, n.readAt);
     out += ",\"seq\":";
-    out += QByteArray::number(n.seq);
+    appendInteger(out, n.seq);
     out += ",\"title\":";
     json::appendQtString(out, c.title);
     out += ",\"type\":";
     json::appendQtString(out, c.type);
     out += "},\"timestamp\":";
-    json::appendQtString(out, timestamp);
+    out += timestampJson;
     out += '}';
+}
+
+QByteArray createdEventJson(const Notification &n, const QString &timestamp)
+{
+    QByteArray ts;
+    json::appendQtString(ts, timestamp);
+    QByteArray out;
+    appendCreatedEventJson(out, n, ts);
     return out;
 }
 

@@ -210,10 +210,7 @@ void Shard::deliverBatch(const DeliveryList &deliveries)
         for (ClientConnection *c : *room) {
             if (c->closing)
                 continue;
-            const std::vector<EncodedEvent> &events
-                = d->eventsFor(c->dialect,
-                               c->info.protocol == ClientProtocol::Plain ? EncodedEvent::Plain
-                                                                         : EncodedEvent::SocketIo);
+            const std::vector<EncodedEvent> &events = d->eventsFor(c->dialect, c->flavour);
             for (const EncodedEvent &e : events)
                 c->push(e);
             sent += events.size();

@@ -40,6 +40,9 @@ public:
     // The event vocabulary of its endpoint (docs/protocol.md, "Dialects"); picks the events
     // of a delivery it is pushed (Delivery::eventsFor).
     Dialect dialect = Dialect::Standard;
+    // The frame of an EncodedEvent that push() sends (EncodedEvent::Flavour): the shard has
+    // a delivery encode only that one.
+    int flavour = EncodedEvent::Plain;
 
     // Queues the pre-encoded flavour of a pushed event that this protocol speaks; flush()
     // sends what push() queued (one system call for a batch of events).

@@ -30,12 +30,15 @@ QByteArray newSocketId()
 }
 } // namespace
 
-SocketIoConnection::SocketIoConnection(EngineSession *session, ConnectionHost &shard, QByteArray nsp)
+SocketIoConnection::SocketIoConnection(EngineSession *session, ConnectionHost &shard,
+                                       QByteArray nsp)
     : ClientConnection(ClientProtocol::SocketIo)
     , m_session(session)
     , m_shard(shard)
     , m_nsp(std::move(nsp))
-{ }
+{
+    flavour = m_nsp == "/" ? EncodedEvent::SocketIoDefault : EncodedEvent::SocketIoNotifications;
+}
 
 SocketIoConnection::~SocketIoConnection()
 {
@@ -56,7 +59,9 @@ void SocketIoConnection::push(const EncodedEvent &event)
 {
     if (!m_session || closing || !m_granted)
         return;
-    const QByteArray &frame = m_nsp == "/" ? event.socketIoDefault : event.socketIoNotifications;
+    const QByteArray &frame = flavour == EncodedEvent::SocketIoDefault
+        ? event.socketIoDefault
+        : event.socketIoNotifications;
     m_session->queueFrame(frame);
     ++info.framesOut;
     info.bytesOut += quint64(frame.size());
@@ -185,8 +190,7 @@ void SocketIoConnection::onEvent(const sio::Packet &packet)
         return;
     }
     if (!data.isUndefined() && !data.isNull() && !data.isObject()) {
-        replyError(to, codes::invalidPayload,
-                   QStringLiteral("data: must be a JSON object"));
+        replyError(to, codes::invalidPayload, QStringLiteral("data: must be a JSON object"));
         return;
     }
     m_shard.handleRequest(*this, packet.eventName(), data.toObject(), to);

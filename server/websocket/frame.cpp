@@ -37,21 +37,33 @@ int serverHeaderSize(qsizetype payloadSize)
 
 QByteArray encodeFrame(Opcode opcode, QByteArrayView payload)
 {
-    const int headerSize = serverHeaderSize(payload.size());
-    QByteArray frame(headerSize + payload.size(), Qt::Uninitialized);
+    return encodeFrame(opcode, {payload});
+}
+
+QByteArray encodeFrame(Opcode opcode, std::initializer_list<QByteArrayView> payloadParts)
+{
+    qsizetype payloadSize = 0;
+    for (QByteArrayView part : payloadParts)
+        payloadSize += part.size();
+    const int headerSize = serverHeaderSize(payloadSize);
+    QByteArray frame(headerSize + payloadSize, Qt::Uninitialized);
     auto *out = reinterpret_cast<uchar *>(frame.data());
     out[0] = 0x80 | quint8(opcode);
     if (headerSize == 2) {
-        out[1] = uchar(payload.size());
+        out[1] = uchar(payloadSize);
     } else if (headerSize == 4) {
         out[1] = 126;
-        qToBigEndian(quint16(payload.size()), out + 2);
+        qToBigEndian(quint16(payloadSize), out + 2);
     } else {
         out[1] = 127;
-        qToBigEndian(quint64(payload.size()), out + 2);
+        qToBigEndian(quint64(payloadSize), out + 2);
     }
-    if (!payload.isEmpty())
-        std::memcpy(out + headerSize, payload.data(), size_t(payload.size()));
+    uchar *at = out + headerSize;
+    for (QByteArrayView part : payloadParts) {
+        if (!part.isEmpty())
+            std::memcpy(at, part.data(), size_t(part.size()));
+        at += part.size();
+    }
     return frame;
 }
 

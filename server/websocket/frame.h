@@ -6,6 +6,7 @@
 #include <QByteArrayView>
 #include <QString>
 
+#include <initializer_list>
 #include <optional>
 
 // RFC 6455 framing as the server side needs it: pure functions over bytes, no sockets, safe on
@@ -42,6 +43,9 @@ constexpr qsizetype maxControlPayload = 125;
 int serverHeaderSize(qsizetype payloadSize);
 // One unfragmented, unmasked server frame.
 QByteArray encodeFrame(Opcode opcode, QByteArrayView payload);
+// The same with the payload given as consecutive parts: one allocation of the exact size and
+// one copy of each part, no concatenated payload in between (pushed events are built so).
+QByteArray encodeFrame(Opcode opcode, std::initializer_list<QByteArrayView> payloadParts);
 // A Close frame with `code` and `reason` (cut to what fits in a control frame, on a UTF-8
 // character boundary).
 QByteArray encodeCloseFrame(int code, QByteArrayView reason);

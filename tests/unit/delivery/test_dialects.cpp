@@ -109,6 +109,7 @@ private slots:
     void initialEventsReplayThenCount();
     void deliveryEncodesOncePerDialectAndShares();
     void eachFlavourIsBuiltOnlyWhenAsked();
+    void everyDialectAndFlavourOnOneDelivery();
     void announcementsAreStandardEverywhere();
 };
 
@@ -318,15 +319,32 @@ void TestDialects::eachFlavourIsBuiltOnlyWhenAsked()
 {
     auto d = std::make_shared<Delivery>();
     d->content = created(sample(), 3);
-    // Standard is spoken on both kinds of endpoint: one encoding with every flavour, so that
-    // a plain and a Socket.IO tab of the user get the same event (the same timestamp).
+    // A plain connection gets only the plain frames built, a Socket.IO one only its
+    // namespace's.
     const auto &forPlain = d->eventsFor(Dialect::Standard, EncodedEvent::Plain);
     QCOMPARE(forPlain.size(), size_t(2));
     QCOMPARE(plain(forPlain[0]).name, QStringLiteral("notification:new"));
     QCOMPARE(plain(forPlain[1]).name, QStringLiteral("notification:unread_count"));
     QCOMPARE(plain(forPlain[1]).data.value("unreadCount").toInt(), 3);
-    QCOMPARE(&d->eventsFor(Dialect::Standard, EncodedEvent::SocketIo), &forPlain);
-    QCOMPARE(sio(forPlain[0]).data, plain(forPlain[0]).data);
+    QVERIFY(forPlain[0].socketIoDefault.isEmpty() && forPlain[0].socketIoNotifications.isEmpty());
+    QCOMPARE(&d->eventsFor(Dialect::Standard, EncodedEvent::Plain), &forPlain);
+    const auto &forNsp = d->eventsFor(Dialect::Standard, EncodedEvent::SocketIoNotifications);
+    QCOMPARE(forNsp.size(), size_t(2));
+    QVERIFY(forNsp[0].plain.isEmpty() && forNsp[0].socketIoDefault.isEmpty());
+    // Standard is spoken on both kinds of endpoint: a plain and a Socket.IO tab of the user
+    // get the same events, the same "timestamp" included, however much later the second
+    // flavour is encoded.
+    const Decoded nsp = socketIo(forNsp[0].socketIoNotifications, "42/notifications,");
+    QCOMPARE(nsp.name, QStringLiteral("notification:new"));
+    QCOMPARE(nsp.data, plain(forPlain[0]).data);
+    QCOMPARE(socketIo(forNsp[1].socketIoNotifications, "42/notifications,").data,
+             plain(forPlain[1]).data);
+    // In a later millisecond a fresh encoding would carry another timestamp.
+    const QByteArray encodedAround = nowTimestampJson();
+    QTRY_VERIFY(nowTimestampJson() != encodedAround);
+    const auto &forAll = d->eventsFor(Dialect::Standard, EncodedEvent::All);
+    QCOMPARE(sio(forAll[0]).data, plain(forPlain[0]).data);
+    QCOMPARE(plain(forAll[1]).data, plain(forPlain[1]).data);
     // A dialect of one kind of endpoint builds only its own frames, whatever is asked
     // (colon: Socket.IO only), once.
     const auto &colon = d->eventsFor(Dialect::Colon, EncodedEvent::Plain);
@@ -334,6 +352,50 @@ void TestDialects::eachFlavourIsBuiltOnlyWhenAsked()
     QVERIFY(colon.front().plain.isEmpty());
     QCOMPARE(sio(colon.front()).name, QStringLiteral("notification:new"));
     QCOMPARE(&d->eventsFor(Dialect::Colon, EncodedEvent::Plain), &colon);
+}
+
+void TestDialects::everyDialectAndFlavourOnOneDelivery()
+{
+    // Past the first two encodings kept inline, every further (dialect, flavours) pair is
+    // still encoded once, kept apart and found again, from several threads at once.
+    auto d = std::make_shared<Delivery>();
+    d->content = created(sample(), 5);
+    const Dialect dialects[] = {Dialect::Standard, Dialect::Snake, Dialect::Colon, Dialect::Crud};
+    std::vector<const std::vector<EncodedEvent> *> first(4 * EncodedEvent::All);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < int(first.size()); ++i) {
+                const int k = (i * 3 + t * 5) % int(first.size()); // another order per thread
+                const auto *events
+                    = &d->eventsFor(dialects[k / EncodedEvent::All], k % EncodedEvent::All + 1);
+                if (t == 0)
+                    first[size_t(k)] = events;
+            }
+        });
+    }
+    for (std::thread &t : threads)
+        t.join();
+    for (int k = 0; k < int(first.size()); ++k) {
+        const Dialect dialect = dialects[k / EncodedEvent::All];
+        const int flavours = k % EncodedEvent::All + 1;
+        const auto &events = d->eventsFor(dialect, flavours);
+        QCOMPARE(&events, first[size_t(k)]);
+        QVERIFY(!events.empty());
+        for (int other = 0; other < k; ++other)
+            QVERIFY(first[size_t(other)] != &events);
+        if (dialect == Dialect::Standard) {
+            QCOMPARE(events.front().plain.isEmpty(), !(flavours & EncodedEvent::Plain));
+            QCOMPARE(events.front().socketIoDefault.isEmpty(),
+                     !(flavours & EncodedEvent::SocketIoDefault));
+            QCOMPARE(events.front().socketIoNotifications.isEmpty(),
+                     !(flavours & EncodedEvent::SocketIoNotifications));
+        }
+    }
+    QCOMPARE(sio(d->eventsFor(Dialect::Crud, EncodedEvent::SocketIo).front()).name,
+             QStringLiteral("notification:created"));
+    QCOMPARE(plain(d->eventsFor(Dialect::Snake, EncodedEvent::Plain).back()).data,
+             QJsonObject({{"count", 5}}));
 }
 
 void TestDialects::announcementsAreStandardEverywhere()

@@ -1,13 +1,19 @@
 // createdEventJson must write exactly what QJsonDocument makes of notificationToClientJson:
 // clients see the same bytes whichever path built them.
 
+#include "server/delivery/encodedevent.h"
 #include "server/delivery/eventjson.h"
+#include "server/websocket/frame.h"
+#include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QTest>
+
+#include <cmath>
+#include <limits>
 
 using namespace notify;
 
@@ -56,8 +62,33 @@ QJsonValue randomValue(QRandomGenerator &g, int depth)
         return g.bounded(2) == 0;
     case 3:
         return QJsonValue(QJsonValue::Null);
-    case 4:
-        return g.generateDouble() * 1000;
+    case 4: {
+        // Doubles of every shape, integers beyond 2^53 and the edges of qint64.
+        static const double special[] = {0.0,
+                                         -0.0,
+                                         3.0,
+                                         1e300,
+                                         -1e-300,
+                                         0.1,
+                                         1e21,
+                                         123456789012345678.0,
+                                         5e-324,
+                                         std::numeric_limits<double>::infinity(),
+                                         std::numeric_limits<double>::quiet_NaN()};
+        switch (g.bounded(5)) {
+        case 0:
+            return special[g.bounded(int(std::size(special)))];
+        case 1:
+            return qint64(g.generate64());
+        case 2:
+            return g.bounded(2) ? std::numeric_limits<qint64>::max()
+                                : std::numeric_limits<qint64>::min();
+        case 3:
+            return std::ldexp(g.generateDouble(), g.bounded(-1000, 1000));
+        default:
+            return g.generateDouble() * 1000;
+        }
+    }
     case 5: {
         QJsonArray a;
         for (int i = 0; i < g.bounded(3); ++i)
@@ -73,12 +104,38 @@ QJsonValue randomValue(QRandomGenerator &g, int depth)
     }
 }
 
+// Any millisecond from year -300000 to 300000, or one near the edges of the directly
+// formatted range (the epoch, the end of 9999), leap days and ends of months.
+qint64 randomMs(QRandomGenerator &g)
+{
+    constexpr qint64 end9999 = 253402300800000;
+    switch (g.bounded(4)) {
+    case 0:
+        return qint64(g.generate64() % (2 * 9467280000000000ULL)) - 9467280000000000LL;
+    case 1:
+        return (g.bounded(2) ? 0 : end9999) + g.bounded(-100000, 100000);
+    case 2:
+        return qint64(g.generate64() % quint64(end9999));
+    default:
+        // Around midnight of a random day: month and year boundaries, 29 February.
+        return qint64(g.bounded(2932897)) * 86400000 + g.bounded(-2000, 2000);
+    }
+}
+
 QDateTime randomTime(QRandomGenerator &g)
 {
-    if (g.bounded(3) == 0)
+    switch (g.bounded(4)) {
+    case 0:
         return QDateTime();
-    return QDateTime::fromMSecsSinceEpoch(qint64(g.bounded(2000000000)) * 1000 + g.bounded(1000),
-                                          Qt::UTC);
+    case 1:
+        // Another time spec: the wire format is UTC whatever the value's zone.
+        return QDateTime::fromMSecsSinceEpoch(randomMs(g), Qt::OffsetFromUTC, 3600 * 5 + 1800);
+    case 2:
+        return QDateTime::fromMSecsSinceEpoch(randomMs(g), Qt::UTC);
+    default:
+        return QDateTime::fromMSecsSinceEpoch(
+            qint64(g.bounded(2000000000)) * 1000 + g.bounded(1000), Qt::UTC);
+    }
 }
 
 } // namespace
@@ -90,6 +147,8 @@ class TestEventJson : public QObject
 private slots:
     void typicalNotification();
     void matchesQJsonDocumentOnRandomInput();
+    void timestampsMatchFormatTimestamp();
+    void framesMatchConcatenatedPayload();
 };
 
 void TestEventJson::typicalNotification()
@@ -139,6 +198,61 @@ void TestEventJson::matchesQJsonDocumentOnRandomInput()
                                  .arg(i)
                                  .arg(QString::fromUtf8(expected.toPercentEncoding(" {}[]:,\"")),
                                       QString::fromUtf8(actual.toPercentEncoding(" {}[]:,\"")))));
+    }
+}
+
+void TestEventJson::timestampsMatchFormatTimestamp()
+{
+    QRandomGenerator g(20261127);
+    QByteArray out;
+    const auto check = [&](const QDateTime &t) {
+        out.truncate(0);
+        appendTimestampJson(out, t);
+        const QByteArray expected = QJsonDocument(QJsonArray {timestampOrNull(t)})
+                                        .toJson(QJsonDocument::Compact)
+                                        .chopped(1)
+                                        .mid(1);
+        if (out != expected)
+            QFAIL(qPrintable(QStringLiteral("%1 ms: %2, expected %3")
+                                 .arg(t.isValid() ? t.toMSecsSinceEpoch() : -1)
+                                 .arg(QString::fromUtf8(out), QString::fromUtf8(expected))));
+    };
+    check(QDateTime());
+    check(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
+    check(QDateTime::fromMSecsSinceEpoch(-1, Qt::UTC));
+    check(QDateTime::fromMSecsSinceEpoch(951782400000, Qt::UTC)); // 2000-02-29
+    check(QDateTime::fromMSecsSinceEpoch(253402300799999, Qt::UTC)); // 9999-12-31T23:59:59.999
+    check(QDateTime::fromMSecsSinceEpoch(253402300800000, Qt::UTC)); // 10000-01-01
+    for (int i = 0; i < 200000; ++i)
+        check(randomTime(g));
+    QCOMPARE(out.isEmpty(), false);
+}
+
+void TestEventJson::framesMatchConcatenatedPayload()
+{
+    // Each frame is written in place from its parts: the same bytes as framing the
+    // concatenated text, across the 7- to 16-bit and 16- to 64-bit length boundaries.
+    QRandomGenerator g(7);
+    const QByteArray name = "notification:new";
+    for (qsizetype size :
+         {0, 1, 90, 95, 96, 97, 100, 130, 65000, 65500, 65509, 65510, 65511, 65515, 65520, 70000}) {
+        QByteArray json(size, Qt::Uninitialized);
+        for (char &c : json)
+            c = char('a' + g.bounded(26));
+        const EncodedEvent e = EncodedEvent::fromJson(name, json);
+        QCOMPARE(
+            e.plain,
+            ws::encodeFrame(ws::Opcode::Text, "{\"type\":\"" + name + "\",\"data\":" + json + '}'));
+        QCOMPARE(e.socketIoDefault,
+                 ws::encodeFrame(ws::Opcode::Text, "42[\"" + name + "\"," + json + ']'));
+        QCOMPARE(
+            e.socketIoNotifications,
+            ws::encodeFrame(ws::Opcode::Text, "42/notifications,[\"" + name + "\"," + json + ']'));
+        // The QString overload and a narrower set of flavours give the same frames.
+        const EncodedEvent one = EncodedEvent::fromJson(QString::fromLatin1(name), json,
+                                                        EncodedEvent::SocketIoNotifications);
+        QVERIFY(one.plain.isEmpty() && one.socketIoDefault.isEmpty());
+        QCOMPARE(one.socketIoNotifications, e.socketIoNotifications);
     }
 }
 
