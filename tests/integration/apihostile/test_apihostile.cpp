@@ -367,5 +367,18 @@ void TestApiHostile::metricsBearer()
     QCOMPARE(s.request("GET", QStringLiteral("/healthz"), {}, {}).status, 200);
 }
 
+#ifdef NOTIFY_TEST_EPOLL_MAIN
+// test_apihostile_epoll: the same tests with the main thread on the epoll dispatcher, as
+// notifyd runs it (Server::installMainThreadDispatcher).
+int main(int argc, char *argv[])
+{
+    notify::Server::installMainThreadDispatcher();
+    QCoreApplication app(argc, argv);
+    TestApiHostile test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+#else
 QTEST_GUILESS_MAIN(TestApiHostile)
+#endif
 #include "test_apihostile.moc"
