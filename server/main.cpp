@@ -101,6 +101,7 @@ int main(int argc, char *argv[])
     // keep up to 16 MiB free (docs/operations.md, "Run").
     mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 #endif
+    Server::installMainThreadDispatcher();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("notifyd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(NOTIFY_VERSION));

@@ -17,6 +17,7 @@
 
 #include "server/log/logging.h"
 
+#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QSysInfo>
 #include <QThread>
@@ -43,6 +44,16 @@ Server::Server(ServerConfig config, QObject *parent)
     , m_hub(std::make_unique<DeliveryHub>(*m_directory, *m_metrics))
 {
     m_hub->setDialects(m_config.dialects.inUse());
+}
+
+void Server::installMainThreadDispatcher()
+{
+#ifdef NOTIFY_HAVE_EPOLL
+    auto dispatcher = std::make_unique<EpollEventDispatcher>();
+    // Without its descriptors (EMFILE at start) Qt's default dispatcher is kept.
+    if (dispatcher->isValid())
+        QCoreApplication::setEventDispatcher(dispatcher.release());
+#endif
 }
 
 Server::~Server()

@@ -39,6 +39,11 @@ public:
     explicit Server(ServerConfig config, QObject *parent = nullptr);
     ~Server() override;
 
+    // The main (API) thread gets the shards' epoll dispatcher too: Qt's default one polls
+    // every descriptor of the thread on each wake-up. Call before the application object
+    // exists.
+    static void installMainThreadDispatcher();
+
     // Opens and migrates the store, starts the threads, listens on both ports.
     Result<Done, QString> start();
     // Stops accepting, closes every client with 1001, finishes the writer's queue so that

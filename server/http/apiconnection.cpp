@@ -6,9 +6,10 @@
 #include "server/http/httputil.h"
 #include "server/websocket/handshake.h"
 
-#include <QTcpSocket>
+#include <QHostAddress>
 
-#include <fcntl.h>
+#include <cerrno>
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +19,23 @@ namespace {
 
 // A chunk-size line with its extensions; anything longer is not an honest client.
 constexpr qsizetype maxChunkLineBytes = 1024;
+
+// One read() takes at most this much; a level-triggered notifier reports the rest.
+constexpr qsizetype readChunkBytes = 16 * 1024;
+
+bool wouldBlock()
+{
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+QString peerAddressOf(int fd)
+{
+    sockaddr_storage address {};
+    socklen_t length = sizeof address;
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        return {};
+    return QHostAddress(reinterpret_cast<const sockaddr *>(&address)).toString();
+}
 
 QByteArray reason(int status)
 {
@@ -85,36 +103,39 @@ std::optional<qint64> parseChunkSize(QByteArrayView line)
 
 } // namespace
 
-ApiConnection::ApiConnection(QTcpSocket *socket, ApiListener *listener)
+ApiConnection::ApiConnection(int descriptor, ApiListener *listener)
     : QObject(listener)
-    , m_socket(socket)
+    , m_fd(descriptor)
     , m_listener(listener)
     , m_limits(listener->limits())
+    , m_readNotifier(descriptor, QSocketNotifier::Read)
+    , m_writeNotifier(descriptor, QSocketNotifier::Write)
 {
-    socket->setParent(this);
-    // Qt's own buffer stops reading from the kernel at this size; past it, TCP flow control
-    // holds the client back instead of our memory.
-    socket->setReadBufferSize(m_limits.maxHeadBytes);
+    m_writeNotifier.setEnabled(false);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ApiConnection::onTimeout);
-    connect(socket, &QTcpSocket::readyRead, this, &ApiConnection::onReadyRead);
-    connect(socket, &QTcpSocket::bytesWritten, this, &ApiConnection::onBytesWritten);
-    connect(socket, &QTcpSocket::disconnected, this, &ApiConnection::onDisconnected);
-    connect(socket, &QTcpSocket::errorOccurred, this, [this] {
-        if (m_socket->state() == QAbstractSocket::UnconnectedState)
-            onDisconnected();
-    });
+    connect(&m_readNotifier, &QSocketNotifier::activated, this, &ApiConnection::onReadable);
+    connect(&m_writeNotifier, &QSocketNotifier::activated, this, &ApiConnection::onWritable);
 }
 
-ApiConnection::~ApiConnection() = default;
+ApiConnection::~ApiConnection()
+{
+    closeDescriptor();
+}
+
+void ApiConnection::closeDescriptor()
+{
+    if (m_fd < 0)
+        return;
+    m_readNotifier.setEnabled(false);
+    m_writeNotifier.setEnabled(false);
+    ::close(m_fd);
+    m_fd = -1;
+}
 
 void ApiConnection::start()
 {
     arm(m_limits.headTimeoutMs);
-    if (m_socket->state() != QAbstractSocket::ConnectedState) {
-        onDisconnected();
-        return;
-    }
     process();
 }
 
@@ -123,14 +144,50 @@ void ApiConnection::arm(int ms)
     m_timer.start(qMax(1, ms));
 }
 
-void ApiConnection::onReadyRead()
+bool ApiConnection::fill()
+{
+    const qsizetype room = qMin(m_limits.maxHeadBytes - m_in.size(), readChunkBytes);
+    if (room <= 0)
+        return true;
+    char buffer[readChunkBytes];
+    const ssize_t n = ::read(m_fd, buffer, size_t(room));
+    if (n > 0) {
+        m_in.append(buffer, qsizetype(n));
+        return true;
+    }
+    if (n < 0 && wouldBlock())
+        return true;
+    // The end of the stream or a reset: the client is gone, with whatever it was waiting for.
+    onDisconnected();
+    return false;
+}
+
+void ApiConnection::onReadable()
 {
     if (m_state == State::Lingering) {
         // Discarded, never kept: the client is still sending what it was refused for.
-        m_socket->skip(m_socket->bytesAvailable());
+        char buffer[readChunkBytes];
+        const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
+        if (n == 0 || (n < 0 && !wouldBlock()))
+            onDisconnected();
         return;
     }
+    if (!fill())
+        return;
     process();
+}
+
+void ApiConnection::updateReadNotifier()
+{
+    if (m_fd < 0)
+        return;
+    // Off while the input buffer is full: nothing more is taken from the kernel until the
+    // request it holds has been answered (and while Dispatched a well-behaved client sends
+    // nothing, so the notifier stays on without firing and no toggling is paid per request).
+    const bool wanted = m_state == State::Lingering
+        || (m_state != State::Closed && m_in.size() < m_limits.maxHeadBytes);
+    if (m_readNotifier.isEnabled() != wanted)
+        m_readNotifier.setEnabled(wanted);
 }
 
 void ApiConnection::scheduleProcess()
@@ -150,34 +207,33 @@ void ApiConnection::scheduleProcess()
 void ApiConnection::process()
 {
     for (;;) {
+        bool more = false;
         switch (m_state) {
         case State::ReadingHead:
-            if (!readHead())
-                return;
+            more = readHead();
             break;
         case State::ReadingBody:
-            if (!readBody())
-                return;
+            more = readBody();
             break;
         case State::ReadingChunks:
-            if (!readChunks())
-                return;
+            more = readChunks();
             break;
         case State::Dispatched:
         case State::Lingering:
         case State::Closed:
-            return;
+            break;
         }
+        if (!more)
+            break;
     }
+    updateReadNotifier();
 }
 
 bool ApiConnection::readHead()
 {
     // Bounded pipelining: a client that does not read its answers gets no more of them.
-    if (m_socket->bytesToWrite() > m_limits.maxUnsentBytes)
+    if (m_out.size() > m_limits.maxUnsentBytes)
         return false;
-    if (m_in.size() < m_limits.maxHeadBytes && m_socket->bytesAvailable() > 0)
-        m_in += m_socket->read(m_limits.maxHeadBytes - m_in.size());
     if (m_in.isEmpty())
         return false;
     if (!m_headStarted) {
@@ -213,8 +269,11 @@ bool ApiConnection::readHead()
     const bool hasBody = m_head.chunked || m_head.contentLength > 0;
     // Asked only once the head passed every check: a refused body is never invited.
     if (hasBody && m_head.minorVersion == 1
-        && m_head.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0)
-        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        && m_head.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0) {
+        send(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+        if (m_state == State::Closed)
+            return false;
+    }
     if (m_head.chunked) {
         m_state = State::ReadingChunks;
         m_chunkStep = ChunkStep::Size;
@@ -231,15 +290,12 @@ bool ApiConnection::readHead()
 
 bool ApiConnection::readBody()
 {
-    qint64 missing = m_head.contentLength - m_body.size();
-    if (!m_in.isEmpty()) {
-        const qsizetype take = qsizetype(qMin<qint64>(missing, m_in.size()));
+    const qint64 missing = m_head.contentLength - m_body.size();
+    const qsizetype take = qsizetype(qMin<qint64>(missing, m_in.size()));
+    if (take > 0) {
         m_body += QByteArrayView(m_in).first(take);
         m_in.remove(0, take);
-        missing -= take;
     }
-    if (missing > 0)
-        m_body += m_socket->read(missing);
     if (m_body.size() < m_head.contentLength)
         return false;
     dispatch();
@@ -250,27 +306,20 @@ bool ApiConnection::readChunks()
 {
     for (;;) {
         if (m_chunkStep == ChunkStep::Data) {
-            if (m_in.isEmpty() && m_chunkLeft > 0) {
-                const QByteArray chunk = m_socket->read(m_chunkLeft);
-                if (chunk.isEmpty())
-                    return false;
-                m_body += chunk;
-                m_chunkLeft -= chunk.size();
-            } else {
-                const qsizetype take = qsizetype(qMin<qint64>(m_chunkLeft, m_in.size()));
+            const qsizetype take = qsizetype(qMin<qint64>(m_chunkLeft, m_in.size()));
+            if (take > 0) {
                 m_body += QByteArrayView(m_in).first(take);
                 m_in.remove(0, take);
                 m_chunkLeft -= take;
             }
             if (m_chunkLeft > 0)
-                continue;
+                return false;
             m_chunkStep = ChunkStep::DataEnd;
             continue;
         }
         // Every other step reads a line: the size line, the CRLF after data, trailer lines.
-        if (m_in.size() < maxChunkLineBytes && m_socket->bytesAvailable() > 0)
-            m_in += m_socket->read(maxChunkLineBytes - m_in.size());
-        const qsizetype lf = m_in.indexOf('\n');
+        const qsizetype lf
+            = QByteArrayView(m_in).first(qMin(m_in.size(), maxChunkLineBytes)).indexOf('\n');
         if (lf < 0) {
             if (m_in.size() >= maxChunkLineBytes) {
                 fail(400, http::codes::badRequest, QStringLiteral("malformed chunked body"));
@@ -345,13 +394,14 @@ void ApiConnection::upgrade()
     ApiListener::Upgrade up;
     up.head = std::move(m_head);
     up.acceptValue = accept.value();
-    up.peerAddress = m_socket->peerAddress().toString();
-    up.afterHead = std::exchange(m_in, QByteArray()) + m_socket->readAll();
-    // QAbstractSocket cannot release its descriptor, so keep a duplicate: its abort() turns
-    // its notifiers off and closes only its own number, never the connection.
-    up.descriptor = ::fcntl(int(m_socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
-    disconnect(m_socket, nullptr, this, nullptr);
-    m_socket->abort();
+    up.peerAddress = peerAddressOf(m_fd);
+    up.afterHead = std::exchange(m_in, QByteArray());
+    // The descriptor itself changes hands; what was not sent yet of earlier answers is
+    // dropped, as an abort would.
+    m_readNotifier.setEnabled(false);
+    m_writeNotifier.setEnabled(false);
+    up.descriptor = std::exchange(m_fd, -1);
+    m_out = QByteArray();
     m_state = State::Closed;
     m_timer.stop();
     const ApiListener::UpgradeHandler *handler = m_listener->upgradeHandler(up.head.path());
@@ -369,6 +419,8 @@ void ApiConnection::respond(quint64 serial, int status, QByteArrayView contentTy
         return;
     const bool keepAlive = m_keepAlive;
     write(status, contentType, body, extraHeaders, keepAlive);
+    if (m_state == State::Closed)
+        return;
     if (!keepAlive) {
         closeAfterWrite();
         return;
@@ -378,7 +430,7 @@ void ApiConnection::respond(quint64 serial, int status, QByteArrayView contentTy
     arm(m_limits.idleTimeoutMs);
     // A pipelined request may be waiting; read it on the next turn of the loop, not from
     // inside whoever answered.
-    if (!m_in.isEmpty() || m_socket->bytesAvailable() > 0)
+    if (!m_in.isEmpty())
         scheduleProcess();
 }
 
@@ -402,10 +454,45 @@ void ApiConnection::write(int status, QByteArrayView contentType, QByteArrayView
     out += extraHeaders;
     out += "\r\n";
     out += body;
-    m_socket->write(out);
-    // Sent now rather than when the event loop next finds the socket writable: one turn of
-    // the loop (a poll and a wake-up of this thread) less per answer.
-    m_socket->flush();
+    send(std::move(out));
+}
+
+void ApiConnection::send(QByteArray out)
+{
+    if (m_fd < 0)
+        return;
+    if (!m_out.isEmpty()) {
+        m_out += out; // in order, after what the kernel has not taken yet
+        return;
+    }
+    // Sent now, in one call, rather than when the event loop next finds the socket writable:
+    // one turn of the loop (a poll and a wake-up of this thread) less per answer.
+    const ssize_t n = ::send(m_fd, out.constData(), size_t(out.size()), MSG_NOSIGNAL);
+    if (n == out.size())
+        return;
+    if (n < 0 && !wouldBlock()) {
+        onDisconnected();
+        return;
+    }
+    out.remove(0, n > 0 ? qsizetype(n) : 0);
+    m_out = std::move(out);
+    m_writeNotifier.setEnabled(true);
+}
+
+void ApiConnection::onWritable()
+{
+    const ssize_t n = ::send(m_fd, m_out.constData(), size_t(m_out.size()), MSG_NOSIGNAL);
+    if (n < 0) {
+        if (!wouldBlock())
+            onDisconnected();
+        return;
+    }
+    m_out.remove(0, qsizetype(n));
+    if (m_out.isEmpty()) {
+        m_out = QByteArray();
+        m_writeNotifier.setEnabled(false);
+    }
+    afterOutputWritten();
 }
 
 void ApiConnection::fail(int status, const QString &code, const QString &message)
@@ -420,33 +507,35 @@ void ApiConnection::fail(int status, const QString &code, const QString &message
 
 void ApiConnection::closeAfterWrite()
 {
+    if (m_state == State::Closed)
+        return; // the write found the client gone
     m_state = State::Lingering;
     m_in = QByteArray();
     m_body = QByteArray();
     arm(m_limits.lingerMs);
-    if (m_socket->bytesToWrite() == 0)
+    if (m_out.isEmpty())
         shutdownOutput();
-    m_socket->skip(m_socket->bytesAvailable());
+    updateReadNotifier();
 }
 
 void ApiConnection::shutdownOutput()
 {
-    if (m_outputShut)
+    if (m_outputShut || m_fd < 0)
         return;
     m_outputShut = true;
     // Half-close: the client sees the end of the answer, and what it still sends is read and
     // dropped until it closes or lingerMs pass, so that its unread answer is never reset.
-    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    ::shutdown(m_fd, SHUT_WR);
 }
 
-void ApiConnection::onBytesWritten()
+void ApiConnection::afterOutputWritten()
 {
     if (m_state == State::Lingering) {
-        if (m_socket->bytesToWrite() == 0)
+        if (m_out.isEmpty())
             shutdownOutput();
         return;
     }
-    if (m_state == State::ReadingHead && m_socket->bytesToWrite() <= m_limits.maxUnsentBytes)
+    if (m_state == State::ReadingHead && m_out.size() <= m_limits.maxUnsentBytes)
         scheduleProcess();
 }
 
@@ -458,7 +547,6 @@ void ApiConnection::onTimeout()
             // Nothing of a request arrived (an idle keep-alive connection, or one that never
             // spoke): closed without a word, as is usual.
             onDisconnected();
-            m_socket->abort();
             return;
         }
         fail(408, http::codes::requestTimeout,
@@ -473,7 +561,6 @@ void ApiConnection::onTimeout()
         return;
     case State::Lingering:
         onDisconnected();
-        m_socket->abort();
         return;
     case State::Dispatched:
     case State::Closed:
@@ -488,7 +575,8 @@ void ApiConnection::onDisconnected()
     m_gone = true;
     m_state = State::Closed;
     m_timer.stop();
-    disconnect(m_socket, nullptr, this, nullptr);
+    m_out = QByteArray();
+    closeDescriptor();
     // Parked answers see clientGone() from now on.
     deleteLater();
 }

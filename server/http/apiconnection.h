@@ -4,11 +4,8 @@
 
 #include <QByteArray>
 #include <QObject>
+#include <QSocketNotifier>
 #include <QTimer>
-
-QT_BEGIN_NAMESPACE
-class QTcpSocket;
-QT_END_NAMESPACE
 
 namespace notify {
 
@@ -35,10 +32,17 @@ struct ApiLimits
 // request is being answered nothing more is read (pipelined requests wait in the kernel, in
 // order). Answers that end the connection (errors, Connection: close) are followed by a
 // lingering close, so that the client reads the answer before any reset.
+//
+// The descriptor is read and written directly (no QTcpSocket): one read() per readable
+// wake-up, one send() per answer, and no ioctl(FIONREAD) or notifier toggling per read, which
+// were most of the API thread's syscalls per request (bench/notes.md, "The API port per
+// request"). The input buffer holds at most maxHeadBytes, as Qt's read buffer did: past it
+// the read notifier is off and TCP flow control holds the client back.
 class ApiConnection : public QObject
 {
 public:
-    ApiConnection(QTcpSocket *socket, ApiListener *listener);
+    // Takes ownership of a connected, non-blocking descriptor.
+    ApiConnection(int descriptor, ApiListener *listener);
     ~ApiConnection() override;
 
     void start();
@@ -58,7 +62,11 @@ private:
     };
     enum class ChunkStep : quint8 { Size, Data, DataEnd, Trailer };
 
-    void onReadyRead();
+    void onReadable();
+    void onWritable();
+    // One read() into m_in, up to maxHeadBytes. False when the peer is gone (then Closed).
+    bool fill();
+    void updateReadNotifier();
     void process();
     bool readHead();
     bool readBody();
@@ -66,7 +74,10 @@ private:
     void dispatch();
     void upgrade();
     void onTimeout();
-    void onBytesWritten();
+    // Sends at once what the kernel takes; the rest waits in m_out for the write notifier.
+    void send(QByteArray out);
+    void afterOutputWritten();
+    void closeDescriptor();
     void onDisconnected();
     void fail(int status, const QString &code, const QString &message);
     void write(int status, QByteArrayView contentType, QByteArrayView body,
@@ -76,7 +87,7 @@ private:
     void arm(int ms);
     void scheduleProcess();
 
-    QTcpSocket *m_socket;
+    int m_fd;
     ApiListener *m_listener;
     const ApiLimits &m_limits;
     State m_state = State::ReadingHead;
@@ -92,6 +103,9 @@ private:
     http1::RequestHead m_head;
     QByteArray m_in; // read but not yet consumed; at most maxHeadBytes
     QByteArray m_body;
+    QByteArray m_out; // what the kernel did not take yet
+    QSocketNotifier m_readNotifier;
+    QSocketNotifier m_writeNotifier; // enabled only while m_out is not empty
     QTimer m_timer;
 };
 

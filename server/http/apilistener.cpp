@@ -4,8 +4,6 @@
 #include "server/http/httpreply.h"
 #include "server/log/logging.h"
 
-#include <QTcpSocket>
-
 #include <unistd.h>
 
 namespace notify {
@@ -45,14 +43,8 @@ void ApiListener::admit(qintptr descriptor)
         ::close(int(descriptor));
         return;
     }
-    auto *socket = new QTcpSocket;
-    if (!socket->setSocketDescriptor(descriptor)) {
-        qCWarning(lcApi) << "cannot take an accepted connection:" << socket->errorString();
-        delete socket;
-        ::close(int(descriptor));
-        return;
-    }
-    auto *connection = new ApiConnection(socket, this);
+    // The descriptor comes from accept4(SOCK_NONBLOCK), as ApiConnection needs it.
+    auto *connection = new ApiConnection(int(descriptor), this);
     ++m_open;
     connect(connection, &QObject::destroyed, this, [this] { --m_open; });
     connection->start();

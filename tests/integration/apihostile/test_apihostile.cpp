@@ -137,6 +137,7 @@ private slots:
     void silentConnectionIsClosedAtTheDeadline();
     void idleKeepAliveIsClosed();
     void pipelinedRequestsAreAnsweredInOrder();
+    void slowReaderGetsEveryAnswerInOrder();
     void expectContinue();
     void metricsBearer();
 };
@@ -319,6 +320,43 @@ void TestApiHostile::pipelinedRequestsAreAnsweredInOrder()
     QVERIFY(answers[3].head.contains("Connection: close"));
 }
 
+// A client that stops reading while it pipelines: the answers the kernel does not take wait in
+// the connection (its write notifier), the requests behind them wait in the kernel once more
+// than the unsent-output cap is queued, and when the client reads again every answer arrives
+// whole and in order. About 21 MB of answers, past what the loopback buffers hold (the
+// client's receive buffer grows to 6 MB at most, the server's send buffer to 4 MB).
+void TestApiHostile::slowReaderGetsEveryAnswerInOrder()
+{
+    TestServer s;
+    QTcpSocket socket;
+    socket.setReadBufferSize(4096); // Qt takes no more than this from the kernel
+    socket.connectToHost(QHostAddress::LocalHost, s.server->apiPort());
+    QVERIFY(socket.waitForConnected(5000));
+    constexpr int count = 4000;
+    QByteArray requests;
+    for (int i = 0; i < count; ++i)
+        requests += "GET /metrics HTTP/1.1\r\n" + host + "\r\n";
+    requests += "GET /healthz HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n";
+    socket.write(requests);
+    // Not reading: Qt's buffer fills, then the kernel's, then the server's.
+    QTRY_COMPARE_WITH_TIMEOUT(socket.bytesAvailable(), qint64(4096), 10000);
+
+    QByteArray received;
+    bool closed = false;
+    QObject::connect(&socket, &QTcpSocket::disconnected, [&] { closed = true; });
+    QObject::connect(&socket, &QTcpSocket::readyRead, [&] { received += socket.readAll(); });
+    received += socket.readAll();
+    QTRY_VERIFY_WITH_TIMEOUT(closed, 120000);
+    const QList<ParsedResponse> answers = parseAll(received);
+    QCOMPARE(answers.size(), count + 1);
+    for (int i = 0; i < count; ++i) {
+        QCOMPARE(answers[i].status, 200);
+        QVERIFY(answers[i].body.startsWith("# "));
+    }
+    QCOMPARE(answers[count].status, 200);
+    QVERIFY(answers[count].head.contains("Connection: close"));
+}
+
 void TestApiHostile::expectContinue()
 {
     TestServer s;
@@ -367,5 +405,18 @@ void TestApiHostile::metricsBearer()
     QCOMPARE(s.request("GET", QStringLiteral("/healthz"), {}, {}).status, 200);
 }
 
+#ifdef NOTIFY_TEST_EPOLL_MAIN
+// test_apihostile_epoll: the same tests with the main thread on the epoll dispatcher, as
+// notifyd runs it (Server::installMainThreadDispatcher).
+int main(int argc, char *argv[])
+{
+    notify::Server::installMainThreadDispatcher();
+    QCoreApplication app(argc, argv);
+    TestApiHostile test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+#else
 QTEST_GUILESS_MAIN(TestApiHostile)
+#endif
 #include "test_apihostile.moc"
