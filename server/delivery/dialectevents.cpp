@@ -1,6 +1,7 @@
 #include "server/delivery/dialectevents.h"
 
 #include "server/delivery/eventjson.h"
+#include "shared/codec/jsonstring.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 #include "shared/model/priority.h"
@@ -8,7 +9,6 @@
 #include <QJsonArray>
 
 #include <algorithm>
-#include <charconv>
 
 namespace notify {
 
@@ -64,10 +64,7 @@ EncodedEvent unreadCountEvent(qint64 count, QByteArrayView timestampJson, int fl
     json += "{\"timestamp\":";
     json += timestampJson;
     json += ",\"unreadCount\":";
-    char digits[24];
-    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, count);
-    Q_UNUSED(ec); // 24 bytes hold every qint64
-    json.append(digits, end - digits);
+    json::appendInteger(json, count);
     json += '}';
     return EncodedEvent::fromJson("notification:unread_count", json, flavours);
 }

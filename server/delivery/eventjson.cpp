@@ -9,7 +9,6 @@
 #include <QJsonObject>
 #include <QLocale>
 
-#include <charconv>
 #include <cmath>
 
 namespace notify {
@@ -77,14 +76,6 @@ void appendStringOrNull(QByteArray &out, const QString &s)
         json::appendQtString(out, s);
 }
 
-void appendInteger(QByteArray &out, qint64 v)
-{
-    char digits[24];
-    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
-    Q_UNUSED(ec); // 24 bytes hold every qint64
-    out.append(digits, end - digits);
-}
-
 void appendValue(QByteArray &out, const QJsonValue &v);
 
 // QJsonDocument's compact writer, for the metadata object: members in the object's own
@@ -127,7 +118,7 @@ void appendValue(QByteArray &out, const QJsonValue &v)
     case QJsonValue::Double: {
         const QCborValue number = QCborValue::fromJsonValue(v);
         if (number.isInteger()) {
-            appendInteger(out, number.toInteger());
+            json::appendInteger(out, number.toInteger());
         } else if (const double d = number.toDouble(); std::isfinite(d)) {
             out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
         } else {
@@ -194,7 +185,7 @@ void appendCreatedEventJson(QByteArray &out, const Notification &n, QByteArrayVi
     out += ",\"readAt\":";
     appendTimestampJson(out, n.readAt);
     out += ",\"seq\":";
-    appendInteger(out, n.seq);
+    json::appendInteger(out, n.seq);
     out += ",\"title\":";
     json::appendQtString(out, c.title);
     out += ",\"type\":";

@@ -6,20 +6,7 @@
 #include "shared/codec/jsonstring.h"
 #include "shared/store/store.h"
 
-#include <charconv>
-
 namespace notify::http {
-
-namespace {
-
-void appendInteger(QByteArray &out, qint64 value)
-{
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(digits, end - digits);
-}
-
-} // namespace
 
 PublishAnswer publishAnswerFrom(const std::vector<InsertOutcome> &outcomes)
 {
@@ -41,7 +28,7 @@ QByteArray publishAnswerBody(const std::vector<PublishedNotification> &notificat
     // 100 bytes: one allocation in the common case.
     out.reserve(64 + qsizetype(notifications.size()) * 112);
     out += "{\"deliveredConnections\":";
-    appendInteger(out, deliveredConnections);
+    json::appendInteger(out, deliveredConnections);
     out += ",\"notifications\":[";
     bool first = true;
     for (const PublishedNotification &n : notifications) {
@@ -51,7 +38,7 @@ QByteArray publishAnswerBody(const std::vector<PublishedNotification> &notificat
         out += ",\"orgId\":";
         json::appendQtString(out, n.recipient.orgId);
         out += ",\"seq\":";
-        appendInteger(out, n.seq);
+        json::appendInteger(out, n.seq);
         out += ",\"userId\":";
         json::appendQtString(out, n.recipient.userId);
         out += '}';

@@ -4,6 +4,8 @@
 
 #include <QChar>
 
+#include <charconv>
+
 namespace notify::json {
 
 namespace {
@@ -158,6 +160,13 @@ void appendQtString(QByteArray &out, QStringView s)
         }
     }
     out += '"';
+}
+
+void appendInteger(QByteArray &out, qint64 value)
+{
+    char digits[24]; // every qint64, sign included
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end - digits);
 }
 
 } // namespace notify::json

@@ -18,4 +18,7 @@ qsizetype stringSize(QByteArrayView utf8);
 // characters escaped, everything else as UTF-8, an unpaired surrogate as \uXXXX.
 void appendQtString(QByteArray &out, QStringView text);
 
+// `value` as a JSON number (what QJsonDocument writes for an integer), without a temporary.
+void appendInteger(QByteArray &out, qint64 value);
+
 } // namespace notify::json
