@@ -4,9 +4,8 @@
 #include "server/http/apirequest.h"
 #include "server/http/httpreply.h"
 #include "server/http/httputil.h"
+#include "server/util/peeraddress.h"
 #include "server/websocket/handshake.h"
-
-#include <QHostAddress>
 
 #include <cerrno>
 
@@ -26,15 +25,6 @@ constexpr qsizetype readChunkBytes = 16 * 1024;
 bool wouldBlock()
 {
     return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-}
-
-QString peerAddressOf(int fd)
-{
-    sockaddr_storage address {};
-    socklen_t length = sizeof address;
-    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
-        return {};
-    return QHostAddress(reinterpret_cast<const sockaddr *>(&address)).toString();
 }
 
 QByteArray reason(int status)
@@ -394,7 +384,7 @@ void ApiConnection::upgrade()
     ApiListener::Upgrade up;
     up.head = std::move(m_head);
     up.acceptValue = accept.value();
-    up.peerAddress = peerAddressOf(m_fd);
+    up.peerAddress = peerAddressOf(m_fd).toString();
     up.afterHead = std::exchange(m_in, QByteArray());
     // The descriptor itself changes hands; what was not sent yet of earlier answers is
     // dropped, as an abort would.

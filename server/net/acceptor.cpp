@@ -3,6 +3,7 @@
 #include "server/log/logging.h"
 #include "server/metrics/metrics.h"
 #include "server/net/shard.h"
+#include "server/util/peeraddress.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -33,11 +34,7 @@ bool Acceptor::listen(const QHostAddress &address, quint16 port)
 
 void Acceptor::accepted(int descriptor)
 {
-    sockaddr_storage peer {};
-    socklen_t length = sizeof peer;
-    QHostAddress address;
-    if (::getpeername(descriptor, reinterpret_cast<sockaddr *>(&peer), &length) == 0)
-        address.setAddress(reinterpret_cast<const sockaddr *>(&peer));
+    const QHostAddress address = peerAddressOf(descriptor);
     AcceptGate::Refusal why = AcceptGate::Refusal::None;
     AcceptGate::Ticket ticket = m_gate.admit(address, &why);
     if (!ticket) {
