@@ -2,6 +2,8 @@
 
 #include "shared/store/store_p.h"
 
+#include "shared/store/walbatchvfs.h"
+
 #include <QSqlDriver>
 #include <QStringEncoder>
 
@@ -20,6 +22,8 @@ void Store::Private::configureSqlite()
     static const bool configured = [] {
         sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        // After sqlite3_config: registering a VFS initializes SQLite.
+        installWalBatchingVfs();
         return true;
     }();
     Q_UNUSED(configured);
