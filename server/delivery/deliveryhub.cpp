@@ -66,18 +66,19 @@ void DeliveryHub::publishCreatedCounts(const std::vector<InsertOutcome> &outcome
     userRooms.reserve(outcomes.size());
     for (const InsertOutcome &o : outcomes)
         userRooms.push_back(o.created ? rooms::user(o.notification.recipient) : QString());
-    // A recipient with no connection on this node gets nothing. One that connects after
-    // this check reads its unread count (and replay) after the commit, so it misses nothing.
-    const std::vector<bool> occupied = m_directory.occupied(userRooms);
-    DeliveryList deliveries;
-    deliveries.reserve(outcomes.size());
+    // A recipient with no connection on this node gets nothing, and each shard gets only
+    // the deliveries of the rooms it holds: a shard without any is not woken at all. One
+    // that connects after this check reads its unread count (and replay) after the commit,
+    // so it misses nothing.
+    const std::vector<RoomDirectory::ShardMask> holders = m_directory.holders(userRooms);
+    std::vector<DeliveryList> perShard(m_sinks.size());
     for (size_t i = 0; i < outcomes.size(); ++i) {
         if (!outcomes[i].created)
             continue;
         const Notification &n = outcomes[i].notification;
         if (tracing())
             trace(n.id, n.content.title, userRooms[i]);
-        if (!occupied[i])
+        if (holders[i] == 0)
             continue;
         auto d = std::make_shared<Delivery>();
         d->room = std::move(userRooms[i]);
@@ -85,9 +86,15 @@ void DeliveryHub::publishCreatedCounts(const std::vector<InsertOutcome> &outcome
         d->content.kind = DeliveryContent::Kind::Created;
         d->content.notification = n;
         d->content.unreadCount = countAfter[i];
-        deliveries.push_back(std::move(d));
+        for (size_t shard = 0; shard < perShard.size(); ++shard) {
+            if (holders[i] & (RoomDirectory::ShardMask(1) << shard))
+                perShard[shard].push_back(d);
+        }
     }
-    publish(std::move(deliveries));
+    for (size_t shard = 0; shard < perShard.size(); ++shard) {
+        if (!perShard[shard].empty())
+            m_sinks[shard]->deliver(std::move(perShard[shard]));
+    }
 }
 
 void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &change,

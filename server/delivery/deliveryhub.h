@@ -30,7 +30,8 @@ public:
 };
 
 // Turns committed changes into deliveries (what happened, to which room) and hands them to
-// every shard (each shard knows which of its connections are in the room); the first shard
+// the shards (created notifications only to the shards that hold the room, the rest to
+// every shard; each shard knows which of its connections are in the room); the first shard
 // that has a connection of the room encodes each event once, and every connection gets the
 // shared bytes. Thread-safe: the store writer publishes right after a commit, the API and
 // shards after their changes, so the publishers do no encoding except an announcement's.
@@ -43,7 +44,8 @@ public:
 
     DeliveryHub(RoomDirectory &directory, Metrics &metrics);
 
-    // Registration happens before the server starts accepting; no lock needed after.
+    // Registration happens before the server starts accepting; no lock needed after. The
+    // sinks are the shards in index order: the room directory's shard numbers.
     void addSink(DeliverySink *sink) { m_sinks.push_back(sink); }
     // The dialects the endpoints speak (standard only, by default); set before accepting.
     void setDialects(DialectSet inUse) { m_dialects = inUse; }

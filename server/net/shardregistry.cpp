@@ -87,7 +87,7 @@ void Shard::activate(quint64 id, const Identity &identity, std::optional<qint64>
     if (!c)
         return;
     const QStringList rooms = roomsOf(identity);
-    if (!m_services.directory.tryJoin(rooms, m_services.config.maxConnectionsPerUser)) {
+    if (!m_services.directory.tryJoin(rooms, m_services.config.maxConnectionsPerUser, m_index)) {
         c->closeWith(ws::closecode::policyViolation,
                      QStringLiteral("too many connections for this user"));
         return;
@@ -158,7 +158,7 @@ void Shard::remove(quint64 id, int code, const QString &reason)
                     m_rooms.erase(r);
             }
         }
-        m_services.directory.leave(c->info.rooms);
+        m_services.directory.leave(c->info.rooms, m_index);
         (c->info.protocol == ClientProtocol::Plain ? m_services.metrics.connectionsPlain
                                                    : m_services.metrics.connectionsSocketIo)
             .fetch_sub(1, std::memory_order_relaxed);
