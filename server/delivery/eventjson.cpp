@@ -1,15 +1,9 @@
 #include "server/delivery/eventjson.h"
 
 #include "shared/codec/jsonstring.h"
+#include "shared/codec/jsonvalue.h"
 #include "shared/codec/timestamp.h"
 #include "shared/model/priority.h"
-
-#include <QCborValue>
-#include <QJsonArray>
-#include <QJsonObject>
-#include <QLocale>
-
-#include <cmath>
 
 namespace notify {
 
@@ -76,68 +70,6 @@ void appendStringOrNull(QByteArray &out, const QString &s)
         json::appendQtString(out, s);
 }
 
-void appendValue(QByteArray &out, const QJsonValue &v);
-
-// QJsonDocument's compact writer, for the metadata object: members in the object's own
-// (sorted) order, numbers stored as integers as integers, the others in the shortest form
-// that reads back the same, non-finite ones as null.
-void appendObject(QByteArray &out, const QJsonObject &o)
-{
-    out += '{';
-    for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
-        if (it != o.constBegin())
-            out += ',';
-        json::appendQtString(out, it.key());
-        out += ':';
-        appendValue(out, it.value());
-    }
-    out += '}';
-}
-
-void appendArray(QByteArray &out, const QJsonArray &a)
-{
-    out += '[';
-    for (qsizetype i = 0; i < a.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        appendValue(out, a.at(i));
-    }
-    out += ']';
-}
-
-void appendValue(QByteArray &out, const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        out += "null";
-        break;
-    case QJsonValue::Bool:
-        out += v.toBool() ? "true" : "false";
-        break;
-    case QJsonValue::Double: {
-        const QCborValue number = QCborValue::fromJsonValue(v);
-        if (number.isInteger()) {
-            json::appendInteger(out, number.toInteger());
-        } else if (const double d = number.toDouble(); std::isfinite(d)) {
-            out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
-        } else {
-            out += "null";
-        }
-        break;
-    }
-    case QJsonValue::String:
-        json::appendQtString(out, v.toString());
-        break;
-    case QJsonValue::Array:
-        appendArray(out, v.toArray());
-        break;
-    case QJsonValue::Object:
-        appendObject(out, v.toObject());
-        break;
-    }
-}
-
 } // namespace
 
 void appendTimestampJson(QByteArray &out, qint64 msecsSinceEpoch)
@@ -179,7 +111,7 @@ void appendCreatedEventJson(QByteArray &out, const Notification &n, QByteArrayVi
     out += ",\"id\":";
     json::appendQtString(out, n.id);
     out += ",\"metadata\":";
-    appendObject(out, c.metadata);
+    json::appendObject(out, c.metadata);
     out += ",\"priority\":";
     json::appendQtString(out, priorityName(c.priority));
     out += ",\"readAt\":";

@@ -5,9 +5,8 @@
 #include "server/http/httpreply.h"
 #include "server/http/httputil.h"
 #include "server/util/peeraddress.h"
+#include "server/util/socketcall.h"
 #include "server/websocket/handshake.h"
-
-#include <cerrno>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,11 +20,6 @@ constexpr qsizetype maxChunkLineBytes = 1024;
 
 // One read() takes at most this much; a level-triggered notifier reports the rest.
 constexpr qsizetype readChunkBytes = 16 * 1024;
-
-bool wouldBlock()
-{
-    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-}
 
 QByteArray reason(int status)
 {
@@ -140,7 +134,7 @@ bool ApiConnection::fill()
     if (room <= 0)
         return true;
     char buffer[readChunkBytes];
-    const ssize_t n = ::read(m_fd, buffer, size_t(room));
+    const ssize_t n = retryInterrupted([&] { return ::read(m_fd, buffer, size_t(room)); });
     if (n > 0) {
         m_in.append(buffer, qsizetype(n));
         return true;
@@ -157,7 +151,7 @@ void ApiConnection::onReadable()
     if (m_state == State::Lingering) {
         // Discarded, never kept: the client is still sending what it was refused for.
         char buffer[readChunkBytes];
-        const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
+        const ssize_t n = retryInterrupted([&] { return ::read(m_fd, buffer, sizeof buffer); });
         if (n == 0 || (n < 0 && !wouldBlock()))
             onDisconnected();
         return;
@@ -457,7 +451,8 @@ void ApiConnection::send(QByteArray out)
     }
     // Sent now, in one call, rather than when the event loop next finds the socket writable:
     // one turn of the loop (a poll and a wake-up of this thread) less per answer.
-    const ssize_t n = ::send(m_fd, out.constData(), size_t(out.size()), MSG_NOSIGNAL);
+    const ssize_t n = retryInterrupted(
+        [&] { return ::send(m_fd, out.constData(), size_t(out.size()), MSG_NOSIGNAL); });
     if (n == out.size())
         return;
     if (n < 0 && !wouldBlock()) {
@@ -471,7 +466,8 @@ void ApiConnection::send(QByteArray out)
 
 void ApiConnection::onWritable()
 {
-    const ssize_t n = ::send(m_fd, m_out.constData(), size_t(m_out.size()), MSG_NOSIGNAL);
+    const ssize_t n = retryInterrupted(
+        [&] { return ::send(m_fd, m_out.constData(), size_t(m_out.size()), MSG_NOSIGNAL); });
     if (n < 0) {
         if (!wouldBlock())
             onDisconnected();

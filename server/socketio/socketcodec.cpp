@@ -1,6 +1,7 @@
 #include "server/socketio/socketcodec.h"
 
 #include "server/socketio/textutil_p.h"
+#include "shared/codec/jsonvalue.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -58,21 +59,6 @@ void appendNamespace(QByteArray &out, QByteArrayView nsp)
         return;
     out.append(nsp);
     out.append(',');
-}
-
-void appendJsonValue(QByteArray &out, const QJsonValue &value)
-{
-    if (value.isObject()) {
-        out.append(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    } else if (value.isArray()) {
-        out.append(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    } else if (value.isString()) {
-        appendJsonString(out, QStringView(value.toString()));
-    } else {
-        // A scalar: QJsonDocument only writes arrays and objects, so strip the brackets.
-        const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-        out.append(QByteArrayView(wrapped).sliced(1, wrapped.size() - 2));
-    }
 }
 
 Result<QJsonValue, DecodeError> parseJson(QByteArrayView text, bool allowString)
@@ -284,7 +270,7 @@ QByteArray encodePacket(const Packet &packet)
     if (packet.id)
         out.append(QByteArray::number(*packet.id));
     if (!packet.data.isUndefined())
-        appendJsonValue(out, packet.data);
+        json::appendValue(out, packet.data);
     return out;
 }
 

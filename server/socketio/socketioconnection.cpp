@@ -4,8 +4,8 @@
 #include "server/protocol/dialectrequests.h"
 #include "server/socketio/enginesession.h"
 #include "shared/codec/errorcodes.h"
+#include "shared/codec/jsonvalue.h"
 
-#include <QJsonDocument>
 #include <QRandomGenerator>
 
 namespace notify {
@@ -15,7 +15,9 @@ constexpr int maxEarlyEvents = 16;
 
 QByteArray compactJson(const QJsonObject &o)
 {
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    QByteArray out;
+    json::appendObject(out, o);
+    return out;
 }
 
 // The Socket.IO socket id of the CONNECT reply: public, random, not a secret.

@@ -1,5 +1,7 @@
 #include "server/websocket/websocket.h"
 
+#include "server/util/socketcall.h"
+
 #include <QDateTime>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -148,11 +150,10 @@ void WebSocket::flush()
         msghdr msg {};
         msg.msg_iov = iov;
         msg.msg_iovlen = size_t(count);
-        const ssize_t sent = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t sent
+            = retryInterrupted([&] { return ::sendmsg(m_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT); });
         if (sent < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (wouldBlock()) {
                 setWriteInterest(true);
                 return;
             }
@@ -312,7 +313,8 @@ void WebSocket::onReadable()
 {
     char *buffer = scratchBuffer();
     for (int round = 0; round < maxReadsPerWakeUp && m_fd >= 0; ++round) {
-        const ssize_t n = ::recv(m_fd, buffer, size_t(readChunk), 0);
+        const ssize_t n
+            = retryInterrupted([&] { return ::recv(m_fd, buffer, size_t(readChunk), 0); });
         if (n > 0) {
             if (!m_discardInput)
                 processInput(buffer, n);
@@ -328,9 +330,7 @@ void WebSocket::onReadable()
                 finish(m_closeCode, m_closeReason);
             return;
         }
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        if (wouldBlock())
             break;
         finish(ws::closecode::abnormal, QString::fromLocal8Bit(std::strerror(errno)));
         return;

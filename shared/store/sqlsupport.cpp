@@ -109,9 +109,10 @@ QVariant text(const QString &s)
     return QVariant(s);
 }
 
-WriteTransaction::WriteTransaction(QSqlDatabase db, bool postgres)
+WriteTransaction::WriteTransaction(QSqlDatabase db, bool postgres, KeptTransactionStatements *kept)
     : m_db(std::move(db))
     , m_postgres(postgres)
+    , m_kept(kept)
 { }
 
 WriteTransaction::~WriteTransaction()
@@ -119,10 +120,29 @@ WriteTransaction::~WriteTransaction()
     rollback();
 }
 
+QString WriteTransaction::sql(TransactionStatement statement, bool postgres)
+{
+    switch (statement) {
+    case TransactionStatement::Begin:
+        return postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE");
+    case TransactionStatement::Commit:
+        return QStringLiteral("COMMIT");
+    case TransactionStatement::Rollback:
+        break;
+    }
+    return QStringLiteral("ROLLBACK");
+}
+
+std::optional<StoreError> WriteTransaction::run(TransactionStatement statement)
+{
+    if (m_kept)
+        return m_kept->runKept(statement);
+    return runPlain(m_db, sql(statement, m_postgres), m_postgres);
+}
+
 std::optional<StoreError> WriteTransaction::begin()
 {
-    const QString sql = m_postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE");
-    if (auto error = runPlain(m_db, sql, m_postgres))
+    if (auto error = run(TransactionStatement::Begin))
         return error;
     m_active = true;
     return std::nullopt;
@@ -132,7 +152,7 @@ std::optional<StoreError> WriteTransaction::commit()
 {
     if (!m_active)
         return StoreError::internal(QStringLiteral("commit without a transaction"));
-    if (auto error = runPlain(m_db, QStringLiteral("COMMIT"), m_postgres)) {
+    if (auto error = run(TransactionStatement::Commit)) {
         rollback();
         error->outcomeUnknown = true;
         return error;
@@ -146,9 +166,10 @@ void WriteTransaction::rollback()
     if (!m_active)
         return;
     m_active = false;
-    // Best effort: after a lost connection there is nothing left to roll back.
+    // Best effort: after a lost connection there is nothing left to roll back, and a failed
+    // COMMIT may have rolled back already.
     if (m_db.isOpen())
-        runPlain(m_db, QStringLiteral("ROLLBACK"), m_postgres);
+        run(TransactionStatement::Rollback);
 }
 
 StoreError WriteTransaction::fail(StoreError error)

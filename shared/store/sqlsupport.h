@@ -38,16 +38,35 @@ QDateTime truncatedUtc(const QDateTime &t);
 // Qt binds a null QString as SQL NULL; NOT NULL text columns need an empty string instead.
 QVariant text(const QString &s);
 
+// The statements that open and close a write transaction.
+enum class TransactionStatement { Begin, Commit, Rollback };
+
+// A connection that keeps its transaction statements prepared (the store's SQLite
+// connections, Store::Private): through a QSqlQuery each one was a new statement every time
+// (a result object, a prepare of UTF-16 SQL, a finalize), paid twice per transaction.
+class KeptTransactionStatements
+{
+public:
+    virtual std::optional<StoreError> runKept(TransactionStatement statement) = 0;
+
+protected:
+    ~KeptTransactionStatements() = default;
+};
+
 // A write transaction. SQLite gets BEGIN IMMEDIATE: a deferred BEGIN that later upgrades
 // from read to write fails with SQLITE_BUSY without waiting when two connections race.
-// Rolls back on destruction unless committed.
+// Rolls back on destruction unless committed. Its statements run through `kept` when given,
+// otherwise each is prepared and run on `db`.
 class WriteTransaction
 {
 public:
-    WriteTransaction(QSqlDatabase db, bool postgres);
+    WriteTransaction(QSqlDatabase db, bool postgres, KeptTransactionStatements *kept = nullptr);
     ~WriteTransaction();
     WriteTransaction(const WriteTransaction &) = delete;
     WriteTransaction &operator=(const WriteTransaction &) = delete;
+
+    // The SQL of each statement on the given engine.
+    static QString sql(TransactionStatement statement, bool postgres);
 
     std::optional<StoreError> begin();
     std::optional<StoreError> commit();
@@ -57,8 +76,11 @@ public:
     StoreError fail(StoreError error);
 
 private:
+    std::optional<StoreError> run(TransactionStatement statement);
+
     QSqlDatabase m_db;
     bool m_postgres;
+    KeptTransactionStatements *m_kept;
     bool m_active = false;
 };
 

@@ -150,7 +150,7 @@ inline Page takePage(std::vector<Notification> rows, int limit)
 
 } // namespace storeimpl
 
-class Store::Private
+class Store::Private final : public KeptTransactionStatements
 {
 public:
     Private(const StoreConfig &config, const QString &name)
@@ -228,8 +228,10 @@ public:
                                          bool *found, std::initializer_list<qint64 *> columns);
     void dropPrepared();
 
-    // insertBatch's transaction (see storenotifications.cpp).
-    class GroupTransaction;
+    // A write transaction on this connection: on SQLite its BEGIN IMMEDIATE, COMMIT and
+    // ROLLBACK are kept prepared (Stmt::Begin...), on PostgreSQL each is run as it comes.
+    WriteTransaction writeTransaction() { return WriteTransaction(db(), pg, pg ? nullptr : this); }
+    std::optional<StoreError> runKept(TransactionStatement statement) override;
 
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
                                             qint64 *unread = nullptr);

@@ -22,67 +22,6 @@ std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool
     return std::nullopt;
 }
 
-// insertBatch's transaction, with WriteTransaction's contract. On SQLite, BEGIN IMMEDIATE,
-// COMMIT and ROLLBACK are statements kept prepared like the others: through QSqlQuery each
-// was a new statement every time (a result object, a prepare of UTF-16 SQL, a finalize),
-// paid twice per commit group, and a group may hold a single delivery.
-class Store::Private::GroupTransaction
-{
-public:
-    explicit GroupTransaction(Private &d)
-        : m_d(d)
-        , m_plain(d.db(), d.pg)
-    { }
-    ~GroupTransaction() { rollback(); }
-    GroupTransaction(const GroupTransaction &) = delete;
-    GroupTransaction &operator=(const GroupTransaction &) = delete;
-
-    std::optional<StoreError> begin()
-    {
-        if (m_d.pg)
-            return m_plain.begin();
-        if (auto error = m_d.execInts(Stmt::Begin, {}))
-            return error;
-        m_active = true;
-        return std::nullopt;
-    }
-    std::optional<StoreError> commit()
-    {
-        if (m_d.pg)
-            return m_plain.commit();
-        if (!m_active)
-            return StoreError::internal(QStringLiteral("commit without a transaction"));
-        if (auto error = m_d.execInts(Stmt::Commit, {})) {
-            rollback();
-            error->outcomeUnknown = true;
-            return error;
-        }
-        m_active = false;
-        return std::nullopt;
-    }
-    StoreError fail(StoreError error)
-    {
-        if (m_d.pg)
-            return m_plain.fail(std::move(error));
-        rollback();
-        return error;
-    }
-
-private:
-    void rollback()
-    {
-        if (!m_active)
-            return;
-        m_active = false;
-        // Best effort, as WriteTransaction's: a failed COMMIT may have rolled back already.
-        m_d.execInts(Stmt::Rollback, {});
-    }
-
-    Private &m_d;
-    WriteTransaction m_plain;
-    bool m_active = false;
-};
-
 StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql,
                                                               const Binds &binds)
 {
@@ -153,7 +92,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             return recipientLess(*a->recipient, *b->recipient);
         });
 
-        Private::GroupTransaction tx(*d);
+        WriteTransaction tx = d->writeTransaction();
         if (auto error = tx.begin())
             return *error;
 
@@ -427,7 +366,7 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
     outcome.at = nowOr(atIn);
     const QStringList ids = uniqueIds(requested);
 
-    WriteTransaction tx(db, pg);
+    WriteTransaction tx = writeTransaction();
     if (auto error = tx.begin())
         return *error;
     bool exists = false;
@@ -531,7 +470,7 @@ StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTim
         ChangeOutcome outcome;
         outcome.at = nowOr(at);
 
-        WriteTransaction tx(db, pg);
+        WriteTransaction tx = d->writeTransaction();
         if (auto error = tx.begin())
             return *error;
         bool exists = false;
@@ -610,7 +549,7 @@ StoreResult<int> Store::markDelivered(const Recipient &r, const QStringList &req
         if (ids.isEmpty())
             return 0;
         const QSqlDatabase db = d->db();
-        WriteTransaction tx(db, d->pg);
+        WriteTransaction tx = d->writeTransaction();
         if (auto error = tx.begin())
             return *error;
         int changed = 0;

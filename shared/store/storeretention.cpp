@@ -20,7 +20,7 @@ StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
         const Binds cutoffBinds {{QStringLiteral(":cutoff"), when},
                                  {QStringLiteral(":cutoff2"), when}};
 
-        WriteTransaction tx(db, pg);
+        WriteTransaction tx = d->writeTransaction();
         if (auto error = tx.begin())
             return *error;
 
@@ -88,7 +88,7 @@ StoreResult<qint64> Store::recountUnread(const Recipient &r)
     return d->guarded<qint64>([&]() -> StoreResult<qint64> {
         const QSqlDatabase db = d->db();
         const bool pg = d->pg;
-        WriteTransaction tx(db, pg);
+        WriteTransaction tx = d->writeTransaction();
         if (auto error = tx.begin())
             return *error;
         bool exists = false;

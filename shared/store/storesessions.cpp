@@ -66,7 +66,7 @@ StoreResult<bool> Store::revokeSession(const QByteArray &tokenSha256Hex, const Q
     return d->guarded<bool>([&]() -> StoreResult<bool> {
         const QVariant when = msOrNull(nowOr(at));
         // With the bus on, the revocation and its signal commit together.
-        WriteTransaction tx(d->db(), d->pg);
+        WriteTransaction tx = d->writeTransaction();
         if (d->busOn()) {
             if (auto error = tx.begin())
                 return *error;

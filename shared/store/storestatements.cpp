@@ -73,12 +73,12 @@ QString Store::Private::stmtSql(Stmt stmt) const
                               " unread_count = unread_count + ?")
             + whereRecipient;
     case Stmt::Begin:
-        // As WriteTransaction's (sqlsupport.h): SQLite only, see GroupTransaction.
-        return QStringLiteral("BEGIN IMMEDIATE");
+        // WriteTransaction's own (sqlsupport.h), run through runKept on SQLite only.
+        return WriteTransaction::sql(TransactionStatement::Begin, pg);
     case Stmt::Commit:
-        return QStringLiteral("COMMIT");
+        return WriteTransaction::sql(TransactionStatement::Commit, pg);
     case Stmt::Rollback:
-        return QStringLiteral("ROLLBACK");
+        return WriteTransaction::sql(TransactionStatement::Rollback, pg);
     case Stmt::Count:
         break;
     }
@@ -242,6 +242,19 @@ std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
         }
         return toStoreError(error, false, QStringLiteral("query"));
     }
+}
+
+std::optional<StoreError> Store::Private::runKept(TransactionStatement statement)
+{
+    switch (statement) {
+    case TransactionStatement::Begin:
+        return execInts(Stmt::Begin, {});
+    case TransactionStatement::Commit:
+        return execInts(Stmt::Commit, {});
+    case TransactionStatement::Rollback:
+        break;
+    }
+    return execInts(Stmt::Rollback, {});
 }
 
 void Store::Private::dropPrepared()

@@ -64,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p.type == sio::PacketType::Event) {
         const QByteArray name = p.eventName().toUtf8();
         // An event name is JSON-escaped by the caller; one made of safe characters is not.
-        bool plain = true;
+        // A name with an unpaired surrogate has no UTF-8 form (toUtf8 writes '?' for it).
+        bool plain = QString::fromUtf8(name) == p.eventName();
         for (char c : name)
             plain = plain && c != '"' && c != '\\' && quint8(c) >= 0x20;
         if (plain) {

@@ -1,11 +1,17 @@
 #include "shared/codec/jsonstring.h"
+#include "shared/codec/jsonvalue.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 
+#include "randomjson.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QTest>
+
+#include <limits>
 
 using namespace notify;
 
@@ -116,6 +122,8 @@ private slots:
     void errorOmitsEmptyReplyTo();
 
     void qtStringIsWhatQJsonDocumentWrites();
+    void valueIsWhatQJsonDocumentWrites();
+    void deepValueIsWhatQJsonDocumentWrites();
 };
 
 void TestCodec::clientJsonHasExactlyTheProtocolFields()
@@ -533,6 +541,86 @@ void TestCodec::qtStringIsWhatQJsonDocumentWrites()
     }
     const QString pair = QStringLiteral("run") + QString::fromUtf16(u"\U0001F600") + u'"';
     QCOMPARE(ours(pair), qt(pair));
+}
+
+namespace {
+
+// What QJsonDocument (compact) writes for `value`: it writes only arrays and objects, so a
+// value of another type is written inside an array and the brackets are taken off.
+QByteArray viaQJsonDocument(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+    if (value.isArray())
+        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+    const QByteArray array = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
+QByteArray printable(const QByteArray &json)
+{
+    return json.toPercentEncoding(" {}[]:,\"");
+}
+
+} // namespace
+
+void TestCodec::valueIsWhatQJsonDocumentWrites()
+{
+    const auto ours = [](const QJsonValue &v) {
+        QByteArray out = "x"; // appended after what is already there
+        json::appendValue(out, v);
+        return out.mid(1);
+    };
+    // Every type at the top level (undefined too: QJsonDocument writes it as null), and
+    // numbers QJsonValue keeps as integers next to the same values as doubles.
+    QCOMPARE(ours(QJsonValue(QJsonValue::Undefined)), QByteArray("null"));
+    QCOMPARE(ours(QJsonValue(QJsonValue::Null)), QByteArray("null"));
+    QCOMPARE(ours(true), QByteArray("true"));
+    QCOMPARE(ours(false), QByteArray("false"));
+    QCOMPARE(ours(QJsonValue(qint64(9007199254740993))), QByteArray("9007199254740993"));
+    QCOMPARE(ours(9007199254740993.0), viaQJsonDocument(9007199254740993.0));
+    QCOMPARE(ours(2.5), QByteArray("2.5"));
+    QCOMPARE(ours(std::numeric_limits<double>::quiet_NaN()), QByteArray("null"));
+    QCOMPARE(ours(QJsonArray {}), QByteArray("[]"));
+    QCOMPARE(ours(QJsonObject {}), QByteArray("{}"));
+    QCOMPARE(ours(QJsonArray {1, QJsonValue(QJsonValue::Undefined), "a"}),
+             viaQJsonDocument(QJsonArray {1, QJsonValue(QJsonValue::Undefined), "a"}));
+
+    QRandomGenerator g(20261127);
+    for (int i = 0; i < 20000; ++i) {
+        const QJsonValue v = test::randomValue(g, 0, 4);
+        const QByteArray expected = viaQJsonDocument(v);
+        const QByteArray actual = ours(v);
+        if (actual != expected)
+            QFAIL(qPrintable(QStringLiteral("case %1:\n%2\n%3")
+                                 .arg(i)
+                                 .arg(QString::fromUtf8(printable(expected)),
+                                      QString::fromUtf8(printable(actual)))));
+        // An object or an array held as such gives the same bytes.
+        QByteArray held;
+        if (v.isObject())
+            json::appendObject(held, v.toObject());
+        else if (v.isArray())
+            json::appendArray(held, v.toArray());
+        else
+            continue;
+        QCOMPARE(held, expected);
+    }
+}
+
+void TestCodec::deepValueIsWhatQJsonDocumentWrites()
+{
+    // Nesting as deep as QJsonDocument reads (1024 levels), arrays and objects alternating.
+    QJsonValue v = QStringLiteral("leaf");
+    for (int depth = 0; depth < 1000; ++depth) {
+        if (depth % 2)
+            v = QJsonArray {depth, v};
+        else
+            v = QJsonObject {{QStringLiteral("d"), depth}, {QStringLiteral("v"), v}};
+    }
+    QByteArray out;
+    json::appendValue(out, v);
+    QCOMPARE(out, viaQJsonDocument(v));
 }
 
 QTEST_GUILESS_MAIN(TestCodec)

@@ -1,9 +1,12 @@
 #include "server/socketio/enginecodec.h"
 #include "server/socketio/socketcodec.h"
 
+#include "randomjson.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace notify;
@@ -48,6 +51,7 @@ private slots:
     void eventFrameEscapesName();
     void encodeGeneralPackets_data();
     void encodeGeneralPackets();
+    void encodedDataIsWhatQJsonDocumentWrites();
 };
 
 void TestSocketCodec::decodeSpecPackets_data()
@@ -431,6 +435,10 @@ void TestSocketCodec::encodeGeneralPackets_data()
                                 << QByteArray(R"(4{"message":"Not authorized"})");
     QTest::newRow("4 string") << 4 << "/" << qint64(-1) << QByteArray(R"("Not authorized")")
                               << QByteArray(R"(4"Not authorized")");
+    // A lone surrogate is escaped as QJsonDocument escapes it, not replaced: a string the
+    // decoder accepted goes back out unchanged.
+    QTest::newRow("4 lone surrogate")
+        << 4 << "/" << qint64(-1) << QByteArray(R"("\ud800a")") << QByteArray(R"(4"\ud800a")");
     QTest::newRow("1/admin,") << 1 << "/admin" << qint64(-1) << QByteArray()
                               << QByteArray("1/admin,");
 }
@@ -455,6 +463,31 @@ void TestSocketCodec::encodeGeneralPackets()
     }
     QCOMPARE(encodePacket(packet), expected);
     QCOMPARE(encodeFrame(packet), '4' + expected);
+}
+
+void TestSocketCodec::encodedDataIsWhatQJsonDocumentWrites()
+{
+    // Whatever the data, of any type at the top level, the packet carries what QJsonDocument
+    // writes for it (dataJson).
+    QRandomGenerator g(5);
+    for (int i = 0; i < 5000; ++i) {
+        Packet packet;
+        packet.type = PacketType(g.bounded(5));
+        packet.nsp = g.bounded(2) ? QStringLiteral("/") : QStringLiteral("/notifications");
+        if (g.bounded(2))
+            packet.id = g.bounded(1000);
+        packet.data = test::randomValue(g, 0, 3);
+        const QByteArray head = encodePacket(
+            Packet {packet.type, packet.nsp, packet.id, QJsonValue(QJsonValue::Undefined)});
+        const QByteArray expected = head + dataJson(packet.data);
+        const QByteArray actual = encodePacket(packet);
+        if (actual != expected)
+            QFAIL(qPrintable(QStringLiteral("case %1:\n%2\n%3")
+                                 .arg(i)
+                                 .arg(QString::fromUtf8(expected.toPercentEncoding(" {}[]:,\"")),
+                                      QString::fromUtf8(actual.toPercentEncoding(" {}[]:,\"")))));
+        QCOMPARE(encodeFrame(packet), '4' + actual);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSocketCodec)

@@ -194,6 +194,7 @@ private slots:
     void countersExactWithKeyedAndKeylessRecipients();
     void sqliteSessionSettings();
     void failedGroupRollsBackWhole();
+    void failedChangeRollsBackWhole();
 
 private:
     // A store on this test function's database, not yet migrated.
@@ -1696,6 +1697,60 @@ void TestStore::failedGroupRollsBackWhole()
     QCOMPARE(next->at(1).unreadCountAfter, 1);
     STORE_OK(again, store->insertBatch({draft(b, "b3")}, kT0));
     QCOMPARE(again->at(0).notification.seq, 2);
+}
+
+void TestStore::failedChangeRollsBackWhole()
+{
+    // markRead's transaction (like every write's but insertBatch's) fails after it has
+    // changed the inbox rows: nothing of it stays, the connection is left outside any
+    // transaction, and the next change commits for every connection to see.
+    OPEN_STORE(store);
+    const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
+    STORE_OK(inserted, store->insertBatch({draft(r, "n1"), draft(r, "n2")}, kT0));
+    const QString first = inserted->at(0).notification.id;
+
+    const QStringList poison = kPostgres
+        ? QStringList {QStringLiteral("CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql"
+                                      " AS $$ BEGIN IF NEW.unread_count < OLD.unread_count THEN"
+                                      " RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$"),
+                       QStringLiteral("CREATE TRIGGER poison BEFORE UPDATE ON recipients"
+                                      " FOR EACH ROW EXECUTE FUNCTION poison()")}
+        : QStringList {QStringLiteral("CREATE TRIGGER poison BEFORE UPDATE ON recipients"
+                                      " WHEN NEW.unread_count < OLD.unread_count"
+                                      " BEGIN SELECT RAISE(ABORT, 'poisoned'); END")};
+    for (const QString &sql : poison) {
+        QSqlQuery q(store->database());
+        QVERIFY2(q.exec(sql), qPrintable(q.lastError().text()));
+    }
+    // The counter is lowered after the notification's read_at was set.
+    const auto failed = store->markRead(r, {first}, kT0.addSecs(10));
+    QVERIFY(!failed.ok());
+    QVERIFY(failed.error().message.contains(QStringLiteral("poisoned")));
+    STORE_OK(unread, store->unreadCount(r));
+    QCOMPARE(*unread, 2);
+    STORE_OK(page, store->inbox(r, InboxQuery {}));
+    QCOMPARE(page->notifications.size(), size_t(2));
+    for (const Notification &n : page->notifications)
+        QVERIFY(!n.readAt.isValid());
+
+    {
+        QSqlQuery q(store->database());
+        QVERIFY2(q.exec(kPostgres ? QStringLiteral("DROP TRIGGER poison ON recipients")
+                                  : QStringLiteral("DROP TRIGGER poison")),
+                 qPrintable(q.lastError().text()));
+    }
+    STORE_OK(read, store->markRead(r, {first}, kT0.addSecs(20)));
+    QCOMPARE(read->ids, QStringList {first});
+    QCOMPARE(read->unreadCount, 1);
+    // Committed: another connection sees it, and can write after it.
+    std::unique_ptr<Store> other = openMigrated();
+    QVERIFY2(other, qPrintable(m_openError));
+    STORE_OK(otherUnread, other->unreadCount(r));
+    QCOMPARE(*otherUnread, 1);
+    STORE_OK(otherAll, other->markAllRead(r, kT0.addSecs(30)));
+    QCOMPARE(otherAll->unreadCount, 0);
+    STORE_OK(unreadAfter, store->unreadCount(r));
+    QCOMPARE(*unreadAfter, 0);
 }
 
 QTEST_GUILESS_MAIN(TestStore)
