@@ -82,7 +82,7 @@ Result<Done, QString> Server::start()
             if (ClusterNode *cluster = m_clusterHook.load())
                 cluster->localCommitted(group, committedAtNs);
             else
-                hub->publishCreated(group.outcomes, group.unreadCounts, committedAtNs);
+                hub->publishCreated(group.outcomes, committedAtNs);
         });
     auto opened = m_writer->startAndOpen(true);
     if (!opened.ok())

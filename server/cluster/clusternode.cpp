@@ -55,7 +55,7 @@ void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 c
 {
     // Per recipient, this group's items with the count right after each, as
     // DeliveryHub::publishCreated computes it.
-    QHash<Recipient, qint64> remaining = group.unreadCounts;
+    QHash<Recipient, qint64> remaining;
     QHash<Recipient, std::vector<SeqGate::Item>> perUser;
     quint64 created = 0;
     for (size_t i = group.outcomes.size(); i-- > 0;) {
@@ -63,7 +63,10 @@ void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 c
         if (!o.created)
             continue;
         ++created;
-        qint64 &count = remaining[o.notification.recipient];
+        auto it = remaining.find(o.notification.recipient);
+        if (it == remaining.end())
+            it = remaining.insert(o.notification.recipient, o.unreadCountAfter);
+        qint64 &count = *it;
         InsertOutcome item = o;
         item.unreadCountAfter = count;
         count = qMax<qint64>(0, count - 1);

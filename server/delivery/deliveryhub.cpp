@@ -26,19 +26,23 @@ void DeliveryHub::publish(DeliveryList deliveries)
     m_sinks.back()->deliver(std::move(deliveries));
 }
 
-void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
-                                 const QHash<Recipient, qint64> &unreadAfter, qint64 committedAtNs)
+void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs)
 {
     // The unread count after each notification: the count after the whole group minus the
-    // notifications of the same recipient that come later in the group.
-    QHash<Recipient, qint64> remaining = unreadAfter;
+    // notifications of the same recipient that come later in the group. The hash starts
+    // empty: a recipient's count after the group is in each of its outcomes (the writer
+    // used to build that hash for the group, and this one copied it).
+    QHash<Recipient, qint64> remaining;
     std::vector<qint64> countAfter(outcomes.size());
     for (size_t i = outcomes.size(); i-- > 0;) {
         if (!outcomes[i].created)
             continue;
-        qint64 &count = remaining[outcomes[i].notification.recipient];
-        countAfter[i] = count;
-        count = qMax<qint64>(0, count - 1);
+        const InsertOutcome &o = outcomes[i];
+        auto it = remaining.find(o.notification.recipient);
+        if (it == remaining.end())
+            it = remaining.insert(o.notification.recipient, o.unreadCountAfter);
+        countAfter[i] = *it;
+        *it = qMax<qint64>(0, *it - 1);
     }
 
     bump(m_metrics.created,

@@ -54,9 +54,9 @@ public:
 
     void publish(DeliveryList deliveries);
 
-    // notification:new + notification:unread_count for each created notification.
-    void publishCreated(const std::vector<InsertOutcome> &outcomes,
-                        const QHash<Recipient, qint64> &unreadAfter, qint64 committedAtNs);
+    // notification:new + notification:unread_count for each created notification of one
+    // committed group (each outcome's unreadCountAfter: its recipient's count after it).
+    void publishCreated(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs);
     // The same for outcomes whose unreadCountAfter is the count right after each one (not
     // after the whole group); does not count them as created (the cluster's entry point).
     void publishCreatedCounted(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs);

@@ -157,12 +157,11 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
     }
     const qint64 committedAt = steadyNowNs();
 
+    // The store reports each recipient's count after the batch in its outcomes: no need to
+    // read it back, nor to gather it in a hash per group and per job (no reader needed one;
+    // they cost a node and two string hashes per draft each).
     InsertReply groupReply;
     groupReply.outcomes = std::move(result.value());
-    // The store reports each recipient's count after the batch; no need to read it back.
-    groupReply.unreadCounts.reserve(qsizetype(groupReply.outcomes.size()));
-    for (const InsertOutcome &o : groupReply.outcomes)
-        groupReply.unreadCounts.insert(o.notification.recipient, o.unreadCountAfter);
     if (m_commitHook)
         m_commitHook(groupReply, committedAt);
 
@@ -173,8 +172,6 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
         reply.outcomes.assign(std::make_move_iterator(next),
                               std::make_move_iterator(next + qsizetype(sizes[i])));
         next += qsizetype(sizes[i]);
-        for (const InsertOutcome &o : reply.outcomes)
-            reply.unreadCounts.insert(o.notification.recipient, o.unreadCountAfter);
         group[i]->done(StoreResult<InsertReply>(std::move(reply)));
     }
 }

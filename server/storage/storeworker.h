@@ -30,9 +30,8 @@ public:
 
     struct InsertReply
     {
+        // Each with its recipient's unread count right after the commit (unreadCountAfter).
         std::vector<InsertOutcome> outcomes;
-        // Unread count of each recipient of the group right after the commit.
-        QHash<Recipient, qint64> unreadCounts;
     };
     using InsertDone = std::function<void(const StoreResult<InsertReply> &)>;
     // Called on the worker thread after each committed group, before the jobs' callbacks:

@@ -32,10 +32,18 @@ inline const QString kColumns = QStringLiteral(
 inline const QString kFromInbox
     = QStringLiteral(" FROM notifications JOIN notification_contents USING (content_id) WHERE ");
 
+// The drafts of one publish call share their content's strings (reference counts): those
+// are equal without comparing their text, which the writer did for every draft.
+inline bool sameText(const QString &a, const QString &b)
+{
+    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+}
+
 inline bool sameContent(const NotificationContent &a, const NotificationContent &b)
 {
-    return a.priority == b.priority && a.type == b.type && a.title == b.title && a.body == b.body
-        && a.actionUrl == b.actionUrl && a.entityType == b.entityType && a.entityId == b.entityId
+    return a.priority == b.priority && sameText(a.type, b.type) && sameText(a.title, b.title)
+        && sameText(a.body, b.body) && sameText(a.actionUrl, b.actionUrl)
+        && sameText(a.entityType, b.entityType) && sameText(a.entityId, b.entityId)
         && a.metadata == b.metadata;
 }
 
@@ -138,6 +146,68 @@ inline QString idList(const QStringList &ids, Binds &binds)
     return QLatin1Char('(') + names.join(QStringLiteral(", ")) + QLatin1Char(')');
 }
 
+// One value bound to a kept statement (Store::Private::execInts). It refers to the caller's
+// string instead of holding a QVariant: on SQLite the text goes straight to UTF-8, and the
+// writer built, type-checked and destroyed a QVariant per value, several per draft.
+class SqlValue
+{
+public:
+    // A null QString binds NULL, as QtSql does with one.
+    SqlValue(const QString &s)
+        : m_kind(Kind::Text)
+        , m_text(&s)
+    { }
+    SqlValue(qint64 n)
+        : m_kind(Kind::Integer)
+        , m_integer(n)
+    { }
+    SqlValue(int n)
+        : SqlValue(qint64(n))
+    { }
+    static SqlValue null() { return SqlValue(); }
+    // For NOT NULL text columns: a null string binds as an empty one (sqlsupport.h's text()).
+    static SqlValue text(const QString &s)
+    {
+        return s.isNull() ? SqlValue(emptyText()) : SqlValue(s);
+    }
+    // The time in milliseconds, NULL when invalid (msOrNull()).
+    static SqlValue ms(const QDateTime &t)
+    {
+        return t.isValid() ? SqlValue(qint64(t.toMSecsSinceEpoch())) : SqlValue();
+    }
+
+    bool isNull() const { return m_kind == Kind::Null || (isTextKind() && m_text->isNull()); }
+    bool isText() const { return isTextKind() && !m_text->isNull(); }
+    const QString &string() const { return *m_text; }
+    qint64 integer() const { return m_integer; }
+    // The QVariant QtSql would have been given for the same value (the PostgreSQL path).
+    QVariant toVariant() const
+    {
+        switch (m_kind) {
+        case Kind::Text:
+            return QVariant(*m_text);
+        case Kind::Integer:
+            return QVariant(qlonglong(m_integer));
+        case Kind::Null:
+            break;
+        }
+        return QVariant();
+    }
+
+private:
+    enum class Kind { Null, Text, Integer };
+    SqlValue() = default;
+    bool isTextKind() const { return m_kind == Kind::Text; }
+    static const QString &emptyText()
+    {
+        static const QString empty = QStringLiteral("");
+        return empty;
+    }
+    Kind m_kind = Kind::Null;
+    const QString *m_text = nullptr;
+    qint64 m_integer = 0;
+};
+
 inline Page takePage(std::vector<Notification> rows, int limit)
 {
     Page page;
@@ -215,16 +285,17 @@ public:
     // Binds values in order and executes the statement, preparing it first if needed.
     // Returns the query, or nullptr with *error set. A SELECT's caller must finish() the
     // query once read: an SQLite statement left unfinished keeps its read snapshot open.
-    QSqlQuery *execStmt(Stmt stmt, std::initializer_list<QVariant> values,
+    QSqlQuery *execStmt(Stmt stmt, std::initializer_list<storeimpl::SqlValue> values,
                         std::optional<StoreError> *error);
     // For statements that return at most one row of integers: runs stmt, and when it
     // returns a row sets *found and the first columns.size() columns. On SQLite this goes to
     // the sqlite3 API directly: QtSql's positional bind builds a placeholder name string
     // per value, which cost more than SQLite's own work for these small statements.
-    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<QVariant> values,
+    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<storeimpl::SqlValue> values,
                                        bool *found = nullptr,
                                        std::initializer_list<qint64 *> columns = {});
-    std::optional<StoreError> execSqlite(Stmt stmt, std::initializer_list<QVariant> values,
+    std::optional<StoreError> execSqlite(Stmt stmt,
+                                         std::initializer_list<storeimpl::SqlValue> values,
                                          bool *found, std::initializer_list<qint64 *> columns);
     void dropPrepared();
 

@@ -129,7 +129,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         // (recipient, key) -> index into outcomes, for keys repeated inside the batch.
         QHash<QPair<Recipient, QString>, size_t> keyed;
 
-        const QVariant createdAtMs = msOrNull(createdAt);
+        const SqlValue createdAtMs = SqlValue::ms(createdAt);
         // The recipients of one publish call arrive one after another with the same
         // content: it is stored once and their inbox rows point to it.
         const NotificationContent *lastContent = nullptr;
@@ -172,8 +172,9 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                 bool inserted = false;
                 if ((error = d->execInts(
                          Stmt::InsertContent,
-                         {text(c.type), text(c.title), text(c.body), priorityName(c.priority),
-                          text(c.actionUrl), text(c.entityType), text(c.entityId),
+                         {SqlValue::text(c.type), SqlValue::text(c.title), SqlValue::text(c.body),
+                          priorityName(c.priority), SqlValue::text(c.actionUrl),
+                          SqlValue::text(c.entityType), SqlValue::text(c.entityId),
                           QString::fromUtf8(
                               QJsonDocument(c.metadata).toJson(QJsonDocument::Compact))},
                          &inserted, {&lastContentId}))) {
@@ -183,10 +184,11 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                     return tx.fail(StoreError::internal(QStringLiteral("no content id")));
                 lastContent = &c;
             }
-            if ((error = d->execInts(Stmt::InsertNotification,
-                                     {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq),
-                                      qlonglong(lastContentId),
-                                      key.isEmpty() ? QVariant() : QVariant(key), createdAtMs}))) {
+            if ((error
+                 = d->execInts(Stmt::InsertNotification,
+                               {n.id, n.recipient.orgId, n.recipient.userId, qlonglong(n.seq),
+                                qlonglong(lastContentId),
+                                key.isEmpty() ? SqlValue::null() : SqlValue(key), createdAtMs}))) {
                 return tx.fail(*error);
             }
 
@@ -197,6 +199,10 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
 
         bus::Message signal;
         signal.kind = bus::Kind::Created;
+        // Only a store on the cluster bus sends the signal (notifyBus).
+        const bool signalling = d->busOn();
+        if (signalling)
+            signal.created.reserve(states.size());
         for (const State *statePtr : lockOrder) {
             const State &state = *statePtr;
             const Recipient &recipient = *state.recipient;
@@ -208,8 +214,9 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
                                          recipient.orgId, recipient.userId}))) {
                 return tx.fail(*error);
             }
-            signal.created.push_back({recipient, state.lastSeq - state.created + 1, state.lastSeq,
-                                      state.unread + state.created});
+            if (signalling)
+                signal.created.push_back({recipient, state.lastSeq - state.created + 1,
+                                          state.lastSeq, state.unread + state.created});
         }
         // One signal per commit group, committed with it (docs/operations.md, "Cluster").
         if (!signal.created.empty()) {

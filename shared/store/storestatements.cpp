@@ -85,7 +85,7 @@ QString Store::Private::stmtSql(Stmt stmt) const
     return QString();
 }
 
-QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<QVariant> values,
+QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<SqlValue> values,
                                     std::optional<StoreError> *error)
 {
     std::unique_ptr<QSqlQuery> &slot = statements[size_t(stmt)];
@@ -100,8 +100,8 @@ QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<QVariant> v
             slot = std::move(query);
         }
         int i = 0;
-        for (const QVariant &value : values)
-            slot->bindValue(i++, value);
+        for (const SqlValue &value : values)
+            slot->bindValue(i++, value.toVariant());
         if (slot->exec())
             return slot.get();
         const QSqlError failure = slot->lastError();
@@ -121,7 +121,7 @@ QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<QVariant> v
 }
 
 std::optional<StoreError> Store::Private::execInts(Stmt stmt,
-                                                   std::initializer_list<QVariant> values,
+                                                   std::initializer_list<SqlValue> values,
                                                    bool *found,
                                                    std::initializer_list<qint64 *> columns)
 {
@@ -142,7 +142,7 @@ std::optional<StoreError> Store::Private::execInts(Stmt stmt,
 }
 
 std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
-                                                     std::initializer_list<QVariant> values,
+                                                     std::initializer_list<SqlValue> values,
                                                      bool *found,
                                                      std::initializer_list<qint64 *> columns)
 {
@@ -178,37 +178,28 @@ std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
         // buffer kept by the connection: bound as UTF-16, every value was converted again by
         // SQLite itself (sqlite3VdbeMemTranslate: a malloc and a byte loop per value).
         qsizetype textSpace = 0;
-        for (const QVariant &value : values) {
-            if (value.metaType().id() == QMetaType::QString)
-                textSpace += static_cast<const QString *>(value.constData())->size() * 3;
+        for (const SqlValue &value : values) {
+            if (value.isText())
+                textSpace += value.string().size() * 3;
         }
         if (bindBuffer.size() < textSpace)
             bindBuffer.resize(textSpace);
         char *out = bindBuffer.data();
         QStringEncoder utf8(QStringEncoder::Utf8, QStringEncoder::Flag::Stateless);
         int index = 0;
-        for (const QVariant &value : values) {
+        for (const SqlValue &value : values) {
             ++index;
-            const int type = value.metaType().id();
             int rc = SQLITE_OK;
-            // QSQLITE binds a null QString as NULL too (QVariant::isNull() does not say so).
-            if (value.isNull()
-                || (type == QMetaType::QString
-                    && static_cast<const QString *>(value.constData())->isNull())) {
+            if (value.isNull()) {
                 rc = sqlite3_bind_null(slot, index);
-            } else if (type == QMetaType::QString) {
+            } else if (value.isText()) {
                 // Bound in place: the buffer is not resized before the step, and the
                 // bindings are cleared after it.
-                const auto *text = static_cast<const QString *>(value.constData());
-                char *end = utf8.appendToBuffer(out, *text);
+                char *end = utf8.appendToBuffer(out, value.string());
                 rc = sqlite3_bind_text(slot, index, out, int(end - out), SQLITE_STATIC);
                 out = end;
-            } else if (type == QMetaType::LongLong || type == QMetaType::Int) {
-                rc = sqlite3_bind_int64(slot, index, value.toLongLong());
             } else {
-                const QByteArray text = value.toString().toUtf8();
-                rc = sqlite3_bind_text(slot, index, text.constData(), int(text.size()),
-                                       SQLITE_TRANSIENT);
+                rc = sqlite3_bind_int64(slot, index, value.integer());
             }
             if (rc != SQLITE_OK) {
                 const QSqlError error

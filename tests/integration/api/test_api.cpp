@@ -198,7 +198,7 @@ void TestApi::initTestCase()
     m_writer
         = std::make_unique<StoreWorker>(m_storeConfig, QStringLiteral("test-writer"), &m_metrics);
     m_writer->setCommitHook([hub = m_hub.get()](const StoreWorker::InsertReply &group, qint64 at) {
-        hub->publishCreated(group.outcomes, group.unreadCounts, at);
+        hub->publishCreated(group.outcomes, at);
     });
     auto opened = m_writer->startAndOpen(true);
     QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().message));
