@@ -53,9 +53,8 @@ void ClusterNode::stop()
 
 void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 committedAtNs)
 {
-    // Per recipient, this group's items with the count right after each, as
-    // DeliveryHub::publishCreated computes it.
-    QHash<Recipient, qint64> remaining;
+    // Per recipient, this group's items with the count right after each, latest first.
+    const std::vector<qint64> countAfter = unreadCountsAfterEach(group.outcomes);
     QHash<Recipient, std::vector<SeqGate::Item>> perUser;
     quint64 created = 0;
     for (size_t i = group.outcomes.size(); i-- > 0;) {
@@ -63,13 +62,8 @@ void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 c
         if (!o.created)
             continue;
         ++created;
-        auto it = remaining.find(o.notification.recipient);
-        if (it == remaining.end())
-            it = remaining.insert(o.notification.recipient, o.unreadCountAfter);
-        qint64 &count = *it;
         InsertOutcome item = o;
-        item.unreadCountAfter = count;
-        count = qMax<qint64>(0, count - 1);
+        item.unreadCountAfter = countAfter[i];
         perUser[o.notification.recipient].push_back({std::move(item), committedAtNs});
     }
     bump(m_services.metrics.created, created);

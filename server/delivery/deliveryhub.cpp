@@ -26,29 +26,31 @@ void DeliveryHub::publish(DeliveryList deliveries)
     m_sinks.back()->deliver(std::move(deliveries));
 }
 
-void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs)
+std::vector<qint64> unreadCountsAfterEach(const std::vector<InsertOutcome> &outcomes)
 {
-    // The unread count after each notification: the count after the whole group minus the
-    // notifications of the same recipient that come later in the group. The hash starts
-    // empty: a recipient's count after the group is in each of its outcomes (the writer
-    // used to build that hash for the group, and this one copied it).
+    // Backwards through the group: a recipient's count after the group is in each of its
+    // outcomes, and each earlier notification of that recipient had one fewer unread.
     QHash<Recipient, qint64> remaining;
     std::vector<qint64> countAfter(outcomes.size());
     for (size_t i = outcomes.size(); i-- > 0;) {
-        if (!outcomes[i].created)
-            continue;
         const InsertOutcome &o = outcomes[i];
+        if (!o.created)
+            continue;
         auto it = remaining.find(o.notification.recipient);
         if (it == remaining.end())
             it = remaining.insert(o.notification.recipient, o.unreadCountAfter);
         countAfter[i] = *it;
         *it = qMax<qint64>(0, *it - 1);
     }
+    return countAfter;
+}
 
+void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs)
+{
     bump(m_metrics.created,
          quint64(std::count_if(outcomes.begin(), outcomes.end(),
                                [](const InsertOutcome &o) { return o.created; })));
-    publishCreatedCounts(outcomes, countAfter, committedAtNs);
+    publishCreatedCounts(outcomes, unreadCountsAfterEach(outcomes), committedAtNs);
 }
 
 void DeliveryHub::publishCreatedCounted(const std::vector<InsertOutcome> &outcomes,

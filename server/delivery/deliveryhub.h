@@ -29,6 +29,11 @@ public:
     virtual void revokeSession(QByteArray sessionHash) = 0;
 };
 
+// For each created outcome of one committed group, its recipient's unread count right after
+// it: the count after the whole group (unreadCountAfter) less that recipient's notifications
+// later in the group; 0 for an outcome not created.
+std::vector<qint64> unreadCountsAfterEach(const std::vector<InsertOutcome> &outcomes);
+
 // Turns committed changes into deliveries (what happened, to which room) and hands them to
 // the shards (created notifications only to the shards that hold the room, the rest to
 // every shard; each shard knows which of its connections are in the room); the first shard
