@@ -30,8 +30,8 @@ struct File
     // A WAL file's database file and the reverse, both of one connection: the database
     // file's shared-memory barrier is where SQLite publishes a commit to readers.
     File *peer;
-    // A flush that failed where no error could be returned (the barrier): the next write
-    // or sync of this file reports it.
+    // A flush that failed where no error could be returned (the barrier): the next call on
+    // this file that flushes first (flushFirst) reports it.
     int deferredError;
     char *buffer; // sqlite3_malloc'ed on first write, kBufferCapacity bytes
     int used;
@@ -68,7 +68,7 @@ int flushFirst(File *p)
 int fileClose(sqlite3_file *f)
 {
     File *p = self(f);
-    int rc = p->wal ? flushFirst(p) : SQLITE_OK;
+    const int rc = flushFirst(p);
     if (p->peer != nullptr)
         p->peer->peer = nullptr;
     p->peer = nullptr;
@@ -81,10 +81,8 @@ int fileClose(sqlite3_file *f)
 int fileRead(sqlite3_file *f, void *data, int amount, sqlite3_int64 offset)
 {
     File *p = self(f);
-    if (p->used > 0) {
-        if (const int rc = flush(p))
-            return rc;
-    }
+    if (const int rc = flushFirst(p))
+        return rc;
     return p->real->pMethods->xRead(p->real, data, amount, offset);
 }
 
