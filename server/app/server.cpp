@@ -99,6 +99,8 @@ Result<Done, QString> Server::start()
     m_services.reset(new NodeServices{m_config, *m_metrics, *m_directory, *m_hub, *m_writer,
                                       *m_readers, *m_authenticator, m_nextConnectionId,
                                       m_storeReady, m_accepting});
+    // Each shard is one bit of the directory's routing mask: the option's bound must fit it.
+    static_assert(ServerConfig::maxThreads <= RoomDirectory::maxShards);
     for (int i = 0; i < m_config.threads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("notify-shard-%1").arg(i));

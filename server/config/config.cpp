@@ -75,7 +75,7 @@ QString RateLimit::toString() const
 
 int ServerConfig::defaultThreadCount()
 {
-    return std::clamp(QThread::idealThreadCount(), 1, 64);
+    return std::clamp(QThread::idealThreadCount(), 1, maxThreads);
 }
 
 QString ConfigError::line() const

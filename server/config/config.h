@@ -57,7 +57,10 @@ struct ServerConfig
     int apiHeadTimeoutMs = 10000;
     int apiIdleTimeoutMs = 30000;
 
-    int threads = defaultThreadCount(); // shard threads, 1..64
+    // Shard threads, 1..maxThreads: RoomDirectory routes deliveries with one bit per shard
+    // in a 64-bit mask (server/app/server.cpp checks that the two agree).
+    static constexpr int maxThreads = 64;
+    int threads = defaultThreadCount();
     // Exact origins ("https://app.example.com", scheme://host[:port], normalised to lower
     // case without a trailing slash). Empty: any origin is accepted. See isOriginAllowed().
     QStringList allowedOrigins;
@@ -107,7 +110,7 @@ struct ServerConfig
     bool helpRequested = false;
     bool versionRequested = false;
 
-    static int defaultThreadCount(); // QThread::idealThreadCount() clamped to 1..64
+    static int defaultThreadCount(); // QThread::idealThreadCount() clamped to 1..maxThreads
 };
 
 // The client port's connection cap: maxConnections, or when 0 the process's descriptor

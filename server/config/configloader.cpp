@@ -296,9 +296,10 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
                                                     : config.apiIdleTimeoutMs)
             = *ms;
     } else if (name == QLatin1String("threads")) {
-        const auto n = parseInteger(value, 1, 64);
+        const auto n = parseInteger(value, 1, ServerConfig::maxThreads);
         if (!n)
-            return fail(QStringLiteral("expected a number of threads from 1 to 64"));
+            return fail(QStringLiteral("expected a number of threads from 1 to %1")
+                            .arg(ServerConfig::maxThreads));
         config.threads = int(*n);
     } else if (name == QLatin1String("allowed-origins")) {
         QStringList origins;

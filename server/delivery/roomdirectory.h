@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace notify {
@@ -18,8 +19,8 @@ class RoomDirectory
 {
 public:
     // Shards are numbered from 0 (the hub's sinks, in order); a mask has one bit per shard.
-    static constexpr int maxShards = 64;
     using ShardMask = std::uint64_t;
+    static constexpr int maxShards = std::numeric_limits<ShardMask>::digits;
 
     // Joins rooms[0] (the user's room) only if it has fewer than limit members (limit <= 0:
     // no limit), then the other rooms, for a connection of `shard`. false: the limit was
