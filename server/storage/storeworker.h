@@ -22,7 +22,8 @@ class Metrics;
 // caller's thread by the caller's own means (see postTo in util/posting.h).
 //
 // The writer is a StoreWorker with group commit: consecutive insert jobs waiting in the
-// queue are merged into one transaction (one fsync on SQLite), then split back per job.
+// queue are merged into one transaction (one fsync on SQLite), then split back per job. A
+// group that starts with a small request stays small (storeworker.cpp says why).
 class StoreWorker : public QThread
 {
 public:

@@ -1,0 +1,122 @@
+// The writer's group commit (server/storage/storeworker.h) on a real SQLite file: inserts
+// queued behind a busy writer are merged into transactions, small requests into small ones
+// and large requests into large ones, and each request still gets exactly its own rows back.
+#include "server/storage/storeworker.h"
+
+#include <QDir>
+#include <QMutex>
+#include <QSemaphore>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <numeric>
+
+using namespace notify;
+
+namespace {
+
+StoreConfig sqliteConfig(const QTemporaryDir &dir)
+{
+    StoreConfig config;
+    config.engine = StoreConfig::Engine::Sqlite;
+    config.sqlitePath = QDir(dir.path()).filePath(QStringLiteral("notify.db"));
+    return config;
+}
+
+std::vector<NewNotification> drafts(int request, int rows)
+{
+    std::vector<NewNotification> items;
+    for (int i = 0; i < rows; ++i) {
+        NewNotification n;
+        n.recipient = Recipient {QStringLiteral("o"), QStringLiteral("u%1").arg(i % 50)};
+        n.content.type = QStringLiteral("T");
+        n.content.title = QStringLiteral("request %1").arg(request);
+        items.push_back(std::move(n));
+    }
+    return items;
+}
+
+} // namespace
+
+class TestStoreWorker : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void groupsFollowTheFirstRequestsSize_data();
+    void groupsFollowTheFirstRequestsSize();
+};
+
+void TestStoreWorker::groupsFollowTheFirstRequestsSize_data()
+{
+    QTest::addColumn<QList<int>>("requests"); // rows per request, queued in this order
+    QTest::addColumn<QList<int>>("groups"); // rows per committed transaction
+
+    // Small requests (under 32 rows) share a transaction up to 32 rows; a large request
+    // does not join a small group.
+    QTest::newRow("small") << QList<int> {10, 10, 10, 10, 10, 10, 10, 100}
+                           << QList<int> {30, 30, 10, 100};
+    QTest::newRow("single rows") << QList<int>(40, 1) << QList<int> {32, 8};
+    // A group that starts with a large request takes what follows up to 2,000 rows.
+    QTest::newRow("large") << QList<int> {100, 100, 100, 1, 10, 32} << QList<int> {343};
+    QTest::newRow("bound") << QList<int>(25, 100) << QList<int> {2000, 500};
+    // A request is never split, even one above the bound.
+    QTest::newRow("oversize") << QList<int> {2500, 10} << QList<int> {2500, 10};
+}
+
+void TestStoreWorker::groupsFollowTheFirstRequestsSize()
+{
+    QFETCH(QList<int>, requests);
+    QFETCH(QList<int>, groups);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    StoreWorker writer(sqliteConfig(dir), QStringLiteral("test-writer"));
+    QVERIFY(writer.startAndOpen(true).ok());
+
+    QMutex mutex;
+    QList<int> committed;
+    writer.setCommitHook([&](const StoreWorker::InsertReply &group, qint64) {
+        QMutexLocker lock(&mutex);
+        committed.append(int(group.outcomes.size()));
+    });
+
+    // Hold the writer in a job so that every request below is queued when it looks.
+    QSemaphore started;
+    QSemaphore release;
+    writer.post([&](Store &) {
+        started.release();
+        release.acquire();
+    });
+    QVERIFY(started.tryAcquire(1, 10000));
+
+    std::atomic<int> replies {0};
+    std::atomic<int> wrong {0};
+    for (int i = 0; i < requests.size(); ++i) {
+        const int rows = requests[i];
+        const QString title = QStringLiteral("request %1").arg(i);
+        writer.postInsert(drafts(i, rows),
+                          [&, rows, title](const StoreResult<StoreWorker::InsertReply> &r) {
+                              bool ok = r.ok() && int(r.value().outcomes.size()) == rows;
+                              if (ok) {
+                                  for (const InsertOutcome &o : r.value().outcomes)
+                                      ok = ok && o.notification.content.title == title;
+                              }
+                              if (!ok)
+                                  ++wrong;
+                              ++replies;
+                          });
+    }
+    release.release();
+
+    QTRY_COMPARE_WITH_TIMEOUT(replies.load(), int(requests.size()), 30000);
+    QCOMPARE(wrong.load(), 0);
+    QMutexLocker lock(&mutex);
+    QCOMPARE(committed, groups);
+    QCOMPARE(std::accumulate(committed.begin(), committed.end(), 0),
+             std::accumulate(requests.begin(), requests.end(), 0));
+}
+
+QTEST_GUILESS_MAIN(TestStoreWorker)
+#include "test_storeworker.moc"
