@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <iterator>
 
 namespace notify {
@@ -17,6 +18,8 @@ namespace {
 // committed in slices that the shards send while the writer inserts the next one, instead
 // of one transaction of hundreds of rows that nothing is sent from until its end
 // (bench/notes.md, "A backlog commits in slices").
+// Each slice costs a commit, so this holds only while commits are cheap
+// (StoreWorker::setSliceCostLimit).
 // A larger request already amortizes its own fsync, but bulk publishers still gain from
 // sharing one (8 publishers of 100 rows persist 15% less per second one request per
 // transaction), so a group that starts with one goes on up to maxGroupRows: large enough to
@@ -24,12 +27,23 @@ namespace {
 // lock for long.
 constexpr size_t smallGroupRows = 32;
 constexpr size_t maxGroupRows = 2000;
-
-size_t groupRowLimit(size_t firstRequestRows)
-{
-    return firstRequestRows < smallGroupRows ? smallGroupRows : maxGroupRows;
-}
 } // namespace
+
+bool StoreWorker::slicesPay() const
+{
+    // The fastest of the last small groups: what a commit itself costs. A busy CPU, the
+    // shards sending the previous slice, a WAL checkpoint only make a commit slower, and
+    // must not turn slices off just when a backlog needs them.
+    const size_t n = std::min(m_smallGroupCount, m_smallGroupNs.size());
+    return n == 0
+        || *std::min_element(m_smallGroupNs.begin(), m_smallGroupNs.begin() + n)
+        < m_sliceCostLimitNs;
+}
+
+size_t StoreWorker::groupRowLimit(size_t firstRequestRows) const
+{
+    return firstRequestRows < smallGroupRows && slicesPay() ? smallGroupRows : maxGroupRows;
+}
 
 StoreWorker::StoreWorker(StoreConfig config, QString name, Metrics *metrics)
     : m_config(std::move(config))
@@ -167,8 +181,11 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
             job->done(failure);
         return;
     }
+    const qint64 elapsedNs = timer.nsecsElapsed();
+    if (all.size() <= smallGroupRows)
+        m_smallGroupNs[m_smallGroupCount++ % m_smallGroupNs.size()] = elapsedNs;
     if (m_metrics) {
-        m_metrics->storeCommitTime.observe(double(timer.nsecsElapsed()) / 1e9);
+        m_metrics->storeCommitTime.observe(double(elapsedNs) / 1e9);
         m_metrics->storeBatchSize.observe(double(all.size()));
     }
     const qint64 committedAt = steadyNowNs();

@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QWaitCondition>
 
+#include <array>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -23,7 +24,8 @@ class Metrics;
 //
 // The writer is a StoreWorker with group commit: consecutive insert jobs waiting in the
 // queue are merged into one transaction (one fsync on SQLite), then split back per job. A
-// group that starts with a small request stays small (storeworker.cpp says why).
+// group that starts with a small request stays small while commits are cheap
+// (storeworker.cpp says why).
 class StoreWorker : public QThread
 {
 public:
@@ -49,6 +51,16 @@ public:
     void postInsert(std::vector<NewNotification> items, InsertDone done);
     void setCommitHook(CommitHook hook) { m_commitHook = std::move(hook); }
 
+    // Small requests are committed in slices (storeworker.cpp) only while a small group
+    // commits in less than this (the fastest of the last 16): each slice is one more commit.
+    // On SQLite with a local disk most such groups take under 1 ms; on PostgreSQL, where a
+    // commit is round trips to the server, none took under 2 ms, and slicing there cost the
+    // latency run a fifth of its throughput and added 10-20 ms to publish->receive
+    // (bench/notes.md, "A backlog commits in slices"); a disk whose fsync takes milliseconds
+    // would fare the same. Before start(); tests set it.
+    void setSliceCostLimit(qint64 ns) { m_sliceCostLimitNs = ns; }
+    static constexpr qint64 defaultSliceCostLimitNs = 2'000'000;
+
     // Runs every job already queued, then ends the thread. Blocks until it has.
     void drainAndStop();
     int pending() const;
@@ -64,15 +76,22 @@ private:
     };
     struct Item
     {
-        Job job;                            // either a plain job...
-        std::unique_ptr<InsertJob> insert;  // ...or an insert that may join a group
+        Job job; // either a plain job...
+        std::unique_ptr<InsertJob> insert; // ...or an insert that may join a group
     };
     void runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group);
+    bool slicesPay() const;
+    size_t groupRowLimit(size_t firstRequestRows) const;
 
     StoreConfig m_config;
     QString m_name;
     Metrics *m_metrics;
     CommitHook m_commitHook;
+    qint64 m_sliceCostLimitNs = defaultSliceCostLimitNs;
+    // The writer thread's own: how long its last small groups took, a ring.
+    static constexpr size_t smallGroupHistory = 16;
+    std::array<qint64, smallGroupHistory> m_smallGroupNs {};
+    size_t m_smallGroupCount = 0;
 
     mutable QMutex m_mutex;
     QWaitCondition m_wake;
@@ -95,7 +114,7 @@ public:
 
 private:
     std::vector<std::unique_ptr<StoreWorker>> m_workers;
-    std::atomic<unsigned> m_next{0};
+    std::atomic<unsigned> m_next {0};
 };
 
 } // namespace notify
