@@ -352,7 +352,13 @@ void WebSocket::processInput(char *data, qsizetype size)
         auto parsed
             = ws::parseClientFrameHeader(QByteArrayView(begin + pos, size - pos), allowance);
         if (!parsed.ok()) {
-            fail(parsed.error().closeCode, parsed.error().message);
+            const ws::FrameError &error = parsed.error();
+            // The parser sees only what is left of this message's allowance; the client needs
+            // the limit itself.
+            fail(error.closeCode,
+                 error.closeCode == ws::closecode::tooBig
+                     ? QStringLiteral("message larger than %1 bytes").arg(m_maxMessageBytes)
+                     : error.message);
             return;
         }
         if (!parsed.value())

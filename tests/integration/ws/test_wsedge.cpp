@@ -634,6 +634,9 @@ void TestWsEdge::messagesAtTheSizeLimit()
     ws.send(fin | opContinuation, over.sliced(limit));
     QVERIFY(ws.waitForCloseAndEnd());
     QCOMPARE(ws.closeFrame()->closeCode(), 1009);
+    // The reason names the message limit, not what was left of it when the fragment came.
+    QCOMPARE(ws.closeFrame()->payload.sliced(2),
+             QStringLiteral("message larger than %1 bytes").arg(limit).toUtf8());
     QVERIFY(ws.reply(QStringLiteral("over"), 0).isEmpty());
 }
 
