@@ -1,5 +1,7 @@
 #include "server/http1/httprequest.h"
 
+#include <algorithm>
+
 namespace notify::http1 {
 
 namespace {
@@ -134,6 +136,18 @@ Result<std::optional<RequestHead>, ParseError> parseRequestHead(QByteArrayView b
         const qsizetype window = qMin(buffer.size(), limits.maxHeadBytes);
         const qsizetype lf = buffer.first(window).indexOf('\n', pos);
         if (lf < 0) {
+            if (firstLine) {
+                // Bytes that can never start a request line (a TLS ClientHello sent to a
+                // plain port, binary noise) are refused now rather than at the head's
+                // deadline: only the method, a token, comes before the first space.
+                const QByteArrayView soFar = buffer.first(window);
+                const qsizetype sp = soFar.indexOf(' ');
+                if (sp == 0)
+                    return error(400, "malformed request line");
+                if (!std::all_of(soFar.begin(), sp < 0 ? soFar.end() : soFar.begin() + sp,
+                                 isTokenChar))
+                    return error(400, "malformed method");
+            }
             if (window - pos > limits.maxLineBytes + 1)
                 return firstLine ? error(414, "request line too long")
                                  : error(431, "header line too long");

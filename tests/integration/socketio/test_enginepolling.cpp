@@ -154,6 +154,14 @@ void TestEnginePolling::errors()
     QVERIFY(raw.readAll().startsWith("HTTP/1.1 400 "));
     QVERIFY(
         QTest::qWaitFor([&] { return raw.state() == QAbstractSocket::UnconnectedState; }, 5000));
+    // A TLS ClientHello on this plain port is answered at once, not at the head's deadline
+    // (10 s here): its first byte cannot begin a request line.
+    QTcpSocket tls;
+    tls.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(tls.waitForConnected(5000));
+    tls.write(QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));
+    QVERIFY(QTest::qWaitFor([&] { return tls.bytesAvailable() > 0; }, 5000));
+    QVERIFY(tls.readAll().startsWith("HTTP/1.1 400 "));
 }
 
 void TestEnginePolling::overlappingPollsEndTheSession()

@@ -15,6 +15,8 @@ private slots:
     void postWithBody();
     void webSocketUpgrade();
     void incompleteHeadAsksForMore();
+    void hopelessRequestLineIsRefusedEarly_data();
+    void hopelessRequestLineIsRefusedEarly();
     void keepAliveRules_data();
     void keepAliveRules();
     void rejects_data();
@@ -83,6 +85,36 @@ void TestHttpRequest::incompleteHeadAsksForMore()
         QVERIFY2(!r.value().has_value(), qPrintable(QString::number(n)));
     }
     QVERIFY(parseRequestHead(full).value().has_value());
+}
+
+void TestHttpRequest::hopelessRequestLineIsRefusedEarly_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::newRow("TLS ClientHello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc", 9);
+    QTest::newRow("NUL") << QByteArray("\0", 1);
+    QTest::newRow("leading space") << QByteArray(" GET");
+    QTest::newRow("bad method byte") << QByteArray("G(T /partial");
+    QTest::newRow("CR in the method") << QByteArray("GE\r");
+    QTest::newRow("high byte") << QByteArray("GET\xff");
+}
+
+void TestHttpRequest::hopelessRequestLineIsRefusedEarly()
+{
+    // Incomplete (no line end yet), but no end can make it a request: 400 at once, and the
+    // same status as the complete line gets.
+    QFETCH(QByteArray, raw);
+    auto r = parseRequestHead(raw);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().status, 400);
+    auto whole = parseRequestHead(raw + " / HTTP/1.1\r\nHost: x\r\n\r\n");
+    QVERIFY(!whole.ok());
+    QCOMPARE(whole.error().status, 400);
+    // What can still become a request waits for more.
+    for (const QByteArray &prefix : {QByteArray("G"), QByteArray("GET"), QByteArray("M-SEARCH"),
+                                     QByteArray("GET /a?b=c"), QByteArray("GET / HTTP/1.1\r")}) {
+        auto partial = parseRequestHead(prefix);
+        QVERIFY2(partial.ok() && !partial.value(), prefix.constData());
+    }
 }
 
 void TestHttpRequest::keepAliveRules_data()
@@ -274,6 +306,12 @@ void TestHttpRequest::fuzz()
             }
         }
         auto r = parseRequestHead(input, limits);
+        // A refused prefix stays refused: more bytes never turn an error into a request.
+        if (!input.isEmpty()) {
+            auto prefix = parseRequestHead(input.first(rng.bounded(int(input.size()))), limits);
+            if (!prefix.ok())
+                QVERIFY2(!r.ok(), qPrintable(prefix.error().message));
+        }
         if (!r.ok()) {
             QVERIFY2(statuses.contains(r.error().status), qPrintable(r.error().message));
             ++rejected;
