@@ -20,10 +20,10 @@
  *            the content row, per recipient the recipients upsert that returns the new
  *            last_seq and unread count, and the inbox row with its 36-character id (the
  *            unique id index). The ids are made up front, outside the measurement.
- *   sync     No database: per commit one pwritev of -f frames of 24 + 4,096 bytes (a WAL
- *            commit's frames, as the VFS writes them) and one fdatasync, into a file of
- *            16,384 frames written round and round (an SQLite WAL between checkpoints does
- *            not grow either). The cost of durability alone, per commit.
+ *   sync     No database (-n counts commits): per commit one pwritev of -f frames of 24 + 4,096
+ * bytes (a WAL commit's frames, as the VFS writes them) and one fdatasync, into a file of 16,384
+ * frames written round and round (an SQLite WAL between checkpoints does not grow either). The cost
+ * of durability alone, per commit.
  *
  * Defaults: 2,000 users, 100 recipients per notification, 200 rows per commit, 100,000 rows,
  * 1 frame per commit (sync), a fresh temporary directory under the current one (the disk the
@@ -112,6 +112,16 @@ void step(sqlite3 *db, sqlite3_stmt *stmt)
     if (rc != SQLITE_DONE)
         die("step", db);
     sqlite3_reset(stmt);
+}
+
+// Steps a statement that returns one row and gives its first column.
+sqlite3_int64 stepFirst(sqlite3 *db, sqlite3_stmt *stmt, const char *what)
+{
+    if (sqlite3_step(stmt) != SQLITE_ROW)
+        die(what, db);
+    const sqlite3_int64 value = sqlite3_column_int64(stmt, 0);
+    step(db, stmt);
+    return value;
 }
 
 void report(const Options &o, const Usage &a, const Usage &b, long commits)
@@ -217,10 +227,7 @@ void runSqlite(const Options &o, const std::string &path)
             if (row % o.recipients == 0) {
                 sqlite3_bind_text(content, 1, title.data(), int(title.size()), SQLITE_STATIC);
                 sqlite3_bind_text(content, 2, body.data(), int(body.size()), SQLITE_STATIC);
-                if (sqlite3_step(content) != SQLITE_ROW)
-                    die("content", db);
-                contentId = sqlite3_column_int64(content, 0);
-                step(db, content);
+                contentId = stepFirst(db, content, "content");
             }
             const int u = nextUser;
             nextUser = (nextUser + 1) % o.users;
@@ -229,10 +236,7 @@ void runSqlite(const Options &o, const std::string &path)
             if (full) {
                 sqlite3_bind_text(upsert, 1, org.data(), int(org.size()), SQLITE_STATIC);
                 sqlite3_bind_text(upsert, 2, user.data(), int(user.size()), SQLITE_STATIC);
-                if (sqlite3_step(upsert) != SQLITE_ROW)
-                    die("upsert", db);
-                seq = sqlite3_column_int64(upsert, 0);
-                step(db, upsert);
+                seq = stepFirst(db, upsert, "upsert");
                 const std::string &id = ids[row];
                 sqlite3_bind_text(insert, 1, id.data(), int(id.size()), SQLITE_STATIC);
             }

@@ -133,8 +133,10 @@ Result<std::optional<FrameHeader>, FrameError> parseClientFrameHeader(QByteArray
         if (h.payloadLength > quint64(maxControlPayload))
             return protocolError("control frame longer than 125 bytes");
     } else if (h.payloadLength > maxPayload) {
+        // maxPayload is what the message may still take, not the message limit: a caller
+        // with fragments names its own limit to the client (WebSocket::processInput).
         return FrameError {closecode::tooBig,
-                           QStringLiteral("message larger than %1 bytes").arg(maxPayload)};
+                           QStringLiteral("data frame payload over %1 bytes").arg(maxPayload)};
     }
     std::memcpy(h.mask, in + 2 + lengthBytes, 4);
     return std::optional<FrameHeader>(h);
