@@ -148,7 +148,7 @@ void runSqlite(const Options &o, const std::string &path)
 {
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    if (!notify::storeimpl::installWalBatchingVfs())
+    if (!notify::storedetail::installWalBatchingVfs())
         die("cannot install the WAL-batching VFS");
     sqlite3 *db = nullptr;
     if (sqlite3_open(path.c_str(), &db) != SQLITE_OK)

@@ -22,7 +22,7 @@
 #include "console/views/roomsview.h"
 #include "console/views/sendtestview.h"
 #include "console/views/userview.h"
-#include "shared/admin/adminprotocol.h"
+#include "shared/adminapi/adminprotocol.h"
 #include "shared/codec/wirecodec.h"
 
 #include <QAction>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 
 #include <QMainWindow>
 #include <QTimer>

@@ -1,6 +1,6 @@
 #include "console/dialogs/connectdialog.h"
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/storage/keyvault.h"
 #include "console/storage/localstore.h"
 

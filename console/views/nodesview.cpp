@@ -1,9 +1,9 @@
 #include "console/views/nodesview.h"
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/models/nodesmodel.h"
 #include "console/views/tableexport.h"
-#include "shared/admin/adminprotocol.h"
+#include "shared/adminapi/adminprotocol.h"
 
 #include <QAction>
 #include <QEvent>

@@ -2,9 +2,9 @@
 
 #include "console/views/tableexport.h"
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/models/notificationsmodel.h"
-#include "shared/admin/adminprotocol.h"
+#include "shared/adminapi/adminprotocol.h"
 
 #include <QCheckBox>
 #include <QFormLayout>

@@ -1,11 +1,11 @@
 #include "console/views/sendtestview.h"
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/app/resources.h"
 #include "console/models/connectionsmodel.h"
 #include "console/models/historymodel.h"
 #include "console/views/tableexport.h"
-#include "shared/admin/adminprotocol.h"
+#include "shared/adminapi/adminprotocol.h"
 #include "shared/model/validation.h"
 
 #include <QComboBox>

@@ -1,12 +1,12 @@
 #include "console/views/userview.h"
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/models/connectionsmodel.h"
 #include "console/models/historymodel.h"
 #include "console/models/nodesmodel.h"
 #include "console/models/notificationsmodel.h"
 #include "console/views/tableexport.h"
-#include "shared/admin/adminprotocol.h"
+#include "shared/adminapi/adminprotocol.h"
 #include "shared/model/validation.h"
 
 #include <QAction>

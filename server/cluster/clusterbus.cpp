@@ -4,7 +4,7 @@
 #include "server/delivery/deliveryhub.h"
 #include "server/delivery/roomdirectory.h"
 #include "server/log/logging.h"
-#include "server/net/shard.h"
+#include "server/shard/shard.h"
 #include "server/node/nodeservices.h"
 #include "shared/store/noderegistry.h"
 

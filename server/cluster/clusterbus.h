@@ -1,6 +1,6 @@
 #pragma once
 
-#include "shared/store/busmessage.h"
+#include "shared/bus/busmessage.h"
 #include "shared/store/store.h"
 
 #include <QElapsedTimer>

@@ -5,7 +5,7 @@
 #include "server/cluster/clusterbus.h"
 
 #include "server/cluster/clusternode.h"
-#include "server/net/shard.h"
+#include "server/shard/shard.h"
 #include "server/node/nodeservices.h"
 #include "shared/codec/wirecodec.h"
 

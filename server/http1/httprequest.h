@@ -11,7 +11,7 @@
 
 // A small, strict HTTP/1.1 request-head parser for the client port, which serves exactly two
 // kinds of request: WebSocket upgrades and Engine.IO long-polling. Pure function over bytes:
-// no sockets, safe on any thread, fuzzed by tests/unit/socketio/test_httprequest.cpp.
+// no sockets, safe on any thread, fuzzed by tests/unit/http1/test_httprequest.cpp.
 //
 // Strict on purpose (RFC 9112): CRLF line endings only, no obsolete line folding, no
 // whitespace between a header name and its colon, origin-form targets only, HTTP/1.0 and

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "server/config/config.h"
-#include "server/node/acceptgate.h"
+#include "server/util/acceptgate.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/node/acceptgate.h"
+#include "server/util/acceptgate.h"
 #include "server/socketio/enginecodec.h"
 #include "server/socketio/socketcodec.h"
 #include "server/util/tokenbucket.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "server/http1/httprequest.h"
-#include "server/node/acceptgate.h"
+#include "server/util/acceptgate.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/node/acceptgate.h"
+#include "server/util/acceptgate.h"
 #include "server/util/tokenbucket.h"
 #include "server/websocket/frame.h"
 

@@ -4,9 +4,9 @@
 
 #include <QSqlQuery>
 
-namespace notify::storeinternal {
+namespace notify::storedetail {
 
-using namespace storesql;
+using namespace storedetail;
 
 namespace {
 
@@ -347,4 +347,4 @@ StoreResult<Done> migrateTo(Store &store, int targetVersion)
     return Done {};
 }
 
-} // namespace notify::storeinternal
+} // namespace notify::storedetail

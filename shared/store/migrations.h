@@ -9,7 +9,7 @@
 
 #include <vector>
 
-namespace notify::storeinternal {
+namespace notify::storedetail {
 
 struct Migration
 {
@@ -30,4 +30,4 @@ StoreResult<Done> migrateTo(Store &store, int targetVersion);
 // 0 for an empty database.
 StoreResult<int> currentVersion(Store &store);
 
-} // namespace notify::storeinternal
+} // namespace notify::storedetail

@@ -6,7 +6,7 @@
 
 namespace notify::noderegistry {
 
-using namespace storesql;
+using namespace storedetail;
 
 StoreResult<Done> upsert(Store &store, const NodeRow &row)
 {

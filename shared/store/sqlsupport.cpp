@@ -2,7 +2,7 @@
 
 #include <QSet>
 
-namespace notify::storesql {
+namespace notify::storedetail {
 
 namespace {
 
@@ -178,4 +178,4 @@ StoreError WriteTransaction::fail(StoreError error)
     return error;
 }
 
-} // namespace notify::storesql
+} // namespace notify::storedetail

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-namespace notify::storesql {
+namespace notify::storedetail {
 
 using Binds = std::vector<std::pair<QString, QVariant>>;
 
@@ -84,4 +84,4 @@ private:
     bool m_active = false;
 };
 
-} // namespace notify::storesql
+} // namespace notify::storedetail

@@ -4,7 +4,7 @@
 #include "shared/model/recipient.h"
 #include "shared/model/result.h"
 #include "shared/model/session.h"
-#include "shared/store/busmessage.h"
+#include "shared/bus/busmessage.h"
 #include "shared/store/storeconfig.h"
 #include "shared/store/storeerror.h"
 

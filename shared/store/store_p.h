@@ -20,9 +20,9 @@
 
 namespace notify {
 
-using namespace storesql;
+using namespace storedetail;
 
-namespace storeimpl {
+namespace storedetail {
 
 inline const QString kColumns = QStringLiteral(
     "id, org_id, user_id, seq, type, title, body, priority, action_url, entity_type, entity_id,"
@@ -218,7 +218,7 @@ inline Page takePage(std::vector<Notification> rows, int limit)
     return page;
 }
 
-} // namespace storeimpl
+} // namespace storedetail
 
 class Store::Private final : public KeptTransactionStatements
 {
@@ -285,17 +285,17 @@ public:
     // Binds values in order and executes the statement, preparing it first if needed.
     // Returns the query, or nullptr with *error set. A SELECT's caller must finish() the
     // query once read: an SQLite statement left unfinished keeps its read snapshot open.
-    QSqlQuery *execStmt(Stmt stmt, std::initializer_list<storeimpl::SqlValue> values,
+    QSqlQuery *execStmt(Stmt stmt, std::initializer_list<storedetail::SqlValue> values,
                         std::optional<StoreError> *error);
     // For statements that return at most one row of integers: runs stmt, and when it
     // returns a row sets *found and the first columns.size() columns. On SQLite this goes to
     // the sqlite3 API directly: QtSql's positional bind builds a placeholder name string
     // per value, which cost more than SQLite's own work for these small statements.
-    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<storeimpl::SqlValue> values,
+    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<storedetail::SqlValue> values,
                                        bool *found = nullptr,
                                        std::initializer_list<qint64 *> columns = {});
     std::optional<StoreError> execSqlite(Stmt stmt,
-                                         std::initializer_list<storeimpl::SqlValue> values,
+                                         std::initializer_list<storedetail::SqlValue> values,
                                          bool *found, std::initializer_list<qint64 *> columns);
     void dropPrepared();
 

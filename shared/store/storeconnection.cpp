@@ -9,7 +9,7 @@
 
 namespace notify {
 
-using namespace storeimpl;
+using namespace storedetail;
 
 std::optional<StoreError> Store::Private::notifyBus(const bus::Message &m)
 {
@@ -146,17 +146,17 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreConfig &config,
 
 StoreResult<Done> Store::migrate()
 {
-    return d->guarded<Done>([&] { return storeinternal::migrateTo(*this, latestSchemaVersion()); });
+    return d->guarded<Done>([&] { return storedetail::migrateTo(*this, latestSchemaVersion()); });
 }
 
 StoreResult<int> Store::schemaVersion()
 {
-    return d->guarded<int>([&] { return storeinternal::currentVersion(*this); });
+    return d->guarded<int>([&] { return storedetail::currentVersion(*this); });
 }
 
 int Store::latestSchemaVersion()
 {
-    return int(storeinternal::migrations().size());
+    return int(storedetail::migrations().size());
 }
 
 StoreResult<Done> Store::ping()

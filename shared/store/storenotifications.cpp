@@ -9,7 +9,7 @@
 
 namespace notify {
 
-using namespace storeimpl;
+using namespace storedetail;
 
 std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool *exists,
                                                         qint64 *unread)

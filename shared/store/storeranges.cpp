@@ -9,7 +9,7 @@
 
 namespace notify {
 
-using namespace storeimpl;
+using namespace storedetail;
 
 namespace {
 
@@ -49,7 +49,7 @@ public:
         if (m_refused)
             return StoreError::internal(QStringLiteral("an org or user id holds a NUL"));
         if (!m_literal)
-            return storesql::run(q, sql, m_binds, pg);
+            return storedetail::run(q, sql, m_binds, pg);
         q.setForwardOnly(true);
         if (!q.exec(sql))
             return toStoreError(q.lastError(), pg, QStringLiteral("query"));

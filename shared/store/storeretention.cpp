@@ -4,7 +4,7 @@
 
 namespace notify {
 
-using namespace storeimpl;
+using namespace storedetail;
 
 StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
 {

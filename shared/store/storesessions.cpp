@@ -4,7 +4,7 @@
 
 namespace notify {
 
-using namespace storeimpl;
+using namespace storedetail;
 
 StoreResult<Done> Store::createSession(const SessionRecord &session)
 {

@@ -9,7 +9,7 @@
 
 namespace notify {
 
-using namespace storeimpl;
+using namespace storedetail;
 
 void Store::Private::configureSqlite()
 {

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstring>
 
-namespace notify::storeimpl {
+namespace notify::storedetail {
 
 namespace {
 
@@ -394,4 +394,4 @@ WalFlushCounts walFlushCounts()
             g_flushedAtBarrier.load(std::memory_order_relaxed)};
 }
 
-} // namespace notify::storeimpl
+} // namespace notify::storedetail

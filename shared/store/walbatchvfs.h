@@ -1,7 +1,7 @@
 // An SQLite VFS that writes a commit's WAL frames with one write call instead of two per frame.
 #pragma once
 
-namespace notify::storeimpl {
+namespace notify::storedetail {
 
 // SQLite appends each WAL frame with two pwrite calls (its 24-byte header, then the page),
 // and on this kind of machine each call costs about 2.5 µs of kernel time whatever its
@@ -29,4 +29,4 @@ struct WalFlushCounts
 };
 WalFlushCounts walFlushCounts();
 
-} // namespace notify::storeimpl
+} // namespace notify::storedetail

@@ -4,8 +4,8 @@
 
 #include "fuzzcheck.h"
 
-#include "server/http/bodyfields.h"
-#include "server/http/publishrequest.h"
+#include "server/api/bodyfields.h"
+#include "server/api/publishrequest.h"
 #include "shared/model/validation.h"
 
 #include <QSet>

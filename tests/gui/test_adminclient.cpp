@@ -4,7 +4,7 @@
 
 #include "contractjson.h"
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/app/mainwindow.h"
 #include "console/models/connectionsmodel.h"
 #include "console/models/countersmodel.h"

@@ -8,7 +8,7 @@
 #include "httpclient.h"
 #include "roomstree.h"
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/app/mainwindow.h"
 #include "console/models/roomsmodel.h"
 #include "console/models/tracemodel.h"

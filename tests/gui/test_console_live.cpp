@@ -4,16 +4,16 @@
 
 #include <QTest>
 
-// CMake defines NOTIFY_HAVE_ADMIN when server/admin exists (moc must see it too, so that the
+// CMake defines NOTIFY_HAVE_ADMIN when server/adminchannel exists (moc must see it too, so that the
 // test slots below are registered); __has_include guards a build against a tree without it.
-#if defined(NOTIFY_HAVE_ADMIN) && !defined(Q_MOC_RUN) && !__has_include("server/admin/adminchannel.h")
+#if defined(NOTIFY_HAVE_ADMIN) && !defined(Q_MOC_RUN) && !__has_include("server/adminchannel/adminchannel.h")
 #undef NOTIFY_HAVE_ADMIN
 #endif
 #ifdef NOTIFY_HAVE_ADMIN
 #include "roomstree.h"
 #include "testserver.h"
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/app/mainwindow.h"
 #include "console/dialogs/connectdialog.h"
 #include "console/models/connectionsmodel.h"
@@ -128,7 +128,7 @@ private slots:
     void initTestCase()
     {
 #ifndef NOTIFY_HAVE_ADMIN
-        QSKIP("server/admin (the admin channel) is not built yet: the live console tests run "
+        QSKIP("server/adminchannel (the admin channel) is not built yet: the live console tests run "
               "once notifyd has /admin");
 #else
         QStandardPaths::setTestModeEnabled(true);

@@ -1,7 +1,7 @@
 // The send-test form: metadata JSON validated as it is typed (red border and a message),
 // the request it builds, and saved templates.
 
-#include "console/admin/adminclient.h"
+#include "console/adminclient/adminclient.h"
 #include "console/models/historymodel.h"
 #include "console/storage/localstore.h"
 #include "console/views/sendtestview.h"

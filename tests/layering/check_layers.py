@@ -4,7 +4,7 @@
 Resolves every `#include "..."` of server/, shared/, console/, tests/ and bench/ and fails
 (exit 1) when
   - an include of a project file does not name its root ("server/...", "shared/...",
-    "console/..."): a bare "admin/x.h" could be shared/admin or server/admin;
+    "console/..."): a bare "store/store.h" does not say which tree it is in;
   - shared/ includes anything of server/ or console/, or console/ anything of server/;
   - the server's modules (server/<folder>) include each other in a cycle.
 The CMake targets (one per module, include folders per target) already refuse an include

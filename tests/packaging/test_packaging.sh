@@ -72,7 +72,7 @@ echo "# notifyd Depends: $depends"
 check "Package is notifyd" test "$(field "$deb" Package)" = notifyd
 check "Version is ${version}-1" test "$(field "$deb" Version)" = "${version}-1"
 check "Architecture is $arch" test "$(field "$deb" Architecture)" = "$arch"
-# The server speaks WebSocket and HTTP with its own code (server/websocket, server/http):
+# The server speaks WebSocket and HTTP with its own code (server/websocket, server/api):
 # neither Qt WebSockets nor Qt HttpServer is needed at run time.
 for pkg in libqt6core6 libqt6network6 libqt6sql6 libqt6sql6-sqlite adduser; do
     check "notifyd depends on $pkg" grep -Eq "(^|, )$pkg( |,|$)" <<<"$depends"

@@ -2,7 +2,7 @@
 // real consoles (QWebSocket), real clients, real SQLite.
 #include "testserver.h"
 
-#include "server/admin/adminchannel.h"
+#include "server/adminchannel/adminchannel.h"
 #include "server/metrics/metrics.h"
 
 #include <QSet>

@@ -4,7 +4,7 @@
 #include "server/config/config.h"
 #include "server/delivery/deliveryhub.h"
 #include "server/delivery/roomdirectory.h"
-#include "server/http/apiserver.h"
+#include "server/api/apiserver.h"
 #include "server/metrics/metrics.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/authenticator.h"

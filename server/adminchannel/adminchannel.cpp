@@ -1,0 +1,419 @@
+#include "server/adminchannel/adminchannel.h"
+#include "server/protocol/credentials.h"
+
+#include "server/delivery/deliveryhub.h"
+#include "server/delivery/roomdirectory.h"
+#include "server/log/logging.h"
+#include "server/metrics/metrics.h"
+#include "server/shard/shard.h"
+#include "server/util/posting.h"
+#include "shared/adminapi/adminprotocol.h"
+#include "shared/auth/base64url.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
+
+#include "server/websocket/handshake.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QUrlQuery>
+#include <QUuid>
+
+namespace notify {
+
+namespace {
+// A console is a trusted operator tool, but its requests still have a bound.
+constexpr quint64 maxConsoleMessageBytes = 1024 * 1024;
+// A console that reads slower than the node produces deltas is dropped, never buffered on.
+constexpr qint64 maxConsoleUnsentBytes = 32 * 1024 * 1024;
+
+QByteArray adminCredential(const http1::RequestHead &head)
+{
+    // Like the client credentials: the first one found is the only one checked.
+    const QByteArray header = head.header("authorization");
+    if (!header.isEmpty())
+        return bearerToken(header);
+    return QUrlQuery(QString::fromLatin1(head.query()))
+        .queryItemValue(QStringLiteral("key"), QUrl::FullyDecoded)
+        .toUtf8();
+}
+
+QJsonObject withCounts(QJsonObject object, const Metrics &metrics, const RoomDirectory &dir)
+{
+    // Not in docs/protocol.md's list; extra context for the console's status line.
+    object.insert(QStringLiteral("connections"),
+                  qint64(metrics.connectionsPlain.load(std::memory_order_relaxed)
+                         + metrics.connectionsSocketIo.load(std::memory_order_relaxed)));
+    object.insert(QStringLiteral("rooms"), dir.roomCount());
+    return object;
+}
+} // namespace
+
+AdminChannel::AdminChannel(NodeServices &services, NodeInfo node, QObject *parent)
+    : QObject(parent)
+    , m_services(services)
+    , m_node(std::move(node))
+    , m_shards(services.shards)
+{
+    m_countersTimer.setInterval(1000);
+    connect(&m_countersTimer, &QTimer::timeout, this, &AdminChannel::tick);
+}
+
+AdminChannel::~AdminChannel()
+{
+    m_services.observer.store(nullptr);
+    if (m_tracingConsoles > 0) {
+        m_services.hub.setTrace({});
+        setClusterTrace(false);
+    }
+    // Consoles go first and without their queued disconnect handlers running on a
+    // half-destroyed channel.
+    for (auto &[id, console] : m_consoles) {
+        console.socket->setHandler(nullptr);
+        delete console.socket;
+    }
+    m_consoles.clear();
+}
+
+QString AdminChannel::processNodeId()
+{
+    static const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    return id;
+}
+
+void AdminChannel::attach(ApiListener &http)
+{
+    if (m_attached)
+        return;
+    m_attached = true;
+    http.setUpgradeHandler(admin::path.toUtf8(),
+                           [this](ApiListener::Upgrade upgrade) { accept(std::move(upgrade)); });
+}
+
+void AdminChannel::accept(ApiListener::Upgrade upgrade)
+{
+    auto *socket = new WebSocket(upgrade.descriptor, maxConsoleMessageBytes, this);
+    socket->sendRaw(ws::switchingProtocolsResponse(upgrade.acceptValue));
+    if (m_stopped) {
+        WebSocket::refuse(socket, ws::closecode::goingAway, "server shutting down");
+        return;
+    }
+    const QByteArray expected = m_services.config.adminKey.toUtf8();
+    const QByteArray given = adminCredential(upgrade.head);
+    // An empty admin key disables the channel rather than matching an empty credential.
+    if (expected.isEmpty() || given.isEmpty() || !constantTimeEquals(given, expected)) {
+        qCWarning(lcAdmin).noquote() << "refused a console from" << upgrade.peerAddress
+                                     << (expected.isEmpty() ? "(no admin key is configured)"
+                                                            : "(wrong or missing admin key)");
+        WebSocket::refuse(socket, admin::closeUnauthorized, "unauthorized");
+        return;
+    }
+
+    const quint64 id = m_nextConsoleId++;
+    m_consoles.emplace(id, Console {socket});
+    socket->setHandler(this);
+    socket->start(std::move(upgrade.afterHead));
+    qCInfo(lcAdmin).noquote() << "console" << id << "connected from" << upgrade.peerAddress;
+
+    // Observe before collecting, so that every change after a shard's part is a delta.
+    m_services.observer.store(this);
+    updateTimer();
+    send(id, encodeEnvelope(admin::msg::hello, helloData()));
+    startSnapshot(id, true, QString());
+}
+
+quint64 AdminChannel::consoleIdOf(const WebSocket &ws) const
+{
+    for (const auto &[id, console] : m_consoles) {
+        if (console.socket == &ws)
+            return id;
+    }
+    return 0;
+}
+
+void AdminChannel::onWebSocketText(WebSocket &ws, QByteArray message)
+{
+    if (const quint64 id = consoleIdOf(ws))
+        onText(id, QString::fromUtf8(message));
+}
+
+void AdminChannel::onWebSocketBinary(WebSocket &ws, QByteArray)
+{
+    if (const quint64 id = consoleIdOf(ws))
+        replyError(id, QString(), admin::codes::invalidPayload,
+                   QStringLiteral("binary frames are not accepted; send JSON text"));
+}
+
+void AdminChannel::onWebSocketClosed(WebSocket &ws, int, const QString &)
+{
+    // Queued: a close may be reported from inside a send loop over m_consoles.
+    if (const quint64 id = consoleIdOf(ws))
+        QMetaObject::invokeMethod(
+            this, [this, id] { onDisconnected(id); }, Qt::QueuedConnection);
+}
+
+void AdminChannel::onDisconnected(quint64 consoleId)
+{
+    auto it = m_consoles.find(consoleId);
+    if (it == m_consoles.end())
+        return;
+    setTracing(it->second, false);
+    it->second.socket->deleteLater();
+    m_consoles.erase(it);
+    qCInfo(lcAdmin) << "console" << consoleId << "disconnected";
+    if (m_consoles.empty())
+        m_services.observer.store(nullptr);
+    updateTimer();
+}
+
+AdminChannel::Console *AdminChannel::find(quint64 consoleId)
+{
+    auto it = m_consoles.find(consoleId);
+    return it == m_consoles.end() ? nullptr : &it->second;
+}
+
+void AdminChannel::stop()
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    m_services.observer.store(nullptr);
+    m_shards.clear();
+    m_jobs.clear();
+    m_countersTimer.stop();
+    if (m_tracingConsoles > 0) {
+        m_services.hub.setTrace({});
+        setClusterTrace(false);
+    }
+    m_tracingConsoles = 0;
+    // Each console finishes its closing handshake on its own (WebSocket::retire); the
+    // channel forgets it now, so that nothing is sent to it any more.
+    for (auto &[id, console] : m_consoles) {
+        console.socket->close(ws::closecode::goingAway, "server shutting down");
+        WebSocket::retire(console.socket, true);
+    }
+    m_consoles.clear();
+}
+
+QJsonObject AdminChannel::helloData() const
+{
+    const NodeInfo &n = m_node;
+    QJsonObject data {{QStringLiteral("node"),
+                       QJsonObject {{QStringLiteral("id"), n.id},
+                                    {QStringLiteral("version"), n.version},
+                                    {QStringLiteral("startedAt"), timestampOrNull(n.startedAt)},
+                                    {QStringLiteral("listen"), n.listen},
+                                    {QStringLiteral("apiListen"), n.apiListen},
+                                    {QStringLiteral("storage"), n.storage}}}};
+    if (const QJsonObject cluster = clusterHello(); !cluster.isEmpty())
+        data.insert(QStringLiteral("cluster"), cluster);
+    return data;
+}
+
+void AdminChannel::startSnapshot(quint64 consoleId, bool initial, const QString &requestId)
+{
+    const quint64 jobId = m_nextJobId++;
+    SnapshotJob &job = m_jobs[jobId];
+    job.consoleId = consoleId;
+    job.initial = initial;
+    job.requestId = requestId;
+    job.remaining = int(m_shards.size());
+    if (job.remaining == 0) {
+        finishSnapshot(jobId);
+        return;
+    }
+    // Each shard answers on its own time; nothing here waits for a shard.
+    for (Shard *shard : m_shards) {
+        shard->collectSnapshot(this, [this, jobId](const ShardSnapshot &part) {
+            auto it = m_jobs.find(jobId);
+            if (it == m_jobs.end())
+                return;
+            for (const ConnectionInfo &c : part.connections)
+                it->second.connections.insert_or_assign(c.id, c);
+            if (--it->second.remaining == 0)
+                finishSnapshot(jobId);
+        });
+    }
+}
+
+void AdminChannel::finishSnapshot(quint64 jobId)
+{
+    auto it = m_jobs.find(jobId);
+    if (it == m_jobs.end())
+        return;
+    SnapshotJob job = std::move(it->second);
+    m_jobs.erase(it);
+    for (const Delta &d : job.deltas) {
+        if (d.opened)
+            job.connections.try_emplace(d.info.id, d.info); // a shard's part is newer
+        else
+            job.connections.erase(d.id);
+    }
+    Console *console = find(job.consoleId);
+    if (!console)
+        return;
+    const QJsonObject data = snapshotData(job);
+    if (job.initial) {
+        send(job.consoleId, encodeEnvelope(admin::msg::snapshot, data));
+        console->ready = true;
+    } else {
+        reply(job.consoleId, job.requestId, data);
+    }
+}
+
+QJsonObject AdminChannel::snapshotData(const SnapshotJob &job) const
+{
+    QJsonArray connections;
+    std::map<QString, QJsonArray> rooms;
+    for (const auto &[id, info] : job.connections) {
+        connections.append(connectionToJson(info));
+        for (const QString &room : info.rooms)
+            rooms[room].append(qint64(id));
+    }
+    QJsonArray roomList;
+    for (const auto &[name, members] : rooms)
+        roomList.append(
+            QJsonObject {{QStringLiteral("name"), name}, {QStringLiteral("members"), members}});
+    return {{QStringLiteral("connections"), connections},
+            {QStringLiteral("rooms"), roomList},
+            {QStringLiteral("counters"), countersToJson(m_services.metrics.snapshot())}};
+}
+
+void AdminChannel::connectionOpened(const ConnectionInfo &info)
+{
+    postTo(this, [this, info] { onOpened(info); });
+}
+
+void AdminChannel::connectionClosed(quint64 id, int code, const QString &reason)
+{
+    postTo(this, [this, id, code, reason] { onClosed(id, code, reason); });
+}
+
+void AdminChannel::onOpened(const ConnectionInfo &info)
+{
+    for (auto &[jobId, job] : m_jobs)
+        job.deltas.push_back(Delta {true, info, info.id});
+    broadcast(encodeEnvelope(admin::msg::connectionOpened,
+                             {{QStringLiteral("connection"), connectionToJson(info)}}));
+}
+
+void AdminChannel::onClosed(quint64 id, int code, const QString &reason)
+{
+    for (auto &[jobId, job] : m_jobs)
+        job.deltas.push_back(Delta {false, {}, id});
+    broadcast(encodeEnvelope(admin::msg::connectionClosed,
+                             {{QStringLiteral("connectionId"), qint64(id)},
+                              {QStringLiteral("code"), code},
+                              {QStringLiteral("reason"), reason}}));
+}
+
+void AdminChannel::updateTimer()
+{
+    if (m_consoles.empty() || m_stopped) {
+        m_countersTimer.stop();
+    } else if (!m_countersTimer.isActive()) {
+        m_lastTotals = m_services.metrics.snapshot();
+        m_countersTimer.start();
+    }
+}
+
+void AdminChannel::tick()
+{
+    const Counters totals = m_services.metrics.snapshot();
+    const Counters perSecond = totals.since(m_lastTotals);
+    m_lastTotals = totals;
+    broadcast(encodeEnvelope(admin::msg::counters,
+                             withCounts({{QStringLiteral("totals"), countersToJson(totals)},
+                                         {QStringLiteral("perSecond"), countersToJson(perSecond)}},
+                                        m_services.metrics, m_services.directory)));
+    if (++m_ticks % std::max(1, admin::statsIntervalMs / 1000) == 0)
+        pushStats();
+}
+
+void AdminChannel::setTracing(Console &console, bool on)
+{
+    if (console.tracing == on || (on && m_stopped))
+        return;
+    console.tracing = on;
+    m_tracingConsoles += on ? 1 : -1;
+    // The hub pays for tracing (a lock and a room count per delivery) only while a console
+    // is watching.
+    if (on && m_tracingConsoles == 1) {
+        m_services.hub.setTrace([this](const QString &notificationId, const QString &title,
+                                       const QString &room, int connections) {
+            const QDateTime at = QDateTime::currentDateTimeUtc();
+            postTo(this, [this, notificationId, title, room, connections, at] {
+                onTrace(notificationId, title, room, connections, at);
+            });
+        });
+        setClusterTrace(true);
+    } else if (!on && m_tracingConsoles == 0) {
+        m_services.hub.setTrace({});
+        setClusterTrace(false);
+    }
+}
+
+void AdminChannel::onTrace(const QString &notificationId, const QString &title, const QString &room,
+                           int connections, const QDateTime &at)
+{
+    if (m_tracingConsoles == 0)
+        return;
+    QJsonObject data {{QStringLiteral("notificationId"), notificationId},
+                      {QStringLiteral("title"), title},
+                      {QStringLiteral("room"), room},
+                      {QStringLiteral("connections"), connections},
+                      {QStringLiteral("at"), formatTimestamp(at)}};
+    // In a cluster every record names its node, this one's too.
+    if (const QJsonObject self = clusterHello(); !self.isEmpty()) {
+        data.insert(QStringLiteral("nodeId"), self.value(QStringLiteral("nodeId")));
+        data.insert(QStringLiteral("nodeName"), self.value(QStringLiteral("name")));
+    }
+    const QString frame = QString::fromUtf8(encodeEnvelope(admin::msg::delivery, data));
+    for (auto &[id, console] : m_consoles) {
+        if (console.tracing)
+            sendTo(console, frame);
+    }
+}
+
+void AdminChannel::send(quint64 consoleId, const QByteArray &frame)
+{
+    if (Console *console = find(consoleId))
+        sendTo(*console, QString::fromUtf8(frame));
+}
+
+void AdminChannel::sendTo(Console &console, const QString &frame)
+{
+    WebSocket *socket = console.socket;
+    if (!socket->isOpen())
+        return;
+    if (socket->bytesToWrite() > maxConsoleUnsentBytes) {
+        qCWarning(lcAdmin) << "dropping a console that does not keep up";
+        socket->abort();
+        return;
+    }
+    socket->sendText(frame.toUtf8());
+}
+
+void AdminChannel::broadcast(const QByteArray &frame)
+{
+    const QString text = QString::fromUtf8(frame);
+    for (auto &[id, console] : m_consoles) {
+        if (console.ready)
+            sendTo(console, text);
+    }
+}
+
+void AdminChannel::reply(quint64 consoleId, const QString &requestId, const QJsonObject &data)
+{
+    send(consoleId, encodeReply(requestId, data));
+}
+
+void AdminChannel::replyError(quint64 consoleId, const QString &requestId, const QString &code,
+                              const QString &message)
+{
+    send(consoleId, encodeError(requestId, code, message));
+}
+
+} // namespace notify

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "server/config/config.h"
+#include "server/api/apilistener.h"
+#include "server/api/apirouter.h"
+#include "server/api/httputil.h"
+#include "server/node/nodeservices.h"
+#include "server/protocol/identity.h"
+
+#include <QObject>
+
+#include <functional>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace notify {
+
+class Store;
+
+// The HTTP API of docs/protocol.md ("HTTP API (API port)") on an ApiListener (the project's
+// own HTTP/1.1 server, limits enforced while reading) that lives on the thread that created
+// it. Handlers validate on that thread and never run SQL there: store
+// work goes to the writer or a reader and its answer comes back through postTo. A request
+// whose client went away in the meantime is dropped quietly.
+//
+// Every route answers compact JSON (except /metrics); errors are
+// {"error":{"code","message"}}. Bodies over 1 MiB get 413 before any of their bytes is read.
+class ApiServer : public QObject
+{
+public:
+    explicit ApiServer(NodeServices &services, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Returns the bound port (useful with port 0), or 0 when the address cannot be bound.
+    quint16 listen(const ListenAddress &address);
+    // The bound port, 0 before a successful listen().
+    quint16 port() const { return m_port; }
+    // The admin channel attaches its WebSocket upgrade here.
+    ApiListener &http();
+    // Adds a route (ApiRouter::add); the admin channel answers plain requests to /admin.
+    void addRoute(const QString &path, std::vector<ApiRouter::MethodHandler> handlers);
+
+    // What ServerConfig says about the API port's connections.
+    static ApiLimits limitsFrom(const ServerConfig &config);
+
+private:
+    using Method = HttpMethod;
+    using HttpReply = http::HttpReply;
+    // Runs on the HTTP thread with the reply once a store job is done.
+    using Continuation = std::function<void(const HttpReply &)>;
+    using StoreWork = std::function<Continuation(Store &)>;
+    using UserHandler = std::function<void(const Identity &, const HttpReply &)>;
+
+    void addRoutes();
+
+    // Answers 401 and returns false unless the request carries one of the API keys.
+    bool requireApiKey(const ApiRequest &request, const HttpReply &reply);
+    // Answers 503 and returns false once shutdown began (no new writes).
+    bool requireAccepting(const HttpReply &reply);
+    // Authenticates the user credential, then calls next; 401 when it is refused.
+    void withUser(const ApiRequest &request, const HttpReply &reply, UserHandler next);
+    void onReader(const HttpReply &reply, StoreWork work);
+    void onWriter(const HttpReply &reply, StoreWork work);
+    // Replies waiting for another thread are parked here, so that a responder is only ever
+    // touched (and destroyed) on the HTTP thread; other threads carry the ticket.
+    quint64 park(const HttpReply &reply);
+    std::optional<HttpReply> unpark(quint64 ticket);
+    // From any thread: runs then on the HTTP thread with the parked reply, if still wanted.
+    void resume(quint64 ticket, Continuation then);
+
+    // notificationroutes.cpp
+    void createNotifications(const ApiRequest &request, const HttpReply &reply);
+    void createBroadcast(const ApiRequest &request, const HttpReply &reply);
+    void listNotifications(const ApiRequest &request, const HttpReply &reply);
+    // meroutes.cpp
+    void meList(const ApiRequest &request, const HttpReply &reply);
+    void meUnreadCount(const ApiRequest &request, const HttpReply &reply);
+    void meMarkRead(const ApiRequest &request, const HttpReply &reply);
+    void meMarkAllRead(const ApiRequest &request, const HttpReply &reply);
+    void meDelete(const QString &id, const ApiRequest &request, const HttpReply &reply);
+    // sessionroutes.cpp
+    void createSession(const ApiRequest &request, const HttpReply &reply);
+    void revokeSession(const QString &token, const ApiRequest &request, const HttpReply &reply);
+    // opsroutes.cpp
+    void health(const HttpReply &reply);
+    void ready(const HttpReply &reply);
+    void metricsText(const ApiRequest &request, const HttpReply &reply);
+    void presence(const ApiRequest &request, const HttpReply &reply);
+    void stats(const ApiRequest &request, const HttpReply &reply);
+
+    NodeServices &m_services;
+    ApiRouter m_router;
+    ApiListener *m_http;
+    std::unordered_map<quint64, HttpReply> m_parked;
+    quint64 m_nextTicket = 1;
+    quint16 m_port = 0;
+};
+
+} // namespace notify

@@ -1,0 +1,47 @@
+#include "server/api/httpreply.h"
+
+#include "server/api/apiconnection.h"
+#include "server/api/httputil.h"
+
+namespace notify::http {
+
+HttpReply::HttpReply(ApiConnection *connection, quint64 serial)
+    : m_state(std::make_shared<State>(State {connection, serial, false}))
+{ }
+
+void HttpReply::json(int status, const QJsonObject &body) const
+{
+    raw(status, QByteArrayLiteral("application/json"), compactJson(body));
+}
+
+void HttpReply::error(int status, const QString &code, const QString &message) const
+{
+    json(status,
+         QJsonObject {
+             {QStringLiteral("error"),
+              QJsonObject {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}});
+}
+
+void HttpReply::error(const HttpError &e) const
+{
+    error(e.status, e.code, e.message);
+}
+
+void HttpReply::empty(int status) const
+{
+    raw(status, {}, {});
+}
+
+void HttpReply::raw(int status, const QByteArray &contentType, const QByteArray &body,
+                    const QList<QPair<QByteArray, QByteArray>> &extraHeaders) const
+{
+    if (m_state->sent || m_state->connection.isNull())
+        return;
+    m_state->sent = true;
+    QByteArray headers = QByteArrayLiteral("Cache-Control: no-store\r\n");
+    for (const auto &header : extraHeaders)
+        headers += header.first + ": " + header.second + "\r\n";
+    m_state->connection->respond(m_state->serial, status, contentType, body, headers);
+}
+
+} // namespace notify::http

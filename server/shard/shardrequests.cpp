@@ -1,0 +1,230 @@
+// The client requests of docs/protocol.md ("Requests"), shared by every wire
+// protocol: each is validated here, run on the store writer or a reader, and answered on
+// the shard thread. Changes are published to all of the user's connections by the hub.
+#include "server/shard/shard.h"
+
+#include "server/metrics/metrics.h"
+#include "server/storage/storeworker.h"
+#include "server/util/posting.h"
+#include "shared/codec/errorcodes.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
+#include "shared/model/validation.h"
+
+#include <QJsonArray>
+
+namespace notify {
+
+namespace {
+constexpr int maxIdsPerRequest = 500;
+const QString invalidPayload = codes::invalidPayload;
+
+QString storeFailureCode(const StoreError &)
+{
+    return codes::internal;
+}
+
+QString storeFailureMessage(const StoreError &e)
+{
+    return e.kind == StoreError::Kind::Unavailable
+        ? QStringLiteral("storage is unavailable; try again")
+        : QStringLiteral("internal error");
+}
+} // namespace
+
+void Shard::handleRequest(ClientConnection &c, const QString &type, const QJsonObject &data,
+                          const ReplyTo &to)
+{
+    if (type == QLatin1String("mark_read") || type == QLatin1String("delete")
+        || type == QLatin1String("mark_all_read") || type == QLatin1String("ack")) {
+        handleIdsChange(c, type, data, to);
+    } else if (type == QLatin1String("get_recent")) {
+        handleGetRecent(c, data, to);
+    } else if (type == QLatin1String("get_unread_count")) {
+        const quint64 id = c.info.id;
+        const Recipient r = c.identity.recipient;
+        m_services.readers.post([this, id, r, to](Store &store) {
+            auto count = store.unreadCount(r);
+            postTo(this, [this, id, to, count] {
+                withConnection(id, [&](ClientConnection &c) {
+                    if (count.ok())
+                        c.reply(to, {{QStringLiteral("ok"), true},
+                                     {QStringLiteral("unreadCount"), count.value()}});
+                    else
+                        c.replyError(to, storeFailureCode(count.error()),
+                                     storeFailureMessage(count.error()));
+                });
+            });
+        });
+    } else {
+        c.replyError(to, QStringLiteral("unknown_type"),
+                     QStringLiteral("unknown request type '%1'").arg(type.left(64)));
+    }
+}
+
+void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJsonObject &data,
+                            const ReplyTo &to)
+{
+    enum class Kind { Read, ReadAll, Delete, Ack };
+    const Kind kind = type == QLatin1String("mark_read") ? Kind::Read
+        : type == QLatin1String("delete")                ? Kind::Delete
+        : type == QLatin1String("ack")                   ? Kind::Ack
+                                                         : Kind::ReadAll;
+    QStringList ids;
+    if (kind != Kind::ReadAll) {
+        auto parsed = parseIdList(data.value(QStringLiteral("notificationIds")),
+                                  QStringLiteral("notificationIds"), maxIdsPerRequest);
+        if (!parsed.ok()) {
+            if (kind != Kind::Ack)
+                c.replyError(to, invalidPayload, parsed.error().message());
+            return;
+        }
+        ids = parsed.value();
+    }
+    const quint64 id = c.info.id;
+    const Recipient r = c.identity.recipient;
+    Metrics &metrics = m_services.metrics;
+    DeliveryHub &hub = m_services.hub;
+
+    if (kind == Kind::Ack) {
+        bump(metrics.acked, quint64(ids.size()));
+        m_services.writer.post([r, ids](Store &store) {
+            store.markDelivered(r, ids, QDateTime::currentDateTimeUtc());
+        });
+        return;
+    }
+
+    m_services.writer.post([this, id, r, ids, kind, to, &hub, &metrics](Store &store) {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        StoreResult<ChangeOutcome> result = kind == Kind::Read ? store.markRead(r, ids, now)
+            : kind == Kind::Delete                             ? store.softDelete(r, ids, now)
+                                                               : store.markAllRead(r, now);
+        bool notFound = false;
+        if (result.ok()) {
+            if (kind == Kind::Delete)
+                hub.publishDeleted(r, result.value());
+            else
+                hub.publishMarkedRead(r, result.value(),
+                                      kind == Kind::ReadAll ? DeliveryHub::ReadScope::All
+                                                            : DeliveryHub::ReadScope::Ids,
+                                      &store);
+            // Nothing changed: tell "not found" apart from "already read", without ever
+            // revealing whether another user's id exists (lookups are scoped to r).
+            if (kind != Kind::ReadAll && result.value().ids.isEmpty()) {
+                notFound = true;
+                for (const QString &nid : ids) {
+                    auto found = store.find(r, nid);
+                    if (found.ok() && found.value()) {
+                        notFound = false;
+                        break;
+                    }
+                }
+            }
+        } else {
+            bump(metrics.failed);
+        }
+        postTo(this, [this, id, to, kind, result, notFound] {
+            withConnection(id, [&](ClientConnection &c) {
+                if (!result.ok()) {
+                    c.replyError(to, storeFailureCode(result.error()),
+                                 storeFailureMessage(result.error()));
+                } else if (notFound) {
+                    c.replyError(to, codes::notFound,
+                                 QStringLiteral("no such notification"));
+                } else {
+                    c.reply(to, {{QStringLiteral("ok"), true},
+                                 {kind == Kind::Delete ? QStringLiteral("deleted")
+                                                       : QStringLiteral("updated"),
+                                  result.value().updated()},
+                                 {QStringLiteral("unreadCount"), result.value().unreadCount}});
+                }
+            });
+        });
+    });
+}
+
+void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const ReplyTo &to)
+{
+    int limit = 20;
+    const QJsonValue limitValue = data.value(QStringLiteral("limit"));
+    if (!limitValue.isUndefined() && !limitValue.isNull()) {
+        const double v = limitValue.toDouble(-1);
+        if (!limitValue.isDouble() || v != double(int(v)) || v < 1 || v > 100) {
+            c.replyError(to, invalidPayload, QStringLiteral("limit: must be an integer from 1 to 100"));
+            return;
+        }
+        limit = int(v);
+    }
+    std::optional<qint64> afterSeq;
+    const QJsonValue afterValue = data.value(QStringLiteral("afterSeq"));
+    if (!afterValue.isUndefined() && !afterValue.isNull()) {
+        const double v = afterValue.toDouble(-1);
+        if (!afterValue.isDouble() || v != double(qint64(v)) || v < 0) {
+            c.replyError(to, invalidPayload, QStringLiteral("afterSeq: must be a non-negative integer"));
+            return;
+        }
+        afterSeq = qint64(v);
+    }
+    std::optional<QDateTime> since;
+    const QJsonValue sinceValue = data.value(QStringLiteral("since"));
+    if (!sinceValue.isUndefined() && !sinceValue.isNull()) {
+        since = sinceValue.isString() ? parseTimestamp(sinceValue.toString()) : std::nullopt;
+        if (!since) {
+            c.replyError(to, invalidPayload, QStringLiteral("since: must be an ISO-8601 time"));
+            return;
+        }
+    }
+    const quint64 id = c.info.id;
+    const Recipient r = c.identity.recipient;
+    m_services.readers.post([this, id, r, to, limit, afterSeq, since](Store &store) {
+        StoreResult<Page> page = afterSeq ? store.afterSeq(r, *afterSeq, limit)
+            : since                       ? store.since(r, *since, limit)
+                                          : store.inbox(r, InboxQuery{limit, std::nullopt, false});
+        auto count = store.unreadCount(r);
+        postTo(this, [this, id, to, page, count] {
+            withConnection(id, [&](ClientConnection &c) {
+                if (!page.ok() || !count.ok()) {
+                    const StoreError &e = page.ok() ? count.error() : page.error();
+                    c.replyError(to, storeFailureCode(e), storeFailureMessage(e));
+                    return;
+                }
+                QJsonObject data{
+                    {QStringLiteral("notifications"),
+                     notificationsToClientJson(page.value().notifications)},
+                    {QStringLiteral("unreadCount"), count.value()},
+                    {QStringLiteral("hasMore"), page.value().hasMore}};
+                if (to.requestId.isEmpty() && to.ackId < 0) {
+                    // Nobody to answer: the result arrives as the notification:recent event.
+                    data.insert(QStringLiteral("timestamp"),
+                                formatTimestamp(QDateTime::currentDateTimeUtc()));
+                    c.push(EncodedEvent::make(QStringLiteral("notification:recent"), data));
+                    c.flush();
+                } else {
+                    data.insert(QStringLiteral("ok"), true);
+                    c.reply(to, data);
+                }
+            });
+        });
+    });
+}
+
+bool Shard::admit(ClientConnection &c)
+{
+    if (c.closing)
+        return false;
+    if (c.bucket.take(QDateTime::currentMSecsSinceEpoch())) {
+        c.refusedInARow = 0;
+        return true;
+    }
+    bump(m_services.metrics.rateLimited);
+    if (++c.refusedInARow >= qMax(1, m_services.config.rateLimit.burst)) {
+        c.closeWith(4029, QStringLiteral("rate limit exceeded repeatedly"));
+        return false;
+    }
+    c.replyError({}, codes::rateLimited,
+                 QStringLiteral("too many messages; at most %1 per second")
+                     .arg(m_services.config.rateLimit.perSecond));
+    return false;
+}
+
+} // namespace notify

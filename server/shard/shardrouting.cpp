@@ -1,0 +1,224 @@
+// Shard, the client port: descriptors from the acceptor and from other shards, the HTTP
+// connections before their upgrade, the WebSocket upgrade (plain or Socket.IO) and the
+// hand-over of a request to the shard that owns its session.
+#include "server/shard/shard.h"
+
+#include "server/delivery/roomdirectory.h"
+#include "server/metrics/metrics.h"
+#include "server/protocol/authenticator.h"
+#include "server/protocol/credentials.h"
+#include "server/protocol/dialectrequests.h"
+#include "server/protocol/plainconnection.h"
+#include "server/socketio/httpconnection.h"
+#include "server/socketio/socketiohost.h"
+#include "server/storage/storeworker.h"
+#include "server/util/clock.h"
+#include "server/util/posting.h"
+#include "server/websocket/handshake.h"
+#include "server/websocket/websocket.h"
+#include "shared/codec/timestamp.h"
+#include "shared/codec/wirecodec.h"
+
+#include "server/log/logging.h"
+#include <QDateTime>
+#include <QJsonArray>
+
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QThread>
+#include <QUrlQuery>
+
+#include <unistd.h>
+
+namespace notify {
+
+namespace {
+const QString userEventsPath = QStringLiteral("/ws/notifications");
+} // namespace
+
+void Shard::adoptDescriptor(qintptr descriptor, AcceptGate::Ticket ticket, qint64 acceptedAtMs)
+{
+    auto held = std::make_shared<AcceptGate::Ticket>(std::move(ticket));
+    postTo(this, [this, descriptor, held, acceptedAtMs] {
+        startHttp(int(descriptor), std::move(*held), acceptedAtMs + m_services.config.headTimeoutMs,
+                  {}, 0);
+    });
+}
+
+void Shard::adoptHandOver(HandOver handOver)
+{
+    auto held = std::make_shared<HandOver>(std::move(handOver));
+    postTo(this, [this, held] {
+        startHttp(held->descriptor, std::move(held->ticket), held->deadlineMs,
+                  std::move(held->unread), held->served);
+    });
+}
+
+void Shard::startHttp(int descriptor, AcceptGate::Ticket ticket, qint64 deadlineMs,
+                      QByteArray alreadyRead, quint64 served)
+{
+    auto *socket = new QTcpSocket;
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcNet) << "cannot adopt descriptor" << descriptor;
+        ::close(descriptor);
+        delete socket;
+        return;
+    }
+    // Every connection starts as HTTP: the head tells a WebSocket upgrade from a
+    // long-polling request.
+    auto *conn = new HttpConnection(socket, this, std::move(ticket), deadlineMs);
+    conn->setParent(this);
+    m_http.insert(conn);
+    conn->start(std::move(alreadyRead), served);
+}
+
+void Shard::httpUpgrade(HttpConnection *conn)
+{
+    const http1::RequestHead &head = conn->head();
+    const QByteArray path = head.path();
+    if (SocketIoHost::isEnginePath(path)) {
+        if (routeToOwner(conn) || !m_sio->checkUpgrade(conn))
+            return;
+    }
+    auto accept = ws::checkOpeningHandshake(head);
+    if (!accept.ok()) {
+        conn->respondAndClose(accept.error().status, "text/plain; charset=UTF-8",
+                              accept.error().message, accept.error().extraHeaders);
+        return;
+    }
+    // Responses to earlier requests on the connection go out before its descriptor does.
+    conn->afterFlush([this, conn, value = accept.value()] { upgrade(conn, value); });
+}
+
+void Shard::upgrade(HttpConnection *conn, const QByteArray &acceptValue)
+{
+    const http1::RequestHead &head = conn->head();
+    const QByteArray path = head.path();
+    const QString peerAddress = conn->socket()->peerAddress().toString();
+    QByteArray afterHead;
+    AcceptGate::Ticket ticket = conn->takeTicket();
+    const int fd = conn->takeDescriptor(&afterHead);
+    m_http.remove(conn);
+    conn->deleteLater(); // its head stays readable until then
+    if (fd < 0) {
+        qCWarning(lcNet) << "cannot keep an upgraded connection:" << qt_error_string(errno);
+        return;
+    }
+    const ServerConfig &cfg = m_services.config;
+    auto *socket = new WebSocket(fd, cfg.maxMessageBytes, this);
+    socket->setTicket(std::move(ticket));
+    socket->setMaxOutputBytes(cfg.maxOutputBytes);
+    socket->setControlRateLimit(cfg.rateLimit.perSecond, cfg.rateLimit.burst);
+    socket->sendRaw(ws::switchingProtocolsResponse(acceptValue));
+
+    const QString origin = QString::fromUtf8(head.header("origin"));
+    if (!isOriginAllowed(m_services.config.allowedOrigins, origin)) {
+        WebSocket::refuse(socket, ws::closecode::policyViolation, "origin not allowed");
+    } else if (path == userEventsPath) {
+        acceptPlain(socket, head, peerAddress, std::move(afterHead));
+    } else if (SocketIoHost::isEnginePath(path)) {
+        m_sio->acceptWebSocket(socket, head, peerAddress, std::move(afterHead));
+    } else {
+        WebSocket::refuse(socket, 4004, "unknown path");
+    }
+}
+
+void Shard::httpRequest(HttpConnection *conn)
+{
+    if (!SocketIoHost::isEnginePath(conn->head().path())) {
+        conn->respond(404, "text/plain; charset=UTF-8",
+                      "not found: this port serves /ws/notifications (WebSocket) and /socket.io/");
+        return;
+    }
+    if (routeToOwner(conn))
+        return;
+    m_sio->handleHttp(conn);
+}
+
+void Shard::httpClosed(HttpConnection *conn)
+{
+    m_sio->httpClosed(conn);
+    m_http.remove(conn);
+    conn->deleteLater();
+}
+
+bool Shard::routeToOwner(HttpConnection *conn)
+{
+    const int owner = SocketIoHost::ownerOf(SocketIoHost::sidOf(conn->head().target));
+    if (owner < 0 || owner == m_index || size_t(owner) >= m_services.shards.size())
+        return false;
+    // An Engine.IO session lives on one shard; a request for it may arrive on any TCP
+    // connection, accepted by any shard. What moves is data: the descriptor and the bytes
+    // read from it, request included. The owner builds a connection of its own and parses
+    // the request again; this one is closed here, on its own thread, and never touched by
+    // another (conn is still inside its own read loop, which sees it Closed and stops).
+    Shard *to = m_services.shards[size_t(owner)];
+    qCDebug(lcNet) << "shard" << m_index << "hands a request to shard" << owner;
+    // Responses to earlier requests on the connection go out first: closing the socket
+    // would drop them.
+    conn->afterFlush([this, conn, to] { handOver(conn, to); });
+    return true;
+}
+
+void Shard::handOver(HttpConnection *conn, Shard *to)
+{
+    HandOver handOver;
+    handOver.deadlineMs = conn->deadlineMs();
+    handOver.served = conn->served();
+    handOver.ticket = conn->takeTicket();
+    handOver.descriptor = conn->takeDescriptor(&handOver.unread, true);
+    m_http.remove(conn);
+    conn->deleteLater();
+    if (handOver.descriptor < 0) {
+        qCWarning(lcNet) << "cannot hand a connection over:" << qt_error_string(errno);
+        return;
+    }
+    to->adoptHandOver(std::move(handOver));
+}
+
+void Shard::sweepHttp(qint64 nowMs)
+{
+    std::vector<HttpConnection *> late;
+    for (HttpConnection *conn : std::as_const(m_http)) {
+        if (conn->state() == HttpConnection::State::Dispatched
+            || conn->state() == HttpConnection::State::Closed)
+            continue;
+        if (nowMs > conn->deadlineMs())
+            late.push_back(conn);
+    }
+    for (HttpConnection *conn : late) {
+        if (!conn->idle())
+            bump(m_services.metrics.requestTimeouts);
+        conn->abort();
+    }
+}
+
+void Shard::acceptPlain(WebSocket *socket, const http1::RequestHead &head,
+                        const QString &peerAddress, QByteArray afterHead)
+{
+    const ServerConfig &cfg = m_services.config;
+    auto connection = std::make_unique<PlainConnection>(socket, *this, cfg.pingIntervalMs,
+                                                        cfg.pongTimeoutMs);
+    connection->dialect = cfg.dialects.plain;
+    ConnectionInfo &info = connection->info;
+    info.remoteAddress = peerAddress;
+    info.userAgent = QString::fromUtf8(head.header("user-agent"));
+    info.origin = QString::fromUtf8(head.header("origin"));
+    info.connectedAt = QDateTime::currentDateTimeUtc();
+
+    const QUrlQuery query(QString::fromUtf8(head.query()));
+    const QByteArray credential
+        = plainCredential(query, head.header("authorization"), head.header("cookie"));
+    std::optional<qint64> lastSeq;
+    if (query.hasQueryItem(QStringLiteral("lastSeq"))) {
+        bool ok = false;
+        const qint64 v = query.queryItemValue(QStringLiteral("lastSeq")).toLongLong(&ok);
+        if (ok && v >= 0)
+            lastSeq = v;
+    }
+    addConnection(std::move(connection), credential, lastSeq);
+    socket->start(std::move(afterHead));
+}
+
+} // namespace notify
