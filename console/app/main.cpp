@@ -1,6 +1,6 @@
-#include "console/app/i18n.h"
+#include "console/i18n/i18n.h"
 #include "console/app/mainwindow.h"
-#include "console/app/resources.h"
+#include "console/icons/resources.h"
 #include "console/storage/localstore.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
 #include "console/app/mainwindow.h"
 
-#include "console/app/i18n.h"
-#include "console/app/resources.h"
+#include "console/i18n/i18n.h"
+#include "console/icons/resources.h"
 #include "console/dialogs/connectdialog.h"
 #include "console/dialogs/settingsdialog.h"
 #include "console/models/connectionsmodel.h"

@@ -1,6 +1,6 @@
 #include "console/dialogs/settingsdialog.h"
 
-#include "console/app/i18n.h"
+#include "console/i18n/i18n.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

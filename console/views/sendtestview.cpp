@@ -1,7 +1,7 @@
 #include "console/views/sendtestview.h"
 
 #include "console/adminclient/adminclient.h"
-#include "console/app/resources.h"
+#include "console/icons/resources.h"
 #include "console/models/connectionsmodel.h"
 #include "console/models/historymodel.h"
 #include "console/views/tableexport.h"

@@ -2,7 +2,7 @@
 // translate, a main window built after installing one is in that language, and the .ts
 // sources have no unfinished entry.
 
-#include "console/app/i18n.h"
+#include "console/i18n/i18n.h"
 #include "console/app/mainwindow.h"
 #include "console/dialogs/connectdialog.h"
 #include "console/dialogs/settingsdialog.h"

@@ -6,7 +6,8 @@ Resolves every `#include "..."` of server/, shared/, console/, tests/ and bench/
   - an include of a project file does not name its root ("server/...", "shared/...",
     "console/..."): a bare "store/store.h" does not say which tree it is in;
   - shared/ includes anything of server/ or console/, or console/ anything of server/;
-  - the server's modules (server/<folder>) include each other in a cycle.
+  - the folders of one tree (server/<folder>, shared/<folder>, console/<folder>) include
+    each other in a cycle.
 The CMake targets (one per module, include folders per target) already refuse an include
 against the order; this check also names the files that close a cycle, and covers the
 include style, which the compiler cannot see.
@@ -103,14 +104,16 @@ def main():
                 if src and dst and src != dst:
                     edges[src].add(dst)
                     why[(src, dst)].append(f"{path}:{n} -> {target}")
-    server_edges = {k: {d for d in v if d.startswith("server/")}
-                    for k, v in edges.items() if k.startswith("server/")}
-    for comp in cycles(server_edges):
-        errors.append("cycle among server modules: " + ", ".join(comp))
-        for a in comp:
-            for b in comp:
-                for w in why.get((a, b), [])[:3]:
-                    errors.append(f"    {a} -> {b}: {w}")
+    # Every tree is layered: no cycle among the folders of server/, of shared/ or of console/.
+    for tree in ROOTS:
+        tree_edges = {k: {d for d in v if d.startswith(tree + "/")}
+                      for k, v in edges.items() if k.startswith(tree + "/")}
+        for comp in cycles(tree_edges):
+            errors.append(f"cycle among {tree} modules: " + ", ".join(comp))
+            for a in comp:
+                for b in comp:
+                    for w in why.get((a, b), [])[:3]:
+                        errors.append(f"    {a} -> {b}: {w}")
     if "--graph" in sys.argv:
         for k in sorted(edges):
             print(k, "->", " ".join(sorted(edges[k])))
@@ -120,7 +123,7 @@ def main():
         print(f"check_layers: {len(errors)} problem(s); the rules are in docs/architecture.md")
         return 1
     print(f"check_layers: {len(project)} files, {sum(len(v) for v in edges.values())} module edges, "
-          "no cycle among server modules, includes name their roots")
+          "no cycle among the folders of server, shared or console, includes name their roots")
     return 0
 
 

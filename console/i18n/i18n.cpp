@@ -1,6 +1,6 @@
-#include "console/app/i18n.h"
+#include "console/i18n/i18n.h"
 
-#include "console/app/retranslator.h"
+#include "console/i18n/retranslator.h"
 
 #include <QCoreApplication>
 #include <QEvent>

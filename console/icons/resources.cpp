@@ -1,4 +1,4 @@
-#include "console/app/resources.h"
+#include "console/icons/resources.h"
 
 #include <QtGlobal>
 

@@ -1,4 +1,4 @@
-#include "console/app/retranslator.h"
+#include "console/i18n/retranslator.h"
 
 #include <QAbstractButton>
 #include <QAction>
