@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/api/httputil.h"
 #include "server/http1/httprequest.h"
 
 #include <QByteArray>
@@ -15,7 +16,7 @@ class ApiListener;
 struct ApiLimits
 {
     qsizetype maxHeadBytes = 16 * 1024; // request line + headers + blank line
-    qint64 maxBodyBytes = 1024 * 1024;
+    qint64 maxBodyBytes = http::maxBodyBytes;
     int headTimeoutMs = 10000; // a whole head, from accept or from its first byte
     int bodyTimeoutMs = 30000; // a whole body, from the end of its head
     int idleTimeoutMs = 30000; // a keep-alive connection between requests

@@ -8,6 +8,7 @@
 #include "server/protocol/authenticator.h"
 #include "server/storage/storeworker.h"
 #include "shared/codec/wirecodec.h"
+#include "shared/model/validation.h"
 
 #include <QJsonArray>
 
@@ -17,7 +18,7 @@ using namespace http;
 
 namespace {
 
-constexpr int maxIdsPerRequest = 500;
+using limits::maxIdsPerRequest;
 
 using Continuation = std::function<void(const HttpReply &)>;
 

@@ -16,7 +16,7 @@
 namespace notify {
 
 namespace {
-constexpr int maxIdsPerRequest = 500;
+using limits::maxIdsPerRequest;
 const QString invalidPayload = codes::invalidPayload;
 
 QString storeFailureCode(const StoreError &)

@@ -30,6 +30,8 @@ constexpr int maxBodyLength = 4000;
 constexpr int maxActionUrlLength = 2048;
 constexpr int maxMetadataBytes = 8 * 1024; // compact JSON encoding
 constexpr int maxTypeLength = 128;
+// Ids in one mark_read or delete, over a socket or a route (docs/configuration.md).
+constexpr int maxIdsPerRequest = 500;
 } // namespace limits
 
 // Each returns std::nullopt when the value is acceptable.
