@@ -90,7 +90,7 @@ const metrics = {
 };
 
 const runTitles = {
-  cost: 'Cost run: issue 14\'s scenario, 4 publishers, CPU per delivery by thread',
+  cost: 'Cost run: 4 publishers, CPU per delivery by thread',
   single: 'Single run: the cost run with one recipient per POST',
   scale: 'Scale run: connect, broadcast, maximum-rate fan-out',
   latency: 'Latency run: fan-out at a fixed rate',

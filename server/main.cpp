@@ -97,7 +97,7 @@ int main(int argc, char *argv[])
 #ifdef __GLIBC__
     // glibc gives the free top of a thread's arena back to the kernel (madvise) once it
     // exceeds 128 KiB, and the next group commit faults the same pages in again: that was
-    // 5-17% of the store writer's CPU (docs/benchmarks.md, "Issue 14"). Each arena may now
+    // 5-17% of the store writer's CPU (docs/benchmarks.md, "cost per delivery by thread"). Each arena may now
     // keep up to 16 MiB free (docs/operations.md, "Run").
     mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 #endif

@@ -1,6 +1,6 @@
 // The answer to POST /api/v1/notifications. Building it as a QJsonObject per recipient and
 // serializing the document was half of the API thread's CPU per publish (docs/benchmarks.md,
-// Issue 14), so it is written directly with the JSON string writer of shared/codec.
+// "the HTTP publish path"), so it is written directly with the JSON string writer of shared/codec.
 #include "server/api/publishreply.h"
 
 #include "shared/codec/jsonstring.h"

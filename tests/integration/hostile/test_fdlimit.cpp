@@ -1,4 +1,4 @@
-// Issue 11, item 4 at the descriptor limit, against a spawned notifyd whose RLIMIT_NOFILE is
+// docs/security.md, "Connections and heads", at the descriptor limit, against a spawned notifyd whose RLIMIT_NOFILE is
 // 256. Before, the first accept() that failed with EMFILE paused QTcpServer for good: the
 // client port never accepted again, and the API port (/healthz) met the same fate.
 // Bounds: with the automatic cap (the limit minus a reserve of 64) /healthz answers while

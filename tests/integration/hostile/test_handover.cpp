@@ -1,4 +1,4 @@
-// Issue 11, item 1: Engine.IO polling requests whose sid names the other shard, each on a
+// docs/security.md, "Cross-shard requests": Engine.IO polling requests whose sid names the other shard, each on a
 // fresh TCP connection, while both shards are busy. The old hand-over moved a live
 // connection object to the other thread from inside its own read callback (a
 // heap-use-after-free, SIGSEGV within a few hundred requests). Now only the descriptor and

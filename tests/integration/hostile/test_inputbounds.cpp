@@ -1,4 +1,4 @@
-// Issue 11, items 3 and 4 on the client port: input buffered for one connection, slow heads,
+// docs/security.md, "Input held per connection" and "Connections and heads": input buffered for one connection, slow heads,
 // and connection floods. Bounds stated per test.
 #include "hostile.h"
 

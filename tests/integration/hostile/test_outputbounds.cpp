@@ -1,4 +1,4 @@
-// Issue 11, item 2: output queued for one peer that never reads. Every byte queued for a
+// docs/security.md, "Output queued per connection": output queued for one peer that never reads. Every byte queued for a
 // client counts against one bound (ServerConfig::maxOutputBytes, 4 MiB by default; 1 MiB
 // here); past it the client is closed (WebSocket: Close 1008 "output limit exceeded") and
 // counted in notify_dropped_connections_total. Answers a client provokes without a request

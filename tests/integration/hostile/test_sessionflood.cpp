@@ -1,4 +1,4 @@
-// Issue 11, item 5: Engine.IO sessions that never complete a Socket.IO CONNECT. Bounds: at
+// docs/security.md, "Engine.IO sessions": sessions that never complete a Socket.IO CONNECT. Bounds: at
 // most maxPendingPerAddress of them per address and maxPendingSessions in all (refused with
 // 503 past that), each living at most sioConnectTimeoutMs; sessions with a granted CONNECT
 // do not count.

@@ -108,7 +108,7 @@ void TestRooms::plainIdsKeepTheirReadableNames()
 
 void TestRooms::reportedCollisionsAreGone()
 {
-    // Issue 11, item 6: each pair shared one room when names were concatenated.
+    // docs/security.md, "Tenants and ids": each pair shared one room when names were concatenated.
     const QString victim = rooms::user({QStringLiteral("acme"), QStringLiteral("x:user:eve")});
     const QString attacker = rooms::user({QStringLiteral("acme:user:x"), QStringLiteral("eve")});
     QVERIFY(victim != attacker);
