@@ -77,13 +77,6 @@ Result<Done, QString> Server::start()
         writerConfig.busNode = clusterId;
     m_writer = std::make_unique<StoreWorker>(writerConfig, QStringLiteral("notify-writer"),
                                              m_metrics.get());
-    m_writer->setCommitHook(
-        [this, hub = m_hub.get()](const StoreWorker::InsertReply &group, qint64 committedAtNs) {
-            if (ClusterNode *cluster = m_clusterHook.load())
-                cluster->localCommitted(group, committedAtNs);
-            else
-                hub->publishCreated(group.outcomes, committedAtNs);
-        });
     auto opened = m_writer->startAndOpen(true);
     if (!opened.ok())
         return QStringLiteral("cannot open the store %1: %2")
@@ -151,8 +144,10 @@ Result<Done, QString> Server::start()
                 cluster->forwardAnnouncement(room, announcement);
             });
         m_services->cluster = m_cluster.get();
-        m_clusterHook = m_cluster.get();
     }
+    // The commit seam (server/storage/commitsink.h), chosen once: nothing is published
+    // before start() returns, so no group is committed before this.
+    m_writer->setCommitSink(m_cluster ? static_cast<CommitSink *>(m_cluster.get()) : m_hub.get());
     m_admin = std::make_unique<AdminChannel>(*m_services, std::move(node));
     m_admin->attach(m_api->http());
 

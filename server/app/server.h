@@ -30,7 +30,8 @@ class Shard;
 class StoreWorker;
 struct NodeServices;
 
-// The composition root of a node: builds every part of DESIGN.md's data flow, starts it,
+// The composition root of a node: builds every part of the data flow of
+// docs/architecture.md, chooses the commit sink, starts it,
 // and takes it down gracefully.
 class Server : public QObject
 {
@@ -93,7 +94,6 @@ private:
     bool m_stopping = false;
     QDateTime m_startedAt;
     std::unique_ptr<ClusterNode> m_cluster;
-    std::atomic<ClusterNode *> m_clusterHook {nullptr};
     // Last member: it observes the shards and traces the hub, so it goes before them.
     std::unique_ptr<AdminChannel> m_admin;
 };

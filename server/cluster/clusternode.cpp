@@ -51,22 +51,16 @@ void ClusterNode::stop()
     m_thread = nullptr;
 }
 
-void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 committedAtNs)
+void ClusterNode::committed(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs)
 {
-    // Per recipient, this group's items with the count right after each, latest first.
-    const std::vector<qint64> countAfter = unreadCountsAfterEach(group.outcomes);
+    // Per recipient, this group's items (each with the count right after it), latest first.
     QHash<Recipient, std::vector<SeqGate::Item>> perUser;
-    quint64 created = 0;
-    for (size_t i = group.outcomes.size(); i-- > 0;) {
-        const InsertOutcome &o = group.outcomes[i];
+    for (size_t i = outcomes.size(); i-- > 0;) {
+        const InsertOutcome &o = outcomes[i];
         if (!o.created)
             continue;
-        ++created;
-        InsertOutcome item = o;
-        item.unreadCountAfter = countAfter[i];
-        perUser[o.notification.recipient].push_back({std::move(item), committedAtNs});
+        perUser[o.notification.recipient].push_back({o, committedAtNs});
     }
-    bump(m_services.metrics.created, created);
     std::vector<Recipient> gaps;
     for (auto it = perUser.begin(); it != perUser.end(); ++it) {
         const Recipient &r = it.key();
@@ -77,7 +71,7 @@ void ClusterNode::localCommitted(const StoreWorker::InsertReply &group, qint64 c
                 std::vector<InsertOutcome> outcomes;
                 for (const SeqGate::Item &item : it.value())
                     outcomes.push_back(item.outcome);
-                m_services.hub.publishCreatedCounted(outcomes, committedAtNs);
+                m_services.hub.publishCreated(outcomes, committedAtNs);
             }
             continue;
         }
@@ -120,7 +114,7 @@ void ClusterNode::publishReleased(std::vector<SeqGate::Item> items)
         committedAt = std::max(committedAt, item.committedAtNs);
         outcomes.push_back(std::move(item.outcome));
     }
-    m_services.hub.publishCreatedCounted(outcomes, committedAt);
+    m_services.hub.publishCreated(outcomes, committedAt);
 }
 
 void ClusterNode::forwardAnnouncement(const QString &room, const QJsonObject &announcement)

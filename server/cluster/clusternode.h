@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/cluster/seqgate.h"
+#include "server/storage/commitsink.h"
 #include "server/storage/storeworker.h"
 #include "shared/model/result.h"
 #include "shared/store/noderegistry.h"
@@ -31,7 +32,7 @@ class ClusterBus;
 // that LISTENs, and a Store that reads the rows a message refers to. Messages are handled
 // one after the other in commit order, so per-user order holds; the SeqGate puts this
 // node's own commits, delivered at once by the writer, in order with the others'.
-class ClusterNode
+class ClusterNode : public CommitSink
 {
 public:
     struct Identity
@@ -50,15 +51,16 @@ public:
     static constexpr int heartbeatSeconds = 2;
 
     ClusterNode(StoreConfig config, NodeServices &services, Identity self, int goneAfterMs = 10000);
-    ~ClusterNode();
+    ~ClusterNode() override;
 
     // Starts the bus thread; the listening connection comes up there (and retries with
     // backoff), so a database that is briefly away does not stop the node from starting.
     Result<Done, QString> start();
     void stop();
 
-    // The writer's commit hook: delivers this node's own group, in order (see SeqGate).
-    void localCommitted(const StoreWorker::InsertReply &group, qint64 committedAtNs);
+    // CommitSink, on a cluster: delivers this node's own group in order with the other
+    // nodes' commits (see SeqGate).
+    void committed(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs) override;
     // An announcement published here, for the other nodes (sent through the writer).
     void forwardAnnouncement(const QString &room, const QJsonObject &announcement);
     // Closes connection connectionId of node nodeId (this node or another one).

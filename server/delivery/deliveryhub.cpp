@@ -26,44 +26,7 @@ void DeliveryHub::publish(DeliveryList deliveries)
     m_sinks.back()->deliver(std::move(deliveries));
 }
 
-std::vector<qint64> unreadCountsAfterEach(const std::vector<InsertOutcome> &outcomes)
-{
-    // Backwards through the group: a recipient's count after the group is in each of its
-    // outcomes, and each earlier notification of that recipient had one fewer unread.
-    QHash<Recipient, qint64> remaining;
-    std::vector<qint64> countAfter(outcomes.size());
-    for (size_t i = outcomes.size(); i-- > 0;) {
-        const InsertOutcome &o = outcomes[i];
-        if (!o.created)
-            continue;
-        auto it = remaining.find(o.notification.recipient);
-        if (it == remaining.end())
-            it = remaining.insert(o.notification.recipient, o.unreadCountAfter);
-        countAfter[i] = *it;
-        *it = qMax<qint64>(0, *it - 1);
-    }
-    return countAfter;
-}
-
 void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs)
-{
-    bump(m_metrics.created,
-         quint64(std::count_if(outcomes.begin(), outcomes.end(),
-                               [](const InsertOutcome &o) { return o.created; })));
-    publishCreatedCounts(outcomes, unreadCountsAfterEach(outcomes), committedAtNs);
-}
-
-void DeliveryHub::publishCreatedCounted(const std::vector<InsertOutcome> &outcomes,
-                                        qint64 committedAtNs)
-{
-    std::vector<qint64> countAfter(outcomes.size());
-    for (size_t i = 0; i < outcomes.size(); ++i)
-        countAfter[i] = outcomes[i].unreadCountAfter;
-    publishCreatedCounts(outcomes, countAfter, committedAtNs);
-}
-
-void DeliveryHub::publishCreatedCounts(const std::vector<InsertOutcome> &outcomes,
-                                       const std::vector<qint64> &countAfter, qint64 committedAtNs)
 {
     // This runs on the store writer right after a commit, so it only decides who may need
     // an event and hands the content over: encoding happens on the shard that first finds a
@@ -91,7 +54,7 @@ void DeliveryHub::publishCreatedCounts(const std::vector<InsertOutcome> &outcome
         d->committedAtNs = committedAtNs;
         d->content.kind = DeliveryContent::Kind::Created;
         d->content.notification = n;
-        d->content.unreadCount = countAfter[i];
+        d->content.unreadCount = outcomes[i].unreadCountAfter;
         for (size_t shard = 0; shard < perShard.size(); ++shard) {
             if (holders[i] & (RoomDirectory::ShardMask(1) << shard))
                 perShard[shard].push_back(d);

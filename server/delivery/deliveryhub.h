@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/delivery/encodedevent.h"
+#include "server/storage/commitsink.h"
 #include "shared/store/store.h"
 
 #include <QByteArray>
@@ -29,18 +30,16 @@ public:
     virtual void revokeSession(QByteArray sessionHash) = 0;
 };
 
-// For each created outcome of one committed group, its recipient's unread count right after
-// it: the count after the whole group (unreadCountAfter) less that recipient's notifications
-// later in the group; 0 for an outcome not created.
-std::vector<qint64> unreadCountsAfterEach(const std::vector<InsertOutcome> &outcomes);
-
 // Turns committed changes into deliveries (what happened, to which room) and hands them to
 // the shards (created notifications only to the shards that hold the room, the rest to
 // every shard; each shard knows which of its connections are in the room); the first shard
 // that has a connection of the room encodes each event once, and every connection gets the
 // shared bytes. Thread-safe: the store writer publishes right after a commit, the API and
 // shards after their changes, so the publishers do no encoding except an announcement's.
-class DeliveryHub
+//
+// On a single node the hub is the writer's CommitSink; on a cluster the ClusterNode is, and
+// hands the hub each group once it is in order with the other nodes' commits.
+class DeliveryHub : public CommitSink
 {
 public:
     // title: the notification's or the announcement's, so that a trace names what went out.
@@ -60,11 +59,15 @@ public:
     void publish(DeliveryList deliveries);
 
     // notification:new + notification:unread_count for each created notification of one
-    // committed group (each outcome's unreadCountAfter: its recipient's count after it).
+    // committed group, to the shards that hold its recipient's room (each outcome's
+    // unreadCountAfter: its recipient's count right after it). Counts nothing: the writer
+    // counts what it created.
     void publishCreated(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs);
-    // The same for outcomes whose unreadCountAfter is the count right after each one (not
-    // after the whole group); does not count them as created (the cluster's entry point).
-    void publishCreatedCounted(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs);
+    // CommitSink, on a single node: the group goes out as it is.
+    void committed(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs) override
+    {
+        publishCreated(outcomes, committedAtNs);
+    }
     // notification:marked_read / notification:deleted, then the new unread count. `store`
     // (the writer's, which made the change) reads the rows back for a dialect that sends
     // whole notifications after a read (crud), only when one is in use.
@@ -101,8 +104,6 @@ private:
         set.insert(Dialect::Standard);
         return set;
     }
-    void publishCreatedCounts(const std::vector<InsertOutcome> &outcomes,
-                              const std::vector<qint64> &countAfter, qint64 committedAtNs);
 
     RoomDirectory &m_directory;
     Metrics &m_metrics;

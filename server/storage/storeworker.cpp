@@ -191,14 +191,24 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
     const qint64 committedAt = steadyNowNs();
 
     // The store reports each recipient's count after the batch in its outcomes: no need to
-    // read it back, nor to gather it in a hash per group and per job (no reader needed one;
-    // they cost a node and two string hashes per draft each).
+    // read it back. What the sink and the replies carry is the count right after each
+    // notification, worked out here once for the group.
     InsertReply groupReply;
     groupReply.outcomes = std::move(result.value());
-    if (m_commitHook)
-        m_commitHook(groupReply, committedAt);
+    const std::vector<qint64> countAfter = unreadCountsAfterEach(groupReply.outcomes);
+    quint64 created = 0;
+    for (size_t i = 0; i < groupReply.outcomes.size(); ++i) {
+        if (groupReply.outcomes[i].created) {
+            groupReply.outcomes[i].unreadCountAfter = countAfter[i];
+            ++created;
+        }
+    }
+    if (m_metrics)
+        bump(m_metrics->created, created);
+    if (CommitSink *sink = m_commitSink.load(std::memory_order_acquire))
+        sink->committed(groupReply.outcomes, committedAt);
 
-    // The hook has had the group: its outcomes move into the jobs' replies.
+    // The sink has had the group: its outcomes move into the jobs' replies.
     auto next = groupReply.outcomes.begin();
     for (size_t i = 0; i < group.size(); ++i) {
         InsertReply reply;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/storage/commitsink.h"
 #include "shared/model/notification.h"
 #include "shared/store/store.h"
 
@@ -9,6 +10,7 @@
 #include <QWaitCondition>
 
 #include <array>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -33,13 +35,10 @@ public:
 
     struct InsertReply
     {
-        // Each with its recipient's unread count right after the commit (unreadCountAfter).
+        // Each created one with its recipient's unread count right after it (unreadCountAfter).
         std::vector<InsertOutcome> outcomes;
     };
     using InsertDone = std::function<void(const StoreResult<InsertReply> &)>;
-    // Called on the worker thread after each committed group, before the jobs' callbacks:
-    // the delivery hub publishes from here, so nothing is pushed before it is committed.
-    using CommitHook = std::function<void(const InsertReply &group, qint64 committedAtNs)>;
 
     StoreWorker(StoreConfig config, QString name, Metrics *metrics = nullptr);
     ~StoreWorker() override;
@@ -49,7 +48,9 @@ public:
 
     void post(Job job);
     void postInsert(std::vector<NewNotification> items, InsertDone done);
-    void setCommitHook(CommitHook hook) { m_commitHook = std::move(hook); }
+    // Where each committed group goes (commitsink.h). Set once at start-up, before the
+    // first insert is posted; the writer reads it after each commit.
+    void setCommitSink(CommitSink *sink) { m_commitSink.store(sink, std::memory_order_release); }
 
     // Small requests are committed in slices (storeworker.cpp) only while a small group
     // commits in less than this (the fastest of the last 16): each slice is one more commit.
@@ -86,7 +87,7 @@ private:
     StoreConfig m_config;
     QString m_name;
     Metrics *m_metrics;
-    CommitHook m_commitHook;
+    std::atomic<CommitSink *> m_commitSink {nullptr};
     qint64 m_sliceCostLimitNs = defaultSliceCostLimitNs;
     // The writer thread's own: how long its last small groups took, a ring.
     static constexpr size_t smallGroupHistory = 16;

@@ -197,9 +197,7 @@ void TestApi::initTestCase()
     m_hub->addSink(&m_sink);
     m_writer
         = std::make_unique<StoreWorker>(m_storeConfig, QStringLiteral("test-writer"), &m_metrics);
-    m_writer->setCommitHook([hub = m_hub.get()](const StoreWorker::InsertReply &group, qint64 at) {
-        hub->publishCreated(group.outcomes, at);
-    });
+    m_writer->setCommitSink(m_hub.get());
     auto opened = m_writer->startAndOpen(true);
     QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().message));
     m_readers = std::make_unique<ReaderPool>(m_storeConfig, 1);

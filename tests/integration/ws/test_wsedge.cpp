@@ -1040,7 +1040,7 @@ void TestWsEdge::aBatchArrivesWholeAndInOrderOnEveryConnection()
                     before2 = plain2.frames.size();
 
     const int perUser = 300;
-    s.server->hub().publishCreatedCounted(
+    s.server->hub().publishCreated(
         interleavedOutcomes({QStringLiteral("u1"), QStringLiteral("u2")}, perUser), steadyNowNs());
 
     QVERIFY(QTest::qWaitFor(
@@ -1080,7 +1080,7 @@ void TestWsEdge::aBatchBiggerThanTheOutputBoundIsNotADrop()
         [&] { return countOf(ws, QStringLiteral("notification:unread_count")) >= 1; }, 5000));
     const qsizetype before = ws.frames.size();
     const int count = 256; // ~1 KiB each
-    s.server->hub().publishCreatedCounted(interleavedOutcomes({QStringLiteral("u1")}, count, 1000),
+    s.server->hub().publishCreated(interleavedOutcomes({QStringLiteral("u1")}, count, 1000),
                                           steadyNowNs());
     QVERIFY(QTest::qWaitFor([&] { return newEvents(ws) >= count; }, 20000));
     ws.frames.remove(0, before);

@@ -97,12 +97,20 @@ QList<int> TestStoreWorker::commitGroups(const QList<int> &requests, qint64 slic
     if (!writer.startAndOpen(true).ok())
         return {-2};
 
-    QMutex mutex;
-    QList<int> committed;
-    writer.setCommitHook([&](const StoreWorker::InsertReply &group, qint64) {
-        QMutexLocker lock(&mutex);
-        committed.append(int(group.outcomes.size()));
-    });
+    // The groups as the writer hands them to its commit sink.
+    struct GroupSizes : CommitSink
+    {
+        QMutex mutex;
+        QList<int> sizes;
+        void committed(const std::vector<InsertOutcome> &outcomes, qint64) override
+        {
+            QMutexLocker lock(&mutex);
+            sizes.append(int(outcomes.size()));
+        }
+    } sink;
+    writer.setCommitSink(&sink);
+    QMutex &mutex = sink.mutex;
+    QList<int> &committed = sink.sizes;
 
     // Hold the writer in a job so that every request below is queued when it looks.
     QSemaphore started;
