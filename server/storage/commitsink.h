@@ -21,9 +21,4 @@ public:
     virtual void committed(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs) = 0;
 };
 
-// For each created outcome of one committed group, its recipient's unread count right after
-// it: the count after the whole group (what the store reports in unreadCountAfter) less that
-// recipient's notifications later in the group; 0 for an outcome not created.
-std::vector<qint64> unreadCountsAfterEach(const std::vector<InsertOutcome> &outcomes);
-
 } // namespace notify

@@ -4,11 +4,40 @@
 #include "server/util/clock.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 
 #include <algorithm>
 #include <iterator>
 
 namespace notify {
+
+namespace {
+
+// The store reports, in each created outcome, its recipient's unread count after the whole
+// group; this turns it into the count right after that notification (the after-group count
+// less the recipient's notifications later in the group), in place, and returns how many
+// outcomes were created.
+quint64 countAfterEach(std::vector<InsertOutcome> &outcomes)
+{
+    // Backwards through the group: the latest outcome of a recipient keeps its count, and
+    // each earlier one had one fewer unread.
+    QHash<Recipient, qint64> remaining;
+    quint64 created = 0;
+    for (size_t i = outcomes.size(); i-- > 0;) {
+        InsertOutcome &o = outcomes[i];
+        if (!o.created)
+            continue;
+        ++created;
+        auto it = remaining.find(o.notification.recipient);
+        if (it == remaining.end())
+            it = remaining.insert(o.notification.recipient, o.unreadCountAfter);
+        o.unreadCountAfter = *it;
+        *it = qMax<qint64>(0, *it - 1);
+    }
+    return created;
+}
+
+} // namespace
 
 namespace {
 // A group's first rows wait for its last ones: nothing is sent before the whole group is
@@ -195,14 +224,7 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
     // notification, worked out here once for the group.
     InsertReply groupReply;
     groupReply.outcomes = std::move(result.value());
-    const std::vector<qint64> countAfter = unreadCountsAfterEach(groupReply.outcomes);
-    quint64 created = 0;
-    for (size_t i = 0; i < groupReply.outcomes.size(); ++i) {
-        if (groupReply.outcomes[i].created) {
-            groupReply.outcomes[i].unreadCountAfter = countAfter[i];
-            ++created;
-        }
-    }
+    const quint64 created = countAfterEach(groupReply.outcomes);
     if (m_metrics)
         bump(m_metrics->created, created);
     if (CommitSink *sink = m_commitSink.load(std::memory_order_acquire))

@@ -92,12 +92,8 @@ QList<int> TestStoreWorker::commitGroups(const QList<int> &requests, qint64 slic
     QTemporaryDir dir;
     if (!dir.isValid())
         return {-1};
-    StoreWorker writer(sqliteConfig(dir), QStringLiteral("test-writer"));
-    writer.setSliceCostLimit(sliceCostLimitNs);
-    if (!writer.startAndOpen(true).ok())
-        return {-2};
-
-    // The groups as the writer hands them to its commit sink.
+    // The groups as the writer hands them to its commit sink; declared first, so that it
+    // outlives the writer that calls it.
     struct GroupSizes : CommitSink
     {
         QMutex mutex;
@@ -108,6 +104,11 @@ QList<int> TestStoreWorker::commitGroups(const QList<int> &requests, qint64 slic
             sizes.append(int(outcomes.size()));
         }
     } sink;
+    StoreWorker writer(sqliteConfig(dir), QStringLiteral("test-writer"));
+    writer.setSliceCostLimit(sliceCostLimitNs);
+    if (!writer.startAndOpen(true).ok())
+        return {-2};
+
     writer.setCommitSink(&sink);
     QMutex &mutex = sink.mutex;
     QList<int> &committed = sink.sizes;
