@@ -157,6 +157,10 @@
         <source>Connected; admin key accepted</source>
         <translation>Verbunden; Admin-Schlüssel akzeptiert</translation>
     </message>
+    <message>
+        <source>%1 does not answer after %2 attempts (%3); trying once a minute from now on: Refresh snapshot tries at once</source>
+        <translation>%1 antwortet nach %2 Versuchen nicht (%3); ab jetzt einmal pro Minute: „Momentaufnahme aktualisieren“ versucht es sofort</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectDialog</name>
@@ -629,10 +633,6 @@ Räume: %5</translation>
         <translation>Verbunden mit %1 (Knoten %2)</translation>
     </message>
     <message>
-        <source>Reconnecting in %1 s — %2</source>
-        <translation>Neuer Versuch in %1 s — %2</translation>
-    </message>
-    <message>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
@@ -721,6 +721,10 @@ Räume: %5</translation>
             <numerusform>Knoten %1 hat %n Trace-Eintrag verworfen, den er nicht senden konnte</numerusform>
             <numerusform>Knoten %1 hat %n Trace-Einträge verworfen, die er nicht senden konnte</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1 in %2 s — %3</source>
+        <translation>Neuer Versuch mit %1 in %2 s — %3</translation>
     </message>
 </context>
 <context>

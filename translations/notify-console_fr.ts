@@ -157,6 +157,10 @@
         <source>Connected; admin key accepted</source>
         <translation>Connecté ; clé d’administration acceptée</translation>
     </message>
+    <message>
+        <source>%1 does not answer after %2 attempts (%3); trying once a minute from now on: Refresh snapshot tries at once</source>
+        <translation>%1 ne répond pas après %2 tentatives (%3) ; désormais une tentative par minute : « Actualiser l&apos;instantané » réessaie tout de suite</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectDialog</name>
@@ -629,10 +633,6 @@ Salons : %5</translation>
         <translation>Connecté à %1 (nœud %2)</translation>
     </message>
     <message>
-        <source>Reconnecting in %1 s — %2</source>
-        <translation>Reconnexion dans %1 s — %2</translation>
-    </message>
-    <message>
         <source>Error: %1</source>
         <translation>Erreur : %1</translation>
     </message>
@@ -721,6 +721,10 @@ Salons : %5</translation>
             <numerusform>Le nœud %1 a perdu %n enregistrement de trace qu&apos;il n&apos;a pas pu envoyer</numerusform>
             <numerusform>Le nœud %1 a perdu %n enregistrements de trace qu&apos;il n&apos;a pas pu envoyer</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1 in %2 s — %3</source>
+        <translation>Nouvelle tentative vers %1 dans %2 s — %3</translation>
     </message>
 </context>
 <context>

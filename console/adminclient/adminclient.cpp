@@ -87,6 +87,7 @@ void AdminClient::connectTo(const QUrl &url, const QString &adminKey)
     m_wrongEndpoint = false;
     m_lastError.clear();
     m_backoffMs = initialBackoffMs;
+    m_failedAttempts = 0;
     openSocket();
 }
 
@@ -142,7 +143,8 @@ void AdminClient::openSocket()
     if (!m_adminKey.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + m_adminKey.toUtf8());
     setState(State::Connecting);
-    emit logMessage(tr("Connecting to %1").arg(m_url.toDisplayString(QUrl::RemoveQuery)));
+    if (!retryingSlowly())
+        emit logMessage(tr("Connecting to %1").arg(m_url.toDisplayString(QUrl::RemoveQuery)));
     m_connectTimeout.start(connectTimeoutMs);
     m_socket->open(req);
 }
@@ -217,7 +219,8 @@ void AdminClient::onDisconnected()
     } else if (m_lastError.isEmpty()) {
         m_lastError = tr("could not connect");
     }
-    emit logMessage(tr("Disconnected: %1").arg(m_lastError));
+    if (!retryingSlowly())
+        emit logMessage(tr("Disconnected: %1").arg(m_lastError));
     if (m_wanted)
         scheduleReconnect();
     else
@@ -229,12 +232,38 @@ int AdminClient::nextBackoffMs(int current)
     return std::clamp(current * 2, initialBackoffMs, maxBackoffMs);
 }
 
+int AdminClient::retryDelayMs(int failedAttempts, int quick, int slowRetry)
+{
+    if (failedAttempts > quick)
+        return slowRetry;
+    int delay = initialBackoffMs;
+    for (int i = 1; i < failedAttempts; ++i)
+        delay = nextBackoffMs(delay);
+    return delay;
+}
+
+void AdminClient::setRetryPolicy(int quick, int slowRetry)
+{
+    m_quickAttempts = std::max(1, quick);
+    m_slowRetryMs = std::max(initialBackoffMs, slowRetry);
+}
+
 void AdminClient::scheduleReconnect()
 {
-    const int delay = m_backoffMs;
-    m_backoffMs = nextBackoffMs(m_backoffMs);
+    // Attempts that fail before the server ever answered count; a server that answered and
+    // went away starts the quick schedule again (m_failedAttempts is reset on its hello).
+    ++m_failedAttempts;
+    const int delay = retryDelayMs(m_failedAttempts, m_quickAttempts, m_slowRetryMs);
+    m_backoffMs = nextBackoffMs(delay);
     m_reconnectTimer.start(delay);
-    emit logMessage(tr("Reconnecting in %1 s").arg(delay / 1000.0, 0, 'f', 1));
+    if (m_failedAttempts == m_quickAttempts + 1)
+        emit logMessage(tr("%1 does not answer after %2 attempts (%3); trying once a minute "
+                           "from now on: Refresh snapshot tries at once")
+                            .arg(m_url.toDisplayString(QUrl::RemoveQuery))
+                            .arg(m_failedAttempts)
+                            .arg(m_lastError));
+    else if (!retryingSlowly())
+        emit logMessage(tr("Reconnecting in %1 s").arg(delay / 1000.0, 0, 'f', 1));
     setState(State::Reconnecting);
     // The countdown in the status bar reads reconnectRemainingMs(); re-emit so it refreshes
     // even when the state was already Reconnecting.
@@ -295,6 +324,7 @@ void AdminClient::onTextMessage(const QString &text)
 {
     // A live channel is the proof the backoff can start small again.
     m_backoffMs = initialBackoffMs;
+    m_failedAttempts = 0;
     if (!m_accepted) {
         // The first message (hello) proves the key was accepted.
         m_accepted = true;

@@ -43,6 +43,11 @@ public:
     // A console watches a server an operator is restarting: after it returns, the console
     // should be back within seconds, not after a long doubled wait.
     static constexpr int maxBackoffMs = 5000;
+    // A server that does not come back within these attempts (about half a minute) is not
+    // being restarted: from then on try once a minute and say so once, instead of adding
+    // lines to the log every few seconds without end.
+    static constexpr int quickAttempts = 8;
+    static constexpr int slowRetryMs = 60000;
     static constexpr int requestTimeoutMs = 15000;
     static constexpr int connectTimeoutMs = 10000;
     // The server closes the socket with this code when the admin key is missing or wrong.
@@ -91,6 +96,14 @@ public:
     static QString stateName(State s);
     // The delay after `current`: doubled, at most maxBackoffMs.
     static int nextBackoffMs(int current);
+    // The delay before the next attempt after `failedAttempts` attempts in a row failed
+    // (1 for the first failure): doubling up to maxBackoffMs, then slowRetry once more than
+    // quickAttempts failed.
+    static int retryDelayMs(int failedAttempts, int quickAttempts, int slowRetry);
+    // Tests shorten the policy; the console uses the defaults above.
+    void setRetryPolicy(int quick, int slowRetry);
+    // True once the attempts were slowed down to the slow rate (until the next success).
+    bool retryingSlowly() const { return m_failedAttempts > m_quickAttempts; }
 
 signals:
     void stateChanged(notify::console::AdminClient::State state);
@@ -138,6 +151,9 @@ private:
     bool m_wrongEndpoint = false; // set by 4004 until the next connectTo()
     bool m_accepted = false; // the server spoke (hello): the key was accepted
     int m_backoffMs = initialBackoffMs;
+    int m_failedAttempts = 0; // in a row, since connectTo() or the last hello
+    int m_quickAttempts = quickAttempts;
+    int m_slowRetryMs = slowRetryMs;
     QTimer m_reconnectTimer;
     QTimer m_connectTimeout;
     quint64 m_nextId = 0;

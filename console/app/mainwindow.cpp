@@ -1,9 +1,9 @@
 #include "console/app/mainwindow.h"
 
-#include "console/i18n/i18n.h"
-#include "console/icons/resources.h"
 #include "console/dialogs/connectdialog.h"
 #include "console/dialogs/settingsdialog.h"
+#include "console/i18n/i18n.h"
+#include "console/icons/resources.h"
 #include "console/models/connectionsmodel.h"
 #include "console/models/countersmodel.h"
 #include "console/models/historymodel.h"
@@ -520,7 +520,10 @@ void MainWindow::updateStatus()
         style = QStringLiteral("color: #2e7d32;");
         break;
     case AdminClient::State::Reconnecting:
-        text = tr("Reconnecting in %1 s — %2")
+        // The URL too: after a while the client retries once a minute and the log is quiet,
+        // so the status bar is where one reads what it is trying to reach.
+        text = tr("Reconnecting to %1 in %2 s — %3")
+                   .arg(where)
                    .arg((m_client->reconnectRemainingMs() + 999) / 1000)
                    .arg(m_client->lastError());
         style = QStringLiteral("color: #ef6c00;");

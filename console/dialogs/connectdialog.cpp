@@ -146,12 +146,9 @@ void ConnectDialog::rememberProfile()
     const QString name = m_name->text().trimmed();
     if (!m_store || name.isEmpty())
         return;
-    // A changed URL or key of a saved profile is what the user means to use from now on:
-    // keep the profile in step instead of connecting with values it does not hold.
-    if (const auto p = m_store->profile(name);
-        p && (p->url != url().toString() || p->adminKey != m_key->text()))
-        saveProfile();
-    // Remember which profile was used so it comes first next time.
+    // Only Save changes a profile: a key typed to try it out, or mistyped, must never
+    // replace the good one that is saved (and a refused key is then never stored).
+    // Connect only remembers which profile was used, so it comes first next time.
     m_store->touchProfile(name);
 }
 

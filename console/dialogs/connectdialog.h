@@ -29,7 +29,7 @@ public:
 
     bool saveProfile();
     bool deleteProfile();
-    // On Connect: saves a changed URL or key into the profile of that name, marks it used.
+    // On Connect: marks the profile of that name used; never changes what it holds.
     void rememberProfile();
     QPushButton *connectButton() const { return m_connect; }
 

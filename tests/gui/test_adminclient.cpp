@@ -13,9 +13,11 @@
 #include "console/views/deliveriesview.h"
 #include "console/views/ratechart.h"
 
+#include <QHostAddress>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -185,6 +187,55 @@ private slots:
         QCOMPARE(seen.last(), 5000);
     }
 
+    void retryScheduleSlowsDownAfterTheQuickAttempts()
+    {
+        QList<int> seen;
+        for (int failed = 1; failed <= 11; ++failed)
+            seen.append(AdminClient::retryDelayMs(failed, AdminClient::quickAttempts,
+                                                  AdminClient::slowRetryMs));
+        QCOMPARE(seen,
+                 (QList<int> {500, 1000, 2000, 4000, 5000, 5000, 5000, 5000, 60000, 60000, 60000}));
+    }
+
+    void nobodyListeningSlowsDownAndSaysSoOnce()
+    {
+        // A port where nothing listens: a few quick attempts, then one line saying the client
+        // slows down, then attempts without a line each (the policy shortened for the test).
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        AdminClient client;
+        client.setRetryPolicy(2, 600);
+        QSignalSpy log(&client, &AdminClient::logMessage);
+        QSignalSpy states(&client, &AdminClient::stateChanged);
+        const QUrl url(QStringLiteral("ws://127.0.0.1:%1/admin").arg(port));
+        client.connectTo(url, "key");
+        auto lines = [&](const QString &start) {
+            int n = 0;
+            for (const auto &args : log)
+                n += args.at(0).toString().startsWith(start) ? 1 : 0;
+            return n;
+        };
+        auto connectingStates = [&] {
+            int n = 0;
+            for (const auto &args : states)
+                n += args.at(0).value<AdminClient::State>() == AdminClient::State::Connecting;
+            return n;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(client.retryingSlowly(), 10000);
+        QTRY_COMPARE(lines(url.toDisplayString()), 1);
+        const int before = log.count();
+        const int attemptsBefore = connectingStates();
+        // Two more slow attempts happen, and the log stays as it was.
+        QTRY_VERIFY_WITH_TIMEOUT(connectingStates() >= attemptsBefore + 2, 10000);
+        QCOMPARE(log.count(), before);
+        QCOMPARE(lines("Connecting to"), 3);
+        // Reconnect now starts the quick schedule again.
+        client.reconnectNow();
+        QVERIFY(!client.retryingSlowly());
+    }
+
     void pushesReachTheModels()
     {
         ContractPeer peer(defaultSnapshot());
@@ -304,7 +355,8 @@ private slots:
         // The server goes away: the client retries after 0.5 s and gets a new snapshot.
         peer.closeAll(QWebSocketProtocol::CloseCodeGoingAway);
         QTRY_COMPARE(window.client()->state(), AdminClient::State::Reconnecting);
-        QVERIFY(window.statusLabel()->text().contains("Reconnecting in"));
+        QVERIFY(window.statusLabel()->text().startsWith(
+            "Reconnecting to " + peer.url().toDisplayString(QUrl::RemoveQuery) + " in"));
         QTRY_COMPARE(snapshots.count(), 2);
         QCOMPARE(window.client()->state(), AdminClient::State::Connected);
         QCOMPARE(peer.accepted, 2);

@@ -671,7 +671,7 @@ private slots:
         QCOMPARE(window.roomsModel()->rowCount(), 0);
     }
 
-    void connectUpdatesTheProfileWhenTheKeyChanged()
+    void connectNeverChangesASavedProfile()
     {
         QTemporaryDir dir;
         LocalStore store;
@@ -681,13 +681,43 @@ private slots:
                 > 0);
         ConnectDialog dialog(&store);
         auto *key = dialog.findChild<QLineEdit *>(QStringLiteral("profileKey"));
-        QVERIFY(key);
+        auto *url = dialog.findChild<QLineEdit *>(QStringLiteral("profileUrl"));
+        QVERIFY(key && url);
         QCOMPARE(key->text(), QString("old-key")); // the saved profile was loaded
-        key->setText("new-key");
+        // A key (and URL) typed over the saved ones, then Connect without Save: the
+        // connection uses what was typed, the profile keeps what was saved.
+        key->setText("mistyped-key");
+        url->setText("ws://127.0.0.1:9999/admin");
         dialog.connectButton()->click();
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
-        QCOMPARE(dialog.adminKey(), QString("new-key"));
-        QCOMPARE(store.profile("staging")->adminKey, QString("new-key"));
+        QCOMPARE(dialog.adminKey(), QString("mistyped-key"));
+        QCOMPARE(store.profile("staging")->adminKey, QString("old-key"));
+        QCOMPARE(store.profile("staging")->url, QString("ws://127.0.0.1:8081/admin"));
+        QVERIFY(store.profile("staging")->lastUsedAt.isValid()); // remembered as used
+    }
+
+    void aRefusedKeyIsNeverStored()
+    {
+        TestServer server;
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.filePath("console.db")));
+        const QString url = adminUrl(server).toString();
+        QVERIFY(store.saveProfile(ServerProfile {0, "local", url, server.config.adminKey, {}})
+                > 0);
+        MainWindow window(nullptr);
+        ConnectDialog dialog(&store);
+        auto *key = dialog.findChild<QLineEdit *>(QStringLiteral("profileKey"));
+        QVERIFY(key);
+        key->setText("not-the-admin-key");
+        dialog.connectButton()->click();
+        window.connectTo(dialog.url(), dialog.adminKey());
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Failed, 5000);
+        QCOMPARE(store.profile("local")->adminKey, server.config.adminKey);
+        // Save is what changes a profile.
+        key->setText("another-key");
+        QVERIFY(dialog.saveProfile());
+        QCOMPARE(store.profile("local")->adminKey, QString("another-key"));
     }
 
     void wrongAdminKeyShowsAClearError()
