@@ -23,6 +23,13 @@
         <source>Could not write %1: %2</source>
         <translation>Impossible d’écrire %1 : %2</translation>
     </message>
+    <message numerus="yes">
+        <source>Exported %n row(s) to %1</source>
+        <translation>
+            <numerusform>%n ligne exportée vers %1</numerusform>
+            <numerusform>%n lignes exportées vers %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -314,6 +321,10 @@ Salons : %5</translation>
     <message>
         <source>Out/s</source>
         <translation>Sorties/s</translation>
+    </message>
+    <message>
+        <source>RTT (ms)</source>
+        <translation>RTT (ms)</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,7 @@
 #include "console/models/connectionsmodel.h"
 
+#include "console/models/exportrole.h"
+
 #include "shared/codec/wirecodec.h"
 
 #include "shared/codec/timestamp.h"
@@ -53,10 +55,33 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
             return {};
         }
     }
+    const Rates rates = m_rates.value(c.id);
+    if (role == ExportRole) {
+        const auto measured = [](auto v) {
+            return v < 0 ? QVariant(QString()) : QVariant(v);
+        };
+        switch (index.column()) {
+        case Id:
+            return QVariant::fromValue(c.id);
+        case ConnectedSince:
+            return c.connectedAt;
+        case Rtt:
+            return measured(c.rttMs);
+        case FramesIn:
+            return QVariant::fromValue(c.framesIn);
+        case FramesOut:
+            return QVariant::fromValue(c.framesOut);
+        case RateIn:
+            return measured(rates.in);
+        case RateOut:
+            return measured(rates.out);
+        default:
+            return {};
+        }
+    }
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool sort = role == SortRole;
-    const Rates rates = m_rates.value(c.id);
     auto rate = [sort](double r) -> QVariant {
         if (sort)
             return r;
@@ -103,6 +128,8 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
 
 QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == ExportRole && section == Rtt)
+        return tr("RTT (ms)");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {

@@ -1,5 +1,7 @@
 #include "console/models/countersmodel.h"
 
+#include "console/models/exportrole.h"
+
 #include <QLocale>
 
 #include <array>
@@ -14,7 +16,7 @@ struct Row
     quint64 Counters::*member;
 };
 
-constexpr std::array<Row, CountersModel::counterCount> rows{{
+constexpr std::array<Row, CountersModel::counterCount> rows {{
     {"created", &Counters::created},
     {"sent", &Counters::sent},
     {"acked", &Counters::acked},
@@ -30,8 +32,7 @@ constexpr std::array<Row, CountersModel::counterCount> rows{{
 
 CountersModel::CountersModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 QString CountersModel::counterKey(int row)
 {
@@ -63,14 +64,19 @@ QVariant CountersModel::data(const QModelIndex &index, int role) const
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::UserRole)
         return counterKey(row);
+    if (role == ExportRole && index.column() == Total)
+        return QVariant::fromValue(value(m_totals, row));
+    if (role == ExportRole && index.column() == PerSecond)
+        return QVariant::fromValue(value(m_perSecond, row));
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case Name: {
         static const char *const labels[counterCount] = {
-            QT_TR_NOOP("Created"),         QT_TR_NOOP("Sent"),    QT_TR_NOOP("Acknowledged"),
-            QT_TR_NOOP("Read"),            QT_TR_NOOP("Failed"),  QT_TR_NOOP("Dropped"),
-            QT_TR_NOOP("Auth failures"),   QT_TR_NOOP("Heartbeat timeouts"),
+            QT_TR_NOOP("Created"),       QT_TR_NOOP("Sent"),
+            QT_TR_NOOP("Acknowledged"),  QT_TR_NOOP("Read"),
+            QT_TR_NOOP("Failed"),        QT_TR_NOOP("Dropped"),
+            QT_TR_NOOP("Auth failures"), QT_TR_NOOP("Heartbeat timeouts"),
             QT_TR_NOOP("Rate limited"),
         };
         return tr(labels[row]);

@@ -1,5 +1,7 @@
 #include "console/models/historymodel.h"
 
+#include "console/models/exportrole.h"
+
 #include <QBrush>
 #include <QLocale>
 
@@ -32,6 +34,8 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ForegroundRole && failed && index.column() == Delivered)
         return QBrush(Qt::red);
+    if (role == ExportRole && index.column() == Time)
+        return e.sentAt;
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

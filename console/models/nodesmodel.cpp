@@ -1,5 +1,7 @@
 #include "console/models/nodesmodel.h"
 
+#include "console/models/exportrole.h"
+
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 
@@ -49,6 +51,18 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
         return tr("Node %1\nId: %2").arg(n.name, n.id);
     if (role == Qt::TextAlignmentRole && (index.column() == Connections || index.column() == Rate))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == ExportRole) {
+        switch (index.column()) {
+        case Rate:
+            return n.ratePerSecond < 0 ? QVariant(QString()) : QVariant(n.ratePerSecond);
+        case LastHeartbeat:
+            return n.lastHeartbeat;
+        case Started:
+            return n.startedAt;
+        default:
+            return {};
+        }
+    }
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

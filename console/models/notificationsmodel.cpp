@@ -1,5 +1,7 @@
 #include "console/models/notificationsmodel.h"
 
+#include "console/models/exportrole.h"
+
 #include "shared/codec/wirecodec.h"
 
 #include <QBrush>
@@ -45,6 +47,20 @@ QVariant NotificationsModel::data(const QModelIndex &index, int role) const
         return QBrush(QColor(0x75, 0x75, 0x75));
     if (role == Qt::TextAlignmentRole && index.column() == Seq)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == ExportRole) {
+        // Times only (empty when there is none): "unread" and "not delivered" are the
+        // display's words for an empty cell.
+        switch (index.column()) {
+        case Created:
+            return n.createdAt;
+        case Delivered:
+            return n.deliveredAt;
+        case Read:
+            return n.readAt;
+        default:
+            return {};
+        }
+    }
     if (role != Qt::DisplayRole)
         return {};
     // To the second: "why didn't X get it" is answered by comparing times.

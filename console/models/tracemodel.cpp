@@ -1,5 +1,7 @@
 #include "console/models/tracemodel.h"
 
+#include "console/models/exportrole.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -41,6 +43,10 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     // Delivered to nobody: the answer to "why didn't X get it" is often here.
     if (role == Qt::ForegroundRole && e.connections == 0)
         return QBrush(QColor(0xd3, 0x2f, 0x2f));
+    if (role == ExportRole && index.column() == Time)
+        return e.at; // with its day and zone: the display has the time of day only
+    if (role == ExportRole && index.column() == Connections)
+        return e.connections;
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

@@ -44,9 +44,10 @@ DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidg
     m_trace->setObjectName(QStringLiteral("traceTable"));
     m_trace->setModel(trace);
     m_trace->verticalHeader()->hide();
-    m_trace->horizontalHeader()->setStretchLastSection(true);
-    // Headers are longer in German and French ("Benachrichtigung"): size to them.
+    // Headers are longer in German and French ("Benachrichtigung"): size to them. The title
+    // takes what is left; a count of connections needs no more than its header.
     m_trace->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_trace->horizontalHeader()->setSectionResizeMode(TraceModel::Title, QHeaderView::Stretch);
     m_trace->setAlternatingRowColors(true);
     m_trace->setContextMenuPolicy(Qt::ActionsContextMenu);
     installCopyExport(m_trace, QStringLiteral("delivery-trace"));

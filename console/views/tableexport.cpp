@@ -1,5 +1,7 @@
 #include "console/views/tableexport.h"
 
+#include "console/models/exportrole.h"
+
 #include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
@@ -7,8 +9,10 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QItemSelectionModel>
+#include <QMainWindow>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QStatusBar>
 
 #include <algorithm>
 
@@ -26,26 +30,51 @@ QString csvField(QString text)
     return text;
 }
 
-QStringList headerTexts(const QAbstractItemModel *model)
+QStringList headerTexts(const QAbstractItemModel *model, bool forExport = false)
 {
     QStringList out;
-    for (int c = 0; c < model->columnCount(); ++c)
-        out.append(model->headerData(c, Qt::Horizontal).toString());
+    for (int c = 0; c < model->columnCount(); ++c) {
+        const QVariant v
+            = forExport ? model->headerData(c, Qt::Horizontal, ExportRole) : QVariant();
+        out.append(v.isValid() ? v.toString() : model->headerData(c, Qt::Horizontal).toString());
+    }
     return out;
 }
 
-QStringList rowTexts(const QAbstractItemModel *model, int row, const QModelIndex &parent)
+// A spreadsheet reads "1234" and "2026-12-07T17:20:01.123+01:00" as a number and a time;
+// "1,234", "12 ms" or "17:20:01" it reads as text, or as a time of an unknown day and zone.
+QString exportText(const QModelIndex &index)
+{
+    const QVariant v = index.data(ExportRole);
+    if (!v.isValid())
+        return index.data().toString();
+    if (v.metaType().id() == QMetaType::QDateTime) {
+        const QDateTime t = v.toDateTime();
+        if (!t.isValid())
+            return {};
+        const QDateTime local = t.toLocalTime();
+        return local.toOffsetFromUtc(local.offsetFromUtc()).toString(Qt::ISODateWithMs);
+    }
+    if (v.metaType().id() == QMetaType::Double || v.metaType().id() == QMetaType::Float)
+        return QString::number(v.toDouble(), 'g', 12);
+    return v.toString();
+}
+
+QStringList rowTexts(const QAbstractItemModel *model, int row, const QModelIndex &parent,
+                     bool forExport = false)
 {
     QStringList out;
-    for (int c = 0; c < model->columnCount(parent); ++c)
-        out.append(model->index(row, c, parent).data().toString());
+    for (int c = 0; c < model->columnCount(parent); ++c) {
+        const QModelIndex index = model->index(row, c, parent);
+        out.append(forExport ? exportText(index) : index.data().toString());
+    }
     return out;
 }
 
 void appendRows(const QAbstractItemModel *model, const QModelIndex &parent, QStringList &lines)
 {
     for (int r = 0; r < model->rowCount(parent); ++r) {
-        QStringList fields = rowTexts(model, r, parent);
+        QStringList fields = rowTexts(model, r, parent, true);
         std::transform(fields.begin(), fields.end(), fields.begin(), csvField);
         lines.append(fields.join(QLatin1Char(',')));
         const QModelIndex child = model->index(r, 0, parent);
@@ -58,7 +87,7 @@ void appendRows(const QAbstractItemModel *model, const QModelIndex &parent, QStr
 
 QString modelToCsv(const QAbstractItemModel *model)
 {
-    QStringList header = headerTexts(model);
+    QStringList header = headerTexts(model, true);
     std::transform(header.begin(), header.end(), header.begin(), csvField);
     QStringList lines {header.join(QLatin1Char(','))};
     appendRows(model, {}, lines);
@@ -82,6 +111,23 @@ QString selectionToText(const QAbstractItemView *view)
     return lines.join(QLatin1Char('\n'));
 }
 
+bool writeCsv(QAbstractItemView *view, const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(modelToCsv(view->model()).toUtf8()) < 0
+        || !file.commit()) {
+        QMessageBox::warning(view, QObject::tr("Export CSV"),
+                             QObject::tr("Could not write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    // Say where it went: the file dialog may have been left in a folder one does not expect.
+    if (auto *window = qobject_cast<QMainWindow *>(view->window()))
+        window->statusBar()->showMessage(
+            QObject::tr("Exported %n row(s) to %1", nullptr, view->model()->rowCount()).arg(path),
+            15000);
+    return true;
+}
+
 QList<QAction *> installCopyExport(QAbstractItemView *view, const QString &exportBaseName)
 {
     auto *copy = new QAction(QObject::tr("&Copy"), view);
@@ -101,12 +147,7 @@ QList<QAction *> installCopyExport(QAbstractItemView *view, const QString &expor
                                                           QObject::tr("CSV files (*.csv)"));
         if (path.isEmpty())
             return;
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || file.write(modelToCsv(view->model()).toUtf8()) < 0
-            || !file.commit())
-            QMessageBox::warning(
-                view, QObject::tr("Export CSV"),
-                QObject::tr("Could not write %1: %2").arg(path, file.errorString()));
+        writeCsv(view, path);
     });
     view->addAction(copy);
     view->addAction(exportCsv);

@@ -19,6 +19,10 @@ QString modelToCsv(const QAbstractItemModel *model);
 // a spreadsheet or a ticket.
 QString selectionToText(const QAbstractItemView *view);
 
+// Writes modelToCsv of the view's model to path; says where in the main window's status bar,
+// or why not in a message box.
+bool writeCsv(QAbstractItemView *view, const QString &path);
+
 // Adds "Copy" (Ctrl+C) and "Export CSV…" to the view (as its actions, for its context menu)
 // and returns them.
 QList<QAction *> installCopyExport(QAbstractItemView *view, const QString &exportBaseName);

@@ -10,13 +10,21 @@
 #include "console/models/roomsmodel.h"
 #include "console/models/tracemodel.h"
 #include "console/storage/keyvault.h"
+#include "console/views/deliveriesview.h"
 #include "console/views/ratechart.h"
 #include "console/views/tableexport.h"
 #include "shared/codec/wirecodec.h"
 
 #include <QAbstractItemModelTester>
+#include <QFile>
+#include <QHeaderView>
+#include <QMainWindow>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace notify;
@@ -427,6 +435,88 @@ private slots:
         QVERIFY(lines.at(0).startsWith("Sent,Organization,Recipient,Title"));
         QVERIFY2(lines.at(1).contains(",\"Hello, \"\"world\"\"\","), qPrintable(lines.at(1)));
         QVERIFY(lines.at(1).endsWith(",n1"));
+    }
+
+    void csvHoldsNumbersWithoutUnitsAndTimesWithTheirZone()
+    {
+        ConnectionsModel connections;
+        QJsonObject c {{"id", 7},
+                       {"orgId", "acme"},
+                       {"userId", "alice"},
+                       {"protocol", "plain"},
+                       {"framesIn", 12345},
+                       {"framesOut", 2},
+                       {"bytesOut", 0},
+                       {"rttMs", 42},
+                       {"connectedAt", "2026-12-07T10:00:00.250Z"}};
+        connections.setSnapshot({decode(c)});
+        // The screen reads "42 ms" and "12,345" (in English); the file holds the numbers.
+        QCOMPARE(connections.index(0, ConnectionsModel::Rtt).data().toString(), QString("42 ms"));
+        const QStringList lines = modelToCsv(&connections).split("\r\n", Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        const QStringList header = lines.at(0).split(',');
+        const QStringList row = lines.at(1).split(',');
+        QCOMPARE(row.at(header.indexOf("RTT (ms)")), QString("42"));
+        QCOMPARE(row.at(header.indexOf("Frames in")), QString("12345"));
+        const QDateTime at
+            = QDateTime::fromString(row.at(header.indexOf("Connected since")), Qt::ISODateWithMs);
+        QVERIFY2(at.isValid(), qPrintable(lines.at(1)));
+        QCOMPARE(at.toUTC(), QDateTime(QDate(2026, 12, 7), QTime(10, 0, 0, 250), Qt::UTC));
+        // With its zone: an offset or Z, never a bare local time.
+        QVERIFY2(QRegularExpression("(Z|[+-]\\d\\d:\\d\\d)$")
+                     .match(row.at(header.indexOf("Connected since")))
+                     .hasMatch(),
+                 qPrintable(lines.at(1)));
+
+        // The trace shows the time of day only; the file has the day and the zone.
+        TraceModel trace;
+        trace.addDelivery({{"notificationId", "n1"},
+                           {"room", "org:a:user:b"},
+                           {"connections", 0},
+                           {"at", "2026-12-07T10:00:01.500Z"}});
+        QVERIFY(trace.index(0, TraceModel::Connections).data().toString().contains("nobody"));
+        const QStringList traceLines = modelToCsv(&trace).split("\r\n", Qt::SkipEmptyParts);
+        const QStringList traceRow = traceLines.at(1).split(',');
+        QCOMPARE(traceRow.at(TraceModel::Connections), QString("0"));
+        QCOMPARE(QDateTime::fromString(traceRow.at(TraceModel::Time), Qt::ISODateWithMs).toUTC(),
+                 QDateTime(QDate(2026, 12, 7), QTime(10, 0, 1, 500), Qt::UTC));
+    }
+
+    void csvExportSaysWhereItWrote()
+    {
+        QTemporaryDir dir;
+        QMainWindow window;
+        auto *table = new QTableView(&window);
+        HistoryModel model;
+        model.setEntries({HistoryEntry {}});
+        table->setModel(&model);
+        window.setCentralWidget(table);
+        const QString path = dir.filePath("history.csv");
+        QVERIFY(writeCsv(table, path));
+        QVERIFY(QFile::exists(path));
+        QVERIFY2(window.statusBar()->currentMessage().contains(path),
+                 qPrintable(window.statusBar()->currentMessage()));
+    }
+
+    void traceTitleTakesTheWidthNotTheConnectionCount()
+    {
+        CountersModel counters;
+        TraceModel trace;
+        DeliveriesView view(&counters, &trace);
+        view.resize(800, 560);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        trace.addDelivery({{"notificationId", "n1"},
+                           {"title", "Hi"},
+                           {"room", "org:a:user:b"},
+                           {"connections", 2}});
+        auto *table = view.findChild<QTableView *>(QStringLiteral("traceTable"));
+        QVERIFY(table);
+        QHeaderView *header = table->horizontalHeader();
+        QTRY_VERIFY(header->sectionSize(TraceModel::Title)
+                    > header->sectionSize(TraceModel::Connections));
+        QVERIFY2(header->sectionSize(TraceModel::Connections) < table->viewport()->width() / 4,
+                 qPrintable(QString::number(header->sectionSize(TraceModel::Connections))));
     }
 
     void keyVaultFallsBackWithoutAKeyring()
