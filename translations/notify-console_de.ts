@@ -1337,6 +1337,14 @@ Räume: %6</translation>
             <numerusform>Für %1 gespeichert: an %n Verbindungen zugestellt.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Not a room name: use org:%1, org:%1:role:ROLE, org:%1:user:USER or broadcast.</source>
+        <translation>Kein Raumname: verwenden Sie org:%1, org:%1:role:ROLLE, org:%1:user:BENUTZER oder broadcast.</translation>
+    </message>
+    <message>
+        <source>The room belongs to organization “%1”, not to “%2”.</source>
+        <translation>Der Raum gehört zur Organisation „%1“, nicht zu „%2“.</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::SettingsDialog</name>

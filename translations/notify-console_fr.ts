@@ -1337,6 +1337,14 @@ Salons : %6</translation>
             <numerusform>Enregistrée pour %1 : remise à %n connexions.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Not a room name: use org:%1, org:%1:role:ROLE, org:%1:user:USER or broadcast.</source>
+        <translation>Ce n&apos;est pas un nom de salon : utilisez org:%1, org:%1:role:RÔLE, org:%1:user:UTILISATEUR ou broadcast.</translation>
+    </message>
+    <message>
+        <source>The room belongs to organization “%1”, not to “%2”.</source>
+        <translation>Le salon appartient à l&apos;organisation « %1 », pas à « %2 ».</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::SettingsDialog</name>

@@ -6,9 +6,11 @@
 #include "console/models/historymodel.h"
 #include "console/views/tableexport.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/model/rooms.h"
 #include "shared/model/validation.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -138,15 +140,15 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
         m_target->setPlaceholderText(room ? tr("room, e.g. org:acme:role:admin")
                                           : tr("user id, e.g. alice"));
         m_roomNote->setVisible(room);
-        validate();
+        formChanged();
     };
     updateTargetPlaceholder();
     connect(m_targetKind, &QComboBox::currentIndexChanged, this, updateTargetPlaceholder);
 
     for (QLineEdit *edit : {m_org, m_target, m_type, m_title, m_actionUrl})
-        connect(edit, &QLineEdit::textChanged, this, &SendTestView::validate);
-    connect(m_body, &QPlainTextEdit::textChanged, this, &SendTestView::validate);
-    connect(m_metadata, &QPlainTextEdit::textChanged, this, &SendTestView::validate);
+        connect(edit, &QLineEdit::textChanged, this, &SendTestView::formChanged);
+    connect(m_body, &QPlainTextEdit::textChanged, this, &SendTestView::formChanged);
+    connect(m_metadata, &QPlainTextEdit::textChanged, this, &SendTestView::formChanged);
     connect(m_client, &AdminClient::stateChanged, this, &SendTestView::validate);
     connect(m_send, &QPushButton::clicked, this, &SendTestView::send);
 
@@ -248,6 +250,61 @@ std::optional<QString> SendTestView::metadataError(const QString &text)
     return std::nullopt;
 }
 
+QStringList SendTestView::formErrors(QList<QWidget *> *fields) const
+{
+    const QString org = m_org->text().trimmed();
+    const QString target = m_target->text().trimmed();
+    const QString type = m_type->text().trimmed();
+    const QString title = m_title->text().trimmed();
+    const QString body = m_body->toPlainText();
+    const QString actionUrl = m_actionUrl->text().trimmed();
+    const bool room = m_targetKind->currentIndex() == TargetRoom;
+
+    // Every problem at once, in the order of the form: fixing one must not reveal the next.
+    QStringList errors;
+    const auto add = [&](QWidget *field, const QString &error) {
+        fields->append(field);
+        errors.append(error);
+    };
+    const bool orgOk = !org.isEmpty() && !validateId(QStringLiteral("orgId"), org);
+    if (org.isEmpty())
+        add(m_org, tr("Enter an organization id."));
+    else if (!orgOk)
+        add(m_org,
+            tr("The organization id is not valid (1–128 characters, no control characters)."));
+    if (target.isEmpty()) {
+        add(m_target, room ? tr("Enter a room.") : tr("Enter a user id."));
+    } else if (!room && validateId(QStringLiteral("userId"), target)) {
+        add(m_target, tr("The user id is not valid (1–128 characters, no control characters)."));
+    } else if (room) {
+        // The server's rule (docs/protocol.md, "Rooms"), checked here so that "alice" or
+        // "org:" is flagged while typing instead of coming back refused.
+        const auto parsed = rooms::parse(target);
+        if (!parsed
+            || (parsed->kind == rooms::Kind::User
+                && validateId(QStringLiteral("userId"), parsed->member)))
+            add(m_target,
+                tr("Not a room name: use org:%1, org:%1:role:ROLE, org:%1:user:USER or broadcast.")
+                    .arg(orgOk ? rooms::escapeId(org) : QStringLiteral("ORG")));
+        else if (parsed->kind != rooms::Kind::Broadcast && orgOk && parsed->orgId != org)
+            add(m_target,
+                tr("The room belongs to organization “%1”, not to “%2”.").arg(parsed->orgId, org));
+    }
+    if (!type.isEmpty() && validateId(QStringLiteral("type"), type))
+        add(m_type, tr("The type is not valid (1–128 characters, no control characters)."));
+    if (title.isEmpty())
+        add(m_title, tr("Enter a title."));
+    else if (validateTitle(title))
+        add(m_title, tr("The title is longer than %1 characters.").arg(limits::maxTitleLength));
+    if (validateBody(body))
+        add(m_body, tr("The body is longer than %1 characters.").arg(limits::maxBodyLength));
+    if (validateActionUrl(actionUrl))
+        add(m_actionUrl, tr("The action URL must be a relative path or an http(s) URL."));
+    if (const auto error = metadataError(m_metadata->toPlainText()))
+        add(m_metadata, *error);
+    return errors;
+}
+
 Result<QJsonObject, QString> SendTestView::buildRequest() const
 {
     QWidget *field = nullptr;
@@ -256,42 +313,18 @@ Result<QJsonObject, QString> SendTestView::buildRequest() const
 
 Result<QJsonObject, QString> SendTestView::build(QWidget **field) const
 {
+    QList<QWidget *> fields;
+    const QStringList errors = formErrors(&fields);
+    if (!errors.isEmpty()) {
+        *field = fields.first();
+        return errors.join(QLatin1Char('\n'));
+    }
     const QString org = m_org->text().trimmed();
     const QString target = m_target->text().trimmed();
     const QString type = m_type->text().trimmed();
     const QString title = m_title->text().trimmed();
     const QString body = m_body->toPlainText();
     const QString actionUrl = m_actionUrl->text().trimmed();
-
-    if (org.isEmpty())
-        return (*field = m_org, tr("Enter an organization id."));
-    if (validateId(QStringLiteral("orgId"), org))
-        return (*field = m_org,
-                tr("The organization id is not valid (1–128 characters, no control characters)."));
-    if (target.isEmpty()) {
-        *field = m_target;
-        return m_targetKind->currentIndex() == TargetRoom ? tr("Enter a room.")
-                                                          : tr("Enter a user id.");
-    }
-    if (m_targetKind->currentIndex() == TargetUser && validateId(QStringLiteral("userId"), target))
-        return (*field = m_target,
-                tr("The user id is not valid (1–128 characters, no control characters)."));
-    if (!type.isEmpty() && validateId(QStringLiteral("type"), type))
-        return (*field = m_type,
-                tr("The type is not valid (1–128 characters, no control characters)."));
-    if (title.isEmpty())
-        return (*field = m_title, tr("Enter a title."));
-    if (validateTitle(title))
-        return (*field = m_title,
-                tr("The title is longer than %1 characters.").arg(limits::maxTitleLength));
-    if (validateBody(body))
-        return (*field = m_body,
-                tr("The body is longer than %1 characters.").arg(limits::maxBodyLength));
-    if (validateActionUrl(actionUrl))
-        return (*field = m_actionUrl,
-                tr("The action URL must be a relative path or an http(s) URL."));
-    if (const auto error = metadataError(m_metadata->toPlainText()))
-        return (*field = m_metadata, *error);
 
     QJsonObject data {{QStringLiteral("orgId"), org}, {QStringLiteral("title"), title}};
     data.insert(m_targetKind->currentIndex() == TargetRoom ? QStringLiteral("room")
@@ -311,6 +344,23 @@ Result<QJsonObject, QString> SendTestView::build(QWidget **field) const
     return data;
 }
 
+void SendTestView::formChanged()
+{
+    // The result line is about what was sent: once the form says something else (another
+    // recipient, another title), an old "Failed: …" or "delivered to 2" would mislead.
+    if (!m_sending)
+        m_result->clear();
+    validate();
+}
+
+void SendTestView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // A result in the previous language is a result about an earlier moment: clear it.
+    if (event->type() == QEvent::LanguageChange && !m_sending)
+        m_result->clear();
+}
+
 void SendTestView::validate()
 {
     const auto error = metadataError(m_metadata->toPlainText());
@@ -318,10 +368,12 @@ void SendTestView::validate()
     m_metadataError->setText(error.value_or(QString()));
     m_metadataError->setVisible(error.has_value());
 
+    QList<QWidget *> fields;
+    const QStringList errors = formErrors(&fields);
     QWidget *field = nullptr;
     const auto request = build(&field);
-    // Mark the field the error is about, once it holds something: an empty required field
-    // is a hint (shown below the form), not an error.
+    // Mark the fields the errors are about, once they hold something: an empty required
+    // field is a hint (shown below the form), not an error.
     const auto hasText = [](QWidget *w) {
         if (auto *line = qobject_cast<QLineEdit *>(w))
             return !line->text().isEmpty();
@@ -329,21 +381,28 @@ void SendTestView::validate()
             return !text->toPlainText().isEmpty();
         return false;
     };
-    const bool marked = field && hasText(field);
+    bool anyMarked = false;
     m_errorField = request.ok() ? nullptr : field;
     for (QWidget *w : std::initializer_list<QWidget *> {m_org, m_target, m_type, m_title, m_body,
                                                         m_actionUrl, m_metadata}) {
-        const QString style = (marked && w == field)
+        const bool marked = fields.contains(w) && hasText(w);
+        anyMarked = anyMarked || marked;
+        const QString style = marked
             ? QStringLiteral("%1 { %2 }")
                   .arg(QLatin1String(w->metaObject()->className()), QLatin1String(errorStyle))
             : QString();
         if (w->styleSheet() != style)
             w->setStyleSheet(style);
     }
-    // The metadata error has its own line under the field; the others show here.
-    m_fieldError->setText(request.ok() || field == m_metadata ? QString() : request.error());
-    m_fieldError->setStyleSheet(marked ? QStringLiteral("color: #d32f2f;")
-                                       : QStringLiteral("color: #757575;"));
+    // The metadata error has its own line under the field; the others show here, all of them.
+    QStringList shown;
+    for (int i = 0; i < errors.size(); ++i) {
+        if (fields.at(i) != m_metadata)
+            shown.append(errors.at(i));
+    }
+    m_fieldError->setText(shown.join(QLatin1Char('\n')));
+    m_fieldError->setStyleSheet(anyMarked ? QStringLiteral("color: #d32f2f;")
+                                          : QStringLiteral("color: #757575;"));
 
     const bool connected = m_client->state() == AdminClient::State::Connected;
     m_send->setEnabled(request.ok() && connected && !m_sending);

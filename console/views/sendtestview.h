@@ -78,13 +78,19 @@ public slots:
     void storeForMembers();
     void focusForm();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 signals:
     void sent(const notify::console::HistoryEntry &entry);
 
 private:
     notify::Result<QJsonObject, QString> build(QWidget **field) const;
+    // Every error of the form, in the form's order, and the field each is about.
+    QStringList formErrors(QList<QWidget *> *fields) const;
     void sendData(const QJsonObject &data, int index, int total);
     void validate();
+    void formChanged();
     void reloadTemplates();
     void onSaveClicked();
 

@@ -93,6 +93,96 @@ private slots:
         QCOMPARE(view.sendButton()->mapTo(&view, QPoint()).y(), sendY);
     }
 
+    void everyErrorIsShownAtOnce()
+    {
+        AdminClient client;
+        HistoryModel history;
+        SendTestView view(&client, nullptr, &history);
+        view.orgEdit()->setText("acme");
+        view.targetEdit()->setText("alice");
+        view.typeEdit()->setText("BAD\tTYPE");
+        view.titleEdit()->setText("Hello");
+        view.actionUrlEdit()->setText("javascript:alert(1)");
+        // Both problems are on screen and both fields marked, not the first one's alone.
+        const QString shown = view.fieldErrorLabel()->text();
+        QVERIFY2(shown.contains("type") && shown.contains("action URL"), qPrintable(shown));
+        QVERIFY(view.typeEdit()->styleSheet().contains("border"));
+        QVERIFY(view.actionUrlEdit()->styleSheet().contains("border"));
+        QCOMPARE(view.errorField(), view.typeEdit());
+        view.typeEdit()->setText("GOOD_TYPE");
+        QVERIFY(!view.fieldErrorLabel()->text().contains("type"));
+        QVERIFY(view.typeEdit()->styleSheet().isEmpty());
+        QVERIFY(view.fieldErrorLabel()->text().contains("action URL"));
+    }
+
+    void roomIsCheckedBeforeSending_data()
+    {
+        QTest::addColumn<QString>("room");
+        QTest::addColumn<QString>("error"); // empty: accepted
+        QTest::newRow("a user id") << "alice"
+                                   << "Not a room name";
+        QTest::newRow("org without id") << "org:"
+                                        << "Not a room name";
+        QTest::newRow("unknown kind") << "org:acme:team:x"
+                                      << "Not a room name";
+        QTest::newRow("another organization") << "org:other:role:admin"
+                                              << "“other”";
+        QTest::newRow("another organization's user") << "org:other:user:bob"
+                                                     << "“other”";
+        QTest::newRow("role") << "org:acme:role:admin"
+                              << "";
+        QTest::newRow("organization") << "org:acme"
+                                      << "";
+        QTest::newRow("user room") << "org:acme:user:bob"
+                                   << "";
+        QTest::newRow("broadcast") << "broadcast"
+                                   << "";
+    }
+
+    void roomIsCheckedBeforeSending()
+    {
+        QFETCH(QString, room);
+        QFETCH(QString, error);
+        AdminClient client;
+        HistoryModel history;
+        SendTestView view(&client, nullptr, &history);
+        view.orgEdit()->setText("acme");
+        view.titleEdit()->setText("Hello");
+        view.targetKindCombo()->setCurrentIndex(1); // room
+        view.targetEdit()->setText(room);
+        const auto request = view.buildRequest();
+        if (error.isEmpty()) {
+            QVERIFY2(request.ok(), request.ok() ? "" : qPrintable(request.error()));
+            QVERIFY(view.fieldErrorLabel()->text().isEmpty());
+        } else {
+            QVERIFY(!request.ok());
+            QCOMPARE(view.errorField(), view.targetEdit());
+            QVERIFY2(view.fieldErrorLabel()->text().contains(error),
+                     qPrintable(view.fieldErrorLabel()->text()));
+            QVERIFY(view.targetEdit()->styleSheet().contains("border"));
+        }
+    }
+
+    void anOldResultIsClearedWhenTheFormChanges()
+    {
+        AdminClient client; // not connected: a send fails at once
+        HistoryModel history;
+        SendTestView view(&client, nullptr, &history);
+        view.orgEdit()->setText("acme");
+        view.targetEdit()->setText("alice");
+        view.titleEdit()->setText("Hello");
+        view.send();
+        QTRY_VERIFY(view.resultLabel()->text().startsWith("Failed"));
+        // Another recipient: the failure was about alice, not about bob.
+        view.targetEdit()->setText("bob");
+        QVERIFY(view.resultLabel()->text().isEmpty());
+        view.send();
+        QTRY_VERIFY(view.resultLabel()->text().startsWith("Failed"));
+        QEvent change(QEvent::LanguageChange);
+        QCoreApplication::sendEvent(&view, &change);
+        QVERIFY(view.resultLabel()->text().isEmpty());
+    }
+
     void validatesAsYouType()
     {
         AdminClient client;
