@@ -429,6 +429,10 @@ Räume: %5</translation>
             <numerusform>%n Trace-Einträge verworfen</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Show &amp;user…</source>
+        <translation>&amp;Benutzer anzeigen…</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::HistoryModel</name>
@@ -965,6 +969,10 @@ ID: %4</translation>
         <source>&amp;Unread only</source>
         <translation>Nur &amp;ungelesene</translation>
     </message>
+    <message>
+        <source>Show &amp;user…</source>
+        <translation>&amp;Benutzer anzeigen…</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::RateChart</name>
@@ -1063,6 +1071,10 @@ Räume: %6</translation>
     <message>
         <source>Node</source>
         <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>User-Agent</translation>
     </message>
 </context>
 <context>

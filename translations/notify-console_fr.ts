@@ -429,6 +429,10 @@ Salons : %5</translation>
             <numerusform>%n enregistrements de trace perdus</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Show &amp;user…</source>
+        <translation>Afficher l’&amp;utilisateur…</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::HistoryModel</name>
@@ -965,6 +969,10 @@ Id : %4</translation>
         <source>&amp;Unread only</source>
         <translation>Non &amp;lues seulement</translation>
     </message>
+    <message>
+        <source>Show &amp;user…</source>
+        <translation>Afficher l’&amp;utilisateur…</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::RateChart</name>
@@ -1063,6 +1071,10 @@ Salons : %6</translation>
     <message>
         <source>Node</source>
         <translation>Nœud</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>Agent utilisateur</translation>
     </message>
 </context>
 <context>

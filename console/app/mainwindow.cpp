@@ -174,6 +174,8 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
     connect(m_connectionsView, &ConnectionsView::userRequested, this, &MainWindow::showUser);
     connect(m_roomsView, &RoomsView::userRequested, this, &MainWindow::showUser);
+    connect(m_notificationsView, &NotificationsView::userRequested, this, &MainWindow::showUser);
+    connect(m_deliveriesView, &DeliveriesView::userRequested, this, &MainWindow::showUser);
     connect(m_userView, &UserView::sendTestRequested, this,
             [this](const QString &org, const QString &user) {
                 m_tabs->setCurrentWidget(m_sendTestView);
@@ -426,7 +428,8 @@ void MainWindow::updateRemoteRooms()
         const RemoteConnectionsModel::Row &row = remote->at(r);
         const ConnectionInfo &c = row.connection;
         members.append(
-            {row.nodeId, row.nodeName, c.id, c.userId, c.orgId, protocolName(c.protocol), c.rooms});
+            {row.nodeId, row.nodeName, c.id, c.userId, c.orgId, protocolName(c.protocol), c.rooms,
+             c.userAgent});
     }
     m_rooms->setRemote(members);
 }

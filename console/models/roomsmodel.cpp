@@ -89,6 +89,8 @@ QVariant RoomsModel::data(const QModelIndex &index, int role) const
         case Qt::DisplayRole:
             if (index.column() == Name)
                 return tr("%1 @ %2 (#%3, %4)").arg(m.userId, m.orgId).arg(m.id).arg(m.protocol);
+            if (index.column() == UserAgent)
+                return m.userAgent;
             return index.column() == Node ? QVariant(m.nodeName) : QVariant();
         default:
             return {};
@@ -111,6 +113,10 @@ QVariant RoomsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::DisplayRole && index.column() == Name)
         return memberLabel(id);
+    if (role == Qt::DisplayRole && index.column() == UserAgent) {
+        const auto it = m_members.constFind(id);
+        return it == m_members.constEnd() ? QString() : it->userAgent;
+    }
     return {};
 }
 
@@ -125,6 +131,8 @@ QVariant RoomsModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Members");
     case Node:
         return tr("Node");
+    case UserAgent:
+        return tr("User agent");
     default:
         return {};
     }
@@ -136,7 +144,7 @@ void RoomsModel::setSnapshot(const QList<ConnectionInfo> &connections, const QJs
     m_rooms.clear();
     m_members.clear();
     for (const ConnectionInfo &c : connections)
-        m_members.insert(c.id, Member {c.userId, c.orgId, protocolName(c.protocol)});
+        m_members.insert(c.id, Member {c.userId, c.orgId, protocolName(c.protocol), c.userAgent});
     for (const QJsonValue &v : rooms) {
         const QJsonObject room = v.toObject();
         const QString name = room.value(QStringLiteral("name")).toString();
@@ -211,7 +219,7 @@ void RoomsModel::addMember(const QString &name, quint64 id)
 
 void RoomsModel::addConnection(const ConnectionInfo &c)
 {
-    m_members.insert(c.id, Member {c.userId, c.orgId, protocolName(c.protocol)});
+    m_members.insert(c.id, Member {c.userId, c.orgId, protocolName(c.protocol), c.userAgent});
     for (const QString &name : c.rooms) {
         const int row = insertionRow(name);
         if (row < static_cast<int>(m_rooms.size())

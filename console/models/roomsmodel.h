@@ -21,7 +21,8 @@ class RoomsModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Members, Node, ColumnCount };
+    // UserAgent tells two tabs of one user apart (same user, same organization).
+    enum Column { Name, Members, Node, UserAgent, ColumnCount };
     // NodeIdRole: the member's node id, empty for the connected node's own members.
     enum Role {
         ConnectionIdRole = Qt::UserRole + 1,
@@ -41,6 +42,7 @@ public:
         QString orgId;
         QString protocol;
         QStringList rooms;
+        QString userAgent;
         friend bool operator==(const RemoteMember &, const RemoteMember &) = default;
     };
 
@@ -84,6 +86,7 @@ private:
         QString userId;
         QString orgId;
         QString protocol;
+        QString userAgent;
     };
 
     int roomRow(const Room *room) const;

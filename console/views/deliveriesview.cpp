@@ -5,7 +5,9 @@
 #include "console/models/countersmodel.h"
 #include "console/models/tracemodel.h"
 #include "console/views/ratechart.h"
+#include "shared/model/rooms.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QEvent>
 #include <QGroupBox>
@@ -50,6 +52,18 @@ DeliveriesView::DeliveriesView(CountersModel *counters, TraceModel *trace, QWidg
     m_trace->horizontalHeader()->setSectionResizeMode(TraceModel::Title, QHeaderView::Stretch);
     m_trace->setAlternatingRowColors(true);
     m_trace->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *showUser = new QAction(tr("Show &user…"), m_trace);
+    showUser->setObjectName(QStringLiteral("traceShowUser"));
+    connect(showUser, &QAction::triggered, this, [this] {
+        const QModelIndex idx = m_trace->currentIndex();
+        if (!idx.isValid())
+            return;
+        const auto [org, user] = userOfTraceRow(idx.row());
+        if (!user.isEmpty())
+            emit userRequested(org, user);
+    });
+    m_trace->addAction(showUser);
+    connect(m_trace, &QTableView::doubleClicked, showUser, &QAction::trigger);
     installCopyExport(m_trace, QStringLiteral("delivery-trace"));
     // Keep the newest delivery in sight while tracing.
     connect(trace, &QAbstractItemModel::rowsInserted, m_trace,
@@ -103,6 +117,17 @@ void DeliveriesView::updateDropped()
     m_dropped->setText(
         tr("%n trace record(s) dropped", nullptr, int(std::min<qint64>(dropped, INT_MAX))));
     m_dropped->setVisible(dropped > 0);
+}
+
+std::pair<QString, QString> DeliveriesView::userOfTraceRow(int row) const
+{
+    if (row < 0 || row >= m_traceModel->rowCount())
+        return {};
+    // An announcement to an organization or role room names no one user.
+    const auto room = rooms::parse(m_traceModel->at(row).room);
+    if (!room || room->kind != rooms::Kind::User)
+        return {};
+    return {room->orgId, room->member};
 }
 
 void DeliveriesView::changeEvent(QEvent *event)

@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include <utility>
+
 class QCheckBox;
 class QLabel;
 class QTableView;
@@ -25,8 +27,13 @@ public:
     // "N trace records dropped" by other nodes; hidden while none were.
     QLabel *droppedLabel() const { return m_dropped; }
 
+    QTableView *traceTable() const { return m_trace; }
+    // The trace row's user (from its user room), or empty ids for a room of no one user.
+    std::pair<QString, QString> userOfTraceRow(int row) const;
+
 signals:
     void traceToggled(bool on);
+    void userRequested(const QString &orgId, const QString &userId);
 
 protected:
     void changeEvent(QEvent *event) override;

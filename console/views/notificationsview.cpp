@@ -6,6 +6,7 @@
 #include "console/models/notificationsmodel.h"
 #include "shared/adminapi/adminprotocol.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -53,6 +54,14 @@ NotificationsView::NotificationsView(AdminClient *client, NotificationsModel *mo
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_showUser = new QAction(tr("Show &user…"), m_table);
+    m_showUser->setObjectName(QStringLiteral("inboxShowUser"));
+    connect(m_showUser, &QAction::triggered, this, [this] {
+        if (!m_shownOrg.isEmpty() && m_model->rowCount() > 0)
+            emit userRequested(m_shownOrg, m_shownUser);
+    });
+    m_table->addAction(m_showUser);
+    connect(m_table, &QTableView::doubleClicked, m_showUser, &QAction::trigger);
     installCopyExport(m_table, QStringLiteral("inbox"));
 
     connect(m_load, &QPushButton::clicked, this, &NotificationsView::load);
@@ -115,13 +124,16 @@ void NotificationsView::request(qint64 beforeSeq)
     updateButtons();
     m_status->setText(tr("Loading…"));
     m_client->request(
-        admin::msg::listNotifications, data, this, [this, beforeSeq](const AdminResult &r) {
+        admin::msg::listNotifications, data, this,
+        [this, beforeSeq, org, user](const AdminResult &r) {
             m_busy = false;
             if (!r.ok) {
                 m_status->setText(tr("Could not load: %1").arg(r.errorMessage));
                 updateButtons();
                 return;
             }
+            m_shownOrg = org;
+            m_shownUser = user;
             const QJsonArray list = r.data.value(QStringLiteral("notifications")).toArray();
             const int bad = beforeSeq > 0 ? m_model->appendOlder(list) : m_model->setPage(list);
             QString text = tr("%n notification(s) shown", nullptr, m_model->rowCount());

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -27,6 +28,12 @@ public:
     QPushButton *olderButton() const { return m_older; }
     QLabel *statusLabel() const { return m_status; }
     QCheckBox *unreadOnlyBox() const { return m_unreadOnly; }
+    QTableView *table() const { return m_table; }
+    // "Show user…" on a row (also a double-click): the user whose inbox is shown.
+    QAction *showUserAction() const { return m_showUser; }
+
+signals:
+    void userRequested(const QString &orgId, const QString &userId);
 
 public slots:
     void load();
@@ -45,6 +52,10 @@ private:
     QLabel *m_status;
     QTableView *m_table;
     QCheckBox *m_unreadOnly;
+    QAction *m_showUser;
+    // Whose inbox the rows are (the fields may have been edited since).
+    QString m_shownOrg;
+    QString m_shownUser;
     bool m_busy = false;
 };
 

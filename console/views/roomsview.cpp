@@ -40,6 +40,7 @@ RoomsView::RoomsView(RoomsModel *model, QAction *kickAction, QWidget *parent)
     m_tree->header()->setSectionResizeMode(RoomsModel::Name, QHeaderView::Stretch);
     m_tree->header()->setSectionResizeMode(RoomsModel::Members, QHeaderView::ResizeToContents);
     m_tree->header()->setSectionResizeMode(RoomsModel::Node, QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(RoomsModel::UserAgent, QHeaderView::Stretch);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
 
     const QList<QAction *> treeActions = installCopyExport(m_tree, QStringLiteral("rooms"));

@@ -492,6 +492,52 @@ private slots:
         QCOMPARE(trace->headerData(TraceModel::Title, Qt::Horizontal).toString(), QString("Title"));
     }
 
+    // Any row that names a user leads to the User view: an inbox row (its user) and a trace
+    // row of a user room; an announcement's trace row names no one user and leads nowhere.
+    void inboxAndTraceRowsOpenTheUserView()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(logContains(window, "Delivery trace on"), 5000);
+        QCOMPARE(server.publish("acme", {"carol"}, "For carol").status / 100, 2);
+        TraceModel *trace = window.traceModel();
+        QTRY_COMPARE_WITH_TIMEOUT(trace->rowCount(), 1, 5000);
+
+        NotificationsView *inbox = window.notificationsView();
+        window.tabs()->setCurrentWidget(inbox);
+        inbox->orgEdit()->setText("acme");
+        inbox->userEdit()->setText("carol");
+        inbox->load();
+        QTRY_COMPARE_WITH_TIMEOUT(inbox->table()->model()->rowCount(), 1, 5000);
+        // Editing the fields afterwards does not change whose rows these are.
+        inbox->userEdit()->setText("someone-else");
+        QVERIFY(inbox->table()->actions().contains(inbox->showUserAction()));
+        const QModelIndex row = inbox->table()->model()->index(0, 0);
+        inbox->table()->setCurrentIndex(row);
+        QSignalSpy asked(inbox, &NotificationsView::userRequested);
+        emit inbox->table()->doubleClicked(row);
+        QCOMPARE(asked.count(), 1);
+        QCOMPARE(window.tabs()->currentWidget(), window.userView());
+        QTRY_VERIFY_WITH_TIMEOUT(window.userView()->loaded(), 5000);
+        QCOMPARE(window.userView()->inboxModel()->rowCount(), 1);
+
+        DeliveriesView *deliveries = window.deliveriesView();
+        window.tabs()->setCurrentWidget(deliveries);
+        QCOMPARE(deliveries->userOfTraceRow(0), std::make_pair(QString("acme"), QString("carol")));
+        const QModelIndex traceRow = deliveries->traceTable()->model()->index(0, 0);
+        deliveries->traceTable()->setCurrentIndex(traceRow);
+        QSignalSpy traceAsked(deliveries, &DeliveriesView::userRequested);
+        emit deliveries->traceTable()->doubleClicked(traceRow);
+        QCOMPARE(traceAsked.count(), 1);
+        QCOMPARE(traceAsked.at(0).at(1).toString(), QString("carol"));
+        QCOMPARE(window.tabs()->currentWidget(), window.userView());
+        // An announcement to the organization's room: no user to show.
+        trace->addDelivery({{"notificationId", "a1"}, {"room", "org:acme"}, {"connections", 0}});
+        QCOMPARE(deliveries->userOfTraceRow(1), std::make_pair(QString(), QString()));
+    }
+
     // The user view lists deleted notifications too, marked, as the admin channel's
     // `deleted` flag allows; the unread count leaves them out.
     void userViewListsTheUsersConnectionsOnOtherNodes()

@@ -207,8 +207,8 @@ private slots:
         const QJsonArray initial {connectionJson(1, "acme", "alice")};
         model.setSnapshot(decodeAll(initial), snapshotJson(initial)["rooms"].toArray());
         const QList<RoomsModel::RemoteMember> remote {
-            {"n1", "node-1", 1, "bob", "acme", "plain", {"org:acme", "org:acme:user:bob"}},
-            {"n2", "node-2", 5, "carol", "globex", "socket.io", {"org:globex"}}};
+            {"n1", "node-1", 1, "bob", "acme", "plain", {"org:acme", "org:acme:user:bob"}, {}},
+            {"n2", "node-2", 5, "carol", "globex", "socket.io", {"org:globex"}, {}}};
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
         model.setRemote(remote);
         QCOMPARE(resets.count(), 1);
@@ -277,6 +277,33 @@ private slots:
         model.clear();
         QCOMPARE(model.dropped(), qint64(0));
         QCOMPARE(dropped.count(), 3);
+    }
+
+    void roomMembersShowTheirUserAgent()
+    {
+        // Two tabs of one user differ only by their browsers: the tree says which is which.
+        RoomsModel model;
+        QJsonObject firefox = connectionJson(1, "acme", "alice");
+        firefox["userAgent"] = "Firefox/133";
+        QJsonObject chrome = connectionJson(2, "acme", "alice");
+        chrome["userAgent"] = "Chrome/131";
+        const QJsonArray both {firefox, chrome};
+        model.setSnapshot(decodeAll(both), snapshotJson(both)["rooms"].toArray());
+        const QModelIndex room = model.roomIndex("org:acme:user:alice");
+        QCOMPARE(model.rowCount(room), 2);
+        QCOMPARE(model.headerData(RoomsModel::UserAgent, Qt::Horizontal).toString(),
+                 QString("User agent"));
+        QStringList agents;
+        for (int r = 0; r < 2; ++r)
+            agents.append(model.index(r, RoomsModel::UserAgent, room).data().toString());
+        agents.sort();
+        QCOMPARE(agents, (QStringList {"Chrome/131", "Firefox/133"}));
+        // Remote members too.
+        model.setRemote(
+            {{"n1", "node-1", 9, "alice", "acme", "plain", {"org:acme:user:alice"}, "Safari/18"}});
+        QCOMPARE(model.rowCount(room), 3);
+        QCOMPARE(model.index(2, RoomsModel::UserAgent, room).data().toString(),
+                 QString("Safari/18"));
     }
 
     void roomsTreeThroughFilterProxy()
