@@ -22,6 +22,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSet>
 #include <QSplitter>
 #include <QTableView>
@@ -225,7 +227,18 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     (new QVBoxLayout(historyBox))->addWidget(m_historyTable);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(formBox);
+    // At the minimum window size the form is taller than the tab: it scrolls instead of
+    // squeezing its rows (the room warning was cut to one line).
+    auto *formScroll = new QScrollArea(this);
+    formScroll->setObjectName(QStringLiteral("sendFormScroll"));
+    formScroll->setWidgetResizable(true);
+    formScroll->setFrameShape(QFrame::NoFrame);
+    formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    formScroll->setWidget(formBox);
+    // Never narrower than the form: only the height scrolls.
+    formScroll->setMinimumWidth(formBox->minimumSizeHint().width()
+                                + formScroll->verticalScrollBar()->sizeHint().width());
+    split->addWidget(formScroll);
     split->addWidget(historyBox);
     split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);

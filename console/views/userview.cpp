@@ -12,8 +12,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QFont>
 #include <QFormLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -190,22 +190,47 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     search->addWidget(sendTest);
     search->addWidget(copyIds);
 
+    // Panes with a heading rather than group boxes: at the minimum size (800×560) a group
+    // box's frame and margins left one table row per pane.
     auto box = [this](const QString &title, QWidget *content, QWidget *extra = nullptr) {
-        auto *b = new QGroupBox(title, this);
-        auto *l = new QVBoxLayout(b);
-        l->addWidget(content);
+        auto *pane = new QWidget(this);
+        auto *l = new QVBoxLayout(pane);
+        l->setContentsMargins(0, 4, 0, 0);
+        l->setSpacing(2);
+        auto *heading = new QLabel(title, pane);
+        QFont bold = heading->font();
+        bold.setBold(true);
+        heading->setFont(bold);
+        l->addWidget(heading);
+        l->addWidget(content, 1);
         if (extra)
-            l->addWidget(extra);
-        return b;
+            l->addWidget(extra, 0, Qt::AlignLeft);
+        return pane;
     };
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(box(tr("Live connections"), m_connectionsTable));
+    // The tests sent and the live connections side by side, the inbox below them with most
+    // of the height: it is what support reads.
+    auto *top = new QSplitter(Qt::Horizontal, this);
+    top->setChildrenCollapsible(false);
+    auto *connectionsColumn = new QSplitter(Qt::Vertical, top);
+    connectionsColumn->setChildrenCollapsible(false);
+    connectionsColumn->addWidget(box(tr("Live connections"), m_connectionsTable));
     // Kick for these is on the Nodes tab, which knows each row's node.
-    split->addWidget(box(tr("Live connections on other nodes"), m_remoteTable));
+    m_remoteBox = box(tr("Live connections on other nodes"), m_remoteTable);
+    m_remoteBox->setObjectName(QStringLiteral("userRemoteBox"));
+    m_remoteBox->hide();
+    connectionsColumn->addWidget(m_remoteBox);
+    top->addWidget(connectionsColumn);
+    top->addWidget(
+        box(tr("Test notifications sent from this console"), m_historyTable, resendButton));
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->setChildrenCollapsible(false);
+    split->addWidget(top);
     split->addWidget(
         box(tr("Inbox (newest first; deleted notifications struck through)"), m_inboxTable));
-    split->addWidget(
-        box(tr("Test notifications sent from this console"), m_historyTable, resendButton));
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(search);
@@ -261,6 +286,7 @@ void UserView::reload()
             return;
         m_remote->setReply(r.data);
         m_clusterAnswered = !r.data.value(QStringLiteral("nodes")).toArray().isEmpty();
+        m_remoteBox->setVisible(m_clusterAnswered);
         updateSummary();
     });
     const QJsonObject data {{QStringLiteral("orgId"), org},

@@ -123,6 +123,8 @@ private:
     QTableView *m_remoteTable;
     // Whether the last `cluster_connections` answer named other nodes (a cluster).
     bool m_clusterAnswered = false;
+    // Hidden on a single node: an always-empty pane took a third of the height.
+    QWidget *m_remoteBox = nullptr;
     bool m_remoteLoaded = false;
     QTableView *m_inboxTable;
     QTableView *m_historyTable;

@@ -47,6 +47,7 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QHeaderView>
 #include <QTableView>
 #include <QTreeView>
 
@@ -490,6 +491,41 @@ private slots:
                  QString("0 (nobody connected)"));
         QVERIFY(trace->index(1, 0).data(Qt::ToolTipRole).toString().contains("Nobody home"));
         QCOMPARE(trace->headerData(TraceModel::Title, Qt::Horizontal).toString(), QString("Title"));
+    }
+
+    // At the minimum size (800×560) on a single node: no empty "other nodes" pane, the inbox
+    // shows several rows, the send form's room warning is not cut.
+    void fitsTheMinimumSize()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(server.publish("acme", {"alice"}, QString("n%1").arg(i)).status / 100, 2);
+        window.resize(window.minimumSize());
+        QCOMPARE(window.minimumSize(), QSize(800, 560));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        window.showUser("acme", "alice");
+        UserView *user = window.userView();
+        QTRY_VERIFY_WITH_TIMEOUT(user->loaded(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!user->findChild<QWidget *>("userRemoteBox")->isVisible(), 5000);
+        QCOMPARE(user->inboxModel()->rowCount(), 6);
+        QTableView *inbox = user->inboxTable();
+        QTRY_VERIFY2(inbox->viewport()->height() >= 3 * inbox->verticalHeader()->defaultSectionSize(),
+                     qPrintable(QString("inbox viewport %1 px").arg(inbox->viewport()->height())));
+
+        SendTestView *send = window.sendTestView();
+        window.tabs()->setCurrentWidget(send);
+        send->targetKindCombo()->setCurrentIndex(1); // room: the warning shows
+        QLabel *note = send->roomNoteLabel();
+        QTRY_VERIFY(note->isVisible());
+        QTRY_VERIFY2(note->height() >= note->heightForWidth(note->width()),
+                     qPrintable(QString("room note %1 px high, needs %2")
+                                    .arg(note->height())
+                                    .arg(note->heightForWidth(note->width()))));
     }
 
     // Any row that names a user leads to the User view: an inbox row (its user) and a trace
