@@ -312,7 +312,7 @@ Salons : %5</translation>
     </message>
     <message>
         <source>User agent</source>
-        <translation>Agent utilisateur</translation>
+        <translation>User-Agent</translation>
     </message>
     <message>
         <source>In/s</source>
@@ -1043,7 +1043,7 @@ Salons : %6</translation>
     </message>
     <message>
         <source>User agent</source>
-        <translation>Agent utilisateur</translation>
+        <translation>User-Agent</translation>
     </message>
     <message>
         <source>Connected since</source>
@@ -1074,7 +1074,7 @@ Salons : %6</translation>
     </message>
     <message>
         <source>User agent</source>
-        <translation>Agent utilisateur</translation>
+        <translation>User-Agent</translation>
     </message>
 </context>
 <context>

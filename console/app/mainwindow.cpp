@@ -31,6 +31,7 @@
 #include <QCloseEvent>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLayout>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -39,6 +40,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
+#include <QToolButton>
 
 #include <algorithm>
 #include <climits>
@@ -274,6 +276,7 @@ void MainWindow::createActions()
     help->addAction(aboutAction);
 
     QToolBar *bar = addToolBar(tr("Main"));
+    m_toolBar = bar;
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(m_connectAction);
@@ -427,9 +430,8 @@ void MainWindow::updateRemoteRooms()
     for (int r = 0; r < remote->rowCount(); ++r) {
         const RemoteConnectionsModel::Row &row = remote->at(r);
         const ConnectionInfo &c = row.connection;
-        members.append(
-            {row.nodeId, row.nodeName, c.id, c.userId, c.orgId, protocolName(c.protocol), c.rooms,
-             c.userAgent});
+        members.append({row.nodeId, row.nodeName, c.id, c.userId, c.orgId, protocolName(c.protocol),
+                        c.rooms, c.userAgent});
     }
     m_rooms->setRemote(members);
 }
@@ -572,6 +574,41 @@ void MainWindow::changeEvent(QEvent *event)
     }
     m_userView->retranslate();
     updateStatus();
+    fitToolBar();
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    fitToolBar();
+}
+
+void MainWindow::fitToolBar()
+{
+    if (!m_toolBar)
+        return;
+    // What the buttons need with their text, asked of the buttons themselves (the bar's own
+    // size hint is that of its current style).
+    int needed = 0;
+    for (QAction *action : m_toolBar->actions()) {
+        if (QWidget *w = m_toolBar->widgetForAction(action)) {
+            if (auto *button = qobject_cast<QToolButton *>(w)) {
+                const Qt::ToolButtonStyle was = button->toolButtonStyle();
+                button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+                needed += button->sizeHint().width();
+                button->setToolButtonStyle(was);
+            } else {
+                needed += w->sizeHint().width();
+            }
+            needed += m_toolBar->layout()->spacing();
+        }
+    }
+    // The handle and the margins: what the bar adds around its buttons.
+    needed += 2 * m_toolBar->layout()->contentsMargins().left() + 16;
+    const Qt::ToolButtonStyle style
+        = needed <= width() ? Qt::ToolButtonTextBesideIcon : Qt::ToolButtonIconOnly;
+    if (m_toolBar->toolButtonStyle() != style)
+        m_toolBar->setToolButtonStyle(style);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -8,6 +8,7 @@
 class QAction;
 class QLabel;
 class QTabWidget;
+class QToolBar;
 
 namespace notify::console {
 
@@ -92,6 +93,7 @@ protected:
     // A language switched at run time: what retranslateWidgets cannot look up again (texts
     // with arguments, the tables' headers and cells) is rebuilt here.
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void createActions();
@@ -117,6 +119,10 @@ private:
     NotificationsModel *m_notifications;
     HistoryModel *m_history;
 
+    QToolBar *m_toolBar = nullptr;
+    // Icons and text when they fit the window, icons only when they do not (German and
+    // French labels at the minimum width): no action is hidden in an overflow menu.
+    void fitToolBar();
     QTabWidget *m_tabs = nullptr;
     ConnectionsView *m_connectionsView = nullptr;
     RoomsView *m_roomsView = nullptr;

@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -69,6 +70,7 @@ ConnectDialog::ConnectDialog(LocalStore *store, QWidget *parent, KeyVault *vault
     layout->addLayout(profileButtons);
     if (m_vault) {
         auto *where = new QLabel(m_vault->statusText(), this);
+        m_keyStorage = where;
         where->setObjectName(QStringLiteral("keyStorage"));
         where->setWordWrap(true);
         where->setStyleSheet(QStringLiteral("color: #757575;"));
@@ -199,6 +201,17 @@ void ConnectDialog::onProfileChosen(int index)
                     tr("Could not read the admin key from the keyring: %1").arg(error));
         });
     }
+}
+
+void ConnectDialog::changeEvent(QEvent *event)
+{
+    QDialog::changeEvent(event);
+    if (event->type() != QEvent::LanguageChange)
+        return;
+    // Built with an argument (the keyring's reason): no catalogue entry to look up again.
+    if (m_keyStorage && m_vault)
+        m_keyStorage->setText(m_vault->statusText());
+    validate();
 }
 
 void ConnectDialog::validate()

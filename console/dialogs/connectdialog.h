@@ -33,6 +33,9 @@ public:
     void rememberProfile();
     QPushButton *connectButton() const { return m_connect; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void reloadProfiles(const QString &select);
     void onProfileChosen(int index);
@@ -46,6 +49,7 @@ private:
     QLineEdit *m_key;
     QLabel *m_error;
     QPushButton *m_connect;
+    QLabel *m_keyStorage = nullptr;
 };
 
 } // namespace notify::console

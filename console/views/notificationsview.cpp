@@ -8,6 +8,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -122,28 +123,45 @@ void NotificationsView::request(qint64 beforeSeq)
         data.insert(QStringLiteral("unread"), true);
     m_busy = true;
     updateButtons();
+    m_showingPage = false;
     m_status->setText(tr("Loading…"));
-    m_client->request(
-        admin::msg::listNotifications, data, this,
-        [this, beforeSeq, org, user](const AdminResult &r) {
-            m_busy = false;
-            if (!r.ok) {
-                m_status->setText(tr("Could not load: %1").arg(r.errorMessage));
-                updateButtons();
-                return;
-            }
-            m_shownOrg = org;
-            m_shownUser = user;
-            const QJsonArray list = r.data.value(QStringLiteral("notifications")).toArray();
-            const int bad = beforeSeq > 0 ? m_model->appendOlder(list) : m_model->setPage(list);
-            QString text = tr("%n notification(s) shown", nullptr, m_model->rowCount());
-            if (bad > 0)
-                text += QLatin1Char(' ') + tr("(%n malformed skipped)", nullptr, bad);
-            if (!m_model->mayHaveMore() && m_model->rowCount() > 0)
-                text += QLatin1Char(' ') + tr("— no older ones");
-            m_status->setText(text);
-            updateButtons();
-        });
+    m_client->request(admin::msg::listNotifications, data, this,
+                      [this, beforeSeq, org, user](const AdminResult &r) {
+                          m_busy = false;
+                          if (!r.ok) {
+                              m_showingPage = false;
+                              m_status->setText(tr("Could not load: %1").arg(r.errorMessage));
+                              updateButtons();
+                              return;
+                          }
+                          m_shownOrg = org;
+                          m_shownUser = user;
+                          const QJsonArray list
+                              = r.data.value(QStringLiteral("notifications")).toArray();
+                          m_malformed
+                              = beforeSeq > 0 ? m_model->appendOlder(list) : m_model->setPage(list);
+                          m_showingPage = true;
+                          updatePageStatus();
+                          updateButtons();
+                      });
+}
+
+void NotificationsView::updatePageStatus()
+{
+    QString text = tr("%n notification(s) shown", nullptr, m_model->rowCount());
+    if (m_malformed > 0)
+        text += QLatin1Char(' ') + tr("(%n malformed skipped)", nullptr, m_malformed);
+    if (!m_model->mayHaveMore() && m_model->rowCount() > 0)
+        text += QLatin1Char(' ') + tr("— no older ones");
+    m_status->setText(text);
+}
+
+void NotificationsView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // A count is no catalogue entry the retranslator can look up: build it again.
+    if (event->type() == QEvent::LanguageChange && m_showingPage)
+        updatePageStatus();
 }
 
 } // namespace notify::console

@@ -32,6 +32,9 @@ public:
     // "Show user…" on a row (also a double-click): the user whose inbox is shown.
     QAction *showUserAction() const { return m_showUser; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 signals:
     void userRequested(const QString &orgId, const QString &userId);
 
@@ -42,6 +45,7 @@ public slots:
 private:
     void request(qint64 beforeSeq);
     void updateButtons();
+    void updatePageStatus();
 
     AdminClient *m_client;
     NotificationsModel *m_model;
@@ -57,6 +61,9 @@ private:
     QString m_shownOrg;
     QString m_shownUser;
     bool m_busy = false;
+    bool m_showingPage
+        = false; // the status line is the page's count (rebuilt on a language change)
+    int m_malformed = 0;
 };
 
 } // namespace notify::console

@@ -218,7 +218,8 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     m_historyTable->setObjectName(QStringLiteral("historyTable"));
     m_historyTable->setModel(history);
     m_historyTable->verticalHeader()->hide();
-    m_historyTable->horizontalHeader()->setStretchLastSection(true);
+    // Sized to the titles and contents (ids in the last column), scrolled rather than cut.
+    m_historyTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_historyTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_historyTable->setAlternatingRowColors(true);
     m_historyTable->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -370,8 +371,12 @@ void SendTestView::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);
     // A result in the previous language is a result about an earlier moment: clear it.
-    if (event->type() == QEvent::LanguageChange && !m_sending)
+    if (event->type() != QEvent::LanguageChange)
+        return;
+    if (!m_sending)
         m_result->clear();
+    // The counted button text, tooltips and field errors are built with arguments.
+    validate();
 }
 
 void SendTestView::validate()

@@ -126,6 +126,8 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     m_connectionsTable = makeTable(QStringLiteral("userConnections"), m_connections, this);
     m_inboxTable = makeTable(QStringLiteral("userInbox"), m_inbox, this);
     m_historyTable = makeTable(QStringLiteral("userHistory"), m_historyProxy, this);
+    // Its last column holds ids: sized to them (and its title), scrolled, never cut.
+    m_historyTable->horizontalHeader()->setStretchLastSection(false);
     m_remoteConnections->setSourceModel(m_remote);
     m_remoteConnections->setRoles(RemoteConnectionsModel::OrgIdRole,
                                   RemoteConnectionsModel::UserIdRole);
