@@ -8,6 +8,10 @@
 #include "server/protocol/authenticator.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
+#include "shared/store/apikeys.h"
+
+#include <QDateTime>
+#include <QSemaphore>
 
 namespace notify {
 
@@ -16,6 +20,7 @@ using namespace http;
 ApiServer::ApiServer(NodeServices &services, QObject *parent)
     : QObject(parent)
     , m_services(services)
+    , m_keys(services.config.keyRequestRate, services.config.keyDeliveryRate)
     , m_http(new ApiListener(
           limitsFrom(services.config),
           [this](const ApiRequest &request, const HttpReply &reply) {
@@ -41,6 +46,9 @@ ApiLimits ApiServer::limitsFrom(const ServerConfig &config)
 
 quint16 ApiServer::listen(const ListenAddress &address)
 {
+    loadKeys();
+    connect(&m_keyPoll, &QTimer::timeout, this, &ApiServer::pollKeys);
+    m_keyPoll.start(int(ApiKeyRing::keyPollMs));
     if (!m_http->listen(address.address, address.port, kListenBacklog)) {
         qCWarning(lcApi) << "cannot listen on" << address.toString() << ":"
                          << m_http->errorString();
@@ -118,18 +126,139 @@ void ApiServer::addRoutes()
                }}});
 }
 
-bool ApiServer::requireApiKey(const ApiRequest &request, const HttpReply &reply)
+namespace {
+
+void replyRateLimited(const HttpReply &reply, qint64 waitMs, const QString &message)
+{
+    // Whole seconds (RFC 9110 §10.2.3), at least 1.
+    const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
+    const QJsonObject body {{QStringLiteral("error"),
+                             QJsonObject {{QStringLiteral("code"), codes::rateLimited},
+                                          {QStringLiteral("message"), message}}}};
+    reply.raw(429, QByteArrayLiteral("application/json"), compactJson(body),
+              {{QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)}});
+}
+
+} // namespace
+
+std::optional<ApiServer::Caller> ApiServer::requireApiKey(const ApiRequest &request,
+                                                         const HttpReply &reply,
+                                                         ApiKeyRing::Scope scope)
 {
     const QByteArray token = bearerToken(request);
     if (token.isEmpty()) {
         replyUnauthorized(reply, QStringLiteral("an API key is required (Authorization: Bearer)"));
-        return false;
+        return std::nullopt;
     }
-    if (!matchesApiKey(token, m_services.config.apiKeys)) {
+    if (matchesApiKey(token, m_services.config.apiKeys))
+        return Caller {};
+    ApiKeyRing::Key *key = m_keys.find(token);
+    if (!key) {
         replyUnauthorized(reply, QStringLiteral("the API key is not valid"));
+        return std::nullopt;
+    }
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (!key->requests.take(nowMs)) {
+        ++key->refusedRequests;
+        replyRateLimited(reply, key->requests.msUntil(nowMs),
+                         QStringLiteral("the API key '%1' is over its limit of %2 requests")
+                             .arg(key->name, key->requestRate.toString()));
+        return std::nullopt;
+    }
+    ++key->requestCount;
+    if (!(key->scopes & scope)) {
+        reply.error(403, codes::forbidden,
+                    QStringLiteral("the API key '%1' of organization '%2' lacks the '%3' scope")
+                        .arg(key->name, key->orgId, ApiKeyRing::scopeName(scope)));
+        return std::nullopt;
+    }
+    return Caller {key};
+}
+
+bool ApiServer::requireOrg(const Caller &caller, const QString &orgId, const HttpReply &reply)
+{
+    if (caller.bootstrap() || caller.key->orgId == orgId)
+        return true;
+    reply.error(403, codes::forbidden,
+                orgId.isEmpty()
+                    ? QStringLiteral("the API key '%1' may act in organization '%2' only, not "
+                                     "across organizations")
+                          .arg(caller.key->name, caller.key->orgId)
+                    : QStringLiteral("the API key '%1' may not act in organization '%2' (it "
+                                     "belongs to '%3')")
+                          .arg(caller.key->name, orgId, caller.key->orgId));
+    return false;
+}
+
+bool ApiServer::takeDeliveries(const Caller &caller, qint64 count, const HttpReply &reply)
+{
+    if (caller.bootstrap())
+        return true;
+    ApiKeyRing::Key &key = *caller.key;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (!key.deliveries.take(nowMs, count)) {
+        ++key.refusedDeliveries;
+        replyRateLimited(reply, key.deliveries.msUntil(nowMs, count),
+                         QStringLiteral("the API key '%1' is over its limit of %2 deliveries")
+                             .arg(key.name, key.deliveryRate.toString()));
         return false;
     }
+    key.deliveryCount += quint64(count);
     return true;
+}
+
+void ApiServer::loadKeys()
+{
+    // At start, before the port listens: a key created before this node started works from
+    // its first request. A failure leaves the ring empty; the poll fills it later.
+    struct Loaded
+    {
+        QSemaphore done;
+        StoreResult<std::pair<qint64, std::vector<apikeys::KeyRow>>> rows
+            = StoreError::internal(QString());
+    };
+    auto loaded = std::make_shared<Loaded>();
+    m_services.readers.post([loaded](Store &store) {
+        auto version = apikeys::version(store);
+        if (!version.ok()) {
+            loaded->rows = version.error();
+        } else if (auto rows = apikeys::list(store); !rows.ok()) {
+            loaded->rows = rows.error();
+        } else {
+            loaded->rows = std::pair {version.value(), std::move(rows.value())};
+        }
+        loaded->done.release();
+    });
+    loaded->done.acquire();
+    if (!loaded->rows.ok()) {
+        qCWarning(lcApi).noquote() << "cannot read the API keys:" << loaded->rows.error().message;
+        return;
+    }
+    m_keys.replace(loaded->rows.value().second, loaded->rows.value().first);
+}
+
+void ApiServer::pollKeys()
+{
+    // One poll at a time, from this thread only, and none while the store is known to be
+    // down: a failed poll keeps the last ring, and a reader is never held up reconnecting
+    // for it while the store comes back (checkStore notices the outage, docs/operations.md).
+    if (m_keyPollBusy || !m_services.storeReady.load())
+        return;
+    m_keyPollBusy = true;
+    const qint64 known = m_keys.version();
+    m_services.readers.post([this, known](Store &store) {
+        auto version = apikeys::version(store);
+        std::optional<std::pair<qint64, std::vector<apikeys::KeyRow>>> changed;
+        if (version.ok() && version.value() != known) {
+            if (auto rows = apikeys::list(store); rows.ok())
+                changed.emplace(version.value(), std::move(rows.value()));
+        }
+        postTo(this, [this, changed = std::move(changed)] {
+            m_keyPollBusy = false;
+            if (changed)
+                m_keys.replace(changed->second, changed->first);
+        });
+    });
 }
 
 bool ApiServer::requireAccepting(const HttpReply &reply)

@@ -221,6 +221,29 @@ std::vector<Migration> buildMigrations()
         {5, QStringLiteral("content once per notification, a narrow inbox row per recipient"),
          inboxStatements(false), inboxStatements(true)});
 
+    // API keys as data (docs/operations.md, "API keys"): only a key's SHA-256 is kept. Each
+    // creation or revocation also bumps the one row of api_key_changes in its transaction, so
+    // that every node learns of it by reading one number (server/api/apikeyring.h).
+    list.push_back({6,
+                    QStringLiteral("API keys per organization"),
+                    {
+                        QStringLiteral("CREATE TABLE api_keys ("
+                                       " name TEXT NOT NULL PRIMARY KEY,"
+                                       " org_id TEXT NOT NULL,"
+                                       " key_sha256 TEXT NOT NULL,"
+                                       " scopes TEXT NOT NULL,"
+                                       " request_rate TEXT NOT NULL DEFAULT '',"
+                                       " delivery_rate TEXT NOT NULL DEFAULT '',"
+                                       " created_at BIGINT NOT NULL,"
+                                       " revoked_at BIGINT NULL)"),
+                        QStringLiteral("CREATE UNIQUE INDEX api_keys_hash ON api_keys (key_sha256)"),
+                        QStringLiteral("CREATE TABLE api_key_changes ("
+                                       " id INTEGER NOT NULL PRIMARY KEY,"
+                                       " version BIGINT NOT NULL)"),
+                        QStringLiteral("INSERT INTO api_key_changes (id, version) VALUES (1, 0)"),
+                    },
+                    {}});
+
     return list;
 }
 
