@@ -112,6 +112,8 @@ int main(int argc, char *argv[])
         return tokenCommand(args);
     if (args.size() > 1 && args[1] == QLatin1String("keys"))
         return keysCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("operators"))
+        return operatorsCommand(args);
 
     auto loaded = loadConfig(args, QProcessEnvironment::systemEnvironment());
     if (!loaded.ok())
@@ -122,7 +124,9 @@ int main(int argc, char *argv[])
                             << "\nSubcommand:\n  notifyd token --org ORG --user USER [--role ROLE] [--ttl SECONDS] [--sid ID]\n"
                                "        [server options]  print a JWT signed with the configured secret\n"
                                "  notifyd keys create|list|revoke ...  the organizations' API keys "
-                               "(notifyd keys --help)\n";
+                               "(notifyd keys --help)\n"
+                               "  notifyd operators create|list|revoke ...  the console's operators "
+                               "and their roles (notifyd operators --help)\n";
         return 0;
     }
     if (config.versionRequested) {

@@ -97,6 +97,26 @@ void ApiKeyRing::replace(const std::vector<apikeys::KeyRow> &rows, qint64 versio
     m_version = version;
 }
 
+std::optional<ApiKeyRing::Operator> ApiKeyRing::findOperator(const QByteArray &token) const
+{
+    if (m_operators.isEmpty() || token.isEmpty())
+        return std::nullopt;
+    const auto it = m_operators.constFind(hashKey(token));
+    if (it == m_operators.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+void ApiKeyRing::replaceOperators(const std::vector<operators::OperatorRow> &rows)
+{
+    QHash<QByteArray, Operator> next;
+    for (const operators::OperatorRow &row : rows) {
+        if (row.active())
+            next.insert(row.sha256Hex, Operator {row.name, row.role, row.sha256Hex});
+    }
+    m_operators = std::move(next);
+}
+
 QByteArray ApiKeyRing::prometheusText() const
 {
     if (m_byName.isEmpty())

@@ -3,11 +3,13 @@
 #include "server/config/config.h"
 #include "server/util/tokenbucket.h"
 #include "shared/store/apikeys.h"
+#include "shared/store/operators.h"
 
 #include <QByteArray>
 #include <QHash>
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace notify {
@@ -39,12 +41,27 @@ public:
         quint64 refusedDeliveries = 0;
     };
 
+    // An operator of the admin channel (docs/operations.md, "Operators and roles").
+    struct Operator
+    {
+        QString name;
+        QString role;
+        QByteArray sha256Hex;
+    };
+
     ApiKeyRing(RateLimit defaultRequests, RateLimit defaultDeliveries);
 
     // The active key whose text is token, or null.
     Key *find(const QByteArray &token);
     // Takes the store's keys as of version; a key that stays keeps its buckets and counts.
     void replace(const std::vector<apikeys::KeyRow> &rows, qint64 version);
+    // The active operator whose key is token, or nothing.
+    std::optional<Operator> findOperator(const QByteArray &token) const;
+    bool operatorActive(const QByteArray &sha256Hex) const
+    {
+        return m_operators.contains(sha256Hex);
+    }
+    void replaceOperators(const std::vector<operators::OperatorRow> &rows);
     // -1 before the first load.
     qint64 version() const { return m_version; }
     int activeCount() const { return int(m_byHash.size()); }
@@ -60,6 +77,7 @@ private:
     RateLimit m_defaultDeliveries;
     QHash<QString, Key> m_byName; // revoked ones too, for their counters
     QHash<QByteArray, QString> m_byHash; // active keys only
+    QHash<QByteArray, Operator> m_operators; // active ones, by key hash
     qint64 m_version = -1;
 };
 

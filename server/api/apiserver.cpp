@@ -4,11 +4,12 @@
 
 #include "server/log/logging.h"
 #include "server/metrics/metrics.h"
-#include "server/shard/acceptor.h"
 #include "server/protocol/authenticator.h"
+#include "server/shard/acceptor.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/store/apikeys.h"
+#include "shared/store/operators.h"
 
 #include <QDateTime>
 #include <QSemaphore>
@@ -110,6 +111,7 @@ void ApiServer::addRoutes()
     addRoute(QStringLiteral("/api/v1/sessions/<arg>"),
              {{Method::Delete, withArg(&ApiServer::revokeSession)}});
 
+    addRoute(QStringLiteral("/api/v1/audit"), {{Method::Get, plain(&ApiServer::auditLog)}});
     addRoute(QStringLiteral("/api/v1/presence"), {{Method::Get, plain(&ApiServer::presence)}});
     addRoute(QStringLiteral("/api/v1/stats"), {{Method::Get, plain(&ApiServer::stats)}});
 
@@ -141,9 +143,8 @@ void replyRateLimited(const HttpReply &reply, qint64 waitMs, const QString &mess
 
 } // namespace
 
-std::optional<ApiServer::Caller> ApiServer::requireApiKey(const ApiRequest &request,
-                                                         const HttpReply &reply,
-                                                         ApiKeyRing::Scope scope)
+std::optional<ApiServer::Caller>
+ApiServer::requireApiKey(const ApiRequest &request, const HttpReply &reply, ApiKeyRing::Scope scope)
 {
     const QByteArray token = bearerToken(request);
     if (token.isEmpty()) {
@@ -207,6 +208,47 @@ bool ApiServer::takeDeliveries(const Caller &caller, qint64 count, const HttpRep
     return true;
 }
 
+namespace {
+
+// What one read of the credentials gives: the version and, when it moved, every row.
+struct Credentials
+{
+    qint64 version = 0;
+    std::vector<apikeys::KeyRow> keys;
+    std::vector<operators::OperatorRow> operators;
+};
+
+StoreResult<Credentials> readCredentials(Store &store, std::optional<qint64> known)
+{
+    auto version = apikeys::version(store);
+    if (!version.ok())
+        return version.error();
+    Credentials c;
+    c.version = version.value();
+    if (known && *known == c.version)
+        return c;
+    auto keys = apikeys::list(store);
+    if (!keys.ok())
+        return keys.error();
+    auto ops = operators::list(store);
+    if (!ops.ok())
+        return ops.error();
+    c.keys = std::move(keys.value());
+    c.operators = std::move(ops.value());
+    return c;
+}
+
+} // namespace
+
+void ApiServer::applyCredentials(const std::vector<apikeys::KeyRow> &keys,
+                                 const std::vector<operators::OperatorRow> &ops, qint64 version)
+{
+    m_keys.replace(keys, version);
+    m_keys.replaceOperators(ops);
+    if (m_credentialsChanged)
+        m_credentialsChanged();
+}
+
 void ApiServer::loadKeys()
 {
     // At start, before the port listens: a key created before this node started works from
@@ -214,27 +256,20 @@ void ApiServer::loadKeys()
     struct Loaded
     {
         QSemaphore done;
-        StoreResult<std::pair<qint64, std::vector<apikeys::KeyRow>>> rows
-            = StoreError::internal(QString());
+        StoreResult<Credentials> result = StoreError::internal(QString());
     };
     auto loaded = std::make_shared<Loaded>();
     m_services.readers.post([loaded](Store &store) {
-        auto version = apikeys::version(store);
-        if (!version.ok()) {
-            loaded->rows = version.error();
-        } else if (auto rows = apikeys::list(store); !rows.ok()) {
-            loaded->rows = rows.error();
-        } else {
-            loaded->rows = std::pair {version.value(), std::move(rows.value())};
-        }
+        loaded->result = readCredentials(store, std::nullopt);
         loaded->done.release();
     });
     loaded->done.acquire();
-    if (!loaded->rows.ok()) {
-        qCWarning(lcApi).noquote() << "cannot read the API keys:" << loaded->rows.error().message;
+    if (!loaded->result.ok()) {
+        qCWarning(lcApi).noquote() << "cannot read the API keys:" << loaded->result.error().message;
         return;
     }
-    m_keys.replace(loaded->rows.value().second, loaded->rows.value().first);
+    const Credentials &c = loaded->result.value();
+    applyCredentials(c.keys, c.operators, c.version);
 }
 
 void ApiServer::pollKeys()
@@ -247,16 +282,14 @@ void ApiServer::pollKeys()
     m_keyPollBusy = true;
     const qint64 known = m_keys.version();
     m_services.readers.post([this, known](Store &store) {
-        auto version = apikeys::version(store);
-        std::optional<std::pair<qint64, std::vector<apikeys::KeyRow>>> changed;
-        if (version.ok() && version.value() != known) {
-            if (auto rows = apikeys::list(store); rows.ok())
-                changed.emplace(version.value(), std::move(rows.value()));
-        }
+        auto read = readCredentials(store, known);
+        std::optional<Credentials> changed;
+        if (read.ok() && read.value().version != known)
+            changed.emplace(std::move(read.value()));
         postTo(this, [this, changed = std::move(changed)] {
             m_keyPollBusy = false;
             if (changed)
-                m_keys.replace(changed->second, changed->first);
+                applyCredentials(changed->keys, changed->operators, changed->version);
         });
     });
 }

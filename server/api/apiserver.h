@@ -1,10 +1,10 @@
 #pragma once
 
-#include "server/config/config.h"
 #include "server/api/apikeyring.h"
 #include "server/api/apilistener.h"
 #include "server/api/apirouter.h"
 #include "server/api/httputil.h"
+#include "server/config/config.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/identity.h"
 
@@ -38,8 +38,14 @@ public:
     quint16 listen(const ListenAddress &address);
     // The bound port, 0 before a successful listen().
     quint16 port() const { return m_port; }
-    // The stored API keys as this node has them (for tests and /metrics).
+    // The stored API keys and operators as this node has them (the admin channel checks its
+    // consoles' keys here).
     const ApiKeyRing &keys() const { return m_keys; }
+    // Called on this thread after each reload of the keys and operators.
+    void setCredentialsChanged(std::function<void()> changed)
+    {
+        m_credentialsChanged = std::move(changed);
+    }
     // The admin channel attaches its WebSocket upgrade here.
     ApiListener &http();
     // Adds a route (ApiRouter::add); the admin channel answers plain requests to /admin.
@@ -78,6 +84,8 @@ private:
     // whether the version moved and replaces the ring when it did.
     void loadKeys();
     void pollKeys();
+    void applyCredentials(const std::vector<apikeys::KeyRow> &keys,
+                          const std::vector<operators::OperatorRow> &ops, qint64 version);
     // Answers 503 and returns false once shutdown began (no new writes).
     bool requireAccepting(const HttpReply &reply);
     // Authenticates the user credential, then calls next; 401 when it is refused.
@@ -104,6 +112,9 @@ private:
     // sessionroutes.cpp
     void createSession(const ApiRequest &request, const HttpReply &reply);
     void revokeSession(const QString &token, const ApiRequest &request, const HttpReply &reply);
+    // auditroutes.cpp
+    bool requireAuditReader(const ApiRequest &request, const HttpReply &reply);
+    void auditLog(const ApiRequest &request, const HttpReply &reply);
     // opsroutes.cpp
     void health(const HttpReply &reply);
     void ready(const HttpReply &reply);
@@ -115,6 +126,7 @@ private:
     ApiKeyRing m_keys;
     QTimer m_keyPoll;
     bool m_keyPollBusy = false;
+    std::function<void()> m_credentialsChanged;
     ApiRouter m_router;
     ApiListener *m_http;
     std::unordered_map<quint64, HttpReply> m_parked;

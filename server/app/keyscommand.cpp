@@ -3,12 +3,14 @@
 #include "server/config/config.h"
 #include "shared/model/validation.h"
 #include "shared/store/apikeys.h"
+#include "shared/store/operators.h"
 #include "shared/store/store.h"
 
 #include <QCryptographicHash>
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSysInfo>
 #include <QTextStream>
 
 #include <array>
@@ -109,6 +111,23 @@ Result<std::unique_ptr<Store>, QString> openStore(const QStringList &rest)
     return std::move(store.value());
 }
 
+// Key and operator changes made here are in the audit log too, under "cli:<user>" and this
+// machine's name (docs/operations.md, "Audit log").
+void recordAudit(Store &store, const QString &action, const QString &target, const QString &result)
+{
+    const QString user = qEnvironmentVariable("USER", QStringLiteral("unknown"));
+    audit::Entry entry;
+    entry.at = QDateTime::currentDateTimeUtc();
+    entry.operatorName = QStringLiteral("cli:") + user;
+    entry.node = QSysInfo::machineHostName();
+    entry.action = action;
+    entry.target = target;
+    entry.result = result;
+    if (auto recorded = audit::record(store, entry); !recorded.ok())
+        QTextStream(stderr) << "notifyd: warning: the audit entry was not stored: "
+                            << recorded.error().message << '\n';
+}
+
 int create(const Options &o)
 {
     if (o.org.isEmpty() || o.name.isEmpty())
@@ -153,8 +172,13 @@ int create(const Options &o)
     auto created = apikeys::create(*store.value(), row);
     if (!created.ok())
         return fail(QStringLiteral("cannot store the key: %1").arg(created.error().message), 1);
-    if (created.value() == apikeys::CreateOutcome::NameTaken)
+    const QString target = QStringLiteral("key=%1 org=%2").arg(row.name, row.orgId);
+    if (created.value() == apikeys::CreateOutcome::NameTaken) {
+        recordAudit(*store.value(), QStringLiteral("keys.create"), target,
+                    QStringLiteral("name_taken"));
         return fail(QStringLiteral("a key named '%1' exists already").arg(o.name), 1);
+    }
+    recordAudit(*store.value(), QStringLiteral("keys.create"), target, QStringLiteral("ok"));
     QTextStream out(stdout);
     out << "created API key '" << row.name << "' of organization '" << row.orgId << "' (scopes "
         << row.scopes.join(u',') << "; requests "
@@ -212,6 +236,8 @@ int revoke(const Options &o)
     auto revoked = apikeys::revoke(*store.value(), o.name, QDateTime::currentDateTimeUtc());
     if (!revoked.ok())
         return fail(QStringLiteral("cannot revoke: %1").arg(revoked.error().message), 1);
+    recordAudit(*store.value(), QStringLiteral("keys.revoke"), QStringLiteral("key=") + o.name,
+                revoked.value() ? QStringLiteral("ok") : QStringLiteral("not_found"));
     if (!revoked.value())
         return fail(QStringLiteral("no active key named '%1'").arg(o.name), 1);
     QTextStream(stdout) << "revoked API key '" << o.name
@@ -219,7 +245,129 @@ int revoke(const Options &o)
     return 0;
 }
 
+constexpr auto operatorsUsage
+    = "usage: notifyd operators create --name NAME --role viewer|support|admin\n"
+      "       notifyd operators list\n"
+      "       notifyd operators revoke NAME\n"
+      "       (each also takes the server's store options: --db, --data-dir, --config)\n";
+
+int failOperators(const QString &line, int code = 2)
+{
+    QTextStream(stderr) << "notifyd operators: " << line << '\n';
+    return code;
+}
+
+int createOperator(const Options &o)
+{
+    if (o.name.isEmpty() || o.org.isEmpty())
+        return failOperators(QStringLiteral("create needs --name and --role"));
+    if (!validKeyName(o.name))
+        return failOperators(
+            QStringLiteral("invalid --name '%1': expected 1 to 64 of A-Z a-z 0-9 . _ -")
+                .arg(o.name));
+    if (!operators::roleNames().contains(o.org))
+        return failOperators(
+            QStringLiteral("invalid --role '%1': expected viewer, support or admin").arg(o.org));
+    auto store = openStore(o.rest);
+    if (!store.ok())
+        return failOperators(store.error(), 1);
+    const QByteArray key = newKey();
+    operators::OperatorRow row;
+    row.name = o.name;
+    row.role = o.org;
+    row.sha256Hex = QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex();
+    row.createdAt = QDateTime::currentDateTimeUtc();
+    auto created = operators::create(*store.value(), row);
+    if (!created.ok())
+        return failOperators(
+            QStringLiteral("cannot store the operator: %1").arg(created.error().message), 1);
+    const QString target = QStringLiteral("operator=%1 role=%2").arg(row.name, row.role);
+    if (created.value() == operators::CreateOutcome::NameTaken) {
+        recordAudit(*store.value(), QStringLiteral("operators.create"), target,
+                    QStringLiteral("name_taken"));
+        return failOperators(QStringLiteral("an operator named '%1' exists already").arg(o.name),
+                             1);
+    }
+    recordAudit(*store.value(), QStringLiteral("operators.create"), target, QStringLiteral("ok"));
+    QTextStream(stdout) << "created operator '" << row.name << "' with role " << row.role
+                        << "\nthe admin key is shown only now and stored only as a hash:\n"
+                        << key << '\n';
+    return 0;
+}
+
+int listOperators(const Options &o)
+{
+    auto store = openStore(o.rest);
+    if (!store.ok())
+        return failOperators(store.error(), 1);
+    auto rows = operators::list(*store.value());
+    if (!rows.ok())
+        return failOperators(
+            QStringLiteral("cannot read the operators: %1").arg(rows.error().message), 1);
+    QTextStream out(stdout);
+    out << QStringLiteral("NAME").leftJustified(24) << QStringLiteral("ROLE").leftJustified(10)
+        << QStringLiteral("CREATED").leftJustified(22) << "STATE\n";
+    for (const operators::OperatorRow &r : rows.value()) {
+        out << r.name.leftJustified(24) << r.role.leftJustified(10)
+            << r.createdAt.toString(Qt::ISODate).leftJustified(22)
+            << (r.active() ? QStringLiteral("active")
+                           : QStringLiteral("revoked ") + r.revokedAt.toString(Qt::ISODate))
+            << '\n';
+    }
+    return 0;
+}
+
+int revokeOperator(const Options &o)
+{
+    if (o.name.isEmpty())
+        return failOperators(QStringLiteral("revoke needs the operator's name"));
+    auto store = openStore(o.rest);
+    if (!store.ok())
+        return failOperators(store.error(), 1);
+    auto revoked = operators::revoke(*store.value(), o.name, QDateTime::currentDateTimeUtc());
+    if (!revoked.ok())
+        return failOperators(QStringLiteral("cannot revoke: %1").arg(revoked.error().message), 1);
+    recordAudit(*store.value(), QStringLiteral("operators.revoke"),
+                QStringLiteral("operator=") + o.name,
+                revoked.value() ? QStringLiteral("ok") : QStringLiteral("not_found"));
+    if (!revoked.value())
+        return failOperators(QStringLiteral("no active operator named '%1'").arg(o.name), 1);
+    QTextStream(stdout) << "revoked operator '" << o.name
+                        << "'; every node closes its consoles within a second\n";
+    return 0;
+}
+
 } // namespace
+
+int operatorsCommand(QStringList args)
+{
+    // The same option reader: --role is read into the org field.
+    for (QString &a : args) {
+        if (a == QLatin1String("--role"))
+            a = QStringLiteral("--org");
+        else if (a == QLatin1String("--org"))
+            a = QStringLiteral("--not-an-operator-option");
+    }
+    auto options = parseOptions(std::move(args));
+    if (!options.ok())
+        return failOperators(options.error() + QLatin1Char('\n') + QLatin1String(operatorsUsage));
+    const Options &o = options.value();
+    if (!o.scopes.isEmpty() || !o.rate.isEmpty() || !o.deliveries.isEmpty())
+        return failOperators(QStringLiteral("--scope, --rate and --deliveries are for keys\n")
+                             + QLatin1String(operatorsUsage));
+    if (o.action == QLatin1String("create"))
+        return createOperator(o);
+    if (o.action == QLatin1String("list"))
+        return listOperators(o);
+    if (o.action == QLatin1String("revoke"))
+        return revokeOperator(o);
+    if (o.action == QLatin1String("--help") || o.action == QLatin1String("-h")) {
+        QTextStream(stdout) << operatorsUsage;
+        return 0;
+    }
+    return failOperators(
+        QStringLiteral("unknown action '%1'\n%2").arg(o.action, QLatin1String(operatorsUsage)));
+}
 
 int keysCommand(QStringList args)
 {

@@ -77,6 +77,7 @@ struct ServerConfig
     RateLimit keyDeliveryRate {1000, 2000};
     int maxConnectionsPerUser = 50; // 0 = unlimited
     int retentionDays = 90; // 0 = keep forever
+    int auditRetentionDays = 365; // 0 = keep forever
     // The event dialect of each client endpoint (docs/protocol.md, "Dialects").
     EndpointDialects dialects;
     QString nodeName; // the cluster registry's name for this node; empty: host:client port

@@ -351,6 +351,11 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (!n)
             return fail(QStringLiteral("expected days from 0 (keep forever) to 36500"));
         config.retentionDays = int(*n);
+    } else if (name == QLatin1String("audit-retention-days")) {
+        const auto n = parseInteger(value, 0, 36500);
+        if (!n)
+            return fail(QStringLiteral("expected days from 0 (keep forever) to 36500"));
+        config.auditRetentionDays = int(*n);
     } else if (name == QLatin1String("plain-dialect")) {
         auto dialect = parsePlainDialect(value);
         if (!dialect)

@@ -83,6 +83,8 @@ inline constexpr SettingSpec settingSpecs[] {
      "default 50", "simultaneous connections of one user, 0 = unlimited", true},
     {"retention-days", "NOTIFY_RETENTION_DAYS", SettingKind::Value, "DAYS", "default 90",
      "delete notifications older than this, 0 = keep forever", true},
+    {"audit-retention-days", "NOTIFY_AUDIT_RETENTION_DAYS", SettingKind::Value, "DAYS",
+     "default 365", "delete audit log entries older than this, 0 = keep forever", true},
     {"plain-dialect", "NOTIFY_PLAIN_DIALECT", SettingKind::Value, "NAME", "default standard",
      "event dialect of /ws/notifications: standard or snake", true},
     {"socketio-dialect", "NOTIFY_SOCKETIO_DIALECTS", SettingKind::List, "NAMESPACE=NAME",

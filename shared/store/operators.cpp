@@ -27,24 +27,23 @@ StoreResult<CreateOutcome> create(Store &store, const OperatorRow &row)
     if (q.next())
         return CreateOutcome::NameTaken;
     QSqlQuery insert(store.database());
-    if (auto error = run(insert,
-                         QStringLiteral("INSERT INTO operators (name, role, key_sha256,"
-                                        " created_at, revoked_at)"
-                                        " VALUES (:name, :role, :hash, :created, NULL)"),
-                         {{QStringLiteral(":name"), row.name},
-                          {QStringLiteral(":role"), row.role},
-                          {QStringLiteral(":hash"), QString::fromLatin1(row.sha256Hex)},
-                          {QStringLiteral(":created"),
-                           msOrNull(row.createdAt.isValid() ? row.createdAt
-                                                            : QDateTime::currentDateTimeUtc())}},
-                         pg)) {
+    if (auto error = run(
+            insert,
+            QStringLiteral("INSERT INTO operators (name, role, key_sha256,"
+                           " created_at, revoked_at)"
+                           " VALUES (:name, :role, :hash, :created, NULL)"),
+            {{QStringLiteral(":name"), row.name},
+             {QStringLiteral(":role"), row.role},
+             {QStringLiteral(":hash"), QString::fromLatin1(row.sha256Hex)},
+             {QStringLiteral(":created"),
+              msOrNull(row.createdAt.isValid() ? row.createdAt : QDateTime::currentDateTimeUtc())}},
+            pg)) {
         return tx.fail(*error);
     }
     QSqlQuery bump(store.database());
-    if (auto error = run(
-            bump,
-            QStringLiteral("UPDATE api_key_changes SET version = version + 1 WHERE id = 1"), {},
-            pg)) {
+    if (auto error
+        = run(bump, QStringLiteral("UPDATE api_key_changes SET version = version + 1 WHERE id = 1"),
+              {}, pg)) {
         return tx.fail(*error);
     }
     if (auto error = tx.commit())
@@ -82,20 +81,20 @@ StoreResult<bool> revoke(Store &store, const QString &name, const QDateTime &at)
     if (auto error = tx.begin())
         return *error;
     QSqlQuery q(store.database());
-    if (auto error = run(q,
-                         QStringLiteral("UPDATE operators SET revoked_at = :at"
-                                        " WHERE name = :name AND revoked_at IS NULL"),
-                         {{QStringLiteral(":at"), msOrNull(at)}, {QStringLiteral(":name"), name}},
-                         pg)) {
+    if (auto error
+        = run(q,
+              QStringLiteral("UPDATE operators SET revoked_at = :at"
+                             " WHERE name = :name AND revoked_at IS NULL"),
+              {{QStringLiteral(":at"), msOrNull(at)}, {QStringLiteral(":name"), name}}, pg)) {
         return tx.fail(*error);
     }
     const bool revoked = q.numRowsAffected() > 0;
     if (revoked) {
         QSqlQuery bump(store.database());
-        if (auto error = run(
-                bump,
-                QStringLiteral("UPDATE api_key_changes SET version = version + 1 WHERE id = 1"),
-                {}, pg)) {
+        if (auto error
+            = run(bump,
+                  QStringLiteral("UPDATE api_key_changes SET version = version + 1 WHERE id = 1"),
+                  {}, pg)) {
             return tx.fail(*error);
         }
     }
