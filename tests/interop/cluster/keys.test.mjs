@@ -88,3 +88,17 @@ test('a revoked key is refused (401) on every node within a second', { skip }, a
   assert.match(list.stdout, /acme-revoked\s+acme\s+.*revoked/);
   assert.ok(!list.stdout.includes(key), 'list never shows a key');
 });
+
+test('the key changes are in the audit log, read through either node', { skip }, async () => {
+  for (const node of nodes) {
+    const r = await api(node, 'GET', '/api/v1/audit?action=keys.revoke');
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.json.entries.length, 1);
+    assert.equal(r.json.entries[0].target, 'key=acme-revoked');
+    assert.equal(r.json.entries[0].result, 'ok');
+    assert.match(r.json.entries[0].operator, /^cli:/);
+    const made = await api(node, 'GET', '/api/v1/audit?action=keys.create&limit=2');
+    assert.equal(made.json.entries.length, 2);
+    assert.equal(made.json.hasMore, true);
+  }
+});
