@@ -1,3 +1,4 @@
+#include "server/app/keyscommand.h"
 #include "server/app/quickstart.h"
 #include "server/app/server.h"
 #include "server/app/signalwatcher.h"
@@ -109,6 +110,10 @@ int main(int argc, char *argv[])
     const QStringList args = QCoreApplication::arguments();
     if (args.size() > 1 && args[1] == QLatin1String("token"))
         return tokenCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("keys"))
+        return keysCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("operators"))
+        return operatorsCommand(args);
 
     auto loaded = loadConfig(args, QProcessEnvironment::systemEnvironment());
     if (!loaded.ok())
@@ -117,7 +122,11 @@ int main(int argc, char *argv[])
     if (config.helpRequested) {
         QTextStream(stdout) << helpText()
                             << "\nSubcommand:\n  notifyd token --org ORG --user USER [--role ROLE] [--ttl SECONDS] [--sid ID]\n"
-                               "        [server options]  print a JWT signed with the configured secret\n";
+                               "        [server options]  print a JWT signed with the configured secret\n"
+                               "  notifyd keys create|list|revoke ...  the organizations' API keys "
+                               "(notifyd keys --help)\n"
+                               "  notifyd operators create|list|revoke ...  the console's operators "
+                               "and their roles (notifyd operators --help)\n";
         return 0;
     }
     if (config.versionRequested) {

@@ -648,6 +648,10 @@ Räume: %5</translation>
         <translation>Verbunden mit %1 (Knoten %2)</translation>
     </message>
     <message>
+        <source>operator %1 (%2)</source>
+        <translation>Operator %1 (%2)</translation>
+    </message>
+    <message>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>

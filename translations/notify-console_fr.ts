@@ -648,6 +648,10 @@ Salons : %5</translation>
         <translation>Connecté à %1 (nœud %2)</translation>
     </message>
     <message>
+        <source>operator %1 (%2)</source>
+        <translation>opérateur %1 (%2)</translation>
+    </message>
+    <message>
         <source>Error: %1</source>
         <translation>Erreur : %1</translation>
     </message>

@@ -379,6 +379,8 @@ void AdminClient::dispatch(const QString &type, const QJsonObject &data)
                                         .toString();
         if (!clusterName.isEmpty())
             node.insert(QStringLiteral("clusterName"), clusterName);
+        // Who this console is on the server and its role (docs/protocol.md, "Roles").
+        node.insert(QStringLiteral("operator"), data.value(QStringLiteral("operator")));
         emit logMessage(tr("Server node %1, version %2")
                             .arg(node.value(QStringLiteral("id")).toString(),
                                  node.value(QStringLiteral("version")).toString()));

@@ -120,6 +120,12 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
         m_trace->setLocalNodeName(m_nodeId);
         if (m_nodeId.isEmpty())
             m_nodeId = node.value(QStringLiteral("id")).toString();
+        const QJsonObject op = node.value(QStringLiteral("operator")).toObject();
+        m_operatorName = op.value(QStringLiteral("name")).toString();
+        // A server without roles (before docs/protocol.md's "Roles") lets the admin key do
+        // everything.
+        m_operatorRole = op.value(QStringLiteral("role")).toString(admin::role::admin);
+        applyRole();
         updateStatus();
     });
     connect(m_client, &AdminClient::snapshot, this, &MainWindow::onSnapshot);
@@ -522,6 +528,9 @@ void MainWindow::updateStatus()
     case AdminClient::State::Connected:
         text = m_nodeId.isEmpty() ? tr("Connected to %1").arg(where)
                                   : tr("Connected to %1 (node %2)").arg(where, m_nodeId);
+        if (!m_operatorName.isEmpty())
+            text += QStringLiteral(" — ")
+                + tr("operator %1 (%2)").arg(m_operatorName, m_operatorRole);
         style = QStringLiteral("color: #2e7d32;");
         break;
     case AdminClient::State::Reconnecting:
@@ -554,8 +563,23 @@ void MainWindow::updateActions()
     quint64 remote = 0;
     const bool remoteSelected = m_tabs && m_tabs->currentWidget() == m_nodesView
         && m_nodesView->selectedRemote(&nodeId, &remote);
-    m_kickAction->setEnabled(connected && m_tabs
-                             && (visibleSelectedConnection() != 0 || remoteSelected));
+    m_kickAction->setEnabled(connected && admin::role::allows(m_operatorRole, admin::msg::kick)
+                             && m_tabs && (visibleSelectedConnection() != 0 || remoteSelected));
+}
+
+void MainWindow::applyRole()
+{
+    // What the server would refuse (forbidden) is disabled here, so that nobody is offered it.
+    const bool support = admin::role::allows(m_operatorRole, admin::msg::sendTest);
+    m_sendAction->setEnabled(support);
+    for (QWidget *view :
+         {static_cast<QWidget *>(m_sendTestView), static_cast<QWidget *>(m_userView),
+          static_cast<QWidget *>(m_notificationsView)}) {
+        const int index = m_tabs->indexOf(view);
+        if (index >= 0)
+            m_tabs->setTabEnabled(index, support);
+    }
+    updateActions();
 }
 
 void MainWindow::changeEvent(QEvent *event)

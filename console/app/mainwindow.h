@@ -106,6 +106,8 @@ private:
     QString describeConnection(quint64 id) const;
     void updateStatus();
     void updateActions();
+    // Enables what the operator's role may do (hello's operator).
+    void applyRole();
     void onSnapshot(const QList<notify::ConnectionInfo> &connections, const QJsonArray &rooms,
                     const notify::Counters &counters);
 
@@ -144,6 +146,9 @@ private:
     QLabel *m_countLabel = nullptr;
     QTimer m_statusTimer;
     QString m_nodeId;
+    // From hello: who this console is on the server and its role (docs/protocol.md, "Roles").
+    QString m_operatorName;
+    QString m_operatorRole = QStringLiteral("admin");
     bool m_confirmKicks = true;
 };
 

@@ -6,11 +6,13 @@
 #include "server/log/logging.h"
 #include "server/metrics/metrics.h"
 #include "server/shard/shard.h"
+#include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/adminapi/adminprotocol.h"
 #include "shared/auth/base64url.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
+#include "shared/store/operators.h"
 
 #include "server/websocket/handshake.h"
 
@@ -102,17 +104,32 @@ void AdminChannel::accept(ApiListener::Upgrade upgrade)
     }
     const QByteArray expected = m_services.config.adminKey.toUtf8();
     const QByteArray given = adminCredential(upgrade.head);
-    // An empty admin key disables the channel rather than matching an empty credential.
-    if (expected.isEmpty() || given.isEmpty() || !constantTimeEquals(given, expected)) {
+    Console console;
+    console.socket = socket;
+    // An empty admin key disables the bootstrap admin rather than matching an empty
+    // credential; stored operators still get in.
+    if (!expected.isEmpty() && !given.isEmpty() && constantTimeEquals(given, expected)) {
+        console.operatorName = QStringLiteral("admin-key");
+        console.role = admin::role::admin;
+    } else if (const auto op = m_operators && !given.isEmpty() ? m_operators->findOperator(given)
+                                                               : std::nullopt) {
+        console.operatorName = op->name;
+        console.role = op->role;
+        console.operatorHash = op->sha256Hex;
+    } else {
         qCWarning(lcAdmin).noquote() << "refused a console from" << upgrade.peerAddress
-                                     << (expected.isEmpty() ? "(no admin key is configured)"
-                                                            : "(wrong or missing admin key)");
+                                     << (expected.isEmpty() && !given.isEmpty()
+                                             ? "(no admin key is configured, no such operator)"
+                                             : "(wrong or missing admin key)");
         WebSocket::refuse(socket, admin::closeUnauthorized, "unauthorized");
         return;
     }
 
     const quint64 id = m_nextConsoleId++;
-    m_consoles.emplace(id, Console {socket});
+    const QJsonObject hello = helloData(console);
+    qCInfo(lcAdmin).noquote() << "console" << id << "is operator" << console.operatorName
+                              << "(" + console.role + ")";
+    m_consoles.emplace(id, std::move(console));
     socket->setHandler(this);
     socket->start(std::move(upgrade.afterHead));
     qCInfo(lcAdmin).noquote() << "console" << id << "connected from" << upgrade.peerAddress;
@@ -120,7 +137,7 @@ void AdminChannel::accept(ApiListener::Upgrade upgrade)
     // Observe before collecting, so that every change after a shard's part is a delta.
     m_services.observer.store(this);
     updateTimer();
-    send(id, encodeEnvelope(admin::msg::hello, helloData()));
+    send(id, encodeEnvelope(admin::msg::hello, hello));
     startSnapshot(id, true, QString());
 }
 
@@ -160,6 +177,12 @@ void AdminChannel::onDisconnected(quint64 consoleId)
     if (it == m_consoles.end())
         return;
     setTracing(it->second, false);
+    // Audited requests still unanswered: what was asked is recorded, the outcome unknown.
+    for (auto p = m_pendingAudit.lower_bound({consoleId, QString()});
+         p != m_pendingAudit.end() && p->first.first == consoleId;) {
+        recordAudit(it->second, p->second.action, p->second.target, QStringLiteral("unanswered"));
+        p = m_pendingAudit.erase(p);
+    }
     it->second.socket->deleteLater();
     m_consoles.erase(it);
     qCInfo(lcAdmin) << "console" << consoleId << "disconnected";
@@ -197,7 +220,7 @@ void AdminChannel::stop()
     m_consoles.clear();
 }
 
-QJsonObject AdminChannel::helloData() const
+QJsonObject AdminChannel::helloData(const Console &console) const
 {
     const NodeInfo &n = m_node;
     QJsonObject data {{QStringLiteral("node"),
@@ -209,6 +232,10 @@ QJsonObject AdminChannel::helloData() const
                                     {QStringLiteral("storage"), n.storage}}}};
     if (const QJsonObject cluster = clusterHello(); !cluster.isEmpty())
         data.insert(QStringLiteral("cluster"), cluster);
+    // The console shows who it is and disables what the role may not do.
+    data.insert(QStringLiteral("operator"),
+                QJsonObject {{QStringLiteral("name"), console.operatorName},
+                             {QStringLiteral("role"), console.role}});
     return data;
 }
 
@@ -407,13 +434,55 @@ void AdminChannel::broadcast(const QByteArray &frame)
 
 void AdminChannel::reply(quint64 consoleId, const QString &requestId, const QJsonObject &data)
 {
+    if (auto pending = m_pendingAudit.extract({consoleId, requestId}); !pending.empty()) {
+        if (const Console *console = find(consoleId))
+            recordAudit(*console, pending.mapped().action, pending.mapped().target,
+                        QStringLiteral("ok"));
+    }
     send(consoleId, encodeReply(requestId, data));
 }
 
 void AdminChannel::replyError(quint64 consoleId, const QString &requestId, const QString &code,
                               const QString &message)
 {
+    if (auto pending = m_pendingAudit.extract({consoleId, requestId}); !pending.empty()) {
+        if (const Console *console = find(consoleId))
+            recordAudit(*console, pending.mapped().action, pending.mapped().target, code);
+    }
     send(consoleId, encodeError(requestId, code, message));
+}
+
+void AdminChannel::recordAudit(const Console &console, const QString &action, const QString &target,
+                               const QString &result)
+{
+    audit::Entry entry;
+    entry.at = QDateTime::currentDateTimeUtc();
+    entry.operatorName = console.operatorName;
+    entry.node = m_node.id;
+    entry.action = action;
+    entry.target = target;
+    entry.result = result;
+    Metrics &metrics = m_services.metrics;
+    m_services.writer.post([entry, &metrics](Store &store) {
+        if (auto recorded = audit::record(store, entry); !recorded.ok()) {
+            bump(metrics.failed);
+            qCWarning(lcAdmin).noquote() << "an audit entry was lost:" << entry.action
+                                         << entry.target << recorded.error().message;
+        }
+    });
+}
+
+void AdminChannel::credentialsChanged()
+{
+    if (!m_operators)
+        return;
+    for (auto &[id, console] : m_consoles) {
+        if (!console.operatorHash.isEmpty() && !m_operators->operatorActive(console.operatorHash)) {
+            qCInfo(lcAdmin).noquote()
+                << "console" << id << "closed: operator" << console.operatorName << "was revoked";
+            console.socket->close(admin::closeUnauthorized, "operator revoked");
+        }
+    }
 }
 
 } // namespace notify

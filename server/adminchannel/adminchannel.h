@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/api/apikeyring.h"
 #include "server/api/apilistener.h"
 #include "server/node/nodeservices.h"
 #include "server/websocket/websocket.h"
@@ -62,6 +63,12 @@ public:
 
     int consoleCount() const { return int(m_consoles.size()); }
 
+    // The stored operators (the API server's copy, on this thread); without it only the
+    // bootstrap admin key opens the channel.
+    void setOperators(const ApiKeyRing *ring) { m_operators = ring; }
+    // After the operators were reloaded: closes (4001) the consoles of revoked operators.
+    void credentialsChanged();
+
     // WebSocketHandler: a console's messages and its end.
     void onWebSocketText(WebSocket &ws, QByteArray message) override;
     void onWebSocketBinary(WebSocket &ws, QByteArray message) override;
@@ -80,6 +87,11 @@ private:
         WebSocket *socket = nullptr;
         bool ready = false; // got its first snapshot: live deltas go out from then on
         bool tracing = false;
+        // Who this is (docs/operations.md, "Operators and roles"): the bootstrap admin key
+        // ("admin-key", role admin, no hash) or a stored operator.
+        QString operatorName;
+        QString role;
+        QByteArray operatorHash;
     };
     // A delta that happened while a snapshot was being collected.
     struct Delta
@@ -109,7 +121,7 @@ private:
 
     void startSnapshot(quint64 consoleId, bool initial, const QString &requestId);
     void finishSnapshot(quint64 jobId);
-    QJsonObject helloData() const;
+    QJsonObject helloData(const Console &console) const;
     // {nodeId, name} of this node in the cluster, or empty on SQLite (admincluster.cpp).
     QJsonObject clusterHello() const;
     QJsonObject snapshotData(const SnapshotJob &job) const;
@@ -146,6 +158,10 @@ private:
     void collectConnections(std::function<bool(const ConnectionInfo &)> keep,
                             std::function<void(std::vector<ConnectionInfo>)> done);
 
+    // The audit log (docs/operations.md, "Audit log"): written by the store writer.
+    void recordAudit(const Console &console, const QString &action, const QString &target,
+                     const QString &result);
+
     void send(quint64 consoleId, const QByteArray &frame);
     void sendTo(Console &console, const QString &frame);
     void reply(quint64 consoleId, const QString &requestId, const QJsonObject &data);
@@ -168,6 +184,15 @@ private:
     bool m_stopped = false;
     int m_ticks = 0;
     bool m_statsInFlight = false;
+    const ApiKeyRing *m_operators = nullptr;
+    // Audited requests waiting for their answer, by (console, request id): the answer's
+    // outcome is the entry's result.
+    struct PendingAudit
+    {
+        QString action;
+        QString target;
+    };
+    std::map<std::pair<quint64, QString>, PendingAudit> m_pendingAudit;
 };
 
 } // namespace notify

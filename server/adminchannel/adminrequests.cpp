@@ -166,9 +166,42 @@ void AdminChannel::onText(quint64 consoleId, const QString &text)
     handleRequest(consoleId, request->type, request->data, request->requestId);
 }
 
+namespace {
+
+// What an audit entry names as the target of a request: its ids, as given.
+QString auditTarget(const QJsonObject &data)
+{
+    QStringList parts;
+    for (const QString &field :
+         {QStringLiteral("connectionId"), QStringLiteral("node"), QStringLiteral("orgId"),
+          QStringLiteral("userId"), QStringLiteral("role"), QStringLiteral("room")}) {
+        const QJsonValue v = data.value(field);
+        if (v.isString() || v.isDouble())
+            parts.append(field + u'=' + v.toVariant().toString().left(128));
+    }
+    return parts.join(u' ');
+}
+
+} // namespace
+
 void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const QJsonObject &data,
                                  const QString &requestId)
 {
+    const Console *console = find(consoleId);
+    if (!console)
+        return;
+    // The server refuses what the role may not do (docs/protocol.md, "Roles"); the refusal
+    // is audited too.
+    if (!admin::role::allows(console->role, type)) {
+        recordAudit(*console, type.left(64), auditTarget(data), admin::codes::forbidden);
+        return replyError(consoleId, requestId, admin::codes::forbidden,
+                          QStringLiteral("the operator '%1' (%2) may not %3: it needs the %4 role")
+                              .arg(console->operatorName, console->role, type.left(64),
+                                   admin::role::required(type)));
+    }
+    // Actions that change something are audited with their outcome (reply or error).
+    if (type == admin::msg::kick || type == admin::msg::sendTest)
+        m_pendingAudit[{consoleId, requestId}] = PendingAudit {type, auditTarget(data)};
     if (type == admin::msg::sendTest)
         sendTest(consoleId, data, requestId);
     else if (type == admin::msg::kick)

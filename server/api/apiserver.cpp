@@ -4,10 +4,15 @@
 
 #include "server/log/logging.h"
 #include "server/metrics/metrics.h"
-#include "server/shard/acceptor.h"
 #include "server/protocol/authenticator.h"
+#include "server/shard/acceptor.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
+#include "shared/store/apikeys.h"
+#include "shared/store/operators.h"
+
+#include <QDateTime>
+#include <QSemaphore>
 
 namespace notify {
 
@@ -16,6 +21,7 @@ using namespace http;
 ApiServer::ApiServer(NodeServices &services, QObject *parent)
     : QObject(parent)
     , m_services(services)
+    , m_keys(services.config.keyRequestRate, services.config.keyDeliveryRate)
     , m_http(new ApiListener(
           limitsFrom(services.config),
           [this](const ApiRequest &request, const HttpReply &reply) {
@@ -41,6 +47,9 @@ ApiLimits ApiServer::limitsFrom(const ServerConfig &config)
 
 quint16 ApiServer::listen(const ListenAddress &address)
 {
+    loadKeys();
+    connect(&m_keyPoll, &QTimer::timeout, this, &ApiServer::pollKeys);
+    m_keyPoll.start(int(ApiKeyRing::keyPollMs));
     if (!m_http->listen(address.address, address.port, kListenBacklog)) {
         qCWarning(lcApi) << "cannot listen on" << address.toString() << ":"
                          << m_http->errorString();
@@ -102,6 +111,7 @@ void ApiServer::addRoutes()
     addRoute(QStringLiteral("/api/v1/sessions/<arg>"),
              {{Method::Delete, withArg(&ApiServer::revokeSession)}});
 
+    addRoute(QStringLiteral("/api/v1/audit"), {{Method::Get, plain(&ApiServer::auditLog)}});
     addRoute(QStringLiteral("/api/v1/presence"), {{Method::Get, plain(&ApiServer::presence)}});
     addRoute(QStringLiteral("/api/v1/stats"), {{Method::Get, plain(&ApiServer::stats)}});
 
@@ -118,18 +128,170 @@ void ApiServer::addRoutes()
                }}});
 }
 
-bool ApiServer::requireApiKey(const ApiRequest &request, const HttpReply &reply)
+namespace {
+
+void replyRateLimited(const HttpReply &reply, qint64 waitMs, const QString &message)
+{
+    // Whole seconds (RFC 9110 §10.2.3), at least 1.
+    const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
+    const QJsonObject body {{QStringLiteral("error"),
+                             QJsonObject {{QStringLiteral("code"), codes::rateLimited},
+                                          {QStringLiteral("message"), message}}}};
+    reply.raw(429, QByteArrayLiteral("application/json"), compactJson(body),
+              {{QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)}});
+}
+
+} // namespace
+
+std::optional<ApiServer::Caller>
+ApiServer::requireApiKey(const ApiRequest &request, const HttpReply &reply, ApiKeyRing::Scope scope)
 {
     const QByteArray token = bearerToken(request);
     if (token.isEmpty()) {
         replyUnauthorized(reply, QStringLiteral("an API key is required (Authorization: Bearer)"));
-        return false;
+        return std::nullopt;
     }
-    if (!matchesApiKey(token, m_services.config.apiKeys)) {
+    if (matchesApiKey(token, m_services.config.apiKeys))
+        return Caller {};
+    ApiKeyRing::Key *key = m_keys.find(token);
+    if (!key) {
         replyUnauthorized(reply, QStringLiteral("the API key is not valid"));
+        return std::nullopt;
+    }
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (!key->requests.take(nowMs)) {
+        ++key->refusedRequests;
+        replyRateLimited(reply, key->requests.msUntil(nowMs),
+                         QStringLiteral("the API key '%1' is over its limit of %2 requests")
+                             .arg(key->name, key->requestRate.toString()));
+        return std::nullopt;
+    }
+    ++key->requestCount;
+    if (!(key->scopes & scope)) {
+        reply.error(403, codes::forbidden,
+                    QStringLiteral("the API key '%1' of organization '%2' lacks the '%3' scope")
+                        .arg(key->name, key->orgId, ApiKeyRing::scopeName(scope)));
+        return std::nullopt;
+    }
+    return Caller {key};
+}
+
+bool ApiServer::requireOrg(const Caller &caller, const QString &orgId, const HttpReply &reply)
+{
+    if (caller.bootstrap() || caller.key->orgId == orgId)
+        return true;
+    reply.error(403, codes::forbidden,
+                orgId.isEmpty()
+                    ? QStringLiteral("the API key '%1' may act in organization '%2' only, not "
+                                     "across organizations")
+                          .arg(caller.key->name, caller.key->orgId)
+                    : QStringLiteral("the API key '%1' may not act in organization '%2' (it "
+                                     "belongs to '%3')")
+                          .arg(caller.key->name, orgId, caller.key->orgId));
+    return false;
+}
+
+bool ApiServer::takeDeliveries(const Caller &caller, qint64 count, const HttpReply &reply)
+{
+    if (caller.bootstrap())
+        return true;
+    ApiKeyRing::Key &key = *caller.key;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (!key.deliveries.take(nowMs, count)) {
+        ++key.refusedDeliveries;
+        replyRateLimited(reply, key.deliveries.msUntil(nowMs, count),
+                         QStringLiteral("the API key '%1' is over its limit of %2 deliveries")
+                             .arg(key.name, key.deliveryRate.toString()));
         return false;
     }
+    key.deliveryCount += quint64(count);
     return true;
+}
+
+namespace {
+
+// What one read of the credentials gives: the version and, when it moved, every row.
+struct Credentials
+{
+    qint64 version = 0;
+    std::vector<apikeys::KeyRow> keys;
+    std::vector<operators::OperatorRow> operators;
+};
+
+StoreResult<Credentials> readCredentials(Store &store, std::optional<qint64> known)
+{
+    auto version = apikeys::version(store);
+    if (!version.ok())
+        return version.error();
+    Credentials c;
+    c.version = version.value();
+    if (known && *known == c.version)
+        return c;
+    auto keys = apikeys::list(store);
+    if (!keys.ok())
+        return keys.error();
+    auto ops = operators::list(store);
+    if (!ops.ok())
+        return ops.error();
+    c.keys = std::move(keys.value());
+    c.operators = std::move(ops.value());
+    return c;
+}
+
+} // namespace
+
+void ApiServer::applyCredentials(const std::vector<apikeys::KeyRow> &keys,
+                                 const std::vector<operators::OperatorRow> &ops, qint64 version)
+{
+    m_keys.replace(keys, version);
+    m_keys.replaceOperators(ops);
+    if (m_credentialsChanged)
+        m_credentialsChanged();
+}
+
+void ApiServer::loadKeys()
+{
+    // At start, before the port listens: a key created before this node started works from
+    // its first request. A failure leaves the ring empty; the poll fills it later.
+    struct Loaded
+    {
+        QSemaphore done;
+        StoreResult<Credentials> result = StoreError::internal(QString());
+    };
+    auto loaded = std::make_shared<Loaded>();
+    m_services.readers.post([loaded](Store &store) {
+        loaded->result = readCredentials(store, std::nullopt);
+        loaded->done.release();
+    });
+    loaded->done.acquire();
+    if (!loaded->result.ok()) {
+        qCWarning(lcApi).noquote() << "cannot read the API keys:" << loaded->result.error().message;
+        return;
+    }
+    const Credentials &c = loaded->result.value();
+    applyCredentials(c.keys, c.operators, c.version);
+}
+
+void ApiServer::pollKeys()
+{
+    // One poll at a time, from this thread only, and none while the store is known to be
+    // down: a failed poll keeps the last ring, and a reader is never held up reconnecting
+    // for it while the store comes back (checkStore notices the outage, docs/operations.md).
+    if (m_keyPollBusy || !m_services.storeReady.load())
+        return;
+    m_keyPollBusy = true;
+    const qint64 known = m_keys.version();
+    m_services.readers.post([this, known](Store &store) {
+        auto read = readCredentials(store, known);
+        std::optional<Credentials> changed;
+        if (read.ok() && read.value().version != known)
+            changed.emplace(std::move(read.value()));
+        postTo(this, [this, changed = std::move(changed)] {
+            m_keyPollBusy = false;
+            if (changed)
+                applyCredentials(changed->keys, changed->operators, changed->version);
+        });
+    });
 }
 
 bool ApiServer::requireAccepting(const HttpReply &reply)

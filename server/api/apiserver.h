@@ -1,13 +1,15 @@
 #pragma once
 
-#include "server/config/config.h"
+#include "server/api/apikeyring.h"
 #include "server/api/apilistener.h"
 #include "server/api/apirouter.h"
 #include "server/api/httputil.h"
+#include "server/config/config.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/identity.h"
 
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <optional>
@@ -36,6 +38,14 @@ public:
     quint16 listen(const ListenAddress &address);
     // The bound port, 0 before a successful listen().
     quint16 port() const { return m_port; }
+    // The stored API keys and operators as this node has them (the admin channel checks its
+    // consoles' keys here).
+    const ApiKeyRing &keys() const { return m_keys; }
+    // Called on this thread after each reload of the keys and operators.
+    void setCredentialsChanged(std::function<void()> changed)
+    {
+        m_credentialsChanged = std::move(changed);
+    }
     // The admin channel attaches its WebSocket upgrade here.
     ApiListener &http();
     // Adds a route (ApiRouter::add); the admin channel answers plain requests to /admin.
@@ -54,8 +64,28 @@ private:
 
     void addRoutes();
 
-    // Answers 401 and returns false unless the request carries one of the API keys.
-    bool requireApiKey(const ApiRequest &request, const HttpReply &reply);
+    // Who called with an API key: a bootstrap key (--api-key, every organization) or a
+    // stored key of one organization. Only valid until the handler returns (the ring may be
+    // replaced between events).
+    struct Caller
+    {
+        ApiKeyRing::Key *key = nullptr;
+        bool bootstrap() const { return key == nullptr; }
+    };
+    // The caller, after its request limit and the scope; otherwise answers 401 (no key or
+    // an unknown or revoked one), 429 or 403 and returns nothing.
+    std::optional<Caller> requireApiKey(const ApiRequest &request, const HttpReply &reply,
+                                        ApiKeyRing::Scope scope);
+    // Answers 403 forbidden and returns false unless the caller may act in orgId.
+    bool requireOrg(const Caller &caller, const QString &orgId, const HttpReply &reply);
+    // Takes count deliveries from the caller's delivery limit; answers 429 when over it.
+    bool takeDeliveries(const Caller &caller, qint64 count, const HttpReply &reply);
+    // The ring as the store has it: loadKeys() blocks (at start), pollKeys() asks a reader
+    // whether the version moved and replaces the ring when it did.
+    void loadKeys();
+    void pollKeys();
+    void applyCredentials(const std::vector<apikeys::KeyRow> &keys,
+                          const std::vector<operators::OperatorRow> &ops, qint64 version);
     // Answers 503 and returns false once shutdown began (no new writes).
     bool requireAccepting(const HttpReply &reply);
     // Authenticates the user credential, then calls next; 401 when it is refused.
@@ -82,6 +112,9 @@ private:
     // sessionroutes.cpp
     void createSession(const ApiRequest &request, const HttpReply &reply);
     void revokeSession(const QString &token, const ApiRequest &request, const HttpReply &reply);
+    // auditroutes.cpp
+    bool requireAuditReader(const ApiRequest &request, const HttpReply &reply);
+    void auditLog(const ApiRequest &request, const HttpReply &reply);
     // opsroutes.cpp
     void health(const HttpReply &reply);
     void ready(const HttpReply &reply);
@@ -90,6 +123,10 @@ private:
     void stats(const ApiRequest &request, const HttpReply &reply);
 
     NodeServices &m_services;
+    ApiKeyRing m_keys;
+    QTimer m_keyPoll;
+    bool m_keyPollBusy = false;
+    std::function<void()> m_credentialsChanged;
     ApiRouter m_router;
     ApiListener *m_http;
     std::unordered_map<quint64, HttpReply> m_parked;

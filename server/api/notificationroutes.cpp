@@ -22,7 +22,8 @@ using namespace http;
 
 void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &reply)
 {
-    if (!requireApiKey(request, reply) || !requireAccepting(reply))
+    const auto caller = requireApiKey(request, reply, ApiKeyRing::Publish);
+    if (!caller || !requireAccepting(reply))
         return;
     auto body = parseJsonObject(request.body());
     if (!body) {
@@ -34,6 +35,13 @@ void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &
         reply.error(items.error());
         return;
     }
+    // Every recipient in the key's organization, or nothing is stored.
+    for (const NewNotification &item : items.value()) {
+        if (!requireOrg(*caller, item.recipient.orgId, reply))
+            return;
+    }
+    if (!takeDeliveries(*caller, qint64(items.value().size()), reply))
+        return;
 
     const quint64 ticket = park(reply);
     DeliveryHub &hub = m_services.hub;
@@ -64,7 +72,8 @@ void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &
 
 void ApiServer::createBroadcast(const ApiRequest &request, const HttpReply &reply)
 {
-    if (!requireApiKey(request, reply) || !requireAccepting(reply))
+    const auto caller = requireApiKey(request, reply, ApiKeyRing::Broadcast);
+    if (!caller || !requireAccepting(reply))
         return;
     auto parsed = parseJsonObject(request.body());
     if (!parsed) {
@@ -78,6 +87,9 @@ void ApiServer::createBroadcast(const ApiRequest &request, const HttpReply &repl
     if (!orgId)
         return reply.error(orgId.error());
     record.orgId = orgId.value();
+    // A key of one organization announces there only (a node-wide one has no orgId).
+    if (!requireOrg(*caller, record.orgId, reply))
+        return;
     auto role = optionalId(body, QStringLiteral("role"));
     if (!role)
         return reply.error(role.error());
@@ -161,11 +173,14 @@ void ApiServer::createBroadcast(const ApiRequest &request, const HttpReply &repl
 
 void ApiServer::listNotifications(const ApiRequest &request, const HttpReply &reply)
 {
-    if (!requireApiKey(request, reply))
+    const auto caller = requireApiKey(request, reply, ApiKeyRing::Read);
+    if (!caller)
         return;
     auto recipient = queryRecipient(request);
     if (!recipient)
         return reply.error(recipient.error());
+    if (!requireOrg(*caller, recipient.value().orgId, reply))
+        return;
     auto limit = queryInteger(request, QStringLiteral("limit"), 1, 100);
     if (!limit)
         return reply.error(limit.error());

@@ -55,16 +55,19 @@ void ApiServer::metricsText(const ApiRequest &request, const HttpReply &reply)
                                  QStringLiteral("a metrics token is required "
                                                 "(Authorization: Bearer)"));
     reply.raw(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-              m_services.metrics.prometheusText());
+              m_services.metrics.prometheusText() + m_keys.prometheusText());
 }
 
 void ApiServer::presence(const ApiRequest &request, const HttpReply &reply)
 {
-    if (!requireApiKey(request, reply))
+    const auto caller = requireApiKey(request, reply, ApiKeyRing::Read);
+    if (!caller)
         return;
     auto recipient = queryRecipient(request);
     if (!recipient)
         return reply.error(recipient.error());
+    if (!requireOrg(*caller, recipient.value().orgId, reply))
+        return;
     if (ClusterNode *cluster = m_services.cluster.load()) {
         // Every live node's count, asked over the bus (docs/operations.md, "Cluster").
         const quint64 ticket = park(reply);
@@ -131,8 +134,15 @@ QJsonObject clusterStats(const ClusterNode &cluster)
 
 void ApiServer::stats(const ApiRequest &request, const HttpReply &reply)
 {
-    if (!requireApiKey(request, reply))
+    const auto caller = requireApiKey(request, reply, ApiKeyRing::Read);
+    if (!caller)
         return;
+    // The node's figures span every organization.
+    if (!caller->bootstrap())
+        return reply.error(403, codes::forbidden,
+                           QStringLiteral("node statistics span every organization; the API key "
+                                          "'%1' of organization '%2' may not read them")
+                               .arg(caller->key->name, caller->key->orgId));
     const Metrics &m = m_services.metrics;
     const qint64 plain = qint64(m.connectionsPlain.load(std::memory_order_relaxed));
     const qint64 socketIo = qint64(m.connectionsSocketIo.load(std::memory_order_relaxed));

@@ -30,7 +30,8 @@ bool looksLikeSessionId(const QString &text)
 
 void ApiServer::createSession(const ApiRequest &request, const HttpReply &reply)
 {
-    if (!requireApiKey(request, reply) || !requireAccepting(reply))
+    const auto caller = requireApiKey(request, reply, ApiKeyRing::Sessions);
+    if (!caller || !requireAccepting(reply))
         return;
     auto parsed = parseJsonObject(request.body());
     if (!parsed)
@@ -39,6 +40,8 @@ void ApiServer::createSession(const ApiRequest &request, const HttpReply &reply)
     auto orgId = requiredId(body, QStringLiteral("orgId"));
     if (!orgId)
         return reply.error(orgId.error());
+    if (!requireOrg(*caller, orgId.value(), reply))
+        return;
     auto userId = requiredId(body, QStringLiteral("userId"));
     if (!userId)
         return reply.error(userId.error());
@@ -82,8 +85,13 @@ void ApiServer::createSession(const ApiRequest &request, const HttpReply &reply)
 void ApiServer::revokeSession(const QString &token, const ApiRequest &request,
                               const HttpReply &reply)
 {
-    if (!requireApiKey(request, reply) || !requireAccepting(reply))
+    const auto caller = requireApiKey(request, reply, ApiKeyRing::Sessions);
+    if (!caller || !requireAccepting(reply))
         return;
+    // A stored key revokes its own organization's sessions only (checked in the job, which
+    // reads the session's organization); the bootstrap key any.
+    const QString onlyOrg = caller->bootstrap() ? QString() : caller->key->orgId;
+    const QString keyName = caller->bootstrap() ? QString() : caller->key->name;
     // The token itself, or its sessionId (the hash, which is what a JWT's sid carries).
     QByteArray hash;
     const QByteArray raw = token.toUtf8();
@@ -96,7 +104,26 @@ void ApiServer::revokeSession(const QString &token, const ApiRequest &request,
 
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
-    onWriter(reply, [hash, &hub, &metrics](Store &store) -> Continuation {
+    onWriter(reply, [hash, onlyOrg, keyName, &hub, &metrics](Store &store) -> Continuation {
+        if (!onlyOrg.isEmpty()) {
+            auto session = store.findSession(hash);
+            if (!session.ok()) {
+                bump(metrics.failed);
+                const HttpError e = HttpError::fromStore(session.error());
+                return [e](const HttpReply &reply) {
+                    reply.error(e);
+                };
+            }
+            if (session.value() && session.value()->recipient.orgId != onlyOrg) {
+                const QString message
+                    = QStringLiteral("the API key '%1' may not act in organization '%2' (it "
+                                     "belongs to '%3')")
+                          .arg(keyName, session.value()->recipient.orgId, onlyOrg);
+                return [message](const HttpReply &reply) {
+                    reply.error(403, codes::forbidden, message);
+                };
+            }
+        }
         auto revoked = store.revokeSession(hash, QDateTime::currentDateTimeUtc());
         if (!revoked.ok()) {
             bump(metrics.failed);

@@ -13,6 +13,7 @@
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/auth/jwt.h"
+#include "shared/store/operators.h"
 #include "shared/store/storeconfig.h"
 
 #include "server/log/logging.h"
@@ -61,6 +62,8 @@ Server::~Server()
     stopThreads();
     // With the shards and the writer stopped nothing calls into the channel any more; the
     // hub it untraces is still alive.
+    if (m_api)
+        m_api->setCredentialsChanged({});
     m_admin.reset();
 }
 
@@ -149,6 +152,8 @@ Result<Done, QString> Server::start()
     // before start() returns, so no group is committed before this.
     m_writer->setCommitSink(m_cluster ? static_cast<CommitSink *>(m_cluster.get()) : m_hub.get());
     m_admin = std::make_unique<AdminChannel>(*m_services, std::move(node));
+    m_admin->setOperators(&m_api->keys());
+    m_api->setCredentialsChanged([admin = m_admin.get()] { admin->credentialsChanged(); });
     m_admin->attach(m_api->http());
 
     connect(&m_readyTimer, &QTimer::timeout, this, &Server::checkStore);
@@ -190,11 +195,14 @@ void Server::checkStore()
 void Server::housekeeping()
 {
     const int days = m_config.retentionDays;
-    m_writer->post([days](Store &store) {
+    const int auditDays = m_config.auditRetentionDays;
+    m_writer->post([days, auditDays](Store &store) {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         store.deleteExpiredSessions(now.addDays(-1));
         if (days > 0)
             store.purgeOlderThan(now.addDays(-days));
+        if (auditDays > 0)
+            audit::purgeOlderThan(store, now.addDays(-auditDays));
     });
 }
 

@@ -72,8 +72,12 @@ struct ServerConfig
     int sioPingTimeoutMs = 20000;
     qint64 maxMessageBytes = 65536; // largest incoming client message
     RateLimit rateLimit; // per connection
+    // Per stored API key, unless its row sets its own (docs/operations.md, "API keys").
+    RateLimit keyRequestRate {100, 200};
+    RateLimit keyDeliveryRate {1000, 2000};
     int maxConnectionsPerUser = 50; // 0 = unlimited
     int retentionDays = 90; // 0 = keep forever
+    int auditRetentionDays = 365; // 0 = keep forever
     // The event dialect of each client endpoint (docs/protocol.md, "Dialects").
     EndpointDialects dialects;
     QString nodeName; // the cluster registry's name for this node; empty: host:client port
@@ -133,8 +137,11 @@ struct ConfigError
 // QCoreApplication::arguments()). Precedence: flags > environment (NOTIFY_*) > the INI
 // file given by --config/NOTIFY_CONFIG > defaults. See helpText() for every setting.
 // Outside --dev a JWT secret and at least one API key are required.
+// The subcommands that only open the store (notifyd keys) need neither.
+enum class ConfigPurpose { Server, StoreOnly };
 Result<ServerConfig, ConfigError> loadConfig(const QStringList &args,
-                                             const QProcessEnvironment &env);
+                                             const QProcessEnvironment &env,
+                                             ConfigPurpose purpose = ConfigPurpose::Server);
 
 // Development mode: fills an empty jwtSecret, apiKeys or adminKey from
 // "<dataDir>/dev-secrets.ini", generating the file (0600, random secrets) when it is

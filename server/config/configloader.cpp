@@ -332,11 +332,15 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (!n)
             return fail(QStringLiteral("expected a byte count from 256 to 16777216"));
         config.maxMessageBytes = *n;
-    } else if (name == QLatin1String("rate-limit")) {
+    } else if (name == QLatin1String("rate-limit") || name == QLatin1String("key-rate")
+               || name == QLatin1String("key-delivery-rate")) {
         auto limit = parseRateLimit(value);
         if (!limit)
             return fail(limit.error());
-        config.rateLimit = *limit;
+        (name == QLatin1String("rate-limit") ? config.rateLimit
+             : name == QLatin1String("key-rate") ? config.keyRequestRate
+                                                  : config.keyDeliveryRate)
+            = *limit;
     } else if (name == QLatin1String("max-connections-per-user")) {
         const auto n = parseInteger(value, 0, 1000000);
         if (!n)
@@ -347,6 +351,11 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (!n)
             return fail(QStringLiteral("expected days from 0 (keep forever) to 36500"));
         config.retentionDays = int(*n);
+    } else if (name == QLatin1String("audit-retention-days")) {
+        const auto n = parseInteger(value, 0, 36500);
+        if (!n)
+            return fail(QStringLiteral("expected days from 0 (keep forever) to 36500"));
+        config.auditRetentionDays = int(*n);
     } else if (name == QLatin1String("plain-dialect")) {
         auto dialect = parsePlainDialect(value);
         if (!dialect)
@@ -422,7 +431,8 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
 } // namespace
 
 Result<ServerConfig, ConfigError> loadConfig(const QStringList &args,
-                                             const QProcessEnvironment &env)
+                                             const QProcessEnvironment &env,
+                                             ConfigPurpose purpose)
 {
     ServerConfig config;
     // Help and version must work whatever else is wrong with the configuration.
@@ -472,7 +482,7 @@ Result<ServerConfig, ConfigError> loadConfig(const QStringList &args,
     if (config.db.isEmpty())
         config.db = QDir(config.dataDir).filePath(QStringLiteral("notify.db"));
 
-    if (!config.dev) {
+    if (!config.dev && purpose == ConfigPurpose::Server) {
         if (config.jwtSecret.isEmpty())
             return ConfigError {QStringLiteral("--jwt-secret"),
                                 QStringLiteral("--jwt-secret (NOTIFY_JWT_SECRET) is required "

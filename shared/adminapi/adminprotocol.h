@@ -36,6 +36,35 @@ inline const QString reply = QStringLiteral("reply");
 inline const QString error = QStringLiteral("error");
 } // namespace msg
 
+// Operator roles (docs/protocol.md, "Roles"): each may do what the ones before it may.
+namespace role {
+inline const QString viewer = QStringLiteral("viewer");
+inline const QString support = QStringLiteral("support");
+inline const QString admin = QStringLiteral("admin");
+
+// 0 viewer, 1 support, 2 admin; -1 for anything else.
+inline int rank(const QString &name)
+{
+    return name == viewer ? 0 : name == support ? 1 : name == admin ? 2 : -1;
+}
+
+// The least role a request needs: viewer watches (snapshot, nodes, trace); support also
+// opens a user's story and inbox and sends tests; admin also kicks.
+inline const QString &required(const QString &type)
+{
+    if (type == msg::kick)
+        return admin;
+    if (type == msg::sendTest || type == msg::user || type == msg::listNotifications)
+        return support;
+    return viewer;
+}
+
+inline bool allows(const QString &roleName, const QString &type)
+{
+    return rank(roleName) >= rank(required(type));
+}
+} // namespace role
+
 // Error codes the admin channel answers with: the one vocabulary of shared/codec/errorcodes.h.
 namespace codes = notify::codes;
 

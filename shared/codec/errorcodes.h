@@ -10,6 +10,7 @@ inline const QString invalidJson = QStringLiteral("invalid_json");
 inline const QString invalidPayload = QStringLiteral("invalid_payload");
 inline const QString unknownType = QStringLiteral("unknown_type");
 inline const QString unauthorized = QStringLiteral("unauthorized");
+inline const QString forbidden = QStringLiteral("forbidden");
 inline const QString notFound = QStringLiteral("not_found");
 inline const QString rateLimited = QStringLiteral("rate_limited");
 inline const QString unavailable = QStringLiteral("unavailable");
