@@ -81,10 +81,10 @@ int tokenCommand(QStringList args)
         return fail(QStringLiteral("notifyd token: no JWT secret configured (--jwt-secret or NOTIFY_JWT_SECRET)"), 2);
     claims.issuedAt = QDateTime::currentDateTimeUtc();
     claims.expiresAt = claims.issuedAt.addSecs(ttl);
-    claims.issuer = config->jwtIssuer;
-    if (!config->jwtAudience.isEmpty())
-        claims.audience = QStringList{config->jwtAudience};
-    QTextStream(stdout) << mintJwt(claims, config->jwtSecret) << '\n';
+    claims.issuer = config->jwtIssuers.value(0);
+    if (!config->jwtAudiences.isEmpty())
+        claims.audience = QStringList{config->jwtAudiences.constFirst()};
+    QTextStream(stdout) << mintJwt(claims, config->jwtSecret, config->jwtSecretKid) << '\n';
     return 0;
 }
 
@@ -151,6 +151,25 @@ int main(int argc, char *argv[])
     Server server(config);
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &server, &Server::shutdown);
+    // SIGHUP reads the configuration again (flags, environment, the INI file) and takes its
+    // token keys and claim rules (docs/operations.md, "Rotating keys"); the rest stays.
+    QObject::connect(&watcher, &SignalWatcher::reloadRequested, &server, [&server, args] {
+        auto fresh = loadConfig(args, QProcessEnvironment::systemEnvironment());
+        if (fresh.ok() && fresh->dev) {
+            if (auto dev = ensureDevSecrets(fresh.value()); !dev.ok()) {
+                qCWarning(lcServer).noquote() << "reload refused:" << dev.error().line();
+                return;
+            }
+        }
+        if (!fresh.ok()) {
+            qCWarning(lcServer).noquote() << "reload refused, keeping the current keys:"
+                                          << fresh.error().line();
+            return;
+        }
+        if (auto reloaded = server.reloadKeys(*fresh); !reloaded.ok())
+            qCWarning(lcServer).noquote() << "reload refused, keeping the current keys:"
+                                          << reloaded.error();
+    });
     QObject::connect(&server, &Server::stopped, &app, [] { QCoreApplication::exit(0); });
     if (auto started = server.start(); !started.ok())
         return fail(QStringLiteral("notifyd: ") + started.error(), 1);

@@ -37,10 +37,19 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
     if (role == UserIdRole)
         return c.userId;
     if (role == Qt::ToolTipRole) {
-        return tr("Connection #%1\nRole: %2\nUser agent: %3\nOrigin: %4\nRooms: %5")
-            .arg(c.id)
-            .arg(c.role.isEmpty() ? tr("(none)") : c.role, c.userAgent, c.origin,
-                 c.rooms.join(QStringLiteral(", ")));
+        QString text = tr("Connection #%1\nRole: %2\nUser agent: %3\nOrigin: %4\nRooms: %5")
+                           .arg(c.id)
+                           .arg(c.role.isEmpty() ? tr("(none)") : c.role, c.userAgent, c.origin,
+                                c.rooms.join(QStringLiteral(", ")));
+        if (!c.tokenAlgorithm.isEmpty())
+            text += tr("\nToken: %1, key %2, issuer %3")
+                        .arg(c.tokenAlgorithm,
+                             c.tokenKeyId.isEmpty() ? tr("(no kid)") : c.tokenKeyId,
+                             c.tokenIssuer.isEmpty() ? tr("(none)") : c.tokenIssuer);
+        if (c.expiresAt.isValid())
+            text += tr("\nExpires: %1")
+                        .arg(QLocale().toString(c.expiresAt.toLocalTime(), QLocale::ShortFormat));
+        return text;
     }
     if (role == Qt::TextAlignmentRole) {
         switch (index.column()) {

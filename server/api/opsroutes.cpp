@@ -5,6 +5,7 @@
 #include "server/delivery/roomdirectory.h"
 #include "server/metrics/metrics.h"
 #include "server/node/nodeservices.h"
+#include "server/tokens/keyring.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 
@@ -31,6 +32,17 @@ void ApiServer::ready(const HttpReply &reply)
                      QJsonObject {{QStringLiteral("code"), codes::unavailable},
                                   {QStringLiteral("message"),
                                    QStringLiteral("the cluster bus is unreachable")}}}});
+        return;
+    }
+    // With --jwt-jwks-url no token can be verified before the first key set arrives
+    // (docs/operations.md, "Tokens from an identity provider").
+    if (m_services.storeReady.load() && m_services.keyRing && !m_services.keyRing->ready()) {
+        reply.json(503,
+                   {{QStringLiteral("status"), QStringLiteral("unavailable")},
+                    {QStringLiteral("error"),
+                     QJsonObject {{QStringLiteral("code"), codes::unavailable},
+                                  {QStringLiteral("message"),
+                                   QStringLiteral("the JWKS has not been fetched yet")}}}});
         return;
     }
     if (m_services.storeReady.load()) {

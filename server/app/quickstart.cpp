@@ -13,10 +13,10 @@ QString quickstartText(const ServerConfig &config, quint16 clientPort, quint16 a
     claims.subject = QStringLiteral("alice");
     claims.issuedAt = QDateTime::currentDateTimeUtc();
     claims.expiresAt = claims.issuedAt.addDays(1);
-    claims.issuer = config.jwtIssuer;
-    if (!config.jwtAudience.isEmpty())
-        claims.audience = QStringList{config.jwtAudience};
-    const QString token = QString::fromLatin1(mintJwt(claims, config.jwtSecret));
+    claims.issuer = config.jwtIssuers.value(0);
+    if (!config.jwtAudiences.isEmpty())
+        claims.audience = QStringList{config.jwtAudiences.constFirst()};
+    const QString token = QString::fromLatin1(mintJwt(claims, config.jwtSecret, config.jwtSecretKid));
     const QString host = config.listen.address.toString();
     const QString apiHost = config.apiListen.address.toString();
     const QString apiKey = config.apiKeys.value(0);

@@ -10,6 +10,8 @@
 #include "server/shard/shard.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/authenticator.h"
+#include "server/tokens/jwksfetcher.h"
+#include "server/tokens/keyring.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/auth/jwt.h"
@@ -89,12 +91,30 @@ Result<Done, QString> Server::start()
         return QStringLiteral("cannot open the store for reading: %1").arg(r.error().message);
     m_storeReady = true;
 
-    m_authenticator = std::make_unique<Authenticator>(
-        JwtVerifier(m_config.jwtSecret, m_config.jwtIssuer, m_config.jwtAudience), *m_readers);
+    // Keys are parsed here once, not per connection (docs/security.md, "Tokens").
+    m_keyRing = std::make_unique<KeyRing>(m_config);
+    if (auto loaded = m_keyRing->loadLocal(m_config); !loaded.ok())
+        return loaded.error();
+    if (!m_config.jwtJwksUrl.isEmpty()) {
+        // Its own thread: a slow or stalled provider never holds up a shard or the API.
+        m_jwksThread = new QThread;
+        m_jwksThread->setObjectName(QStringLiteral("notify-jwks"));
+        m_jwksFetcher = new JwksFetcher(*m_keyRing, QUrl(m_config.jwtJwksUrl),
+                                        m_config.jwtJwksMinRefreshMs);
+        m_jwksFetcher->moveToThread(m_jwksThread);
+        connect(m_jwksThread, &QThread::finished, m_jwksFetcher, &QObject::deleteLater);
+        m_jwksThread->start();
+        m_keyRing->setRefreshRequest([fetcher = m_jwksFetcher] {
+            QMetaObject::invokeMethod(fetcher, &JwksFetcher::fetch, Qt::QueuedConnection);
+        });
+        QMetaObject::invokeMethod(m_jwksFetcher, &JwksFetcher::fetch, Qt::QueuedConnection);
+    }
+    m_authenticator = std::make_unique<Authenticator>(*m_keyRing, *m_readers, *m_metrics);
 
     m_services.reset(new NodeServices{m_config, *m_metrics, *m_directory, *m_hub, *m_writer,
                                       *m_readers, *m_authenticator, m_nextConnectionId,
                                       m_storeReady, m_accepting});
+    m_services->keyRing = m_keyRing.get();
     // Each shard is one bit of the directory's routing mask: the option's bound must fit it.
     static_assert(ServerConfig::maxThreads <= RoomDirectory::maxShards);
     for (int i = 0; i < m_config.threads; ++i) {
@@ -243,6 +263,19 @@ void Server::shutdown()
     }
 }
 
+Result<Done, QString> Server::reloadKeys(const ServerConfig &fresh)
+{
+    if (!m_keyRing)
+        return QStringLiteral("not started");
+    if (auto loaded = m_keyRing->loadLocal(fresh); !loaded.ok())
+        return loaded.error();
+    if (m_jwksFetcher)
+        QMetaObject::invokeMethod(m_jwksFetcher, &JwksFetcher::fetch, Qt::QueuedConnection);
+    qCInfo(lcAuth).noquote() << "token keys reloaded:"
+                             << m_keyRing->verifier()->keys().size() << "keys";
+    return Done {};
+}
+
 void Server::stopThreads()
 {
     // Consoles go before the threads they observe; the channel object stays until ~Server.
@@ -258,6 +291,16 @@ void Server::stopThreads()
     // After the writer (whose commit hook it serves), before the shards it delivers to.
     if (m_cluster)
         m_cluster->stop();
+    if (m_jwksThread) {
+        // Waiters of a fetch are told it ended before the shards they were waiting on go.
+        QMetaObject::invokeMethod(m_jwksFetcher, &JwksFetcher::stop,
+                                  Qt::BlockingQueuedConnection);
+        m_jwksThread->quit();
+        m_jwksThread->wait();
+        delete m_jwksThread;
+        m_jwksThread = nullptr;
+        m_jwksFetcher = nullptr;
+    }
     for (QThread *thread : m_threads) {
         thread->quit();
         thread->wait();

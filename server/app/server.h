@@ -23,6 +23,8 @@ class ApiServer;
 class Authenticator;
 class ClusterNode;
 class DeliveryHub;
+class JwksFetcher;
+class KeyRing;
 class Metrics;
 class ReaderPool;
 class RoomDirectory;
@@ -50,6 +52,10 @@ public:
     // Stops accepting, closes every client with 1001, finishes the writer's queue so that
     // every answered request is committed, then emits stopped().
     void shutdown();
+    // SIGHUP: the token keys and claim rules of fresh (a configuration read again) replace
+    // the current ones; the JWKS URL is fetched again. On an error nothing changes.
+    Result<Done, QString> reloadKeys(const ServerConfig &fresh);
+    KeyRing &keyRing() { return *m_keyRing; }
 
     quint16 clientPort() const;
     quint16 apiPort() const;
@@ -79,6 +85,9 @@ private:
     std::unique_ptr<DeliveryHub> m_hub;
     std::unique_ptr<StoreWorker> m_writer;
     std::unique_ptr<ReaderPool> m_readers;
+    std::unique_ptr<KeyRing> m_keyRing;
+    QThread *m_jwksThread = nullptr;
+    JwksFetcher *m_jwksFetcher = nullptr; // lives on m_jwksThread
     std::unique_ptr<Authenticator> m_authenticator;
     std::atomic<quint64> m_nextConnectionId{1};
     std::atomic<bool> m_storeReady{false};

@@ -26,7 +26,11 @@ SignalWatcher::SignalWatcher(QObject *parent)
     m_notifier = new QSocketNotifier(g_fds[1], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         char byte = 0;
-        if (::read(g_fds[1], &byte, 1) == 1)
+        if (::read(g_fds[1], &byte, 1) != 1)
+            return;
+        if (int(byte) == SIGHUP)
+            emit reloadRequested();
+        else
             emit terminationRequested(int(byte));
     });
     struct sigaction action = {};
@@ -35,12 +39,14 @@ SignalWatcher::SignalWatcher(QObject *parent)
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
 }
 
 SignalWatcher::~SignalWatcher()
 {
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
 }
 
 } // namespace notify

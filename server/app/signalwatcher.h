@@ -6,8 +6,9 @@ class QSocketNotifier;
 
 namespace notify {
 
-// Turns SIGTERM and SIGINT into a Qt signal on the main thread (the self-pipe trick: the
-// handler only writes a byte, which is async-signal-safe).
+// Turns SIGTERM and SIGINT (terminationRequested) and SIGHUP (reloadRequested) into Qt
+// signals on the main thread (the self-pipe trick: the handler only writes a byte, which is
+// async-signal-safe).
 class SignalWatcher : public QObject
 {
     Q_OBJECT
@@ -17,6 +18,7 @@ public:
 
 signals:
     void terminationRequested(int signal);
+    void reloadRequested();
 
 private:
     QSocketNotifier *m_notifier = nullptr;

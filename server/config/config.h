@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -37,6 +38,20 @@ struct RateLimit
     friend bool operator==(const RateLimit &, const RateLimit &) = default;
 };
 
+struct JwtSecretSpec
+{
+    QString kid; // empty: none
+    QByteArray secret;
+    friend bool operator==(const JwtSecretSpec &, const JwtSecretSpec &) = default;
+};
+
+struct JwtPublicKeySpec
+{
+    QString kid; // empty: none
+    QString file;
+    friend bool operator==(const JwtPublicKeySpec &, const JwtPublicKeySpec &) = default;
+};
+
 struct ServerConfig
 {
     ListenAddress listen {QHostAddress(QHostAddress::LocalHost), 8080}; // WebSocket port
@@ -46,9 +61,30 @@ struct ServerConfig
     QString db;
     QString dataDir = QStringLiteral("var");
 
-    QByteArray jwtSecret; // HS256 key, at least 32 bytes; never logged
-    QString jwtIssuer; // checked when non-empty
-    QString jwtAudience; // checked when non-empty
+    // Client tokens (docs/configuration.md, "Tokens"; docs/security.md, "Tokens").
+    // jwtSecret is the first --jwt-secret, what "notifyd token" and the quick start sign
+    // with; jwtSecrets is every one (KID:SECRET), jwtSecret alone when it is empty.
+    QByteArray jwtSecret; // at least 32 bytes; never logged
+    QString jwtSecretKid; // the kid of jwtSecret, empty: none
+    QList<JwtSecretSpec> jwtSecrets; // never logged
+    QList<JwtPublicKeySpec> jwtPublicKeys; // PEM files, read at start and on SIGHUP
+    QString jwtJwksUrl; // http(s) URL of a JSON Web Key Set; empty: none
+    QString jwtJwksFile; // a JSON Web Key Set file; empty: none
+    int jwtJwksMinRefreshMs = 30000; // an unknown kid refetches the set at most this often
+    QStringList jwtIssuers; // iss must be one of them; empty: not checked
+    QStringList jwtAudiences; // aud must hold one of them; empty: not checked
+    int jwtLeewaySeconds = 30;
+    QString jwtUserClaim = QStringLiteral("sub");
+    QString jwtOrgClaim = QStringLiteral("org");
+    QString jwtRoleClaim = QStringLiteral("role");
+    QStringList jwtRoles; // the roles an array of roles is searched for; empty: the first
+    QString jwtDefaultOrg; // the organization of tokens without one; empty: required
+
+    bool hasJwtKeys() const
+    {
+        return !jwtSecret.isEmpty() || !jwtSecrets.isEmpty() || !jwtPublicKeys.isEmpty()
+            || !jwtJwksUrl.isEmpty() || !jwtJwksFile.isEmpty();
+    }
     QStringList apiKeys; // bearer keys for /api/v1 (server side); never logged
     QString adminKey; // empty: the /admin channel refuses everyone; never logged
     QString metricsToken; // empty: GET /metrics needs no credential; never logged
@@ -136,8 +172,9 @@ struct ConfigError
 // Reads the configuration. args is the full command line, program name first (as
 // QCoreApplication::arguments()). Precedence: flags > environment (NOTIFY_*) > the INI
 // file given by --config/NOTIFY_CONFIG > defaults. See helpText() for every setting.
-// Outside --dev a JWT secret and at least one API key are required.
-// The subcommands that only open the store (notifyd keys) need neither.
+// Outside --dev a token key (--jwt-secret, --jwt-public-key, --jwt-jwks-url or --jwt-jwks-file)
+// and at least one API key are required. The subcommands that only open the store
+// (notifyd keys) need neither.
 enum class ConfigPurpose { Server, StoreOnly };
 Result<ServerConfig, ConfigError> loadConfig(const QStringList &args,
                                              const QProcessEnvironment &env,

@@ -1,6 +1,7 @@
 #include "server/config/config.h"
 
 #include "server/config/settings_p.h"
+#include "shared/model/validation.h"
 
 #include <QDir>
 #include <QFile>
@@ -164,7 +165,7 @@ Result<Layer, ConfigError> parseFlags(const QStringList &args)
             return ConfigError {optionName(*spec),
                                 QStringLiteral("%1 needs a value").arg(optionName(*spec))};
         }
-        if (spec->kind == SettingKind::List)
+        if (spec->kind == SettingKind::List || spec->kind == SettingKind::Repeated)
             raw.values << value; // repeated flags add up
         else
             raw.values = {value}; // the last one wins
@@ -214,7 +215,7 @@ Result<Layer, ConfigError> readConfigFile(const QString &path)
         RawSetting &raw = layer[entry.key];
         raw.origin = entry.key;
         raw.location = QStringLiteral("%1:%2: ").arg(path).arg(entry.line);
-        if (spec->kind == SettingKind::List)
+        if (spec->kind == SettingKind::List || spec->kind == SettingKind::Repeated)
             raw.values << entry.value;
         else
             raw.values = {entry.value};
@@ -257,16 +258,80 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
             return fail(QStringLiteral("expected a directory"));
         config.dataDir = value;
     } else if (name == QLatin1String("jwt-secret")) {
-        const QByteArray secret = value.toUtf8();
-        if (secret.size() < 32)
-            return fail(
-                QStringLiteral("it is %1 bytes long, at least 32 are required").arg(secret.size()),
-                false);
-        config.jwtSecret = secret;
+        // Never split at commas: a secret may contain any character. "KID:SECRET" names the
+        // key; ":SECRET" is a secret with a colon of its own and no kid.
+        config.jwtSecrets.clear();
+        for (const QString &given : raw.values) {
+            const QString entry = given.trimmed();
+            const qsizetype colon = entry.indexOf(u':');
+            JwtSecretSpec spec;
+            if (colon >= 0 && colon <= 64 && !containsSpace(entry.left(colon))) {
+                spec.kid = entry.left(colon);
+                spec.secret = entry.mid(colon + 1).toUtf8();
+            } else {
+                spec.secret = entry.toUtf8();
+            }
+            if (spec.secret.size() < 32)
+                return fail(QStringLiteral("it is %1 bytes long, at least 32 are required")
+                                .arg(spec.secret.size()),
+                            false);
+            config.jwtSecrets.append(spec);
+        }
+        config.jwtSecret = config.jwtSecrets.value(0).secret;
+        config.jwtSecretKid = config.jwtSecrets.value(0).kid;
+    } else if (name == QLatin1String("jwt-public-key")) {
+        config.jwtPublicKeys.clear();
+        for (const QString &entry : splitList(raw.values)) {
+            // KID:FILE, unless the whole is a file name (a path may hold a colon).
+            const qsizetype colon = entry.indexOf(u':');
+            JwtPublicKeySpec spec {QString(), entry};
+            if (colon > 0 && !QFileInfo::exists(entry))
+                spec = JwtPublicKeySpec {entry.left(colon), entry.mid(colon + 1)};
+            if (!QFileInfo(spec.file).isFile())
+                return fail(QStringLiteral("no such file"));
+            config.jwtPublicKeys.append(spec);
+        }
+    } else if (name == QLatin1String("jwt-jwks-url")) {
+        const QUrl url(value, QUrl::StrictMode);
+        const QString scheme = url.scheme().toLower();
+        if (!url.isValid() || url.host().isEmpty()
+            || (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+            return fail(QStringLiteral("expected an http:// or https:// URL"));
+        config.jwtJwksUrl = value;
+    } else if (name == QLatin1String("jwt-jwks-file")) {
+        if (!QFileInfo(value).isFile())
+            return fail(QStringLiteral("no such file"));
+        config.jwtJwksFile = value;
+    } else if (name == QLatin1String("jwt-jwks-min-refresh")) {
+        auto ms = parseDurationMs(value);
+        if (!ms || *ms < 1000 || *ms > 3600 * 1000)
+            return fail(QStringLiteral("expected a duration from 1s to 3600s"));
+        config.jwtJwksMinRefreshMs = *ms;
+    } else if (name == QLatin1String("jwt-leeway")) {
+        // 0 is allowed here (no skew at all), which parseDurationMs refuses.
+        const bool zero = value == QLatin1String("0") || value == QLatin1String("0s");
+        auto ms = zero ? Result<int, QString>(0) : parseDurationMs(value);
+        if (!ms || *ms > 600 * 1000)
+            return fail(QStringLiteral("expected a duration from 0 to 600s"));
+        config.jwtLeewaySeconds = *ms / 1000;
     } else if (name == QLatin1String("jwt-issuer")) {
-        config.jwtIssuer = value;
+        config.jwtIssuers = splitList(raw.values);
     } else if (name == QLatin1String("jwt-audience")) {
-        config.jwtAudience = value;
+        config.jwtAudiences = splitList(raw.values);
+    } else if (name == QLatin1String("jwt-user-claim") || name == QLatin1String("jwt-org-claim")
+               || name == QLatin1String("jwt-role-claim")) {
+        if (value.isEmpty() || containsSpace(value))
+            return fail(QStringLiteral("expected a claim name, a dotted path or a URI"));
+        (name == QLatin1String("jwt-user-claim")  ? config.jwtUserClaim
+             : name == QLatin1String("jwt-org-claim") ? config.jwtOrgClaim
+                                                      : config.jwtRoleClaim)
+            = value;
+    } else if (name == QLatin1String("jwt-roles")) {
+        config.jwtRoles = splitList(raw.values);
+    } else if (name == QLatin1String("jwt-default-org")) {
+        if (const auto e = validateId(QStringLiteral("jwt-default-org"), value))
+            return fail(e->message());
+        config.jwtDefaultOrg = value;
     } else if (name == QLatin1String("api-key")) {
         const QStringList keys = splitList(raw.values);
         for (const QString &key : keys) {
@@ -483,10 +548,11 @@ Result<ServerConfig, ConfigError> loadConfig(const QStringList &args,
         config.db = QDir(config.dataDir).filePath(QStringLiteral("notify.db"));
 
     if (!config.dev && purpose == ConfigPurpose::Server) {
-        if (config.jwtSecret.isEmpty())
+        if (!config.hasJwtKeys())
             return ConfigError {QStringLiteral("--jwt-secret"),
                                 QStringLiteral("--jwt-secret (NOTIFY_JWT_SECRET) is required "
-                                               "outside --dev")};
+                                               "outside --dev, or --jwt-public-key, "
+                                               "--jwt-jwks-url or --jwt-jwks-file")};
         if (config.apiKeys.isEmpty())
             return ConfigError {QStringLiteral("--api-key"),
                                 QStringLiteral("--api-key (NOTIFY_API_KEYS) is required outside "

@@ -14,6 +14,7 @@ namespace notify::detail {
 enum class SettingKind {
     Value, // --name VALUE
     List, // repeatable flag, comma-separated in env and file
+    Repeated, // repeatable flag and file key, one value in env; never split (secrets)
     Flag, // --name, no value (true/false in env and file)
 };
 
@@ -38,12 +39,37 @@ inline constexpr SettingSpec settingSpecs[] {
      "SQLite file path or postgres://user:pass@host:port/db URL", true},
     {"data-dir", "NOTIFY_DATA_DIR", SettingKind::Value, "DIR", "default var",
      "directory for the SQLite database and dev secrets", true},
-    {"jwt-secret", "NOTIFY_JWT_SECRET", SettingKind::Value, "SECRET", "required outside --dev",
-     "HS256 key for client JWTs, at least 32 bytes", true},
-    {"jwt-issuer", "NOTIFY_JWT_ISSUER", SettingKind::Value, "ISS", "default: not checked",
-     "required JWT iss claim", true},
-    {"jwt-audience", "NOTIFY_JWT_AUDIENCE", SettingKind::Value, "AUD", "default: not checked",
-     "required JWT aud claim", true},
+    {"jwt-secret", "NOTIFY_JWT_SECRET", SettingKind::Repeated, "[KID:]SECRET",
+     "one token key required outside --dev",
+     "HMAC key for client JWTs (HS256; HS384/HS512 from 48/64 bytes), at least 32 bytes; "
+     "repeat the flag or the file key (never split at commas)",
+     true},
+    {"jwt-public-key", "NOTIFY_JWT_PUBLIC_KEYS", SettingKind::List, "[KID:]FILE", "default: none",
+     "PEM public key file (RSA, EC P-256/P-384, Ed25519) for client JWTs; repeatable, "
+     "comma-separated", true},
+    {"jwt-jwks-url", "NOTIFY_JWT_JWKS_URL", SettingKind::Value, "URL", "default: none",
+     "http(s) URL of the identity provider's JSON Web Key Set", true},
+    {"jwt-jwks-file", "NOTIFY_JWT_JWKS_FILE", SettingKind::Value, "FILE", "default: none",
+     "JSON Web Key Set file, read at start and on SIGHUP", true},
+    {"jwt-jwks-min-refresh", "NOTIFY_JWT_JWKS_MIN_REFRESH", SettingKind::Value, "DURATION",
+     "default 30", "a token with an unknown kid refetches the key set at most this often", true},
+    {"jwt-issuer", "NOTIFY_JWT_ISSUER", SettingKind::List, "ISS", "default: not checked",
+     "accepted JWT iss claim; repeat the flag, comma-separate in env and file", true},
+    {"jwt-audience", "NOTIFY_JWT_AUDIENCE", SettingKind::List, "AUD", "default: not checked",
+     "accepted JWT aud value (aud may be a string or an array); repeatable, comma-separated", true},
+    {"jwt-leeway", "NOTIFY_JWT_LEEWAY", SettingKind::Value, "DURATION", "default 30",
+     "clock skew allowed on exp, nbf and iat, 0..600 s", true},
+    {"jwt-user-claim", "NOTIFY_JWT_USER_CLAIM", SettingKind::Value, "CLAIM", "default sub",
+     "claim name, dotted path or URI claim holding the user id", true},
+    {"jwt-org-claim", "NOTIFY_JWT_ORG_CLAIM", SettingKind::Value, "CLAIM", "default org",
+     "claim name, dotted path or URI claim holding the organization id", true},
+    {"jwt-role-claim", "NOTIFY_JWT_ROLE_CLAIM", SettingKind::Value, "CLAIM", "default role",
+     "claim name, dotted path or URI claim holding the role (a string or an array)", true},
+    {"jwt-roles", "NOTIFY_JWT_ROLES", SettingKind::List, "ROLE", "default: any",
+     "roles an array of roles is searched for, in order of preference; repeatable, "
+     "comma-separated", true},
+    {"jwt-default-org", "NOTIFY_JWT_DEFAULT_ORG", SettingKind::Value, "ORG", "default: none",
+     "organization of tokens that carry none (single-tenant providers)", true},
     {"api-key", "NOTIFY_API_KEYS", SettingKind::List, "KEY", "one required outside --dev",
      "API key for /api/v1; repeat the flag, comma-separate in env and file", true},
     {"key-rate", "NOTIFY_KEY_RATE", SettingKind::Value, "RATE/s[,BURST]", "default 100/s,200",

@@ -1,5 +1,7 @@
 #include "server/metrics/metrics.h"
 
+#include "shared/auth/jwt.h"
+
 namespace notify {
 
 namespace {
@@ -129,6 +131,14 @@ QByteArray Metrics::prometheusText() const
     for (int i = 0; i < authFailureKinds; ++i) {
         out += QByteArray("notify_auth_failures_total{reason=\"") + authFailureName(AuthFailure(i))
             + "\"} " + QByteArray::number(load(authFailures[i])) + '\n';
+    }
+    out += "# HELP notify_token_failures_total Refused client JWTs by the verifier's reason.\n"
+           "# TYPE notify_token_failures_total counter\n";
+    static_assert(tokenFailureKinds == jwtErrorKinds);
+    for (int i = 0; i < jwtErrorKinds; ++i) {
+        out += QByteArray("notify_token_failures_total{reason=\"")
+            + jwtErrorName(JwtError(i)).toLatin1() + "\"} "
+            + QByteArray::number(load(tokenFailures[i])) + '\n';
     }
     commitToSend.appendPrometheus(out, "notify_commit_to_send_seconds",
                                   "Time from store commit to the frame handed to the socket.");

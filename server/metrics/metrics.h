@@ -63,11 +63,20 @@ public:
     std::atomic<quint64> acceptPauses{0};
     std::atomic<quint64> requestTimeouts{0};
     std::array<std::atomic<quint64>, authFailureKinds> authFailures{};
+    // Refused JWTs by the verifier's reason (JwtError, jwtErrorName()).
+    // Sized like JwtError (metrics.cpp checks that the two agree).
+    static constexpr int tokenFailureKinds = 12;
+    std::array<std::atomic<quint64>, tokenFailureKinds> tokenFailures{};
     Histogram commitToSend;     // commit → frame handed to the socket
     Histogram storeCommitTime;  // one group-commit transaction
     Histogram storeBatchSize{Histogram::sizeBounds}; // notifications per transaction
 
     void countAuthFailure(AuthFailure f) { authFailures[int(f)].fetch_add(1, std::memory_order_relaxed); }
+    void countTokenFailure(int jwtError)
+    {
+        if (jwtError >= 0 && jwtError < tokenFailureKinds)
+            tokenFailures[jwtError].fetch_add(1, std::memory_order_relaxed);
+    }
     quint64 authFailuresTotal() const;
     Counters snapshot() const;
     QByteArray prometheusText() const;

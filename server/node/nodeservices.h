@@ -14,6 +14,7 @@ namespace notify {
 class Authenticator;
 class ClusterNode;
 class DeliveryHub;
+class KeyRing;
 class Metrics;
 class ReaderPool;
 class RoomDirectory;
@@ -51,6 +52,8 @@ struct NodeServices
     // Every shard, by index; filled before the client port listens, read-only after. The
     // Socket.IO layer routes a request to the shard that owns its session.
     std::vector<Shard *> shards{};
+    // The token keys; /readyz asks whether the first JWKS has arrived. Set once at start.
+    const KeyRing *keyRing = nullptr;
     // This node's part of a cluster (PostgreSQL only); null on SQLite. Set once at start.
     std::atomic<ClusterNode *> cluster {nullptr};
     // Client-port admission, shared by the acceptor and every shard: open connections (and

@@ -1,6 +1,8 @@
 #include "server/protocol/authenticator.h"
 
+#include "server/metrics/metrics.h"
 #include "server/storage/storeworker.h"
+#include "server/tokens/keyring.h"
 #include "server/util/posting.h"
 #include "shared/auth/sessiontoken.h"
 #include "shared/codec/errorcodes.h"
@@ -25,10 +27,10 @@ QString authCloseReason(AuthFailure failure)
         : codes::unauthorized;
 }
 
-Authenticator::Authenticator(JwtVerifier verifier, ReaderPool &readers, int jwtLeewaySeconds)
-    : m_verifier(std::move(verifier))
+Authenticator::Authenticator(KeyRing &keys, ReaderPool &readers, Metrics &metrics)
+    : m_keys(keys)
     , m_readers(readers)
-    , m_leewaySeconds(jwtLeewaySeconds)
+    , m_metrics(metrics)
 { }
 
 void Authenticator::authenticate(const QByteArray &credential, QObject *ctx, Done done) const
@@ -41,10 +43,27 @@ void Authenticator::authenticate(const QByteArray &credential, QObject *ctx, Don
         checkSession(hashSessionToken(credential), std::nullopt, ctx, std::move(done));
         return;
     }
+    verifyJwt(credential, ctx, std::move(done), true);
+}
+
+void Authenticator::verifyJwt(const QByteArray &credential, QObject *ctx, Done done,
+                              bool mayRefresh) const
+{
+    const std::shared_ptr<const JwtVerifier> verifier = m_keys.verifier();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    auto verified = m_verifier.verify(credential, now);
+    auto verified = verifier->verify(credential, now);
     if (!verified.ok()) {
         const JwtError e = verified.error().error;
+        // A kid the provider may have added since the last fetch: one fetch (rate-limited
+        // node-wide), then one more try (docs/security.md, "Tokens").
+        if (e == JwtError::UnknownKey && mayRefresh) {
+            auto retry = [this, credential, ctx, done]() mutable {
+                verifyJwt(credential, ctx, std::move(done), false);
+            };
+            if (m_keys.refreshForUnknownKid(ctx, std::move(retry)))
+                return;
+        }
+        m_metrics.countTokenFailure(int(e));
         done(e == JwtError::Expired            ? AuthFailure::Expired
                  : e == JwtError::InvalidClaim ? AuthFailure::InvalidIdentity
                                                : AuthFailure::BadToken);
@@ -55,7 +74,10 @@ void Authenticator::authenticate(const QByteArray &credential, QObject *ctx, Don
     identity.recipient = Recipient {claims.org, claims.subject};
     identity.role = claims.role;
     // The same leeway as at verification, so a token is not cut off before it was accepted.
-    identity.expiresAt = claims.expiresAt.addSecs(m_leewaySeconds);
+    identity.expiresAt = claims.expiresAt.addSecs(verifier->policy().leewaySeconds);
+    identity.issuer = claims.issuer;
+    identity.algorithm = claims.algorithm;
+    identity.keyId = claims.keyId;
     if (claims.sessionId.isEmpty()) {
         done(identity);
         return;
@@ -92,7 +114,7 @@ void Authenticator::checkSession(const QByteArray &hash, std::optional<Identity>
                 // A session stored before its creation enforced the id rule.
                 outcome = AuthFailure::InvalidIdentity;
             } else {
-                outcome = Identity {s.recipient, s.role, s.expiresAt, s.tokenSha256Hex};
+                outcome = Identity {s.recipient, s.role, s.expiresAt, s.tokenSha256Hex, {}, {}, {}};
             }
         }
         postTo(ctx, [done = std::move(done), outcome] { done(outcome); });

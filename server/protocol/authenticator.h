@@ -11,27 +11,31 @@
 
 namespace notify {
 
+class KeyRing;
+class Metrics;
 class ReaderPool;
 
-// Checks a client credential: an HS256 JWT (CPU only, answered at once) or an opaque
-// session token (a store lookup on the reader pool, answered later). Either way the
-// answer arrives on ctx's thread, never blocking it.
+// Checks a client credential: a JWT (CPU only against the KeyRing's current verifier,
+// answered at once, or after one key-set fetch when its kid is unknown) or an opaque session
+// token (a store lookup on the reader pool, answered later). Either way the answer arrives
+// on ctx's thread, never blocking it.
 class Authenticator
 {
 public:
     using Done = std::function<void(const Result<Identity, AuthFailure> &)>;
 
-    Authenticator(JwtVerifier verifier, ReaderPool &readers, int jwtLeewaySeconds = 30);
+    Authenticator(KeyRing &keys, ReaderPool &readers, Metrics &metrics);
 
     void authenticate(const QByteArray &credential, QObject *ctx, Done done) const;
 
 private:
+    void verifyJwt(const QByteArray &credential, QObject *ctx, Done done, bool mayRefresh) const;
     void checkSession(const QByteArray &hash, std::optional<Identity> fromJwt, QObject *ctx,
                       Done done) const;
 
-    JwtVerifier m_verifier;
+    KeyRing &m_keys;
     ReaderPool &m_readers;
-    int m_leewaySeconds;
+    Metrics &m_metrics;
 };
 
 // The close reason (with code 4001) for a client refused with failure.

@@ -34,6 +34,8 @@ public:
     bool closing = false;
     TokenBucket bucket;
     int refusedInARow = 0;
+    // token:expiring was sent for the current identity.expiresAt (reset by a renewal).
+    bool expiringSent = false;
     // Set by the shard while a delivery batch has queued frames for it that are not yet
     // flushed (each touched connection is flushed once, at the end of the batch).
     bool flushPending = false;

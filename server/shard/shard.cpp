@@ -92,6 +92,10 @@ void Shard::collectSnapshot(QObject *ctx, std::function<void(ShardSnapshot)> don
     });
 }
 
+namespace {
+constexpr qint64 tokenExpiringNoticeMs = 60 * 1000;
+} // namespace
+
 void Shard::sweep()
 {
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
@@ -103,6 +107,18 @@ void Shard::sweep()
         if (c->identity.expiresAt.isValid() && c->identity.expiresAt <= now) {
             c->closeWith(4001, QStringLiteral("session expired"));
             continue;
+        }
+        // A minute's notice, so the client can send refresh_token and keep its connection
+        // (docs/protocol.md, "Renewing the token").
+        if (c->identity.expiresAt.isValid() && !c->expiringSent
+            && now.msecsTo(c->identity.expiresAt) <= tokenExpiringNoticeMs) {
+            c->expiringSent = true;
+            const QString name = c->dialect == Dialect::Snake ? QStringLiteral("token_expiring")
+                                                              : QStringLiteral("token:expiring");
+            c->push(EncodedEvent::make(
+                name, {{QStringLiteral("expiresAt"), formatTimestamp(c->identity.expiresAt)}},
+                c->flavour));
+            c->flush();
         }
         if (!c->heartbeat(nowMs))
             timedOut.push_back(id);

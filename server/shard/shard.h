@@ -125,6 +125,9 @@ private:
     void handleIdsChange(ClientConnection &c, const QString &type, const QJsonObject &data,
                          const ReplyTo &to);
     void handleGetRecent(ClientConnection &c, const QJsonObject &data, const ReplyTo &to);
+    // refresh_token: a new credential of the same user and organization extends the
+    // connection (docs/protocol.md, "Renewing the token").
+    void handleRefreshToken(ClientConnection &c, const QJsonObject &data, const ReplyTo &to);
 
     int m_index;
     NodeServices &m_services;

@@ -98,6 +98,10 @@ void Shard::activate(quint64 id, const Identity &identity, std::optional<qint64>
     c->info.userId = identity.recipient.userId;
     c->info.role = identity.role;
     c->info.rooms = rooms;
+    c->info.tokenIssuer = identity.issuer;
+    c->info.tokenAlgorithm = identity.algorithm;
+    c->info.tokenKeyId = identity.keyId;
+    c->info.expiresAt = identity.expiresAt;
     for (const QString &room : rooms)
         m_rooms[room].insert(c);
     bump(c->info.protocol == ClientProtocol::Plain ? m_services.metrics.connectionsPlain

@@ -4,6 +4,7 @@
 #include "server/shard/shard.h"
 
 #include "server/metrics/metrics.h"
+#include "server/protocol/authenticator.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/codec/errorcodes.h"
@@ -40,6 +41,8 @@ void Shard::handleRequest(ClientConnection &c, const QString &type, const QJsonO
         handleIdsChange(c, type, data, to);
     } else if (type == QLatin1String("get_recent")) {
         handleGetRecent(c, data, to);
+    } else if (type == QLatin1String("refresh_token")) {
+        handleRefreshToken(c, data, to);
     } else if (type == QLatin1String("get_unread_count")) {
         const quint64 id = c.info.id;
         const Recipient r = c.identity.recipient;
@@ -141,6 +144,55 @@ void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJso
             });
         });
     });
+}
+
+void Shard::handleRefreshToken(ClientConnection &c, const QJsonObject &data, const ReplyTo &to)
+{
+    const QJsonValue token = data.value(QStringLiteral("token"));
+    if (!token.isString() || token.toString().isEmpty()) {
+        c.replyError(to, invalidPayload, QStringLiteral("token must be a non-empty string"));
+        return;
+    }
+    const quint64 id = c.info.id;
+    m_services.authenticator.authenticate(
+        token.toString().toUtf8(), this, [this, id, to](const Result<Identity, AuthFailure> &result) {
+            withConnection(id, [&](ClientConnection &c) {
+                if (c.closing)
+                    return;
+                if (!result.ok()) {
+                    // The old credential keeps its own expiry.
+                    m_services.metrics.countAuthFailure(result.error());
+                    c.replyError(to, codes::unauthorized,
+                                 QStringLiteral("the token was refused; the current one stays "
+                                                "valid until it expires"));
+                    return;
+                }
+                const Identity &fresh = result.value();
+                if (!(fresh.recipient == c.identity.recipient)) {
+                    // A connection never changes hands: its rooms and sequence are this
+                    // user's (docs/security.md, "Tenants and ids").
+                    c.replyError(to, QStringLiteral("identity_mismatch"),
+                                 QStringLiteral("the token names another user or organization"));
+                    c.closeWith(4001, QStringLiteral("unauthorized: the token names another "
+                                                     "user or organization"));
+                    return;
+                }
+                c.identity.expiresAt = fresh.expiresAt;
+                c.identity.sessionHash = fresh.sessionHash;
+                c.identity.issuer = fresh.issuer;
+                c.identity.algorithm = fresh.algorithm;
+                c.identity.keyId = fresh.keyId;
+                c.info.tokenIssuer = fresh.issuer;
+                c.info.tokenAlgorithm = fresh.algorithm;
+                c.info.tokenKeyId = fresh.keyId;
+                c.info.expiresAt = fresh.expiresAt;
+                c.expiringSent = false;
+                c.reply(to, {{QStringLiteral("ok"), true},
+                             {QStringLiteral("expiresAt"),
+                              fresh.expiresAt.isValid() ? QJsonValue(formatTimestamp(fresh.expiresAt))
+                                                        : QJsonValue()}});
+            });
+        });
 }
 
 void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const ReplyTo &to)

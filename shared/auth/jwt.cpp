@@ -3,12 +3,11 @@
 #include "shared/auth/base64url.h"
 #include "shared/model/validation.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
-#include <QMessageAuthenticationCode>
+#include <QVarLengthArray>
 
 #include <cmath>
 #include <optional>
@@ -22,12 +21,8 @@ constexpr qsizetype kMaxTokenLength = 16 * 1024;
 // 9999-12-31T23:59:59Z: beyond it QDateTime arithmetic stops being meaningful.
 constexpr double kMaxEpochSeconds = 253402300799.0;
 
-QByteArray hmacSha256(QByteArrayView message, const QByteArray &key)
-{
-    QMessageAuthenticationCode mac(QCryptographicHash::Sha256, key);
-    mac.addData(message.data(), message.size());
-    return mac.result();
-}
+// Keys tried for a token without a kid: a bound on the work one token can cause.
+constexpr int kMaxKeysTried = 8;
 
 JwtFailure fail(JwtError error, const QString &detail)
 {
@@ -92,17 +87,66 @@ QString jwtErrorName(JwtError error)
         return QStringLiteral("audience_mismatch");
     case JwtError::InvalidClaim:
         return QStringLiteral("invalid_claim");
+    case JwtError::UnknownKey:
+        return QStringLiteral("unknown_key");
     }
     return QStringLiteral("unknown");
 }
 
-JwtVerifier::JwtVerifier(QByteArray secret, QString issuer, QString audience,
-                         int leewaySeconds)
-    : m_secret(std::move(secret)),
-      m_issuer(std::move(issuer)),
-      m_audience(std::move(audience)),
-      m_leewaySeconds(qMax(0, leewaySeconds))
+JwtVerifier::JwtVerifier(std::shared_ptr<const JwtKeySet> keys, JwtPolicy policy)
+    : m_keys(keys ? std::move(keys) : std::make_shared<const JwtKeySet>()),
+      m_policy(std::move(policy))
 {
+    m_policy.leewaySeconds = qMax(0, m_policy.leewaySeconds);
+}
+
+namespace {
+std::shared_ptr<const JwtKeySet> singleSecret(QByteArray secret)
+{
+    auto set = std::make_shared<JwtKeySet>();
+    if (!secret.isEmpty()) {
+        JwtKey key;
+        key.type = JwtKey::Type::Secret;
+        key.algorithms = {JwtAlg::HS256};
+        key.secret = std::move(secret);
+        set->add(std::move(key));
+    }
+    return set;
+}
+
+JwtPolicy legacyPolicy(QString issuer, QString audience, int leewaySeconds)
+{
+    JwtPolicy policy;
+    if (!issuer.isEmpty())
+        policy.issuers = QStringList {std::move(issuer)};
+    if (!audience.isEmpty())
+        policy.audiences = QStringList {std::move(audience)};
+    policy.leewaySeconds = leewaySeconds;
+    return policy;
+}
+} // namespace
+
+JwtVerifier::JwtVerifier(QByteArray secret, QString issuer, QString audience, int leewaySeconds)
+    : JwtVerifier(singleSecret(std::move(secret)),
+                  legacyPolicy(std::move(issuer), std::move(audience), leewaySeconds))
+{
+}
+
+QJsonValue jwtClaimAt(const QJsonObject &payload, const QString &path)
+{
+    // The whole name first: a namespaced claim ("https://example.com/org") has dots of its own.
+    const auto whole = payload.constFind(path);
+    if (whole != payload.constEnd())
+        return *whole;
+    if (!path.contains(QLatin1Char('.')))
+        return QJsonValue(QJsonValue::Undefined);
+    QJsonValue current = payload;
+    for (const QString &segment : path.split(QLatin1Char('.'))) {
+        if (!current.isObject())
+            return QJsonValue(QJsonValue::Undefined);
+        current = current.toObject().value(segment);
+    }
+    return current;
 }
 
 Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
@@ -137,23 +181,61 @@ Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
     const std::optional<QJsonObject> header = parseObject(*headerJson);
     if (!header)
         return fail(JwtError::BadJson, QStringLiteral("header is not a JSON object"));
-    // Only the algorithm we were configured for: trusting the token's own choice is how
-    // "alg":"none" and HS/RS confusion attacks work.
-    const QJsonValue alg = header->value(QLatin1String("alg"));
-    if (!alg.isString() || alg.toString() != QLatin1String("HS256"))
+    // The token names its algorithm, but only a key of a type that allows it can verify it
+    // (docs/security.md, "Tokens"): that is what defeats "none" and HS/RS confusion.
+    const QJsonValue algValue = header->value(QLatin1String("alg"));
+    const std::optional<JwtAlg> alg =
+        algValue.isString() ? jwtAlgFromName(algValue.toString()) : std::nullopt;
+    if (!alg)
         return fail(JwtError::UnsupportedAlgorithm,
-                    alg.isString() ? QStringLiteral("alg must be HS256")
-                                   : QStringLiteral("header has no alg"));
+                    algValue.isString() ? QStringLiteral("alg is not supported")
+                                        : QStringLiteral("header has no alg"));
     // RFC 7515 §4.1.11: extensions marked critical that we do not understand must fail.
     if (header->contains(QLatin1String("crit")))
         return fail(JwtError::UnsupportedAlgorithm,
                     QStringLiteral("critical header extensions are not supported"));
+    const QJsonValue kidValue = header->value(QLatin1String("kid"));
+    if (!kidValue.isUndefined() && !kidValue.isString())
+        return fail(JwtError::BadJson, QStringLiteral("kid must be a string"));
+    const QString kid = kidValue.toString();
 
-    // No secret means nothing can be authenticated; never accept a keyless MAC.
-    if (m_secret.isEmpty())
-        return fail(JwtError::BadSignature, QStringLiteral("no signing secret configured"));
-    const QByteArray expected = hmacSha256(token.first(signatureStart - 1), m_secret);
-    if (!constantTimeEquals(expected, *signature))
+    // No key means nothing can be authenticated; never accept a keyless MAC.
+    if (m_keys->isEmpty())
+        return fail(JwtError::BadSignature, QStringLiteral("no verification key configured"));
+    QVarLengthArray<const JwtKey *, kMaxKeysTried> candidates;
+    bool kidKnown = false;
+    if (!kidValue.isUndefined()) {
+        for (const JwtKey &key : m_keys->keys()) {
+            if (key.kid != kid)
+                continue;
+            kidKnown = true;
+            if (key.allows(*alg) && candidates.size() < kMaxKeysTried)
+                candidates.append(&key);
+        }
+        if (!kidKnown)
+            return fail(JwtError::UnknownKey, QStringLiteral("kid names no known key"));
+    } else {
+        // Keys without an id first: they are the ones meant for tokens without one.
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const JwtKey &key : m_keys->keys()) {
+                if (key.kid.isEmpty() == (pass == 0) && key.allows(*alg)
+                    && candidates.size() < kMaxKeysTried)
+                    candidates.append(&key);
+            }
+        }
+    }
+    if (candidates.isEmpty())
+        return fail(JwtError::UnsupportedAlgorithm,
+                    QStringLiteral("no configured key verifies %1").arg(jwtAlgName(*alg)));
+    const QByteArrayView signingInput = token.first(signatureStart - 1);
+    bool verified = false;
+    for (const JwtKey *key : candidates) {
+        if (verifyJwtSignature(*key, *alg, signingInput, *signature)) {
+            verified = true;
+            break;
+        }
+    }
+    if (!verified)
         return fail(JwtError::BadSignature, QStringLiteral("signature does not match"));
 
     // From here on the payload is authentic.
@@ -162,17 +244,22 @@ Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
         return fail(JwtError::BadJson, QStringLiteral("payload is not a JSON object"));
 
     JwtClaims claims;
-    const auto requiredString = [&](const char *name, QString *out) {
-        const QJsonValue value = payload->value(QLatin1String(name));
-        if (!value.isString() || value.toString().isEmpty())
-            return false;
-        *out = value.toString();
-        return true;
-    };
-    if (!requiredString("sub", &claims.subject))
-        return fail(JwtError::MissingClaim, QStringLiteral("sub must be a non-empty string"));
-    if (!requiredString("org", &claims.org))
-        return fail(JwtError::MissingClaim, QStringLiteral("org must be a non-empty string"));
+    claims.algorithm = jwtAlgName(*alg);
+    claims.keyId = kid;
+    const QJsonValue subject = jwtClaimAt(*payload, m_policy.userClaim);
+    if (!subject.isString() || subject.toString().isEmpty())
+        return fail(JwtError::MissingClaim,
+                    QStringLiteral("%1 must be a non-empty string").arg(m_policy.userClaim));
+    claims.subject = subject.toString();
+    const QJsonValue org = jwtClaimAt(*payload, m_policy.orgClaim);
+    if (org.isUndefined() && !m_policy.defaultOrg.isEmpty()) {
+        claims.org = m_policy.defaultOrg;
+    } else if (!org.isString() || org.toString().isEmpty()) {
+        return fail(JwtError::MissingClaim,
+                    QStringLiteral("%1 must be a non-empty string").arg(m_policy.orgClaim));
+    } else {
+        claims.org = org.toString();
+    }
 
     qint64 expMs = 0;
     if (readTime(*payload, QStringLiteral("exp"), &expMs) != TimeClaim::Present)
@@ -195,8 +282,28 @@ Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
         *out = value.toString();
         return true;
     };
-    if (!optionalString("role", &claims.role))
-        return fail(JwtError::MissingClaim, QStringLiteral("role must be a string"));
+    // A role claim is a string or an array of strings (Keycloak's realm_access.roles).
+    const QJsonValue role = jwtClaimAt(*payload, m_policy.roleClaim);
+    if (role.isString()) {
+        if (m_policy.roles.isEmpty() || m_policy.roles.contains(role.toString()))
+            claims.role = role.toString();
+    } else if (role.isArray()) {
+        const QJsonArray roles = role.toArray();
+        for (const QJsonValue &entry : roles) {
+            if (!entry.isString())
+                return fail(JwtError::MissingClaim,
+                            QStringLiteral("%1 must be a string or an array of strings")
+                                .arg(m_policy.roleClaim));
+            if (m_policy.roles.isEmpty() || m_policy.roles.contains(entry.toString())) {
+                claims.role = entry.toString();
+                break;
+            }
+        }
+    } else if (!role.isUndefined() && !role.isNull()) {
+        return fail(JwtError::MissingClaim, QStringLiteral("%1 must be a string or an array of "
+                                                           "strings")
+                                                .arg(m_policy.roleClaim));
+    }
     if (!optionalString("sid", &claims.sessionId))
         return fail(JwtError::MissingClaim, QStringLiteral("sid must be a string"));
     if (!optionalString("iss", &claims.issuer))
@@ -219,7 +326,7 @@ Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
     }
 
     const qint64 nowMs = now.toMSecsSinceEpoch();
-    const qint64 leewayMs = qint64(m_leewaySeconds) * 1000;
+    const qint64 leewayMs = qint64(m_policy.leewaySeconds) * 1000;
     if (expMs + leewayMs < nowMs)
         return fail(JwtError::Expired, QStringLiteral("token has expired"));
     if (nbf == TimeClaim::Present && nbfMs - leewayMs > nowMs)
@@ -227,11 +334,16 @@ Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
     if (iat == TimeClaim::Present && iatMs - leewayMs > nowMs)
         return fail(JwtError::NotYetValid, QStringLiteral("token was issued in the future"));
 
-    if (!m_issuer.isEmpty() && claims.issuer != m_issuer)
+    if (!m_policy.issuers.isEmpty() && !m_policy.issuers.contains(claims.issuer))
         return fail(JwtError::IssuerMismatch, QStringLiteral("iss does not match"));
-    if (!m_audience.isEmpty() && !claims.audience.contains(m_audience))
-        return fail(JwtError::AudienceMismatch,
-                    QStringLiteral("aud does not contain the expected audience"));
+    if (!m_policy.audiences.isEmpty()) {
+        bool matched = false;
+        for (const QString &audience : std::as_const(claims.audience))
+            matched = matched || m_policy.audiences.contains(audience);
+        if (!matched)
+            return fail(JwtError::AudienceMismatch,
+                        QStringLiteral("aud does not contain the expected audience"));
+    }
 
     // The identity claims follow the API's id rule (docs/protocol.md, "Ids"): a signature
     // proves who issued a token, not that its ids are safe to use as ids. role and sid are
@@ -255,9 +367,15 @@ Result<JwtClaims, JwtFailure> JwtVerifier::verify(QByteArrayView token,
     return claims;
 }
 
-QByteArray mintJwt(const JwtClaims &claims, QByteArrayView secret)
+QByteArray mintJwt(const JwtClaims &claims, QByteArrayView secret, const QString &kid)
 {
-    static const QByteArray header = base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
+    static const QByteArray plainHeader = base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
+    const QByteArray header = kid.isEmpty()
+        ? plainHeader
+        : base64UrlEncode(QJsonDocument(QJsonObject {{QStringLiteral("alg"), QStringLiteral("HS256")},
+                                                     {QStringLiteral("typ"), QStringLiteral("JWT")},
+                                                     {QStringLiteral("kid"), kid}})
+                              .toJson(QJsonDocument::Compact));
 
     QJsonObject payload;
     const auto putString = [&payload](const char *name, const QString &value) {
@@ -284,7 +402,7 @@ QByteArray mintJwt(const JwtClaims &claims, QByteArrayView secret)
     QByteArray signingInput = header;
     signingInput.append('.');
     signingInput.append(base64UrlEncode(QJsonDocument(payload).toJson(QJsonDocument::Compact)));
-    const QByteArray signature = hmacSha256(signingInput, secret.toByteArray());
+    const QByteArray signature = jwtHmac(JwtAlg::HS256, secret, signingInput);
     signingInput.append('.');
     signingInput.append(base64UrlEncode(signature));
     return signingInput;

@@ -42,6 +42,10 @@ QJsonObject connectionToJson(const ConnectionInfo &c)
         {QStringLiteral("framesOut"), count(c.framesOut)},
         {QStringLiteral("bytesOut"), count(c.bytesOut)},
         {QStringLiteral("rooms"), QJsonArray::fromStringList(c.rooms)},
+        {QStringLiteral("tokenIssuer"), c.tokenIssuer},
+        {QStringLiteral("tokenAlgorithm"), c.tokenAlgorithm},
+        {QStringLiteral("tokenKeyId"), c.tokenKeyId},
+        {QStringLiteral("expiresAt"), timestampOrNull(c.expiresAt)},
     };
 }
 
@@ -59,7 +63,10 @@ Result<ConnectionInfo, ValidationError> connectionFromJson(const QJsonObject &js
                               std::pair {QStringLiteral("role"), &c.role},
                               std::pair {QStringLiteral("remoteAddress"), &c.remoteAddress},
                               std::pair {QStringLiteral("userAgent"), &c.userAgent},
-                              std::pair {QStringLiteral("origin"), &c.origin}}) {
+                              std::pair {QStringLiteral("origin"), &c.origin},
+                              std::pair {QStringLiteral("tokenIssuer"), &c.tokenIssuer},
+                              std::pair {QStringLiteral("tokenAlgorithm"), &c.tokenAlgorithm},
+                              std::pair {QStringLiteral("tokenKeyId"), &c.tokenKeyId}}) {
         auto value = optionalString(json, field);
         if (!value)
             return value.error();
@@ -76,7 +83,8 @@ Result<ConnectionInfo, ValidationError> connectionFromJson(const QJsonObject &js
                                 QStringLiteral("must be \"plain\" or \"socket.io\"")};
 
     for (auto [field, out] : {std::pair {QStringLiteral("connectedAt"), &c.connectedAt},
-                              std::pair {QStringLiteral("lastPongAt"), &c.lastPongAt}}) {
+                              std::pair {QStringLiteral("lastPongAt"), &c.lastPongAt},
+                              std::pair {QStringLiteral("expiresAt"), &c.expiresAt}}) {
         auto t = jsonfields::optionalTimestamp(json, field);
         if (!t)
             return t.error();

@@ -26,6 +26,12 @@ struct ConnectionInfo
     quint64 framesOut = 0;
     quint64 bytesOut = 0;
     QStringList rooms;
+    // The credential: a JWT's iss, alg and kid (empty for a session token), and when the
+    // connection is closed unless it renews it (null: never).
+    QString tokenIssuer;
+    QString tokenAlgorithm;
+    QString tokenKeyId;
+    QDateTime expiresAt;
 
     friend bool operator==(const ConnectionInfo &, const ConnectionInfo &) = default;
 };

@@ -46,6 +46,8 @@ export async function startServer(extraArgs = []) {
     pid: child.pid,
     // Ends the process without letting it clean up (kill -9): the failover tests.
     kill9() { child.kill('SIGKILL'); return once(child, 'exit'); },
+    // SIGHUP: the token keys are read again and the JWKS URL fetched again.
+    hup() { child.kill('SIGHUP'); },
     exited: () => child.exitCode !== null || child.signalCode !== null,
     clientPort: ports.client,
     clientUrl: `http://127.0.0.1:${ports.client}`,

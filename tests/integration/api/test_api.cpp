@@ -8,6 +8,7 @@
 #include "server/metrics/metrics.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/authenticator.h"
+#include "server/tokens/keyring.h"
 #include "server/storage/storeworker.h"
 #include "shared/auth/jwt.h"
 #include "shared/auth/sessiontoken.h"
@@ -173,6 +174,7 @@ private:
     RecordingSink m_sink;
     std::unique_ptr<StoreWorker> m_writer;
     std::unique_ptr<ReaderPool> m_readers;
+    std::unique_ptr<KeyRing> m_keyRing;
     std::unique_ptr<Authenticator> m_authenticator;
     std::atomic<quint64> m_nextConnectionId {1};
     std::atomic<bool> m_storeReady {true};
@@ -202,7 +204,9 @@ void TestApi::initTestCase()
     QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().message));
     m_readers = std::make_unique<ReaderPool>(m_storeConfig, 1);
     QVERIFY(m_readers->start().ok());
-    m_authenticator = std::make_unique<Authenticator>(JwtVerifier(secret), *m_readers);
+    m_keyRing = std::make_unique<KeyRing>(m_config);
+    QVERIFY(m_keyRing->loadLocal(m_config).ok());
+    m_authenticator = std::make_unique<Authenticator>(*m_keyRing, *m_readers, m_metrics);
 
     m_services.reset(new NodeServices {m_config, m_metrics, m_directory, *m_hub, *m_writer,
                                       *m_readers, *m_authenticator, m_nextConnectionId,

@@ -78,6 +78,7 @@ private slots:
     void describeForLogHidesSecrets();
     void originCheck();
     void ensureDevSecretsCreatesAndRereads();
+    void jwtKeysAndClaims();
     void ensureDevSecretsKeepsConfiguredValues();
     void logJsonLinesParse();
     void logTextLineIsOneLine();
@@ -95,8 +96,8 @@ void TestConfig::defaults()
     QCOMPARE(c.dataDir, QStringLiteral("var"));
     QCOMPARE(c.db, QStringLiteral("var/notify.db"));
     QCOMPARE(c.jwtSecret, kSecret.toUtf8());
-    QVERIFY(c.jwtIssuer.isEmpty());
-    QVERIFY(c.jwtAudience.isEmpty());
+    QVERIFY(c.jwtIssuers.isEmpty());
+    QVERIFY(c.jwtAudiences.isEmpty());
     QCOMPARE(c.apiKeys, QStringList {QStringLiteral("key-one")});
     QVERIFY(c.adminKey.isEmpty());
     QCOMPARE(c.threads, ServerConfig::defaultThreadCount());
@@ -135,6 +136,16 @@ void TestConfig::eachFlag_data()
                                 << "jwt-issuer=auth.example";
     QTest::newRow("jwt-audience") << QStringList {"--jwt-audience", "notify"}
                                   << "jwt-audience=notify";
+    QTest::newRow("jwt-issuer twice")
+        << QStringList {"--jwt-issuer", "a.example", "--jwt-issuer", "b.example"}
+        << "jwt-issuer=a.example,b.example";
+    QTest::newRow("jwt-leeway") << QStringList {"--jwt-leeway", "5"} << "jwt-leeway=5";
+    QTest::newRow("jwt-claims")
+        << QStringList {"--jwt-user-claim", "preferred_username", "--jwt-org-claim",
+                        "https://example.com/org", "--jwt-role-claim", "realm_access.roles"}
+        << "jwt-claims=preferred_username,https://example.com/org,realm_access.roles";
+    QTest::newRow("jwt-jwks-url") << QStringList {"--jwt-jwks-url", "https://idp.example/jwks"}
+                                  << "jwt-jwks-url=https://idp.example/jwks";
     QTest::newRow("admin-key") << QStringList {"--admin-key", "adminadmin"} << "admin-key=set";
     QTest::newRow("threads") << QStringList {"--threads", "7"} << "threads=7";
     QTest::newRow("allowed-origins")
@@ -178,7 +189,7 @@ void TestConfig::equalsFormOfFlags()
     QCOMPARE(result->threads, 3);
     QCOMPARE(result->listen.address, QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(result->listen.port, quint16(0));
-    QCOMPARE(result->jwtAudience, QStringLiteral("a=b"));
+    QCOMPARE(result->jwtAudiences, QStringList {QStringLiteral("a=b")});
 }
 
 void TestConfig::precedence()
@@ -309,6 +320,13 @@ void TestConfig::invalidValues_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("setting");
     QTest::addColumn<QString>("fragment"); // must appear in the error line
+
+    QTest::newRow("jwks url scheme") << QStringList {"--jwt-jwks-url", "ftp://idp/jwks"}
+                                     << "--jwt-jwks-url" << "expected an http:// or https:// URL";
+    QTest::newRow("public key missing") << QStringList {"--jwt-public-key", "/nonexistent.pem"}
+                                        << "--jwt-public-key" << "no such file";
+    QTest::newRow("leeway too long") << QStringList {"--jwt-leeway", "3600"} << "--jwt-leeway"
+                                     << "expected a duration from 0 to 600s";
 
     QTest::newRow("bad port") << QStringList {"--listen", "127.0.0.1:99999"} << "--listen"
                               << "notifyd: invalid --listen '127.0.0.1:99999': expected HOST:PORT";
@@ -453,7 +471,8 @@ void TestConfig::missingSecretsOutsideDev()
     QCOMPARE(result.error().setting, QStringLiteral("--jwt-secret"));
     QCOMPARE(result.error().line(),
              QStringLiteral("notifyd: --jwt-secret (NOTIFY_JWT_SECRET) "
-                            "is required outside --dev"));
+                            "is required outside --dev, or --jwt-public-key, --jwt-jwks-url or "
+                            "--jwt-jwks-file"));
 
     result = loadConfig(argv({"--jwt-secret", kSecret}), emptyEnv());
     QVERIFY(!result.ok());
@@ -767,6 +786,47 @@ void TestConfig::installedHandlerWritesJsonLines()
     QCOMPARE(second.value("category").toString(), QStringLiteral("notify.api"));
     QCOMPARE(second.value("level").toString(), QStringLiteral("error"));
     QCOMPARE(second.value("msg").toString(), QStringLiteral("from a thread"));
+}
+
+void TestConfig::jwtKeysAndClaims()
+{
+    // Secrets are never split at commas; KID:SECRET names one, ":SECRET" keeps a colon.
+    auto result = loadConfig(argv({"--api-key", "k", "--jwt-secret", "old:" + kSecret,
+                                   "--jwt-secret", ":a,b:" + kSecret}),
+                             emptyEnv());
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().line()));
+    QCOMPARE(result->jwtSecrets.size(), 2);
+    QCOMPARE(result->jwtSecrets[0].kid, QStringLiteral("old"));
+    QCOMPARE(result->jwtSecrets[0].secret, kSecret.toUtf8());
+    QCOMPARE(result->jwtSecrets[1].kid, QString());
+    QCOMPARE(result->jwtSecrets[1].secret, ("a,b:" + kSecret).toUtf8());
+    QCOMPARE(result->jwtSecret, kSecret.toUtf8());
+    QCOMPARE(result->jwtSecretKid, QStringLiteral("old"));
+    QVERIFY(!describeForLog(*result).contains(kSecret));
+
+    // A JWKS URL alone is a token key: no secret needed outside --dev.
+    result = loadConfig(argv({"--api-key", "k", "--jwt-jwks-url", "http://127.0.0.1:1/jwks",
+                              "--jwt-roles", "admin,user", "--jwt-default-org", "main"}),
+                        emptyEnv());
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().line()));
+    QCOMPARE(result->jwtRoles, QStringList({"admin", "user"}));
+    QCOMPARE(result->jwtDefaultOrg, QStringLiteral("main"));
+    QCOMPARE(result->jwtJwksMinRefreshMs, 30000);
+
+    // A public key file, with and without a kid.
+    QTemporaryDir dir;
+    const QString pem = dir.filePath(QStringLiteral("key.pem"));
+    QFile file(pem);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    result = loadConfig(argv({"--api-key", "k", "--jwt-public-key", "k1:" + pem,
+                              "--jwt-public-key", pem}),
+                        emptyEnv());
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().line()));
+    QCOMPARE(result->jwtPublicKeys.size(), 2);
+    QCOMPARE(result->jwtPublicKeys[0].kid, QStringLiteral("k1"));
+    QCOMPARE(result->jwtPublicKeys[0].file, pem);
+    QCOMPARE(result->jwtPublicKeys[1].kid, QString());
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

@@ -116,7 +116,8 @@ void TestConfigDocs::docsMatchTheTable()
         flagOnly = flagOnly.trimmed();
         if (flagOnly != flag)
             problems << where + QStringLiteral("flag cell '%1', the table says '%2'").arg(flagOnly, flag);
-        if (repeatable != (spec.kind == SettingKind::List))
+        const bool many = spec.kind == SettingKind::List || spec.kind == SettingKind::Repeated;
+        if (repeatable != many)
             problems << where
                     + (repeatable ? QStringLiteral("says (repeatable), the table does not")
                                   : QStringLiteral("a list in the table: say (repeatable)"));
@@ -130,6 +131,16 @@ void TestConfigDocs::docsMatchTheTable()
                 problems << where + QStringLiteral("a list: environment and INI cells end with (comma-separated)");
             env.chop(env.endsWith(sep) ? sep.size() : 0);
             ini.chop(ini.endsWith(sep) ? sep.size() : 0);
+        }
+        // Never split (secrets may hold commas): one value in the environment, the file key
+        // repeated.
+        const QString one = QStringLiteral("(one)");
+        const QString repeatedKey = QStringLiteral("(repeatable key)");
+        if (spec.kind == SettingKind::Repeated) {
+            if (!env.endsWith(one) || (spec.inFile && !ini.endsWith(repeatedKey)))
+                problems << where + QStringLiteral("repeated, never split: environment cell ends with (one), INI cell with (repeatable key)");
+            env.chop(env.endsWith(one) ? one.size() : 0);
+            ini.chop(ini.endsWith(repeatedKey) ? repeatedKey.size() : 0);
         }
         if (env.trimmed() != QLatin1String(spec.env))
             problems << where + QStringLiteral("environment '%1', the table says '%2'").arg(env.trimmed(), QLatin1String(spec.env));
