@@ -29,6 +29,11 @@ void Store::Private::configureSqlite()
     Q_UNUSED(configured);
 }
 
+void Store::prepareSqlite()
+{
+    Private::configureSqlite();
+}
+
 QString Store::Private::stmtSql(Stmt stmt) const
 {
     const QString forUpdate = pg ? QStringLiteral(" FOR UPDATE") : QString();

@@ -22,6 +22,7 @@ struct HttpResponse
     QByteArray body;
     QByteArray contentType;
     QByteArray allow;
+    QByteArray retryAfter;
 
     QString code() const
     {
@@ -60,6 +61,7 @@ inline HttpResponse httpRequest(QNetworkAccessManager &nam, const QUrl &url,
     r.json = QJsonDocument::fromJson(r.body).object();
     r.contentType = reply->rawHeader("Content-Type");
     r.allow = reply->rawHeader("Allow");
+    r.retryAfter = reply->rawHeader("Retry-After");
     reply->deleteLater();
     return r;
 }
