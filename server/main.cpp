@@ -6,10 +6,13 @@
 #include "server/config/config.h"
 #include "server/log/logging.h"
 #include "shared/auth/jwt.h"
+#include "shared/store/sqlitefile.h"
+#include "shared/store/store.h"
 #include "shared/store/storeconfig.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QTextStream>
 
@@ -88,6 +91,106 @@ int tokenCommand(QStringList args)
     return 0;
 }
 
+// The server options that follow a subcommand's own: the configuration is read as the
+// server reads it, but a store command needs none of the secrets.
+Result<ServerConfig, ConfigError> storeCommandConfig(const QString &program,
+                                                     const QStringList &rest)
+{
+    QStringList args {program};
+    args += rest;
+    if (!args.contains(QLatin1String("--dev")))
+        args.append(QStringLiteral("--dev"));
+    return loadConfig(args, QProcessEnvironment::systemEnvironment());
+}
+
+// `notifyd check [server options]`: the engine's integrity check and notifyd's own
+// invariants on the configured database (docs/operations.md, "When things fail"). Exit 0
+// when nothing was found, 1 when something was, 2 when the check could not run.
+int checkCommand(QStringList args)
+{
+    const QString program = args.takeFirst();
+    args.removeFirst(); // "check"
+    auto config = storeCommandConfig(program, args);
+    if (!config.ok())
+        return fail(config.error().line(), 2);
+    auto storeConfig = StoreConfig::parse(config->db);
+    if (!storeConfig.ok())
+        return fail(QStringLiteral("notifyd check: invalid --db: %1").arg(storeConfig.error()), 2);
+    const QString name = storeConfig->describe();
+    // Opening a SQLite file that is not there would create an empty one.
+    if (!storeConfig->isPostgres() && !QFileInfo::exists(storeConfig->sqlitePath))
+        return fail(QStringLiteral("notifyd check: no database at %1").arg(storeConfig->sqlitePath),
+                    2);
+    QTextStream out(stdout);
+    auto opened = Store::open(storeConfig.value(), QStringLiteral("notifyd-check"));
+    if (!opened.ok()) {
+        if (opened.error().cause == StoreError::Cause::Damaged) {
+            out << name << ": damaged: " << opened.error().message << '\n';
+            return 1;
+        }
+        return fail(
+            QStringLiteral("notifyd check: cannot open %1: %2").arg(name, opened.error().message),
+            2);
+    }
+    auto report = opened.value()->check();
+    if (!report.ok()) {
+        if (report.error().cause == StoreError::Cause::Damaged) {
+            out << name << ": damaged: " << report.error().message << '\n';
+            return 1;
+        }
+        return fail(QStringLiteral("notifyd check: %1: %2").arg(name, report.error().message), 2);
+    }
+    out << name << ": engine check: " << report->engineCheck << '\n';
+    for (const QString &note : std::as_const(report->notes))
+        out << name << ": " << note << '\n';
+    for (const QString &problem : std::as_const(report->problems))
+        out << name << ": PROBLEM: " << problem << '\n';
+    out << name << ": "
+        << (report->problems.isEmpty()
+                ? QStringLiteral("no problems found")
+                : QStringLiteral("%1 problem(s) found").arg(report->problems.size()))
+        << '\n';
+    return report->problems.isEmpty() ? 0 : 1;
+}
+
+// `notifyd backup --to FILE [server options]`: an online, consistent copy of the
+// configured SQLite database (docs/operations.md, "Back up the SQLite database").
+int backupCommand(QStringList args)
+{
+    const QString program = args.takeFirst();
+    args.removeFirst(); // "backup"
+    QString target;
+    QStringList rest;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--to")) {
+            if (i + 1 >= args.size())
+                return fail(QStringLiteral("notifyd backup: --to needs a file name"), 2);
+            target = args[++i];
+        } else {
+            rest.append(args[i]);
+        }
+    }
+    if (target.isEmpty())
+        return fail(QStringLiteral("notifyd backup: --to FILE is required"), 2);
+    auto config = storeCommandConfig(program, rest);
+    if (!config.ok())
+        return fail(config.error().line(), 2);
+    auto storeConfig = StoreConfig::parse(config->db);
+    if (!storeConfig.ok())
+        return fail(QStringLiteral("notifyd backup: invalid --db: %1").arg(storeConfig.error()), 2);
+    if (storeConfig->isPostgres())
+        return fail(QStringLiteral("notifyd backup: %1 is PostgreSQL: use pg_dump or the "
+                                   "server's own backups (docs/operations.md, \"Move to "
+                                   "PostgreSQL\")")
+                        .arg(storeConfig->describe()),
+                    2);
+    auto copied = sqlitefile::backup(storeConfig->sqlitePath, target);
+    if (!copied.ok())
+        return fail(QStringLiteral("notifyd backup: ") + copied.error(), 1);
+    QTextStream(stdout) << "notifyd backup: " << copied->summary << '\n';
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -114,19 +217,30 @@ int main(int argc, char *argv[])
         return keysCommand(args);
     if (args.size() > 1 && args[1] == QLatin1String("operators"))
         return operatorsCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("check"))
+        return checkCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("backup"))
+        return backupCommand(args);
 
     auto loaded = loadConfig(args, QProcessEnvironment::systemEnvironment());
     if (!loaded.ok())
         return fail(loaded.error().line(), 2);
     ServerConfig config = std::move(loaded.value());
     if (config.helpRequested) {
-        QTextStream(stdout) << helpText()
-                            << "\nSubcommand:\n  notifyd token --org ORG --user USER [--role ROLE] [--ttl SECONDS] [--sid ID]\n"
-                               "        [server options]  print a JWT signed with the configured secret\n"
-                               "  notifyd keys create|list|revoke ...  the organizations' API keys "
-                               "(notifyd keys --help)\n"
-                               "  notifyd operators create|list|revoke ...  the console's operators "
-                               "and their roles (notifyd operators --help)\n";
+        QTextStream(stdout)
+            << helpText()
+            << "\nSubcommands:\n  notifyd token --org ORG --user USER [--role ROLE] [--ttl "
+               "SECONDS] [--sid ID]\n"
+               "        [server options]  print a JWT signed with the configured secret\n"
+               "  notifyd keys create|list|revoke ...  the organizations' API keys "
+               "(notifyd keys --help)\n"
+               "  notifyd operators create|list|revoke ...  the console's operators "
+               "and their roles (notifyd operators --help)\n"
+               "  notifyd check [server options]\n"
+               "        check the database: the engine's integrity check and notifyd's counters\n"
+               "        (exit 0: nothing found, 1: problems found, 2: could not check)\n"
+               "  notifyd backup --to FILE [server options]\n"
+               "        an online, consistent copy of the SQLite database into FILE\n";
         return 0;
     }
     if (config.versionRequested) {
@@ -141,11 +255,22 @@ int main(int argc, char *argv[])
     qCInfo(lcServer).noquote() << "configuration:" << describeForLog(config);
 
     // Held until the process ends: a second node on one SQLite file is refused (exit 2).
+    // Around it, a database file that cannot be used stops the start with one line naming
+    // it and the problem (exit 2), never a crash or a new empty database beside it
+    // (docs/operations.md, "When things fail").
     SingleNodeLock sqliteLock;
     if (auto store = StoreConfig::parse(config.db);
         store.ok() && !store->isPostgres() && store->sqlitePath != QLatin1String(":memory:")) {
+        auto exists = sqlitefile::preflight(store->sqlitePath);
+        if (!exists.ok())
+            return fail(QStringLiteral("notifyd: ") + exists.error(), 2);
         if (auto locked = sqliteLock.acquire(store->sqlitePath); !locked.ok())
             return fail(QStringLiteral("notifyd: ") + locked.error(), 2);
+        if (auto free = sqlitefile::checkNotLocked(store->sqlitePath, 5000); !free.ok())
+            return fail(QStringLiteral("notifyd: ") + free.error(), 2);
+        if (!exists.value())
+            qCInfo(lcServer).noquote()
+                << "no database at" << store->sqlitePath << "yet: creating a new one";
     }
 
     Server server(config);

@@ -767,6 +767,26 @@ ID: %2</translation>
         <translation>aktiv</translation>
     </message>
     <message>
+        <source>up, %1</source>
+        <translation>aktiv, %1</translation>
+    </message>
+    <message>
+        <source>storage full</source>
+        <translation>Speicher voll</translation>
+    </message>
+    <message>
+        <source>storage read-only</source>
+        <translation>Speicher schreibgeschützt</translation>
+    </message>
+    <message>
+        <source>database damaged</source>
+        <translation>Datenbank beschädigt</translation>
+    </message>
+    <message>
+        <source>storage fault: %1</source>
+        <translation>Speicherfehler: %1</translation>
+    </message>
+    <message>
         <source>n/a</source>
         <translation>k. A.</translation>
     </message>

@@ -767,6 +767,26 @@ Id : %2</translation>
         <translation>actif</translation>
     </message>
     <message>
+        <source>up, %1</source>
+        <translation>actif, %1</translation>
+    </message>
+    <message>
+        <source>storage full</source>
+        <translation>stockage plein</translation>
+    </message>
+    <message>
+        <source>storage read-only</source>
+        <translation>stockage en lecture seule</translation>
+    </message>
+    <message>
+        <source>database damaged</source>
+        <translation>base de données endommagée</translation>
+    </message>
+    <message>
+        <source>storage fault: %1</source>
+        <translation>défaut du stockage : %1</translation>
+    </message>
+    <message>
         <source>n/a</source>
         <translation>n. d.</translation>
     </message>

@@ -24,6 +24,17 @@ QDateTime timeOf(const QJsonValue &v)
     const auto t = parseTimestamp(v.toString());
     return t ? *t : QDateTime();
 }
+// docs/operations.md, "When things fail": the writer's fault of the environment.
+QString storeFaultText(const QString &fault)
+{
+    if (fault == QLatin1String("full"))
+        return NodesModel::tr("storage full");
+    if (fault == QLatin1String("read_only"))
+        return NodesModel::tr("storage read-only");
+    if (fault == QLatin1String("damaged"))
+        return NodesModel::tr("database damaged");
+    return NodesModel::tr("storage fault: %1").arg(fault);
+}
 } // namespace
 
 NodesModel::NodesModel(QObject *parent)
@@ -45,7 +56,7 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Node &n = m_rows.at(index.row());
-    if (role == Qt::ForegroundRole && n.gone)
+    if (role == Qt::ForegroundRole && (n.gone || !n.storeFault.isEmpty()))
         return QBrush(QColor(0xd3, 0x2f, 0x2f));
     if (role == Qt::ToolTipRole)
         return tr("Node %1\nId: %2").arg(n.name, n.id);
@@ -69,7 +80,9 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
     case Name:
         return n.self ? tr("%1 (this node)").arg(n.name) : n.name;
     case State:
-        return n.gone ? tr("gone") : tr("up");
+        if (n.gone)
+            return tr("gone");
+        return n.storeFault.isEmpty() ? tr("up") : tr("up, %1").arg(storeFaultText(n.storeFault));
     case Connections:
         return n.connections;
     case Rate:
@@ -127,6 +140,7 @@ void NodesModel::setNodes(const QJsonArray &nodes, const QDateTime &at)
         n.name = o.value(QStringLiteral("name")).toString();
         n.self = o.value(QStringLiteral("self")).toBool();
         n.gone = o.value(QStringLiteral("state")).toString() == QLatin1String("gone");
+        n.storeFault = o.value(QStringLiteral("storeFault")).toString();
         n.connections = o.value(QStringLiteral("connections")).toInteger();
         const QJsonValue created
             = o.value(QStringLiteral("counters")).toObject().value(QStringLiteral("created"));

@@ -34,6 +34,7 @@ public:
         QString name;
         bool self = false;
         bool gone = false;
+        QString storeFault; // "full", "read_only"...: this node's writes fail (empty: none)
         qint64 connections = 0;
         qint64 created = -1; // counters.created, -1: not reported
         double ratePerSecond = -1; // notifications created per second, -1: not known yet

@@ -143,6 +143,7 @@ private:
     void listNotifications(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void user(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     // admincluster.cpp: the cluster as the console sees it.
+    void withStoreFault(QJsonArray &nodes) const;
     void nodes(quint64 consoleId, const QString &requestId);
     void clusterConnections(quint64 consoleId, const QString &requestId);
     // The other nodes' trace records for this node's tracing consoles (through the bus).

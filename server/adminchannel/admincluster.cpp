@@ -6,6 +6,7 @@
 
 #include "server/cluster/clusternode.h"
 #include "server/metrics/metrics.h"
+#include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/adminapi/adminprotocol.h"
 #include "shared/codec/timestamp.h"
@@ -45,6 +46,22 @@ QJsonObject AdminChannel::clusterHello() const
             {QStringLiteral("name"), cluster->self().name}};
 }
 
+void AdminChannel::withStoreFault(QJsonArray &nodes) const
+{
+    // This node's own row says when its writes fail for a fault of the environment (a full
+    // disk...); the other nodes' rows come from the registry and say nothing of theirs.
+    const StoreError::Cause fault = m_services.writer.fault();
+    if (fault == StoreError::Cause::Other)
+        return;
+    for (QJsonValueRef node : nodes) {
+        QJsonObject o = node.toObject();
+        if (!o.value(QStringLiteral("self")).toBool())
+            continue;
+        o.insert(QStringLiteral("storeFault"), QLatin1String(storeCauseName(fault)));
+        node = o;
+    }
+}
+
 void AdminChannel::nodes(quint64 consoleId, const QString &requestId)
 {
     const ClusterNode *cluster = m_services.cluster.load();
@@ -68,6 +85,7 @@ void AdminChannel::nodes(quint64 consoleId, const QString &requestId)
             {QStringLiteral("counters"),
              QJsonObject {{QStringLiteral("created"),
                            qint64(m_services.metrics.created.load(std::memory_order_relaxed))}}}});
+        withStoreFault(list);
         reply(consoleId, requestId,
               {{QStringLiteral("cluster"), false}, {QStringLiteral("nodes"), list}});
         return;
@@ -76,6 +94,7 @@ void AdminChannel::nodes(quint64 consoleId, const QString &requestId)
     const QDateTime goneBefore = cluster->goneBefore();
     for (const noderegistry::NodeRow &row : cluster->nodes())
         list.append(nodeJson(row, row.id == cluster->self().id, row.heartbeatAt < goneBefore));
+    withStoreFault(list);
     reply(consoleId, requestId,
           {{QStringLiteral("cluster"), true},
            {QStringLiteral("busReady"), cluster->busReady()},

@@ -263,7 +263,7 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
     Metrics &metrics = m_services.metrics;
     std::vector<NewNotification> items {
         NewNotification {*target->recipient, std::move(content).value(), QString()}};
-    m_services.writer.postInsert(
+    const bool queued = m_services.writer.postInsert(
         std::move(items),
         [this, consoleId, requestId, &hub,
          &metrics](const StoreResult<StoreWorker::InsertReply> &result) {
@@ -285,6 +285,9 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
                                     {QStringLiteral("stored"), true}};
             postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
         });
+    if (!queued)
+        replyError(consoleId, requestId, admin::codes::internal,
+                   QStringLiteral("the notification was not stored: the store's queue is full"));
 }
 
 void AdminChannel::kick(quint64 consoleId, const QJsonObject &data, const QString &requestId)

@@ -7,12 +7,15 @@
 #include "server/protocol/authenticator.h"
 #include "server/shard/acceptor.h"
 #include "server/storage/storeworker.h"
+#include "server/util/clock.h"
 #include "server/util/posting.h"
 #include "shared/store/apikeys.h"
 #include "shared/store/operators.h"
 
 #include <QDateTime>
 #include <QSemaphore>
+
+#include <algorithm>
 
 namespace notify {
 
@@ -31,6 +34,9 @@ ApiServer::ApiServer(NodeServices &services, QObject *parent)
 {
     m_http->setMaxConnections(apiConnectionCap(services.config));
     addRoutes();
+    m_deadlineTimer.setParent(this);
+    m_deadlineTimer.setInterval(std::clamp(services.config.storeTimeoutMs / 10, 20, 250));
+    connect(&m_deadlineTimer, &QTimer::timeout, this, [this] { expireParked(); });
 }
 
 ApiServer::~ApiServer() = default;
@@ -347,11 +353,40 @@ void ApiServer::resume(quint64 ticket, Continuation then)
     });
 }
 
-quint64 ApiServer::park(const HttpReply &reply)
+quint64 ApiServer::park(const HttpReply &reply, std::shared_ptr<std::atomic<bool>> cancelled)
 {
     const quint64 ticket = m_nextTicket++;
     m_parked.emplace(ticket, reply);
+    m_deadlines.push_back(Deadline {
+        ticket, steadyNowNs() / 1000000 + m_services.config.storeTimeoutMs, std::move(cancelled)});
+    if (!m_deadlineTimer.isActive())
+        m_deadlineTimer.start();
     return ticket;
+}
+
+void ApiServer::expireParked()
+{
+    // A store that does not answer (a silent PostgreSQL, a writer held up) must not hold the
+    // caller without bound (docs/operations.md, "When things fail").
+    const qint64 now = steadyNowNs() / 1000000;
+    while (!m_deadlines.empty()) {
+        Deadline &front = m_deadlines.front();
+        if (m_parked.count(front.ticket) == 0) {
+            m_deadlines.pop_front();
+            continue;
+        }
+        if (front.atMs > now)
+            break;
+        if (front.cancelled)
+            front.cancelled->store(true, std::memory_order_release);
+        if (const std::optional<HttpReply> reply = unpark(front.ticket)) {
+            bump(m_services.metrics.failed);
+            reply->error(HttpError::storeFault(StoreError::Cause::Timeout));
+        }
+        m_deadlines.pop_front();
+    }
+    if (m_deadlines.empty())
+        m_deadlineTimer.stop();
 }
 
 std::optional<HttpReply> ApiServer::unpark(quint64 ticket)

@@ -11,6 +11,10 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
+#include <deque>
+#include <memory>
+
 #include <functional>
 #include <optional>
 #include <unordered_map>
@@ -94,7 +98,11 @@ private:
     void onWriter(const HttpReply &reply, StoreWork work);
     // Replies waiting for another thread are parked here, so that a responder is only ever
     // touched (and destroyed) on the HTTP thread; other threads carry the ticket.
-    quint64 park(const HttpReply &reply);
+    // Each parked reply has until --store-timeout: then it is answered 503 storage_timeout
+    // (expireParked), and `cancelled`, when given, tells the writer to skip the job if it has
+    // not started it yet.
+    quint64 park(const HttpReply &reply, std::shared_ptr<std::atomic<bool>> cancelled = nullptr);
+    void expireParked();
     std::optional<HttpReply> unpark(quint64 ticket);
     // From any thread: runs then on the HTTP thread with the parked reply, if still wanted.
     void resume(quint64 ticket, Continuation then);
@@ -130,6 +138,16 @@ private:
     ApiRouter m_router;
     ApiListener *m_http;
     std::unordered_map<quint64, HttpReply> m_parked;
+    // Tickets in the order they were parked, with when they expire: the deadline is the same
+    // for all, so the oldest expire first. An answered ticket is dropped when it comes up.
+    struct Deadline
+    {
+        quint64 ticket;
+        qint64 atMs;
+        std::shared_ptr<std::atomic<bool>> cancelled;
+    };
+    std::deque<Deadline> m_deadlines;
+    QTimer m_deadlineTimer;
     quint64 m_nextTicket = 1;
     quint16 m_port = 0;
 };

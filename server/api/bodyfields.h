@@ -23,6 +23,8 @@ struct HttpError
     int status = 400;
     QString code;
     QString message;
+    // Sent as Retry-After when > 0 (the store's 503s).
+    int retryAfterSeconds = 0;
 
     static HttpError invalid(const ValidationError &e)
     {
@@ -32,8 +34,12 @@ struct HttpError
     {
         return invalid(ValidationError {field, reason});
     }
-    // 503 when the store is unreachable (the caller may retry), 500 otherwise.
+    // 503 when the store is unreachable (the caller may retry), 500 otherwise. A fault of
+    // the environment gets its own code (storage_full...).
     static HttpError fromStore(const StoreError &e);
+    // The 503 of a store fault of the environment: code and message, for a publish's answer
+    // and /readyz alike. Cause::Other gives the generic `unavailable`.
+    static HttpError storeFault(StoreError::Cause cause);
 };
 
 template<typename T> using HttpResult = Result<T, HttpError>;

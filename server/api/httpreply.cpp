@@ -24,7 +24,13 @@ void HttpReply::error(int status, const QString &code, const QString &message) c
 
 void HttpReply::error(const HttpError &e) const
 {
-    error(e.status, e.code, e.message);
+    if (e.retryAfterSeconds <= 0)
+        return error(e.status, e.code, e.message);
+    const QJsonObject body {
+        {QStringLiteral("error"),
+         QJsonObject {{QStringLiteral("code"), e.code}, {QStringLiteral("message"), e.message}}}};
+    raw(e.status, QByteArrayLiteral("application/json"), compactJson(body),
+        {{QByteArrayLiteral("Retry-After"), QByteArray::number(e.retryAfterSeconds)}});
 }
 
 void HttpReply::empty(int status) const

@@ -45,8 +45,37 @@ HttpError HttpError::fromStore(const StoreError &e)
     // The driver's text stays in the log; the client learns only the kind of failure.
     qCWarning(lcApi).noquote() << "store error:" << e.message;
     if (e.kind == StoreError::Kind::Unavailable)
-        return {503, codes::unavailable, QStringLiteral("storage is unavailable; try again")};
+        return storeFault(e.cause);
     return {500, codes::internal, QStringLiteral("internal error")};
+}
+
+HttpError HttpError::storeFault(StoreError::Cause cause)
+{
+    // A full disk or a read-only file system waits for the operator: a later retry. The
+    // rest are usually over in a moment.
+    switch (cause) {
+    case StoreError::Cause::Full:
+        return {503, codes::storageFull,
+                QStringLiteral("the storage is full: no space left for the database; try again "
+                               "later"),
+                10};
+    case StoreError::Cause::ReadOnly:
+        return {503, codes::storageReadOnly,
+                QStringLiteral("the storage is read-only: the database cannot be written; try "
+                               "again later"),
+                10};
+    case StoreError::Cause::Damaged:
+        return {503, codes::storageDamaged,
+                QStringLiteral("the database is damaged and must be restored; try again later"),
+                10};
+    case StoreError::Cause::Timeout:
+        return {503, codes::storageTimeout,
+                QStringLiteral("the storage did not answer in time; try again"), 1};
+    case StoreError::Cause::Locked:
+    case StoreError::Cause::Other:
+        break;
+    }
+    return {503, codes::unavailable, QStringLiteral("storage is unavailable; try again"), 1};
 }
 
 QByteArray compactJson(const QJsonObject &object)

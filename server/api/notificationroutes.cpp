@@ -43,12 +43,16 @@ void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &
     if (!takeDeliveries(*caller, qint64(items.value().size()), reply))
         return;
 
-    const quint64 ticket = park(reply);
+    // Set when the answer went out as 503 storage_timeout: the writer then skips the job if
+    // it has not started it, so that the refusal means "not stored" for all but the group
+    // in flight at the deadline.
+    auto cancelled = std::make_shared<std::atomic<bool>>(false);
+    const quint64 ticket = park(reply, cancelled);
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
     // Runs on the writer thread after the commit; the commit hook has already pushed the
     // created notifications, so only the reach is computed here.
-    m_services.writer.postInsert(
+    const bool queued = m_services.writer.postInsert(
         std::move(items.value()),
         [this, ticket, &hub, &metrics](const StoreResult<StoreWorker::InsertReply> &result) {
             if (!result.ok()) {
@@ -67,7 +71,18 @@ void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &
                 r.raw(answer.anyCreated ? 201 : 200, QByteArrayLiteral("application/json"),
                       publishAnswerBody(answer.notifications, reached));
             });
-        });
+        },
+        cancelled);
+    if (!queued) {
+        // The writer's queue is at its bound (a store that stopped answering): refused at
+        // once rather than held (docs/configuration.md, "Fixed limits").
+        if (const std::optional<HttpReply> parked = unpark(ticket)) {
+            bump(metrics.failed);
+            HttpError e = HttpError::storeFault(StoreError::Cause::Other);
+            e.message = QStringLiteral("the store's queue is full; try again");
+            parked->error(e);
+        }
+    }
 }
 
 void ApiServer::createBroadcast(const ApiRequest &request, const HttpReply &reply)

@@ -6,6 +6,7 @@
 #include "server/metrics/metrics.h"
 #include "server/node/nodeservices.h"
 #include "server/tokens/keyring.h"
+#include "server/storage/storeworker.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 
@@ -22,6 +23,20 @@ void ApiServer::health(const HttpReply &reply)
 
 void ApiServer::ready(const HttpReply &reply)
 {
+    // A fault of the environment that the writer met (a full disk...): reachable, but no
+    // write goes through until the writer's probe succeeds (docs/operations.md, "When
+    // things fail").
+    if (const StoreError::Cause fault = m_services.writer.fault();
+        fault != StoreError::Cause::Other) {
+        const HttpError e = HttpError::storeFault(fault);
+        reply.raw(503, QByteArrayLiteral("application/json"),
+                  compactJson({{QStringLiteral("status"), QStringLiteral("unavailable")},
+                               {QStringLiteral("error"),
+                                QJsonObject {{QStringLiteral("code"), e.code},
+                                             {QStringLiteral("message"), e.message}}}}),
+                  {{QByteArrayLiteral("Retry-After"), QByteArray::number(e.retryAfterSeconds)}});
+        return;
+    }
     // In a cluster the bus counts too: without it this node's sockets miss the others'
     // changes (docs/operations.md, "Cluster").
     const ClusterNode *cluster = m_services.cluster.load();

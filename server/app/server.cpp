@@ -75,6 +75,8 @@ Result<Done, QString> Server::start()
     if (!storeConfig.ok())
         return QStringLiteral("invalid --db: %1").arg(storeConfig.error());
 
+    // A PostgreSQL round trip longer than an API request waits is cut (connectionwatchdog.h).
+    storeConfig->roundTripLimitMs = m_config.storeTimeoutMs;
     // On PostgreSQL the writer announces each commit on the cluster bus under this node's id.
     const QString clusterId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     StoreConfig writerConfig = storeConfig.value();
@@ -205,6 +207,7 @@ quint16 Server::apiPort() const
 
 void Server::checkStore()
 {
+    m_writer->probeFault();
     m_readers->post([this](Store &store) {
         const bool ok = store.ping().ok();
         if (ok != m_storeReady.exchange(ok))

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace notify {
 
@@ -33,6 +34,7 @@ constexpr int presenceTimeoutMs = 1000;
 ClusterBus::ClusterBus(ClusterNode &node, StoreConfig config)
     : m_node(node)
     , m_config(std::move(config))
+    , m_watch(QStringLiteral("cluster bus listener"), m_config.roundTripLimitMs)
 {
     m_config.busNode.clear(); // this thread only reads; its messages go out through send()
     m_heartbeat.setParent(this);
@@ -48,8 +50,10 @@ ClusterBus::ClusterBus(ClusterNode &node, StoreConfig config)
 
 ClusterBus::~ClusterBus()
 {
-    if (m_conn)
+    if (m_conn) {
+        m_watch.clearSocket();
         PQfinish(m_conn);
+    }
 }
 
 void ClusterBus::init()
@@ -84,6 +88,7 @@ void ClusterBus::shutdown()
     delete m_notifier;
     m_notifier = nullptr;
     if (m_conn) {
+        m_watch.clearSocket();
         PQfinish(m_conn);
         m_conn = nullptr;
     }
@@ -101,25 +106,41 @@ void ClusterBus::connectListener()
     // Named after the node, so that an operator (or a test) can tell the nodes' listening
     // connections apart in pg_stat_activity.
     const QByteArray application = "notifyd-bus-" + m_node.self().id.toUtf8();
-    const char *keys[]
-        = {"host", "port", "user", "password", "dbname", "connect_timeout", "application_name",
-           nullptr};
-    const char *values[]
-        = {host.constData(),        port.constData(),
-           user.constData(),        password.isEmpty() ? nullptr : password.constData(),
-           db.constData(),          "5",
-           application.constData(), nullptr};
-    PGconn *conn = PQconnectdbParams(keys, values, 0);
+    // The store's connection parameters (keepalives, timeouts: StoreConfig::pgParameters)
+    // apply to the listener too.
+    QList<QPair<QByteArray, QByteArray>> parameters {
+        {"host", host}, {"port", port}, {"user", user}, {"dbname", db}};
+    if (!password.isEmpty())
+        parameters.append({"password", password});
+    for (const auto &parameter : m_config.libpqParameters()) {
+        if (parameter.first != "application_name")
+            parameters.append(parameter);
+    }
+    parameters.append({"application_name", application});
+    std::vector<const char *> keys, values;
+    for (const auto &[key, value] : parameters) {
+        keys.push_back(key.constData());
+        values.push_back(value.constData());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    PGconn *conn = PQconnectdbParams(keys.data(), values.data(), 0);
     auto retry = [&](const QString &why) {
         qCWarning(lcServer).noquote() << "cluster: bus connection failed:" << why.trimmed()
                                       << "- retrying in" << m_backoffMs << "ms";
+        m_watch.clearSocket();
         PQfinish(conn);
         m_reconnect.start(m_backoffMs);
         m_backoffMs = std::min(maxBackoffMs, m_backoffMs * 2);
     };
     if (PQstatus(conn) != CONNECTION_OK)
         return retry(QString::fromUtf8(PQerrorMessage(conn)));
-    PGresult *listen = PQexec(conn, ("LISTEN " + bus::channel().toLatin1()).constData());
+    m_watch.setSocket(PQsocket(conn));
+    PGresult *listen = nullptr;
+    {
+        const ConnectionWatch::Scope watched(&m_watch);
+        listen = PQexec(conn, ("LISTEN " + bus::channel().toLatin1()).constData());
+    }
     const bool listening = PQresultStatus(listen) == PGRES_COMMAND_OK;
     PQclear(listen);
     if (!listening || PQsetnonblocking(conn, 1) != 0)
@@ -152,6 +173,7 @@ void ClusterBus::dropListener(const QString &why)
     qCWarning(lcServer).noquote() << "cluster: bus connection lost:" << why.trimmed();
     delete m_notifier;
     m_notifier = nullptr;
+    m_watch.clearSocket();
     PQfinish(m_conn);
     m_conn = nullptr;
     m_hadOutage = true;
@@ -189,6 +211,7 @@ void ClusterBus::send(const bus::Message &m)
     for (const QByteArray &payload : bus::encode(message)) {
         const char *params[] = {channel.constData(), payload.constData()};
         PQsetnonblocking(m_conn, 0);
+        const ConnectionWatch::Scope watched(&m_watch);
         PGresult *res = PQexecParams(m_conn, "SELECT pg_notify($1, $2)", 2, nullptr, params,
                                      nullptr, nullptr, 0);
         const bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
@@ -568,7 +591,11 @@ void ClusterBus::heartbeat()
     if (m_conn) {
         // A connection that died without closing its socket is only found by using it.
         PQsetnonblocking(m_conn, 0);
-        PGresult *res = PQexec(m_conn, "SELECT 1");
+        PGresult *res = nullptr;
+        {
+            const ConnectionWatch::Scope watched(&m_watch);
+            res = PQexec(m_conn, "SELECT 1");
+        }
         const bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
         PQclear(res);
         PQsetnonblocking(m_conn, 1);

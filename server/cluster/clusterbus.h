@@ -1,6 +1,7 @@
 #pragma once
 
 #include "shared/bus/busmessage.h"
+#include "shared/store/connectionwatchdog.h"
 #include "shared/store/store.h"
 
 #include <QElapsedTimer>
@@ -76,6 +77,9 @@ private:
     StoreConfig m_config;
     std::unique_ptr<Store> m_reader;
     pg_conn *m_conn = nullptr;
+    // The deadline on the listener's blocking round trips (heartbeat, send): a connection
+    // that went silent without closing is shut down and listened to again.
+    ConnectionWatch m_watch;
     QSocketNotifier *m_notifier = nullptr;
     QTimer m_heartbeat;
     QTimer m_reconnect;

@@ -120,6 +120,10 @@ struct ServerConfig
     // A cluster node whose heartbeat (every 2 s) is older than this is shown as gone; the
     // others remove its row after three times as long.
     int nodeGoneAfterMs = 10000;
+    // An API request waits this long for the store (writer, reader), then answers 503
+    // storage_timeout; a PostgreSQL round trip that takes longer has its connection shut
+    // down (docs/operations.md, "When things fail").
+    int storeTimeoutMs = 10000;
 
     // Client-port admission and bounds (docs/security.md, "The client port").
     // A request head must be complete this long after accept (or after its first byte on a

@@ -445,6 +445,13 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (*ms < 1000)
             return fail(QStringLiteral("expected a duration from 1s to 3600s"));
         config.nodeGoneAfterMs = *ms;
+    } else if (name == QLatin1String("store-timeout")) {
+        auto ms = parseDurationMs(value);
+        if (!ms)
+            return fail(ms.error());
+        if (*ms < 100 || *ms > 3600 * 1000)
+            return fail(QStringLiteral("expected a duration from 100ms to 3600s"));
+        config.storeTimeoutMs = *ms;
     } else if (name == QLatin1String("head-timeout")
                || name == QLatin1String("sio-connect-timeout")) {
         auto ms = parseDurationMs(value);

@@ -122,6 +122,8 @@ inline constexpr SettingSpec settingSpecs[] {
      "this node's name in the cluster registry (PostgreSQL)", true},
     {"node-gone-after", "NOTIFY_NODE_GONE_AFTER", SettingKind::Value, "DURATION", "default 10",
      "a cluster node silent this long is shown as gone (removed after 3x)", true},
+    {"store-timeout", "NOTIFY_STORE_TIMEOUT", SettingKind::Value, "DURATION", "default 10",
+     "an API request waits this long for the store, then answers 503 storage_timeout", true},
     {"head-timeout", "NOTIFY_HEAD_TIMEOUT", SettingKind::Value, "DURATION", "default 10",
      "client port: a request head must be complete this long after accept", true},
     {"max-pending-per-address", "NOTIFY_MAX_PENDING_PER_ADDRESS", SettingKind::Value, "N",

@@ -1,6 +1,7 @@
 #include "server/metrics/metrics.h"
 
 #include "shared/auth/jwt.h"
+#include <iterator>
 
 namespace notify {
 
@@ -110,6 +111,13 @@ QByteArray Metrics::prometheusText() const
     appendCounter(out, "notify_rate_limited_total", "Client messages refused by the rate limit.",
                   load(rateLimited));
     appendCounter(out, "notify_broadcasts_total", "Announcements sent.", load(broadcasts));
+    out += "# HELP notify_store_fault 1 while the store's writes fail for this fault of the "
+           "environment.\n# TYPE notify_store_fault gauge\n";
+    const int fault = storeFault.load(std::memory_order_relaxed);
+    for (int i = 0; i < int(std::size(storeFaultKinds)); ++i) {
+        out += QByteArray("notify_store_fault{kind=\"") + storeFaultKinds[i] + "\"} "
+            + (fault == i + 1 ? "1\n" : "0\n");
+    }
     out += "# HELP notify_refused_connections_total Client-port connections closed at accept.\n"
            "# TYPE notify_refused_connections_total counter\n"
            "notify_refused_connections_total{reason=\"total\"} "

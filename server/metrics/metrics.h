@@ -67,6 +67,12 @@ public:
     // Sized like JwtError (metrics.cpp checks that the two agree).
     static constexpr int tokenFailureKinds = 12;
     std::array<std::atomic<quint64>, tokenFailureKinds> tokenFailures{};
+    // The store writer's fault of the environment (StoreError::Cause of shared/store, as an
+    // int; 0: none), shown as notify_store_fault{kind=...}.
+    std::atomic<int> storeFault {0};
+    // The names of the causes 1.., in StoreError::Cause's order (storeworker.cpp checks).
+    static constexpr const char *storeFaultKinds[] {"full", "read_only", "damaged", "locked",
+                                                    "timeout"};
     Histogram commitToSend;     // commit → frame handed to the socket
     Histogram storeCommitTime;  // one group-commit transaction
     Histogram storeBatchSize{Histogram::sizeBounds}; // notifications per transaction

@@ -1,5 +1,6 @@
 #include "server/storage/storeworker.h"
 
+#include "server/log/logging.h"
 #include "server/metrics/metrics.h"
 #include "server/util/clock.h"
 
@@ -36,6 +37,25 @@ quint64 countAfterEach(std::vector<InsertOutcome> &outcomes)
     }
     return created;
 }
+
+constexpr bool sameName(const char *a, const char *b)
+{
+    while (*a != 0 && *a == *b) {
+        ++a;
+        ++b;
+    }
+    return *a == *b;
+}
+
+constexpr bool faultKindsMatch()
+{
+    for (int i = 0; i < int(std::size(Metrics::storeFaultKinds)); ++i) {
+        if (!sameName(Metrics::storeFaultKinds[i], storeCauseName(StoreError::Cause(i + 1))))
+            return false;
+    }
+    return sameName(storeCauseName(StoreError::Cause(std::size(Metrics::storeFaultKinds) + 1)), "");
+}
+static_assert(faultKindsMatch(), "Metrics::storeFaultKinds follows StoreError::Cause");
 
 } // namespace
 
@@ -104,12 +124,17 @@ void StoreWorker::post(Job job)
     m_wake.wakeOne();
 }
 
-void StoreWorker::postInsert(std::vector<NewNotification> items, InsertDone done)
+bool StoreWorker::postInsert(std::vector<NewNotification> items, InsertDone done,
+                             std::shared_ptr<std::atomic<bool>> cancelled)
 {
     QMutexLocker lock(&m_mutex);
-    m_queue.push_back(
-        Item {nullptr, std::make_unique<InsertJob>(InsertJob {std::move(items), std::move(done)})});
+    if (m_queue.size() >= maxQueuedJobs)
+        return false;
+    m_queue.push_back(Item {nullptr,
+                            std::make_unique<InsertJob>(InsertJob {
+                                std::move(items), std::move(done), std::move(cancelled)})});
     m_wake.wakeOne();
+    return true;
 }
 
 void StoreWorker::drainAndStop()
@@ -155,7 +180,7 @@ void StoreWorker::run()
 
     for (;;) {
         Job job;
-        std::vector<std::unique_ptr<InsertJob>> group;
+        std::vector<std::unique_ptr<InsertJob>> group, skipped;
         {
             QMutexLocker lock(&m_mutex);
             while (m_queue.empty() && !m_stopping)
@@ -167,18 +192,31 @@ void StoreWorker::run()
                 size_t rows = 0;
                 while (!m_queue.empty() && m_queue.front().insert
                        && (group.empty() || rows + m_queue.front().insert->items.size() <= limit)) {
-                    rows += m_queue.front().insert->items.size();
-                    group.push_back(std::move(m_queue.front().insert));
+                    std::unique_ptr<InsertJob> insert = std::move(m_queue.front().insert);
                     m_queue.pop_front();
+                    // Answered already (storage_timeout): not stored at all.
+                    if (insert->cancelled && insert->cancelled->load(std::memory_order_acquire)) {
+                        skipped.push_back(std::move(insert));
+                        continue;
+                    }
+                    rows += insert->items.size();
+                    group.push_back(std::move(insert));
                 }
             } else {
                 job = std::move(m_queue.front().job);
                 m_queue.pop_front();
             }
         }
+        if (!skipped.empty()) {
+            StoreError timedOut = StoreError::unavailable(
+                QStringLiteral("answered storage_timeout before the writer took it"));
+            timedOut.cause = StoreError::Cause::Timeout;
+            for (const auto &insert : skipped)
+                insert->done(StoreResult<InsertReply>(timedOut));
+        }
         if (job)
             job(*store);
-        else
+        else if (!group.empty())
             runInsertGroup(*store, group);
     }
     store.reset();
@@ -204,6 +242,7 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
     QElapsedTimer timer;
     timer.start();
     auto result = store.insertBatch(all, QDateTime::currentDateTimeUtc());
+    noteWrite(result.ok() ? std::nullopt : std::optional<StoreError>(result.error()));
     if (!result.ok()) {
         const StoreResult<InsertReply> failure(result.error());
         for (const auto &job : group)
@@ -239,6 +278,39 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
         next += qsizetype(sizes[i]);
         group[i]->done(StoreResult<InsertReply>(std::move(reply)));
     }
+}
+
+void StoreWorker::noteWrite(const std::optional<StoreError> &error)
+{
+    // A connection lost or a lock timeout is not the environment's fault to report here:
+    // the readiness ping covers the first, the next write the second.
+    const StoreError::Cause cause = error ? error->cause : StoreError::Cause::Other;
+    if (error
+        && (cause == StoreError::Cause::Other || cause == StoreError::Cause::Locked
+            || cause == StoreError::Cause::Timeout)) {
+        return;
+    }
+    const int previous = m_fault.exchange(int(cause), std::memory_order_acq_rel);
+    if (previous == int(cause))
+        return;
+    if (m_metrics)
+        m_metrics->storeFault.store(int(cause), std::memory_order_relaxed);
+    if (error)
+        qCWarning(lcStore).noquote()
+            << "store fault:" << storeCauseName(cause) << "-" << error->message;
+    else
+        qCInfo(lcStore).noquote() << "store fault cleared: writes go through again";
+}
+
+void StoreWorker::probeFault()
+{
+    if (fault() == StoreError::Cause::Other || m_probeQueued.exchange(true))
+        return;
+    post([this](Store &store) {
+        const auto probed = store.probeWrite();
+        m_probeQueued.store(false);
+        noteWrite(probed.ok() ? std::nullopt : std::optional<StoreError>(probed.error()));
+    });
 }
 
 ReaderPool::ReaderPool(const StoreConfig &config, int size)

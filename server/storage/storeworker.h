@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace notify {
@@ -47,7 +48,12 @@ public:
     StoreResult<Done> startAndOpen(bool migrate);
 
     void post(Job job);
-    void postInsert(std::vector<NewNotification> items, InsertDone done);
+    // false, and done is never called, when maxQueuedJobs are already waiting. A job whose
+    // `cancelled` is set before the writer takes it is skipped (done gets a timeout error).
+    bool postInsert(std::vector<NewNotification> items, InsertDone done,
+                    std::shared_ptr<std::atomic<bool>> cancelled = nullptr);
+    // The bound of the queue in front of the writer (docs/configuration.md, "Fixed limits").
+    static constexpr size_t maxQueuedJobs = 10000;
     // Where each committed group goes (commitsink.h). Set once at start-up, before the
     // first insert is posted; the writer reads it after each commit.
     void setCommitSink(CommitSink *sink) { m_commitSink.store(sink, std::memory_order_release); }
@@ -62,6 +68,18 @@ public:
     void setSliceCostLimit(qint64 ns) { m_sliceCostLimitNs = ns; }
     static constexpr qint64 defaultSliceCostLimitNs = 2'000'000;
 
+    // A fault of the environment that the last write met (a full disk, a read-only or
+    // damaged database; StoreError::Cause), Other when the last write went through. Set by
+    // a failed insert group or probe, cleared by a committed one (docs/operations.md, "When
+    // things fail"). Any thread.
+    StoreError::Cause fault() const
+    {
+        return StoreError::Cause(m_fault.load(std::memory_order_acquire));
+    }
+    // While fault() is set: posts one Store::probeWrite, which clears the fault when the
+    // write goes through again. At most one probe is queued at a time.
+    void probeFault();
+
     // Runs every job already queued, then ends the thread. Blocks until it has.
     void drainAndStop();
     int pending() const;
@@ -74,6 +92,7 @@ private:
     {
         std::vector<NewNotification> items;
         InsertDone done;
+        std::shared_ptr<std::atomic<bool>> cancelled;
     };
     struct Item
     {
@@ -82,12 +101,16 @@ private:
     };
     void runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group);
     bool slicesPay() const;
+    // On the writer thread: what a write's outcome says about the environment.
+    void noteWrite(const std::optional<StoreError> &error);
     size_t groupRowLimit(size_t firstRequestRows) const;
 
     StoreConfig m_config;
     QString m_name;
     Metrics *m_metrics;
     std::atomic<CommitSink *> m_commitSink {nullptr};
+    std::atomic<int> m_fault {int(StoreError::Cause::Other)};
+    std::atomic<bool> m_probeQueued {false};
     qint64 m_sliceCostLimitNs = defaultSliceCostLimitNs;
     // The writer thread's own: how long its last small groups took, a ring.
     static constexpr size_t smallGroupHistory = 16;

@@ -15,6 +15,12 @@ inline const QString notFound = QStringLiteral("not_found");
 inline const QString rateLimited = QStringLiteral("rate_limited");
 inline const QString unavailable = QStringLiteral("unavailable");
 inline const QString internal = QStringLiteral("internal");
+// A fault of the store's environment (docs/operations.md, "When things fail"): HTTP 503 with
+// Retry-After, and /readyz's reason.
+inline const QString storageFull = QStringLiteral("storage_full");
+inline const QString storageReadOnly = QStringLiteral("storage_read_only");
+inline const QString storageDamaged = QStringLiteral("storage_damaged");
+inline const QString storageTimeout = QStringLiteral("storage_timeout");
 // HTTP only: refused by method or size, or while reading, before any route saw the request
 // (docs/security.md, "The API port").
 inline const QString methodNotAllowed = QStringLiteral("method_not_allowed");

@@ -376,9 +376,10 @@ StoreResult<Done> migrateTo(Store &store, int targetVersion)
             : migration.statements;
         for (const QString &statement : statements) {
             if (auto error = runPlain(db, statement, pg)) {
-                return tx.fail(StoreError {
-                    error->kind,
-                    QStringLiteral("migration %1: %2").arg(migration.version).arg(error->message)});
+                StoreError failed = *error;
+                failed.message
+                    = QStringLiteral("migration %1: %2").arg(migration.version).arg(error->message);
+                return tx.fail(failed);
             }
         }
         {

@@ -11,6 +11,7 @@ using namespace storedetail;
 StoreResult<Done> upsert(Store &store, const NodeRow &row)
 {
     const bool pg = store.config().isPostgres();
+    const Store::WatchScope watched(store);
     QSqlQuery q(store.database());
     if (auto error
         = run(q,
@@ -44,6 +45,7 @@ StoreResult<Done> upsert(Store &store, const NodeRow &row)
 StoreResult<std::vector<NodeRow>> list(Store &store)
 {
     const bool pg = store.config().isPostgres();
+    const Store::WatchScope watched(store);
     QSqlQuery q(store.database());
     if (auto error = run(q,
                          QStringLiteral("SELECT id, name, client_address, api_address, version,"
@@ -74,6 +76,7 @@ StoreResult<std::vector<NodeRow>> list(Store &store)
 StoreResult<int> removeStale(Store &store, const QDateTime &cutoff)
 {
     const bool pg = store.config().isPostgres();
+    const Store::WatchScope watched(store);
     QSqlQuery q(store.database());
     if (auto error = run(q, QStringLiteral("DELETE FROM nodes WHERE heartbeat_at < :cutoff"),
                          {{QStringLiteral(":cutoff"), msOrNull(cutoff)}}, pg)) {
@@ -85,6 +88,7 @@ StoreResult<int> removeStale(Store &store, const QDateTime &cutoff)
 StoreResult<Done> remove(Store &store, const QString &id)
 {
     const bool pg = store.config().isPostgres();
+    const Store::WatchScope watched(store);
     QSqlQuery q(store.database());
     if (auto error = run(q, QStringLiteral("DELETE FROM nodes WHERE id = :id"),
                          {{QStringLiteral(":id"), id}}, pg)) {

@@ -2,6 +2,8 @@
 
 #include <QSet>
 
+#include <sqlite3.h>
+
 namespace notify::storedetail {
 
 namespace {
@@ -32,8 +34,9 @@ bool sqliteUnavailable(const QSqlError &error)
 {
     bool ok = false;
     const int code = error.nativeErrorCode().toInt(&ok) & 0xff;
-    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
-    static const QSet<int> unavailable {5, 6, 10, 13, 14};
+    static const QSet<int> unavailable {SQLITE_BUSY,    SQLITE_LOCKED,   SQLITE_IOERR,
+                                        SQLITE_FULL,    SQLITE_CANTOPEN, SQLITE_READONLY,
+                                        SQLITE_CORRUPT, SQLITE_NOTADB};
     if (ok && unavailable.contains(code))
         return true;
     const QString text = error.text();
@@ -41,7 +44,51 @@ bool sqliteUnavailable(const QSqlError &error)
         || text.contains(QLatin1String("unable to open database"), Qt::CaseInsensitive);
 }
 
+StoreError::Cause postgresCause(const QSqlError &error)
+{
+    const QString state = error.nativeErrorCode();
+    if (state == QLatin1String("53100"))
+        return StoreError::Cause::Full; // disk_full
+    if (state == QLatin1String("25006"))
+        return StoreError::Cause::ReadOnly; // read_only_sql_transaction (a standby)
+    if (state == QLatin1String("57014"))
+        return StoreError::Cause::Timeout; // query_canceled: statement_timeout
+    if (state == QLatin1String("55P03"))
+        return StoreError::Cause::Locked; // lock_not_available: lock_timeout
+    if (state == QLatin1String("XX001") || state == QLatin1String("XX002"))
+        return StoreError::Cause::Damaged; // data_corrupted, index_corrupted
+    return StoreError::Cause::Other;
+}
+
+StoreError::Cause sqliteCause(const QSqlError &error)
+{
+    bool ok = false;
+    const int code = error.nativeErrorCode().toInt(&ok) & 0xff;
+    if (!ok)
+        return StoreError::Cause::Other;
+    switch (code) {
+    case SQLITE_FULL:
+        return StoreError::Cause::Full;
+    case SQLITE_READONLY:
+        return StoreError::Cause::ReadOnly;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return StoreError::Cause::Damaged;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return StoreError::Cause::Locked;
+    default:
+        break;
+    }
+    return StoreError::Cause::Other;
+}
+
 } // namespace
+
+StoreError::Cause storeCause(const QSqlError &error, bool postgres)
+{
+    return postgres ? postgresCause(error) : sqliteCause(error);
+}
 
 bool isUnavailable(const QSqlError &error, bool postgres)
 {
@@ -55,8 +102,13 @@ bool isUnavailable(const QSqlError &error, bool postgres)
 StoreError toStoreError(const QSqlError &error, bool postgres, const QString &what)
 {
     const QString message = QStringLiteral("%1: %2").arg(what, error.text().trimmed());
-    return isUnavailable(error, postgres) ? StoreError::unavailable(message)
-                                          : StoreError::internal(message);
+    const StoreError::Cause cause = storeCause(error, postgres);
+    // A fault of the environment is never the caller's or the code's: 503, retried later.
+    StoreError result = cause != StoreError::Cause::Other || isUnavailable(error, postgres)
+        ? StoreError::unavailable(message)
+        : StoreError::internal(message);
+    result.cause = cause;
+    return result;
 }
 
 std::optional<StoreError> run(QSqlQuery &query, const QString &sql, const Binds &binds,

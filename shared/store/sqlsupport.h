@@ -22,6 +22,8 @@ using Binds = std::vector<std::pair<QString, QVariant>>;
 // Connection trouble (refused, lost, locked past the busy timeout, disk I/O) is
 // "unavailable": the caller may answer 503 and retry. Everything else is a bug or bad data.
 bool isUnavailable(const QSqlError &error, bool postgres);
+// What the environment did, from the driver's code (storeerror.h's Cause).
+StoreError::Cause storeCause(const QSqlError &error, bool postgres);
 StoreError toStoreError(const QSqlError &error, bool postgres, const QString &what);
 
 // Prepares sql on query (forward-only), binds the values and executes it.

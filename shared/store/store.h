@@ -20,6 +20,8 @@
 
 namespace notify {
 
+class ConnectionWatch;
+
 template<typename T>
 using StoreResult = Result<T, StoreError>;
 
@@ -95,6 +97,21 @@ public:
     static StoreResult<std::unique_ptr<Store>> open(const StoreConfig &config,
                                                     const QString &connectionName);
 
+    // Sets SQLite up for this process (threading, the WAL-batching VFS) before anything
+    // opens a connection; open() does it too. Idempotent.
+    static void prepareSqlite();
+
+    // `notifyd check` (storecheck.cpp): the engine's own check (SQLite's integrity_check;
+    // PostgreSQL has none built in, see docs/operations.md) and notifyd's invariants: the
+    // schema version, and each recipient's counters against its rows. Read-only.
+    struct CheckReport
+    {
+        QString engineCheck; // what the engine's check was, e.g. "PRAGMA integrity_check"
+        QStringList problems; // empty: nothing found
+        QStringList notes; // what was checked, for the operator
+    };
+    StoreResult<CheckReport> check();
+
     // Brings the schema to the newest version; idempotent. Each step in one transaction.
     StoreResult<Done> migrate();
     StoreResult<int> schemaVersion();
@@ -102,6 +119,12 @@ public:
 
     // Readiness: a trivial query; reconnects once if the connection was lost.
     StoreResult<Done> ping();
+    // After a fault of the environment (a full disk, a read-only file system): one small
+    // committed write, and on SQLite at least probeHeadroomBytes free beside the database,
+    // so that a write that happens to fit in space the failed one left does not count as
+    // recovery (docs/operations.md, "When things fail").
+    StoreResult<Done> probeWrite();
+    static constexpr qint64 probeHeadroomBytes = 1024 * 1024;
 
     // One transaction for the whole batch. Per recipient, seq is gap-free and increasing in
     // batch order; recipients.unread_count grows by the number created. A draft whose
@@ -162,6 +185,19 @@ public:
 
     const StoreConfig &config() const { return m_config; }
     QSqlDatabase database() const;
+    // Around statements run on database() directly (noderegistry.cpp): the deadline of
+    // StoreConfig::roundTripLimitMs applies to them as to the store's own.
+    class WatchScope
+    {
+    public:
+        explicit WatchScope(Store &store);
+        ~WatchScope();
+        WatchScope(const WatchScope &) = delete;
+        WatchScope &operator=(const WatchScope &) = delete;
+
+    private:
+        ConnectionWatch *m_watch;
+    };
 
 private:
     Store(StoreConfig config, QString connectionName);

@@ -7,6 +7,7 @@
 #include "shared/store/store.h"
 
 #include "shared/model/priority.h"
+#include "shared/store/connectionwatchdog.h"
 #include "shared/store/sqlsupport.h"
 
 #include <QJsonDocument>
@@ -230,6 +231,9 @@ public:
     {
         if (!pg)
             configureSqlite();
+        else if (config.roundTripLimitMs > 0)
+            watch = std::make_unique<ConnectionWatch>(QStringLiteral("store connection ") + name,
+                                                      config.roundTripLimitMs);
     }
 
     // Once per process, before its first SQLite connection opens (later it is a no-op).
@@ -245,6 +249,9 @@ public:
     // so a store recovers by itself once the database is back.
     template<typename T, typename F> StoreResult<T> guarded(F &&body)
     {
+        // Every round trip within is under the deadline (connectionwatchdog.h), unless a
+        // long operation (a migration, a purge) suspended it.
+        ConnectionWatch::Scope watched(watchSuspended ? nullptr : watch.get());
         // A connection whose last reopen failed is closed, not merely broken.
         if (broken || !db().isOpen()) {
             if (auto error = reopen())
@@ -321,6 +328,17 @@ public:
     const QString name;
     const bool pg;
     bool broken = false;
+    // PostgreSQL with a round-trip limit: the deadline on this connection's round trips.
+    std::unique_ptr<ConnectionWatch> watch;
+    bool watchSuspended = false;
+    // Tells the watch which socket the connection has now (after connect), or that it has
+    // none (before close).
+    void watchSocket();
+    void unwatchSocket()
+    {
+        if (watch)
+            watch->clearSocket();
+    }
     std::array<std::unique_ptr<QSqlQuery>, size_t(Stmt::Count)> statements;
     // SQLite: the connection's handle (owned by QSQLITE) and the statements run on it.
     sqlite3 *sqlite = nullptr;

@@ -2,6 +2,9 @@
 
 #include <QRegularExpression>
 #include <QUrl>
+#include <QUrlQuery>
+
+#include <algorithm>
 
 namespace notify {
 
@@ -35,6 +38,51 @@ Result<StoreConfig, QString> parsePostgres(const QString &text)
     if (path.contains(QLatin1Char('/')))
         return QStringLiteral("invalid PostgreSQL URL: database name contains '/'");
     config.database = path;
+
+    // libpq's own names, and notifyd's defaults: a dead peer or a path that drops packets
+    // is noticed within about 10 s (keepalives after 5 s idle, 3 probes 2 s apart; sent data
+    // unacknowledged for 10 s), and a connect gives up after 5 s.
+    QList<QPair<QString, QString>> parameters {
+        {QStringLiteral("connect_timeout"), QStringLiteral("5")},
+        {QStringLiteral("keepalives"), QStringLiteral("1")},
+        {QStringLiteral("keepalives_idle"), QStringLiteral("5")},
+        {QStringLiteral("keepalives_interval"), QStringLiteral("2")},
+        {QStringLiteral("keepalives_count"), QStringLiteral("3")},
+        {QStringLiteral("tcp_user_timeout"), QStringLiteral("10000")},
+        {QStringLiteral("statement_timeout"), QStringLiteral("0")},
+        {QStringLiteral("lock_timeout"), QStringLiteral("0")},
+    };
+    const QStringList textual {QStringLiteral("sslmode"), QStringLiteral("sslrootcert"),
+                               QStringLiteral("application_name")};
+    const QUrlQuery query(url);
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        auto known = std::find_if(parameters.begin(), parameters.end(),
+                                  [&](const auto &p) { return p.first == key; });
+        if (known == parameters.end() && !textual.contains(key)) {
+            return QStringLiteral(
+                       "unknown parameter \"%1\" in the PostgreSQL URL: use connect_timeout, "
+                       "keepalives, keepalives_idle, keepalives_interval, "
+                       "keepalives_count, tcp_user_timeout, statement_timeout, "
+                       "lock_timeout, sslmode, sslrootcert or application_name")
+                .arg(key);
+        }
+        static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_./+-]{1,200}$"));
+        if (!safe.match(value).hasMatch())
+            return QStringLiteral("invalid value for %1 in the PostgreSQL URL").arg(key);
+        if (known == parameters.end()) {
+            parameters.append({key, value});
+            continue;
+        }
+        bool ok = false;
+        const qint64 n = value.toLongLong(&ok);
+        if (!ok || n < 0 || n > 86400000)
+            return QStringLiteral("invalid %1 in the PostgreSQL URL: expected a number from 0 "
+                                  "(seconds, or milliseconds for tcp_user_timeout, "
+                                  "statement_timeout and lock_timeout)")
+                .arg(key);
+        known->second = value;
+    }
+    config.pgParameters = parameters;
     return config;
 }
 
@@ -70,6 +118,38 @@ Result<StoreConfig, QString> StoreConfig::parse(const QString &dbArgument)
     config.engine = Engine::Sqlite;
     config.sqlitePath = path;
     return config;
+}
+
+QString StoreConfig::qtConnectOptions() const
+{
+    QStringList options;
+    // QPSQL joins the options with spaces into a libpq connection string, where a value with
+    // spaces is single-quoted (the values never hold quotes or backslashes: parse() checks).
+    for (const auto &[key, value] : libpqParameters()) {
+        const QString text = QString::fromUtf8(value);
+        options.append(QString::fromUtf8(key) + QLatin1Char('=')
+                       + (text.contains(QLatin1Char(' '))
+                              ? QLatin1Char('\'') + text + QLatin1Char('\'')
+                              : text));
+    }
+    return options.join(QLatin1Char(';'));
+}
+
+QList<QPair<QByteArray, QByteArray>> StoreConfig::libpqParameters() const
+{
+    QList<QPair<QByteArray, QByteArray>> out;
+    QByteArray sessionOptions;
+    for (const auto &[key, value] : pgParameters) {
+        if (key == QLatin1String("statement_timeout") || key == QLatin1String("lock_timeout")) {
+            if (value != QLatin1String("0"))
+                sessionOptions += "-c " + key.toLatin1() + '=' + value.toLatin1() + ' ';
+            continue;
+        }
+        out.append({key.toLatin1(), value.toLatin1()});
+    }
+    if (!sessionOptions.isEmpty())
+        out.append({QByteArrayLiteral("options"), sessionOptions.trimmed()});
+    return out;
 }
 
 QString StoreConfig::describe() const

@@ -6,6 +6,11 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlDriver>
+#include <QStorageInfo>
+
+#include <libpq-fe.h>
+
+#include <utility>
 
 namespace notify {
 
@@ -29,6 +34,17 @@ std::optional<StoreError> Store::Private::notifyBus(const bus::Message &m)
     return std::nullopt;
 }
 
+void Store::Private::watchSocket()
+{
+    if (!watch)
+        return;
+    const QVariant handle = db().driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return;
+    if (PGconn *conn = *static_cast<PGconn *const *>(handle.constData()))
+        watch->setSocket(PQsocket(conn));
+}
+
 std::optional<StoreError> Store::Private::connect()
 {
     QSqlDatabase database = db();
@@ -38,6 +54,7 @@ std::optional<StoreError> Store::Private::connect()
         return StoreError::unavailable(
             QStringLiteral("cannot open %1: %2").arg(config.describe(), error.text().trimmed()));
     }
+    watchSocket();
     return setupSession();
 }
 
@@ -69,6 +86,7 @@ std::optional<StoreError> Store::Private::reopen()
 {
     dropPrepared();
     QSqlDatabase database = db();
+    unwatchSocket();
     database.close();
     if (auto error = connect())
         return error;
@@ -85,6 +103,7 @@ Store::Store(StoreConfig config, QString connectionName)
 Store::~Store()
 {
     d->dropPrepared();
+    d->unwatchSocket();
     {
         QSqlDatabase database = QSqlDatabase::database(m_connectionName, false);
         if (database.isValid())
@@ -122,8 +141,10 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreConfig &config,
             database.setUserName(config.user);
             database.setPassword(config.password);
             database.setDatabaseName(config.database);
-            // Without a timeout, an unreachable host blocks the caller for minutes.
-            database.setConnectOptions(QStringLiteral("connect_timeout=5"));
+            // Without a timeout, an unreachable host blocks the caller for minutes; without
+            // keepalives and a user timeout a dead peer is noticed after the kernel's
+            // minutes (storeconfig.cpp has the defaults).
+            database.setConnectOptions(config.qtConnectOptions());
         } else {
             const QString path = config.sqlitePath;
             if (path != QLatin1String(":memory:")) {
@@ -146,7 +167,25 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreConfig &config,
 
 StoreResult<Done> Store::migrate()
 {
-    return d->guarded<Done>([&] { return storedetail::migrateTo(*this, latestSchemaVersion()); });
+    // A migration may rewrite a table: longer than any round-trip limit is meant for.
+    const bool suspended = std::exchange(d->watchSuspended, true);
+    auto result
+        = d->guarded<Done>([&] { return storedetail::migrateTo(*this, latestSchemaVersion()); });
+    d->watchSuspended = suspended;
+    return result;
+}
+
+Store::WatchScope::WatchScope(Store &store)
+    : m_watch(store.d->watchSuspended ? nullptr : store.d->watch.get())
+{
+    if (m_watch)
+        m_watch->begin();
+}
+
+Store::WatchScope::~WatchScope()
+{
+    if (m_watch)
+        m_watch->end();
 }
 
 StoreResult<int> Store::schemaVersion()
@@ -161,6 +200,7 @@ int Store::latestSchemaVersion()
 
 StoreResult<Done> Store::ping()
 {
+    ConnectionWatch::Scope watched(d->watchSuspended ? nullptr : d->watch.get());
     auto probe = [this]() -> std::optional<StoreError> {
         QSqlQuery q(d->db());
         if (auto error = run(q, QStringLiteral("SELECT 1"), {}, d->pg))
@@ -184,6 +224,40 @@ StoreResult<Done> Store::ping()
         return *error;
     }
     return Done {};
+}
+
+StoreResult<Done> Store::probeWrite()
+{
+    return d->guarded<Done>([&]() -> StoreResult<Done> {
+        WriteTransaction tx(d->db(), d->pg);
+        if (auto error = tx.begin())
+            return *error;
+        // Rewrites one row as it is: a real page written and committed, nothing changed.
+        QSqlQuery q(d->db());
+        if (auto error = run(q,
+                             QStringLiteral("UPDATE schema_migrations SET applied_at = applied_at"
+                                            " WHERE version = (SELECT MAX(version)"
+                                            " FROM schema_migrations)"),
+                             {}, d->pg)) {
+            return tx.fail(*error);
+        }
+        q.finish();
+        if (auto error = tx.commit())
+            return *error;
+        if (!d->pg && m_config.sqlitePath != QLatin1String(":memory:")) {
+            const QStorageInfo volume(QFileInfo(m_config.sqlitePath).absolutePath());
+            if (volume.isValid() && volume.bytesAvailable() < probeHeadroomBytes) {
+                StoreError full
+                    = StoreError::unavailable(QStringLiteral("%1 has %2 bytes free, less than %3")
+                                                  .arg(volume.rootPath())
+                                                  .arg(volume.bytesAvailable())
+                                                  .arg(probeHeadroomBytes));
+                full.cause = StoreError::Cause::Full;
+                return full;
+            }
+        }
+        return Done {};
+    });
 }
 
 StoreResult<Done> Store::sendBusMessage(const bus::Message &message)

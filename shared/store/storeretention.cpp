@@ -2,12 +2,20 @@
 
 #include "shared/store/store_p.h"
 
+#include <QScopeGuard>
+
+#include <utility>
+
 namespace notify {
 
 using namespace storedetail;
 
 StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
 {
+    // One hourly statement over the whole table: it may take longer than a round trip of
+    // the request path is allowed to (connectionwatchdog.h).
+    const bool suspended = std::exchange(d->watchSuspended, true);
+    auto restore = qScopeGuard([&] { d->watchSuspended = suspended; });
     if (!cutoff.isValid())
         return StoreError::internal(QStringLiteral("purge needs a valid cutoff"));
     return d->guarded<int>([&]() -> StoreResult<int> {

@@ -7,6 +7,8 @@
 #include <QSqlDriver>
 #include <QStringEncoder>
 
+#include <cerrno>
+
 namespace notify {
 
 using namespace storedetail;
@@ -27,6 +29,11 @@ void Store::Private::configureSqlite()
         return true;
     }();
     Q_UNUSED(configured);
+}
+
+void Store::prepareSqlite()
+{
+    Private::configureSqlite();
 }
 
 QString Store::Private::stmtSql(Stmt stmt) const
@@ -231,7 +238,17 @@ std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
             slot = nullptr;
             continue;
         }
-        return toStoreError(error, false, QStringLiteral("query"));
+        StoreError result = toStoreError(error, false, QStringLiteral("query"));
+        // A write the file system refused comes back as an I/O error; the system's errno
+        // says which fault of the environment it was (docs/operations.md, "When things fail").
+        if (result.cause == StoreError::Cause::Other && code == SQLITE_IOERR) {
+            const int system = sqlite3_system_errno(sqlite);
+            if (system == ENOSPC || system == EDQUOT)
+                result.cause = StoreError::Cause::Full;
+            else if (system == EROFS)
+                result.cause = StoreError::Cause::ReadOnly;
+        }
+        return result;
     }
 }
 

@@ -6,6 +6,7 @@
 #include "console/models/connectionsmodel.h"
 #include "console/models/countersmodel.h"
 #include "console/models/historymodel.h"
+#include "console/models/nodesmodel.h"
 #include "console/models/notificationsmodel.h"
 #include "console/models/roomsmodel.h"
 #include "console/models/tracemodel.h"
@@ -64,6 +65,37 @@ class TestModels : public QObject
     Q_OBJECT
 
 private slots:
+    // docs/protocol.md, "nodes": this node's row names a fault of its store's environment,
+    // and the State column says it (docs/operations.md, "When things fail").
+    void nodeStateShowsAStoreFault()
+    {
+        NodesModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        model.setNodes(QJsonArray {QJsonObject {{QStringLiteral("id"), QStringLiteral("a")},
+                                                {QStringLiteral("name"), QStringLiteral("a")},
+                                                {QStringLiteral("self"), true},
+                                                {QStringLiteral("state"), QStringLiteral("up")},
+                                                {QStringLiteral("storeFault"), QStringLiteral("full")}},
+                                    QJsonObject {{QStringLiteral("id"), QStringLiteral("b")},
+                                                {QStringLiteral("name"), QStringLiteral("b")},
+                                                {QStringLiteral("state"), QStringLiteral("up")}}},
+                       now);
+        QCOMPARE(model.data(model.index(0, NodesModel::State)).toString(),
+                 QStringLiteral("up, storage full"));
+        QVERIFY(model.data(model.index(0, NodesModel::State), Qt::ForegroundRole).isValid());
+        QCOMPARE(model.data(model.index(1, NodesModel::State)).toString(), QStringLiteral("up"));
+        QVERIFY(!model.data(model.index(1, NodesModel::State), Qt::ForegroundRole).isValid());
+        // Cleared: the next answer has no storeFault.
+        model.setNodes(QJsonArray {QJsonObject {{QStringLiteral("id"), QStringLiteral("a")},
+                                                {QStringLiteral("name"), QStringLiteral("a")},
+                                                {QStringLiteral("self"), true},
+                                                {QStringLiteral("state"), QStringLiteral("up")}}},
+                       now);
+        QCOMPARE(model.data(model.index(0, NodesModel::State)).toString(), QStringLiteral("up"));
+    }
+
     void connectionsFollowSnapshotOpenedClosed()
     {
         ConnectionsModel model;

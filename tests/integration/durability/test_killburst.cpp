@@ -2,6 +2,7 @@
 // middle of a burst of publishes from several concurrent API clients, restarted on the same
 // data directory, and every notification that was answered 201 must be there, by id.
 #include "httpclient.h"
+#include "notifydprocess.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -24,63 +25,12 @@ using namespace notify::test;
 
 namespace {
 
-const QByteArray apiKey = "test-api-key";
+const QByteArray apiKey = processApiKey;
 constexpr int clientCount = 8; // QNetworkAccessManagers, each with its own connections
 constexpr int inFlightPerClient = 6; // Qt opens up to 6 connections per host and manager
 constexpr int userCount = 16;
 constexpr int killAfterAnswers = 300; // then SIGKILL, with requests still in flight
 constexpr int maxRequests = 20000; // a bound in case the server is much faster than expected
-
-// A notifyd process on loopback with ephemeral ports, read from its start-up log line.
-class NotifydProcess
-{
-public:
-    explicit NotifydProcess(const QString &dataDir)
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("NOTIFY_JWT_SECRET"),
-                   QStringLiteral("test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"));
-        env.insert(QStringLiteral("NOTIFY_API_KEYS"), QString::fromLatin1(apiKey));
-        process.setProcessEnvironment(env);
-        process.setProcessChannelMode(QProcess::SeparateChannels);
-        process.start(QStringLiteral(NOTIFYD_BINARY),
-                      {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                       QStringLiteral("--api-listen"), QStringLiteral("127.0.0.1:0"),
-                       QStringLiteral("--data-dir"), dataDir, QStringLiteral("--log-format"),
-                       QStringLiteral("text")});
-    }
-    ~NotifydProcess()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-
-    // Waits (on the process's output) for the line naming the API port.
-    bool waitListening(int ms = 20000)
-    {
-        static const QRegularExpression re(QStringLiteral("API on \\S+:(\\d+)"));
-        return QTest::qWaitFor(
-                   [&] {
-                       log += QString::fromUtf8(process.readAllStandardError());
-                       const auto m = re.match(log);
-                       if (m.hasMatch())
-                           apiPort = quint16(m.captured(1).toUInt());
-                       return apiPort != 0 || process.state() == QProcess::NotRunning;
-                   },
-                   ms)
-            && apiPort != 0;
-    }
-    QUrl url(const QString &pathAndQuery) const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(apiPort).arg(pathAndQuery));
-    }
-
-    QProcess process;
-    QString log;
-    quint16 apiPort = 0;
-};
 
 } // namespace
 
