@@ -1,9 +1,9 @@
 #pragma once
 
-#include "server/config/config.h"
 #include "server/api/apilistener.h"
 #include "server/api/apirouter.h"
 #include "server/api/httputil.h"
+#include "server/config/config.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/identity.h"
 
@@ -26,7 +26,10 @@ class Store;
 //
 // Every route answers compact JSON (except /metrics); errors are
 // {"error":{"code","message"}}. Bodies over 1 MiB get 413 before any of their bytes is read.
-class ApiServer : public QObject
+//
+// The user's routes (/api/v1/me/*) are also served for the client port (UserRoutes, see
+// docs/protocol.md): the same handlers, reached with a credential the shard has checked.
+class ApiServer : public QObject, public UserRoutes
 {
 public:
     explicit ApiServer(NodeServices &services, QObject *parent = nullptr);
@@ -41,6 +44,10 @@ public:
     // Adds a route (ApiRouter::add); the admin channel answers plain requests to /admin.
     void addRoute(const QString &path, std::vector<ApiRouter::MethodHandler> handlers);
 
+    // Any thread: a user route for the client port (UserRoutes).
+    void serveUserRoute(const http1::RequestHead &head, QByteArray body, const Identity &who,
+                        Done done) override;
+
     // What ServerConfig says about the API port's connections.
     static ApiLimits limitsFrom(const ServerConfig &config);
 
@@ -53,12 +60,14 @@ private:
     using UserHandler = std::function<void(const Identity &, const HttpReply &)>;
 
     void addRoutes();
+    void addUserRoute(const QString &path, std::vector<ApiRouter::MethodHandler> handlers);
 
     // Answers 401 and returns false unless the request carries one of the API keys.
     bool requireApiKey(const ApiRequest &request, const HttpReply &reply);
     // Answers 503 and returns false once shutdown began (no new writes).
     bool requireAccepting(const HttpReply &reply);
-    // Authenticates the user credential, then calls next; 401 when it is refused.
+    // Authenticates the user credential, then calls next; 401 when it is refused. A request
+    // from the client port comes with its user already checked: next runs at once.
     void withUser(const ApiRequest &request, const HttpReply &reply, UserHandler next);
     void onReader(const HttpReply &reply, StoreWork work);
     void onWriter(const HttpReply &reply, StoreWork work);
@@ -91,6 +100,7 @@ private:
 
     NodeServices &m_services;
     ApiRouter m_router;
+    ApiRouter m_userRouter; // the user's routes alone, for the client port
     ApiListener *m_http;
     std::unordered_map<quint64, HttpReply> m_parked;
     quint64 m_nextTicket = 1;
