@@ -19,7 +19,10 @@ export type Transport = 'websocket' | 'sse' | 'polling';
 
 export interface ConnectionState {
   state: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+  /** The live transport; a following tab reports its leader's. */
   transport: Transport | null;
+  /** Tabs of one origin share one connection: this tab leads it, follows, or is alone. */
+  tab: 'leader' | 'follower' | 'alone';
 }
 
 export interface ConnectOptions {
@@ -38,6 +41,8 @@ export interface ConnectOptions {
   /** A JWT is renewed this long before its exp. Default 60000. */
   renewBeforeMs?: number;
   seenLimit?: number;
+  /** Share one connection between the tabs of this origin (BroadcastChannel + Web Lock). Default true. */
+  shareTabs?: boolean;
 }
 
 export interface ChangeResult {

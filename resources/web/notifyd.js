@@ -76,7 +76,52 @@ class Client {
     this._conn = null;
     this._timers = new Set();
     this._unreadCount = null;
-    this._start();
+    // Tabs of one origin share one connection: the holder of a Web Lock leads (connects and
+    // passes every event on over a BroadcastChannel); the others follow. When the leader's
+    // tab closes, its lock is released and the next tab takes over, resuming from its own
+    // lastSeq, so nothing is missed.
+    this._share = this._options.shareTabs !== false && typeof BroadcastChannel !== 'undefined'
+      && typeof navigator !== 'undefined' && navigator.locks && typeof navigator.locks.request === 'function';
+    this._leader = !this._share;
+    if (this._share) this._follow();
+    else this._start();
+  }
+
+  _follow() {
+    const key = `notifyd:${this._http}`;
+    this._channel = new BroadcastChannel(key);
+    this._channel.onmessage = (m) => {
+      const msg = m.data || {};
+      if (this._closed) return;
+      if (this._leader) {
+        // A new tab: tell it where things stand.
+        if (msg.kind === 'hello') {
+          this._channel.postMessage({ kind: 'state', state: this._state, transport: this.state.transport });
+          if (this._unreadCount !== null) {
+            this._channel.postMessage({ kind: 'event', type: 'notification:unread_count', data: { unreadCount: this._unreadCount } });
+          }
+        }
+        return;
+      }
+      if (msg.kind === 'event') {
+        this._event(msg.type, msg.data || {});
+      } else if (msg.kind === 'state') {
+        this._leaderTransport = msg.transport;
+        this._setState(msg.state);
+      }
+    };
+    this._setState('connecting');
+    // The badge now, not at the next event; and the leader's state, if there is one.
+    this.unread().catch((e) => this._emit('error', e));
+    this._channel.postMessage({ kind: 'hello' });
+    this._lockAbort = typeof AbortController !== 'undefined' ? new AbortController() : null;
+    navigator.locks.request(`notifyd-leader:${this._http}`, this._lockAbort ? { signal: this._lockAbort.signal } : {}, () => {
+      if (this._closed) return undefined;
+      this._leader = true;
+      this._leaderTransport = null;
+      this._start();
+      return new Promise((resolve) => { this._releaseLock = resolve; });
+    }).catch(() => {});
   }
 
   // --- public API
@@ -94,7 +139,8 @@ class Client {
   }
 
   get state() {
-    return { state: this._state, transport: this._conn ? this._conn.name : null };
+    const transport = this._leader ? (this._conn ? this._conn.name : null) : (this._leaderTransport ?? null);
+    return { state: this._state, transport, tab: this._share ? (this._leader ? 'leader' : 'follower') : 'alone' };
   }
 
   get lastSeq() {
@@ -142,6 +188,9 @@ class Client {
     this._timers.clear();
     this._drop();
     this._setState('closed');
+    if (this._lockAbort) this._lockAbort.abort();
+    if (this._releaseLock) this._releaseLock();
+    if (this._channel) this._channel.close();
   }
 
   // --- events
@@ -158,7 +207,17 @@ class Client {
 
   _setState(state) {
     this._state = state;
-    this._emit('state', this.state);
+    const now = this.state;
+    if (this._share && this._leader && this._channel && state !== 'closed') {
+      this._channel.postMessage({ kind: 'state', state, transport: now.transport });
+    }
+    this._emit('state', now);
+  }
+
+  // An event from this tab's transport: handled here and, when leading, passed to the others.
+  _wire(type, data) {
+    if (this._share && this._leader && this._channel) this._channel.postMessage({ kind: 'event', type, data });
+    this._event(type, data);
   }
 
   _countFrom(result) {
@@ -314,6 +373,8 @@ class Client {
     const make = { websocket: WsTransport, sse: SseTransport, polling: PollTransport }[name];
     const conn = new make(this, token);
     this._conn = conn;
+    // Says which transport is being tried, before it opens (or does not).
+    this._setState(this._state === 'reconnecting' ? 'reconnecting' : 'connecting');
     conn.open();
   }
 
@@ -400,7 +461,7 @@ class WsTransport {
     ws.onmessage = (m) => {
       let frame;
       try { frame = JSON.parse(m.data); } catch { return; }
-      if (frame && typeof frame.type === 'string') c._event(frame.type, frame.data || {});
+      if (frame && typeof frame.type === 'string') c._wire(frame.type, frame.data || {});
     };
     ws.onclose = (e) => this._end(e.code === 4001);
     ws.onerror = () => {};
@@ -451,7 +512,7 @@ class SseTransport {
       es.addEventListener(type, (m) => {
         let data;
         try { data = JSON.parse(m.data); } catch { return; }
-        c._event(type, data || {});
+        c._wire(type, data || {});
       });
     }
     es.addEventListener('close', (m) => {
@@ -507,9 +568,9 @@ class PollTransport {
         const top = (page.notifications || []).reduce((m, n) => Math.max(m, n.seq), 0);
         c._lastSeq = top || null;
       } else {
-        c._event('notification:recent', { notifications: fresh });
+        c._wire('notification:recent', { notifications: fresh });
       }
-      c._unread(page.unreadCount);
+      c._wire('notification:unread_count', { unreadCount: page.unreadCount });
     } catch (e) {
       if (this.ended) return;
       this.ended = true;

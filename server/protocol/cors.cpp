@@ -35,7 +35,10 @@ QByteArray answerHeaders(const QStringList &allowedOrigins, QByteArrayView origi
         return {};
     QByteArray lines = QByteArrayLiteral("Vary: Origin\r\n");
     if (check(allowedOrigins, origin) == Verdict::Allowed) {
-        lines += "Access-Control-Allow-Origin: " + origin.toByteArray()
+        // The listed form, not the bytes sent: what a browser compares with its own origin.
+        const QByteArray listed
+            = normaliseOrigin(QString::fromUtf8(origin)).value_or(QString()).toUtf8();
+        lines += "Access-Control-Allow-Origin: " + listed
             + "\r\nAccess-Control-Allow-Credentials: true\r\n"
               "Access-Control-Expose-Headers: Retry-After\r\n";
     }

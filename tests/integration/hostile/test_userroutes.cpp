@@ -76,6 +76,8 @@ private slots:
     void rateLimitIsPerCredential();
     void onlyTheUserRoutesAreServed();
     void aChangeReachesTheUsersSockets();
+    void servesTheJavaScriptClientWithAnETag();
+    void demoPageOnlyInDevelopmentMode();
 };
 
 void TestUserRoutes::answersAsTheApiPortDoes()
@@ -356,6 +358,44 @@ void TestUserRoutes::aChangeReachesTheUsersSockets()
     QVERIFY(c.in.endsWith("{\"unreadCount\":0}"));
     QVERIFY(tab.waitForEvents(QStringLiteral("notification:marked_read"), 1));
     QTRY_COMPARE(tab.lastUnreadCount(), 0);
+}
+
+void TestUserRoutes::servesTheJavaScriptClientWithAnETag()
+{
+    TestServer s;
+    const quint16 port = s.server->clientPort();
+    const RawResponse js = call(port, "GET", "/notifyd.js");
+    QCOMPARE(js.status, 200);
+    QCOMPARE(js.header("content-type"), QByteArray("text/javascript; charset=utf-8"));
+    QVERIFY(js.body.contains("export function connect("));
+    // Versioned with the server, and small enough to need no build step.
+    QVERIFY(js.body.contains("export const version = '" NOTIFY_VERSION "'"));
+    QVERIFY(js.body.size() < 40 * 1024);
+    const QByteArray etag = js.header("etag");
+    QVERIFY(etag.startsWith('"') && etag.endsWith('"') && etag.size() > 10);
+    QCOMPARE(js.header("access-control-allow-origin"), QByteArray("*"));
+    const RawResponse again = call(port, "GET", "/notifyd.js", {"If-None-Match: " + etag});
+    QCOMPARE(again.status, 304);
+    QVERIFY(again.body.isEmpty());
+    QCOMPARE(call(port, "GET", "/notifyd.js", {"If-None-Match: \"other\""}).status, 200);
+    const RawResponse types = call(port, "GET", "/notifyd.d.ts");
+    QCOMPARE(types.status, 200);
+    QVERIFY(types.body.contains("export declare function connect("));
+    QVERIFY(types.header("etag") != etag);
+    QCOMPARE(call(port, "POST", "/notifyd.js").status, 405);
+}
+
+void TestUserRoutes::demoPageOnlyInDevelopmentMode()
+{
+    {
+        TestServer production;
+        QCOMPARE(call(production.server->clientPort(), "GET", "/demo").status, 404);
+    }
+    TestServer dev([](ServerConfig &c) { c.dev = true; });
+    const RawResponse demo = call(dev.server->clientPort(), "GET", "/demo?token=x");
+    QCOMPARE(demo.status, 200);
+    QVERIFY(demo.body.contains("import { connect } from '/notifyd.js'"));
+    QVERIFY(!demo.head.contains("Access-Control-Allow-Origin"));
 }
 
 QTEST_MAIN(TestUserRoutes)
