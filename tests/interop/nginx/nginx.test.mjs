@@ -357,3 +357,39 @@ test('behind nginx with --trusted-proxies, more pending clients than the per-add
   assert.deepEqual(lone.slice(0, 256), new Array(256).fill(200));
   assert.deepEqual(lone.slice(256), [503, 503, 503, 503]);
 });
+
+test('through nginx: notifyd.js with its ETag, and Server-Sent Events passed as they are written', { skip }, async () => {
+  const js = await viaNginx('GET', '/notifyd.js');
+  assert.equal(js.status, 200);
+  assert.match(js.body, /export function connect\(/);
+  assert.ok(js.headers.etag, 'an ETag');
+  assert.equal((await viaNginx('GET', '/notifyd.js', { headers: { 'if-none-match': js.headers.etag } })).status, 304);
+  assert.equal((await viaNginx('GET', '/notifyd.d.ts')).status, 200);
+
+  // One event at a time through proxy_buffering off: each must arrive while the stream
+  // stays open, not when a buffer fills or the stream ends.
+  let text = '';
+  let status = null;
+  const req = https.request({
+    host: '127.0.0.1', port: httpsPort, method: 'GET', agent: false, rejectUnauthorized: false,
+    path: `/sse/notifications?token=${mintToken(ORG, 'sse-user')}`,
+    headers: { host: 'notify.example.com', accept: 'text/event-stream' },
+  }, (res) => {
+    status = res.statusCode;
+    res.setEncoding('utf8');
+    res.on('data', (d) => { text += d; });
+  });
+  req.on('error', () => {});
+  req.end();
+  try {
+    await until(() => text.includes('event: notification:unread_count'), 10000, 'the stream\'s first event through nginx');
+    assert.equal(status, 200);
+    for (const [i, node] of nodes.entries()) {
+      const id = await publishVia(node, 'sse-user', `sse via node ${i}`);
+      await until(() => text.includes(id), 10000, `the SSE event of a notification published through node ${i}`);
+    }
+    assert.match(text, /id: \d+\nevent: notification:new\ndata: \{/);
+  } finally {
+    req.destroy();
+  }
+});
