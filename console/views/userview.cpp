@@ -7,6 +7,7 @@
 #include "console/models/notificationsmodel.h"
 #include "console/views/tableexport.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/codec/wirecodec.h"
 #include "shared/model/validation.h"
 
 #include <QAction>
@@ -342,21 +343,18 @@ void UserView::showConnectionDetails()
             ? QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"))
             : tr("never");
     };
-    const QString text
-        = tr("Connection #%1\nUser: %2 @ %3\nRole: %4\nProtocol: %5\nAddress: %6\n"
-             "User agent: %7\nOrigin: %8\nConnected: %9\nLast pong: %10\nRTT: %11\n"
-             "Frames in/out: %12 / %13\nBytes out: %14\nRooms: %15")
-              .arg(c->id)
-              .arg(c->userId, c->orgId, c->role.isEmpty() ? tr("(none)") : c->role,
-                   c->protocol == ClientProtocol::SocketIo ? QStringLiteral("socket.io")
-                                                           : QStringLiteral("plain"),
-                   c->remoteAddress, c->userAgent, c->origin, time(c->connectedAt),
-                   time(c->lastPongAt))
-              .arg(c->rttMs < 0 ? tr("n/a") : tr("%1 ms").arg(c->rttMs))
-              .arg(c->framesIn)
-              .arg(c->framesOut)
-              .arg(c->bytesOut)
-              .arg(c->rooms.join(QStringLiteral(", ")));
+    const QString text = tr("Connection #%1\nUser: %2 @ %3\nRole: %4\nProtocol: %5\nAddress: %6\n"
+                            "User agent: %7\nOrigin: %8\nConnected: %9\nLast pong: %10\nRTT: %11\n"
+                            "Frames in/out: %12 / %13\nBytes out: %14\nRooms: %15")
+                             .arg(c->id)
+                             .arg(c->userId, c->orgId, c->role.isEmpty() ? tr("(none)") : c->role,
+                                  protocolName(c->protocol), c->remoteAddress, c->userAgent,
+                                  c->origin, time(c->connectedAt), time(c->lastPongAt))
+                             .arg(c->rttMs < 0 ? tr("n/a") : tr("%1 ms").arg(c->rttMs))
+                             .arg(c->framesIn)
+                             .arg(c->framesOut)
+                             .arg(c->bytesOut)
+                             .arg(c->rooms.join(QStringLiteral(", ")));
     auto *box = new QMessageBox(QMessageBox::Information, tr("Connection #%1").arg(c->id), text,
                                 QMessageBox::Close, this);
     box->setObjectName(QStringLiteral("connectionDetails"));

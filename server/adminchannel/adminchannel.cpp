@@ -47,7 +47,8 @@ QJsonObject withCounts(QJsonObject object, const Metrics &metrics, const RoomDir
     // Not in docs/protocol.md's list; extra context for the console's status line.
     object.insert(QStringLiteral("connections"),
                   qint64(metrics.connectionsPlain.load(std::memory_order_relaxed)
-                         + metrics.connectionsSocketIo.load(std::memory_order_relaxed)));
+                         + metrics.connectionsSocketIo.load(std::memory_order_relaxed)
+                         + metrics.connectionsSse.load(std::memory_order_relaxed)));
     object.insert(QStringLiteral("rooms"), dir.roomCount());
     return object;
 }

@@ -70,7 +70,8 @@ void AdminChannel::nodes(quint64 consoleId, const QString &requestId)
         // SQLite: one node, this one, described from the live metrics.
         const qint64 connections
             = qint64(m_services.metrics.connectionsPlain.load(std::memory_order_relaxed)
-                     + m_services.metrics.connectionsSocketIo.load(std::memory_order_relaxed));
+                     + m_services.metrics.connectionsSocketIo.load(std::memory_order_relaxed)
+                     + m_services.metrics.connectionsSse.load(std::memory_order_relaxed));
         list.append(QJsonObject {
             {QStringLiteral("id"), m_node.id},
             {QStringLiteral("name"), m_node.listen},

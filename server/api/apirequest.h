@@ -1,10 +1,13 @@
 #pragma once
 
 #include "server/http1/httprequest.h"
+#include "server/protocol/identity.h"
 
 #include <QByteArray>
 #include <QString>
 #include <QUrlQuery>
+
+#include <optional>
 
 namespace notify {
 
@@ -29,12 +32,17 @@ public:
     const QString &path() const { return m_path; }
     QUrlQuery query() const;
     const http1::RequestHead &head() const { return m_head; }
+    // The user whose credential the client port has already checked (UserRoutes); set only
+    // by code, never from the request's bytes. Null on the API port.
+    const std::optional<Identity> &checkedUser() const { return m_checkedUser; }
+    void setCheckedUser(Identity who) { m_checkedUser = std::move(who); }
 
 private:
     http1::RequestHead m_head;
     QByteArray m_body;
     HttpMethod m_method;
     QString m_path;
+    std::optional<Identity> m_checkedUser;
 };
 
 } // namespace notify

@@ -101,16 +101,16 @@ void ApiServer::addRoutes()
     addRoute(QStringLiteral("/api/v1/broadcasts"),
              {{Method::Post, plain(&ApiServer::createBroadcast)}});
 
-    addRoute(QStringLiteral("/api/v1/me/notifications"),
-             {{Method::Get, plain(&ApiServer::meList)}});
-    addRoute(QStringLiteral("/api/v1/me/unread-count"),
-             {{Method::Get, plain(&ApiServer::meUnreadCount)}});
-    addRoute(QStringLiteral("/api/v1/me/notifications/read"),
-             {{Method::Post, plain(&ApiServer::meMarkRead)}});
-    addRoute(QStringLiteral("/api/v1/me/notifications/read-all"),
-             {{Method::Post, plain(&ApiServer::meMarkAllRead)}});
-    addRoute(QStringLiteral("/api/v1/me/notifications/<arg>"),
-             {{Method::Delete, withArg(&ApiServer::meDelete)}});
+    addUserRoute(QStringLiteral("/api/v1/me/notifications"),
+                 {{Method::Get, plain(&ApiServer::meList)}});
+    addUserRoute(QStringLiteral("/api/v1/me/unread-count"),
+                 {{Method::Get, plain(&ApiServer::meUnreadCount)}});
+    addUserRoute(QStringLiteral("/api/v1/me/notifications/read"),
+                 {{Method::Post, plain(&ApiServer::meMarkRead)}});
+    addUserRoute(QStringLiteral("/api/v1/me/notifications/read-all"),
+                 {{Method::Post, plain(&ApiServer::meMarkAllRead)}});
+    addUserRoute(QStringLiteral("/api/v1/me/notifications/<arg>"),
+                 {{Method::Delete, withArg(&ApiServer::meDelete)}});
 
     addRoute(QStringLiteral("/api/v1/sessions"),
              {{Method::Post, plain(&ApiServer::createSession)}});
@@ -132,6 +132,26 @@ void ApiServer::addRoutes()
                    reply.error(426, QStringLiteral("upgrade_required"),
                                QStringLiteral("/admin is a WebSocket endpoint"));
                }}});
+}
+
+void ApiServer::addUserRoute(const QString &path, std::vector<ApiRouter::MethodHandler> handlers)
+{
+    m_userRouter.add(path, handlers);
+    m_router.add(path, std::move(handlers));
+}
+
+void ApiServer::serveUserRoute(const http1::RequestHead &head, QByteArray body, const Identity &who,
+                               Done done)
+{
+    postTo(this, [this, head, body = std::move(body), who, done = std::move(done)] {
+        ApiRequest request(head, body);
+        request.setCheckedUser(who);
+        const HttpReply reply([done](int status, const QByteArray &contentType,
+                                     const QByteArray &body, const QByteArray &headers) {
+            done(Answer {status, contentType, body, headers});
+        });
+        m_userRouter.route(request, reply);
+    });
 }
 
 namespace {
@@ -310,6 +330,8 @@ bool ApiServer::requireAccepting(const HttpReply &reply)
 
 void ApiServer::withUser(const ApiRequest &request, const HttpReply &reply, UserHandler next)
 {
+    if (request.checkedUser())
+        return next(*request.checkedUser(), reply);
     const QByteArray credential = bearerToken(request);
     const quint64 ticket = park(reply);
     m_services.authenticator.authenticate(

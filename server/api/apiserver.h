@@ -32,7 +32,10 @@ class Store;
 //
 // Every route answers compact JSON (except /metrics); errors are
 // {"error":{"code","message"}}. Bodies over 1 MiB get 413 before any of their bytes is read.
-class ApiServer : public QObject
+//
+// The user's routes (/api/v1/me/*) are also served for the client port (UserRoutes, see
+// docs/protocol.md): the same handlers, reached with a credential the shard has checked.
+class ApiServer : public QObject, public UserRoutes
 {
 public:
     explicit ApiServer(NodeServices &services, QObject *parent = nullptr);
@@ -55,6 +58,10 @@ public:
     // Adds a route (ApiRouter::add); the admin channel answers plain requests to /admin.
     void addRoute(const QString &path, std::vector<ApiRouter::MethodHandler> handlers);
 
+    // Any thread: a user route for the client port (UserRoutes).
+    void serveUserRoute(const http1::RequestHead &head, QByteArray body, const Identity &who,
+                        Done done) override;
+
     // What ServerConfig says about the API port's connections.
     static ApiLimits limitsFrom(const ServerConfig &config);
 
@@ -67,6 +74,7 @@ private:
     using UserHandler = std::function<void(const Identity &, const HttpReply &)>;
 
     void addRoutes();
+    void addUserRoute(const QString &path, std::vector<ApiRouter::MethodHandler> handlers);
 
     // Who called with an API key: a bootstrap key (--api-key, every organization) or a
     // stored key of one organization. Only valid until the handler returns (the ring may be
@@ -92,7 +100,8 @@ private:
                           const std::vector<operators::OperatorRow> &ops, qint64 version);
     // Answers 503 and returns false once shutdown began (no new writes).
     bool requireAccepting(const HttpReply &reply);
-    // Authenticates the user credential, then calls next; 401 when it is refused.
+    // Authenticates the user credential, then calls next; 401 when it is refused. A request
+    // from the client port comes with its user already checked: next runs at once.
     void withUser(const ApiRequest &request, const HttpReply &reply, UserHandler next);
     void onReader(const HttpReply &reply, StoreWork work);
     void onWriter(const HttpReply &reply, StoreWork work);
@@ -136,6 +145,7 @@ private:
     bool m_keyPollBusy = false;
     std::function<void()> m_credentialsChanged;
     ApiRouter m_router;
+    ApiRouter m_userRouter; // the user's routes alone, for the client port
     ApiListener *m_http;
     std::unordered_map<quint64, HttpReply> m_parked;
     // Tickets in the order they were parked, with when they expire: the deadline is the same

@@ -6,7 +6,11 @@
 namespace notify::http {
 
 HttpReply::HttpReply(ApiConnection *connection, quint64 serial)
-    : m_state(std::make_shared<State>(State {connection, serial, false}))
+    : m_state(std::make_shared<State>(State {connection, serial, false, {}}))
+{ }
+
+HttpReply::HttpReply(Sink sink)
+    : m_state(std::make_shared<State>(State {nullptr, 0, false, std::move(sink)}))
 { }
 
 void HttpReply::json(int status, const QJsonObject &body) const
@@ -41,13 +45,16 @@ void HttpReply::empty(int status) const
 void HttpReply::raw(int status, const QByteArray &contentType, const QByteArray &body,
                     const QList<QPair<QByteArray, QByteArray>> &extraHeaders) const
 {
-    if (m_state->sent || m_state->connection.isNull())
+    if (m_state->sent || clientGone())
         return;
     m_state->sent = true;
     QByteArray headers = QByteArrayLiteral("Cache-Control: no-store\r\n");
     for (const auto &header : extraHeaders)
         headers += header.first + ": " + header.second + "\r\n";
-    m_state->connection->respond(m_state->serial, status, contentType, body, headers);
+    if (m_state->sink)
+        m_state->sink(status, contentType, body, headers);
+    else
+        m_state->connection->respond(m_state->serial, status, contentType, body, headers);
 }
 
 } // namespace notify::http

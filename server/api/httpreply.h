@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace notify {
@@ -24,7 +25,13 @@ struct HttpError;
 class HttpReply
 {
 public:
+    // Where an answer goes when it is not written to an API connection: the client port's
+    // user routes (ApiServer::serveUserRoute). `headers` are complete lines.
+    using Sink = std::function<void(int status, const QByteArray &contentType,
+                                    const QByteArray &body, const QByteArray &headers)>;
+
     HttpReply(ApiConnection *connection, quint64 serial);
+    explicit HttpReply(Sink sink);
 
     void json(int status, const QJsonObject &body) const;
     void error(int status, const QString &code, const QString &message) const;
@@ -34,7 +41,7 @@ public:
              const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {}) const;
 
     bool sent() const { return m_state->sent; }
-    bool clientGone() const { return m_state->connection.isNull(); }
+    bool clientGone() const { return !m_state->sink && m_state->connection.isNull(); }
 
 private:
     struct State
@@ -42,6 +49,7 @@ private:
         QPointer<ApiConnection> connection;
         quint64 serial = 0;
         bool sent = false;
+        Sink sink;
     };
     std::shared_ptr<State> m_state;
 };

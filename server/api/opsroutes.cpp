@@ -173,10 +173,12 @@ void ApiServer::stats(const ApiRequest &request, const HttpReply &reply)
     const Metrics &m = m_services.metrics;
     const qint64 plain = qint64(m.connectionsPlain.load(std::memory_order_relaxed));
     const qint64 socketIo = qint64(m.connectionsSocketIo.load(std::memory_order_relaxed));
+    const qint64 sse = qint64(m.connectionsSse.load(std::memory_order_relaxed));
     QJsonObject body {{QStringLiteral("connections"),
                        QJsonObject {{QStringLiteral("plain"), plain},
                                     {QStringLiteral("socketIo"), socketIo},
-                                    {QStringLiteral("total"), plain + socketIo}}},
+                                    {QStringLiteral("sse"), sse},
+                                    {QStringLiteral("total"), plain + socketIo + sse}}},
                       {QStringLiteral("rooms"), m_services.directory.roomCount()},
                       {QStringLiteral("counters"), countersToJson(m.snapshot())}};
     if (const ClusterNode *cluster = m_services.cluster.load())

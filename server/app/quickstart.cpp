@@ -26,12 +26,19 @@ QString quickstartText(const ServerConfig &config, quint16 clientPort, quint16 a
                "Connect a client as user 'alice' of organization 'demo' (token valid 24 h):\n"
                "  ws://%2:%3/ws/notifications?token=%4\n"
                "  e.g.  npx wscat -c 'ws://%2:%3/ws/notifications?token=%4'\n"
-               "  or with socket.io-client v4:  io('http://%2:%3/notifications', { auth: { token: '<the token above>' } })\n\n"
+               "  or with socket.io-client v4:  io('http://%2:%3/notifications', { auth: { token: "
+               "'<the token above>' } })\n"
+               "  or open the demo inbox (notifyd.js, development mode only):\n"
+               "  http://%2:%3/demo?token=%4\n\n"
                "Send her a first notification:\n"
-               "  curl -sS -H 'Expect:' -H 'Authorization: Bearer %5' -H 'Content-Type: application/json' \\\n"
-               "    -d '{\"orgId\":\"demo\",\"userIds\":[\"alice\"],\"type\":\"WELCOME\",\"title\":\"Hello from notifyd\"}' \\\n"
+               "  curl -sS -H 'Expect:' -H 'Authorization: Bearer %5' -H 'Content-Type: "
+               "application/json' \\\n"
+               "    -d "
+               "'{\"orgId\":\"demo\",\"userIds\":[\"alice\"],\"type\":\"WELCOME\",\"title\":"
+               "\"Hello from notifyd\"}' \\\n"
                "    http://%6:%7/api/v1/notifications\n\n"
-               "More tokens: build/dev/server/notifyd token --data-dir %8 --dev --org ORG --user USER\n"
+               "More tokens: build/dev/server/notifyd token --data-dir %8 --dev --org ORG --user "
+               "USER\n"
                "Health: http://%6:%7/healthz   Metrics: http://%6:%7/metrics   Stop: Ctrl+C\n")
         .arg(devSecretsPath(config), host, QString::number(clientPort), token, apiKey, apiHost,
              QString::number(apiPort), config.dataDir);

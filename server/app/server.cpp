@@ -1,17 +1,17 @@
 #include "server/app/server.h"
 
 #include "server/adminchannel/adminchannel.h"
+#include "server/api/apiserver.h"
 #include "server/cluster/clusternode.h"
 #include "server/delivery/deliveryhub.h"
 #include "server/delivery/roomdirectory.h"
-#include "server/api/apiserver.h"
 #include "server/metrics/metrics.h"
-#include "server/shard/acceptor.h"
-#include "server/shard/shard.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/authenticator.h"
 #include "server/tokens/jwksfetcher.h"
 #include "server/tokens/keyring.h"
+#include "server/shard/acceptor.h"
+#include "server/shard/shard.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/auth/jwt.h"
@@ -136,22 +136,26 @@ Result<Done, QString> Server::start()
         m_services->shards.push_back(shard);
     }
 
+    // The shards reach the user routes through the API server from the first client on.
+    m_api = new ApiServer(*m_services, this);
+    m_services->userRoutes = m_api;
+
     m_acceptor = new Acceptor(m_shards, m_services->clientGate, *m_metrics, this);
+    m_acceptor->setTrustedProxies(m_config.trustedProxies);
     if (!m_acceptor->listen(m_config.listen.address, m_config.listen.port))
         return QStringLiteral("cannot listen on %1: %2")
             .arg(m_config.listen.toString(), m_acceptor->errorString());
 
-    m_api = new ApiServer(*m_services, this);
     if (m_api->listen(m_config.apiListen) == 0)
         return QStringLiteral("cannot listen on %1").arg(m_config.apiListen.toString());
 
     m_startedAt = QDateTime::currentDateTimeUtc();
-    NodeInfo node{AdminChannel::processNodeId(),
-                  QStringLiteral(NOTIFY_VERSION),
-                  m_startedAt,
-                  ListenAddress{m_config.listen.address, clientPort()}.toString(),
-                  ListenAddress{m_config.apiListen.address, apiPort()}.toString(),
-                  storeConfig->describe()};
+    NodeInfo node {AdminChannel::processNodeId(),
+                   QStringLiteral(NOTIFY_VERSION),
+                   m_startedAt,
+                   ListenAddress {m_config.listen.address, clientPort()}.toString(),
+                   ListenAddress {m_config.apiListen.address, apiPort()}.toString(),
+                   storeConfig->describe()};
     if (storeConfig->isPostgres()) {
         // Nodes on one PostgreSQL database form a cluster (docs/operations.md, "Cluster").
         m_cluster = std::make_unique<ClusterNode>(
@@ -192,7 +196,7 @@ Result<Done, QString> Server::start()
             + QString::number(apiPort())
                                << "store" << storeConfig->describe() << "shards"
                                << m_config.threads;
-    return Done{};
+    return Done {};
 }
 
 quint16 Server::clientPort() const

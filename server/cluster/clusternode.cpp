@@ -188,7 +188,9 @@ noderegistry::NodeRow ClusterNode::ownRow() const
     row.apiAddress = m_self.apiAddress;
     row.version = m_self.version;
     row.startedAt = m_self.startedAt;
-    row.connectionsPlain = qint64(m.connectionsPlain.load(std::memory_order_relaxed));
+    // The registry has two columns: SSE, the plain protocol's events one way, counts as plain.
+    row.connectionsPlain = qint64(m.connectionsPlain.load(std::memory_order_relaxed)
+                                  + m.connectionsSse.load(std::memory_order_relaxed));
     row.connectionsSocketIo = qint64(m.connectionsSocketIo.load(std::memory_order_relaxed));
     row.counters = {{QStringLiteral("created"), qint64(m.created.load(std::memory_order_relaxed))},
                     {QStringLiteral("rooms"), m_services.directory.roomCount()}};

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 
-#include <sys/resource.h>
 #include <cmath>
+#include <sys/resource.h>
 
 namespace notify {
 
@@ -187,6 +187,96 @@ bool isOriginAllowed(const QStringList &allowedOrigins, const QString &origin)
     return normalised && allowedOrigins.contains(*normalised);
 }
 
+std::optional<QPair<QHostAddress, int>> parseProxyRange(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    const qsizetype slash = trimmed.indexOf(u'/');
+    QHostAddress address(slash < 0 ? trimmed : trimmed.left(slash));
+    if (address.isNull())
+        return std::nullopt;
+    // An IPv4-mapped address is the IPv4 address the peer check sees.
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        address = QHostAddress(v4);
+    const int bits = address.protocol() == QAbstractSocket::IPv4Protocol ? 32 : 128;
+    int prefix = bits;
+    if (slash >= 0) {
+        bool ok = false;
+        prefix = trimmed.mid(slash + 1).toInt(&ok);
+        if (!ok || prefix < 0 || prefix > bits)
+            return std::nullopt;
+    }
+    // The network itself, so that describeProxyRanges shows what is matched.
+    const auto network
+        = QHostAddress::parseSubnet(address.toString() + u'/' + QString::number(prefix));
+    if (network.first.isNull())
+        return std::nullopt;
+    return network;
+}
+
+bool isTrustedProxy(const QList<QPair<QHostAddress, int>> &ranges, const QHostAddress &peer)
+{
+    if (ranges.isEmpty())
+        return false;
+    bool isV4 = false;
+    const quint32 v4 = peer.toIPv4Address(&isV4);
+    const QHostAddress plain = isV4 ? QHostAddress(v4) : peer;
+    for (const auto &range : ranges) {
+        if (plain.isInSubnet(range))
+            return true;
+    }
+    return false;
+}
+
+namespace {
+QHostAddress forwardedAddress(QByteArrayView text)
+{
+    QString entry = QString::fromLatin1(text.trimmed());
+    // "[2001:db8::1]:443" and "192.0.2.1:443" (RFC 7239 style) name the address too.
+    if (entry.startsWith(u'[')) {
+        const qsizetype close = entry.indexOf(u']');
+        entry = close > 0 ? entry.mid(1, close - 1) : QString();
+    } else if (entry.count(u':') == 1) {
+        entry = entry.left(entry.indexOf(u':'));
+    }
+    QHostAddress address(entry);
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4) : address;
+}
+} // namespace
+
+QHostAddress clientAddressBehind(const QList<QPair<QHostAddress, int>> &ranges,
+                                 const QHostAddress &peer, QByteArrayView forwardedFor,
+                                 QByteArrayView realIp)
+{
+    if (!isTrustedProxy(ranges, peer))
+        return peer;
+    const QList<QByteArray> entries = forwardedFor.toByteArray().split(',');
+    QHostAddress leftMost;
+    for (qsizetype i = entries.size() - 1; i >= 0; --i) {
+        const QHostAddress address = forwardedAddress(entries[i]);
+        if (address.isNull())
+            break;
+        if (!isTrustedProxy(ranges, address))
+            return address;
+        leftMost = address;
+    }
+    if (!leftMost.isNull())
+        return leftMost;
+    const QHostAddress real = forwardedAddress(realIp);
+    return real.isNull() ? peer : real;
+}
+
+QString describeProxyRanges(const QList<QPair<QHostAddress, int>> &ranges)
+{
+    QStringList parts;
+    for (const auto &range : ranges)
+        parts << range.first.toString() + u'/' + QString::number(range.second);
+    return parts.join(u',');
+}
+
 QString helpText()
 {
     using detail::SettingKind;
@@ -260,6 +350,9 @@ QString describeForLog(const ServerConfig &config)
           << QStringLiteral("allowed-origins=")
             + (config.allowedOrigins.isEmpty() ? QStringLiteral("(any)")
                                                : config.allowedOrigins.join(u','))
+          << QStringLiteral("trusted-proxies=")
+            + (config.trustedProxies.isEmpty() ? QStringLiteral("(none)")
+                                               : describeProxyRanges(config.trustedProxies))
           << QStringLiteral("ping-interval=") + formatDuration(config.pingIntervalMs)
           << QStringLiteral("pong-timeout=") + formatDuration(config.pongTimeoutMs)
           << QStringLiteral("sio-ping-interval=") + formatDuration(config.sioPingIntervalMs)

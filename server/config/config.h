@@ -100,6 +100,10 @@ struct ServerConfig
     // Exact origins ("https://app.example.com", scheme://host[:port], normalised to lower
     // case without a trailing slash). Empty: any origin is accepted. See isOriginAllowed().
     QStringList allowedOrigins;
+    // The reverse proxies in front of the client port (addresses and CIDR ranges): only on
+    // connections from them is the client's address taken from X-Forwarded-For or X-Real-IP
+    // (docs/security.md, "Behind a reverse proxy"). Empty: those headers are ignored.
+    QList<QPair<QHostAddress, int>> trustedProxies;
     int pingIntervalMs = 30000;
     int pongTimeoutMs = 10000;
     // Engine.IO's heartbeat, stated in the open packet (docs/protocol.md fixes 25000/20000; tests
@@ -201,6 +205,19 @@ QString describeForLog(const ServerConfig &config);
 // without an Origin header (non-browser clients) is allowed, since only browsers are
 // bound by it anyway.
 bool isOriginAllowed(const QStringList &allowedOrigins, const QString &origin);
+// "10.0.0.1", "10.0.0.0/8", "::1", "fd00::/8" as (network, prefix length); nullopt if invalid.
+std::optional<QPair<QHostAddress, int>> parseProxyRange(const QString &text);
+bool isTrustedProxy(const QList<QPair<QHostAddress, int>> &ranges, const QHostAddress &peer);
+// The client's address of a request that arrived from `peer` (docs/security.md, "Behind a
+// reverse proxy"): peer itself unless it is a trusted proxy; from a trusted proxy the
+// right-most entry of X-Forwarded-For (all its headers, comma-joined) that is not a trusted
+// proxy (the left-most if all are), else a valid X-Real-IP, else peer. An entry that is not an
+// address ends the walk there: what lies left of it cannot be trusted either.
+QHostAddress clientAddressBehind(const QList<QPair<QHostAddress, int>> &ranges,
+                                 const QHostAddress &peer, QByteArrayView forwardedFor,
+                                 QByteArrayView realIp);
+// "10.0.0.0/8,::1/128" for the start-up line.
+QString describeProxyRanges(const QList<QPair<QHostAddress, int>> &ranges);
 
 // Value parsers used by loadConfig(), exposed for tests and for other callers. Each
 // returns the value or a reason ("expected HOST:PORT ...") without the setting name.

@@ -358,7 +358,7 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (!ms)
             return fail(ms.error());
         (name == QLatin1String("api-head-timeout") ? config.apiHeadTimeoutMs
-                                                    : config.apiIdleTimeoutMs)
+                                                   : config.apiIdleTimeoutMs)
             = *ms;
     } else if (name == QLatin1String("threads")) {
         const auto n = parseInteger(value, 1, ServerConfig::maxThreads);
@@ -378,6 +378,18 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
                 origins << *origin;
         }
         config.allowedOrigins = origins;
+    } else if (name == QLatin1String("trusted-proxies")) {
+        QList<QPair<QHostAddress, int>> ranges;
+        for (const QString &item : splitList(raw.values)) {
+            const auto range = parseProxyRange(item);
+            if (!range)
+                return invalid(spec, raw, item,
+                               QStringLiteral("expected addresses or CIDR ranges like 10.0.0.5, "
+                                              "10.0.0.0/8 or fd00::/8"));
+            if (!ranges.contains(*range))
+                ranges << *range;
+        }
+        config.trustedProxies = ranges;
     } else if (name == QLatin1String("ping-interval") || name == QLatin1String("pong-timeout")) {
         auto ms = parseDurationMs(value);
         if (!ms)
@@ -390,7 +402,7 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (!ms)
             return fail(ms.error());
         (name == QLatin1String("sio-ping-interval") ? config.sioPingIntervalMs
-                                                     : config.sioPingTimeoutMs)
+                                                    : config.sioPingTimeoutMs)
             = *ms;
     } else if (name == QLatin1String("max-message-bytes")) {
         const auto n = parseInteger(value, 256, 16 * 1024 * 1024);

@@ -84,7 +84,8 @@ std::vector<EncodedEvent> standardEvents(const DeliveryContent &c, int flavours,
         // QJsonDocument): every delivered notification is encoded here.
         QByteArray &json = scratchJson();
         appendCreatedEventJson(json, c.notification, timestampJson);
-        out.push(EncodedEvent::fromJson("notification:new", json, out.flavours()));
+        out.push(
+            EncodedEvent::fromJson("notification:new", json, out.flavours(), c.notification.seq));
         break;
     }
     case Kind::Read:

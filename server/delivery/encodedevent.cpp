@@ -7,17 +7,20 @@
 
 namespace notify {
 
-EncodedEvent EncodedEvent::make(const QString &event, const QJsonObject &data, int flavours)
+EncodedEvent EncodedEvent::make(const QString &event, const QJsonObject &data, int flavours,
+                                qint64 seq)
 {
-    return fromJson(event, QJsonDocument(data).toJson(QJsonDocument::Compact), flavours);
+    return fromJson(event, QJsonDocument(data).toJson(QJsonDocument::Compact), flavours, seq);
 }
 
-EncodedEvent EncodedEvent::fromJson(const QString &event, const QByteArray &json, int flavours)
+EncodedEvent EncodedEvent::fromJson(const QString &event, const QByteArray &json, int flavours,
+                                    qint64 seq)
 {
-    return fromJson(QByteArrayView(event.toUtf8()), QByteArrayView(json), flavours);
+    return fromJson(QByteArrayView(event.toUtf8()), QByteArrayView(json), flavours, seq);
 }
 
-EncodedEvent EncodedEvent::fromJson(QByteArrayView name, QByteArrayView json, int flavours)
+EncodedEvent EncodedEvent::fromJson(QByteArrayView name, QByteArrayView json, int flavours,
+                                    qint64 seq)
 {
     EncodedEvent e;
     if (flavours & Plain)
@@ -28,6 +31,17 @@ EncodedEvent EncodedEvent::fromJson(QByteArrayView name, QByteArrayView json, in
     if (flavours & SocketIoNotifications) {
         e.socketIoNotifications
             = ws::encodeFrame(ws::Opcode::Text, {"42/notifications,[\"", name, "\",", json, "]"});
+    }
+    if (flavours & Sse) {
+        // Compact JSON has no line breaks (they are escaped inside strings): one data line.
+        const QByteArray id = seq >= 0 ? "id: " + QByteArray::number(seq) + '\n' : QByteArray();
+        e.sse.reserve(id.size() + name.size() + json.size() + 16);
+        e.sse.append(id)
+            .append("event: ")
+            .append(name)
+            .append("\ndata: ")
+            .append(json)
+            .append("\n\n");
     }
     return e;
 }

@@ -23,6 +23,7 @@ struct EncodedEvent
     QByteArray plain; // frame of {"type":"<event>","data":{...}}
     QByteArray socketIoDefault; // frame of 42["<event>",{...}]               (namespace "/")
     QByteArray socketIoNotifications; // frame of 42/notifications,["<event>",{...}]
+    QByteArray sse; // Server-Sent Events: "id: <seq>\nevent: <event>\ndata: {...}\n\n", unframed
 
     // The text inside a frame above (Engine.IO long-polling sends the packet unframed).
     static QByteArrayView text(const QByteArray &frame);
@@ -34,15 +35,21 @@ struct EncodedEvent
         SocketIoDefault = 2,
         SocketIoNotifications = 4,
         SocketIo = SocketIoDefault | SocketIoNotifications,
-        All = Plain | SocketIo
+        Sse = 8,
+        All = Plain | SocketIo | Sse
     };
 
-    static EncodedEvent make(const QString &event, const QJsonObject &data, int flavours = All);
+    // `seq`: the notification's sequence number the event carries, the SSE event's id (none
+    // when negative).
+    static EncodedEvent make(const QString &event, const QJsonObject &data, int flavours = All,
+                             qint64 seq = -1);
     // The same from data already serialized as a compact JSON object.
-    static EncodedEvent fromJson(const QString &event, const QByteArray &json, int flavours = All);
+    static EncodedEvent fromJson(const QString &event, const QByteArray &json, int flavours = All,
+                                 qint64 seq = -1);
     // The same with the name as UTF-8 (event names are fixed ASCII identifiers); each frame
     // is one allocation, written in place.
-    static EncodedEvent fromJson(QByteArrayView event, QByteArrayView json, int flavours = All);
+    static EncodedEvent fromJson(QByteArrayView event, QByteArrayView json, int flavours = All,
+                                 qint64 seq = -1);
 };
 
 // Events for the members of one room, as the hub posts them to the shards, shared by every

@@ -93,19 +93,24 @@ QByteArray Metrics::prometheusText() const
     out.reserve(6000);
     out += "# HELP notify_connections Live client connections by protocol.\n"
            "# TYPE notify_connections gauge\n";
-    out += "notify_connections{protocol=\"plain\"} " + QByteArray::number(load(connectionsPlain)) + '\n';
+    out += "notify_connections{protocol=\"plain\"} " + QByteArray::number(load(connectionsPlain))
+        + '\n';
     out += "notify_connections{protocol=\"socket.io\"} "
         + QByteArray::number(load(connectionsSocketIo)) + '\n';
-    appendCounter(out, "notify_notifications_created_total", "Notifications committed to the store.",
-                  load(created));
+    out += "notify_connections{protocol=\"sse\"} " + QByteArray::number(load(connectionsSse))
+        + '\n';
+    appendCounter(out, "notify_notifications_created_total",
+                  "Notifications committed to the store.", load(created));
     appendCounter(out, "notify_frames_sent_total", "Event frames pushed to client connections.",
                   load(sent));
-    appendCounter(out, "notify_acks_total", "Delivery receipts received from clients.", load(acked));
+    appendCounter(out, "notify_acks_total", "Delivery receipts received from clients.",
+                  load(acked));
     appendCounter(out, "notify_reads_total", "Notifications marked read.", load(read));
-    appendCounter(out, "notify_failed_total", "Requests that failed with an internal or storage error.",
-                  load(failed));
+    appendCounter(out, "notify_failed_total",
+                  "Requests that failed with an internal or storage error.", load(failed));
     appendCounter(out, "notify_dropped_connections_total",
-                  "Slow consumers closed because their send buffer passed the bound.", load(dropped));
+                  "Slow consumers closed because their send buffer passed the bound.",
+                  load(dropped));
     appendCounter(out, "notify_heartbeat_timeouts_total", "Connections ended for an overdue pong.",
                   load(heartbeatTimeouts));
     appendCounter(out, "notify_rate_limited_total", "Client messages refused by the rate limit.",
@@ -128,9 +133,11 @@ QByteArray Metrics::prometheusText() const
                   "Engine.IO sessions refused by the cap on sessions without a CONNECT.",
                   load(sessionsRefused));
     appendCounter(out, "notify_sessions_expired_total",
-                  "Engine.IO sessions ended for no granted CONNECT in time.", load(sessionsExpired));
+                  "Engine.IO sessions ended for no granted CONNECT in time.",
+                  load(sessionsExpired));
     appendCounter(out, "notify_accept_pauses_total",
-                  "Times the client port paused accepting (out of descriptors).", load(acceptPauses));
+                  "Times the client port paused accepting (out of descriptors).",
+                  load(acceptPauses));
     appendCounter(out, "notify_request_timeouts_total",
                   "Client-port connections cut for an incomplete request at its deadline.",
                   load(requestTimeouts));

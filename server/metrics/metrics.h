@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shared/model/connectioninfo.h"
 #include "shared/model/counters.h"
 
 #include <QByteArray>
@@ -17,19 +18,21 @@ class Histogram
 public:
     static constexpr int maxBounds = 12;
     using Bounds = std::array<double, maxBounds>;
-    static constexpr Bounds latencyBounds{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
-                                          0.05,   0.1,   0.25,  0.5,   1.0,  2.5};
-    static constexpr Bounds sizeBounds{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
+    static constexpr Bounds latencyBounds {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+                                           0.05,   0.1,   0.25,  0.5,   1.0,  2.5};
+    static constexpr Bounds sizeBounds {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
 
-    explicit Histogram(const Bounds &bounds = latencyBounds) : m_bounds(bounds) { }
+    explicit Histogram(const Bounds &bounds = latencyBounds)
+        : m_bounds(bounds)
+    { }
     void observe(double value);
     void appendPrometheus(QByteArray &out, const char *name, const char *help) const;
 
 private:
     Bounds m_bounds;
-    std::array<std::atomic<quint64>, maxBounds + 1> m_buckets{};
-    std::atomic<quint64> m_count{0};
-    std::atomic<quint64> m_sumMicros{0};
+    std::array<std::atomic<quint64>, maxBounds + 1> m_buckets {};
+    std::atomic<quint64> m_count {0};
+    std::atomic<quint64> m_sumMicros {0};
 };
 
 // InvalidIdentity: an authentic credential whose ids break the id rule (docs/protocol.md).
@@ -42,17 +45,24 @@ const char *authFailureName(AuthFailure f);
 class Metrics
 {
 public:
-    std::atomic<quint64> created{0};
-    std::atomic<quint64> sent{0}; // frames pushed to clients
-    std::atomic<quint64> acked{0};
-    std::atomic<quint64> read{0};
-    std::atomic<quint64> failed{0};
-    std::atomic<quint64> dropped{0}; // slow consumers closed
-    std::atomic<quint64> heartbeatTimeouts{0};
-    std::atomic<quint64> rateLimited{0};
-    std::atomic<quint64> connectionsPlain{0};
-    std::atomic<quint64> connectionsSocketIo{0};
-    std::atomic<quint64> broadcasts{0};
+    std::atomic<quint64> created {0};
+    std::atomic<quint64> sent {0}; // frames pushed to clients
+    std::atomic<quint64> acked {0};
+    std::atomic<quint64> read {0};
+    std::atomic<quint64> failed {0};
+    std::atomic<quint64> dropped {0}; // slow consumers closed
+    std::atomic<quint64> heartbeatTimeouts {0};
+    std::atomic<quint64> rateLimited {0};
+    std::atomic<quint64> connectionsPlain {0};
+    std::atomic<quint64> connectionsSocketIo {0};
+    std::atomic<quint64> connectionsSse {0};
+    std::atomic<quint64> &connectionsOf(ClientProtocol protocol)
+    {
+        return protocol == ClientProtocol::Plain ? connectionsPlain
+            : protocol == ClientProtocol::Sse    ? connectionsSse
+                                                 : connectionsSocketIo;
+    }
+    std::atomic<quint64> broadcasts {0};
     // Client port admission (docs/security.md, "The client port"): connections closed at accept
     // (total cap, per-address cap), Engine.IO sessions refused or ended unconnected, accept
     // pauses for lack of descriptors, connections cut at a head/body deadline.

@@ -2,12 +2,18 @@
 
 #include "server/config/config.h"
 #include "server/util/acceptgate.h"
+#include "server/util/keyedratelimit.h"
 
 #include <QByteArray>
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <vector>
+
+namespace notify::http1 {
+struct RequestHead;
+}
 
 namespace notify {
 
@@ -21,6 +27,7 @@ class RoomDirectory;
 class Shard;
 class StoreWorker;
 struct ConnectionInfo;
+struct Identity;
 
 // Told about connections as they come and go (the admin channel). Called on shard threads.
 class ConnectionObserver
@@ -29,6 +36,28 @@ public:
     virtual ~ConnectionObserver() = default;
     virtual void connectionOpened(const ConnectionInfo &info) = 0;
     virtual void connectionClosed(quint64 id, int code, const QString &reason) = 0;
+};
+
+// The user's routes (/api/v1/me/*) of the API server, for the client port, which has checked
+// the request's origin, rate and credential (docs/protocol.md, "The user's routes on the
+// client port"). One implementation answers both ports, so they cannot drift apart.
+class UserRoutes
+{
+public:
+    struct Answer
+    {
+        int status = 500;
+        QByteArray contentType;
+        QByteArray body;
+        QByteArray headers; // complete lines, each ending in CRLF
+    };
+    using Done = std::function<void(Answer)>;
+
+    virtual ~UserRoutes() = default;
+    // Any thread. `done` runs once, on the implementation's thread.
+    virtual void serveUserRoute(const http1::RequestHead &head, QByteArray body,
+                                const Identity &who, Done done)
+        = 0;
 };
 
 // The node-wide, thread-safe services that the shards, the HTTP API and the admin channel
@@ -48,7 +77,7 @@ struct NodeServices
     // false once shutdown began: new writes are refused with 503, answers still go out.
     std::atomic<bool> &accepting;
     // The admin channel while a console is open; called on shard threads.
-    std::atomic<ConnectionObserver *> observer{nullptr};
+    std::atomic<ConnectionObserver *> observer {nullptr};
     // Every shard, by index; filled before the client port listens, read-only after. The
     // Socket.IO layer routes a request to the shard that owns its session.
     std::vector<Shard *> shards{};
@@ -58,10 +87,14 @@ struct NodeServices
     std::atomic<ClusterNode *> cluster {nullptr};
     // Client-port admission, shared by the acceptor and every shard: open connections (and
     // unauthenticated ones per address), and Engine.IO sessions without a CONNECT.
-    AcceptGate clientGate{AcceptGate::Limits{clientConnectionCap(config),
-                                             config.maxPendingPerAddress}};
-    AcceptGate sessionGate{AcceptGate::Limits{config.maxPendingSessions,
-                                              config.maxPendingPerAddress}};
+    AcceptGate clientGate {
+        AcceptGate::Limits {clientConnectionCap(config), config.maxPendingPerAddress}};
+    AcceptGate sessionGate {
+        AcceptGate::Limits {config.maxPendingSessions, config.maxPendingPerAddress}};
+    // The API server's user routes; set before the client port listens.
+    std::atomic<UserRoutes *> userRoutes {nullptr};
+    // The client port's user routes, per credential and node-wide, at --rate-limit.
+    KeyedRateLimit routeRateLimit {config.rateLimit.perSecond, config.rateLimit.burst};
 };
 
 } // namespace notify

@@ -36,7 +36,7 @@ void Acceptor::accepted(int descriptor)
 {
     const QHostAddress address = peerAddressOf(descriptor);
     AcceptGate::Refusal why = AcceptGate::Refusal::None;
-    AcceptGate::Ticket ticket = m_gate.admit(address, &why);
+    AcceptGate::Ticket ticket = m_gate.admit(address, &why, !isTrustedProxy(m_trusted, address));
     if (!ticket) {
         // Closed before a byte is read: the cheapest answer, and one that holds nothing.
         bump(why == AcceptGate::Refusal::Total ? m_metrics.refusedTotal

@@ -27,6 +27,12 @@ public:
     Acceptor(std::vector<Shard *> shards, AcceptGate gate, Metrics &metrics,
              QObject *parent = nullptr);
 
+    // Sockets from these peers are admitted without counting against their address: their
+    // requests name the client (HttpConnection charges the ticket then).
+    void setTrustedProxies(QList<QPair<QHostAddress, int>> ranges)
+    {
+        m_trusted = std::move(ranges);
+    }
     bool listen(const QHostAddress &address, quint16 port);
     void close() { m_listener.close(); }
     quint16 serverPort() const { return m_listener.serverPort(); }
@@ -38,6 +44,7 @@ private:
     std::vector<Shard *> m_shards;
     AcceptGate m_gate;
     Metrics &m_metrics;
+    QList<QPair<QHostAddress, int>> m_trusted;
     size_t m_next = 0;
     Listener m_listener;
 };

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "server/delivery/deliveryhub.h"
-#include "server/util/acceptgate.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/clientconnection.h"
 #include "server/protocol/connectionhost.h"
 #include "server/socketio/httpconnection.h"
+#include "server/util/acceptgate.h"
 #include "shared/model/connectioninfo.h"
 
 #include <QHash>
@@ -28,6 +28,7 @@ namespace notify {
 
 class SocketIoHost;
 class WebSocket;
+struct WebFile;
 
 struct ShardSnapshot
 {
@@ -38,7 +39,8 @@ struct ShardSnapshot
 // their whole life, their room index, heartbeats, expiry and rate limits. The protocols see
 // it as their ConnectionHost, the client-port HTTP connections as their HttpConnectionHost.
 // Its definition is split by responsibility: shard.cpp (thread, sweep, shutdown),
-// shardrouting.cpp (client port, upgrades, hand-over), shardregistry.cpp (connections,
+// shardrouting.cpp (client port, upgrades, hand-over), shardroutes.cpp (the user's HTTP
+// routes on the client port), shardregistry.cpp (connections,
 // rooms, authentication, fan-out), shardrequests.cpp (rate limit, client requests). Everything here
 // runs on the shard's own thread; the public entry points marked "any thread" only post.
 class Shard : public QObject, public DeliverySink, public ConnectionHost, public HttpConnectionHost
@@ -101,6 +103,16 @@ public:
     void httpClosed(HttpConnection *conn) override;
 
 private:
+    // shardroutes.cpp: /api/v1/me/* on the client port.
+    static bool isUserRoute(QByteArrayView path);
+    void serveUserRoute(HttpConnection *conn);
+    // GET /notifyd.js, /notifyd.d.ts, /demo (webfiles.h).
+    void serveWebFile(HttpConnection *conn, const WebFile &file);
+    // GET /sse/notifications: checked here, then the descriptor becomes an SseConnection.
+    static bool isSsePath(QByteArrayView path);
+    void serveSse(HttpConnection *conn);
+    void startSse(HttpConnection *conn, const QByteArray &credential, std::optional<qint64> lastSeq,
+                  const QByteArray &corsLines);
     void acceptPlain(WebSocket *socket, const http1::RequestHead &head, const QString &peerAddress,
                      QByteArray afterHead);
     // The request belongs to a session of another shard: hand the connection over.

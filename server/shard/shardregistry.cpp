@@ -104,8 +104,7 @@ void Shard::activate(quint64 id, const Identity &identity, std::optional<qint64>
     c->info.expiresAt = identity.expiresAt;
     for (const QString &room : rooms)
         m_rooms[room].insert(c);
-    bump(c->info.protocol == ClientProtocol::Plain ? m_services.metrics.connectionsPlain
-                                                   : m_services.metrics.connectionsSocketIo);
+    bump(m_services.metrics.connectionsOf(c->info.protocol));
     if (ConnectionObserver *o = m_services.observer.load())
         o->connectionOpened(c->info);
     sendInitialState(id, lastSeq);
@@ -131,15 +130,21 @@ void Shard::sendInitialState(quint64 id, std::optional<qint64> lastSeq)
                 }
                 c.push(EncodedEvent::make(
                     QStringLiteral("notification:unread_count"),
-                    {{QStringLiteral("unreadCount"), unread}, {QStringLiteral("timestamp"), now}}));
+                    {{QStringLiteral("unreadCount"), unread}, {QStringLiteral("timestamp"), now}},
+                    c.flavour));
                 if (recovery && recovery->ok()) {
+                    // The SSE id of the batch: the last sequence number it recovers.
+                    qint64 lastSeq = -1;
+                    for (const Notification &n : recovery->value().notifications)
+                        lastSeq = qMax(lastSeq, n.seq);
                     c.push(EncodedEvent::make(
                         QStringLiteral("notification:recent"),
                         {{QStringLiteral("notifications"),
                           notificationsToClientJson(recovery->value().notifications)},
                          {QStringLiteral("unreadCount"), unread},
                          {QStringLiteral("hasMore"), recovery->value().hasMore},
-                         {QStringLiteral("timestamp"), now}}));
+                         {QStringLiteral("timestamp"), now}},
+                        c.flavour, lastSeq));
                 }
                 c.flush();
             });
@@ -163,9 +168,7 @@ void Shard::remove(quint64 id, int code, const QString &reason)
             }
         }
         m_services.directory.leave(c->info.rooms, m_index);
-        (c->info.protocol == ClientProtocol::Plain ? m_services.metrics.connectionsPlain
-                                                   : m_services.metrics.connectionsSocketIo)
-            .fetch_sub(1, std::memory_order_relaxed);
+        m_services.metrics.connectionsOf(c->info.protocol).fetch_sub(1, std::memory_order_relaxed);
         if (ConnectionObserver *o = m_services.observer.load())
             o->connectionClosed(id, code, reason);
     }

@@ -51,8 +51,9 @@ void Shard::handleRequest(ClientConnection &c, const QString &type, const QJsonO
             postTo(this, [this, id, to, count] {
                 withConnection(id, [&](ClientConnection &c) {
                     if (count.ok())
-                        c.reply(to, {{QStringLiteral("ok"), true},
-                                     {QStringLiteral("unreadCount"), count.value()}});
+                        c.reply(to,
+                                {{QStringLiteral("ok"), true},
+                                 {QStringLiteral("unreadCount"), count.value()}});
                     else
                         c.replyError(to, storeFailureCode(count.error()),
                                      storeFailureMessage(count.error()));
@@ -132,14 +133,14 @@ void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJso
                     c.replyError(to, storeFailureCode(result.error()),
                                  storeFailureMessage(result.error()));
                 } else if (notFound) {
-                    c.replyError(to, codes::notFound,
-                                 QStringLiteral("no such notification"));
+                    c.replyError(to, codes::notFound, QStringLiteral("no such notification"));
                 } else {
-                    c.reply(to, {{QStringLiteral("ok"), true},
-                                 {kind == Kind::Delete ? QStringLiteral("deleted")
-                                                       : QStringLiteral("updated"),
-                                  result.value().updated()},
-                                 {QStringLiteral("unreadCount"), result.value().unreadCount}});
+                    c.reply(to,
+                            {{QStringLiteral("ok"), true},
+                             {kind == Kind::Delete ? QStringLiteral("deleted")
+                                                   : QStringLiteral("updated"),
+                              result.value().updated()},
+                             {QStringLiteral("unreadCount"), result.value().unreadCount}});
                 }
             });
         });
@@ -202,7 +203,8 @@ void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const 
     if (!limitValue.isUndefined() && !limitValue.isNull()) {
         const double v = limitValue.toDouble(-1);
         if (!limitValue.isDouble() || v != double(int(v)) || v < 1 || v > 100) {
-            c.replyError(to, invalidPayload, QStringLiteral("limit: must be an integer from 1 to 100"));
+            c.replyError(to, invalidPayload,
+                         QStringLiteral("limit: must be an integer from 1 to 100"));
             return;
         }
         limit = int(v);
@@ -212,7 +214,8 @@ void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const 
     if (!afterValue.isUndefined() && !afterValue.isNull()) {
         const double v = afterValue.toDouble(-1);
         if (!afterValue.isDouble() || v != double(qint64(v)) || v < 0) {
-            c.replyError(to, invalidPayload, QStringLiteral("afterSeq: must be a non-negative integer"));
+            c.replyError(to, invalidPayload,
+                         QStringLiteral("afterSeq: must be a non-negative integer"));
             return;
         }
         afterSeq = qint64(v);
@@ -231,7 +234,7 @@ void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const 
     m_services.readers.post([this, id, r, to, limit, afterSeq, since](Store &store) {
         StoreResult<Page> page = afterSeq ? store.afterSeq(r, *afterSeq, limit)
             : since                       ? store.since(r, *since, limit)
-                                          : store.inbox(r, InboxQuery{limit, std::nullopt, false});
+                                          : store.inbox(r, InboxQuery {limit, std::nullopt, false});
         auto count = store.unreadCount(r);
         postTo(this, [this, id, to, page, count] {
             withConnection(id, [&](ClientConnection &c) {
@@ -240,16 +243,16 @@ void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const 
                     c.replyError(to, storeFailureCode(e), storeFailureMessage(e));
                     return;
                 }
-                QJsonObject data{
-                    {QStringLiteral("notifications"),
-                     notificationsToClientJson(page.value().notifications)},
-                    {QStringLiteral("unreadCount"), count.value()},
-                    {QStringLiteral("hasMore"), page.value().hasMore}};
+                QJsonObject data {{QStringLiteral("notifications"),
+                                   notificationsToClientJson(page.value().notifications)},
+                                  {QStringLiteral("unreadCount"), count.value()},
+                                  {QStringLiteral("hasMore"), page.value().hasMore}};
                 if (to.requestId.isEmpty() && to.ackId < 0) {
                     // Nobody to answer: the result arrives as the notification:recent event.
                     data.insert(QStringLiteral("timestamp"),
                                 formatTimestamp(QDateTime::currentDateTimeUtc()));
-                    c.push(EncodedEvent::make(QStringLiteral("notification:recent"), data));
+                    c.push(
+                        EncodedEvent::make(QStringLiteral("notification:recent"), data, c.flavour));
                     c.flush();
                 } else {
                     data.insert(QStringLiteral("ok"), true);

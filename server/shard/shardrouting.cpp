@@ -2,6 +2,7 @@
 // connections before their upgrade, the WebSocket upgrade (plain or Socket.IO) and the
 // hand-over of a request to the shard that owns its session.
 #include "server/shard/shard.h"
+#include "server/shard/webfiles.h"
 
 #include "server/delivery/roomdirectory.h"
 #include "server/metrics/metrics.h"
@@ -95,7 +96,7 @@ void Shard::upgrade(HttpConnection *conn, const QByteArray &acceptValue)
 {
     const http1::RequestHead &head = conn->head();
     const QByteArray path = head.path();
-    const QString peerAddress = conn->socket()->peerAddress().toString();
+    const QString peerAddress = conn->clientAddress().toString();
     QByteArray afterHead;
     AcceptGate::Ticket ticket = conn->takeTicket();
     const int fd = conn->takeDescriptor(&afterHead);
@@ -126,14 +127,51 @@ void Shard::upgrade(HttpConnection *conn, const QByteArray &acceptValue)
 
 void Shard::httpRequest(HttpConnection *conn)
 {
-    if (!SocketIoHost::isEnginePath(conn->head().path())) {
+    const QByteArray path = conn->head().path();
+    if (isUserRoute(path)) {
+        serveUserRoute(conn);
+        return;
+    }
+    if (isSsePath(path)) {
+        serveSse(conn);
+        return;
+    }
+    if (const WebFile *file = webFile(path); file && (!file->devOnly || m_services.config.dev)) {
+        serveWebFile(conn, *file);
+        return;
+    }
+    if (!SocketIoHost::isEnginePath(path)) {
         conn->respond(404, "text/plain; charset=UTF-8",
-                      "not found: this port serves /ws/notifications (WebSocket) and /socket.io/");
+                      "not found: this port serves /ws/notifications (WebSocket), /socket.io/, "
+                      "/sse/notifications, /api/v1/me/ and /notifyd.js");
         return;
     }
     if (routeToOwner(conn))
         return;
     m_sio->handleHttp(conn);
+}
+
+void Shard::serveWebFile(HttpConnection *conn, const WebFile &file)
+{
+    const QByteArray &method = conn->head().method;
+    if (method != "GET" && method != "HEAD") {
+        conn->respond(405, "text/plain; charset=UTF-8", "use GET", "Allow: GET, HEAD\r\n");
+        return;
+    }
+    // Revalidated on every use (no-cache) and answered 304 while the ETag matches: a page
+    // never runs a client older than its server for long. The module may be imported by a
+    // page of any origin; it holds no secret and is fetched without credentials.
+    QByteArray headers = "ETag: " + file.etag
+        + "\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n";
+    if (!file.devOnly)
+        headers += "Access-Control-Allow-Origin: *\r\n";
+    const QByteArray ifNoneMatch = conn->head().header("if-none-match");
+    if (!ifNoneMatch.isNull()
+        && (ifNoneMatch.contains(file.etag) || ifNoneMatch.trimmed() == "*")) {
+        conn->respond(304, {}, {}, headers);
+        return;
+    }
+    conn->respond(200, file.contentType, method == "HEAD" ? QByteArray() : file.body, headers);
 }
 
 void Shard::httpClosed(HttpConnection *conn)
@@ -198,8 +236,8 @@ void Shard::acceptPlain(WebSocket *socket, const http1::RequestHead &head,
                         const QString &peerAddress, QByteArray afterHead)
 {
     const ServerConfig &cfg = m_services.config;
-    auto connection = std::make_unique<PlainConnection>(socket, *this, cfg.pingIntervalMs,
-                                                        cfg.pongTimeoutMs);
+    auto connection
+        = std::make_unique<PlainConnection>(socket, *this, cfg.pingIntervalMs, cfg.pongTimeoutMs);
     connection->dialect = cfg.dialects.plain;
     ConnectionInfo &info = connection->info;
     info.remoteAddress = peerAddress;

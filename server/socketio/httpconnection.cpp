@@ -20,8 +20,8 @@ qint64 nowMs()
 }
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, HttpConnectionHost *shard, AcceptGate::Ticket ticket,
-                               qint64 deadlineMs)
+HttpConnection::HttpConnection(QTcpSocket *socket, HttpConnectionHost *shard,
+                               AcceptGate::Ticket ticket, qint64 deadlineMs)
     : m_socket(socket)
     , m_shard(shard)
     , m_ticket(std::move(ticket))
@@ -94,6 +94,14 @@ void HttpConnection::onReadyRead()
             if (!parsed.value())
                 return; // incomplete: wait for more
             m_head = std::move(*parsed.value());
+            // A trusted proxy's socket counts against its client's address from the first
+            // head on (docs/security.md, "Behind a reverse proxy").
+            if (!m_ticket.chargeAddress(clientAddress())) {
+                bump(m_shard->services().metrics.refusedPerAddress);
+                respondAndClose(503, "text/plain; charset=UTF-8",
+                                "too many unauthenticated connections from this address");
+                return;
+            }
             if (m_head.webSocketUpgrade) {
                 m_state = State::Dispatched;
                 dispatch();
@@ -207,6 +215,21 @@ void HttpConnection::abort()
     m_in = QByteArray();
     if (m_socket)
         m_socket->abort();
+}
+
+QHostAddress HttpConnection::clientAddress() const
+{
+    const ServerConfig &config = m_shard->services().config;
+    const QHostAddress peer = m_socket->peerAddress();
+    if (config.trustedProxies.isEmpty())
+        return peer;
+    QByteArray forwardedFor;
+    for (const http1::Header &h : m_head.headers) {
+        if (h.name == "x-forwarded-for")
+            forwardedFor += (forwardedFor.isEmpty() ? "" : ",") + h.value;
+    }
+    return clientAddressBehind(config.trustedProxies, peer, forwardedFor,
+                               m_head.header("x-real-ip"));
 }
 
 void HttpConnection::setWaitingSession(EngineSession *session)

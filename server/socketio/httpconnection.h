@@ -94,6 +94,9 @@ public:
     // Runs `next` once every response written so far has reached the kernel (at once when
     // it has): before takeDescriptor(), whose socket close would drop unsent output.
     void afterFlush(std::function<void()> next);
+    // The client's address for the current request: the peer's, or behind a trusted proxy
+    // what its X-Forwarded-For / X-Real-IP say (clientAddressBehind, server/config).
+    QHostAddress clientAddress() const;
     // The connection carries a session that has proved a credential.
     void markAuthenticated() { m_ticket.authenticated(); }
     void abort();

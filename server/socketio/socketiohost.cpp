@@ -138,7 +138,7 @@ void SocketIoHost::handleHttp(HttpConnection *conn)
         return;
     }
     if (!parsed->sid) {
-        AcceptGate::Ticket ticket = m_services.sessionGate.admit(conn->socket()->peerAddress());
+        AcceptGate::Ticket ticket = m_services.sessionGate.admit(conn->clientAddress());
         if (!ticket) {
             // Too many sessions without a CONNECT, from this address or in all: the client
             // may try again later (each such session lives at most the connect timeout).
@@ -149,7 +149,7 @@ void SocketIoHost::handleHttp(HttpConnection *conn)
             return;
         }
         PeerInfo peer;
-        peer.remoteAddress = conn->socket()->peerAddress().toString();
+        peer.remoteAddress = conn->clientAddress().toString();
         peer.userAgent = QString::fromUtf8(head.header("user-agent"));
         peer.origin = QString::fromUtf8(origin);
         peer.fallbackCredential

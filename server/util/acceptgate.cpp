@@ -27,9 +27,28 @@ void AcceptGate::Ticket::authenticated()
         return;
     QMutexLocker lock(&m_state->mutex);
     m_pending = false;
+    if (m_key.isEmpty())
+        return;
     auto it = m_state->pending.find(m_key);
     if (it != m_state->pending.end() && --it.value() <= 0)
         m_state->pending.erase(it);
+}
+
+bool AcceptGate::Ticket::chargeAddress(const QHostAddress &client)
+{
+    if (!m_state || !m_pending || !m_key.isEmpty())
+        return true;
+    const QByteArray key = addressKey(client);
+    QMutexLocker lock(&m_state->mutex);
+    const int max = m_state->limits.maxPendingPerAddress;
+    auto it = m_state->pending.find(key);
+    if (max > 0 && it != m_state->pending.end() && it.value() >= max)
+        return false;
+    if (it == m_state->pending.end())
+        it = m_state->pending.insert(key, 0);
+    ++it.value();
+    m_key = key;
+    return true;
 }
 
 void AcceptGate::Ticket::release()
@@ -69,16 +88,19 @@ QByteArray AcceptGate::addressKey(const QHostAddress &peer)
     return QByteArray(reinterpret_cast<const char *>(v6.c), 8);
 }
 
-AcceptGate::Ticket AcceptGate::admit(const QHostAddress &peer, Refusal *why) const
+AcceptGate::Ticket AcceptGate::admit(const QHostAddress &peer, Refusal *why,
+                                     bool countAddress) const
 {
     Ticket ticket;
-    const QByteArray key = addressKey(peer);
+    const QByteArray key = countAddress ? addressKey(peer) : QByteArray();
     Refusal refusal = Refusal::None;
     {
         QMutexLocker lock(&m_state->mutex);
         const Limits &l = m_state->limits;
         if (l.maxOpen > 0 && m_state->open >= l.maxOpen) {
             refusal = Refusal::Total;
+        } else if (!countAddress) {
+            ++m_state->open;
         } else {
             int &pending = m_state->pending[key];
             if (l.maxPendingPerAddress > 0 && pending >= l.maxPendingPerAddress) {

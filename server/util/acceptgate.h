@@ -46,6 +46,12 @@ public:
         bool pending() const { return m_pending; }
         // The holder authenticated: it no longer counts against its address.
         void authenticated();
+        // A ticket admitted without an address (admit's countAddress false: a trusted proxy's
+        // socket) counts against `client` from now on, once its request names the client.
+        // false: that address is at its cap (the ticket is unchanged). true when it already
+        // counts against an address, or no longer pending.
+        bool chargeAddress(const QHostAddress &client);
+        bool chargedAddress() const { return !m_key.isEmpty(); }
         void release();
 
     private:
@@ -60,7 +66,8 @@ public:
     explicit AcceptGate(Limits limits);
 
     Limits limits() const;
-    Ticket admit(const QHostAddress &peer, Refusal *why = nullptr) const;
+    // countAddress false: only the total counts now (see Ticket::chargeAddress).
+    Ticket admit(const QHostAddress &peer, Refusal *why = nullptr, bool countAddress = true) const;
     int open() const;
     int pending(const QHostAddress &peer) const;
 

@@ -211,7 +211,7 @@ void WebSocket::setWriteInterest(bool on)
 
 void WebSocket::ping()
 {
-    if (m_state != State::Open)
+    if (m_state != State::Open || m_rawStream)
         return;
     m_pingSentMs = nowMs();
     send(pingFrame());
@@ -221,6 +221,10 @@ void WebSocket::close(int code, QByteArrayView reason)
 {
     if (m_state != State::Open)
         return;
+    if (m_rawStream) {
+        fail(code, QString::fromUtf8(reason));
+        return;
+    }
     enqueue(ws::encodeCloseFrame(code, reason));
     startClosing(State::Closing, code, QString::fromUtf8(reason));
     flush();
@@ -276,7 +280,8 @@ void WebSocket::fail(int code, const QString &message)
         finish(m_closeCode, m_closeReason);
         return;
     }
-    enqueue(ws::encodeCloseFrame(code, message.toUtf8()));
+    if (!m_rawStream)
+        enqueue(ws::encodeCloseFrame(code, message.toUtf8()));
     m_discardInput = true;
     m_in = QByteArray();
     startClosing(State::Draining, code, message);
@@ -340,6 +345,8 @@ void WebSocket::onReadable()
 
 void WebSocket::processInput(char *data, qsizetype size)
 {
+    if (m_rawStream)
+        return; // nothing is expected from the peer; only its EOF matters
     char *begin = data;
     if (!m_in.isEmpty()) {
         m_in.append(data, size);

@@ -67,6 +67,11 @@ public:
     // The connection's place at the client port's gate, released when the descriptor closes.
     void setTicket(AcceptGate::Ticket ticket) { m_ticket = std::move(ticket); }
     void markAuthenticated() { m_ticket.authenticated(); }
+    // A one-way byte stream instead of WebSocket frames (Server-Sent Events, docs/protocol.md):
+    // the same bounded, batched output on the descriptor, but input is read only to see the
+    // peer leave, no ping is sent and close() writes no Close frame: it sends what is
+    // queued, then a FIN. Set before start().
+    void setRawStream() { m_rawStream = true; }
     // Starts reading; `alreadyRead` is input that arrived with the handshake.
     void start(QByteArray alreadyRead = {});
 
@@ -128,6 +133,7 @@ private:
     int m_fd;
     State m_state = State::Open;
     bool m_discardInput = false; // the input broke the protocol: read until EOF, unparsed
+    bool m_rawStream = false; // setRawStream()
     bool m_deleteWhenClosed = false;
     bool m_writeShutdown = false;
     quint8 m_messageOpcode = 0; // Text or Binary while a fragmented message is in progress

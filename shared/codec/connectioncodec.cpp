@@ -20,7 +20,15 @@ QJsonValue count(quint64 n)
 
 QString protocolName(ClientProtocol p)
 {
-    return p == ClientProtocol::SocketIo ? QStringLiteral("socket.io") : QStringLiteral("plain");
+    switch (p) {
+    case ClientProtocol::SocketIo:
+        return QStringLiteral("socket.io");
+    case ClientProtocol::Sse:
+        return QStringLiteral("sse");
+    case ClientProtocol::Plain:
+        break;
+    }
+    return QStringLiteral("plain");
 }
 
 QJsonObject connectionToJson(const ConnectionInfo &c)
@@ -78,9 +86,11 @@ Result<ConnectionInfo, ValidationError> connectionFromJson(const QJsonObject &js
         c.protocol = ClientProtocol::SocketIo;
     else if (protocol == QJsonValue(protocolName(ClientProtocol::Plain)))
         c.protocol = ClientProtocol::Plain;
+    else if (protocol == QJsonValue(protocolName(ClientProtocol::Sse)))
+        c.protocol = ClientProtocol::Sse;
     else
         return ValidationError {QStringLiteral("protocol"),
-                                QStringLiteral("must be \"plain\" or \"socket.io\"")};
+                                QStringLiteral("must be \"plain\", \"socket.io\" or \"sse\"")};
 
     for (auto [field, out] : {std::pair {QStringLiteral("connectedAt"), &c.connectedAt},
                               std::pair {QStringLiteral("lastPongAt"), &c.lastPongAt},

@@ -25,7 +25,7 @@ Result<Notification, ValidationError> notificationFromJson(const QJsonObject &js
 
 QJsonArray notificationsToClientJson(const std::vector<Notification> &list);
 
-QString protocolName(ClientProtocol p); // "plain" | "socket.io"
+QString protocolName(ClientProtocol p); // "plain" | "socket.io" | "sse"
 QJsonObject connectionToJson(const ConnectionInfo &c);
 Result<ConnectionInfo, ValidationError> connectionFromJson(const QJsonObject &json);
 

@@ -6,7 +6,7 @@
 
 namespace notify {
 
-enum class ClientProtocol { Plain, SocketIo };
+enum class ClientProtocol { Plain, SocketIo, Sse };
 
 // One live client connection as the admin channel describes it.
 struct ConnectionInfo

@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
-import { startServer, mintToken, api, until } from '../lib.mjs';
+import { startServer, mintToken, api, until, API_KEY } from '../lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shippedConf = path.resolve(here, '../../../installer/nginx/notifyd.conf');
@@ -33,6 +34,7 @@ else if (!has(nginxBinary, ['-v'])) skip = `nginx NOT INSTALLED (${nginxBinary})
 else if (!has('openssl', ['version'])) skip = 'openssl NOT INSTALLED: the nginx test is SKIPPED';
 
 const ORG = 'lb';
+const ORIGIN = 'https://app.example.com';
 const dbName = `notify_nginx_${process.pid}_${Date.now() % 100000}`;
 let dbUrl;
 let dir;
@@ -156,8 +158,12 @@ before(async () => {
   psql(baseUrl, `CREATE DATABASE ${dbName}`);
   dbUrl = baseUrl.replace(/\/[^/]*$/, `/${dbName}`);
   // The first node migrates; the second finds the schema done.
-  nodes.push(await startServer(['--db', dbUrl, '--node-name', 'lb-0']));
-  nodes.push(await startServer(['--db', dbUrl, '--node-name', 'lb-1']));
+  // nginx reaches the nodes from 127.0.0.1: the proxy whose forwarded addresses they trust.
+  // Pending sessions outlive the whole storm of handshakes below.
+  const common = ['--db', dbUrl, '--trusted-proxies', '127.0.0.1', '--allowed-origins', ORIGIN,
+    '--sio-connect-timeout', '120s'];
+  nodes.push(await startServer([...common, '--node-name', 'lb-0']));
+  nodes.push(await startServer([...common, '--node-name', 'lb-1']));
   await startNginx();
 });
 
@@ -271,4 +277,119 @@ test('only the client paths are proxied; plain HTTP redirects to HTTPS', { skip 
   ws.on('error', () => {});
   await until(() => status !== null, 5000, 'answer for a non-client path');
   assert.equal(status, 404);
+});
+
+// One HTTPS request to nginx from `localAddress` (any 127.0.0.0/8 address on Linux).
+function viaNginx(method, target, { headers = {}, body, localAddress = '127.0.0.1' } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: '127.0.0.1', port: httpsPort, method, path: target, localAddress, agent: false,
+      rejectUnauthorized: false, headers: { host: 'notify.example.com', ...headers },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('the user\'s routes pass through nginx with CORS; the API key routes do not', { skip }, async () => {
+  const token = mintToken(ORG, 'dora');
+  await publishVia(nodes[0], 'dora', 'for the inbox page');
+  const auth = { authorization: `Bearer ${token}` };
+  const page = await viaNginx('GET', '/api/v1/me/notifications?limit=5', { headers: { ...auth, origin: ORIGIN } });
+  assert.equal(page.status, 200, page.body);
+  const json = JSON.parse(page.body);
+  assert.equal(json.notifications.length, 1);
+  assert.equal(json.unreadCount, 1);
+  assert.equal(page.headers['access-control-allow-origin'], ORIGIN);
+  assert.equal(page.headers['access-control-allow-credentials'], 'true');
+  assert.match(page.headers.vary, /Origin/);
+  const read = await viaNginx('POST', '/api/v1/me/notifications/read-all', { headers: { ...auth, origin: ORIGIN } });
+  assert.equal(read.status, 200, read.body);
+  assert.equal(JSON.parse(read.body).unreadCount, 0);
+
+  const preflight = await viaNginx('OPTIONS', '/api/v1/me/notifications/read', {
+    headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers['access-control-allow-origin'], ORIGIN);
+
+  const foreign = await viaNginx('GET', '/api/v1/me/notifications', { headers: { ...auth, origin: 'https://evil.example.com' } });
+  assert.equal(foreign.status, 403);
+  assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+  assert.doesNotMatch(foreign.body, /for the inbox page/);
+  assert.equal((await viaNginx('GET', '/api/v1/me/unread-count')).status, 401);
+
+  // Whatever the credential, nothing but the client paths is proxied: nginx itself says 404.
+  for (const [method, target] of [['GET', '/api/v1/notifications'], ['POST', '/api/v1/notifications'],
+    ['GET', '/api/v1/stats'], ['POST', '/api/v1/sessions'], ['GET', '/metrics'], ['GET', '/healthz'],
+    ['GET', '/admin'], ['GET', '/api/v1/me'], ['GET', '/api/v1/me/../stats'], ['GET', '/api/v1/me/%2e%2e/stats']]) {
+    for (const bearer of [token, API_KEY]) {
+      const r = await viaNginx(method, target, { headers: { authorization: `Bearer ${bearer}` } });
+      assert.equal(r.status, 404, `${method} ${target}`);
+      assert.doesNotMatch(r.body, /"notifications"|notify_/);
+    }
+  }
+});
+
+test('behind nginx with --trusted-proxies, more pending clients than the per-address cap all get in', { skip }, async () => {
+  // 600 Engine.IO handshakes (sessions without a CONNECT) through nginx, each from its own
+  // address: hashed over two nodes, at least one node holds more than its cap of 256, which
+  // counted nginx's address alone before. Then one client alone still meets the cap.
+  const statuses = [];
+  for (let i = 0; i < 600; ++i) {
+    const localAddress = `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+    const r = await viaNginx('GET', '/socket.io/?EIO=4&transport=polling', { localAddress });
+    statuses.push(r.status);
+  }
+  const refused = statuses.filter((s) => s !== 200).length;
+  assert.equal(refused, 0, `${refused} of 600 handshakes refused: ${JSON.stringify([...new Set(statuses)])}\n${errorLog()}`);
+
+  const lone = [];
+  for (let i = 0; i < 260; ++i) {
+    const r = await viaNginx('GET', '/socket.io/?EIO=4&transport=polling', { localAddress: '127.0.9.9' });
+    lone.push(r.status);
+  }
+  assert.deepEqual(lone.slice(0, 256), new Array(256).fill(200));
+  assert.deepEqual(lone.slice(256), [503, 503, 503, 503]);
+});
+
+test('through nginx: notifyd.js with its ETag, and Server-Sent Events passed as they are written', { skip }, async () => {
+  const js = await viaNginx('GET', '/notifyd.js');
+  assert.equal(js.status, 200);
+  assert.match(js.body, /export function connect\(/);
+  assert.ok(js.headers.etag, 'an ETag');
+  assert.equal((await viaNginx('GET', '/notifyd.js', { headers: { 'if-none-match': js.headers.etag } })).status, 304);
+  assert.equal((await viaNginx('GET', '/notifyd.d.ts')).status, 200);
+
+  // One event at a time through proxy_buffering off: each must arrive while the stream
+  // stays open, not when a buffer fills or the stream ends.
+  let text = '';
+  let status = null;
+  const req = https.request({
+    host: '127.0.0.1', port: httpsPort, method: 'GET', agent: false, rejectUnauthorized: false,
+    path: `/sse/notifications?token=${mintToken(ORG, 'sse-user')}`,
+    headers: { host: 'notify.example.com', accept: 'text/event-stream' },
+  }, (res) => {
+    status = res.statusCode;
+    res.setEncoding('utf8');
+    res.on('data', (d) => { text += d; });
+  });
+  req.on('error', () => {});
+  req.end();
+  try {
+    await until(() => text.includes('event: notification:unread_count'), 10000, 'the stream\'s first event through nginx');
+    assert.equal(status, 200);
+    for (const [i, node] of nodes.entries()) {
+      const id = await publishVia(node, 'sse-user', `sse via node ${i}`);
+      await until(() => text.includes(id), 10000, `the SSE event of a notification published through node ${i}`);
+    }
+    assert.match(text, /id: \d+\nevent: notification:new\ndata: \{/);
+  } finally {
+    req.destroy();
+  }
 });

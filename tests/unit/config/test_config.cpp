@@ -77,6 +77,8 @@ private slots:
     void helpTextListsEveryOption();
     void describeForLogHidesSecrets();
     void originCheck();
+    void trustedProxies();
+    void clientAddressBehindProxies();
     void ensureDevSecretsCreatesAndRereads();
     void jwtKeysAndClaims();
     void ensureDevSecretsKeepsConfiguredValues();
@@ -151,6 +153,8 @@ void TestConfig::eachFlag_data()
     QTest::newRow("allowed-origins")
         << QStringList {"--allowed-origins", "https://App.example.com/,http://localhost:3000"}
         << "allowed-origins=https://app.example.com,http://localhost:3000";
+    QTest::newRow("trusted-proxies") << QStringList {"--trusted-proxies", "10.0.0.0/8,::1"}
+                                     << "trusted-proxies=10.0.0.0/8,::1/128";
     QTest::newRow("ping-interval") << QStringList {"--ping-interval", "45"} << "ping-interval=45s";
     QTest::newRow("ping-interval ms")
         << QStringList {"--ping-interval", "500ms"} << "ping-interval=500ms";
@@ -605,6 +609,53 @@ void TestConfig::originCheck()
     QVERIFY(!isOriginAllowed(allowed, "http://app.example.com"));
     QVERIFY(!isOriginAllowed(allowed, "http://localhost:3001"));
     QVERIFY(!isOriginAllowed(allowed, "null"));
+}
+
+void TestConfig::trustedProxies()
+{
+    auto result = loadConfig(withSecrets({"--trusted-proxies", "10.0.0.5, 10.1.0.0/16",
+                                          "--trusted-proxies", "fd00::/8,::ffff:192.0.2.1"}),
+                             emptyEnv());
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().line()));
+    const auto &ranges = result->trustedProxies;
+    QCOMPARE(ranges.size(), 4);
+    QCOMPARE(describeProxyRanges(ranges),
+             QStringLiteral("10.0.0.5/32,10.1.0.0/16,fd00::/8,192.0.2.1/32"));
+    QVERIFY(isTrustedProxy(ranges, QHostAddress("10.1.200.3")));
+    QVERIFY(isTrustedProxy(ranges, QHostAddress("::ffff:10.0.0.5"))); // a dual-stack socket
+    QVERIFY(isTrustedProxy(ranges, QHostAddress("fd12::1")));
+    QVERIFY(!isTrustedProxy(ranges, QHostAddress("10.0.0.6")));
+    QVERIFY(!isTrustedProxy({}, QHostAddress("127.0.0.1")));
+    for (const char *bad : {"10.0.0.300", "10.0.0.0/33", "example.com", "10.0.0.0/x", "::/129"}) {
+        auto refused = loadConfig(withSecrets({"--trusted-proxies", bad}), emptyEnv());
+        QVERIFY2(!refused.ok(), bad);
+        QVERIFY(refused.error().line().contains(QStringLiteral("trusted-proxies")));
+    }
+}
+
+void TestConfig::clientAddressBehindProxies()
+{
+    const QList<QPair<QHostAddress, int>> proxies {*parseProxyRange("10.0.0.0/8")};
+    const QHostAddress proxy("10.0.0.1");
+    const QHostAddress stranger("203.0.113.9");
+    const auto behind
+        = [&](const QHostAddress &peer, QByteArrayView xff, QByteArrayView real = {}) {
+              return clientAddressBehind(proxies, peer, xff, real).toString();
+          };
+    // From anyone but a trusted proxy the headers are ignored.
+    QCOMPARE(behind(stranger, "198.51.100.7", "198.51.100.8"), QStringLiteral("203.0.113.9"));
+    // The right-most untrusted entry: what a client wrote to the left is not believed.
+    QCOMPARE(behind(proxy, "1.2.3.4, 198.51.100.7"), QStringLiteral("198.51.100.7"));
+    QCOMPARE(behind(proxy, "1.2.3.4, 198.51.100.7, 10.2.3.4"), QStringLiteral("198.51.100.7"));
+    QCOMPARE(behind(proxy, "10.9.9.9, 10.2.3.4"), QStringLiteral("10.9.9.9"));
+    QCOMPARE(behind(proxy, "[2001:db8::7]:4711"), QStringLiteral("2001:db8::7"));
+    QCOMPARE(behind(proxy, "198.51.100.7:4711"), QStringLiteral("198.51.100.7"));
+    QCOMPARE(behind(proxy, "2001:db8::8"), QStringLiteral("2001:db8::8"));
+    // Garbage ends the walk; X-Real-IP, then the peer, are the fallbacks.
+    QCOMPARE(behind(proxy, "unknown"), QStringLiteral("10.0.0.1"));
+    QCOMPARE(behind(proxy, "", "198.51.100.9"), QStringLiteral("198.51.100.9"));
+    QCOMPARE(behind(proxy, "", "not an address"), QStringLiteral("10.0.0.1"));
+    QCOMPARE(behind(proxy, "198.51.100.7, unknown, 10.2.3.4"), QStringLiteral("10.2.3.4"));
 }
 
 void TestConfig::ensureDevSecretsCreatesAndRereads()

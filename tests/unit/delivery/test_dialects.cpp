@@ -366,7 +366,9 @@ void TestDialects::everyDialectAndFlavourOnOneDelivery()
     for (int t = 0; t < 3; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < int(first.size()); ++i) {
-                const int k = (i * 3 + t * 5) % int(first.size()); // another order per thread
+                // Every key once per thread, in another order per thread (7 is coprime with
+                // the number of keys, 4 * 15).
+                const int k = (i * 7 + t * 5) % int(first.size());
                 const auto *events
                     = &d->eventsFor(dialects[k / EncodedEvent::All], k % EncodedEvent::All + 1);
                 if (t == 0)
@@ -390,6 +392,7 @@ void TestDialects::everyDialectAndFlavourOnOneDelivery()
                      !(flavours & EncodedEvent::SocketIoDefault));
             QCOMPARE(events.front().socketIoNotifications.isEmpty(),
                      !(flavours & EncodedEvent::SocketIoNotifications));
+            QCOMPARE(events.front().sse.isEmpty(), !(flavours & EncodedEvent::Sse));
         }
     }
     QCOMPARE(sio(d->eventsFor(Dialect::Crud, EncodedEvent::SocketIo).front()).name,

@@ -1,0 +1,594 @@
+// notifyd.js: the browser client of notifyd (docs/client.md). One dependency-free ES module,
+// served by notifyd at GET /notifyd.js (with its types at /notifyd.d.ts) and versioned with
+// the server.
+//
+//   import { connect } from 'https://notify.example.com/notifyd.js';
+//   const client = connect('https://notify.example.com', { token: async () => fetchToken() });
+//   client.on('notification', (n) => ...); client.on('unread', ({ unreadCount }) => ...);
+//
+// Transports, in order: WebSocket (/ws/notifications), Server-Sent Events
+// (/sse/notifications), polling the user's routes (/api/v1/me/*). A transport that never
+// opens is given up for the next one; one that opened and dropped is reconnected with
+// exponential backoff and jitter. Every (re)connection resumes with lastSeq, and
+// notifications are delivered once: the client drops what it already holds by seq.
+
+const DEFAULTS = {
+  transports: ['websocket', 'sse', 'polling'],
+  minBackoffMs: 500,
+  maxBackoffMs: 30000,
+  // Attempts of a transport that never opened before the next one is tried.
+  openAttempts: 2,
+  openTimeoutMs: 8000,
+  pollIntervalMs: 5000,
+  // A token is renewed this long before its exp (JWTs only; opaque tokens on 4001).
+  renewBeforeMs: 60000,
+  seenLimit: 1000,
+};
+
+const EVENTS = ['notification', 'unread', 'read', 'deleted', 'state', 'error'];
+
+class NotifydError extends Error {
+  constructor(status, code, message) {
+    super(message || code || `HTTP ${status}`);
+    this.name = 'NotifydError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// The exp claim of a JWT in milliseconds, or null for anything else.
+function jwtExpiryMs(token) {
+  const parts = String(token).split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = JSON.parse(json).exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+function jitter(ms) {
+  return Math.round(ms / 2 + Math.random() * (ms / 2));
+}
+
+class Client {
+  constructor(baseUrl, options) {
+    const url = new URL(baseUrl);
+    this._http = url.origin;
+    this._ws = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
+    this._options = { ...DEFAULTS, ...options };
+    if (!this._options.token) throw new TypeError('connect(): options.token is required');
+    this._handlers = new Map(EVENTS.map((e) => [e, new Set()]));
+    this._transports = this._options.transports.filter((t) => ['websocket', 'sse', 'polling'].includes(t));
+    if (typeof WebSocket === 'undefined') this._transports = this._transports.filter((t) => t !== 'websocket');
+    if (typeof EventSource === 'undefined') this._transports = this._transports.filter((t) => t !== 'sse');
+    this._transportIndex = 0;
+    this._failedOpens = 0;
+    this._backoffMs = this._options.minBackoffMs;
+    this._lastSeq = options.lastSeq ?? null;
+    this._seen = new Set();
+    this._token = null;
+    this._tokenPromise = null;
+    this._state = 'idle';
+    this._closed = false;
+    this._conn = null;
+    this._timers = new Set();
+    this._unreadCount = null;
+    // Tabs of one origin share one connection: the holder of a Web Lock leads (connects and
+    // passes every event on over a BroadcastChannel); the others follow. When the leader's
+    // tab closes, its lock is released and the next tab takes over, resuming from its own
+    // lastSeq, so nothing is missed.
+    this._share = this._options.shareTabs !== false && typeof BroadcastChannel !== 'undefined'
+      && typeof navigator !== 'undefined' && navigator.locks && typeof navigator.locks.request === 'function';
+    this._leader = !this._share;
+    if (this._share) this._follow();
+    else this._start();
+  }
+
+  _follow() {
+    const key = `notifyd:${this._http}`;
+    this._channel = new BroadcastChannel(key);
+    this._channel.onmessage = (m) => {
+      const msg = m.data || {};
+      if (this._closed) return;
+      if (this._leader) {
+        // A new tab: tell it where things stand.
+        if (msg.kind === 'hello') {
+          this._channel.postMessage({ kind: 'state', state: this._state, transport: this.state.transport });
+          if (this._unreadCount !== null) {
+            this._channel.postMessage({ kind: 'event', type: 'notification:unread_count', data: { unreadCount: this._unreadCount } });
+          }
+        }
+        return;
+      }
+      if (msg.kind === 'event') {
+        this._event(msg.type, msg.data || {});
+      } else if (msg.kind === 'state') {
+        this._leaderTransport = msg.transport;
+        this._setState(msg.state);
+      }
+    };
+    this._setState('connecting');
+    // The badge now, not at the next event; and the leader's state, if there is one.
+    this.unread().catch((e) => this._emit('error', e));
+    this._channel.postMessage({ kind: 'hello' });
+    this._lockAbort = typeof AbortController !== 'undefined' ? new AbortController() : null;
+    navigator.locks.request(`notifyd-leader:${this._http}`, this._lockAbort ? { signal: this._lockAbort.signal } : {}, () => {
+      if (this._closed) return undefined;
+      this._leader = true;
+      this._leaderTransport = null;
+      this._start();
+      return new Promise((resolve) => { this._releaseLock = resolve; });
+    }).catch(() => {});
+  }
+
+  // --- public API
+
+  on(event, handler) {
+    const set = this._handlers.get(event);
+    if (!set) throw new TypeError(`unknown event ${event}; one of ${EVENTS.join(', ')}`);
+    set.add(handler);
+    if (event === 'state') handler(this.state);
+    return () => set.delete(handler);
+  }
+
+  off(event, handler) {
+    this._handlers.get(event)?.delete(handler);
+  }
+
+  get state() {
+    const transport = this._leader ? (this._conn ? this._conn.name : null) : (this._leaderTransport ?? null);
+    return { state: this._state, transport, tab: this._share ? (this._leader ? 'leader' : 'follower') : 'alone' };
+  }
+
+  get lastSeq() {
+    return this._lastSeq;
+  }
+
+  get unreadCount() {
+    return this._unreadCount;
+  }
+
+  markRead(ids) {
+    return this._route('POST', '/api/v1/me/notifications/read', { notificationIds: [].concat(ids) })
+      .then((r) => this._countFrom(r));
+  }
+
+  markAllRead() {
+    return this._route('POST', '/api/v1/me/notifications/read-all').then((r) => this._countFrom(r));
+  }
+
+  async delete(ids) {
+    let last = null;
+    for (const id of [].concat(ids)) {
+      last = await this._route('DELETE', `/api/v1/me/notifications/${encodeURIComponent(id)}`);
+    }
+    return last ? this._countFrom(last) : { ok: true, deleted: 0 };
+  }
+
+  list({ limit, beforeSeq, unread } = {}) {
+    const q = new URLSearchParams();
+    if (limit !== undefined) q.set('limit', String(limit));
+    if (beforeSeq !== undefined) q.set('beforeSeq', String(beforeSeq));
+    if (unread) q.set('unread', 'true');
+    const query = q.toString();
+    return this._route('GET', `/api/v1/me/notifications${query ? `?${query}` : ''}`)
+      .then((r) => this._countFrom(r));
+  }
+
+  unread() {
+    return this._route('GET', '/api/v1/me/unread-count').then((r) => this._countFrom(r));
+  }
+
+  close() {
+    this._closed = true;
+    for (const t of this._timers) clearTimeout(t);
+    this._timers.clear();
+    this._drop();
+    this._setState('closed');
+    if (this._lockAbort) this._lockAbort.abort();
+    if (this._releaseLock) this._releaseLock();
+    if (this._channel) this._channel.close();
+  }
+
+  // --- events
+
+  _emit(event, value) {
+    for (const handler of this._handlers.get(event)) {
+      try {
+        handler(value);
+      } catch (e) {
+        setTimeout(() => { throw e; });
+      }
+    }
+  }
+
+  _setState(state) {
+    this._state = state;
+    const now = this.state;
+    if (this._share && this._leader && this._channel && state !== 'closed') {
+      this._channel.postMessage({ kind: 'state', state, transport: now.transport });
+    }
+    this._emit('state', now);
+  }
+
+  // An event from this tab's transport: handled here and, when leading, passed to the others.
+  _wire(type, data) {
+    if (this._share && this._leader && this._channel) this._channel.postMessage({ kind: 'event', type, data });
+    this._event(type, data);
+  }
+
+  _countFrom(result) {
+    if (result && typeof result.unreadCount === 'number') this._unread(result.unreadCount);
+    return result;
+  }
+
+  _unread(count) {
+    if (count === this._unreadCount) return;
+    this._unreadCount = count;
+    this._emit('unread', { unreadCount: count });
+  }
+
+  // A notification once, whatever the path: one whose seq was seen is dropped. (Not "at or
+  // below lastSeq": a notification:new may overtake the recovery batch, docs/protocol.md.)
+  _notification(n) {
+    if (!n || typeof n.seq !== 'number') return;
+    if (this._seen.has(n.seq)) return;
+    this._seen.add(n.seq);
+    if (this._seen.size > this._options.seenLimit) {
+      const oldest = this._seen.values().next().value;
+      this._seen.delete(oldest);
+    }
+    if (this._lastSeq === null || n.seq > this._lastSeq) this._lastSeq = n.seq;
+    this._emit('notification', n);
+  }
+
+  // One event of the plain protocol's standard dialect (docs/protocol.md), from any transport.
+  _event(type, data) {
+    switch (type) {
+      case 'notification:new':
+        this._notification(data.notification);
+        break;
+      case 'notification:recent':
+        for (const n of [...(data.notifications || [])].sort((a, b) => a.seq - b.seq)) this._notification(n);
+        if (typeof data.unreadCount === 'number') this._unread(data.unreadCount);
+        break;
+      case 'notification:unread_count':
+        this._unread(data.unreadCount);
+        break;
+      case 'notification:marked_read':
+        this._emit('read', { notificationIds: data.notificationIds || [], readAt: data.readAt });
+        break;
+      case 'notification:deleted':
+        this._emit('deleted', { notificationIds: data.notificationIds || [] });
+        break;
+      default:
+        break;
+    }
+  }
+
+  // --- credentials
+
+  async _currentToken(fresh = false) {
+    if (!fresh && this._token) {
+      const exp = jwtExpiryMs(this._token);
+      if (exp === null || exp - Date.now() > this._options.renewBeforeMs / 2) return this._token;
+    }
+    if (typeof this._options.token === 'string') {
+      this._token = this._options.token;
+      return this._token;
+    }
+    if (!this._tokenPromise) {
+      this._tokenPromise = Promise.resolve()
+        .then(() => this._options.token())
+        .then((t) => {
+          this._token = String(t);
+          return this._token;
+        })
+        .finally(() => { this._tokenPromise = null; });
+    }
+    return this._tokenPromise;
+  }
+
+  // Renews the token ahead of its exp and moves the live connection onto it: the new one
+  // resumes from lastSeq before the old one is closed, so nothing is lost in between.
+  _scheduleRenewal() {
+    if (typeof this._options.token !== 'function') return;
+    const exp = jwtExpiryMs(this._token);
+    if (exp === null) return;
+    const inMs = Math.max(1000, exp - Date.now() - this._options.renewBeforeMs);
+    this._later(inMs, async () => {
+      try {
+        await this._currentToken(true);
+        this._reconnectNow();
+      } catch (e) {
+        this._emit('error', e);
+        this._later(5000, () => this._scheduleRenewal());
+      }
+    }, 'renewal');
+  }
+
+  // --- HTTP routes
+
+  async _route(method, path, body, retried = false) {
+    const token = await this._currentToken();
+    const res = await fetch(this._http + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    if (res.status === 401 && !retried && typeof this._options.token === 'function') {
+      await this._currentToken(true);
+      return this._route(method, path, body, true);
+    }
+    if (!res.ok) {
+      const err = json && json.error ? json.error : {};
+      throw new NotifydError(res.status, err.code, err.message);
+    }
+    return json;
+  }
+
+  // --- connection management
+
+  _later(ms, fn, name) {
+    const t = setTimeout(() => {
+      this._timers.delete(t);
+      if (!this._closed) fn();
+    }, ms);
+    this._timers.add(t);
+    if (name) {
+      if (this[`_${name}Timer`]) {
+        clearTimeout(this[`_${name}Timer`]);
+        this._timers.delete(this[`_${name}Timer`]);
+      }
+      this[`_${name}Timer`] = t;
+    }
+    return t;
+  }
+
+  async _start() {
+    if (this._closed) return;
+    this._setState(this._state === 'idle' ? 'connecting' : 'reconnecting');
+    let token;
+    try {
+      token = await this._currentToken();
+    } catch (e) {
+      this._emit('error', e);
+      this._retry(false);
+      return;
+    }
+    if (this._closed) return;
+    this._scheduleRenewal();
+    const name = this._transports[this._transportIndex] || 'polling';
+    const make = { websocket: WsTransport, sse: SseTransport, polling: PollTransport }[name];
+    const conn = new make(this, token);
+    this._conn = conn;
+    // Says which transport is being tried, before it opens (or does not).
+    this._setState(this._state === 'reconnecting' ? 'reconnecting' : 'connecting');
+    conn.open();
+  }
+
+  _drop() {
+    const conn = this._conn;
+    this._conn = null;
+    if (conn) conn.close();
+  }
+
+  // Called by a transport: it opened.
+  _opened(conn) {
+    if (conn !== this._conn) return;
+    this._failedOpens = 0;
+    this._backoffMs = this._options.minBackoffMs;
+    this._setState('open');
+  }
+
+  // Called by a transport: it ended. `opened`: it had opened; `authFailed`: 4001/401.
+  _ended(conn, { opened, authFailed }) {
+    if (conn !== this._conn || this._closed) return;
+    this._conn = null;
+    if (authFailed) {
+      // A fresh token, then at once: the server said the credential expired or was refused.
+      this._token = null;
+      this._later(0, () => this._start(), 'reconnect');
+      return;
+    }
+    this._retry(opened);
+  }
+
+  _retry(opened) {
+    if (!opened) {
+      this._failedOpens += 1;
+      if (this._failedOpens >= this._options.openAttempts && this._transportIndex < this._transports.length - 1) {
+        this._transportIndex += 1;
+        this._failedOpens = 0;
+        this._later(0, () => this._start(), 'reconnect');
+        return;
+      }
+    }
+    const wait = jitter(this._backoffMs);
+    this._backoffMs = Math.min(this._options.maxBackoffMs, this._backoffMs * 2);
+    this._setState('reconnecting');
+    this._later(wait, () => this._start(), 'reconnect');
+  }
+
+  // A new connection on the current transport, made before the old one is closed.
+  _reconnectNow() {
+    const old = this._conn;
+    this._conn = null;
+    this._start().then(() => { if (old) old.close(); });
+  }
+}
+
+// --- transports: each reports _opened / _ended and hands events to _event
+
+class WsTransport {
+  constructor(client, token) {
+    this.name = 'websocket';
+    this.client = client;
+    this.token = token;
+    this.opened = false;
+    this.ended = false;
+  }
+
+  open() {
+    const c = this.client;
+    const q = new URLSearchParams({ token: this.token });
+    if (c._lastSeq !== null) q.set('lastSeq', String(c._lastSeq));
+    let ws;
+    try {
+      ws = new WebSocket(`${c._ws}/ws/notifications?${q}`);
+    } catch {
+      this._end(false);
+      return;
+    }
+    this.ws = ws;
+    this.timer = setTimeout(() => { if (!this.opened) this._end(false); }, c._options.openTimeoutMs);
+    ws.onopen = () => {
+      this.opened = true;
+      clearTimeout(this.timer);
+      c._opened(this);
+    };
+    ws.onmessage = (m) => {
+      let frame;
+      try { frame = JSON.parse(m.data); } catch { return; }
+      if (frame && typeof frame.type === 'string') c._wire(frame.type, frame.data || {});
+    };
+    ws.onclose = (e) => this._end(e.code === 4001);
+    ws.onerror = () => {};
+  }
+
+  _end(authFailed) {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    try { this.ws && this.ws.close(); } catch { /* already closed */ }
+    this.client._ended(this, { opened: this.opened, authFailed });
+  }
+
+  close() {
+    this.ended = true;
+    clearTimeout(this.timer);
+    if (this.ws) {
+      this.ws.onclose = null;
+      try { this.ws.close(); } catch { /* already closed */ }
+    }
+  }
+}
+
+class SseTransport {
+  constructor(client, token) {
+    this.name = 'sse';
+    this.client = client;
+    this.token = token;
+    this.opened = false;
+    this.ended = false;
+  }
+
+  open() {
+    const c = this.client;
+    const q = new URLSearchParams({ token: this.token });
+    if (c._lastSeq !== null) q.set('lastSeq', String(c._lastSeq));
+    const es = new EventSource(`${c._http}/sse/notifications?${q}`);
+    this.es = es;
+    this.timer = setTimeout(() => { if (!this.opened) this._end(false); }, c._options.openTimeoutMs);
+    es.onopen = () => {
+      this.opened = true;
+      clearTimeout(this.timer);
+      c._opened(this);
+    };
+    const types = ['notification:new', 'notification:recent', 'notification:unread_count',
+      'notification:marked_read', 'notification:deleted'];
+    for (const type of types) {
+      es.addEventListener(type, (m) => {
+        let data;
+        try { data = JSON.parse(m.data); } catch { return; }
+        c._wire(type, data || {});
+      });
+    }
+    es.addEventListener('close', (m) => {
+      let data = {};
+      try { data = JSON.parse(m.data); } catch { /* no detail */ }
+      this._end(data.code === 4001);
+    });
+    // EventSource reconnects by itself after a network error; this client does it instead,
+    // so that the token and lastSeq are fresh and the backoff is its own.
+    es.onerror = () => this._end(!this.opened && false);
+  }
+
+  _end(authFailed) {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.es.close();
+    this.client._ended(this, { opened: this.opened, authFailed });
+  }
+
+  close() {
+    this.ended = true;
+    clearTimeout(this.timer);
+    if (this.es) this.es.close();
+  }
+}
+
+class PollTransport {
+  constructor(client) {
+    this.name = 'polling';
+    this.client = client;
+    this.opened = false;
+    this.ended = false;
+  }
+
+  open() {
+    this._poll();
+  }
+
+  async _poll() {
+    const c = this.client;
+    if (this.ended) return;
+    try {
+      const page = await c._route('GET', '/api/v1/me/notifications?limit=100');
+      if (this.ended) return;
+      if (!this.opened) {
+        this.opened = true;
+        c._opened(this);
+      }
+      const fresh = (page.notifications || []).filter((n) => c._lastSeq === null || n.seq > c._lastSeq);
+      // The first page of a new client is its starting point, not news.
+      if (c._lastSeq === null && c._seen.size === 0) {
+        const top = (page.notifications || []).reduce((m, n) => Math.max(m, n.seq), 0);
+        c._lastSeq = top || null;
+      } else {
+        c._wire('notification:recent', { notifications: fresh });
+      }
+      c._wire('notification:unread_count', { unreadCount: page.unreadCount });
+    } catch (e) {
+      if (this.ended) return;
+      this.ended = true;
+      this.client._ended(this, { opened: this.opened, authFailed: e.status === 401 });
+      return;
+    }
+    this.timer = setTimeout(() => this._poll(), c._options.pollIntervalMs);
+  }
+
+  close() {
+    this.ended = true;
+    clearTimeout(this.timer);
+  }
+}
+
+export function connect(baseUrl, options = {}) {
+  return new Client(baseUrl, options);
+}
+
+export { NotifydError };
+export const version = '__NOTIFYD_VERSION__';
