@@ -9,8 +9,9 @@
 
 #include <optional>
 
-// A small, strict HTTP/1.1 request-head parser for the client port, which serves exactly two
-// kinds of request: WebSocket upgrades and Engine.IO long-polling. Pure function over bytes:
+// A small, strict HTTP/1.1 request-head parser for the client port, which serves WebSocket
+// upgrades and a few plain requests (Engine.IO long-polling, the user's routes, Server-Sent
+// Events, the browser client's files). Pure function over bytes:
 // no sockets, safe on any thread, fuzzed by tests/unit/http1/test_httprequest.cpp.
 //
 // Strict on purpose (RFC 9112): CRLF line endings only, no obsolete line folding, no

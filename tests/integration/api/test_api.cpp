@@ -1233,6 +1233,7 @@ void TestApi::presenceAndStats()
     QCOMPARE(connections,
              QJsonObject({{QStringLiteral("plain"), 1},
                           {QStringLiteral("socketIo"), 1},
+                          {QStringLiteral("sse"), 0},
                           {QStringLiteral("total"), 2}}));
     QCOMPARE(resp.json.value(QStringLiteral("rooms")).toInt(), m_directory.roomCount());
     QVERIFY(resp.json.value(QStringLiteral("rooms")).toInt() >= 2);
