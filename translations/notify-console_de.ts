@@ -652,6 +652,10 @@ Räume: %5</translation>
         <translation>Operator %1 (%2)</translation>
     </message>
     <message>
+        <source>The User view needs the support role; you are %1</source>
+        <translation>Die Benutzeransicht erfordert die Rolle support; Ihre Rolle ist %1</translation>
+    </message>
+    <message>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>

@@ -652,6 +652,10 @@ Salons : %5</translation>
         <translation>opérateur %1 (%2)</translation>
     </message>
     <message>
+        <source>The User view needs the support role; you are %1</source>
+        <translation>La vue Utilisateur demande le rôle support ; votre rôle est %1</translation>
+    </message>
+    <message>
         <source>Error: %1</source>
         <translation>Erreur : %1</translation>
     </message>

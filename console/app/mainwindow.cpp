@@ -463,6 +463,12 @@ void MainWindow::clearLiveData()
 
 void MainWindow::showUser(const QString &orgId, const QString &userId)
 {
+    // A viewer's server refuses the user's story (forbidden): the view stays closed.
+    if (!admin::role::allows(m_operatorRole, admin::msg::user)) {
+        statusBar()->showMessage(
+            tr("The User view needs the support role; you are %1").arg(m_operatorRole), 5000);
+        return;
+    }
     m_tabs->setCurrentWidget(m_userView);
     m_userView->showUser(orgId, userId);
 }
@@ -479,6 +485,8 @@ void MainWindow::refreshSnapshot()
 
 void MainWindow::showSendTest()
 {
+    if (!admin::role::allows(m_operatorRole, admin::msg::sendTest))
+        return;
     m_tabs->setCurrentWidget(m_sendTestView);
     m_sendTestView->focusForm();
 }

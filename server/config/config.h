@@ -86,7 +86,7 @@ struct ServerConfig
             || !jwtJwksUrl.isEmpty() || !jwtJwksFile.isEmpty();
     }
     QStringList apiKeys; // bearer keys for /api/v1 (server side); never logged
-    QString adminKey; // empty: the /admin channel refuses everyone; never logged
+    QString adminKey; // empty: only stored operators open /admin; never logged
     QString metricsToken; // empty: GET /metrics needs no credential; never logged
     // The API port's connections (docs/security.md, "The API port").
     qsizetype apiMaxHeadBytes = 16 * 1024;

@@ -78,7 +78,7 @@ inline constexpr SettingSpec settingSpecs[] {
      "default 1000/s,2000",
      "recipients published to per stored API key, unless set at its creation; 'off' disables",
      true},
-    {"admin-key", "NOTIFY_ADMIN_KEY", SettingKind::Value, "KEY", "unset: /admin refuses everyone",
+    {"admin-key", "NOTIFY_ADMIN_KEY", SettingKind::Value, "KEY", "unset: only stored operators open /admin",
      "key for the operator console's /admin channel", true},
     {"metrics-token", "NOTIFY_METRICS_TOKEN", SettingKind::Value, "TOKEN",
      "unset: /metrics needs no credential", "bearer token required by GET /metrics", true},
