@@ -173,6 +173,8 @@ void TestConfig::eachFlag_data()
     QTest::newRow("dev") << QStringList {"--dev"} << "dev=on";
     QTest::newRow("node-gone-after")
         << QStringList {"--node-gone-after", "4s"} << "node-gone-after=4s";
+    QTest::newRow("store-timeout")
+        << QStringList {"--store-timeout", "2500ms"} << "store-timeout=2500ms";
 }
 
 void TestConfig::eachFlag()
@@ -343,6 +345,9 @@ void TestConfig::invalidValues_data()
                                 << "invalid --threads '65'";
     QTest::newRow("threads text") << QStringList {"--threads", "four"} << "--threads"
                                   << "invalid --threads 'four'";
+    QTest::newRow("store-timeout below 100ms")
+        << QStringList {"--store-timeout", "50ms"} << "--store-timeout"
+        << "invalid --store-timeout '50ms'";
     QTest::newRow("node-gone-after below 1s")
         << QStringList {"--node-gone-after", "500ms"} << "--node-gone-after"
         << "invalid --node-gone-after '500ms': expected a duration from 1s to 3600s";

@@ -169,6 +169,7 @@ private slots:
     void parseConfig_data();
     void parseConfig();
     void describeHidesPassword();
+    void postgresConnectionParameters();
 
     void insertAndReadBack();
     void concurrentBatchesAreGapFree();
@@ -422,6 +423,40 @@ void TestStore::describeHidesPassword()
     const auto again = StoreConfig::parse(sqlite->describe());
     QVERIFY(again.ok());
     QCOMPARE(again->sqlitePath, QStringLiteral("/tmp/n.db"));
+}
+
+// docs/configuration.md, "PostgreSQL connection parameters": defaults, overrides from the
+// URL's query, the session settings as -c options, and refusals.
+void TestStore::postgresConnectionParameters()
+{
+    const auto plain = StoreConfig::parse(QStringLiteral("postgres://u@h:5432/db"));
+    QVERIFY(plain.ok());
+    QCOMPARE(plain->qtConnectOptions(),
+             QStringLiteral("connect_timeout=5;keepalives=1;keepalives_idle=5;"
+                            "keepalives_interval=2;keepalives_count=3;tcp_user_timeout=10000"));
+    const auto tuned = StoreConfig::parse(QStringLiteral(
+        "postgres://u@h:5432/db?tcp_user_timeout=3000&statement_timeout=30000&lock_timeout=500"
+        "&application_name=notifyd-a"));
+    QVERIFY2(tuned.ok(), qPrintable(tuned.ok() ? QString() : tuned.error()));
+    QCOMPARE(tuned->database, QStringLiteral("db"));
+    QCOMPARE(tuned->qtConnectOptions(),
+             QStringLiteral("connect_timeout=5;keepalives=1;keepalives_idle=5;"
+                            "keepalives_interval=2;keepalives_count=3;tcp_user_timeout=3000;"
+                            "application_name=notifyd-a;"
+                            "options='-c statement_timeout=30000 -c lock_timeout=500'"));
+    const auto libpq = tuned->libpqParameters();
+    QCOMPARE(libpq.last().first, QByteArray("options"));
+    QCOMPARE(libpq.last().second, QByteArray("-c statement_timeout=30000 -c lock_timeout=500"));
+
+    const auto unknown = StoreConfig::parse(QStringLiteral("postgres://u@h/db?sslcert=x"));
+    QVERIFY(!unknown.ok());
+    QVERIFY(unknown.error().contains(QStringLiteral("unknown parameter \"sslcert\"")));
+    const auto negative
+        = StoreConfig::parse(QStringLiteral("postgres://u@h/db?keepalives_idle=-1"));
+    QVERIFY(!negative.ok());
+    const auto quoted
+        = StoreConfig::parse(QStringLiteral("postgres://u@h/db?application_name=a%27b"));
+    QVERIFY(!quoted.ok());
 }
 
 // ---------------------------------------------------------------------------------------
