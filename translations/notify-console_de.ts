@@ -326,6 +326,22 @@ Räume: %5</translation>
         <source>RTT (ms)</source>
         <translation>RTT (ms)</translation>
     </message>
+    <message>
+        <source>
+Token: %1, key %2, issuer %3</source>
+        <translation>
+Token: %1, Schlüssel %2, Aussteller %3</translation>
+    </message>
+    <message>
+        <source>(no kid)</source>
+        <translation>(ohne kid)</translation>
+    </message>
+    <message>
+        <source>
+Expires: %1</source>
+        <translation>
+Läuft ab: %1</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectionsView</name>

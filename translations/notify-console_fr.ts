@@ -326,6 +326,22 @@ Salons : %5</translation>
         <source>RTT (ms)</source>
         <translation>RTT (ms)</translation>
     </message>
+    <message>
+        <source>
+Token: %1, key %2, issuer %3</source>
+        <translation>
+Jeton : %1, clé %2, émetteur %3</translation>
+    </message>
+    <message>
+        <source>(no kid)</source>
+        <translation>(sans kid)</translation>
+    </message>
+    <message>
+        <source>
+Expires: %1</source>
+        <translation>
+Expire : %1</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::ConnectionsView</name>

@@ -302,6 +302,17 @@ class Client {
     this._later(inMs, async () => {
       try {
         await this._currentToken(true);
+        // On a WebSocket the token is handed over on the open connection (refresh_token,
+        // docs/protocol.md "Renewing the token"); elsewhere, or if the server refuses it,
+        // the connection is replaced.
+        const conn = this._conn;
+        if (conn && conn.refresh && conn.opened && !conn.ended) {
+          try {
+            await conn.refresh(this._token);
+            this._scheduleRenewal();
+            return;
+          } catch { /* replaced below */ }
+        }
         this._reconnectNow();
       } catch (e) {
         this._emit('error', e);
@@ -461,16 +472,50 @@ class WsTransport {
     ws.onmessage = (m) => {
       let frame;
       try { frame = JSON.parse(m.data); } catch { return; }
+      if (frame && this.pending && frame.replyTo === this.pending.id) {
+        const p = this.pending;
+        this.pending = null;
+        if (frame.type === 'reply' && frame.data && frame.data.ok) p.resolve(frame.data);
+        else p.reject(new NotifydError(0, frame.data && frame.data.code, frame.data && frame.data.message));
+        return;
+      }
       if (frame && typeof frame.type === 'string') c._wire(frame.type, frame.data || {});
     };
     ws.onclose = (e) => this._end(e.code === 4001);
     ws.onerror = () => {};
   }
 
+  // Hands a new token to the server on this connection; rejects when it is refused or no
+  // answer comes within openTimeoutMs.
+  refresh(token) {
+    return new Promise((resolve, reject) => {
+      const id = `refresh-${Date.now()}`;
+      const timer = setTimeout(() => {
+        if (this.pending && this.pending.id === id) this.pending = null;
+        reject(new NotifydError(0, 'timeout', 'refresh_token got no answer'));
+      }, this.client._options.openTimeoutMs);
+      this.pending = {
+        id,
+        resolve: (d) => { clearTimeout(timer); this.token = token; resolve(d); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      };
+      try {
+        this.ws.send(JSON.stringify({ type: 'refresh_token', id, data: { token } }));
+      } catch (e) {
+        this.pending.reject(e);
+        this.pending = null;
+      }
+    });
+  }
+
   _end(authFailed) {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.timer);
+    if (this.pending) {
+      this.pending.reject(new NotifydError(0, 'closed', 'the connection ended'));
+      this.pending = null;
+    }
     try { this.ws && this.ws.close(); } catch { /* already closed */ }
     this.client._ended(this, { opened: this.opened, authFailed });
   }

@@ -299,7 +299,9 @@ void Server::stopThreads()
     if (m_cluster)
         m_cluster->stop();
     if (m_jwksThread) {
-        // Waiters of a fetch are told it ended before the shards they were waiting on go.
+        // No new fetch requests to a fetcher about to go; waiters of a fetch are told it
+        // ended before the shards they were waiting on go.
+        m_keyRing->setRefreshRequest({});
         QMetaObject::invokeMethod(m_jwksFetcher, &JwksFetcher::stop,
                                   Qt::BlockingQueuedConnection);
         m_jwksThread->quit();

@@ -112,6 +112,12 @@ void KeyRing::rebuild()
     m_current.store(std::make_shared<const JwtVerifier>(std::move(all), m_policy));
 }
 
+void KeyRing::setRefreshRequest(std::function<void()> request)
+{
+    std::lock_guard lock(m_mutex);
+    m_requestRefresh = std::move(request);
+}
+
 void KeyRing::fetchEnded()
 {
     std::vector<std::pair<QObject *, std::function<void()>>> waiters;
@@ -126,9 +132,11 @@ void KeyRing::fetchEnded()
 
 bool KeyRing::refreshForUnknownKid(QObject *ctx, std::function<void()> retry)
 {
-    if (!m_usesRemote || !m_requestRefresh)
+    if (!m_usesRemote)
         return false;
     std::lock_guard lock(m_mutex);
+    if (!m_requestRefresh)
+        return false;
     if (!m_fetchPending) {
         const qint64 now = monotonicMs();
         // A flood of random kids costs the provider one fetch per interval, no more.

@@ -43,8 +43,9 @@ public:
     // asks for a fetch (through the refresh callback) and calls retry on ctx's thread when
     // that fetch ended; returns false (and never calls retry) when no fetch will come.
     bool refreshForUnknownKid(QObject *ctx, std::function<void()> retry);
-    // Set once by the fetcher's owner: asks for a fetch now, from any thread.
-    void setRefreshRequest(std::function<void()> request) { m_requestRefresh = std::move(request); }
+    // Set by the fetcher's owner: asks for a fetch now, from any thread; cleared (empty)
+    // before the fetcher goes, after which an unknown kid is refused at once.
+    void setRefreshRequest(std::function<void()> request);
 
     quint64 unknownKidFetches() const { return m_unknownKidFetches.load(); }
 
@@ -59,7 +60,7 @@ private:
     JwtPolicy m_policy;
     std::atomic<std::shared_ptr<const JwtVerifier>> m_current;
     std::atomic<bool> m_remoteArrived {false};
-    std::function<void()> m_requestRefresh;
+    std::function<void()> m_requestRefresh; // under m_mutex
     qint64 m_lastUnknownKidFetchMs = -1; // monotonic, -1: never; under m_mutex
     bool m_fetchPending = false; // under m_mutex
     std::vector<std::pair<QObject *, std::function<void()>>> m_waiters; // under m_mutex

@@ -246,6 +246,10 @@ test('a token that expires: the page renews it before exp and loses nothing', { 
   await publish(node, ORG, ['erin'], 'two');
   const s = await waitApp(p, (x) => x.notifications.length === 2 && x.state === 'open', 'the second notification on the renewed token');
   assert.deepEqual(s.notifications.map((n) => n.title), ['one', 'two']);
+  // On a WebSocket the token went over the open connection (refresh_token): it never
+  // reconnected.
+  const firstOpen = s.events.findIndex((e) => e[0] === 'state' && e[1] === 'open');
+  assert.ok(!s.events.slice(firstOpen).some((e) => e[0] === 'state' && e[1] !== 'open'), JSON.stringify(s.events));
 });
 
 test('the leading tab closed: the other tab takes over within 2 s and keeps receiving, nothing missed', { skip }, async () => {

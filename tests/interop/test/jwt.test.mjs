@@ -98,6 +98,29 @@ async function eventually(attempt, wanted, ms = 15000) {
   return outcome;
 }
 
+// 'ok' once a Server-Sent Events stream delivered its first event, else the HTTP status.
+async function sseOutcome(server, token) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 15000);
+  try {
+    const res = await fetch(`${server.clientUrl}/sse/notifications?token=${token}`, { signal: abort.signal });
+    if (res.status !== 200) return `status:${res.status}`;
+    const reader = res.body.getReader();
+    let text = '';
+    while (!text.includes('event: notification:unread_count')) {
+      const { value, done } = await reader.read();
+      if (done) return 'ended';
+      text += Buffer.from(value).toString();
+    }
+    return 'ok';
+  } catch (e) {
+    return `error:${e.name}`;
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+}
+
 async function tokenFailures(server) {
   const res = await fetch(`${server.apiUrl}/metrics`);
   const text = await res.text();
@@ -141,6 +164,10 @@ test('RS256, PS256, ES256, EdDSA and kid-selected HS256 tokens are accepted', as
     const hs = hmacToken(HS_SECRET, { alg: 'HS256', typ: 'JWT', kid: HS_KID }, {});
     assert.equal(await plainOutcome(s.server, hs), 'ok');
     assert.equal(await sioOutcome(s.server, hs), 'ok');
+    // Server-Sent Events take the same tokens; a refused one is 401 before any stream.
+    assert.equal(await sseOutcome(s.server, await sign(s.keys.rs)), 'ok');
+    assert.equal(await sseOutcome(s.server, await sign(s.keys.ed)), 'ok');
+    assert.equal(await sseOutcome(s.server, await sign(s.keys.ed, {}, { aud: 'other' })), 'status:401');
     // The user's routes take the same token.
     const res = await fetch(`${s.server.apiUrl}/api/v1/me/notifications`, { headers: { authorization: `Bearer ${await sign(s.keys.es)}` } });
     assert.equal(res.status, 200);

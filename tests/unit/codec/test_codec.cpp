@@ -76,6 +76,10 @@ ConnectionInfo sampleConnection()
     c.framesOut = 1200;
     c.bytesOut = 5000000000ULL; // above 2^32
     c.rooms = QStringList {QStringLiteral("org:org-1"), QStringLiteral("org:org-1:user:user-42")};
+    c.tokenIssuer = QStringLiteral("https://idp.example.com/");
+    c.tokenAlgorithm = QStringLiteral("RS256");
+    c.tokenKeyId = QStringLiteral("key-2026");
+    c.expiresAt = at("2026-02-17T11:00:30.000Z");
     return c;
 }
 
@@ -339,7 +343,8 @@ void TestCodec::connectionJsonFields()
     QCOMPARE(keysOf(json),
              setOf({"id", "orgId", "userId", "role", "protocol", "remoteAddress", "userAgent",
                     "origin", "connectedAt", "lastPongAt", "rttMs", "framesIn", "framesOut",
-                    "bytesOut", "rooms"}));
+                    "bytesOut", "rooms", "tokenIssuer", "tokenAlgorithm", "tokenKeyId",
+                    "expiresAt"}));
     QCOMPARE(json.value(QStringLiteral("protocol")).toString(), QStringLiteral("socket.io"));
     QCOMPARE(json.value(QStringLiteral("id")).toInteger(), 9007199254740991LL);
     QCOMPARE(json.value(QStringLiteral("lastPongAt")).toString(),
@@ -369,7 +374,9 @@ void TestCodec::connectionWithoutRttOrPong()
     c.lastPongAt = QDateTime();
     c.rooms.clear();
     c.origin.clear();
+    c.expiresAt = QDateTime(); // a credential that never expires
     const QJsonObject json = connectionToJson(c);
+    QVERIFY(json.value(QStringLiteral("expiresAt")).isNull());
     QVERIFY(json.value(QStringLiteral("rttMs")).isNull());
     QVERIFY(json.value(QStringLiteral("lastPongAt")).isNull());
     QCOMPARE(json.value(QStringLiteral("protocol")).toString(), QStringLiteral("plain"));
