@@ -293,6 +293,12 @@ if (fs.existsSync(clusterPath)) {
   p(fs.readFileSync(clusterPath, 'utf8').trimEnd());
   p();
 }
+// Likewise the token-algorithm scenario (bench/run --tokens).
+const tokensPath = path.join(__dirname, 'tokens.md');
+if (fs.existsSync(tokensPath)) {
+  p(fs.readFileSync(tokensPath, 'utf8').trimEnd());
+  p();
+}
 if (notesPath && fs.existsSync(notesPath)) {
   p(fs.readFileSync(notesPath, 'utf8').trimEnd());
   p();

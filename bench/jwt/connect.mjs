@@ -5,6 +5,7 @@
 // /proc/PID/stat over the connect phase.
 //
 //   NOTIFYD_BINARY=build/ci/server/notifyd node bench/jwt/connect.mjs [connections]
+//   (BENCH_JSON=1: one JSON line per algorithm instead of the table; bench/tokens uses it)
 //
 // Uses the interop tests' pinned jose and ws (run `npm ci` in tests/interop first).
 import { createRequire } from 'node:module';
@@ -87,6 +88,11 @@ async function run(alg) {
 const results = [];
 for (const alg of ['HS256', 'RS256', 'ES256', 'EdDSA']) results.push(await run(alg));
 const base = results[0].perCpuSecond;
+// bench/tokens reads one JSON line per algorithm.
+if (process.env.BENCH_JSON) {
+  for (const r of results) console.log(JSON.stringify(r));
+  process.exit(0);
+}
 console.log('| algorithm | connections | notifyd CPU s | wall s | connections per CPU-second | vs HS256 |');
 console.log('|---|---|---|---|---|---|');
 for (const r of results)
