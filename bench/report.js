@@ -299,6 +299,12 @@ if (fs.existsSync(tokensPath)) {
   p(fs.readFileSync(tokensPath, 'utf8').trimEnd());
   p();
 }
+// And Server-Sent Events against the plain protocol (bench/run --sse).
+const ssePath = path.join(__dirname, 'sse.md');
+if (fs.existsSync(ssePath)) {
+  p(fs.readFileSync(ssePath, 'utf8').trimEnd());
+  p();
+}
 if (notesPath && fs.existsSync(notesPath)) {
   p(fs.readFileSync(notesPath, 'utf8').trimEnd());
   p();

@@ -26,6 +26,8 @@ const DEFAULTS = {
 };
 
 const EVENTS = ['notification', 'unread', 'read', 'deleted', 'state', 'error'];
+// The page the polling transport reads (the routes' largest).
+const PAGE_LIMIT = 100;
 
 class NotifydError extends Error {
   constructor(status, code, message) {
@@ -76,6 +78,7 @@ class Client {
     this._conn = null;
     this._timers = new Set();
     this._unreadCount = null;
+    this._pollStarted = false; // the polling transport has read its first page
     // Tabs of one origin share one connection: the holder of a Web Lock leads (connects and
     // passes every event on over a BroadcastChannel); the others follow. When the leader's
     // tab closes, its lock is released and the next tab takes over, resuming from its own
@@ -442,33 +445,68 @@ class Client {
 
 // --- transports: each reports _opened / _ended and hands events to _event
 
-class WsTransport {
+// What every transport shares: the open deadline and the two ways to end, reported
+// (_end: the connection dropped or was refused) or silent (close: the client replaced it).
+class Transport {
   constructor(client, token) {
-    this.name = 'websocket';
+    this.name = this.constructor.kind;
     this.client = client;
     this.token = token;
     this.opened = false;
     this.ended = false;
   }
 
+  // The stream's query: the credential and where to resume.
+  _query() {
+    const q = new URLSearchParams({ token: this.token });
+    if (this.client._lastSeq !== null) q.set('lastSeq', String(this.client._lastSeq));
+    return q;
+  }
+
+  // Gives the transport up when it has not opened within openTimeoutMs.
+  _deadline() {
+    this.timer = setTimeout(() => { if (!this.opened) this._end(false); }, this.client._options.openTimeoutMs);
+  }
+
+  _open() {
+    this.opened = true;
+    clearTimeout(this.timer);
+    this.client._opened(this);
+  }
+
+  _end(authFailed) {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this._release(false);
+    this.client._ended(this, { opened: this.opened, authFailed });
+  }
+
+  close() {
+    this.ended = true;
+    clearTimeout(this.timer);
+    this._release(true);
+  }
+
+  // Frees the connection; `quiet`: without its own close handlers firing.
+  _release() {}
+}
+
+class WsTransport extends Transport {
+  static kind = 'websocket';
+
   open() {
     const c = this.client;
-    const q = new URLSearchParams({ token: this.token });
-    if (c._lastSeq !== null) q.set('lastSeq', String(c._lastSeq));
     let ws;
     try {
-      ws = new WebSocket(`${c._ws}/ws/notifications?${q}`);
+      ws = new WebSocket(`${c._ws}/ws/notifications?${this._query()}`);
     } catch {
       this._end(false);
       return;
     }
     this.ws = ws;
-    this.timer = setTimeout(() => { if (!this.opened) this._end(false); }, c._options.openTimeoutMs);
-    ws.onopen = () => {
-      this.opened = true;
-      clearTimeout(this.timer);
-      c._opened(this);
-    };
+    this._deadline();
+    ws.onopen = () => this._open();
     ws.onmessage = (m) => {
       let frame;
       try { frame = JSON.parse(m.data); } catch { return; }
@@ -508,52 +546,31 @@ class WsTransport {
     });
   }
 
-  _end(authFailed) {
-    if (this.ended) return;
-    this.ended = true;
-    clearTimeout(this.timer);
-    if (this.pending) {
+  _release(quiet) {
+    // Replaced quietly, a renewal under way is left to its own deadline.
+    if (!quiet && this.pending) {
       this.pending.reject(new NotifydError(0, 'closed', 'the connection ended'));
       this.pending = null;
     }
-    try { this.ws && this.ws.close(); } catch { /* already closed */ }
-    this.client._ended(this, { opened: this.opened, authFailed });
-  }
-
-  close() {
-    this.ended = true;
-    clearTimeout(this.timer);
-    if (this.ws) {
-      this.ws.onclose = null;
-      try { this.ws.close(); } catch { /* already closed */ }
-    }
+    if (!this.ws) return;
+    if (quiet) this.ws.onclose = null;
+    try { this.ws.close(); } catch { /* already closed */ }
   }
 }
 
-class SseTransport {
-  constructor(client, token) {
-    this.name = 'sse';
-    this.client = client;
-    this.token = token;
-    this.opened = false;
-    this.ended = false;
-  }
+const STREAM_EVENTS = ['notification:new', 'notification:recent', 'notification:unread_count',
+  'notification:marked_read', 'notification:deleted'];
+
+class SseTransport extends Transport {
+  static kind = 'sse';
 
   open() {
     const c = this.client;
-    const q = new URLSearchParams({ token: this.token });
-    if (c._lastSeq !== null) q.set('lastSeq', String(c._lastSeq));
-    const es = new EventSource(`${c._http}/sse/notifications?${q}`);
+    const es = new EventSource(`${c._http}/sse/notifications?${this._query()}`);
     this.es = es;
-    this.timer = setTimeout(() => { if (!this.opened) this._end(false); }, c._options.openTimeoutMs);
-    es.onopen = () => {
-      this.opened = true;
-      clearTimeout(this.timer);
-      c._opened(this);
-    };
-    const types = ['notification:new', 'notification:recent', 'notification:unread_count',
-      'notification:marked_read', 'notification:deleted'];
-    for (const type of types) {
+    this._deadline();
+    es.onopen = () => this._open();
+    for (const type of STREAM_EVENTS) {
       es.addEventListener(type, (m) => {
         let data;
         try { data = JSON.parse(m.data); } catch { return; }
@@ -567,31 +584,21 @@ class SseTransport {
     });
     // EventSource reconnects by itself after a network error; this client does it instead,
     // so that the token and lastSeq are fresh and the backoff is its own.
-    es.onerror = () => this._end(!this.opened && false);
+    es.onerror = () => this._end(false);
   }
 
-  _end(authFailed) {
-    if (this.ended) return;
-    this.ended = true;
-    clearTimeout(this.timer);
-    this.es.close();
-    this.client._ended(this, { opened: this.opened, authFailed });
-  }
-
-  close() {
-    this.ended = true;
-    clearTimeout(this.timer);
+  _release() {
     if (this.es) this.es.close();
   }
 }
 
-class PollTransport {
-  constructor(client) {
-    this.name = 'polling';
-    this.client = client;
-    this.opened = false;
-    this.ended = false;
-  }
+// Polls the first page of the inbox. The routes have no change feed, so what other tabs (or
+// devices) did is read off the page: a notification that was unread on the last page and is
+// read now was read, one that is gone (and would still be within the page) was deleted. The
+// events are the streams' marked_read / deleted, so tabs that follow this one get them too.
+class PollTransport extends Transport {
+  static kind = 'polling';
+  page = null; // id → notification, of the last page
 
   open() {
     this._poll();
@@ -600,34 +607,51 @@ class PollTransport {
   async _poll() {
     const c = this.client;
     if (this.ended) return;
+    let page;
     try {
-      const page = await c._route('GET', '/api/v1/me/notifications?limit=100');
-      if (this.ended) return;
-      if (!this.opened) {
-        this.opened = true;
-        c._opened(this);
-      }
-      const fresh = (page.notifications || []).filter((n) => c._lastSeq === null || n.seq > c._lastSeq);
-      // The first page of a new client is its starting point, not news.
-      if (c._lastSeq === null && c._seen.size === 0) {
-        const top = (page.notifications || []).reduce((m, n) => Math.max(m, n.seq), 0);
-        c._lastSeq = top || null;
-      } else {
-        c._wire('notification:recent', { notifications: fresh });
-      }
-      c._wire('notification:unread_count', { unreadCount: page.unreadCount });
+      page = await c._route('GET', `/api/v1/me/notifications?limit=${PAGE_LIMIT}`);
     } catch (e) {
-      if (this.ended) return;
-      this.ended = true;
-      this.client._ended(this, { opened: this.opened, authFailed: e.status === 401 });
+      if (!this.ended) this._end(e.status === 401);
       return;
     }
+    if (this.ended) return;
+    if (!this.opened) this._open();
+    const list = page.notifications || [];
+    const fresh = list.filter((n) => c._lastSeq === null || n.seq > c._lastSeq);
+    // The first page of a new client is its starting point, not news (even an empty one:
+    // what comes after it is news).
+    if (!c._pollStarted && c._lastSeq === null && c._seen.size === 0) {
+      const top = list.reduce((m, n) => Math.max(m, n.seq), 0);
+      c._lastSeq = top || null;
+    } else {
+      c._wire('notification:recent', { notifications: fresh });
+    }
+    c._pollStarted = true;
+    if (this.page) this._changes(list);
+    this.page = new Map(list.map((n) => [n.id, n]));
+    c._wire('notification:unread_count', { unreadCount: page.unreadCount });
     this.timer = setTimeout(() => this._poll(), c._options.pollIntervalMs);
   }
 
-  close() {
-    this.ended = true;
-    clearTimeout(this.timer);
+  // The reads and deletes between the last page and `list`.
+  _changes(list) {
+    const now = new Map(list.map((n) => [n.id, n]));
+    // A full page drops its oldest entries as new ones arrive: only what is newer than its
+    // oldest entry can be told deleted.
+    const floor = list.length >= PAGE_LIMIT ? Math.min(...list.map((n) => n.seq)) : -Infinity;
+    const deleted = [];
+    const reads = new Map(); // readAt → ids
+    for (const [id, before] of this.page) {
+      const after = now.get(id);
+      if (!after) {
+        if (before.seq > floor) deleted.push(id);
+      } else if (!before.readAt && after.readAt) {
+        if (!reads.has(after.readAt)) reads.set(after.readAt, []);
+        reads.get(after.readAt).push(id);
+      }
+    }
+    for (const [readAt, ids] of reads) this.client._wire('notification:marked_read', { notificationIds: ids, readAt });
+    if (deleted.length) this.client._wire('notification:deleted', { notificationIds: deleted });
   }
 }
 

@@ -77,6 +77,8 @@ QByteArray encodePacket(PacketType type, QByteArrayView data)
 
 QByteArray encodePacket(const Packet &packet)
 {
+    if (packet.binary)
+        return 'b' + packet.data;
     return encodePacket(packet.type, packet.data);
 }
 
@@ -128,15 +130,20 @@ Result<QList<Packet>, DecodeError> decodePayload(QByteArrayView body, const Payl
     while (true) {
         const qsizetype end = body.indexOf(recordSeparator, start);
         const QByteArrayView part = body.sliced(start, (end < 0 ? body.size() : end) - start);
-        auto packet = decodeText(part);
-        if (!packet) {
-            DecodeError error = packet.error();
-            error.message = QStringLiteral("packet %1 of the payload: %2")
-                                .arg(packets.size() + 1)
-                                .arg(error.message);
-            return error;
+        if (part.startsWith('b')) {
+            // Not decoded: the session refuses binary packets the same way on both transports.
+            packets.append(Packet {PacketType::Message, part.sliced(1).toByteArray(), true});
+        } else {
+            auto packet = decodeText(part);
+            if (!packet) {
+                DecodeError error = packet.error();
+                error.message = QStringLiteral("packet %1 of the payload: %2")
+                                    .arg(packets.size() + 1)
+                                    .arg(error.message);
+                return error;
+            }
+            packets.append(std::move(packet).value());
         }
-        packets.append(std::move(packet).value());
         if (end < 0)
             break;
         start = end + 1;
@@ -154,7 +161,7 @@ QByteArray encodePayload(const QList<Packet> &packets)
     for (qsizetype i = 0; i < packets.size(); ++i) {
         if (i > 0)
             out.append(recordSeparator);
-        out.append(char('0' + static_cast<int>(packets.at(i).type)));
+        out.append(packets.at(i).binary ? 'b' : char('0' + static_cast<int>(packets.at(i).type)));
         out.append(packets.at(i).data);
     }
     return out;

@@ -14,7 +14,9 @@
 
 // Engine.IO protocol v4 (https://github.com/socketio/engine.io-protocol), server side.
 // Pure functions over bytes: no sockets, no event loop, safe to call from any thread.
-// Binary packets are not supported and are rejected with a typed error.
+// Binary packets are not supported: a binary frame is rejected with a typed error, and a
+// "b<base64>" packet of a polling body is handed up undecoded (Packet::binary) so that the
+// session answers it exactly as it answers a binary frame (docs/protocol.md, "Engine.IO").
 namespace notify::eio {
 
 inline constexpr int protocolVersion = 4;
@@ -37,6 +39,9 @@ struct Packet
     // Text after the type digit, UTF-8: "probe" for "2probe", the Socket.IO packet for a
     // message. Always empty for close, upgrade and noop.
     QByteArray data;
+    // A "b<base64>" packet of a polling body: `data` is its base64 text, not decoded, and
+    // `type` is Message. Never set by decodePacket().
+    bool binary = false;
 
     friend bool operator==(const Packet &, const Packet &) = default;
 };
@@ -92,7 +97,8 @@ struct PayloadLimits
 };
 
 // Decodes a polling POST body. All-or-nothing: one bad packet fails the whole body, as
-// engine.io closes the session on any malformed payload.
+// engine.io closes the session on any malformed payload. A "b<base64>" packet is no error:
+// it comes back with Packet::binary set (what a binary frame is on the websocket).
 Result<QList<Packet>, DecodeError> decodePayload(QByteArrayView body,
                                                  const PayloadLimits &limits = {});
 

@@ -205,7 +205,11 @@ void EngineSession::handlePost(HttpConnection *conn)
     if (!packets.ok()) {
         conn->respond(eio::httpStatus(packets.error()), "text/plain; charset=UTF-8",
                       packets.error().message.toUtf8(), m_host.corsHeaders(conn));
-        close(1002, QStringLiteral("parse error"));
+        // As engine.io: the session is gone at once (the next GET gets 400 "Session ID
+        // unknown"), not after a last GET that would fetch its close packet.
+        qCInfo(lcNet) << "Engine.IO: malformed polling payload, dropping session:"
+                      << packets.error().message;
+        abort(1002, QStringLiteral("parse error"));
         return;
     }
     conn->respond(200, "text/html", "ok", m_host.corsHeaders(conn));
@@ -292,6 +296,13 @@ void EngineSession::onTransportText(const QByteArray &text)
 
 void EngineSession::onPacket(const eio::Packet &packet)
 {
+    if (packet.binary) {
+        // A "b<base64>" packet of a polling body: answered as a binary frame on the websocket
+        // (onWebSocketBinary), so that one emit gets the same answer on both transports.
+        if (admitAnswer())
+            sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
+        return;
+    }
     switch (packet.type) {
     case eio::PacketType::Pong: {
         if (!m_pingOutstanding)
@@ -316,7 +327,7 @@ void EngineSession::onPacket(const eio::Packet &packet)
         onSocketIo(packet.data);
         return;
     case eio::PacketType::Close:
-        close(1000, QStringLiteral("client close"));
+        closedByClient();
         return;
     case eio::PacketType::Open:
     case eio::PacketType::Upgrade:
@@ -543,6 +554,24 @@ void EngineSession::close(int code, const QString &reason)
     m_closeDeadlineMs = nowMs() + closeDrainMs;
     if (m_pendingGet)
         flushPolling();
+}
+
+void EngineSession::closedByClient()
+{
+    if (m_ws) {
+        close(1000, QStringLiteral("client close"));
+        return;
+    }
+    // Polling, as engine.io: the client said goodbye, so nothing more is owed to it. The held
+    // GET ends with a noop (a close packet would tell a client what it already knows) and the
+    // session is gone at once: a later GET gets 400 "Session ID unknown".
+    m_closed = true;
+    m_ticket.release();
+    detachAll(1000, QStringLiteral("client close"));
+    dropProbe();
+    if (m_pendingGet)
+        respondToGet(eio::encodePacket(eio::PacketType::Noop));
+    finalize();
 }
 
 void EngineSession::abort(int code, const QString &reason)

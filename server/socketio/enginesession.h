@@ -114,6 +114,8 @@ private:
     void onTransportText(const QByteArray &text);
     void onProbeText(const QByteArray &text);
     void onPacket(const eio::Packet &packet);
+    // The client's close packet.
+    void closedByClient();
     void onSocketIo(const QByteArray &data);
     void onConnect(const sio::Packet &packet);
     void scheduleFlush();

@@ -43,7 +43,7 @@ async function freePort() {
 const PAGE = `<!doctype html><meta charset="utf-8"><title>app</title><script type="module">
 const q = new URLSearchParams(location.search);
 const base = q.get('base');
-const app = { state: null, transport: null, unread: null, notifications: [], events: [], error: null, tokens: 0 };
+const app = { state: null, transport: null, unread: null, notifications: [], events: [], reads: [], deletes: [], error: null, tokens: 0 };
 window.app = app;
 try {
   const { connect } = await import(base + '/notifyd.js');
@@ -53,12 +53,16 @@ try {
     const r = await fetch('/token?ttl=' + ttl);
     return r.text();
   });
+  // ?transports=polling: this page alone on the given transports, polling every 200 ms.
+  const only = q.get('transports') ? { transports: q.get('transports').split(','), pollIntervalMs: 200, shareTabs: false } : {};
   const client = connect(base, { token, minBackoffMs: 100, maxBackoffMs: 1000, openTimeoutMs: 3000,
-    renewBeforeMs: Number(q.get('renewBefore') || 60000) });
+    renewBeforeMs: Number(q.get('renewBefore') || 60000), ...only });
   window.client = client;
   client.on('state', (s) => { app.state = s.state; app.transport = s.transport; app.tab = s.tab; app.events.push(['state', s.state, s.transport, s.tab]); });
   client.on('unread', (u) => { app.unread = u.unreadCount; });
   client.on('notification', (n) => { app.notifications.push(n); });
+  client.on('read', (r) => { app.reads.push(...r.notificationIds); });
+  client.on('deleted', (r) => { app.deletes.push(...r.notificationIds); });
   client.on('error', (e) => { app.error = String(e); });
 } catch (e) {
   app.error = String(e);
@@ -165,6 +169,32 @@ test('two pages of one user: a publish shows in both with badge 1, a read in one
   const page = await b.evaluate(() => window.client.list({ limit: 10 }));
   assert.equal(page.notifications.length, 1);
   assert.notEqual(page.notifications[0].readAt, null);
+});
+
+test('a page on polling only: reads and deletes made elsewhere arrive as read and deleted events', { skip }, async () => {
+  const node = await notifyd();
+  const page = await openPage(node.clientUrl, { query: '&transports=polling' });
+  await waitApp(page, (s) => s.state === 'open' && s.unread === 0, 'open on polling, badge 0');
+  assert.equal((await appState(page)).transport, 'polling');
+  const ids = [];
+  for (const title of ['one', 'two', 'three']) ids.push((await publish(node, ORG, ['alice'], title)).notifications[0].id);
+  await waitApp(page, (s) => s.unread === 3 && s.notifications.length === 3, 'three notifications, badge 3');
+  // Another device of alice's, on the user's routes: one read, one deleted.
+  const other = { authorization: `Bearer ${mintToken(ORG, 'alice')}`, 'content-type': 'application/json' };
+  const read = await fetch(`${node.clientUrl}/api/v1/me/notifications/read`,
+    { method: 'POST', headers: other, body: JSON.stringify({ notificationIds: [ids[0]] }) });
+  assert.equal(read.status, 200);
+  const del = await fetch(`${node.clientUrl}/api/v1/me/notifications/${ids[1]}`, { method: 'DELETE', headers: other });
+  assert.equal(del.status, 200);
+  const s = await waitApp(page, (x) => x.reads.length > 0 && x.deletes.length > 0 && x.unread === 1, 'the read and the delete');
+  assert.deepEqual(s.reads, [ids[0]]);
+  assert.deepEqual(s.deletes, [ids[1]]);
+  // Nothing is reported twice on the next polls, and the page's own read is reported too.
+  await page.evaluate((nid) => window.client.markRead([nid]), ids[2]);
+  const t = await waitApp(page, (x) => x.reads.length === 2, 'its own read');
+  assert.deepEqual(t.reads, [ids[0], ids[2]]);
+  assert.deepEqual(t.deletes, [ids[1]]);
+  assert.equal(t.transport, 'polling');
 });
 
 test('notifyd restarted while the page stays open: the notifications published meanwhile arrive exactly once', { skip }, async () => {
