@@ -114,6 +114,11 @@ StoreResult<Done> add(Store &store, const Endpoint &e)
               pg)) {
         return *error;
     }
+    // This process's changes count it at once; other processes' within their poll.
+    if (enabledKnown.load(std::memory_order_acquire)) {
+        std::unique_lock lock(enabledLock);
+        enabledOrgs.insert(e.orgId);
+    }
     return Done {};
 }
 
