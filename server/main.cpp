@@ -217,6 +217,8 @@ int main(int argc, char *argv[])
         return keysCommand(args);
     if (args.size() > 1 && args[1] == QLatin1String("operators"))
         return operatorsCommand(args);
+    if (args.size() > 1 && args[1] == QLatin1String("webhooks"))
+        return webhooksCommand(args);
     if (args.size() > 1 && args[1] == QLatin1String("check"))
         return checkCommand(args);
     if (args.size() > 1 && args[1] == QLatin1String("backup"))
@@ -236,6 +238,8 @@ int main(int argc, char *argv[])
                "(notifyd keys --help)\n"
                "  notifyd operators create|list|revoke ...  the console's operators "
                "and their roles (notifyd operators --help)\n"
+               "  notifyd webhooks add|list|remove ...  the organizations' signed webhook "
+               "endpoints (notifyd webhooks --help)\n"
                "  notifyd check [server options]\n"
                "        check the database: the engine's integrity check and notifyd's counters\n"
                "        (exit 0: nothing found, 1: problems found, 2: could not check)\n"

@@ -118,6 +118,11 @@ void ApiServer::addRoutes()
              {{Method::Delete, withArg(&ApiServer::revokeSession)}});
 
     addRoute(QStringLiteral("/api/v1/audit"), {{Method::Get, plain(&ApiServer::auditLog)}});
+    addRoute(QStringLiteral("/api/v1/webhooks"),
+             {{Method::Get, plain(&ApiServer::listWebhooks)},
+              {Method::Post, plain(&ApiServer::addWebhook)}});
+    addRoute(QStringLiteral("/api/v1/webhooks/<arg>"),
+             {{Method::Delete, withArg(&ApiServer::removeWebhook)}});
     addRoute(QStringLiteral("/api/v1/presence"), {{Method::Get, plain(&ApiServer::presence)}});
     addRoute(QStringLiteral("/api/v1/stats"), {{Method::Get, plain(&ApiServer::stats)}});
 

@@ -131,6 +131,15 @@ private:
     void revokeSession(const QString &token, const ApiRequest &request, const HttpReply &reply);
     // auditroutes.cpp
     bool requireAuditReader(const ApiRequest &request, const HttpReply &reply);
+    // The people who run the service (a bootstrap API key, the bootstrap admin key, an
+    // operator with the admin role): their name for the audit log ("api-key", "admin-key",
+    // the operator's); otherwise answers 401 or 403 (saying the caller may not `what`).
+    std::optional<QString> requireAdmin(const ApiRequest &request, const HttpReply &reply,
+                                        const QString &what);
+    // webhookroutes.cpp
+    void listWebhooks(const ApiRequest &request, const HttpReply &reply);
+    void addWebhook(const ApiRequest &request, const HttpReply &reply);
+    void removeWebhook(const QString &id, const ApiRequest &request, const HttpReply &reply);
     void auditLog(const ApiRequest &request, const HttpReply &reply);
     // opsroutes.cpp
     void health(const HttpReply &reply);

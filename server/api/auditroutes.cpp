@@ -29,6 +29,12 @@ HttpResult<QString> queryText(const ApiRequest &request, const QString &name)
 
 bool ApiServer::requireAuditReader(const ApiRequest &request, const HttpReply &reply)
 {
+    return requireAdmin(request, reply, QStringLiteral("read the audit log")).has_value();
+}
+
+std::optional<QString> ApiServer::requireAdmin(const ApiRequest &request, const HttpReply &reply,
+                                               const QString &what)
+{
     // Who did what is for the people who run the service: a bootstrap API key, the bootstrap
     // admin key or an operator with the admin role. A stored key of one organization is not.
     const QByteArray token = bearerToken(request);
@@ -36,30 +42,30 @@ bool ApiServer::requireAuditReader(const ApiRequest &request, const HttpReply &r
         replyUnauthorized(reply,
                           QStringLiteral("a bootstrap API key or an admin operator's key "
                                          "is required (Authorization: Bearer)"));
-        return false;
+        return std::nullopt;
     }
     const QString &adminKey = m_services.config.adminKey;
-    if (matchesApiKey(token, m_services.config.apiKeys)
-        || (!adminKey.isEmpty() && matchesApiKey(token, {adminKey})))
-        return true;
+    if (matchesApiKey(token, m_services.config.apiKeys))
+        return QStringLiteral("api-key");
+    if (!adminKey.isEmpty() && matchesApiKey(token, {adminKey}))
+        return QStringLiteral("admin-key");
     if (const auto op = m_keys.findOperator(token)) {
         if (op->role == admin::role::admin)
-            return true;
+            return op->name;
         reply.error(403, codes::forbidden,
-                    QStringLiteral("the operator '%1' (%2) may not read the audit log: it needs "
+                    QStringLiteral("the operator '%1' (%2) may not %3: it needs "
                                    "the admin role")
-                        .arg(op->name, op->role));
-        return false;
+                        .arg(op->name, op->role, what));
+        return std::nullopt;
     }
     if (const ApiKeyRing::Key *key = m_keys.find(token)) {
         reply.error(403, codes::forbidden,
-                    QStringLiteral("the API key '%1' of organization '%2' may not read the "
-                                   "audit log")
-                        .arg(key->name, key->orgId));
-        return false;
+                    QStringLiteral("the API key '%1' of organization '%2' may not %3")
+                        .arg(key->name, key->orgId, what));
+        return std::nullopt;
     }
     replyUnauthorized(reply, QStringLiteral("the key is not valid"));
-    return false;
+    return std::nullopt;
 }
 
 void ApiServer::auditLog(const ApiRequest &request, const HttpReply &reply)

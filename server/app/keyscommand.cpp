@@ -17,6 +17,58 @@
 
 namespace notify {
 
+Result<std::unique_ptr<Store>, QString> openStore(const QStringList &rest)
+{
+    auto config
+        = loadConfig(rest, QProcessEnvironment::systemEnvironment(), ConfigPurpose::StoreOnly);
+    if (!config.ok())
+        return config.error().message;
+    auto storeConfig = StoreConfig::parse(config->db);
+    if (!storeConfig.ok())
+        return QStringLiteral("invalid --db: %1").arg(storeConfig.error());
+    auto store = Store::open(storeConfig.value(), QStringLiteral("notifyd-keys"));
+    if (!store.ok())
+        return QStringLiteral("cannot open the store %1: %2")
+            .arg(storeConfig->describe(), store.error().message);
+    // The same migrations the server runs: safe beside a running server.
+    if (auto migrated = store.value()->migrate(); !migrated.ok())
+        return QStringLiteral("cannot migrate the store: %1").arg(migrated.error().message);
+    return std::move(store.value());
+}
+
+// Key and operator changes made here are in the audit log too, under "cli:<user>" and this
+// machine's name (docs/operations.md, "Audit log").
+void recordAudit(Store &store, const QString &action, const QString &target, const QString &result)
+{
+    const QString user = qEnvironmentVariable("USER", QStringLiteral("unknown"));
+    audit::Entry entry;
+    entry.at = QDateTime::currentDateTimeUtc();
+    entry.operatorName = QStringLiteral("cli:") + user;
+    entry.node = QSysInfo::machineHostName();
+    entry.action = action;
+    entry.target = target;
+    entry.result = result;
+    if (auto recorded = audit::record(store, entry); !recorded.ok())
+        QTextStream(stderr) << "notifyd: warning: the audit entry was not stored: "
+                            << recorded.error().message << '\n';
+}
+
+void printTable(const QList<QStringList> &table)
+{
+    QList<int> widths(table.first().size(), 0);
+    for (const QStringList &line : table) {
+        for (int i = 0; i < line.size(); ++i)
+            widths[i] = qMax(widths[i], int(line[i].size()));
+    }
+    QTextStream out(stdout);
+    for (const QStringList &line : table) {
+        QString text;
+        for (int i = 0; i < line.size(); ++i)
+            text += i + 1 < line.size() ? line[i].leftJustified(widths[i] + 2) : line[i];
+        out << text << '\n';
+    }
+}
+
 namespace {
 
 constexpr auto usage
@@ -90,42 +142,6 @@ Result<Options, QString> parseOptions(QStringList args)
         }
     }
     return o;
-}
-
-Result<std::unique_ptr<Store>, QString> openStore(const QStringList &rest)
-{
-    auto config
-        = loadConfig(rest, QProcessEnvironment::systemEnvironment(), ConfigPurpose::StoreOnly);
-    if (!config.ok())
-        return config.error().message;
-    auto storeConfig = StoreConfig::parse(config->db);
-    if (!storeConfig.ok())
-        return QStringLiteral("invalid --db: %1").arg(storeConfig.error());
-    auto store = Store::open(storeConfig.value(), QStringLiteral("notifyd-keys"));
-    if (!store.ok())
-        return QStringLiteral("cannot open the store %1: %2")
-            .arg(storeConfig->describe(), store.error().message);
-    // The same migrations the server runs: safe beside a running server.
-    if (auto migrated = store.value()->migrate(); !migrated.ok())
-        return QStringLiteral("cannot migrate the store: %1").arg(migrated.error().message);
-    return std::move(store.value());
-}
-
-// Key and operator changes made here are in the audit log too, under "cli:<user>" and this
-// machine's name (docs/operations.md, "Audit log").
-void recordAudit(Store &store, const QString &action, const QString &target, const QString &result)
-{
-    const QString user = qEnvironmentVariable("USER", QStringLiteral("unknown"));
-    audit::Entry entry;
-    entry.at = QDateTime::currentDateTimeUtc();
-    entry.operatorName = QStringLiteral("cli:") + user;
-    entry.node = QSysInfo::machineHostName();
-    entry.action = action;
-    entry.target = target;
-    entry.result = result;
-    if (auto recorded = audit::record(store, entry); !recorded.ok())
-        QTextStream(stderr) << "notifyd: warning: the audit entry was not stored: "
-                            << recorded.error().message << '\n';
 }
 
 int create(const Options &o)
@@ -211,18 +227,7 @@ int list(const Options &o)
                       r.active() ? QStringLiteral("active")
                                  : QStringLiteral("revoked ") + r.revokedAt.toString(Qt::ISODate)});
     }
-    QList<int> widths(table.first().size(), 0);
-    for (const QStringList &line : table) {
-        for (int i = 0; i < line.size(); ++i)
-            widths[i] = qMax(widths[i], int(line[i].size()));
-    }
-    QTextStream out(stdout);
-    for (const QStringList &line : table) {
-        QString text;
-        for (int i = 0; i < line.size(); ++i)
-            text += i + 1 < line.size() ? line[i].leftJustified(widths[i] + 2) : line[i];
-        out << text << '\n';
-    }
+    printTable(table);
     return 0;
 }
 

@@ -8,12 +8,13 @@
 #include "server/metrics/metrics.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/authenticator.h"
-#include "server/tokens/jwksfetcher.h"
-#include "server/tokens/keyring.h"
 #include "server/shard/acceptor.h"
 #include "server/shard/shard.h"
 #include "server/storage/storeworker.h"
+#include "server/tokens/jwksfetcher.h"
+#include "server/tokens/keyring.h"
 #include "server/util/posting.h"
+#include "server/webhooks/webhooksender.h"
 #include "shared/auth/jwt.h"
 #include "shared/store/operators.h"
 #include "shared/store/storeconfig.h"
@@ -146,6 +147,16 @@ Result<Done, QString> Server::start()
         return QStringLiteral("cannot listen on %1: %2")
             .arg(m_config.listen.toString(), m_acceptor->errorString());
 
+    // Before the API listens: its webhook routes tell the sender of their changes. The
+    // claimant is the cluster registry's name of this node (stable over restarts, so that a
+    // restarted node takes back its own claims); SQLite has one node, which takes back all.
+    QString claimant;
+    if (storeConfig->isPostgres()) {
+        claimant = m_config.nodeName.isEmpty()
+            ? QSysInfo::machineHostName() + QLatin1Char(':') + QString::number(clientPort())
+            : m_config.nodeName;
+    }
+    startWebhooks(storeConfig.value(), claimant);
     if (m_api->listen(m_config.apiListen) == 0)
         return QStringLiteral("cannot listen on %1").arg(m_config.apiListen.toString());
 
@@ -207,6 +218,25 @@ quint16 Server::clientPort() const
 quint16 Server::apiPort() const
 {
     return m_api ? m_api->port() : 0;
+}
+
+void Server::startWebhooks(const StoreConfig &storeConfig, const QString &claimant)
+{
+    // Its own thread and store connection: a slow or dead endpoint never holds up delivery
+    // (docs/operations.md, "Webhooks").
+    WebhookSender::Options options;
+    options.store = storeConfig;
+    options.node = claimant;
+    m_webhookThread = new QThread;
+    m_webhookThread->setObjectName(QStringLiteral("notify-webhooks"));
+    m_webhookSender = new WebhookSender(std::move(options), m_metrics.get());
+    m_webhookSender->moveToThread(m_webhookThread);
+    connect(m_webhookThread, &QThread::finished, m_webhookSender, &QObject::deleteLater);
+    m_webhookThread->start();
+    QMetaObject::invokeMethod(m_webhookSender, &WebhookSender::start, Qt::QueuedConnection);
+    m_services->webhooksChanged = [sender = m_webhookSender] {
+        sender->reloadSoon();
+    };
 }
 
 void Server::checkStore()
@@ -298,6 +328,15 @@ void Server::stopThreads()
     // After the writer (whose commit hook it serves), before the shards it delivers to.
     if (m_cluster)
         m_cluster->stop();
+    if (m_webhookThread) {
+        QMetaObject::invokeMethod(m_webhookSender, &WebhookSender::stop,
+                                  Qt::BlockingQueuedConnection);
+        m_webhookThread->quit();
+        m_webhookThread->wait();
+        delete m_webhookThread;
+        m_webhookThread = nullptr;
+        m_webhookSender = nullptr;
+    }
     if (m_jwksThread) {
         // No new fetch requests to a fetcher about to go; waiters of a fetch are told it
         // ended before the shards they were waiting on go.

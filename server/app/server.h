@@ -30,6 +30,8 @@ class ReaderPool;
 class RoomDirectory;
 class Shard;
 class StoreWorker;
+struct StoreConfig;
+class WebhookSender;
 struct NodeServices;
 
 // The composition root of a node: builds every part of the data flow of
@@ -75,6 +77,7 @@ signals:
     void stopped();
 
 private:
+    void startWebhooks(const StoreConfig &storeConfig, const QString &claimant);
     void checkStore();
     void housekeeping();
     void stopThreads();
@@ -88,6 +91,8 @@ private:
     std::unique_ptr<KeyRing> m_keyRing;
     QThread *m_jwksThread = nullptr;
     JwksFetcher *m_jwksFetcher = nullptr; // lives on m_jwksThread
+    QThread *m_webhookThread = nullptr;
+    WebhookSender *m_webhookSender = nullptr; // lives on m_webhookThread
     std::unique_ptr<Authenticator> m_authenticator;
     std::atomic<quint64> m_nextConnectionId{1};
     std::atomic<bool> m_storeReady{false};

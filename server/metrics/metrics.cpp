@@ -116,6 +116,16 @@ QByteArray Metrics::prometheusText() const
     appendCounter(out, "notify_rate_limited_total", "Client messages refused by the rate limit.",
                   load(rateLimited));
     appendCounter(out, "notify_broadcasts_total", "Announcements sent.", load(broadcasts));
+    appendCounter(out, "notify_webhooks_sent_total", "Webhook events an endpoint accepted (2xx).",
+                  load(webhooksSent));
+    appendCounter(out, "notify_webhooks_failed_total",
+                  "Webhook calls that failed (error, timeout, not 2xx); each is retried.",
+                  load(webhooksFailed));
+    appendCounter(out, "notify_webhooks_dropped_total",
+                  "Webhook events dropped from a full outbox, oldest first.",
+                  load(webhooksDropped));
+    appendCounter(out, "notify_webhooks_disabled_total",
+                  "Webhook endpoints disabled after failing for 24 hours.", load(webhooksDisabled));
     out += "# HELP notify_store_fault 1 while the store's writes fail for this fault of the "
            "environment.\n# TYPE notify_store_fault gauge\n";
     const int fault = storeFault.load(std::memory_order_relaxed);

@@ -63,6 +63,13 @@ public:
                                                  : connectionsSocketIo;
     }
     std::atomic<quint64> broadcasts {0};
+    // Signed webhooks (server/webhooks): calls that went through, calls that failed (and will
+    // be retried), events dropped by the outbox bound, endpoints disabled after a day of
+    // failures.
+    std::atomic<quint64> webhooksSent {0};
+    std::atomic<quint64> webhooksFailed {0};
+    std::atomic<quint64> webhooksDropped {0};
+    std::atomic<quint64> webhooksDisabled {0};
     // Client port admission (docs/security.md, "The client port"): connections closed at accept
     // (total cap, per-address cap), Engine.IO sessions refused or ended unconnected, accept
     // pauses for lack of descriptors, connections cut at a head/body deadline.

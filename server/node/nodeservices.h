@@ -95,6 +95,9 @@ struct NodeServices
     std::atomic<UserRoutes *> userRoutes {nullptr};
     // The client port's user routes, per credential and node-wide, at --rate-limit.
     KeyedRateLimit routeRateLimit {config.rateLimit.perSecond, config.rateLimit.burst};
+    // Tells the webhook sender (server/webhooks) that an endpoint was added or removed here,
+    // so that it looks at the endpoints now. Set once at start; any thread.
+    std::function<void()> webhooksChanged {};
 };
 
 } // namespace notify

@@ -4,6 +4,7 @@
 #include "shared/store/store_p.h"
 
 #include "shared/model/timeuuid.h"
+#include "shared/store/webhooks.h"
 
 #include <algorithm>
 
@@ -452,6 +453,13 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
             outcome.ids.append(id);
     }
     outcome.unreadCount = unread - unreadChanged;
+    // The webhook events of the change commit with it (shared/store/webhooks.h).
+    if (auto error = enqueueWebhookEvents(db, pg, r,
+                                          change == Change::Read ? QStringLiteral("read")
+                                                                 : QStringLiteral("deleted"),
+                                          outcome.ids, outcome.at)) {
+        return tx.fail(*error);
+    }
     if (!outcome.ids.isEmpty()) {
         bus::Message signal;
         signal.kind = change == Change::Read ? bus::Kind::Read : bus::Kind::Deleted;
@@ -522,6 +530,10 @@ StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTim
                 return tx.fail(*error);
             }
         }
+        if (auto error = enqueueWebhookEvents(db, pg, r, QStringLiteral("read"), outcome.ids,
+                                              outcome.at)) {
+            return tx.fail(*error);
+        }
         if (!outcome.ids.isEmpty()) {
             bus::Message signal;
             signal.kind = bus::Kind::Read;
@@ -559,6 +571,11 @@ StoreResult<int> Store::markDelivered(const Recipient &r, const QStringList &req
         WriteTransaction tx = d->writeTransaction();
         if (auto error = tx.begin())
             return *error;
+        // Before the update, the events of exactly the rows it will change.
+        if (auto error = enqueueWebhookEvents(db, d->pg, r, QStringLiteral("delivered"), ids,
+                                              nowOr(at), true)) {
+            return tx.fail(*error);
+        }
         int changed = 0;
         for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
             Binds binds = recipientBinds(r);

@@ -5,6 +5,7 @@
 
 #include "shared/store/migrations.h"
 #include "shared/store/store.h"
+#include "shared/store/webhooks.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -196,6 +197,11 @@ private slots:
     void sqliteSessionSettings();
     void failedGroupRollsBackWhole();
     void failedChangeRollsBackWhole();
+
+    void webhookEventsCommitWithTheirChange();
+    void webhookClaimsOneEventPerUserInOrder();
+    void webhookBackoffThenDisableAfterADay();
+    void webhookOutboxIsBounded();
 
 private:
     // A store on this test function's database, not yet migrated.
@@ -1789,4 +1795,249 @@ void TestStore::failedChangeRollsBackWhole()
 }
 
 QTEST_GUILESS_MAIN(TestStore)
+// --- Webhooks (shared/store/webhooks.h) ------------------------------------------------
+
+namespace {
+
+webhooks::Endpoint endpointOf(const QString &id, const QString &org,
+                              const QStringList &events = webhooks::eventNames())
+{
+    webhooks::Endpoint e;
+    e.id = id;
+    e.orgId = org;
+    e.url = QStringLiteral("http://127.0.0.1:9/") + id;
+    e.secret = "whsec_test";
+    e.events = events;
+    e.createdAt = kT0;
+    return e;
+}
+
+// Every outbox row as "endpoint user event notification", in id order.
+QStringList outboxRows(Store &store)
+{
+    QStringList out;
+    QSqlQuery q(store.database());
+    q.exec(QStringLiteral("SELECT endpoint_id, user_id, event, notification_id FROM"
+                          " webhook_outbox ORDER BY id"));
+    while (q.next()) {
+        out.append(QStringLiteral("%1 %2 %3 %4")
+                       .arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                            q.value(3).toString()));
+    }
+    return out;
+}
+
+} // namespace
+
+void TestStore::webhookEventsCommitWithTheirChange()
+{
+    webhooks::forgetEnabledOrgs();
+    auto store = openMigrated();
+    QVERIFY2(store, qPrintable(m_openError));
+    const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
+    const Recipient bob {QStringLiteral("acme"), QStringLiteral("bob")};
+    const Recipient other {QStringLiteral("globex"), QStringLiteral("alice")};
+    STORE_OK(all, webhooks::add(*store, endpointOf(QStringLiteral("wh_all"), QStringLiteral("acme"))));
+    STORE_OK(readOnly, webhooks::add(*store, endpointOf(QStringLiteral("wh_read"),
+                                                        QStringLiteral("acme"),
+                                                        {QStringLiteral("read")})));
+    STORE_OK(inserted, store->insertBatch({draft(alice, QStringLiteral("a1")),
+                                           draft(alice, QStringLiteral("a2")),
+                                           draft(bob, QStringLiteral("b1")),
+                                           draft(other, QStringLiteral("o1"))},
+                                          kT0));
+    const QString a1 = inserted.value()[0].notification.id;
+    const QString a2 = inserted.value()[1].notification.id;
+    const QString b1 = inserted.value()[2].notification.id;
+    const QString o1 = inserted.value()[3].notification.id;
+    // Creating notifies nothing; each change, once, for the endpoints that want it.
+    QCOMPARE(outboxRows(*store), QStringList());
+    STORE_OK(delivered, store->markDelivered(alice, {a2, a1, b1}, kT0.addSecs(1)));
+    STORE_OK(again, store->markDelivered(alice, {a1}, kT0.addSecs(2)));
+    STORE_OK(read, store->markRead(alice, {a1}, kT0.addSecs(3)));
+    STORE_OK(readAll, store->markAllRead(alice, kT0.addSecs(4)));
+    STORE_OK(deleted, store->softDelete(bob, {b1}, kT0.addSecs(5)));
+    STORE_OK(foreign, store->markRead(other, {o1}, kT0.addSecs(6)));
+    QCOMPARE(outboxRows(*store),
+             (QStringList {QStringLiteral("wh_all alice delivered ") + a1,
+                           QStringLiteral("wh_all alice delivered ") + a2,
+                           QStringLiteral("wh_all alice read ") + a1,
+                           QStringLiteral("wh_read alice read ") + a1,
+                           QStringLiteral("wh_all alice read ") + a2,
+                           QStringLiteral("wh_read alice read ") + a2,
+                           QStringLiteral("wh_all bob deleted ") + b1}));
+
+    // Told that no organization has an endpoint, the store skips the statement.
+    webhooks::setEnabledOrgs({QStringLiteral("globex")});
+    STORE_OK(more, store->insertBatch({draft(alice, QStringLiteral("a3"))}, kT0));
+    STORE_OK(readA3, store->markRead(alice, {more.value()[0].notification.id}, kT0));
+    QCOMPARE(outboxRows(*store).size(), 7);
+    webhooks::forgetEnabledOrgs();
+
+    // Removing an endpoint takes its outbox with it.
+    STORE_OK(removed, webhooks::remove(*store, QStringLiteral("wh_all")));
+    QCOMPARE(removed.value().size(), size_t(1));
+    QCOMPARE(outboxRows(*store).size(), 2);
+    STORE_OK(listed, webhooks::list(*store));
+    QCOMPARE(listed.value().size(), size_t(1));
+    QCOMPARE(listed.value()[0].pending, qint64(2));
+}
+
+void TestStore::webhookClaimsOneEventPerUserInOrder()
+{
+    webhooks::forgetEnabledOrgs();
+    auto store = openMigrated();
+    QVERIFY2(store, qPrintable(m_openError));
+    auto second = openMigrated(); // another node
+    QVERIFY2(second, qPrintable(m_openError));
+    const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
+    const Recipient bob {QStringLiteral("acme"), QStringLiteral("bob")};
+    STORE_OK(added, webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
+    STORE_OK(inserted, store->insertBatch({draft(alice, QStringLiteral("a1")),
+                                           draft(alice, QStringLiteral("a2")),
+                                           draft(bob, QStringLiteral("b1"))},
+                                          kT0));
+    const QString a1 = inserted.value()[0].notification.id;
+    const QString a2 = inserted.value()[1].notification.id;
+    const QString b1 = inserted.value()[2].notification.id;
+    STORE_OK(r1, store->markRead(alice, {a1}, kT0));
+    STORE_OK(r2, store->markRead(alice, {a2}, kT0));
+    STORE_OK(r3, store->markRead(bob, {b1}, kT0));
+
+    const QDateTime now = kT0.addSecs(10);
+    STORE_OK(first, webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("n1"), now, 60000));
+    // Each user's oldest only: alice's second waits for her first.
+    QCOMPARE(first.value().size(), size_t(2));
+    QCOMPARE(first.value()[0].notificationId, a1);
+    QCOMPARE(first.value()[0].eventId(), a1 + QStringLiteral(".read"));
+    QCOMPARE(first.value()[1].notificationId, b1);
+    // Claimed: another node gets nothing while the lease runs...
+    STORE_OK(none, webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"), now, 60000));
+    QCOMPARE(none.value().size(), size_t(0));
+    // ...and the same events once it has run out (a node that died).
+    STORE_OK(late, webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"),
+                                   now.addSecs(61), 60000));
+    QCOMPARE(late.value().size(), size_t(2));
+    // Sent: alice's next one comes up.
+    STORE_OK(sentA1, webhooks::sent(*store, first.value()[0], false));
+    STORE_OK(next, webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("n1"),
+                                   now.addSecs(200), 60000));
+    QCOMPARE(next.value().size(), size_t(2));
+    QCOMPARE(next.value()[0].notificationId, a2);
+    QCOMPARE(next.value()[1].notificationId, b1);
+    // A restarted node takes back its claims at once.
+    STORE_OK(released, webhooks::releaseClaims(*store, QStringLiteral("n1")));
+    QCOMPARE(released.value(), 2);
+    STORE_OK(back, webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"),
+                                   now.addSecs(201), 60000));
+    QCOMPARE(back.value().size(), size_t(2));
+}
+
+void TestStore::webhookBackoffThenDisableAfterADay()
+{
+    QCOMPARE(webhooks::Backoff::delayMs(1), qint64(1000));
+    QCOMPARE(webhooks::Backoff::delayMs(2), qint64(2000));
+    QCOMPARE(webhooks::Backoff::delayMs(5), qint64(16000));
+    QCOMPARE(webhooks::Backoff::delayMs(13), qint64(3600 * 1000));
+    QCOMPARE(webhooks::Backoff::delayMs(1000), qint64(3600 * 1000));
+
+    webhooks::forgetEnabledOrgs();
+    auto store = openMigrated();
+    QVERIFY2(store, qPrintable(m_openError));
+    const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
+    STORE_OK(added, webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
+    STORE_OK(inserted, store->insertBatch({draft(alice, QStringLiteral("a1"))}, kT0));
+    const QString a1 = inserted.value()[0].notification.id;
+    STORE_OK(r1, store->markRead(alice, {a1}, kT0));
+
+    // The clock is ours: a day of failures without waiting a day.
+    QDateTime now = kT0.addSecs(1);
+    const QDateTime firstFailure = now;
+    STORE_OK(claimed, webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
+    QCOMPARE(claimed.value().size(), size_t(1));
+    const webhooks::OutboxEvent event = claimed.value()[0];
+    STORE_OK(f1, webhooks::failed(*store, event, QStringLiteral("HTTP 500"), now));
+    QCOMPARE(f1.value().nextAttemptAt, now.addMSecs(1000));
+    QVERIFY(!f1.value().disabled);
+    // A call that was under way fails within the same step: no extra doubling.
+    STORE_OK(f1b, webhooks::failed(*store, event, QStringLiteral("HTTP 500"), now.addMSecs(10)));
+    QCOMPARE(f1b.value().nextAttemptAt, now.addMSecs(1000));
+    now = f1.value().nextAttemptAt;
+    STORE_OK(f2, webhooks::failed(*store, event, QStringLiteral("reset"), now));
+    QCOMPARE(f2.value().nextAttemptAt, now.addMSecs(2000));
+    STORE_OK(listed, webhooks::list(*store));
+    QCOMPARE(listed.value()[0].failures, 2);
+    QCOMPARE(listed.value()[0].lastError, QStringLiteral("reset"));
+    QCOMPARE(listed.value()[0].failingSince, firstFailure);
+    // The event was released each time, with its attempts counted.
+    STORE_OK(again, webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
+    QCOMPARE(again.value().size(), size_t(1));
+    QCOMPARE(again.value()[0].attempts, 3);
+    // A success clears the backoff.
+    STORE_OK(ok, webhooks::sent(*store, again.value()[0], true));
+    STORE_OK(healthy, webhooks::list(*store));
+    QCOMPARE(healthy.value()[0].failures, 0);
+    QVERIFY(!healthy.value()[0].failingSince.isValid());
+    QVERIFY(!healthy.value()[0].nextAttemptAt.isValid());
+
+    // Failing from now on: backing off up to an hour, disabled once a day has passed.
+    STORE_OK(r2, store->markAllRead(alice, kT0));
+    STORE_OK(inserted2, store->insertBatch({draft(alice, QStringLiteral("a2"))}, kT0));
+    STORE_OK(r3, store->markRead(alice, {inserted2.value()[0].notification.id}, kT0));
+    STORE_OK(claimed2, webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
+    QCOMPARE(claimed2.value().size(), size_t(1));
+    const QDateTime since = now;
+    int steps = 0;
+    bool disabled = false;
+    while (!disabled && steps < 100) {
+        STORE_OK(f, webhooks::failed(*store, claimed2.value()[0], QStringLiteral("HTTP 503"), now));
+        QVERIFY(f.value().nextAttemptAt.toMSecsSinceEpoch() - now.toMSecsSinceEpoch()
+                <= webhooks::Backoff::maxDelayMs);
+        disabled = f.value().disabled;
+        if (!disabled)
+            QVERIFY(since.msecsTo(now) < webhooks::Backoff::disableAfterMs);
+        now = f.value().nextAttemptAt;
+        ++steps;
+    }
+    QVERIFY(disabled);
+    QVERIFY(steps > 20 && steps < 40);
+    STORE_OK(after, webhooks::list(*store));
+    QVERIFY(!after.value()[0].enabled());
+    // A disabled endpoint gets no new events; what it had waits (bounded by trim).
+    const qint64 pendingBefore = after.value()[0].pending;
+    STORE_OK(inserted3, store->insertBatch({draft(alice, QStringLiteral("a3"))}, kT0));
+    STORE_OK(r4, store->markRead(alice, {inserted3.value()[0].notification.id}, kT0));
+    STORE_OK(after2, webhooks::list(*store));
+    QCOMPARE(after2.value()[0].pending, pendingBefore);
+}
+
+void TestStore::webhookOutboxIsBounded()
+{
+    webhooks::forgetEnabledOrgs();
+    auto store = openMigrated();
+    QVERIFY2(store, qPrintable(m_openError));
+    const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
+    STORE_OK(added, webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
+    std::vector<NewNotification> drafts;
+    for (int i = 0; i < 5; ++i)
+        drafts.push_back(draft(alice, QStringLiteral("n%1").arg(i)));
+    STORE_OK(inserted, store->insertBatch(drafts, kT0));
+    QStringList ids;
+    for (const InsertOutcome &o : inserted.value())
+        ids.append(o.notification.id);
+    STORE_OK(read, store->markRead(alice, ids, kT0));
+    QCOMPARE(outboxRows(*store).size(), 5);
+    STORE_OK(dropped, webhooks::trim(*store, 3));
+    QCOMPARE(dropped.value(), qint64(2));
+    // The oldest went; the newest stay, in order.
+    QCOMPARE(outboxRows(*store),
+             (QStringList {QStringLiteral("wh_1 alice read ") + ids[2],
+                           QStringLiteral("wh_1 alice read ") + ids[3],
+                           QStringLiteral("wh_1 alice read ") + ids[4]}));
+    STORE_OK(listed, webhooks::list(*store));
+    QCOMPARE(listed.value()[0].dropped, qint64(2));
+    STORE_OK(none, webhooks::trim(*store, 3));
+    QCOMPARE(none.value(), qint64(0));
+}
+
 #include "test_store.moc"
