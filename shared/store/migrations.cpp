@@ -132,6 +132,18 @@ QStringList operatorStatements(bool pg)
     };
 }
 
+QString pushesTable(bool pg)
+{
+    return QStringLiteral("CREATE TABLE notification_pushes ("
+                          " notification_id TEXT NOT NULL,"
+                          " node TEXT NOT NULL,"
+                          " pushed_at BIGINT NOT NULL,"
+                          " connections BIGINT NOT NULL,"
+                          " PRIMARY KEY (notification_id, node))")
+        // Time-ordered ids: new rows land at the end of the clustered key.
+        + (pg ? QString() : QStringLiteral(" WITHOUT ROWID"));
+}
+
 std::vector<Migration> buildMigrations()
 {
     std::vector<Migration> list;
@@ -272,6 +284,17 @@ std::vector<Migration> buildMigrations()
     // "Audit log"). Operator changes bump api_key_changes too: the nodes reload both at once.
     list.push_back({7, QStringLiteral("operators and the audit log"), operatorStatements(false),
                     operatorStatements(true)});
+
+    // What each node's delivery hub did with each created notification (docs/protocol.md,
+    // "Delivery of a notification"): when it first pushed it and to how many connections,
+    // 0 when none was open there. A row per (notification, node) that pushed, plus the
+    // committing node's row: the client's receipt (delivered_at) alone could not tell
+    // "pushed, no receipt" from "no connection was open". Written in batches by the writer
+    // (server/storage/storeworker.h, recordPushes), never on the insert's own path.
+    list.push_back({8,
+                    QStringLiteral("pushes per notification and node"),
+                    {pushesTable(false)},
+                    {pushesTable(true)}});
 
     return list;
 }
