@@ -937,10 +937,6 @@ ID: %4</translation>
         <translation>Gelesen am</translation>
     </message>
     <message>
-        <source>not delivered</source>
-        <translation>nicht zugestellt</translation>
-    </message>
-    <message>
         <source>deleted %1</source>
         <translation>gelöscht %1</translation>
     </message>
@@ -951,6 +947,34 @@ ID: %4</translation>
     <message>
         <source>Delivered</source>
         <translation>Zugestellt</translation>
+    </message>
+    <message>
+        <source>Pushes by node: %1</source>
+        <translation>Versand je Knoten: %1</translation>
+    </message>
+    <message>
+        <source>receipt at %1</source>
+        <translation>Empfangsbestätigung um %1</translation>
+    </message>
+    <message>
+        <source>arrived: read at %1</source>
+        <translation>angekommen: gelesen um %1</translation>
+    </message>
+    <message>
+        <source>pushed to 1 connection at %1, no receipt</source>
+        <translation>an 1 Verbindung gesendet um %1, keine Empfangsbestätigung</translation>
+    </message>
+    <message>
+        <source>pushed to %1 connections at %2, no receipt</source>
+        <translation>an %1 Verbindungen gesendet um %2, keine Empfangsbestätigung</translation>
+    </message>
+    <message>
+        <source>not pushed: no connection was open (queued in the inbox)</source>
+        <translation>nicht gesendet: keine Verbindung war offen (wartet im Posteingang)</translation>
+    </message>
+    <message>
+        <source>no push recorded</source>
+        <translation>kein Versand verzeichnet</translation>
     </message>
 </context>
 <context>
@@ -1016,6 +1040,10 @@ ID: %4</translation>
     <message>
         <source>Show &amp;user…</source>
         <translation>&amp;Benutzer anzeigen…</translation>
+    </message>
+    <message>
+        <source>(as of %1)</source>
+        <translation>(Stand %1)</translation>
     </message>
 </context>
 <context>
@@ -1624,16 +1652,24 @@ Räume: %15</translation>
         <source>Inbox (newest first; deleted notifications struck through)</source>
         <translation>Posteingang (neueste zuerst; gelöschte durchgestrichen)</translation>
     </message>
-    <message>
-        <source>Live connections on other nodes</source>
-        <translation>Live-Verbindungen auf anderen Knoten</translation>
-    </message>
     <message numerus="yes">
         <source>%n on other nodes</source>
         <translation>
             <numerusform>%n auf einem anderen Knoten</numerusform>
             <numerusform>%n auf anderen Knoten</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Connections on other nodes</source>
+        <translation>Verbindungen auf anderen Knoten</translation>
+    </message>
+    <message>
+        <source>as of %1</source>
+        <translation>Stand %1</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>aktuell</translation>
     </message>
 </context>
 </TS>

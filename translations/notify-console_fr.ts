@@ -937,10 +937,6 @@ Id : %4</translation>
         <translation>Lue le</translation>
     </message>
     <message>
-        <source>not delivered</source>
-        <translation>non remise</translation>
-    </message>
-    <message>
         <source>deleted %1</source>
         <translation>supprimée le %1</translation>
     </message>
@@ -951,6 +947,34 @@ Id : %4</translation>
     <message>
         <source>Delivered</source>
         <translation>Remise le</translation>
+    </message>
+    <message>
+        <source>Pushes by node: %1</source>
+        <translation>Envois par nœud : %1</translation>
+    </message>
+    <message>
+        <source>receipt at %1</source>
+        <translation>accusé de réception à %1</translation>
+    </message>
+    <message>
+        <source>arrived: read at %1</source>
+        <translation>arrivée : lue à %1</translation>
+    </message>
+    <message>
+        <source>pushed to 1 connection at %1, no receipt</source>
+        <translation>envoyée à 1 connexion à %1, sans accusé de réception</translation>
+    </message>
+    <message>
+        <source>pushed to %1 connections at %2, no receipt</source>
+        <translation>envoyée à %1 connexions à %2, sans accusé de réception</translation>
+    </message>
+    <message>
+        <source>not pushed: no connection was open (queued in the inbox)</source>
+        <translation>non envoyée : aucune connexion ouverte (en attente dans la boîte de réception)</translation>
+    </message>
+    <message>
+        <source>no push recorded</source>
+        <translation>aucun envoi enregistré</translation>
     </message>
 </context>
 <context>
@@ -1016,6 +1040,10 @@ Id : %4</translation>
     <message>
         <source>Show &amp;user…</source>
         <translation>Afficher l’&amp;utilisateur…</translation>
+    </message>
+    <message>
+        <source>(as of %1)</source>
+        <translation>(état à %1)</translation>
     </message>
 </context>
 <context>
@@ -1624,16 +1652,24 @@ Salons : %15</translation>
         <source>Inbox (newest first; deleted notifications struck through)</source>
         <translation>Boîte de réception (les plus récentes d&apos;abord ; supprimées barrées)</translation>
     </message>
-    <message>
-        <source>Live connections on other nodes</source>
-        <translation>Connexions actives sur les autres nœuds</translation>
-    </message>
     <message numerus="yes">
         <source>%n on other nodes</source>
         <translation>
             <numerusform>%n sur un autre nœud</numerusform>
             <numerusform>%n sur les autres nœuds</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Connections on other nodes</source>
+        <translation>Connexions sur les autres nœuds</translation>
+    </message>
+    <message>
+        <source>as of %1</source>
+        <translation>état à %1</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>en direct</translation>
     </message>
 </context>
 </TS>

@@ -418,6 +418,8 @@ void AdminClient::dispatch(const QString &type, const QJsonObject &data)
         emit connectionStats(data.value(QStringLiteral("connections")).toArray());
     } else if (type == admin::msg::delivery) {
         emit delivery(data);
+    } else if (type == admin::msg::userChanged) {
+        emit userChanged(data);
     } else if (type == admin::msg::deliveryDropped) {
         const QString name = data.value(QStringLiteral("nodeName")).toString();
         emit deliveryDropped(name.isEmpty() ? data.value(QStringLiteral("nodeId")).toString()

@@ -118,6 +118,8 @@ signals:
     void delivery(const QJsonObject &delivery);
     // delivery:dropped: another node could not send this many of its trace records.
     void deliveryDropped(const QString &nodeName, qint64 dropped);
+    // user:changed: a change of the user this console watches (watch_user).
+    void userChanged(const QJsonObject &change);
     // A line for the console's log: what happened on the channel, never a secret.
     void logMessage(const QString &line);
 

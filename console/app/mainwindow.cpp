@@ -295,13 +295,10 @@ void MainWindow::createActions()
 
 void MainWindow::connectTo(const QUrl &url, const QString &adminKey)
 {
-    if (url != m_client->url()) {
-        m_connections->clear();
-        m_rooms->clear();
-        m_counters->clear();
-        m_trace->clear();
-        m_deliveriesView->chart()->clear();
-    }
+    // Another server, or the same one with another key (another operator, maybe refused):
+    // no figure of the last connection stays on any tab.
+    if (url != m_client->url() || adminKey != m_client->adminKey())
+        clearLiveData();
     m_nodeId.clear();
     setWindowTitle(url.toDisplayString(QUrl::RemoveQuery));
     m_client->connectTo(url, adminKey);
@@ -458,6 +455,8 @@ void MainWindow::clearLiveData()
     m_trace->clear();
     m_deliveriesView->chart()->clear();
     m_nodesView->clear();
+    m_notificationsView->clearData();
+    m_userView->clearData();
     m_nodeId.clear();
 }
 

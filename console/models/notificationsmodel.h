@@ -3,8 +3,10 @@
 #include "shared/model/notification.h"
 
 #include <QAbstractTableModel>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QList>
+#include <QStringList>
 
 namespace notify::console {
 
@@ -38,10 +40,32 @@ public:
     bool mayHaveMore() const { return m_mayHaveMore; }
     const notify::Notification &at(int row) const { return m_rows.at(row); }
 
+    // What the server recorded of a notification's push (docs/protocol.md, "Delivery of a
+    // notification"): the Delivered column's answer beside the client's receipt.
+    struct Delivery
+    {
+        enum class State { Unknown, Pushed, None };
+        State state = State::Unknown;
+        qint64 connections = 0;
+        QDateTime pushedAt;
+        // "name: connections" of each node that recorded a push, on a cluster.
+        QStringList nodes;
+    };
+    const Delivery &deliveryAt(int row) const { return m_deliveries.at(row); }
+    // The Delivered column's text for one row (receipt, read, pushed, not pushed).
+    static QString deliveryText(const notify::Notification &n, const Delivery &d);
+
 private:
-    QList<notify::Notification> parse(const QJsonArray &array, int *malformed) const;
+    struct Row
+    {
+        notify::Notification notification;
+        Delivery delivery;
+    };
+    QList<Row> parse(const QJsonArray &array, int *malformed) const;
+    static Delivery parseDelivery(const QJsonValue &value);
 
     QList<notify::Notification> m_rows;
+    QList<Delivery> m_deliveries;
     bool m_mayHaveMore = false;
 };
 

@@ -15,8 +15,10 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace notify::console {
@@ -72,6 +74,18 @@ NotificationsView::NotificationsView(AdminClient *client, NotificationsModel *mo
     connect(m_org, &QLineEdit::textChanged, this, &NotificationsView::updateButtons);
     connect(m_user, &QLineEdit::textChanged, this, &NotificationsView::updateButtons);
     connect(client, &AdminClient::stateChanged, this, &NotificationsView::updateButtons);
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setSingleShot(true);
+    m_refreshTimer->setInterval(150);
+    connect(m_refreshTimer, &QTimer::timeout, this, [this] {
+        if (!m_busy && !m_shownUser.isEmpty())
+            request(0, m_shownOrg, m_shownUser);
+    });
+    connect(client, &AdminClient::userChanged, this, [this](const QJsonObject &change) {
+        if (!m_shownUser.isEmpty() && change.value(QStringLiteral("orgId")).toString() == m_shownOrg
+            && change.value(QStringLiteral("userId")).toString() == m_shownUser)
+            m_refreshTimer->start();
+    });
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Organization:"), this));
@@ -110,8 +124,31 @@ void NotificationsView::loadOlder()
 
 void NotificationsView::request(qint64 beforeSeq)
 {
-    const QString org = m_org->text().trimmed();
-    const QString user = m_user->text().trimmed();
+    request(beforeSeq, m_org->text().trimmed(), m_user->text().trimmed());
+}
+
+void NotificationsView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!m_busy && !m_shownUser.isEmpty() && m_client->state() == AdminClient::State::Connected)
+        request(0, m_shownOrg, m_shownUser);
+}
+
+void NotificationsView::clearData()
+{
+    m_refreshTimer->stop();
+    m_model->clear();
+    m_shownOrg.clear();
+    m_shownUser.clear();
+    m_shownAt = {};
+    m_showingPage = false;
+    m_malformed = 0;
+    m_status->clear();
+    updateButtons();
+}
+
+void NotificationsView::request(qint64 beforeSeq, const QString &org, const QString &user)
+{
     if (org.isEmpty() || user.isEmpty())
         return;
     QJsonObject data {{QStringLiteral("orgId"), org},
@@ -140,6 +177,8 @@ void NotificationsView::request(qint64 beforeSeq)
                               = r.data.value(QStringLiteral("notifications")).toArray();
                           m_malformed
                               = beforeSeq > 0 ? m_model->appendOlder(list) : m_model->setPage(list);
+                          if (beforeSeq == 0)
+                              m_shownAt = QDateTime::currentDateTime();
                           m_showingPage = true;
                           updatePageStatus();
                           updateButtons();
@@ -153,6 +192,9 @@ void NotificationsView::updatePageStatus()
         text += QLatin1Char(' ') + tr("(%n malformed skipped)", nullptr, m_malformed);
     if (!m_model->mayHaveMore() && m_model->rowCount() > 0)
         text += QLatin1Char(' ') + tr("— no older ones");
+    if (m_shownAt.isValid())
+        text += QLatin1Char(' ')
+            + tr("(as of %1)").arg(QLocale().toString(m_shownAt, QStringLiteral("HH:mm:ss")));
     m_status->setText(text);
 }
 

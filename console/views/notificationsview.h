@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QWidget>
 
 class QAction;
@@ -8,6 +9,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
+class QTimer;
 
 namespace notify::console {
 
@@ -32,8 +34,15 @@ public:
     // "Show user…" on a row (also a double-click): the user whose inbox is shown.
     QAction *showUserAction() const { return m_showUser; }
 
+    // When the page shown was read; invalid when nothing is shown.
+    QDateTime shownAt() const { return m_shownAt; }
+    // Another server (or none): nothing of the last one stays on screen.
+    void clearData();
+
 protected:
     void changeEvent(QEvent *event) override;
+    // A page not seen for a while is read again when the tab comes back.
+    void showEvent(QShowEvent *event) override;
 
 signals:
     void userRequested(const QString &orgId, const QString &userId);
@@ -44,6 +53,7 @@ public slots:
 
 private:
     void request(qint64 beforeSeq);
+    void request(qint64 beforeSeq, const QString &org, const QString &user);
     void updateButtons();
     void updatePageStatus();
 
@@ -64,6 +74,10 @@ private:
     bool m_showingPage
         = false; // the status line is the page's count (rebuilt on a language change)
     int m_malformed = 0;
+    // The page is not live: it says as of when it was read, and is read again when a change
+    // of its user is pushed (the user the User view watches) or the tab is shown again.
+    QDateTime m_shownAt;
+    QTimer *m_refreshTimer = nullptr;
 };
 
 } // namespace notify::console

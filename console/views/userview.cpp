@@ -27,6 +27,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace notify::console {
@@ -117,6 +118,28 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     m_summary->setObjectName(QStringLiteral("userSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_inboxAsOf = new QLabel(this);
+    m_inboxAsOf->setObjectName(QStringLiteral("userInboxFreshness"));
+    m_remoteAsOf = new QLabel(this);
+    m_remoteAsOf->setObjectName(QStringLiteral("userRemoteFreshness"));
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setSingleShot(true);
+    m_refreshTimer->setInterval(150);
+    connect(m_refreshTimer, &QTimer::timeout, this, &UserView::refresh);
+    connect(m_client, &AdminClient::userChanged, this, &UserView::onUserChanged);
+    // A new connection (a restart, another server) knows no watch: ask again and read anew.
+    connect(m_client, &AdminClient::hello, this, [this] {
+        if (!m_watchedUser.isEmpty()) {
+            watch();
+            refresh();
+        }
+    });
+    connect(m_client, &AdminClient::stateChanged, this, [this](AdminClient::State state) {
+        if (state != AdminClient::State::Connected && m_live) {
+            m_live = false;
+            updateFreshness();
+        }
+    });
     connect(m_show, &QPushButton::clicked, this, &UserView::reload);
     connect(m_org, &QLineEdit::returnPressed, this, &UserView::reload);
     connect(m_user, &QLineEdit::returnPressed, this, &UserView::reload);
@@ -195,7 +218,9 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
 
     // Panes with a heading rather than group boxes: at the minimum size (800×560) a group
     // box's frame and margins left one table row per pane.
-    auto box = [this](const QString &title, QWidget *content, QWidget *extra = nullptr) {
+    // A pane whose table is not live says beside its heading as of when it is.
+    auto box = [this](const QString &title, QWidget *content, QWidget *extra = nullptr,
+                      QLabel *freshness = nullptr) {
         auto *pane = new QWidget(this);
         auto *l = new QVBoxLayout(pane);
         l->setContentsMargins(0, 4, 0, 0);
@@ -204,7 +229,14 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
         QFont bold = heading->font();
         bold.setBold(true);
         heading->setFont(bold);
-        l->addWidget(heading);
+        if (freshness) {
+            auto *row = new QHBoxLayout;
+            row->addWidget(heading);
+            row->addWidget(freshness, 1);
+            l->addLayout(row);
+        } else {
+            l->addWidget(heading);
+        }
         l->addWidget(content, 1);
         if (extra)
             l->addWidget(extra, 0, Qt::AlignLeft);
@@ -218,7 +250,7 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     connectionsColumn->setChildrenCollapsible(false);
     connectionsColumn->addWidget(box(tr("Live connections"), m_connectionsTable));
     // Kick for these is on the Nodes tab, which knows each row's node.
-    m_remoteBox = box(tr("Live connections on other nodes"), m_remoteTable);
+    m_remoteBox = box(tr("Connections on other nodes"), m_remoteTable, nullptr, m_remoteAsOf);
     m_remoteBox->setObjectName(QStringLiteral("userRemoteBox"));
     m_remoteBox->hide();
     connectionsColumn->addWidget(m_remoteBox);
@@ -230,8 +262,8 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     auto *split = new QSplitter(Qt::Vertical, this);
     split->setChildrenCollapsible(false);
     split->addWidget(top);
-    split->addWidget(
-        box(tr("Inbox (newest first; deleted notifications struck through)"), m_inboxTable));
+    split->addWidget(box(tr("Inbox (newest first; deleted notifications struck through)"),
+                         m_inboxTable, nullptr, m_inboxAsOf));
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
 
@@ -240,6 +272,7 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
     updateSummary();
+    updateFreshness();
 }
 
 quint64 UserView::selectedConnectionId() const
@@ -269,12 +302,17 @@ void UserView::reload()
     m_unread = -1;
     m_error.clear();
     m_inbox->clear();
+    m_inboxAt = {};
     if (validateId(QStringLiteral("orgId"), org) || validateId(QStringLiteral("userId"), user)) {
         m_connections->setUser({}, {});
         m_remoteConnections->setUser({}, {});
         m_historyProxy->setUser({}, {});
         m_error = tr("Enter an organization id and a user id.");
+        m_watchedOrg.clear();
+        m_watchedUser.clear();
+        watch();
         updateSummary();
+        updateFreshness();
         return;
     }
     m_connections->setUser(org, user);
@@ -283,33 +321,118 @@ void UserView::reload()
     updateSummary();
     // The other nodes' connections as of now (a cluster); a single node answers with none.
     m_remoteLoaded = false;
+    m_watchedOrg = org;
+    m_watchedUser = user;
+    watch();
     m_client->request(admin::msg::clusterConnections, {}, this, [this](const AdminResult &r) {
         m_remoteLoaded = true;
         if (!r.ok)
             return;
         m_remote->setReply(r.data);
+        m_remoteAt = QDateTime::currentDateTime();
+        updateFreshness();
         m_clusterAnswered = !r.data.value(QStringLiteral("nodes")).toArray().isEmpty();
         m_remoteBox->setVisible(m_clusterAnswered);
         updateSummary();
     });
+    requestUser(true);
+}
+
+void UserView::refresh()
+{
+    if (m_watchedUser.isEmpty())
+        return;
+    requestUser(false);
+}
+
+void UserView::requestUser(bool clearFirst)
+{
+    const QString org = m_watchedOrg;
+    const QString user = m_watchedUser;
     const QJsonObject data {{QStringLiteral("orgId"), org},
                             {QStringLiteral("userId"), user},
                             {QStringLiteral("limit"), NotificationsModel::pageSize},
                             // Support asks "where did it go": a deleted one is shown, marked.
                             {QStringLiteral("deleted"), true}};
-    m_client->request(admin::msg::user, data, this, [this, org, user](const AdminResult &r) {
-        // An answer for a user no longer shown is dropped.
-        if (org != m_org->text().trimmed() || user != m_user->text().trimmed())
+    m_client->request(
+        admin::msg::user, data, this, [this, org, user, clearFirst](const AdminResult &r) {
+            // An answer for a user no longer shown is dropped.
+            if (org != m_watchedOrg || user != m_watchedUser)
+                return;
+            m_loaded = true;
+            if (!r.ok) {
+                // A refresh that failed keeps what is shown, now "as of" its time.
+                if (clearFirst)
+                    m_error = tr("Could not read the inbox: %1").arg(r.errorMessage);
+            } else {
+                m_error.clear();
+                m_unread = r.data.value(QStringLiteral("unreadCount")).toInteger(-1);
+                m_inbox->setPage(r.data.value(QStringLiteral("notifications")).toArray());
+                m_inboxAt = QDateTime::currentDateTime();
+            }
+            updateSummary();
+            updateFreshness();
+        });
+}
+
+void UserView::watch()
+{
+    // One watch per console: this user's replaces the last one; none stops it.
+    QJsonObject data;
+    if (!m_watchedUser.isEmpty())
+        data = {{QStringLiteral("orgId"), m_watchedOrg}, {QStringLiteral("userId"), m_watchedUser}};
+    const QString org = m_watchedOrg;
+    const QString user = m_watchedUser;
+    m_live = false;
+    m_client->request(admin::msg::watchUser, data, this, [this, org, user](const AdminResult &r) {
+        if (org != m_watchedOrg || user != m_watchedUser)
             return;
-        m_loaded = true;
-        if (!r.ok) {
-            m_error = tr("Could not read the inbox: %1").arg(r.errorMessage);
-        } else {
-            m_unread = r.data.value(QStringLiteral("unreadCount")).toInteger(-1);
-            m_inbox->setPage(r.data.value(QStringLiteral("notifications")).toArray());
-        }
-        updateSummary();
+        // A server without watch_user leaves the view "as of" its last read.
+        m_live = r.ok && !user.isEmpty() && m_client->state() == AdminClient::State::Connected;
+        updateFreshness();
     });
+}
+
+void UserView::onUserChanged(const QJsonObject &change)
+{
+    if (change.value(QStringLiteral("orgId")).toString() != m_watchedOrg
+        || change.value(QStringLiteral("userId")).toString() != m_watchedUser)
+        return;
+    // The count moves at once; the inbox (new rows, read and receipt times, pushes) is
+    // read again after the burst.
+    const QJsonValue unread = change.value(QStringLiteral("unreadCount"));
+    if (unread.isDouble()) {
+        m_unread = unread.toInteger();
+        updateSummary();
+    }
+    m_refreshTimer->start();
+}
+
+void UserView::clearData()
+{
+    m_refreshTimer->stop();
+    m_inbox->clear();
+    m_remote->setReply({});
+    m_remoteBox->hide();
+    m_clusterAnswered = false;
+    m_unread = -1;
+    m_loaded = false;
+    m_live = false;
+    m_error.clear();
+    m_inboxAt = {};
+    m_remoteAt = {};
+    updateSummary();
+    updateFreshness();
+}
+
+void UserView::updateFreshness()
+{
+    const auto asOf = [](const QDateTime &t) {
+        return t.isValid() ? tr("as of %1").arg(QLocale().toString(t, QStringLiteral("HH:mm:ss")))
+                           : QString();
+    };
+    m_inboxAsOf->setText(m_live ? tr("live") : asOf(m_inboxAt));
+    m_remoteAsOf->setText(asOf(m_remoteAt));
 }
 
 void UserView::updateSummary()

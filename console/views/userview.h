@@ -2,6 +2,8 @@
 
 #include "console/storage/localstore.h"
 
+#include <QDateTime>
+#include <QJsonObject>
 #include <QSortFilterProxyModel>
 #include <QWidget>
 
@@ -9,6 +11,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
+class QTimer;
 
 namespace notify::console {
 
@@ -85,6 +88,12 @@ public:
     bool loaded() const { return m_loaded; }
     // Whether the last `cluster_connections` request has been answered.
     bool remoteLoaded() const { return m_remoteLoaded; }
+    // Whether the server pushes this user's changes (watch_user answered) over a connection
+    // that is up: the inbox and the unread count are live, not "as of" a time.
+    bool live() const { return m_live; }
+    // "live" or "as of HH:MM:SS" beside the inbox, and "as of" beside the other nodes' pane.
+    QLabel *inboxFreshnessLabel() const { return m_inboxAsOf; }
+    QLabel *remoteFreshnessLabel() const { return m_remoteAsOf; }
 
     // The connection selected in this view's table, or 0.
     quint64 selectedConnectionId() const;
@@ -96,7 +105,15 @@ public slots:
     void reload();
     void showConnectionDetails();
     // Rebuilds the texts with arguments after a language change.
-    void retranslate() { updateSummary(); }
+    void retranslate()
+    {
+        updateSummary();
+        updateFreshness();
+    }
+    // Another server (or none): nothing of the last one stays on screen.
+    void clearData();
+    // Reads the shown user's inbox and count again without clearing what is shown.
+    void refresh();
 
 signals:
     void selectionChanged();
@@ -105,6 +122,10 @@ signals:
 
 private:
     void updateSummary();
+    void updateFreshness();
+    void watch();
+    void onUserChanged(const QJsonObject &change);
+    void requestUser(bool clearFirst);
 
     AdminClient *m_client;
     ConnectionsModel *m_source;
@@ -131,6 +152,16 @@ private:
     qint64 m_unread = -1;
     bool m_loaded = false;
     QString m_error;
+    // The shown user's changes come from the server (watch_user) while m_live.
+    bool m_live = false;
+    QString m_watchedOrg;
+    QString m_watchedUser;
+    QDateTime m_inboxAt; // when the inbox shown was read (or last changed live)
+    QDateTime m_remoteAt; // when the other nodes' connections were read
+    QLabel *m_inboxAsOf = nullptr;
+    QLabel *m_remoteAsOf = nullptr;
+    // Changes come in bursts (a publish to many, a read-all): one read after them.
+    QTimer *m_refreshTimer = nullptr;
 };
 
 } // namespace notify::console

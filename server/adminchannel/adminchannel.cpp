@@ -71,6 +71,7 @@ AdminChannel::~AdminChannel()
         m_services.hub.setTrace({});
         setClusterTrace(false);
     }
+    stopWatching();
     // Consoles go first and without their queued disconnect handlers running on a
     // half-destroyed channel.
     for (auto &[id, console] : m_consoles) {
@@ -178,6 +179,7 @@ void AdminChannel::onDisconnected(quint64 consoleId)
     if (it == m_consoles.end())
         return;
     setTracing(it->second, false);
+    const bool watched = it->second.watched.has_value();
     // Audited requests still unanswered: what was asked is recorded, the outcome unknown.
     for (auto p = m_pendingAudit.lower_bound({consoleId, QString()});
          p != m_pendingAudit.end() && p->first.first == consoleId;) {
@@ -186,6 +188,9 @@ void AdminChannel::onDisconnected(quint64 consoleId)
     }
     it->second.socket->deleteLater();
     m_consoles.erase(it);
+    // Its user watch ends with it.
+    if (watched)
+        updateWatchedUsers();
     qCInfo(lcAdmin) << "console" << consoleId << "disconnected";
     if (m_consoles.empty())
         m_services.observer.store(nullptr);
@@ -212,6 +217,7 @@ void AdminChannel::stop()
         setClusterTrace(false);
     }
     m_tracingConsoles = 0;
+    stopWatching();
     // Each console finishes its closing handshake on its own (WebSocket::retire); the
     // channel forgets it now, so that nothing is sent to it any more.
     for (auto &[id, console] : m_consoles) {

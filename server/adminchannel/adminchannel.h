@@ -2,6 +2,7 @@
 
 #include "server/api/apikeyring.h"
 #include "server/api/apilistener.h"
+#include "server/delivery/deliveryhub.h"
 #include "server/node/nodeservices.h"
 #include "server/websocket/websocket.h"
 #include "shared/model/connectioninfo.h"
@@ -14,14 +15,15 @@
 #include <QString>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace notify {
 
-class DeliveryHub;
 class Metrics;
 class ReaderPool;
 class RoomDirectory;
@@ -92,6 +94,8 @@ private:
         QString operatorName;
         QString role;
         QByteArray operatorHash;
+        // The user whose changes this console gets (watch_user), if any.
+        std::optional<Recipient> watched;
     };
     // A delta that happened while a snapshot was being collected.
     struct Delta
@@ -142,6 +146,23 @@ private:
     void trace(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void listNotifications(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void user(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    // adminwatch.cpp: what the nodes recorded of each notification's push, and the user
+    // watch (docs/protocol.md, "watch_user").
+    QJsonArray withDelivery(Store &store, const std::vector<Notification> &page) const;
+    static QJsonObject deliveryJson(const std::vector<NodePush> &pushes,
+                                    const QHash<QString, QString> &names);
+    void watchUser(quint64 consoleId, const std::optional<Recipient> &watched,
+                   const QString &requestId);
+    void updateWatchedUsers();
+    void stopWatching();
+    void onUserChange(const DeliveryHub::UserChange &change);
+    // Changes posted to this thread and not sent yet; beyond the bound they are dropped and
+    // the watching consoles told to read their user again ("resync").
+    static constexpr int maxPendingChanges = 1000;
+    std::atomic<int> m_pendingChanges {0};
+    std::atomic<bool> m_changesDropped {false};
+    bool m_watchInstalled = false;
+
     // admincluster.cpp: the cluster as the console sees it.
     void withStoreFault(QJsonArray &nodes) const;
     void nodes(quint64 consoleId, const QString &requestId);

@@ -214,7 +214,17 @@ void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const Q
         startSnapshot(consoleId, false, requestId);
     else if (type == admin::msg::user)
         user(consoleId, data, requestId);
-    else if (type == admin::msg::nodes)
+    else if (type == admin::msg::watchUser) {
+        // Both ids, or neither: stop watching.
+        std::optional<Recipient> watched;
+        if (present(data, QStringLiteral("orgId")) || present(data, QStringLiteral("userId"))) {
+            Recipient r;
+            if (auto e = readRecipient(data, r))
+                return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+            watched = r;
+        }
+        watchUser(consoleId, watched, requestId);
+    } else if (type == admin::msg::nodes)
         nodes(consoleId, requestId);
     else if (type == admin::msg::clusterConnections)
         clusterConnections(consoleId, requestId);
@@ -383,9 +393,7 @@ void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
             });
             return;
         }
-        QJsonArray list;
-        for (const Notification &n : page.value().notifications)
-            list.append(notificationToAdminJson(n));
+        const QJsonArray list = withDelivery(store, page.value().notifications);
         const QJsonObject json {{QStringLiteral("notifications"), list},
                                 {QStringLiteral("hasMore"), page.value().hasMore}};
         postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
@@ -492,9 +500,7 @@ void AdminChannel::user(quint64 consoleId, const QJsonObject &data, const QStrin
                     });
                     return;
                 }
-                QJsonArray list;
-                for (const Notification &n : page.value().notifications)
-                    list.append(notificationToAdminJson(n));
+                const QJsonArray list = withDelivery(store, page.value().notifications);
                 const QJsonObject json {{QStringLiteral("orgId"), r.orgId},
                                         {QStringLiteral("userId"), r.userId},
                                         {QStringLiteral("connections"), connectionList},

@@ -185,6 +185,14 @@ Result<Done, QString> Server::start()
             });
         m_services->cluster = m_cluster.get();
     }
+    // What the hub pushed goes to the writer in batches, and back to the user watch once
+    // recorded (docs/protocol.md, "Delivery of a notification").
+    m_hub->setPushRecorder([writer = m_writer.get()](std::vector<PushRecord> pushes) {
+        writer->recordPushes(std::move(pushes));
+    });
+    m_writer->setPushesRecorded([hub = m_hub.get()](const std::vector<PushRecord> &pushes) {
+        hub->pushesRecorded(pushes);
+    });
     // The commit seam (server/storage/commitsink.h), chosen once: nothing is published
     // before start() returns, so no group is committed before this.
     m_writer->setCommitSink(m_cluster ? static_cast<CommitSink *>(m_cluster.get()) : m_hub.get());

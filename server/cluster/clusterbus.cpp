@@ -241,8 +241,18 @@ void ClusterBus::handle(const bus::Message &m)
         return;
     case bus::Kind::Read:
     case bus::Kind::Deleted: {
-        if (own || !hasMembers(m.recipient))
+        if (own)
             return;
+        if (!hasMembers(m.recipient)) {
+            // Not delivered here, but maybe watched by a console here (the hub tells the
+            // watch of what it delivers).
+            if (services.hub.watching())
+                services.hub.noteUserChange({m.kind == bus::Kind::Read
+                                                 ? DeliveryHub::UserChange::Kind::Read
+                                                 : DeliveryHub::UserChange::Kind::Deleted,
+                                             m.recipient, m.ids, m.unreadCount});
+            return;
+        }
         ChangeOutcome change;
         change.ids = m.ids;
         change.unreadCount = m.unreadCount;
@@ -322,6 +332,10 @@ void ClusterBus::handleCreated(const bus::Message &m)
         // arrives later reads its unread count (and replay) after this commit.
         if (!hasMembers(r)) {
             m_node.gate().forget(r);
+            // A console here may watch the user all the same (docs/protocol.md, "watch_user").
+            if (m_node.services().hub.watching())
+                m_node.services().hub.noteUserChange(
+                    {DeliveryHub::UserChange::Kind::Created, r, {}, range.unreadAfter});
             continue;
         }
         if (!m_reader)

@@ -66,13 +66,15 @@ void ClusterNode::committed(const std::vector<InsertOutcome> &outcomes, qint64 c
         const Recipient &r = it.key();
         if (m_services.directory.members(rooms::user(r)) == 0) {
             m_gate.forget(r);
-            // Still traced (and skipped) by the hub, as on a single node.
-            if (m_services.hub.tracing()) {
-                std::vector<InsertOutcome> outcomes;
-                for (const SeqGate::Item &item : it.value())
-                    outcomes.push_back(item.outcome);
+            // Recorded as pushed to none here (another node that pushes it records its own)
+            // and still traced (and skipped) by the hub, as on a single node.
+            std::vector<InsertOutcome> outcomes;
+            for (const SeqGate::Item &item : it.value())
+                outcomes.push_back(item.outcome);
+            if (m_services.hub.tracing())
                 m_services.hub.publishCreated(outcomes, committedAtNs);
-            }
+            else
+                m_services.hub.unreached(outcomes);
             continue;
         }
         const qint64 first = it.value().back().outcome.notification.seq;

@@ -39,14 +39,26 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes, qin
     // the deliveries of the rooms it holds: a shard without any is not woken at all. One
     // that connects after this check reads its unread count (and replay) after the commit,
     // so it misses nothing.
-    const std::vector<RoomDirectory::ShardMask> holders = m_directory.holders(userRooms);
+    std::vector<int> members;
+    const std::vector<RoomDirectory::ShardMask> holders = m_directory.holders(userRooms, &members);
     std::vector<DeliveryList> perShard(m_sinks.size());
+    // What was pushed, to be recorded by the writer in a batch (docs/protocol.md, "Delivery
+    // of a notification"): the connections counted above, one clock read per group.
+    std::vector<PushRecord> pushes;
+    if (m_pushRecorder)
+        pushes.reserve(outcomes.size());
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     for (size_t i = 0; i < outcomes.size(); ++i) {
         if (!outcomes[i].created)
             continue;
         const Notification &n = outcomes[i].notification;
+        if (m_pushRecorder)
+            pushes.push_back(PushRecord {n.id, n.recipient, nowMs, members[i]});
         if (tracing())
             trace(n.id, n.content.title, userRooms[i]);
+        if (watching())
+            noteUserChange(
+                {UserChange::Kind::Created, n.recipient, {n.id}, outcomes[i].unreadCountAfter});
         if (holders[i] == 0)
             continue;
         auto d = std::make_shared<Delivery>();
@@ -64,6 +76,65 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes, qin
         if (!perShard[shard].empty())
             m_sinks[shard]->deliver(std::move(perShard[shard]));
     }
+    if (!pushes.empty())
+        m_pushRecorder(std::move(pushes));
+}
+
+void DeliveryHub::unreached(const std::vector<InsertOutcome> &outcomes)
+{
+    std::vector<PushRecord> pushes;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    for (const InsertOutcome &o : outcomes) {
+        if (!o.created)
+            continue;
+        const Notification &n = o.notification;
+        if (m_pushRecorder)
+            pushes.push_back(PushRecord {n.id, n.recipient, nowMs, 0});
+        if (watching())
+            noteUserChange({UserChange::Kind::Created, n.recipient, {n.id}, o.unreadCountAfter});
+    }
+    if (!pushes.empty())
+        m_pushRecorder(std::move(pushes));
+}
+
+void DeliveryHub::setUserWatch(UserWatchFn fn)
+{
+    QMutexLocker lock(&m_watchMutex);
+    m_userWatch = std::move(fn);
+    m_watching.store(m_userWatch && !m_watched.isEmpty(), std::memory_order_relaxed);
+}
+
+void DeliveryHub::setWatchedUsers(const QSet<Recipient> &users)
+{
+    QMutexLocker lock(&m_watchMutex);
+    m_watched = users;
+    m_watching.store(m_userWatch && !m_watched.isEmpty(), std::memory_order_relaxed);
+}
+
+void DeliveryHub::noteUserChange(const UserChange &change)
+{
+    if (!watching())
+        return;
+    QMutexLocker lock(&m_watchMutex);
+    if (m_userWatch && m_watched.contains(change.recipient))
+        m_userWatch(change);
+}
+
+void DeliveryHub::pushesRecorded(const std::vector<PushRecord> &pushes)
+{
+    if (!watching())
+        return;
+    // One change per watched recipient of the batch, with its ids.
+    QHash<Recipient, QStringList> perUser;
+    {
+        QMutexLocker lock(&m_watchMutex);
+        for (const PushRecord &p : pushes) {
+            if (m_watched.contains(p.recipient))
+                perUser[p.recipient].append(p.notificationId);
+        }
+    }
+    for (auto it = perUser.cbegin(); it != perUser.cend(); ++it)
+        noteUserChange({UserChange::Kind::Pushed, it.key(), it.value(), -1});
 }
 
 void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &change,
@@ -78,6 +149,10 @@ void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &cha
     content.ids = change.ids;
     content.at = change.at;
     content.unreadCount = change.unreadCount;
+    if (watching())
+        noteUserChange(
+            {scope == ReadScope::All ? UserChange::Kind::ReadAll : UserChange::Kind::Read, r,
+             change.ids, change.unreadCount});
     if (scope == ReadScope::Ids && store && m_dialects.contains(Dialect::Crud)
         && m_directory.members(rooms::user(r)) > 0) {
         // At most 500 ids (a request's limit), by primary key, on the writer that just
@@ -98,6 +173,8 @@ void DeliveryHub::publishDeleted(const Recipient &r, const ChangeOutcome &change
     content.ids = change.ids;
     content.at = change.at;
     content.unreadCount = change.unreadCount;
+    if (watching())
+        noteUserChange({UserChange::Kind::Deleted, r, change.ids, change.unreadCount});
     publishToUser(r, std::move(content));
 }
 
@@ -115,6 +192,8 @@ void DeliveryHub::publishUnreadCount(const Recipient &r, qint64 unreadCount)
     DeliveryContent content;
     content.kind = DeliveryContent::Kind::UnreadCount;
     content.unreadCount = unreadCount;
+    if (watching())
+        noteUserChange({UserChange::Kind::UnreadCount, r, {}, unreadCount});
     publishToUser(r, std::move(content));
 }
 

@@ -8,7 +8,9 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QMutex>
+#include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
@@ -84,6 +86,37 @@ public:
     void setAnnouncementForwarder(AnnouncementFn fn);
     void revokeSession(const QByteArray &sessionHash);
 
+    // Where the hub's pushes go to be recorded (StoreWorker::recordPushes): one call per
+    // committed group with one record per created notification, the connections of its
+    // recipient on this node (0: none open). Set once at start-up.
+    using PushRecorder = std::function<void(std::vector<PushRecord>)>;
+    void setPushRecorder(PushRecorder fn) { m_pushRecorder = std::move(fn); }
+    // Created notifications this node does not push (a cluster node without a connection of
+    // their recipients, clusternode.cpp): recorded as pushed to none, and told to the user
+    // watch, as publishCreated would.
+    void unreached(const std::vector<InsertOutcome> &outcomes);
+
+    // The admin channel's user watch (docs/protocol.md, "watch_user"): every change of a
+    // watched user that passes here, or that the cluster bus sees for a user without a
+    // connection on this node (noteUserChange). Called on the thread of the change: the
+    // function only posts. Costs one relaxed load per change while nobody watches.
+    struct UserChange
+    {
+        enum class Kind { Created, Read, ReadAll, Deleted, UnreadCount, Pushed, Receipt };
+        Kind kind = Kind::Created;
+        Recipient recipient;
+        QStringList ids;
+        qint64 unreadCount = -1; // -1: not known with this change
+    };
+    using UserWatchFn = std::function<void(const UserChange &)>;
+    void setUserWatch(UserWatchFn fn);
+    // The users watched now (every console's); empty stops the watch.
+    void setWatchedUsers(const QSet<Recipient> &users);
+    bool watching() const { return m_watching.load(std::memory_order_relaxed); }
+    void noteUserChange(const UserChange &change);
+    // The writer recorded these pushes (StoreWorker::setPushesRecorded).
+    void pushesRecorded(const std::vector<PushRecord> &pushes);
+
     // Connections in the user rooms of the created notifications (for deliveredConnections).
     int connectionsReached(const std::vector<InsertOutcome> &outcomes) const;
 
@@ -114,6 +147,11 @@ private:
     TraceFn m_trace;
     TraceFn m_clusterTrace;
     AnnouncementFn m_announcementForwarder;
+    PushRecorder m_pushRecorder;
+    std::atomic<bool> m_watching {false};
+    QMutex m_watchMutex;
+    UserWatchFn m_userWatch;
+    QSet<Recipient> m_watched;
 };
 
 } // namespace notify

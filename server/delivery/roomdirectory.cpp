@@ -46,17 +46,22 @@ int RoomDirectory::members(const QString &room) const
     return m_rooms.value(room).members;
 }
 
-std::vector<RoomDirectory::ShardMask>
-RoomDirectory::holders(const std::vector<QString> &rooms) const
+std::vector<RoomDirectory::ShardMask> RoomDirectory::holders(const std::vector<QString> &rooms,
+                                                             std::vector<int> *members) const
 {
     std::vector<ShardMask> out(rooms.size());
+    if (members)
+        members->assign(rooms.size(), 0);
     QMutexLocker lock(&m_mutex);
     for (size_t i = 0; i < rooms.size(); ++i) {
         if (rooms[i].isEmpty())
             continue;
         const auto it = m_rooms.constFind(rooms[i]);
-        if (it != m_rooms.cend())
+        if (it != m_rooms.cend()) {
             out[i] = it->shards;
+            if (members)
+                (*members)[i] = it->members;
+        }
     }
     return out;
 }

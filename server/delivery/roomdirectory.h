@@ -31,8 +31,9 @@ public:
     int members(const QString &room) const;
     int roomCount() const;
     // For each room, the shards with a member in it, 0 for none (one lock for all: the
-    // writer asks per commit).
-    std::vector<ShardMask> holders(const std::vector<QString> &rooms) const;
+    // writer asks per commit), and when asked, its members.
+    std::vector<ShardMask> holders(const std::vector<QString> &rooms,
+                                   std::vector<int> *members = nullptr) const;
     // Sum of members over rooms (a connection in two of them counts twice).
     int membersOf(const QStringList &rooms) const;
     QHash<QString, int> snapshot() const;

@@ -92,8 +92,11 @@ void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJso
 
     if (kind == Kind::Ack) {
         bump(metrics.acked, quint64(ids.size()));
-        m_services.writer.post([r, ids](Store &store) {
-            store.markDelivered(r, ids, QDateTime::currentDateTimeUtc());
+        m_services.writer.post([r, ids, &hub](Store &store) {
+            const auto marked = store.markDelivered(r, ids, QDateTime::currentDateTimeUtc());
+            // The receipt is what the User view's "did it arrive" shows first.
+            if (marked.ok() && marked.value() > 0 && hub.watching())
+                hub.noteUserChange({DeliveryHub::UserChange::Kind::Receipt, r, ids, -1});
         });
         return;
     }

@@ -4,6 +4,7 @@
 #include "server/metrics/metrics.h"
 #include "server/util/clock.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QHash>
 
@@ -137,6 +138,18 @@ bool StoreWorker::postInsert(std::vector<NewNotification> items, InsertDone done
     return true;
 }
 
+void StoreWorker::recordPushes(std::vector<PushRecord> pushes)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_pushes.size() + pushes.size() > maxPendingPushes)
+        return;
+    if (m_pushes.empty())
+        m_pushes = std::move(pushes);
+    else
+        std::move(pushes.begin(), pushes.end(), std::back_inserter(m_pushes));
+    m_wake.wakeOne();
+}
+
 void StoreWorker::drainAndStop()
 {
     {
@@ -181,13 +194,28 @@ void StoreWorker::run()
     for (;;) {
         Job job;
         std::vector<std::unique_ptr<InsertJob>> group, skipped;
+        std::vector<PushRecord> pushes;
         {
             QMutexLocker lock(&m_mutex);
-            while (m_queue.empty() && !m_stopping)
-                m_wake.wait(&m_mutex);
-            if (m_queue.empty())
+            // Pushes waiting linger a moment for an insert group to ride on.
+            QDeadlineTimer linger(QDeadlineTimer::Forever);
+            while (m_queue.empty() && !m_stopping) {
+                if (m_pushes.empty()) {
+                    m_wake.wait(&m_mutex);
+                    continue;
+                }
+                if (linger.isForever())
+                    linger.setRemainingTime(pushLingerMs);
+                if (linger.hasExpired())
+                    break;
+                m_wake.wait(&m_mutex, linger);
+            }
+            if (m_queue.empty() && m_pushes.empty())
                 break; // stopping, and the queue is drained
-            if (m_queue.front().insert) {
+            if (m_queue.empty()) {
+                pushes.swap(m_pushes);
+            } else if (m_queue.front().insert) {
+                pushes.swap(m_pushes);
                 const size_t limit = groupRowLimit(m_queue.front().insert->items.size());
                 size_t rows = 0;
                 while (!m_queue.empty() && m_queue.front().insert
@@ -217,12 +245,23 @@ void StoreWorker::run()
         if (job)
             job(*store);
         else if (!group.empty())
-            runInsertGroup(*store, group);
+            runInsertGroup(*store, group, pushes);
+        else if (!pushes.empty())
+            writePushes(*store, pushes);
     }
     store.reset();
 }
 
-void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group)
+void StoreWorker::writePushes(Store &store, std::vector<PushRecord> &pushes)
+{
+    // Advisory figures: a failure loses them (the console says "not recorded") and is
+    // not a fault of the environment that the inserts would not meet too.
+    if (store.recordPushes(pushes).ok() && m_pushesRecorded)
+        m_pushesRecorded(pushes);
+}
+
+void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group,
+                                 std::vector<PushRecord> &pushes)
 {
     // The drafts are moved, not copied: each is a dozen shared strings and a JSON object,
     // and the jobs only need their sizes once the group is formed.
@@ -241,7 +280,7 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
 
     QElapsedTimer timer;
     timer.start();
-    auto result = store.insertBatch(all, QDateTime::currentDateTimeUtc());
+    auto result = store.insertBatch(all, QDateTime::currentDateTimeUtc(), pushes);
     noteWrite(result.ok() ? std::nullopt : std::optional<StoreError>(result.error()));
     if (!result.ok()) {
         const StoreResult<InsertReply> failure(result.error());
@@ -257,6 +296,8 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
         m_metrics->storeBatchSize.observe(double(all.size()));
     }
     const qint64 committedAt = steadyNowNs();
+    if (!pushes.empty() && m_pushesRecorded)
+        m_pushesRecorded(pushes);
 
     // The store reports each recipient's count after the batch in its outcomes: no need to
     // read it back. What the sink and the replies carry is the count right after each

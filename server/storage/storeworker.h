@@ -58,6 +58,18 @@ public:
     // first insert is posted; the writer reads it after each commit.
     void setCommitSink(CommitSink *sink) { m_commitSink.store(sink, std::memory_order_release); }
 
+    // Any thread: what the delivery hub pushed (Store::recordPushes), recorded in batches
+    // and never on the caller's thread: they ride on the next insert group's transaction,
+    // or, when none comes within pushLingerMs, go in one transaction of their own. At most
+    // maxPendingPushes wait; more are dropped (the console then reads "not recorded").
+    void recordPushes(std::vector<PushRecord> pushes);
+    static constexpr size_t maxPendingPushes = 100000;
+    static constexpr int pushLingerMs = 20;
+    // Told on the writer thread of each batch of pushes once committed (the admin channel's
+    // user watch, through the hub). Set once at start-up.
+    using PushesRecorded = std::function<void(const std::vector<PushRecord> &)>;
+    void setPushesRecorded(PushesRecorded fn) { m_pushesRecorded = std::move(fn); }
+
     // Small requests are committed in slices (storeworker.cpp) only while a small group
     // commits in less than this (the fastest of the last 16): each slice is one more commit.
     // On SQLite with a local disk most such groups take under 1 ms; on PostgreSQL, where a
@@ -99,7 +111,9 @@ private:
         Job job; // either a plain job...
         std::unique_ptr<InsertJob> insert; // ...or an insert that may join a group
     };
-    void runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group);
+    void runInsertGroup(Store &store, std::vector<std::unique_ptr<InsertJob>> &group,
+                        std::vector<PushRecord> &pushes);
+    void writePushes(Store &store, std::vector<PushRecord> &pushes);
     bool slicesPay() const;
     // On the writer thread: what a write's outcome says about the environment.
     void noteWrite(const std::optional<StoreError> &error);
@@ -121,6 +135,8 @@ private:
     QWaitCondition m_wake;
     QWaitCondition m_opened;
     std::deque<Item> m_queue;
+    std::vector<PushRecord> m_pushes;
+    PushesRecorded m_pushesRecorded;
     bool m_stopping = false;
     bool m_openDone = false;
     bool m_migrate = false;

@@ -32,6 +32,10 @@ inline const QString listNotifications = QStringLiteral("list_notifications");
 inline const QString nodes = QStringLiteral("nodes");
 // Request: the client connections of the cluster's other nodes.
 inline const QString clusterConnections = QStringLiteral("cluster_connections");
+// Request: get one user's changes from now on ({orgId, userId}; {} stops), replacing the
+// console's previous watch; pushed: user:changed for each change of that user, cluster-wide.
+inline const QString watchUser = QStringLiteral("watch_user");
+inline const QString userChanged = QStringLiteral("user:changed");
 inline const QString reply = QStringLiteral("reply");
 inline const QString error = QStringLiteral("error");
 } // namespace msg
@@ -54,7 +58,8 @@ inline const QString &required(const QString &type)
 {
     if (type == msg::kick)
         return admin;
-    if (type == msg::sendTest || type == msg::user || type == msg::listNotifications)
+    if (type == msg::sendTest || type == msg::user || type == msg::listNotifications
+        || type == msg::watchUser)
         return support;
     return viewer;
 }

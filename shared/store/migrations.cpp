@@ -167,6 +167,18 @@ QStringList webhookStatements(bool pg)
     };
 }
 
+QString pushesTable(bool pg)
+{
+    return QStringLiteral("CREATE TABLE notification_pushes ("
+                          " notification_id TEXT NOT NULL,"
+                          " node TEXT NOT NULL,"
+                          " pushed_at BIGINT NOT NULL,"
+                          " connections BIGINT NOT NULL,"
+                          " PRIMARY KEY (notification_id, node))")
+        // Time-ordered ids: new rows land at the end of the clustered key.
+        + (pg ? QString() : QStringLiteral(" WITHOUT ROWID"));
+}
+
 std::vector<Migration> buildMigrations()
 {
     std::vector<Migration> list;
@@ -314,6 +326,17 @@ std::vector<Migration> buildMigrations()
     // serves; claimed_until > 0 marks an event a node is sending.
     list.push_back({8, QStringLiteral("webhook endpoints and their outbox"),
                     webhookStatements(false), webhookStatements(true)});
+
+    // What each node's delivery hub did with each created notification (docs/protocol.md,
+    // "Delivery of a notification"): when it first pushed it and to how many connections,
+    // 0 when none was open there. A row per (notification, node) that pushed, plus the
+    // committing node's row: the client's receipt (delivered_at) alone could not tell
+    // "pushed, no receipt" from "no connection was open". Written in batches by the writer
+    // (server/storage/storeworker.h, recordPushes), never on the insert's own path.
+    list.push_back({9,
+                    QStringLiteral("pushes per notification and node"),
+                    {pushesTable(false)},
+                    {pushesTable(true)}});
 
     return list;
 }

@@ -68,6 +68,24 @@ struct SeqRange
     QDateTime since;
 };
 
+// What one node's delivery hub did with one created notification: when it handed it to
+// the connections of its recipient on that node, and to how many (0: none was open there).
+struct PushRecord
+{
+    QString notificationId;
+    Recipient recipient; // whose it was (the admin channel's user watch); not stored
+    qint64 atMs = 0;
+    int connections = 0;
+};
+
+// One node's push of one notification as stored (Store::pushesOf).
+struct NodePush
+{
+    QString node; // the cluster node's id; empty on a single node
+    QDateTime at;
+    qint64 connections = 0;
+};
+
 struct BroadcastRecord
 {
     QString id;
@@ -131,8 +149,11 @@ public:
     // (recipient, idempotencyKey) already exists creates nothing and returns the original
     // with created=false (also for a key repeated inside the batch). Each outcome carries
     // its recipient's unread count after the batch.
+    // pushes: recorded in the same transaction (recordPushes), so that the writer's
+    // pending pushes cost no commit of their own.
     StoreResult<std::vector<InsertOutcome>> insertBatch(const std::vector<NewNotification> &batch,
-                                                        const QDateTime &now);
+                                                        const QDateTime &now,
+                                                        const std::vector<PushRecord> &pushes = {});
 
     // Newest first (seq descending).
     StoreResult<Page> inbox(const Recipient &r, const InboxQuery &query);
@@ -170,6 +191,13 @@ public:
     StoreResult<int> deleteExpiredSessions(const QDateTime &cutoff);
 
     StoreResult<Done> recordBroadcast(const BroadcastRecord &b);
+
+    // Records this node's pushes (node: config().busNode, empty on a single node) in one
+    // transaction; a (notification, node) already recorded keeps its first push.
+    StoreResult<Done> recordPushes(const std::vector<PushRecord> &pushes);
+    // Every node's recorded pushes of the given notifications (at most a page of ids), by
+    // notification id; a notification nobody recorded is absent.
+    StoreResult<QHash<QString, std::vector<NodePush>>> pushesOf(const QStringList &ids);
 
     // Sends a cluster bus message on its own (for what is not a stored change: live
     // announcements, kicks). Stored changes send theirs inside their own transaction when

@@ -283,6 +283,7 @@ public:
         InsertContent,
         InsertNotification,
         BumpRecipient,
+        InsertPush,
         Begin,
         Commit,
         Rollback,
@@ -319,6 +320,9 @@ public:
     enum class Change { Read, Delete };
     StoreResult<ChangeOutcome> changeRows(const Recipient &r, const QStringList &requested,
                                           const QDateTime &at, Change change);
+
+    // Records pushes within the current transaction (storepushes.cpp).
+    std::optional<StoreError> insertPushes(const std::vector<PushRecord> &pushes);
 
     // Sends m on the cluster bus within the current transaction (store/busmessage.h).
     std::optional<StoreError> notifyBus(const bus::Message &m);

@@ -44,7 +44,8 @@ StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
 }
 
 StoreResult<std::vector<InsertOutcome>>
-Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &now)
+Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &now,
+                   const std::vector<PushRecord> &pushes)
 {
     for (const NewNotification &draft : batch) {
         if (!draft.recipient.isValid())
@@ -224,6 +225,9 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             if ((error = d->notifyBus(signal)))
                 return tx.fail(*error);
         }
+        // Earlier groups' pushes ride on this commit instead of paying one of their own.
+        if ((error = d->insertPushes(pushes)))
+            return tx.fail(*error);
         if (auto commitError = tx.commit())
             return *commitError;
         // The rows were locked from the first statement on, so nothing else changed them.

@@ -67,6 +67,18 @@ StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
                 return tx.fail(*error);
             }
         }
+        // A push comes right after its notification's creation: the pushes before the cutoff
+        // are those of the notifications that went (a push a moment after the cutoff of one
+        // created just before it goes at the next purge).
+        {
+            QSqlQuery q(db);
+            if (auto error = run(q,
+                                 QStringLiteral("DELETE FROM notification_pushes"
+                                                " WHERE pushed_at < :cutoff"),
+                                 {{QStringLiteral(":cutoff"), when}}, pg)) {
+                return tx.fail(*error);
+            }
+        }
         // Recounting from the remaining rows is exact whatever mix of read, unread and
         // deleted rows went.
         QSqlQuery recount(db);

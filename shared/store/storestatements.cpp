@@ -79,6 +79,11 @@ QString Store::Private::stmtSql(Stmt stmt) const
         return QStringLiteral("UPDATE recipients SET last_seq = ?,"
                               " unread_count = unread_count + ?")
             + whereRecipient;
+    case Stmt::InsertPush:
+        // The first push of a notification on a node is the one kept.
+        return QStringLiteral("INSERT INTO notification_pushes (notification_id, node, pushed_at,"
+                              " connections) VALUES (?, ?, ?, ?)"
+                              " ON CONFLICT (notification_id, node) DO NOTHING");
     case Stmt::Begin:
         // WriteTransaction's own (sqlsupport.h), run through runKept on SQLite only.
         return WriteTransaction::sql(TransactionStatement::Begin, pg);

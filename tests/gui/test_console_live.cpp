@@ -62,6 +62,31 @@ QUrl adminUrl(const TestServer &server)
     return QUrl(QStringLiteral("ws://127.0.0.1:%1/admin").arg(server.server->apiPort()));
 }
 
+// alice's inbox (one notification) on the Notifications tab and in the User view.
+void showInboxEverywhere(MainWindow &window, TestServer &server)
+{
+    QCOMPARE(server.publish("acme", {"alice"}, "on this server").status, 201);
+    NotificationsView *view = window.notificationsView();
+    view->orgEdit()->setText("acme");
+    view->userEdit()->setText("alice");
+    view->load();
+    QTRY_COMPARE_WITH_TIMEOUT(window.notificationsModel()->rowCount(), 1, 5000);
+    window.showUser("acme", "alice");
+    QTRY_VERIFY_WITH_TIMEOUT(window.userView()->loaded(), 5000);
+    QCOMPARE(window.userView()->inboxModel()->rowCount(), 1);
+}
+
+// Nothing of the last server on any tab.
+void expectEveryTabEmpty(MainWindow &window)
+{
+    QCOMPARE(window.connectionsModel()->rowCount(), 0);
+    QCOMPARE(window.notificationsModel()->rowCount(), 0);
+    QVERIFY(window.notificationsView()->statusLabel()->text().isEmpty());
+    QCOMPARE(window.userView()->inboxModel()->rowCount(), 0);
+    QCOMPARE(window.userView()->unreadCount(), -1);
+    QVERIFY(!window.userView()->summaryLabel()->text().contains("unread"));
+}
+
 // The row of the connections view (through its filter proxy) showing this user, or -1.
 int viewRowOf(MainWindow &w, const QString &user)
 {
@@ -422,10 +447,18 @@ private slots:
         QCOMPARE(user->unreadCount(), 2);
         QVERIFY(user->summaryLabel()->text().contains("2 unread"));
         QCOMPARE(user->inboxModel()->rowCount(), 2);
-        // The client acknowledges the newest one: delivered, with a time to the second; the
-        // other is not delivered; neither is read.
-        QCOMPARE(user->inboxModel()->index(0, NotificationsModel::Delivered).data().toString(),
-                 QString("not delivered"));
+        // Both were pushed to alice's one tab, neither has a receipt yet: the server says so
+        // (once its push is recorded) without Show being pressed again.
+        const QRegularExpression pushedNoReceipt(
+            "^pushed to 1 connection at \\d\\d:\\d\\d:\\d\\d, no receipt$");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            pushedNoReceipt
+                .match(
+                    user->inboxModel()->index(0, NotificationsModel::Delivered).data().toString())
+                .hasMatch(),
+            5000);
+        // The client acknowledges the newest one: a receipt, with a time to the second; the
+        // other has none; neither is read.
         const QString newest
             = alice.events("notification:new").last()["notification"].toObject()["id"].toString();
         QCOMPARE(user->inboxModel()->at(0).id, newest);
@@ -439,21 +472,23 @@ private slots:
                                                                  } }
                                                            } }})
                                   .toJson(QJsonDocument::Compact)));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                user->reload();
-                return QTest::qWaitFor([&] { return user->loaded(); }, 5000)
-                    && user->inboxModel()->at(0).deliveredAt.isValid();
-            }(),
-            10000);
+        // Live: the receipt shows without Show.
+        QTRY_VERIFY_WITH_TIMEOUT(user->inboxModel()->rowCount() == 2
+                                     && user->inboxModel()->at(0).deliveredAt.isValid(),
+                                 5000);
         const QString delivered
             = user->inboxModel()->index(0, NotificationsModel::Delivered).data().toString();
-        QVERIFY2(QRegularExpression("\\d\\d:\\d\\d:\\d\\d").match(delivered).hasMatch(),
-                 qPrintable(delivered));
+        QVERIFY2(
+            QRegularExpression("^receipt at \\d\\d:\\d\\d:\\d\\d$").match(delivered).hasMatch(),
+            qPrintable(delivered));
         QCOMPARE(user->inboxModel()->index(0, NotificationsModel::Read).data().toString(),
                  QString("unread"));
-        QCOMPARE(user->inboxModel()->index(1, NotificationsModel::Delivered).data().toString(),
-                 QString("not delivered"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            pushedNoReceipt
+                .match(
+                    user->inboxModel()->index(1, NotificationsModel::Delivered).data().toString())
+                .hasMatch(),
+            5000);
 
         // Live: a second tab of alice shows up without asking again.
         WsClient alice2(server.wsUrl(mintToken("acme", "alice")));
@@ -747,10 +782,106 @@ private slots:
         QVERIFY(alice.waitConnected());
         QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 1, 5000);
         QVERIFY(logContains(window, "admin key accepted"));
+        showInboxEverywhere(window, server);
+        if (QTest::currentTestFailed())
+            return;
         window.connectTo(adminUrl(server), "not-the-admin-key");
         QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Failed, 5000);
         QCOMPARE(window.connectionsModel()->rowCount(), 0);
         QCOMPARE(window.roomsModel()->rowCount(), 0);
+        expectEveryTabEmpty(window);
+    }
+
+    // A connection to another server clears every tab at once: nothing of the last server is
+    // shown while connecting to another (here the client port, a server without the admin
+    // channel); back on the first one, the User view reads its user there again.
+    void anotherServerClearsEveryTab()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        showInboxEverywhere(window, server);
+        if (QTest::currentTestFailed())
+            return;
+        const QUrl other(
+            QStringLiteral("ws://127.0.0.1:%1/admin").arg(server.server->clientPort()));
+        window.connectTo(other, server.config.adminKey);
+        expectEveryTabEmpty(window);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Failed, 5000);
+        expectEveryTabEmpty(window);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        expectEveryTabEmpty(window);
+        QTRY_COMPARE_WITH_TIMEOUT(window.userView()->inboxModel()->rowCount(), 1, 5000);
+        QCOMPARE(window.userView()->unreadCount(), 1);
+    }
+
+    // The User view follows its user without Show: publishes, a read in a client, and a
+    // notification for a user with no connection open (not pushed, queued in the inbox).
+    void userViewIsLiveWithoutPressingShow()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        WsClient alice(server.wsUrl(mintToken("acme", "alice")));
+        QVERIFY(alice.waitForEvents("notification:unread_count", 1));
+        window.showUser("acme", "alice");
+        UserView *user = window.userView();
+        QTRY_VERIFY_WITH_TIMEOUT(user->loaded() && user->live(), 5000);
+        QCOMPARE(user->inboxModel()->rowCount(), 0);
+        QCOMPARE(user->inboxFreshnessLabel()->text(), QString("live"));
+        for (const char *title : {"one", "two"})
+            QCOMPARE(server.publish("acme", {"alice"}, title).status, 201);
+        QTRY_COMPARE_WITH_TIMEOUT(user->inboxModel()->rowCount(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(user->unreadCount(), 2, 5000);
+        QVERIFY(alice.waitForEvents("notification:new", 2));
+        const QString first
+            = alice.events("notification:new").first()["notification"].toObject()["id"].toString();
+        QVERIFY(!alice.call("mark_read", {{ "notificationIds", QJsonArray { first } }}).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(user->unreadCount(), 1, 5000);
+        QVERIFY(user->summaryLabel()->text().contains("1 unread"));
+        QTRY_VERIFY_WITH_TIMEOUT(user->inboxModel()->rowCount() == 2
+                                     && user->inboxModel()->at(1).readAt.isValid(),
+                                 5000);
+        QVERIFY(user->inboxModel()
+                    ->index(1, NotificationsModel::Delivered)
+                    .data()
+                    .toString()
+                    .startsWith("arrived: read at "));
+
+        window.showUser("acme", "bob");
+        QTRY_VERIFY_WITH_TIMEOUT(user->loaded() && user->live(), 5000);
+        QCOMPARE(server.publish("acme", {"bob"}, "queued").status, 201);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            user->inboxModel()->index(0, NotificationsModel::Delivered).data().toString(),
+            QString("not pushed: no connection was open (queued in the inbox)"), 5000);
+        QCOMPARE(user->unreadCount(), 1);
+    }
+
+    // The Notifications tab is not live: it says as of when it read its page, and reads
+    // again when its user changes (the user the console watches).
+    void notificationsTabSaysAsOfAndFollowsItsUser()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QCOMPARE(server.publish("acme", {"alice"}, "one").status, 201);
+        NotificationsView *view = window.notificationsView();
+        view->orgEdit()->setText("acme");
+        view->userEdit()->setText("alice");
+        view->load();
+        QTRY_COMPARE_WITH_TIMEOUT(window.notificationsModel()->rowCount(), 1, 5000);
+        QVERIFY2(QRegularExpression("as of \\d\\d:\\d\\d:\\d\\d")
+                     .match(view->statusLabel()->text())
+                     .hasMatch(),
+                 qPrintable(view->statusLabel()->text()));
+        window.showUser("acme", "alice");
+        QTRY_VERIFY_WITH_TIMEOUT(window.userView()->live(), 5000);
+        QCOMPARE(server.publish("acme", {"alice"}, "two").status, 201);
+        QTRY_COMPARE_WITH_TIMEOUT(window.notificationsModel()->rowCount(), 2, 5000);
+        QCOMPARE(window.notificationsModel()->at(0).content.title, QString("two"));
     }
 
     void connectNeverChangesASavedProfile()

@@ -127,6 +127,8 @@ private slots:
     void listNotifications();
     void snapshotRequest();
     void userRequest();
+    void deliveryAnswerTellsPushedNoneAndReceipt();
+    void watchUserPushesTheUsersChanges();
     void connectionStatsArePushed();
     void requestErrors();
     void twoConsolesAtOnce();
@@ -705,6 +707,134 @@ void TestAdminChannel::userRequest()
     QCOMPARE(data.value("hasMore").toBool(), false);
 
     QCOMPARE(errorCode(console.call(QStringLiteral("user"),
+                                    {{QStringLiteral("orgId"), QStringLiteral("o1")}})),
+             QStringLiteral("invalid_payload"));
+}
+
+// "Did alice get it?": the `user` answer tells pushed without a receipt, not pushed because no
+// connection was open, and the client's receipt apart (docs/protocol.md, "Delivery of a
+// notification").
+void TestAdminChannel::deliveryAnswerTellsPushedNoneAndReceipt()
+{
+    TestServer s;
+    auto tab1 = connectClient(s, QStringLiteral("o1"), QStringLiteral("alice"));
+    auto tab2 = connectClient(s, QStringLiteral("o1"), QStringLiteral("alice"));
+    auto carol = connectClient(s, QStringLiteral("o1"), QStringLiteral("carol"));
+    Console console(s);
+    QVERIFY(console.waitReady());
+    const QString pushed
+        = publishOne(s, QStringLiteral("o1"), QStringLiteral("alice"), QStringLiteral("to two"));
+    const QString queued
+        = publishOne(s, QStringLiteral("o1"), QStringLiteral("bob"), QStringLiteral("to none"));
+    const QString received
+        = publishOne(s, QStringLiteral("o1"), QStringLiteral("carol"), QStringLiteral("acked"));
+    QVERIFY(!pushed.isEmpty() && !queued.isEmpty() && !received.isEmpty());
+    QVERIFY(tab1->waitForEvents(QStringLiteral("notification:new"), 1));
+    QVERIFY(tab2->waitForEvents(QStringLiteral("notification:new"), 1));
+    QVERIFY(carol->waitForEvents(QStringLiteral("notification:new"), 1));
+    carol->socket.sendTextMessage(
+        QStringLiteral(R"({"type":"ack","data":{"notificationIds":["%1"]}})").arg(received));
+
+    // The newest notification of user, once its push (and receipt) is recorded.
+    const auto newest = [&](const QString &user) {
+        const QJsonObject r = console.call(
+            QStringLiteral("user"),
+            {{QStringLiteral("orgId"), QStringLiteral("o1")}, {QStringLiteral("userId"), user}});
+        return console.data(r).value("notifications").toArray().at(0).toObject();
+    };
+    const auto state = [](const QJsonObject &n) {
+        return n.value("delivery").toObject().value("state").toString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(state(newest(QStringLiteral("alice"))), QStringLiteral("pushed"),
+                              5000);
+    const QJsonObject a = newest(QStringLiteral("alice"));
+    QCOMPARE(a.value("id").toString(), pushed);
+    QCOMPARE(a.value("delivery").toObject().value("connections").toInt(), 2);
+    QVERIFY(!a.value("delivery").toObject().value("pushedAt").toString().isEmpty());
+    QVERIFY(a.value("deliveredAt").isNull()); // pushed, but no receipt
+
+    QTRY_COMPARE_WITH_TIMEOUT(state(newest(QStringLiteral("bob"))), QStringLiteral("none"), 5000);
+    const QJsonObject b = newest(QStringLiteral("bob"));
+    QCOMPARE(b.value("id").toString(), queued);
+    QCOMPARE(b.value("delivery").toObject().value("connections").toInt(), 0);
+    QVERIFY(b.value("delivery").toObject().value("pushedAt").isNull());
+    QVERIFY(b.value("deliveredAt").isNull());
+
+    QTRY_VERIFY_WITH_TIMEOUT(!newest(QStringLiteral("carol")).value("deliveredAt").isNull(), 5000);
+    const QJsonObject c = newest(QStringLiteral("carol"));
+    QCOMPARE(c.value("id").toString(), received);
+    QCOMPARE(state(c), QStringLiteral("pushed"));
+    QCOMPARE(c.value("delivery").toObject().value("connections").toInt(), 1);
+
+    // list_notifications answers the same.
+    const QJsonObject list = console.call(QStringLiteral("list_notifications"),
+                                          {{QStringLiteral("orgId"), QStringLiteral("o1")},
+                                           {QStringLiteral("userId"), QStringLiteral("bob")}});
+    QCOMPARE(state(console.data(list).value("notifications").toArray().at(0).toObject()),
+             QStringLiteral("none"));
+}
+
+// While a console watches a user, the user's changes come to it as they happen, and only
+// that user's; {} or another user ends it.
+void TestAdminChannel::watchUserPushesTheUsersChanges()
+{
+    TestServer s;
+    auto tab = connectClient(s, QStringLiteral("o1"), QStringLiteral("alice"));
+    Console console(s);
+    QVERIFY(console.waitReady());
+    const QString changed = QStringLiteral("user:changed");
+    QJsonObject r = console.call(QStringLiteral("watch_user"),
+                                 {{QStringLiteral("orgId"), QStringLiteral("o1")},
+                                  {QStringLiteral("userId"), QStringLiteral("alice")}});
+    QCOMPARE(r.value("type").toString(), QStringLiteral("reply"));
+    QCOMPARE(console.data(r).value("watching").toObject().value("userId").toString(),
+             QStringLiteral("alice"));
+
+    const auto changes = [&](const QString &kind) {
+        QList<QJsonObject> out;
+        for (const QJsonObject &c : console.events(changed)) {
+            if (c.value("change").toString() == kind)
+                out.append(c);
+        }
+        return out;
+    };
+    const QString id
+        = publishOne(s, QStringLiteral("o1"), QStringLiteral("alice"), QStringLiteral("hello"));
+    publishOne(s, QStringLiteral("o1"), QStringLiteral("bob"), QStringLiteral("not watched"));
+    QTRY_COMPARE_WITH_TIMEOUT(changes(QStringLiteral("created")).size(), 1, 5000);
+    const QJsonObject created = changes(QStringLiteral("created")).first();
+    QCOMPARE(created.value("userId").toString(), QStringLiteral("alice"));
+    QCOMPARE(stringList(created.value("ids")), QStringList {id});
+    QCOMPARE(created.value("unreadCount").toInt(), 1);
+    // Its push recorded: the console reads the delivery answer again.
+    QTRY_COMPARE_WITH_TIMEOUT(changes(QStringLiteral("pushed")).size(), 1, 5000);
+    QCOMPARE(stringList(changes(QStringLiteral("pushed")).first().value("ids")), QStringList {id});
+
+    const QJsonObject read = tab->call(QStringLiteral("mark_read"),
+                                       {{QStringLiteral("notificationIds"), QJsonArray {id}}});
+    QVERIFY(!read.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(changes(QStringLiteral("read")).size(), 1, 5000);
+    QCOMPARE(changes(QStringLiteral("read")).first().value("unreadCount").toInt(), 0);
+    for (const QJsonObject &c : console.events(changed))
+        QCOMPARE(c.value("userId").toString(), QStringLiteral("alice"));
+
+    // Stopped: nothing more comes.
+    r = console.call(QStringLiteral("watch_user"), {});
+    QCOMPARE(r.value("type").toString(), QStringLiteral("reply"));
+    QVERIFY(!console.data(r).contains("watching"));
+    const qsizetype before = console.events(changed).size();
+    publishOne(s, QStringLiteral("o1"), QStringLiteral("alice"), QStringLiteral("unwatched"));
+    QVERIFY(tab->waitForEvents(QStringLiteral("notification:new"), 2));
+    // A later watched change proves the unwatched one would have arrived by now.
+    console.call(QStringLiteral("watch_user"),
+                 {{QStringLiteral("orgId"), QStringLiteral("o1")},
+                  {QStringLiteral("userId"), QStringLiteral("bob")}});
+    publishOne(s, QStringLiteral("o1"), QStringLiteral("bob"), QStringLiteral("watched"));
+    QTRY_VERIFY_WITH_TIMEOUT(console.events(changed).size() > before, 5000);
+    for (qsizetype i = before; i < console.events(changed).size(); ++i)
+        QCOMPARE(console.events(changed).at(i).value("userId").toString(), QStringLiteral("bob"));
+
+    QCOMPARE(errorCode(console.call(QStringLiteral("watch_user"),
                                     {{QStringLiteral("orgId"), QStringLiteral("o1")}})),
              QStringLiteral("invalid_payload"));
 }

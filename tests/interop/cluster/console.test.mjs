@@ -95,3 +95,33 @@ test('send_test through node-0 reaches the user\'s tab on node-1', { skip }, asy
   assert.equal(got.notification.title, 'console test');
   await until(() => tab.all('notification:unread_count').at(-1)?.unreadCount >= 1, 5000, 'unread count on node-1');
 });
+
+// "Did alice get it?" across nodes (docs/protocol.md, "Delivery of a notification"): each
+// node records its own pushes; the answer through node-0 lists node-1's push to the tab
+// there and node-0's record of none. A console on node-0 that watches alice learns of a
+// read made on node-1 through the cluster bus (watch_user).
+test('the delivery answer on node-0 names node-1\'s push; the watch sees node-1\'s read', { skip }, async () => {
+  const watch = await console0.request('watch_user', { orgId: ORG, userId: 'alice' });
+  assert.equal(watch.watching.userId, 'alice');
+  const r = await api(nodes[0], 'POST', '/api/v1/notifications', { orgId: ORG, userIds: ['alice'], type: 'TEST', title: 'Where did it go' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  const id = r.json.notifications[0].id;
+  await tab.waitEvent('notification:new', (d) => d.notification.id === id);
+  let delivery;
+  await untilAsync(async () => {
+    const user = await console0.request('user', { orgId: ORG, userId: 'alice' });
+    delivery = user.notifications.find((n) => n.id === id)?.delivery;
+    return delivery?.state === 'pushed' && delivery.nodes.length === 2;
+  }, 10000, 'both nodes recorded');
+  assert.equal(delivery.connections, 1, JSON.stringify(delivery));
+  const byName = Object.fromEntries(delivery.nodes.map((n) => [n.name, n.connections]));
+  assert.deepEqual(byName, { 'node-0': 0, 'node-1': 1 }, JSON.stringify(delivery));
+
+  tab.ws.send(JSON.stringify({ type: 'mark_read', id: 'r1', data: { notificationIds: [id] } }));
+  const changed = () => console0.messages.filter((m) => m.type === 'user:changed').map((m) => m.data);
+  const read = await until(() => changed().find((c) => c.change === 'read' && c.ids.includes(id)), 10000, 'the read on node-1');
+  assert.equal(read.userId, 'alice');
+  assert.equal(typeof read.unreadCount, 'number');
+  assert.ok(changed().some((c) => c.change === 'created'), 'the publish was told too');
+  await console0.request('watch_user', {});
+});

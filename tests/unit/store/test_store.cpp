@@ -186,6 +186,7 @@ private slots:
     void sessions();
     void purge();
     void broadcastsAreRecorded();
+    void pushesAreRecordedOncePerNotificationAndNode();
     void migrationsAreIdempotent();
     void upgradeFromVersionOne();
     void upgradeFromVersionFourKeepsEveryRow();
@@ -1148,6 +1149,43 @@ void TestStore::sessions()
     }
     STORE_OK(later, store->deleteExpiredSessions(now.addSecs(7200)));
     QCOMPARE(*later, 1); // aa01 has expired by then
+}
+
+// What the delivery hub pushed (docs/protocol.md, "Delivery of a notification"): a record
+// per notification and node, the first one kept; on an insert's own transaction too; gone
+// with the retention purge.
+void TestStore::pushesAreRecordedOncePerNotificationAndNode()
+{
+    OPEN_STORE(store);
+    const Recipient r {QStringLiteral("o1"), QStringLiteral("u1")};
+    STORE_OK(created, store->insertBatch({draft(r, "pushed"), draft(r, "queued")}, kT0));
+    const QString pushed = created->at(0).notification.id;
+    const QString queued = created->at(1).notification.id;
+    const qint64 t1 = kT0.toMSecsSinceEpoch() + 5;
+    STORE_OK(first,
+             store->recordPushes({PushRecord {pushed, r, t1, 2}, PushRecord {queued, r, t1, 0}}));
+    // A later push of the same notification on the same node keeps the first.
+    STORE_OK(again, store->recordPushes({PushRecord {pushed, r, t1 + 1000, 5}}));
+    STORE_OK(read, store->pushesOf({pushed, queued, QStringLiteral("no-such-id")}));
+    QCOMPARE(read->size(), 2);
+    QCOMPARE(read->value(pushed).size(), size_t(1));
+    QCOMPARE(read->value(pushed).at(0).connections, 2);
+    QCOMPARE(read->value(pushed).at(0).at.toMSecsSinceEpoch(), t1);
+    QVERIFY(read->value(pushed).at(0).node.isEmpty()); // a single node: no node id
+    QCOMPARE(read->value(queued).at(0).connections, 0);
+    QVERIFY(!read->contains(QStringLiteral("no-such-id")));
+
+    // Riding on an insert's transaction.
+    STORE_OK(withInsert,
+             store->insertBatch({draft(r, "third")}, kT0,
+                                {PushRecord {QStringLiteral("earlier-one"), r, t1, 1}}));
+    STORE_OK(ridden, store->pushesOf({QStringLiteral("earlier-one")}));
+    QCOMPARE(ridden->value(QStringLiteral("earlier-one")).at(0).connections, 1);
+
+    STORE_OK(purged, store->purgeOlderThan(kT0.addDays(1)));
+    QCOMPARE(*purged, 3);
+    STORE_OK(after, store->pushesOf({pushed, queued, QStringLiteral("earlier-one")}));
+    QVERIFY(after->isEmpty());
 }
 
 void TestStore::purge()
