@@ -3,6 +3,7 @@
 #include "server/config/config.h"
 #include "server/util/acceptgate.h"
 #include "server/util/keyedratelimit.h"
+#include "server/util/refusallog.h"
 
 #include <QByteArray>
 #include <QString>
@@ -95,6 +96,9 @@ struct NodeServices
     std::atomic<UserRoutes *> userRoutes {nullptr};
     // The client port's user routes, per credential and node-wide, at --rate-limit.
     KeyedRateLimit routeRateLimit {config.rateLimit.perSecond, config.rateLimit.burst};
+    // The client port's last refused connections, for support (docs/operations.md,
+    // "Support actions").
+    RefusalLog refusals {};
 };
 
 } // namespace notify
