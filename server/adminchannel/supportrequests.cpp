@@ -5,8 +5,12 @@
 // in handleRequest before these run.
 #include "server/adminchannel/adminchannel.h"
 
+#include "server/api/auditjson.h"
+
+#include "server/cluster/clusternode.h"
 #include "server/delivery/deliveryhub.h"
 #include "server/metrics/metrics.h"
+#include "server/protocol/refusals.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/adminapi/adminprotocol.h"
@@ -19,6 +23,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <limits>
 
 namespace notify {
@@ -95,20 +100,6 @@ std::optional<QString> readLimit(const QJsonObject &data, int max, int fallback,
         return QStringLiteral("limit: must be an integer from 1 to %1").arg(max);
     out = int(d);
     return std::nullopt;
-}
-
-QJsonObject refusalToJson(const Refusal &r, const QString &node)
-{
-    return {{QStringLiteral("at"), formatTimestamp(r.at)},
-            {QStringLiteral("node"), node},
-            {QStringLiteral("reason"), r.reason},
-            {QStringLiteral("detail"), r.detail},
-            {QStringLiteral("protocol"), r.protocol},
-            {QStringLiteral("remoteAddress"), r.remoteAddress},
-            {QStringLiteral("origin"), r.origin},
-            {QStringLiteral("userAgent"), r.userAgent},
-            {QStringLiteral("orgId"), r.orgId},
-            {QStringLiteral("userId"), r.userId}};
 }
 
 QJsonObject broadcastToJson(const BroadcastRecord &b)
@@ -337,13 +328,57 @@ void AdminChannel::refusedConnections(quint64 consoleId, const QJsonObject &data
     int limit = 0;
     if (auto e = readLimit(data, RefusalLog::capacity, defaultRefusals, limit))
         return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    const QJsonObject self = clusterHello();
     QJsonArray list;
     for (const Refusal &r : m_services.refusals.recent(orgId, userId, limit))
-        list.append(refusalToJson(r, m_node.id));
-    reply(consoleId, requestId,
-          {{QStringLiteral("refusals"), list},
-           {QStringLiteral("total"), qint64(m_services.refusals.total())},
-           {QStringLiteral("capacity"), RefusalLog::capacity}});
+        list.append(refusals::toJson(
+            r, self.isEmpty() ? m_node.id : self.value(QStringLiteral("nodeId")).toString(),
+            self.value(QStringLiteral("name")).toString()));
+    QJsonObject answer {{QStringLiteral("refusals"), list},
+                        {QStringLiteral("total"), qint64(m_services.refusals.total())},
+                        {QStringLiteral("capacity"), RefusalLog::capacity},
+                        {QStringLiteral("nodes"), QJsonArray()},
+                        {QStringLiteral("complete"), true}};
+    ClusterNode *cluster = m_services.cluster.load();
+    if (!cluster)
+        return reply(consoleId, requestId, answer);
+    // Every other live node's ring through the cluster bus (as cluster_connections), merged
+    // newest first: the times are all formatted alike, so they sort as text.
+    cluster->refusals(
+        Recipient {orgId, userId},
+        [this, consoleId, requestId, limit, answer](const QJsonObject &others) mutable {
+            postTo(this, [this, consoleId, requestId, limit, answer, others]() mutable {
+                if (m_stopped)
+                    return;
+                QList<QJsonObject> merged;
+                for (const QJsonValue &r : answer.value(QStringLiteral("refusals")).toArray())
+                    merged.append(r.toObject());
+                QJsonArray nodes;
+                for (const QJsonValue &v : others.value(QStringLiteral("nodes")).toArray()) {
+                    const QJsonObject node = v.toObject();
+                    const QJsonArray items = node.value(QStringLiteral("refusals")).toArray();
+                    for (const QJsonValue &r : items)
+                        merged.append(r.toObject());
+                    nodes.append(QJsonObject {
+                        {QStringLiteral("id"), node.value(QStringLiteral("id"))},
+                        {QStringLiteral("name"), node.value(QStringLiteral("name"))},
+                        {QStringLiteral("answered"), node.value(QStringLiteral("answered"))},
+                        {QStringLiteral("refusals"), items.size()}});
+                }
+                std::stable_sort(merged.begin(), merged.end(),
+                                 [](const QJsonObject &a, const QJsonObject &b) {
+                                     return a.value(QStringLiteral("at")).toString()
+                                         > b.value(QStringLiteral("at")).toString();
+                                 });
+                QJsonArray list;
+                for (qsizetype i = 0; i < merged.size() && i < limit; ++i)
+                    list.append(merged.at(i));
+                answer.insert(QStringLiteral("refusals"), list);
+                answer.insert(QStringLiteral("nodes"), nodes);
+                answer.insert(QStringLiteral("complete"), others.value(QStringLiteral("complete")));
+                reply(consoleId, requestId, answer);
+            });
+        });
 }
 
 void AdminChannel::auditLog(quint64 consoleId, const QJsonObject &data, const QString &requestId)
@@ -377,20 +412,7 @@ void AdminChannel::auditLog(quint64 consoleId, const QJsonObject &data, const QS
         auto page = audit::list(store, query);
         if (!page.ok())
             return storeFailure(page.error(), QStringLiteral("read the audit log"));
-        QJsonArray entries;
-        for (const audit::Entry &e : page.value().entries) {
-            entries.append(QJsonObject {{QStringLiteral("id"), e.id},
-                                        {QStringLiteral("at"), formatTimestamp(e.at)},
-                                        {QStringLiteral("operator"), e.operatorName},
-                                        {QStringLiteral("node"), e.node},
-                                        {QStringLiteral("action"), e.action},
-                                        {QStringLiteral("target"), e.target},
-                                        {QStringLiteral("result"), e.result}});
-        }
-        return JobAnswer {{{QStringLiteral("entries"), entries},
-                           {QStringLiteral("hasMore"), page.value().hasMore}},
-                          {},
-                          {}};
+        return JobAnswer {auditPageToJson(page.value()), {}, {}};
     });
 }
 

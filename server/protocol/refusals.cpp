@@ -4,6 +4,7 @@
 #include "shared/auth/base64url.h"
 #include "shared/auth/jwt.h"
 #include "shared/auth/sessiontoken.h"
+#include "shared/codec/timestamp.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -54,6 +55,21 @@ void describeCredential(Refusal &refusal, const QByteArray &credential, const Ke
         if (!verified.ok())
             refusal.detail = jwtErrorName(verified.error().error);
     }
+}
+
+QJsonObject toJson(const Refusal &r, const QString &nodeId, const QString &nodeName)
+{
+    return {{QStringLiteral("at"), formatTimestamp(r.at)},
+            {QStringLiteral("node"), nodeId},
+            {QStringLiteral("nodeName"), nodeName},
+            {QStringLiteral("reason"), r.reason},
+            {QStringLiteral("detail"), r.detail},
+            {QStringLiteral("protocol"), r.protocol},
+            {QStringLiteral("remoteAddress"), r.remoteAddress},
+            {QStringLiteral("origin"), r.origin},
+            {QStringLiteral("userAgent"), r.userAgent},
+            {QStringLiteral("orgId"), r.orgId},
+            {QStringLiteral("userId"), r.userId}};
 }
 
 QString reasonOf(AuthFailure failure)

@@ -5,6 +5,7 @@
 #include "shared/model/connectioninfo.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 
 namespace notify {
 
@@ -25,6 +26,9 @@ void describeCredential(Refusal &refusal, const QByteArray &credential, const Ke
                         bool withDetail = true);
 // The reason word of an authentication failure.
 QString reasonOf(AuthFailure failure);
+// A refusal as `refused_connections` answers it (docs/protocol.md, "Support and admin
+// requests"), on the node that was asked and on the cluster bus alike.
+QJsonObject toJson(const Refusal &refusal, const QString &nodeId, const QString &nodeName);
 
 } // namespace refusals
 
