@@ -24,6 +24,8 @@
 
 namespace notify {
 
+class DeliveryHub;
+class Store;
 class Metrics;
 class ReaderPool;
 class RoomDirectory;
@@ -82,6 +84,16 @@ public:
 
     // A random id made once per process, the node id of `hello`.
     static QString processNodeId();
+
+    // What a support request's store job answers a console (supportrequests.cpp): data, or
+    // an error when errorCode is set.
+    struct JobAnswer
+    {
+        QJsonObject data;
+        QString errorCode;
+        QString message;
+    };
+    using StoreJob = std::function<JobAnswer(Store &)>;
 
 private:
     struct Console
@@ -163,6 +175,23 @@ private:
     std::atomic<bool> m_changesDropped {false};
     bool m_watchInstalled = false;
 
+    // supportrequests.cpp: acting for a user, finding notifications, refusals, broadcasts,
+    // the audit log and the API keys; false when type is none of those.
+    bool handleSupportRequest(quint64 consoleId, const QString &type, const QJsonObject &data,
+                              const QString &requestId);
+    void revokeSessions(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void changeForUser(quint64 consoleId, const QJsonObject &data, const QString &requestId,
+                       bool remove);
+    void findNotification(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void broadcastHistory(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void refusedConnections(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void auditLog(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void keysList(quint64 consoleId, const QString &requestId);
+    void keysCreate(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void keysRevoke(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    // Runs job on the store writer (or a reader) and sends its answer from this thread.
+    void onWriterReply(quint64 consoleId, const QString &requestId, StoreJob job);
+    void onReaderReply(quint64 consoleId, const QString &requestId, StoreJob job);
     // admincluster.cpp: the cluster as the console sees it.
     void withStoreFault(QJsonArray &nodes) const;
     void nodes(quint64 consoleId, const QString &requestId);

@@ -174,7 +174,8 @@ QString auditTarget(const QJsonObject &data)
     QStringList parts;
     for (const QString &field :
          {QStringLiteral("connectionId"), QStringLiteral("node"), QStringLiteral("orgId"),
-          QStringLiteral("userId"), QStringLiteral("role"), QStringLiteral("room")}) {
+          QStringLiteral("userId"), QStringLiteral("role"), QStringLiteral("room"),
+          QStringLiteral("name")}) {
         const QJsonValue v = data.value(field);
         if (v.isString() || v.isDouble())
             parts.append(field + u'=' + v.toVariant().toString().left(128));
@@ -200,8 +201,11 @@ void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const Q
                                    admin::role::required(type)));
     }
     // Actions that change something are audited with their outcome (reply or error).
-    if (type == admin::msg::kick || type == admin::msg::sendTest)
+    if (admin::role::audited(type))
         m_pendingAudit[{consoleId, requestId}] = PendingAudit {type, auditTarget(data)};
+    // Support and admin requests (supportrequests.cpp).
+    if (handleSupportRequest(consoleId, type, data, requestId))
+        return;
     if (type == admin::msg::sendTest)
         sendTest(consoleId, data, requestId);
     else if (type == admin::msg::kick)

@@ -2,6 +2,8 @@
 // paged by id and filtered by operator, action and time.
 #include "server/api/apiserver.h"
 
+#include "server/api/auditjson.h"
+
 #include "server/metrics/metrics.h"
 #include "server/storage/storeworker.h"
 #include "shared/adminapi/adminprotocol.h"
@@ -110,18 +112,7 @@ void ApiServer::auditLog(const ApiRequest &request, const HttpReply &reply)
                 reply.error(e);
             };
         }
-        QJsonArray entries;
-        for (const audit::Entry &e : page.value().entries) {
-            entries.append(QJsonObject {{QStringLiteral("id"), e.id},
-                                        {QStringLiteral("at"), formatTimestamp(e.at)},
-                                        {QStringLiteral("operator"), e.operatorName},
-                                        {QStringLiteral("node"), e.node},
-                                        {QStringLiteral("action"), e.action},
-                                        {QStringLiteral("target"), e.target},
-                                        {QStringLiteral("result"), e.result}});
-        }
-        const QJsonObject json {{QStringLiteral("entries"), entries},
-                                {QStringLiteral("hasMore"), page.value().hasMore}};
+        const QJsonObject json = auditPageToJson(page.value());
         return [json](const HttpReply &reply) {
             reply.json(200, json);
         };

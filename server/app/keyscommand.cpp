@@ -6,14 +6,9 @@
 #include "shared/store/operators.h"
 #include "shared/store/store.h"
 
-#include <QCryptographicHash>
 #include <QProcessEnvironment>
-#include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QSysInfo>
 #include <QTextStream>
-
-#include <array>
 
 namespace notify {
 
@@ -84,23 +79,6 @@ int fail(const QString &line, int code = 2)
     return code;
 }
 
-// 256 bits from the system's CSPRNG, base64url: a key is never guessed, so one SHA-256 of
-// it is enough to store (no salt or slow hash needed, docs/security.md).
-QByteArray newKey()
-{
-    std::array<quint32, 8> words;
-    QRandomGenerator::system()->fillRange(words.data(), words.size());
-    const QByteArray raw(reinterpret_cast<const char *>(words.data()), sizeof(words));
-    return QByteArrayLiteral("nk_")
-        + raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-bool validKeyName(const QString &name)
-{
-    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
-    return pattern.match(name).hasMatch();
-}
-
 struct Options
 {
     QString action;
@@ -150,7 +128,7 @@ int create(const Options &o)
         return fail(QStringLiteral("create needs --org and --name"));
     if (auto e = validateId(QStringLiteral("--org"), o.org))
         return fail(QStringLiteral("invalid --org: ") + e->reason);
-    if (!validKeyName(o.name))
+    if (!apikeys::validName(o.name))
         return fail(QStringLiteral("invalid --name '%1': expected 1 to 64 of A-Z a-z 0-9 . _ -")
                         .arg(o.name));
     apikeys::KeyRow row;
@@ -182,8 +160,8 @@ int create(const Options &o)
     auto store = openStore(o.rest);
     if (!store.ok())
         return fail(store.error(), 1);
-    const QByteArray key = newKey();
-    row.sha256Hex = QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex();
+    const QByteArray key = apikeys::newKey();
+    row.sha256Hex = apikeys::hashKey(key);
     row.createdAt = QDateTime::currentDateTimeUtc();
     auto created = apikeys::create(*store.value(), row);
     if (!created.ok())
@@ -266,7 +244,7 @@ int createOperator(const Options &o)
 {
     if (o.name.isEmpty() || o.org.isEmpty())
         return failOperators(QStringLiteral("create needs --name and --role"));
-    if (!validKeyName(o.name))
+    if (!apikeys::validName(o.name))
         return failOperators(
             QStringLiteral("invalid --name '%1': expected 1 to 64 of A-Z a-z 0-9 . _ -")
                 .arg(o.name));
@@ -276,11 +254,11 @@ int createOperator(const Options &o)
     auto store = openStore(o.rest);
     if (!store.ok())
         return failOperators(store.error(), 1);
-    const QByteArray key = newKey();
+    const QByteArray key = apikeys::newKey();
     operators::OperatorRow row;
     row.name = o.name;
     row.role = o.org;
-    row.sha256Hex = QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex();
+    row.sha256Hex = apikeys::hashKey(key);
     row.createdAt = QDateTime::currentDateTimeUtc();
     auto created = operators::create(*store.value(), row);
     if (!created.ok())

@@ -40,7 +40,10 @@ public:
     void send(const bus::Message &m);
 
     // clusterconnections.cpp: every other live node's client connections, for a console.
-    void queryConnections(std::function<void(const QJsonObject &)> done);
+    // what: empty for the connections, "refusals" for the refused connections (of r when
+    // its ids are set); the answer lists them under that name (clusterconnections.cpp).
+    void queryConnections(std::function<void(const QJsonObject &)> done, const QString &what = {},
+                          const Recipient &r = {});
     // clustertrace.cpp: asks the other nodes for their trace records (renewed while on), or
     // tells them to stop.
     void setTraceSubscribed(bool on);
@@ -64,6 +67,7 @@ private:
     // Per user: the lowest seq held (see SeqGate).
     void startUsers(const std::vector<std::pair<Recipient, qint64>> &users);
     void answerConnections(const bus::Message &query);
+    void answerRefusals(const bus::Message &query);
     void takeConnectionsReply(const bus::Message &reply);
     void finishConnections(const QString &id);
     // clustertrace.cpp
@@ -103,6 +107,7 @@ private:
     struct PendingConnections
     {
         std::function<void(const QJsonObject &)> done;
+        QString what; // as queryConnections
         QSet<QString> expected;
         // Per node: the parts received so far, and how many there are.
         QHash<QString, QHash<int, QJsonArray>> parts;

@@ -5,8 +5,9 @@
 #include "server/cluster/clusterbus.h"
 
 #include "server/cluster/clusternode.h"
-#include "server/shard/shard.h"
 #include "server/node/nodeservices.h"
+#include "server/protocol/refusals.h"
+#include "server/shard/shard.h"
 #include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
@@ -24,6 +25,8 @@ namespace {
 // first ones and `truncated` (the node's count is in its registry row).
 constexpr int maxConnectionsPerNode = 1000;
 constexpr int connectionsTimeoutMs = 2000;
+// The `what` of a connections query that asks for the refused connections instead.
+const QString refusalsQuery = QStringLiteral("refusals");
 // A connection's rooms (its user, org, role and the broadcast room: the console's Rooms tab
 // shows them for every node) are few and bounded by their ids; bounded here anyway, so
 // that one connection never needs more than one part.
@@ -39,10 +42,23 @@ void ClusterNode::connections(std::function<void(const QJsonObject &)> done)
         Qt::QueuedConnection);
 }
 
-void ClusterBus::queryConnections(std::function<void(const QJsonObject &)> done)
+void ClusterNode::refusals(const Recipient &r, std::function<void(const QJsonObject &)> done)
+{
+    ClusterBus *bus = m_bus;
+    QMetaObject::invokeMethod(
+        bus,
+        [bus, r, done = std::move(done)]() mutable {
+            bus->queryConnections(std::move(done), refusalsQuery, r);
+        },
+        Qt::QueuedConnection);
+}
+
+void ClusterBus::queryConnections(std::function<void(const QJsonObject &)> done,
+                                  const QString &what, const Recipient &r)
 {
     PendingConnections pending;
     pending.done = std::move(done);
+    pending.what = what;
     pending.expected = m_node.liveOtherNodes();
     const QString id = QUuid::createUuid().toString(QUuid::Id128);
     const bool ask = !pending.expected.isEmpty() && m_conn;
@@ -52,12 +68,41 @@ void ClusterBus::queryConnections(std::function<void(const QJsonObject &)> done)
     bus::Message query;
     query.kind = bus::Kind::ConnectionsQuery;
     query.queryId = id;
+    query.reason = what;
+    query.recipient = r;
     send(query);
     QTimer::singleShot(connectionsTimeoutMs, this, [this, id] { finishConnections(id); });
 }
 
+void ClusterBus::answerRefusals(const bus::Message &query)
+{
+    // The last ones of this node's ring (docs/operations.md, "Support actions"), in parts that
+    // each fit one NOTIFY; at least one, so that the asker knows this node answered.
+    QJsonArray items;
+    for (const Refusal &r : m_node.services().refusals.recent(
+             query.recipient.orgId, query.recipient.userId, RefusalLog::capacity))
+        items.append(refusals::toJson(r, m_node.self().id, m_node.self().name));
+    const std::vector<QJsonArray> parts = bus::splitIntoParts(items);
+    for (size_t i = 0; i < parts.size(); ++i) {
+        bus::Message m;
+        m.kind = bus::Kind::ConnectionsReply;
+        m.reason = refusalsQuery;
+        m.queryId = query.queryId;
+        m.targetNode = query.node;
+        m.part = int(i);
+        m.parts = int(parts.size());
+        m.items = parts[i];
+        send(m);
+    }
+}
+
 void ClusterBus::answerConnections(const bus::Message &query)
 {
+    if (query.reason == refusalsQuery)
+        return answerRefusals(query);
+    // A list this node does not know (a newer node asks): no answer, the asker times out.
+    if (!query.reason.isEmpty())
+        return;
     NodeServices &services = m_node.services();
     struct Job
     {
@@ -115,7 +160,10 @@ void ClusterBus::answerConnections(const bus::Message &query)
 void ClusterBus::takeConnectionsReply(const bus::Message &reply)
 {
     auto it = m_connectionQueries.find(reply.queryId);
-    if (it == m_connectionQueries.end() || !it->expected.contains(reply.node))
+    // A reply of another kind (an older node answers a refusals query with its connections)
+    // is no answer.
+    if (it == m_connectionQueries.end() || !it->expected.contains(reply.node)
+        || reply.reason != it->what)
         return;
     it->parts[reply.node].insert(reply.part, reply.items);
     it->partCount.insert(reply.node, reply.parts);
@@ -147,10 +195,11 @@ void ClusterBus::finishConnections(const QString &id)
             for (const QJsonValue &c : parts.value(i))
                 connections.append(c);
         }
-        nodes.append(QJsonObject {{QStringLiteral("id"), node},
-                                  {QStringLiteral("name"), names.value(node)},
-                                  {QStringLiteral("answered"), answered},
-                                  {QStringLiteral("connections"), connections}});
+        nodes.append(QJsonObject {
+            {QStringLiteral("id"), node},
+            {QStringLiteral("name"), names.value(node)},
+            {QStringLiteral("answered"), answered},
+            {pending.what.isEmpty() ? QStringLiteral("connections") : pending.what, connections}});
     }
     pending.done({{QStringLiteral("nodes"), nodes}, {QStringLiteral("complete"), complete}});
 }

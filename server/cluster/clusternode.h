@@ -84,6 +84,9 @@ public:
     // {"nodes": [{id, name, connections: [connection], truncated}], "complete": bool}. done
     // runs on the bus thread within about two seconds (clusterconnections.cpp).
     void connections(std::function<void(const QJsonObject &)> done);
+    // The refused connections of every other live node (of r when its ids are set), for
+    // the admin channel: {"nodes": [{id, name, answered, refusals: [refusal]}], "complete"}.
+    void refusals(const Recipient &r, std::function<void(const QJsonObject &)> done);
 
     // The other nodes' delivery trace, for this node's consoles (clustertrace.cpp): while
     // set, this node asks every other node for its trace records, and fn gets them on the

@@ -3,6 +3,7 @@
 #include "server/config/config.h"
 #include "server/util/acceptgate.h"
 #include "server/util/keyedratelimit.h"
+#include "server/util/refusallog.h"
 
 #include <QByteArray>
 #include <QString>
@@ -98,6 +99,9 @@ struct NodeServices
     // Tells the webhook sender (server/webhooks) that an endpoint was added or removed here,
     // so that it looks at the endpoints now. Set once at start; any thread.
     std::function<void()> webhooksChanged {};
+    // The client port's last refused connections, for support (docs/operations.md,
+    // "Support actions").
+    RefusalLog refusals {};
 };
 
 } // namespace notify

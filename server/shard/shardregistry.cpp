@@ -8,6 +8,7 @@
 #include "server/protocol/credentials.h"
 #include "server/protocol/dialectrequests.h"
 #include "server/protocol/plainconnection.h"
+#include "server/protocol/refusals.h"
 #include "server/socketio/httpconnection.h"
 #include "server/socketio/socketiohost.h"
 #include "server/storage/storeworker.h"
@@ -68,12 +69,16 @@ void Shard::dropConnection(quint64 id, int code, const QString &reason)
 void Shard::authenticate(quint64 id, const QByteArray &credential, std::optional<qint64> lastSeq)
 {
     m_services.authenticator.authenticate(
-        credential, this, [this, id, lastSeq](const Result<Identity, AuthFailure> &result) {
+        credential, this,
+        [this, id, lastSeq, credential](const Result<Identity, AuthFailure> &result) {
             ClientConnection *c = find(id);
             if (!c || c->closing)
                 return;
             if (!result.ok()) {
                 m_services.metrics.countAuthFailure(result.error());
+                Refusal refusal = refusals::of(c->info, refusals::reasonOf(result.error()));
+                refusals::describeCredential(refusal, credential, m_services.keyRing);
+                m_services.refusals.record(std::move(refusal));
                 c->closeWith(4001, authCloseReason(result.error()));
                 return;
             }
@@ -88,6 +93,11 @@ void Shard::activate(quint64 id, const Identity &identity, std::optional<qint64>
         return;
     const QStringList rooms = roomsOf(identity);
     if (!m_services.directory.tryJoin(rooms, m_services.config.maxConnectionsPerUser, m_index)) {
+        Refusal refusal = refusals::of(c->info, QStringLiteral("limit_reached"));
+        refusal.detail = QStringLiteral("--max-connections-per-user");
+        refusal.orgId = identity.recipient.orgId;
+        refusal.userId = identity.recipient.userId;
+        m_services.refusals.record(std::move(refusal));
         c->closeWith(ws::closecode::policyViolation,
                      QStringLiteral("too many connections for this user"));
         return;

@@ -10,6 +10,7 @@
 #include "server/protocol/credentials.h"
 #include "server/protocol/dialectrequests.h"
 #include "server/protocol/plainconnection.h"
+#include "server/protocol/refusals.h"
 #include "server/socketio/httpconnection.h"
 #include "server/socketio/socketiohost.h"
 #include "server/storage/storeworker.h"
@@ -115,6 +116,20 @@ void Shard::upgrade(HttpConnection *conn, const QByteArray &acceptValue)
 
     const QString origin = QString::fromUtf8(head.header("origin"));
     if (!isOriginAllowed(m_services.config.allowedOrigins, origin)) {
+        ConnectionInfo info;
+        info.protocol
+            = SocketIoHost::isEnginePath(path) ? ClientProtocol::SocketIo : ClientProtocol::Plain;
+        info.remoteAddress = peerAddress;
+        info.origin = origin;
+        info.userAgent = QString::fromUtf8(head.header("user-agent"));
+        Refusal refusal = refusals::of(info, QStringLiteral("origin_not_allowed"));
+        // Who the credential claims to be, so that the refusal shows in that user's view.
+        refusals::describeCredential(refusal,
+                                     plainCredential(QUrlQuery(QString::fromLatin1(head.query())),
+                                                     head.header("authorization"),
+                                                     head.header("cookie")),
+                                     m_services.keyRing, false);
+        m_services.refusals.record(std::move(refusal));
         WebSocket::refuse(socket, ws::closecode::policyViolation, "origin not allowed");
     } else if (path == userEventsPath) {
         acceptPlain(socket, head, peerAddress, std::move(afterHead));

@@ -36,6 +36,18 @@ inline const QString clusterConnections = QStringLiteral("cluster_connections");
 // console's previous watch; pushed: user:changed for each change of that user, cluster-wide.
 inline const QString watchUser = QStringLiteral("watch_user");
 inline const QString userChanged = QStringLiteral("user:changed");
+// Support actions for one user (docs/protocol.md, "Support requests"), role support.
+inline const QString revokeSessions = QStringLiteral("revoke_sessions");
+inline const QString markRead = QStringLiteral("mark_read");
+inline const QString deleteNotifications = QStringLiteral("delete_notifications");
+inline const QString findNotification = QStringLiteral("find_notification");
+inline const QString broadcastHistory = QStringLiteral("broadcast_history");
+inline const QString refusedConnections = QStringLiteral("refused_connections");
+// The audit log and the API keys (docs/protocol.md, "Admin requests"), role admin.
+inline const QString audit = QStringLiteral("audit");
+inline const QString keysList = QStringLiteral("keys_list");
+inline const QString keysCreate = QStringLiteral("keys_create");
+inline const QString keysRevoke = QStringLiteral("keys_revoke");
 inline const QString reply = QStringLiteral("reply");
 inline const QString error = QStringLiteral("error");
 } // namespace msg
@@ -61,7 +73,24 @@ inline const QString &required(const QString &type)
     if (type == msg::sendTest || type == msg::user || type == msg::listNotifications
         || type == msg::watchUser)
         return support;
+    // Who did what, and the keys of every organization, are for admins (as GET /api/v1/audit).
+    if (type == msg::audit || type == msg::keysList || type == msg::keysCreate
+        || type == msg::keysRevoke)
+        return admin;
+    // Acting for a user and reading what support reads about users.
+    if (type == msg::revokeSessions || type == msg::markRead || type == msg::deleteNotifications
+        || type == msg::findNotification || type == msg::broadcastHistory
+        || type == msg::refusedConnections)
+        return support;
     return viewer;
+}
+
+// Requests that change something: audited with their outcome (the reply or the error).
+inline bool audited(const QString &type)
+{
+    return type == msg::kick || type == msg::sendTest || type == msg::revokeSessions
+        || type == msg::markRead || type == msg::deleteNotifications || type == msg::keysCreate
+        || type == msg::keysRevoke;
 }
 
 inline bool allows(const QString &roleName, const QString &type)

@@ -214,6 +214,12 @@ std::vector<QByteArray> encode(const Message &m)
     case Kind::ConnectionsQuery: {
         QJsonObject o = header(m);
         o.insert(kQuery, m.queryId);
+        // Another list than the connections (reason "refusals", of recipient when set).
+        if (!m.reason.isEmpty()) {
+            o.insert(kReason, m.reason);
+            o.insert(kOrg, m.recipient.orgId);
+            o.insert(kUser, m.recipient.userId);
+        }
         out.push_back(toBytes(o));
         break;
     }
@@ -226,6 +232,8 @@ std::vector<QByteArray> encode(const Message &m)
         o.insert(kPart, m.part);
         o.insert(kParts, m.parts);
         o.insert(kItems, m.items);
+        if (!m.reason.isEmpty())
+            o.insert(kReason, m.reason);
         out.push_back(toBytes(o));
         break;
     }
@@ -354,6 +362,8 @@ std::optional<Message> Decoder::feed(const QByteArray &payloadIn, QString *error
         break;
     case Kind::ConnectionsQuery:
         m.queryId = o.value(kQuery).toString();
+        m.reason = o.value(kReason).toString();
+        m.recipient = {o.value(kOrg).toString(), o.value(kUser).toString()};
         break;
     case Kind::ConnectionsReply:
         m.queryId = o.value(kQuery).toString();
@@ -361,6 +371,7 @@ std::optional<Message> Decoder::feed(const QByteArray &payloadIn, QString *error
         m.part = o.value(kPart).toInt();
         m.parts = o.value(kParts).toInt();
         m.items = o.value(kItems).toArray();
+        m.reason = o.value(kReason).toString();
         if (m.parts < 1 || m.part < 0 || m.part >= m.parts)
             return fail(QStringLiteral("malformed part"));
         break;

@@ -1,20 +1,17 @@
 #include "shared/store/apikeys.h"
 
+#include "shared/store/namedcredentials.h"
 #include "shared/store/sqlsupport.h"
+
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <array>
 
 namespace notify::apikeys {
 
 using namespace storedetail;
-
-namespace {
-
-std::optional<StoreError> bumpVersion(QSqlQuery &q, bool pg)
-{
-    return run(q, QStringLiteral("UPDATE api_key_changes SET version = version + 1 WHERE id = 1"),
-               {}, pg);
-}
-
-} // namespace
 
 const QStringList &scopeNames()
 {
@@ -23,42 +20,47 @@ const QStringList &scopeNames()
     return names;
 }
 
+// A key is never guessed, so one SHA-256 of it is enough to store (no salt or slow hash
+// needed, docs/security.md).
+QByteArray newKey()
+{
+    std::array<quint32, 8> words;
+    QRandomGenerator::system()->fillRange(words.data(), words.size());
+    const QByteArray raw(reinterpret_cast<const char *>(words.data()), sizeof(words));
+    return QByteArrayLiteral("nk_")
+        + raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+QByteArray hashKey(const QByteArray &key)
+{
+    return QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex();
+}
+
+bool validName(const QString &name)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+    return pattern.match(name).hasMatch();
+}
+
 StoreResult<CreateOutcome> create(Store &store, const KeyRow &row)
 {
-    const bool pg = store.config().isPostgres();
-    WriteTransaction tx(store.database(), pg);
-    if (auto error = tx.begin())
-        return *error;
-    QSqlQuery q(store.database());
-    if (auto error = run(q, QStringLiteral("SELECT 1 FROM api_keys WHERE name = :name"),
-                         {{QStringLiteral(":name"), row.name}}, pg)) {
-        return tx.fail(*error);
-    }
-    if (q.next())
-        return CreateOutcome::NameTaken;
-    q.finish();
-    if (auto error = bumpVersion(q, pg))
-        return tx.fail(*error);
-    if (auto error = run(
-            q,
-            QStringLiteral("INSERT INTO api_keys (name, org_id, key_sha256, scopes, request_rate,"
-                           " delivery_rate, created_at, revoked_at)"
-                           " VALUES (:name, :org, :hash, :scopes, :rate, :deliveries, :created,"
-                           " NULL)"),
-            {{QStringLiteral(":name"), row.name},
-             {QStringLiteral(":org"), row.orgId},
-             {QStringLiteral(":hash"), QString::fromLatin1(row.sha256Hex)},
-             {QStringLiteral(":scopes"), text(row.scopes.join(u','))},
-             {QStringLiteral(":rate"), text(row.requestRate)},
-             {QStringLiteral(":deliveries"), text(row.deliveryRate)},
-             {QStringLiteral(":created"),
-              msOrNull(row.createdAt.isValid() ? row.createdAt : QDateTime::currentDateTimeUtc())}},
-            pg)) {
-        return tx.fail(*error);
-    }
-    if (auto error = tx.commit())
-        return *error;
-    return CreateOutcome::Created;
+    auto created = insertNamed(
+        store, QStringLiteral("api_keys"), row.name,
+        QStringLiteral("INSERT INTO api_keys (name, org_id, key_sha256, scopes, request_rate,"
+                       " delivery_rate, created_at, revoked_at)"
+                       " VALUES (:name, :org, :hash, :scopes, :rate, :deliveries, :created,"
+                       " NULL)"),
+        {{QStringLiteral(":name"), row.name},
+         {QStringLiteral(":org"), row.orgId},
+         {QStringLiteral(":hash"), QString::fromLatin1(row.sha256Hex)},
+         {QStringLiteral(":scopes"), text(row.scopes.join(u','))},
+         {QStringLiteral(":rate"), text(row.requestRate)},
+         {QStringLiteral(":deliveries"), text(row.deliveryRate)},
+         {QStringLiteral(":created"),
+          msOrNull(row.createdAt.isValid() ? row.createdAt : QDateTime::currentDateTimeUtc())}});
+    if (!created.ok())
+        return created.error();
+    return created.value() ? CreateOutcome::Created : CreateOutcome::NameTaken;
 }
 
 StoreResult<std::vector<KeyRow>> list(Store &store)
@@ -90,26 +92,7 @@ StoreResult<std::vector<KeyRow>> list(Store &store)
 
 StoreResult<bool> revoke(Store &store, const QString &name, const QDateTime &at)
 {
-    const bool pg = store.config().isPostgres();
-    WriteTransaction tx(store.database(), pg);
-    if (auto error = tx.begin())
-        return *error;
-    QSqlQuery q(store.database());
-    if (auto error
-        = run(q,
-              QStringLiteral("UPDATE api_keys SET revoked_at = :at"
-                             " WHERE name = :name AND revoked_at IS NULL"),
-              {{QStringLiteral(":at"), msOrNull(at)}, {QStringLiteral(":name"), name}}, pg)) {
-        return tx.fail(*error);
-    }
-    const bool revoked = q.numRowsAffected() > 0;
-    if (revoked) {
-        if (auto error = bumpVersion(q, pg))
-            return tx.fail(*error);
-    }
-    if (auto error = tx.commit())
-        return *error;
-    return revoked;
+    return revokeNamed(store, QStringLiteral("api_keys"), name, at);
 }
 
 StoreResult<qint64> version(Store &store)

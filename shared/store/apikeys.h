@@ -27,6 +27,14 @@ struct KeyRow
 // What a key may do: publish, read (inboxes and presence), sessions, broadcast.
 const QStringList &scopeNames();
 
+// A new key: 256 bits from the system's CSPRNG, base64url, prefixed nk_ (shown once, by
+// `notifyd keys create` and the console's Keys view).
+QByteArray newKey();
+// What is stored of a key: the hex SHA-256 of its text.
+QByteArray hashKey(const QByteArray &key);
+// 1 to 64 of A-Z a-z 0-9 . _ -
+bool validName(const QString &name);
+
 enum class CreateOutcome { Created, NameTaken };
 StoreResult<CreateOutcome> create(Store &store, const KeyRow &row);
 // Every key, revoked ones too, by name.

@@ -1,5 +1,6 @@
 #include "shared/store/operators.h"
 
+#include "shared/store/namedcredentials.h"
 #include "shared/store/sqlsupport.h"
 
 namespace notify::operators {
@@ -15,40 +16,18 @@ const QStringList &roleNames()
 
 StoreResult<CreateOutcome> create(Store &store, const OperatorRow &row)
 {
-    const bool pg = store.config().isPostgres();
-    WriteTransaction tx(store.database(), pg);
-    if (auto error = tx.begin())
-        return *error;
-    QSqlQuery q(store.database());
-    if (auto error = run(q, QStringLiteral("SELECT 1 FROM operators WHERE name = :name"),
-                         {{QStringLiteral(":name"), row.name}}, pg)) {
-        return tx.fail(*error);
-    }
-    if (q.next())
-        return CreateOutcome::NameTaken;
-    QSqlQuery insert(store.database());
-    if (auto error = run(
-            insert,
-            QStringLiteral("INSERT INTO operators (name, role, key_sha256,"
-                           " created_at, revoked_at)"
-                           " VALUES (:name, :role, :hash, :created, NULL)"),
-            {{QStringLiteral(":name"), row.name},
-             {QStringLiteral(":role"), row.role},
-             {QStringLiteral(":hash"), QString::fromLatin1(row.sha256Hex)},
-             {QStringLiteral(":created"),
-              msOrNull(row.createdAt.isValid() ? row.createdAt : QDateTime::currentDateTimeUtc())}},
-            pg)) {
-        return tx.fail(*error);
-    }
-    QSqlQuery bump(store.database());
-    if (auto error
-        = run(bump, QStringLiteral("UPDATE api_key_changes SET version = version + 1 WHERE id = 1"),
-              {}, pg)) {
-        return tx.fail(*error);
-    }
-    if (auto error = tx.commit())
-        return *error;
-    return CreateOutcome::Created;
+    auto created = insertNamed(
+        store, QStringLiteral("operators"), row.name,
+        QStringLiteral("INSERT INTO operators (name, role, key_sha256, created_at, revoked_at)"
+                       " VALUES (:name, :role, :hash, :created, NULL)"),
+        {{QStringLiteral(":name"), row.name},
+         {QStringLiteral(":role"), row.role},
+         {QStringLiteral(":hash"), QString::fromLatin1(row.sha256Hex)},
+         {QStringLiteral(":created"),
+          msOrNull(row.createdAt.isValid() ? row.createdAt : QDateTime::currentDateTimeUtc())}});
+    if (!created.ok())
+        return created.error();
+    return created.value() ? CreateOutcome::Created : CreateOutcome::NameTaken;
 }
 
 StoreResult<std::vector<OperatorRow>> list(Store &store)
@@ -76,31 +55,7 @@ StoreResult<std::vector<OperatorRow>> list(Store &store)
 
 StoreResult<bool> revoke(Store &store, const QString &name, const QDateTime &at)
 {
-    const bool pg = store.config().isPostgres();
-    WriteTransaction tx(store.database(), pg);
-    if (auto error = tx.begin())
-        return *error;
-    QSqlQuery q(store.database());
-    if (auto error
-        = run(q,
-              QStringLiteral("UPDATE operators SET revoked_at = :at"
-                             " WHERE name = :name AND revoked_at IS NULL"),
-              {{QStringLiteral(":at"), msOrNull(at)}, {QStringLiteral(":name"), name}}, pg)) {
-        return tx.fail(*error);
-    }
-    const bool revoked = q.numRowsAffected() > 0;
-    if (revoked) {
-        QSqlQuery bump(store.database());
-        if (auto error
-            = run(bump,
-                  QStringLiteral("UPDATE api_key_changes SET version = version + 1 WHERE id = 1"),
-                  {}, pg)) {
-            return tx.fail(*error);
-        }
-    }
-    if (auto error = tx.commit())
-        return *error;
-    return revoked;
+    return revokeNamed(store, QStringLiteral("operators"), name, at);
 }
 
 } // namespace notify::operators

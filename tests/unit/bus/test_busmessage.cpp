@@ -161,6 +161,22 @@ void TestBusMessage::connectionsQueryAndReplyRoundTrip()
     QCOMPARE(back.parts, 3);
     QCOMPARE(back.items, r.items);
 
+    // The refused connections ride on the same query and reply, named by `reason`, with
+    // the user they are about; a plain connections query carries neither.
+    Message rq = q;
+    rq.reason = QStringLiteral("refusals");
+    rq.recipient = {QStringLiteral("o1"), QStringLiteral("alice")};
+    const Message rqBack = decodeOne(encode(rq).at(0));
+    QCOMPARE(rqBack.kind, Kind::ConnectionsQuery);
+    QCOMPARE(rqBack.reason, QStringLiteral("refusals"));
+    QCOMPARE(rqBack.recipient.userId, QStringLiteral("alice"));
+    QCOMPARE(rqBack.recipient.orgId, QStringLiteral("o1"));
+    QVERIFY(qBack.reason.isEmpty());
+    Message rr = r;
+    rr.reason = QStringLiteral("refusals");
+    QCOMPARE(decodeOne(encode(rr).at(0)).reason, QStringLiteral("refusals"));
+    QVERIFY(back.reason.isEmpty());
+
     // A part outside its count is not a message.
     Decoder decoder;
     QString error;
