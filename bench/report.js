@@ -299,6 +299,12 @@ if (fs.existsSync(tokensPath)) {
   p(fs.readFileSync(tokensPath, 'utf8').trimEnd());
   p();
 }
+// And the long soak (bench/run soak), with its plot bench/soak.svg.
+const soakPath = path.join(__dirname, 'soak.md');
+if (fs.existsSync(soakPath)) {
+  p(fs.readFileSync(soakPath, 'utf8').trimEnd());
+  p();
+}
 if (notesPath && fs.existsSync(notesPath)) {
   p(fs.readFileSync(notesPath, 'utf8').trimEnd());
   p();

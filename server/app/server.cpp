@@ -12,6 +12,7 @@
 #include "server/tokens/keyring.h"
 #include "server/shard/acceptor.h"
 #include "server/shard/shard.h"
+#include "server/storage/storecache.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/auth/jwt.h"
@@ -212,6 +213,11 @@ quint16 Server::apiPort() const
 void Server::checkStore()
 {
     m_writer->probeFault();
+    // The page caches' sizes for /metrics, each read on its connection's thread (the
+    // readers take jobs round-robin, so one each, near enough).
+    m_writer->post([](Store &store) { storecache::note(store); });
+    for (int i = 0; i < readerThreads; ++i)
+        m_readers->post([](Store &store) { storecache::note(store); });
     m_readers->post([this](Store &store) {
         const bool ok = store.ping().ok();
         if (ok != m_storeReady.exchange(ok))
