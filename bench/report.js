@@ -305,6 +305,12 @@ if (fs.existsSync(ssePath)) {
   p(fs.readFileSync(ssePath, 'utf8').trimEnd());
   p();
 }
+// And the long soak (bench/run soak), with its plot bench/soak.svg.
+const soakPath = path.join(__dirname, 'soak.md');
+if (fs.existsSync(soakPath)) {
+  p(fs.readFileSync(soakPath, 'utf8').trimEnd());
+  p();
+}
 if (notesPath && fs.existsSync(notesPath)) {
   p(fs.readFileSync(notesPath, 'utf8').trimEnd());
   p();

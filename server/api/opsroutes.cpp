@@ -6,6 +6,7 @@
 #include "server/metrics/metrics.h"
 #include "server/node/nodeservices.h"
 #include "server/tokens/keyring.h"
+#include "server/storage/storecache.h"
 #include "server/storage/storeworker.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
@@ -82,7 +83,11 @@ void ApiServer::metricsText(const ApiRequest &request, const HttpReply &reply)
                                  QStringLiteral("a metrics token is required "
                                                 "(Authorization: Bearer)"));
     reply.raw(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-              m_services.metrics.prometheusText() + m_keys.prometheusText());
+              m_services.metrics.prometheusText() + m_keys.prometheusText()
+                  + "# HELP notify_store_cache_bytes SQLite's page caches, all store connections "
+                    "(each up to 64 MiB).\n# TYPE notify_store_cache_bytes gauge\n"
+                    "notify_store_cache_bytes "
+                  + QByteArray::number(storecache::totalBytes()) + '\n');
 }
 
 void ApiServer::presence(const ApiRequest &request, const HttpReply &reply)

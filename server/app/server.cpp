@@ -10,6 +10,7 @@
 #include "server/protocol/authenticator.h"
 #include "server/shard/acceptor.h"
 #include "server/shard/shard.h"
+#include "server/storage/storecache.h"
 #include "server/storage/storeworker.h"
 #include "server/tokens/jwksfetcher.h"
 #include "server/tokens/keyring.h"
@@ -250,6 +251,11 @@ void Server::startWebhooks(const StoreConfig &storeConfig, const QString &claima
 void Server::checkStore()
 {
     m_writer->probeFault();
+    // The page caches' sizes for /metrics, each read on its connection's thread (the
+    // readers take jobs round-robin, so one each, near enough).
+    m_writer->post([](Store &store) { storecache::note(store); });
+    for (int i = 0; i < readerThreads; ++i)
+        m_readers->post([](Store &store) { storecache::note(store); });
     m_readers->post([this](Store &store) {
         const bool ok = store.ping().ok();
         if (ok != m_storeReady.exchange(ok))
