@@ -217,9 +217,15 @@ StoreResult<std::vector<OutboxEvent>> claim(Store &store, const QString &endpoin
 {
     const bool pg = store.config().isPostgres();
     const QSqlDatabase db = store.database();
+    // On SQLite (one node, one sender) the look is a plain read and only a claim takes the
+    // write lock: an empty look every poll would otherwise make the store writer wait on
+    // SQLite's busy handler, which sleeps (fan-out measured a fifth slower in wall time).
+    // PostgreSQL needs the transaction for its row locks, which never block the writer.
     WriteTransaction tx(db, pg);
-    if (auto error = tx.begin())
-        return *error;
+    if (pg) {
+        if (auto error = tx.begin())
+            return *error;
+    }
     std::vector<OutboxEvent> events;
     {
         QSqlQuery q(db);
@@ -256,6 +262,10 @@ StoreResult<std::vector<OutboxEvent>> claim(Store &store, const QString &endpoin
     if (events.empty()) {
         tx.rollback();
         return events;
+    }
+    if (!pg) {
+        if (auto error = tx.begin())
+            return *error;
     }
     QSqlQuery q(db);
     for (const OutboxEvent &e : events) {
