@@ -147,7 +147,13 @@ void EngineSession::onWebSocketText(WebSocket &ws, QByteArray message)
 
 void EngineSession::onWebSocketBinary(WebSocket &ws, QByteArray)
 {
-    if (&ws == m_ws && admitAnswer())
+    if (&ws == m_ws)
+        refuseBinary();
+}
+
+void EngineSession::refuseBinary()
+{
+    if (admitAnswer())
         sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
 }
 
@@ -297,10 +303,9 @@ void EngineSession::onTransportText(const QByteArray &text)
 void EngineSession::onPacket(const eio::Packet &packet)
 {
     if (packet.binary) {
-        // A "b<base64>" packet of a polling body: answered as a binary frame on the websocket
-        // (onWebSocketBinary), so that one emit gets the same answer on both transports.
-        if (admitAnswer())
-            sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
+        // A "b<base64>" packet of a polling body: answered as a binary frame on the websocket,
+        // so that one emit gets the same answer on both transports.
+        refuseBinary();
         return;
     }
     switch (packet.type) {
@@ -341,8 +346,7 @@ void EngineSession::onSocketIo(const QByteArray &data)
     auto decoded = sio::decodePacket(data);
     if (!decoded.ok()) {
         if (decoded.error().kind == sio::DecodeError::Kind::BinaryNotSupported) {
-            if (admitAnswer())
-                sendSocketIoError(QStringLiteral("binary packets are not supported; send JSON"));
+            refuseBinary();
             return;
         }
         // As socket.io does: a client that sends malformed packets is not a client we know
@@ -565,13 +569,9 @@ void EngineSession::closedByClient()
     // Polling, as engine.io: the client said goodbye, so nothing more is owed to it. The held
     // GET ends with a noop (a close packet would tell a client what it already knows) and the
     // session is gone at once: a later GET gets 400 "Session ID unknown".
-    m_closed = true;
-    m_ticket.release();
-    detachAll(1000, QStringLiteral("client close"));
-    dropProbe();
     if (m_pendingGet)
         respondToGet(eio::encodePacket(eio::PacketType::Noop));
-    finalize();
+    abort(1000, QStringLiteral("client close"));
 }
 
 void EngineSession::abort(int code, const QString &reason)

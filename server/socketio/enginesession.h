@@ -124,6 +124,9 @@ private:
     void completeUpgrade();
     void dropProbe();
     void sendSocketIoError(const QString &message);
+    // A binary packet (frame, "b…" polling packet, BINARY_EVENT/ACK): an `error` event on
+    // each namespace, rate-limited; the session stays (docs/protocol.md).
+    void refuseBinary();
     void bindWebSocket(WebSocket *ws);
     void detachAll(int code, const QString &reason);
     void finalize();
