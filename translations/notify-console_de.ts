@@ -170,6 +170,87 @@
     </message>
 </context>
 <context>
+    <name>notify::console::AuditView</name>
+    <message>
+        <source>Older entries</source>
+        <translation>Ältere Einträge</translation>
+    </message>
+    <message>
+        <source>operator, e.g. admin-key</source>
+        <translation>Operator, z. B. admin-key</translation>
+    </message>
+    <message>
+        <source>action, e.g. kick</source>
+        <translation>Aktion, z. B. kick</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation>Audit-Protokoll exportieren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Operator:</source>
+        <translation>Operator:</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>Aktion:</translation>
+    </message>
+    <message>
+        <source>Could not read the audit log: %1</source>
+        <translation>Das Audit-Protokoll konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries shown; older ones on demand.</source>
+        <translation>
+            <numerusform>%n Eintrag angezeigt; ältere auf Wunsch.</numerusform>
+            <numerusform>%n Einträge angezeigt; ältere auf Wunsch.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries.</source>
+        <translation>
+            <numerusform>%n Eintrag.</numerusform>
+            <numerusform>%n Einträge.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>notify::console::ConnectDialog</name>
     <message>
         <source>Connect to a notifyd server</source>
@@ -535,6 +616,145 @@ Läuft ab: %1</translation>
     </message>
 </context>
 <context>
+    <name>notify::console::KeysView</name>
+    <message>
+        <source>Reload</source>
+        <translation>Neu laden</translation>
+    </message>
+    <message>
+        <source>Create key…</source>
+        <translation>Schlüssel erstellen…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>Widerrufen…</translation>
+    </message>
+    <message>
+        <source>Could not read the keys: %1</source>
+        <translation>Die Schlüssel konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>widerrufen</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Scopes</source>
+        <translation>Bereiche</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Deliveries</source>
+        <translation>Zustellungen</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Create an API key</source>
+        <translation>API-Schlüssel erstellen</translation>
+    </message>
+    <message>
+        <source>organization id, e.g. acme</source>
+        <translation>Organisations-Id, z. B. acme</translation>
+    </message>
+    <message>
+        <source>e.g. acme-backend</source>
+        <translation>z. B. acme-backend</translation>
+    </message>
+    <message>
+        <source>server default; e.g. 50/s or 50/s,100 or off</source>
+        <translation>Server-Standard; z. B. 50/s oder 50/s,100 oder off</translation>
+    </message>
+    <message>
+        <source>server default; e.g. 1000/s</source>
+        <translation>Server-Standard; z. B. 1000/s</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>Organisation:</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Scopes:</source>
+        <translation>Bereiche:</translation>
+    </message>
+    <message>
+        <source>Requests:</source>
+        <translation>Anfragen:</translation>
+    </message>
+    <message>
+        <source>Deliveries:</source>
+        <translation>Zustellungen:</translation>
+    </message>
+    <message>
+        <source>Not created: %1</source>
+        <translation>Nicht erstellt: %1</translation>
+    </message>
+    <message>
+        <source>API key %1</source>
+        <translation>API-Schlüssel %1</translation>
+    </message>
+    <message>
+        <source>The key of %1 for organization %2. It is shown only now: copy it to the back end&apos;s configuration.</source>
+        <translation>Der Schlüssel %1 der Organisation %2. Er wird nur jetzt angezeigt: kopieren Sie ihn in die Konfiguration des Backends.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Created the key %1.</source>
+        <translation>Schlüssel %1 erstellt.</translation>
+    </message>
+    <message>
+        <source>Select a key first.</source>
+        <translation>Zuerst einen Schlüssel auswählen.</translation>
+    </message>
+    <message>
+        <source>Revoke the API key %1 of organization %2? Its back end is refused (401) within a second on every node.</source>
+        <translation>API-Schlüssel %1 der Organisation %2 widerrufen? Sein Backend wird binnen einer Sekunde auf jedem Knoten abgewiesen (401).</translation>
+    </message>
+    <message>
+        <source>Revoke key</source>
+        <translation>Schlüssel widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoked the key %1.</source>
+        <translation>Schlüssel %1 widerrufen.</translation>
+    </message>
+    <message>
+        <source>Not revoked: %1</source>
+        <translation>Nicht widerrufen: %1</translation>
+    </message>
+</context>
+<context>
     <name>notify::console::MainWindow</name>
     <message>
         <source>&amp;Connections</source>
@@ -764,6 +984,14 @@ Läuft ab: %1</translation>
     <message>
         <source>Reconnecting to %1 in %2 s — %3</source>
         <translation>Neuer Versuch mit %1 in %2 s — %3</translation>
+    </message>
+    <message>
+        <source>&amp;Keys</source>
+        <translation>&amp;Schlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Audit</source>
+        <translation>&amp;Audit</translation>
     </message>
 </context>
 <context>
@@ -1455,6 +1683,188 @@ Räume: %6</translation>
     <message>
         <source>The console switches to the new language at once.</source>
         <translation>Die Konsole wechselt sofort in die neue Sprache.</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::SupportPanel</name>
+    <message>
+        <source>Revoke sessions…</source>
+        <translation>Sitzungen widerrufen…</translation>
+    </message>
+    <message>
+        <source>Revoke every session of this user and close its connections</source>
+        <translation>Alle Sitzungen dieses Benutzers widerrufen und ihre Verbindungen schließen</translation>
+    </message>
+    <message>
+        <source>Mark read…</source>
+        <translation>Als gelesen markieren…</translation>
+    </message>
+    <message>
+        <source>Mark the notifications selected in the inbox read for this user</source>
+        <translation>Die im Posteingang ausgewählten Benachrichtigungen für diesen Benutzer als gelesen markieren</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <source>Delete the notifications selected in the inbox for this user</source>
+        <translation>Die im Posteingang ausgewählten Benachrichtigungen für diesen Benutzer löschen</translation>
+    </message>
+    <message>
+        <source>notification id or idempotency key</source>
+        <translation>Benachrichtigungs-Id oder Idempotenzschlüssel</translation>
+    </message>
+    <message>
+        <source>An idempotency key is looked up in the organization above</source>
+        <translation>Ein Idempotenzschlüssel wird in der Organisation oben gesucht</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Refused connections</source>
+        <translation>Abgewiesene Verbindungen</translation>
+    </message>
+    <message>
+        <source>Broadcasts</source>
+        <translation>Rundsendungen</translation>
+    </message>
+    <message>
+        <source>Support action</source>
+        <translation>Support-Aktion</translation>
+    </message>
+    <message>
+        <source>Show a user first.</source>
+        <translation>Zuerst einen Benutzer anzeigen.</translation>
+    </message>
+    <message>
+        <source>Revoke every session of %1 @ %2? Their session connections are closed and their session tokens stop working; the action is in the audit log.</source>
+        <translation>Alle Sitzungen von %1 @ %2 widerrufen? Ihre Sitzungsverbindungen werden geschlossen und ihre Sitzungstoken gelten nicht mehr; die Aktion steht im Audit-Protokoll.</translation>
+    </message>
+    <message>
+        <source>Not revoked: %1</source>
+        <translation>Nicht widerrufen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s) of %1 @ %2 revoked.</source>
+        <translation>
+            <numerusform>%n Sitzung von %1 @ %2 widerrufen.</numerusform>
+            <numerusform>%n Sitzungen von %1 @ %2 widerrufen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select notifications of the user&apos;s inbox first.</source>
+        <translation>Zuerst Benachrichtigungen im Posteingang des Benutzers auswählen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n notification(s) for %1 @ %2? Every open tab of the user removes them; the action is in the audit log.</source>
+        <translation>
+            <numerusform>%n Benachrichtigung für %1 @ %2 löschen? Jeder offene Tab des Benutzers entfernt sie; die Aktion steht im Audit-Protokoll.</numerusform>
+            <numerusform>%n Benachrichtigungen für %1 @ %2 löschen? Jeder offene Tab des Benutzers entfernt sie; die Aktion steht im Audit-Protokoll.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Mark %n notification(s) read for %1 @ %2? Every open tab of the user updates; the action is in the audit log.</source>
+        <translation>
+            <numerusform>%n Benachrichtigung für %1 @ %2 als gelesen markieren? Jeder offene Tab des Benutzers wird aktualisiert; die Aktion steht im Audit-Protokoll.</numerusform>
+            <numerusform>%n Benachrichtigungen für %1 @ %2 als gelesen markieren? Jeder offene Tab des Benutzers wird aktualisiert; die Aktion steht im Audit-Protokoll.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not changed: %1</source>
+        <translation>Nicht geändert: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s) deleted.</source>
+        <translation>
+            <numerusform>%n Benachrichtigung gelöscht.</numerusform>
+            <numerusform>%n Benachrichtigungen gelöscht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s) marked read.</source>
+        <translation>
+            <numerusform>%n Benachrichtigung als gelesen markiert.</numerusform>
+            <numerusform>%n Benachrichtigungen als gelesen markiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Looking for %1…</source>
+        <translation>Suche nach %1…</translation>
+    </message>
+    <message>
+        <source>Not found: %1</source>
+        <translation>Nicht gefunden: %1</translation>
+    </message>
+    <message>
+        <source>No notification has the id or idempotency key %1.</source>
+        <translation>Keine Benachrichtigung hat die Id oder den Idempotenzschlüssel %1.</translation>
+    </message>
+    <message>
+        <source>%1 is “%2” of %3 @ %4.</source>
+        <translation>%1 ist „%2“ von %3 @ %4.</translation>
+    </message>
+    <message>
+        <source>The same key was also sent to: %1</source>
+        <translation>Derselbe Schlüssel ging auch an: %1</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation>Origin</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>User-Agent</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Reached</source>
+        <translation>Erreicht</translation>
     </message>
 </context>
 <context>

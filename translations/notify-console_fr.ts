@@ -170,6 +170,87 @@
     </message>
 </context>
 <context>
+    <name>notify::console::AuditView</name>
+    <message>
+        <source>Older entries</source>
+        <translation>Entrées plus anciennes</translation>
+    </message>
+    <message>
+        <source>operator, e.g. admin-key</source>
+        <translation>opérateur, p. ex. admin-key</translation>
+    </message>
+    <message>
+        <source>action, e.g. kick</source>
+        <translation>action, p. ex. kick</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Afficher</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Exporter en CSV…</translation>
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation>Exporter le journal d’audit</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Operator:</source>
+        <translation>Opérateur :</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>Action :</translation>
+    </message>
+    <message>
+        <source>Could not read the audit log: %1</source>
+        <translation>Impossible de lire le journal d’audit : %1</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Opérateur</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Cible</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Nœud</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries shown; older ones on demand.</source>
+        <translation>
+            <numerusform>%n entrée affichée ; les plus anciennes sur demande.</numerusform>
+            <numerusform>%n entrées affichées ; les plus anciennes sur demande.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries.</source>
+        <translation>
+            <numerusform>%n entrée.</numerusform>
+            <numerusform>%n entrées.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>notify::console::ConnectDialog</name>
     <message>
         <source>Connect to a notifyd server</source>
@@ -535,6 +616,145 @@ Expire : %1</translation>
     </message>
 </context>
 <context>
+    <name>notify::console::KeysView</name>
+    <message>
+        <source>Reload</source>
+        <translation>Recharger</translation>
+    </message>
+    <message>
+        <source>Create key…</source>
+        <translation>Créer une clé…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>Révoquer…</translation>
+    </message>
+    <message>
+        <source>Could not read the keys: %1</source>
+        <translation>Impossible de lire les clés : %1</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>révoquée</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Scopes</source>
+        <translation>Portées</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Requêtes</translation>
+    </message>
+    <message>
+        <source>Deliveries</source>
+        <translation>Livraisons</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Créée</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Révoquée</translation>
+    </message>
+    <message>
+        <source>Create an API key</source>
+        <translation>Créer une clé d’API</translation>
+    </message>
+    <message>
+        <source>organization id, e.g. acme</source>
+        <translation>id d’organisation, p. ex. acme</translation>
+    </message>
+    <message>
+        <source>e.g. acme-backend</source>
+        <translation>p. ex. acme-backend</translation>
+    </message>
+    <message>
+        <source>server default; e.g. 50/s or 50/s,100 or off</source>
+        <translation>valeur du serveur ; p. ex. 50/s, 50/s,100 ou off</translation>
+    </message>
+    <message>
+        <source>server default; e.g. 1000/s</source>
+        <translation>valeur du serveur ; p. ex. 1000/s</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>Organisation :</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nom :</translation>
+    </message>
+    <message>
+        <source>Scopes:</source>
+        <translation>Portées :</translation>
+    </message>
+    <message>
+        <source>Requests:</source>
+        <translation>Requêtes :</translation>
+    </message>
+    <message>
+        <source>Deliveries:</source>
+        <translation>Livraisons :</translation>
+    </message>
+    <message>
+        <source>Not created: %1</source>
+        <translation>Non créée : %1</translation>
+    </message>
+    <message>
+        <source>API key %1</source>
+        <translation>Clé d’API %1</translation>
+    </message>
+    <message>
+        <source>The key of %1 for organization %2. It is shown only now: copy it to the back end&apos;s configuration.</source>
+        <translation>La clé %1 de l’organisation %2. Elle n’est montrée que maintenant : copiez-la dans la configuration du back-end.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <source>Created the key %1.</source>
+        <translation>Clé %1 créée.</translation>
+    </message>
+    <message>
+        <source>Select a key first.</source>
+        <translation>Choisissez d’abord une clé.</translation>
+    </message>
+    <message>
+        <source>Revoke the API key %1 of organization %2? Its back end is refused (401) within a second on every node.</source>
+        <translation>Révoquer la clé d’API %1 de l’organisation %2 ? Son back-end est refusé (401) en une seconde sur chaque nœud.</translation>
+    </message>
+    <message>
+        <source>Revoke key</source>
+        <translation>Révoquer la clé</translation>
+    </message>
+    <message>
+        <source>Revoked the key %1.</source>
+        <translation>Clé %1 révoquée.</translation>
+    </message>
+    <message>
+        <source>Not revoked: %1</source>
+        <translation>Non révoqué : %1</translation>
+    </message>
+</context>
+<context>
     <name>notify::console::MainWindow</name>
     <message>
         <source>&amp;Connections</source>
@@ -764,6 +984,14 @@ Expire : %1</translation>
     <message>
         <source>Reconnecting to %1 in %2 s — %3</source>
         <translation>Nouvelle tentative vers %1 dans %2 s — %3</translation>
+    </message>
+    <message>
+        <source>&amp;Keys</source>
+        <translation>Clés (&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Audit</source>
+        <translation>&amp;Audit</translation>
     </message>
 </context>
 <context>
@@ -1455,6 +1683,188 @@ Salons : %6</translation>
     <message>
         <source>The console switches to the new language at once.</source>
         <translation>La console passe immédiatement à la nouvelle langue.</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::SupportPanel</name>
+    <message>
+        <source>Revoke sessions…</source>
+        <translation>Révoquer les sessions…</translation>
+    </message>
+    <message>
+        <source>Revoke every session of this user and close its connections</source>
+        <translation>Révoquer toutes les sessions de cet utilisateur et fermer ses connexions</translation>
+    </message>
+    <message>
+        <source>Mark read…</source>
+        <translation>Marquer comme lu…</translation>
+    </message>
+    <message>
+        <source>Mark the notifications selected in the inbox read for this user</source>
+        <translation>Marquer comme lues pour cet utilisateur les notifications choisies dans la boîte de réception</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>Delete the notifications selected in the inbox for this user</source>
+        <translation>Supprimer pour cet utilisateur les notifications choisies dans la boîte de réception</translation>
+    </message>
+    <message>
+        <source>notification id or idempotency key</source>
+        <translation>id de notification ou clé d’idempotence</translation>
+    </message>
+    <message>
+        <source>An idempotency key is looked up in the organization above</source>
+        <translation>Une clé d’idempotence est cherchée dans l’organisation ci-dessus</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Chercher</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Refused connections</source>
+        <translation>Connexions refusées</translation>
+    </message>
+    <message>
+        <source>Broadcasts</source>
+        <translation>Diffusions</translation>
+    </message>
+    <message>
+        <source>Support action</source>
+        <translation>Action du support</translation>
+    </message>
+    <message>
+        <source>Show a user first.</source>
+        <translation>Affichez d’abord un utilisateur.</translation>
+    </message>
+    <message>
+        <source>Revoke every session of %1 @ %2? Their session connections are closed and their session tokens stop working; the action is in the audit log.</source>
+        <translation>Révoquer toutes les sessions de %1 @ %2 ? Leurs connexions de session sont fermées et leurs jetons de session ne valent plus ; l’action figure dans le journal d’audit.</translation>
+    </message>
+    <message>
+        <source>Not revoked: %1</source>
+        <translation>Non révoqué : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s) of %1 @ %2 revoked.</source>
+        <translation>
+            <numerusform>%n session de %1 @ %2 révoquée.</numerusform>
+            <numerusform>%n sessions de %1 @ %2 révoquées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select notifications of the user&apos;s inbox first.</source>
+        <translation>Choisissez d’abord des notifications dans la boîte de réception de l’utilisateur.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n notification(s) for %1 @ %2? Every open tab of the user removes them; the action is in the audit log.</source>
+        <translation>
+            <numerusform>Supprimer %n notification pour %1 @ %2 ? Chaque onglet ouvert de l’utilisateur la retire ; l’action figure dans le journal d’audit.</numerusform>
+            <numerusform>Supprimer %n notifications pour %1 @ %2 ? Chaque onglet ouvert de l’utilisateur les retire ; l’action figure dans le journal d’audit.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Mark %n notification(s) read for %1 @ %2? Every open tab of the user updates; the action is in the audit log.</source>
+        <translation>
+            <numerusform>Marquer %n notification comme lue pour %1 @ %2 ? Chaque onglet ouvert de l’utilisateur se met à jour ; l’action figure dans le journal d’audit.</numerusform>
+            <numerusform>Marquer %n notifications comme lues pour %1 @ %2 ? Chaque onglet ouvert de l’utilisateur se met à jour ; l’action figure dans le journal d’audit.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not changed: %1</source>
+        <translation>Rien de changé : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s) deleted.</source>
+        <translation>
+            <numerusform>%n notification supprimée.</numerusform>
+            <numerusform>%n notifications supprimées.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s) marked read.</source>
+        <translation>
+            <numerusform>%n notification marquée comme lue.</numerusform>
+            <numerusform>%n notifications marquées comme lues.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Looking for %1…</source>
+        <translation>Recherche de %1…</translation>
+    </message>
+    <message>
+        <source>Not found: %1</source>
+        <translation>Introuvable : %1</translation>
+    </message>
+    <message>
+        <source>No notification has the id or idempotency key %1.</source>
+        <translation>Aucune notification n’a l’id ou la clé d’idempotence %1.</translation>
+    </message>
+    <message>
+        <source>%1 is “%2” of %3 @ %4.</source>
+        <translation>%1 est « %2 » de %3 @ %4.</translation>
+    </message>
+    <message>
+        <source>The same key was also sent to: %1</source>
+        <translation>La même clé a aussi été envoyée à : %1</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Raison</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Détail</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protocole</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation>Origine</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>Agent utilisateur</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Nœud</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>Reached</source>
+        <translation>Atteintes</translation>
     </message>
 </context>
 <context>

@@ -13,8 +13,10 @@
 #include "console/models/tracemodel.h"
 #include "console/storage/keyvault.h"
 #include "console/storage/localstore.h"
+#include "console/views/auditview.h"
 #include "console/views/connectionsview.h"
 #include "console/views/deliveriesview.h"
+#include "console/views/keysview.h"
 #include "console/views/logview.h"
 #include "console/views/nodesview.h"
 #include "console/views/notificationsview.h"
@@ -90,6 +92,17 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     m_tabs->addTab(m_sendTestView, tr("&Send test"));
     m_tabs->addTab(m_logView, tr("&Log"));
     m_tabs->addTab(m_nodesView, tr("N&odes"));
+    // The admin role's (docs/operations.md, "API keys", "Audit log").
+    m_keysView = new KeysView(m_client, m_tabs);
+    m_auditView = new AuditView(m_client, m_tabs);
+    m_tabs->addTab(m_keysView, tr("&Keys"));
+    m_tabs->addTab(m_auditView, tr("&Audit"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_keysView)
+            m_keysView->reload();
+        else if (m_tabs->currentWidget() == m_auditView)
+            m_auditView->reload();
+    });
     setCentralWidget(m_tabs);
 
     auto *sendShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_sendTestView);
@@ -586,6 +599,9 @@ void MainWindow::applyRole()
         if (index >= 0)
             m_tabs->setTabEnabled(index, support);
     }
+    const bool admin = admin::role::allows(m_operatorRole, admin::msg::keysList);
+    for (QWidget *view : {static_cast<QWidget *>(m_keysView), static_cast<QWidget *>(m_auditView)})
+        m_tabs->setTabEnabled(m_tabs->indexOf(view), admin);
     updateActions();
 }
 

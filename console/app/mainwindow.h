@@ -23,6 +23,8 @@ class LogView;
 class NotificationsModel;
 class NotificationsView;
 class NodesView;
+class KeysView;
+class AuditView;
 class RoomsModel;
 class RoomsView;
 class SendTestView;
@@ -43,7 +45,9 @@ public:
         UserTab,
         SendTestTab,
         LogTab,
-        NodesTab
+        NodesTab,
+        KeysTab,
+        AuditTab
     };
 
     // store may be null (nothing is persisted then); it must outlive the window.
@@ -68,6 +72,8 @@ public:
     UserView *userView() const { return m_userView; }
     LogView *logView() const { return m_logView; }
     NodesView *nodesView() const { return m_nodesView; }
+    KeysView *keysView() const { return m_keysView; }
+    AuditView *auditView() const { return m_auditView; }
     QTabWidget *tabs() const { return m_tabs; }
     QLabel *statusLabel() const { return m_statusLabel; }
     QAction *kickAction() const { return m_kickAction; }
@@ -134,6 +140,8 @@ private:
     UserView *m_userView = nullptr;
     LogView *m_logView = nullptr;
     NodesView *m_nodesView = nullptr;
+    KeysView *m_keysView = nullptr;
+    AuditView *m_auditView = nullptr;
 
     QAction *m_connectAction = nullptr;
     QAction *m_disconnectAction = nullptr;

@@ -5,6 +5,7 @@
 #include "console/models/historymodel.h"
 #include "console/models/nodesmodel.h"
 #include "console/models/notificationsmodel.h"
+#include "console/views/supportpanel.h"
 #include "console/views/tableexport.h"
 #include "shared/adminapi/adminprotocol.h"
 #include "shared/codec/wirecodec.h"
@@ -264,6 +265,7 @@ UserView::UserView(AdminClient *client, ConnectionsModel *connections, HistoryMo
     split->addWidget(top);
     split->addWidget(box(tr("Inbox (newest first; deleted notifications struck through)"),
                          m_inboxTable, nullptr, m_inboxAsOf));
+    split->addWidget(new SupportPanel(client, this, this));
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
 
@@ -319,6 +321,7 @@ void UserView::reload()
     m_remoteConnections->setUser(org, user);
     m_historyProxy->setUser(org, user);
     updateSummary();
+    emit userShown(org, user);
     // The other nodes' connections as of now (a cluster); a single node answers with none.
     m_remoteLoaded = false;
     m_watchedOrg = org;

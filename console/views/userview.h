@@ -119,6 +119,8 @@ signals:
     void selectionChanged();
     void sendTestRequested(const QString &orgId, const QString &userId);
     void resendRequested(const notify::console::HistoryEntry &entry);
+    // A valid user is shown (Show, Enter or showUser): the support panel reads its parts.
+    void userShown(const QString &orgId, const QString &userId);
 
 private:
     void updateSummary();
