@@ -38,6 +38,18 @@ void ApiServer::ready(const HttpReply &reply)
                   {{QByteArrayLiteral("Retry-After"), QByteArray::number(e.retryAfterSeconds)}});
         return;
     }
+    // Near the memory limit new client connections are refused: a load balancer should send
+    // them elsewhere (docs/operations.md, "Memory limits").
+    if (m_services.memory.refusing()) {
+        reply.raw(
+            503, QByteArrayLiteral("application/json"),
+            compactJson({{QStringLiteral("status"), QStringLiteral("unavailable")},
+                         {QStringLiteral("error"),
+                          QJsonObject {{QStringLiteral("code"), MemoryWatch::refusalCode()},
+                                       {QStringLiteral("message"), m_services.memory.reason()}}}}),
+            {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("10")}});
+        return;
+    }
     // In a cluster the bus counts too: without it this node's sockets miss the others'
     // changes (docs/operations.md, "Cluster").
     const ClusterNode *cluster = m_services.cluster.load();
@@ -87,7 +99,8 @@ void ApiServer::metricsText(const ApiRequest &request, const HttpReply &reply)
                   + "# HELP notify_store_cache_bytes SQLite's page caches, all store connections "
                     "(each up to 64 MiB).\n# TYPE notify_store_cache_bytes gauge\n"
                     "notify_store_cache_bytes "
-                  + QByteArray::number(storecache::totalBytes()) + '\n');
+                  + QByteArray::number(storecache::totalBytes()) + '\n'
+                  + m_services.memory.prometheusText());
 }
 
 void ApiServer::presence(const ApiRequest &request, const HttpReply &reply)

@@ -202,6 +202,11 @@ Result<Done, QString> Server::start()
     m_api->setCredentialsChanged([admin = m_admin.get()] { admin->credentialsChanged(); });
     m_admin->attach(m_api->http());
 
+    // Once a second, never per accept: a few small reads (docs/operations.md, "Memory
+    // limits"); once now, so that a limit already crossed refuses from the first client.
+    checkMemory();
+    connect(&m_memoryTimer, &QTimer::timeout, this, &Server::checkMemory);
+    m_memoryTimer.start(1000);
     connect(&m_readyTimer, &QTimer::timeout, this, &Server::checkStore);
     m_readyTimer.start(2000);
     connect(&m_housekeepingTimer, &QTimer::timeout, this, &Server::housekeeping);
@@ -263,6 +268,23 @@ void Server::checkStore()
     });
 }
 
+void Server::checkMemory()
+{
+    MemoryWatch &memory = m_services->memory;
+    if (!memory.sample())
+        return;
+    if (memory.refusing())
+        qCWarning(lcServer).noquote()
+            << "memory limit: refusing new connections:" << memory.reason();
+    else
+        qCInfo(lcServer).noquote()
+            << QStringLiteral("memory limit: accepting new connections again (%1 of %2 MiB)")
+                   .arg(memory.limitBytes() > 0 ? QStringLiteral("%1%").arg(
+                            memory.residentBytes() * 100 / memory.limitBytes())
+                                                : QStringLiteral("no limit"))
+                   .arg(memory.limitBytes() / (1024 * 1024));
+}
+
 void Server::housekeeping()
 {
     const int days = m_config.retentionDays;
@@ -286,6 +308,7 @@ void Server::shutdown()
     qCInfo(lcServer) << "shutting down: closing connections";
     m_readyTimer.stop();
     m_housekeepingTimer.stop();
+    m_memoryTimer.stop();
     if (m_acceptor)
         m_acceptor->close();
     if (m_shards.empty()) {

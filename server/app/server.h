@@ -79,6 +79,7 @@ signals:
 private:
     void startWebhooks(const StoreConfig &storeConfig, const QString &claimant);
     void checkStore();
+    void checkMemory();
     void housekeeping();
     void stopThreads();
 
@@ -104,6 +105,7 @@ private:
     ApiServer *m_api = nullptr;
     QTimer m_readyTimer;
     QTimer m_housekeepingTimer;
+    QTimer m_memoryTimer;
     bool m_started = false;
     bool m_stopping = false;
     QDateTime m_startedAt;

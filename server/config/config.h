@@ -146,6 +146,11 @@ struct ServerConfig
     // Bytes queued for one client (pushed events, replies, pongs, a polling outbox); past it
     // the client is closed as a slow consumer.
     qint64 maxOutputBytes = 4 * 1024 * 1024;
+    // Memory (docs/operations.md, "Memory limits"): new client connections are refused
+    // above memoryHighWater percent of this limit, until ten points lower. > 0 bytes,
+    // 0 off, -1 auto: the cgroup's limit (MemoryWatch).
+    qint64 memoryLimitBytes = -1;
+    int memoryHighWater = 90;
 
     LogFormat logFormat = LogFormat::Text;
     LogLevel logLevel = LogLevel::Info;

@@ -491,6 +491,27 @@ std::optional<ConfigError> apply(ServerConfig &config, const SettingSpec &spec,
         if (!n)
             return fail(QStringLiteral("expected a byte count from 65536 to 1073741824"));
         config.maxOutputBytes = *n;
+    } else if (name == QLatin1String("memory-limit")) {
+        const QString v = value.trimmed().toLower();
+        if (v == QLatin1String("auto") || v == QLatin1String("off")) {
+            config.memoryLimitBytes = v == QLatin1String("auto") ? -1 : 0;
+        } else {
+            // K, M, G: powers of 1024, as systemd's MemoryMax= reads them.
+            const int shift = v.endsWith(u'k') ? 10
+                : v.endsWith(u'm')             ? 20
+                : v.endsWith(u'g')             ? 30
+                                               : 0;
+            const auto n = parseInteger(shift ? v.chopped(1) : v, 1, (qint64(1) << 50) >> shift);
+            if (!n || (*n << shift) < 1024 * 1024)
+                return fail(QStringLiteral("expected auto, off or a byte count of at least 1M "
+                                           "(suffixes K, M, G)"));
+            config.memoryLimitBytes = *n << shift;
+        }
+    } else if (name == QLatin1String("memory-high-water")) {
+        const auto n = parseInteger(value, 20, 99);
+        if (!n)
+            return fail(QStringLiteral("expected a percentage from 20 to 99"));
+        config.memoryHighWater = int(*n);
     } else if (name == QLatin1String("log-format")) {
         const auto format = parseLogFormat(value);
         if (!format)

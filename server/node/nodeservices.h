@@ -3,6 +3,7 @@
 #include "server/config/config.h"
 #include "server/util/acceptgate.h"
 #include "server/util/keyedratelimit.h"
+#include "server/util/memorywatch.h"
 #include "server/util/refusallog.h"
 
 #include <QByteArray>
@@ -94,6 +95,9 @@ struct NodeServices
         AcceptGate::Limits {config.maxPendingSessions, config.maxPendingPerAddress}};
     // The API server's user routes; set before the client port listens.
     std::atomic<UserRoutes *> userRoutes {nullptr};
+    // Memory near its limit: new client connections are refused (docs/operations.md,
+    // "Memory limits"); sampled by the Server's timer, read by the shards and /readyz.
+    MemoryWatch memory {config.memoryLimitBytes, config.memoryHighWater};
     // The client port's user routes, per credential and node-wide, at --rate-limit.
     KeyedRateLimit routeRateLimit {config.rateLimit.perSecond, config.rateLimit.burst};
     // Tells the webhook sender (server/webhooks) that an endpoint was added or removed here,

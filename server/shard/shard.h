@@ -110,6 +110,11 @@ private:
     void serveWebFile(HttpConnection *conn, const WebFile &file);
     // GET /sse/notifications: checked here, then the descriptor becomes an SseConnection.
     static bool isSsePath(QByteArrayView path);
+    // A request that would open a client connection: a plain WebSocket, an SSE stream, an
+    // Engine.IO session's first request (docs/operations.md, "Memory limits").
+    static bool opensNewConnection(const http1::RequestHead &head);
+    // Near the memory limit: answers such a request 503 memory_limit; true when it did.
+    bool refuseForMemory(HttpConnection *conn);
     void serveSse(HttpConnection *conn);
     void startSse(HttpConnection *conn, const QByteArray &credential, std::optional<qint64> lastSeq,
                   const QByteArray &corsLines);

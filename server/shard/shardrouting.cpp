@@ -24,6 +24,8 @@
 #include "server/log/logging.h"
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -37,7 +39,33 @@ namespace notify {
 
 namespace {
 const QString userEventsPath = QStringLiteral("/ws/notifications");
+// A close reason is at most 123 bytes; /readyz has the figures.
+constexpr QByteArrayView memoryCloseReason
+    = "memory limit: the server is near its memory limit; retry later";
 } // namespace
+
+bool Shard::opensNewConnection(const http1::RequestHead &head)
+{
+    const QByteArray path = head.path();
+    // An Engine.IO request with a sid belongs to a session that is already open.
+    return path == userEventsPath.toLatin1() || isSsePath(path)
+        || (SocketIoHost::isEnginePath(path) && SocketIoHost::sidOf(head.target).isEmpty());
+}
+
+bool Shard::refuseForMemory(HttpConnection *conn)
+{
+    MemoryWatch &memory = m_services.memory;
+    if (!memory.refusing() || !opensNewConnection(conn->head()))
+        return false;
+    memory.countRefusal();
+    const QJsonObject error {{QStringLiteral("code"), MemoryWatch::refusalCode()},
+                             {QStringLiteral("message"), memory.reason()}};
+    conn->respond(503, "application/json",
+                  QJsonDocument(QJsonObject {{QStringLiteral("error"), error}})
+                      .toJson(QJsonDocument::Compact),
+                  "Retry-After: 10\r\n");
+    return true;
+}
 
 void Shard::adoptDescriptor(qintptr descriptor, AcceptGate::Ticket ticket, qint64 acceptedAtMs)
 {
@@ -131,6 +159,10 @@ void Shard::upgrade(HttpConnection *conn, const QByteArray &acceptValue)
                                      m_services.keyRing, false);
         m_services.refusals.record(std::move(refusal));
         WebSocket::refuse(socket, ws::closecode::policyViolation, "origin not allowed");
+    } else if (m_services.memory.refusing() && opensNewConnection(head)) {
+        // Upgraded first, so that the client reads why (docs/operations.md, "Memory limits").
+        m_services.memory.countRefusal();
+        WebSocket::refuse(socket, 1013, memoryCloseReason);
     } else if (path == userEventsPath) {
         acceptPlain(socket, head, peerAddress, std::move(afterHead));
     } else if (SocketIoHost::isEnginePath(path)) {
@@ -147,6 +179,8 @@ void Shard::httpRequest(HttpConnection *conn)
         serveUserRoute(conn);
         return;
     }
+    if (refuseForMemory(conn))
+        return;
     if (isSsePath(path)) {
         serveSse(conn);
         return;

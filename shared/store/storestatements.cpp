@@ -247,7 +247,9 @@ std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
         // A write the file system refused comes back as an I/O error; the system's errno
         // says which fault of the environment it was (docs/operations.md, "When things fail").
         if (result.cause == StoreError::Cause::Other && code == SQLITE_IOERR) {
-            const int system = sqlite3_system_errno(sqlite);
+            int system = sqlite3_system_errno(sqlite);
+            if (system == 0)
+                system = walFailedWriteErrno();
             if (system == ENOSPC || system == EDQUOT)
                 result.cause = StoreError::Cause::Full;
             else if (system == EROFS)

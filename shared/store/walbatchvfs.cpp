@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <cstring>
 
@@ -46,13 +47,19 @@ File *self(sqlite3_file *f)
     return reinterpret_cast<File *>(f);
 }
 
+// The errno of a held batch's write that failed on this thread, until one goes through
+// (walFailedWriteErrno()).
+thread_local int t_failedWriteErrno = 0;
+
 int flush(File *p)
 {
     if (p->used == 0)
         return SQLITE_OK;
     const int amount = p->used;
     p->used = 0;
-    return p->real->pMethods->xWrite(p->real, p->buffer, amount, p->start);
+    const int rc = p->real->pMethods->xWrite(p->real, p->buffer, amount, p->start);
+    t_failedWriteErrno = rc == SQLITE_OK ? 0 : errno;
+    return rc;
 }
 
 int flushFirst(File *p)
@@ -354,6 +361,11 @@ const char *vfsNextSystemCall(sqlite3_vfs *, const char *name)
 sqlite3_vfs g_vfs {};
 
 } // namespace
+
+int walFailedWriteErrno()
+{
+    return t_failedWriteErrno;
+}
 
 bool installWalBatchingVfs()
 {

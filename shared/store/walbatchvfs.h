@@ -17,6 +17,13 @@ namespace notify::storedetail {
 // Must run after sqlite3_config and before the first connection that should use it opens.
 bool installWalBatchingVfs();
 
+// The errno of the last batched WAL write that failed on the calling thread (0 once a
+// batch went through again). SQLite reports such a failure as an I/O error whose
+// sqlite3_system_errno() is not this errno (the batch goes out later than SQLite's own
+// write call), and it is what tells a full disk (ENOSPC) or a file system turned
+// read-only (EROFS) from other I/O errors (docs/operations.md, "When things fail").
+int walFailedWriteErrno();
+
 // The registered name, for tests that open a connection on it explicitly.
 inline constexpr const char walBatchingVfsName[] = "notifyd-walbatch";
 
