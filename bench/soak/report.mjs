@@ -61,33 +61,42 @@ function verdict(fit, meta) {
   return failed;
 }
 
+const LEGEND = { rssMiB: 'RSS', anonMiB: 'anonymous', cacheMiB: 'page caches', ownMiB: 'judged', fdsAll: 'all',
+  fdsOverConnections: 'beyond connections', dbMiB: 'database', walMiB: 'WAL', deliveryP50Ms: 'p50', deliveryP99Ms: 'p99' };
+
 // Four panels over time, each with its fitted line over the judged part.
 function svg(rows, fit, meta) {
   const W = 900;
   const PH = 170;
   const panels = [
-    { title: 'memory (MiB): RSS, anonymous RSS, the store\'s page caches, anonymous less the caches (judged)', lines: [['rssMiB', '#aec7e8'], ['anonMiB', '#c5b0d5'], ['cacheMiB', '#17becf'], ['ownMiB', '#1f77b4']] },
-    { title: 'descriptors (all, and beyond client connections)', lines: [['fdsAll', '#7f7f7f'], ['fdsOverConnections', '#d62728']] },
-    { title: 'store (MiB): database and WAL', lines: [['dbMiB', '#2ca02c'], ['walMiB', '#9467bd']] },
-    { title: 'latency (ms): publish→delivery p50, p99', lines: [['deliveryP50Ms', '#ff7f0e'], ['deliveryP99Ms', '#8c564b']] },
+    { title: 'memory (MiB); judged: anonymous less the page caches', lines: [['rssMiB', '#aec7e8'], ['anonMiB', '#c5b0d5'], ['cacheMiB', '#17becf'], ['ownMiB', '#1f77b4']] },
+    { title: 'descriptors', lines: [['fdsAll', '#7f7f7f'], ['fdsOverConnections', '#d62728']] },
+    { title: 'store files (MiB)', lines: [['dbMiB', '#2ca02c'], ['walMiB', '#9467bd']] },
+    { title: 'publish→delivery (ms)', lines: [['deliveryP50Ms', '#ff7f0e'], ['deliveryP99Ms', '#8c564b']] },
   ];
   const extra = { fdsAll: (r) => r.fds, dbMiB: (r) => r.db_bytes / 1048576, rssMiB: (r) => r.rss_kib / 1024, anonMiB: (r) => r.anon_kib / 1024,
     cacheMiB: (r) => r.store_cache_kib / 1024 };
   const val = (k, r) => (SERIES[k] ? SERIES[k].value(r) : extra[k](r));
   const xmax = Math.max(...rows.map((r) => r.minute), 1);
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${panels.length * (PH + 40) + 40}" font-family="sans-serif" font-size="12">`,
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${panels.length * (PH + 40) + 50}" font-family="sans-serif" font-size="12">`,
     '<rect width="100%" height="100%" fill="white"/>',
-    `<text x="10" y="20" font-size="14">notifyd soak: ${meta.minutes} min, ${meta.connections} tabs churning, ${meta.rate} publishes/s, sample every ${meta.sampleSeconds} s (${meta.commit}, ${meta.date.slice(0, 16)}Z); dashed: fitted slope after ${meta.warmupMinutes} min warm-up</text>`];
+    `<text x="10" y="20" font-size="14">notifyd soak: ${meta.minutes} min, ${meta.connections} tabs churning, ${meta.rate} publishes/s, a sample every ${meta.sampleSeconds} s (${meta.commit}, ${meta.date.slice(0, 16)}Z)</text>`,
+    `<text x="10" y="36" font-size="12">dashed: the least-squares slope after the ${fmt(meta.warmupMinutes, 0)}-minute warm-up, the figure judged</text>`];
   panels.forEach((p, i) => {
-    const top = 40 + i * (PH + 40);
+    const top = 46 + i * (PH + 40);
     const left = 70;
     const w = W - left - 20;
     const ys = rows.flatMap((r) => p.lines.map(([k]) => val(k, r))).filter(Number.isFinite);
-    const ymax = Math.max(...ys, 1) * 1.1;
+    // A few spikes (a stall of seconds) would flatten everything else: the axis stops at
+    // three times the 95th percentile, and what is above is drawn at the top with its value.
+    const sorted = [...ys].sort((a, b) => a - b);
+    const cap = 3 * (sorted[Math.floor(sorted.length * 0.95)] ?? 1);
+    const ymax = Math.min(Math.max(...ys, 1), Math.max(cap, 1)) * 1.1;
     const ymin = Math.min(0, ...ys);
     const X = (m) => left + (m / xmax) * w;
     const Y = (v) => top + 20 + PH - ((v - ymin) / (ymax - ymin)) * PH;
     out.push(`<text x="${left}" y="${top + 12}">${p.title}</text>`);
+    p.lines.forEach(([k, colour], j) => out.push(`<text x="${W - 20}" y="${top + 12 + 0 * j}" dx="${-(p.lines.length - 1 - j) * 170}" text-anchor="end" fill="${colour}">■ ${LEGEND[k] ?? k}</text>`));
     out.push(`<rect x="${left}" y="${top + 20}" width="${w}" height="${PH}" fill="none" stroke="#ccc"/>`);
     for (const f of [0, 0.5, 1]) {
       const v = ymin + f * (ymax - ymin);
@@ -97,7 +106,10 @@ function svg(rows, fit, meta) {
       out.push(`<text x="${X(f * xmax)}" y="${top + PH + 34}" text-anchor="middle">${Math.round(f * xmax)} min</text>`);
     for (const [k, colour] of p.lines) {
       const pts = rows.map((r) => [r.minute, val(k, r)]).filter(([, v]) => Number.isFinite(v));
-      out.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${pts.map(([m, v]) => `${X(m).toFixed(1)},${Y(v).toFixed(1)}`).join(' ')}"/>`);
+      const cut = ymax / 1.1;
+      out.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${pts.map(([m, v]) => `${X(m).toFixed(1)},${Y(Math.min(v, cut)).toFixed(1)}`).join(' ')}"/>`);
+      for (const [m, v] of pts.filter(([, v]) => v > cut))
+        out.push(`<text x="${X(m).toFixed(1)}" y="${(Y(cut) - 3).toFixed(1)}" fill="${colour}" text-anchor="middle" font-size="10">↑${Math.round(v)}</text>`);
       const f = fit[k];
       if (f && Number.isFinite(f.slope)) {
         const a = meta.warmupMinutes;

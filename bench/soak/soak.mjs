@@ -388,6 +388,7 @@ async function main() {
   for (const t of loadTimers) clearInterval(t);
   stopConsole();
   const readyAtEnd = died ? 0 : (await api('GET', '/readyz')).status;
+  const diedDuringRun = died; // the SIGTERM below ends it on purpose
   child.kill('SIGTERM');
   await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 10000))]);
   agent.destroy();
@@ -395,7 +396,7 @@ async function main() {
   const fit = fitSlope(rows, WARMUP_MIN, BOUNDS);
   const meta = { date: new Date().toISOString(), minutes: MINUTES, sampleSeconds: SAMPLE_S, connections: CONNECTIONS,
     rate: RATE, warmupMinutes: WARMUP_MIN, nice: os.getPriority(), commit: env.SOAK_COMMIT ?? 'unknown', cpu: env.SOAK_CPU ?? '', cores: os.cpus().length,
-    totals, died, readyAtEnd, failures: stats.failures };
+    totals, died: diedDuringRun, readyAtEnd, failures: stats.failures };
   const failed = writeReport(OUT, rows, fit, meta, BOUNDS);
   console.error(`soak: ${failed.length ? `FAILED: ${failed.join('; ')}` : 'passed'} (results in ${OUT})`);
   process.exit(failed.length ? 1 : 0);
