@@ -295,7 +295,9 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
                 ids.append(o.notification.id);
             const QJsonObject json {{QStringLiteral("notificationIds"), ids},
                                     {QStringLiteral("deliveredConnections"),
-                                     hub.connectionsReached(result.value().outcomes)},
+                                     result.value().connectionsReached >= 0
+                                         ? result.value().connectionsReached
+                                         : hub.connectionsReached(result.value().outcomes)},
                                     {QStringLiteral("stored"), true}};
             postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
         });

@@ -65,7 +65,9 @@ void ApiServer::createNotifications(const ApiRequest &request, const HttpReply &
             // connections reached and what the answer names of each notification are taken
             // here (at commit time); the answer is written on the HTTP thread.
             const std::vector<InsertOutcome> &outcomes = result.value().outcomes;
-            const int reached = hub.connectionsReached(outcomes);
+            const int reached = result.value().connectionsReached >= 0
+                ? result.value().connectionsReached
+                : hub.connectionsReached(outcomes);
             resume(ticket, [answer = publishAnswerFrom(outcomes), reached](const HttpReply &r) {
                 // Nothing new (every recipient's key was already used): the originals, 200.
                 r.raw(answer.anyCreated ? 201 : 200, QByteArrayLiteral("application/json"),

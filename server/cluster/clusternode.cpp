@@ -51,7 +51,8 @@ void ClusterNode::stop()
     m_thread = nullptr;
 }
 
-void ClusterNode::committed(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs)
+std::vector<int> ClusterNode::committed(const std::vector<InsertOutcome> &outcomes,
+                                        qint64 committedAtNs)
 {
     // Per recipient, this group's items (each with the count right after it), latest first.
     QHash<Recipient, std::vector<SeqGate::Item>> perUser;
@@ -92,6 +93,8 @@ void ClusterNode::committed(const std::vector<InsertOutcome> &outcomes, qint64 c
         QMetaObject::invokeMethod(
             bus, [bus, gaps = std::move(gaps)] { bus->fill(gaps); }, Qt::QueuedConnection);
     }
+    // The gate may hold some back: the writer's reply counts the rooms itself.
+    return {};
 }
 
 void ClusterNode::offerAndPublish(const Recipient &r, std::vector<SeqGate::Item> items,

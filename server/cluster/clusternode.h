@@ -60,7 +60,8 @@ public:
 
     // CommitSink, on a cluster: delivers this node's own group in order with the other
     // nodes' commits (see SeqGate).
-    void committed(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs) override;
+    std::vector<int> committed(const std::vector<InsertOutcome> &outcomes,
+                               qint64 committedAtNs) override;
     // An announcement published here, for the other nodes (sent through the writer).
     void forwardAnnouncement(const QString &room, const QJsonObject &announcement);
     // Closes connection connectionId of node nodeId (this node or another one).

@@ -26,7 +26,8 @@ void DeliveryHub::publish(DeliveryList deliveries)
     m_sinks.back()->deliver(std::move(deliveries));
 }
 
-void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs)
+std::vector<int> DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes,
+                                             qint64 committedAtNs)
 {
     // This runs on the store writer right after a commit, so it only decides who may need
     // an event and hands the content over: encoding happens on the shard that first finds a
@@ -78,6 +79,7 @@ void DeliveryHub::publishCreated(const std::vector<InsertOutcome> &outcomes, qin
     }
     if (!pushes.empty())
         m_pushRecorder(std::move(pushes));
+    return members;
 }
 
 void DeliveryHub::unreached(const std::vector<InsertOutcome> &outcomes)

@@ -63,12 +63,15 @@ public:
     // notification:new + notification:unread_count for each created notification of one
     // committed group, to the shards that hold its recipient's room (each outcome's
     // unreadCountAfter: its recipient's count right after it). Counts nothing: the writer
-    // counts what it created.
-    void publishCreated(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs);
+    // counts what it created. Returns, per outcome, the connections of this node its
+    // recipient's room had (0 for one not created).
+    std::vector<int> publishCreated(const std::vector<InsertOutcome> &outcomes,
+                                    qint64 committedAtNs);
     // CommitSink, on a single node: the group goes out as it is.
-    void committed(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs) override
+    std::vector<int> committed(const std::vector<InsertOutcome> &outcomes,
+                               qint64 committedAtNs) override
     {
-        publishCreated(outcomes, committedAtNs);
+        return publishCreated(outcomes, committedAtNs);
     }
     // notification:marked_read / notification:deleted, then the new unread count. `store`
     // (the writer's, which made the change) reads the rows back for a dialect that sends

@@ -18,7 +18,12 @@ public:
     virtual ~CommitSink() = default;
     // Every outcome of the group, created or not (a duplicate idempotency key is not); each
     // created one's unreadCountAfter is its recipient's count right after that notification.
-    virtual void committed(const std::vector<InsertOutcome> &outcomes, qint64 committedAtNs) = 0;
+    // Returns, per outcome, the connections of this node it went to (0 for one not created),
+    // or nothing when that is decided later (a cluster orders the group first): the publish
+    // answer's deliveredConnections, without naming the rooms a second time.
+    virtual std::vector<int> committed(const std::vector<InsertOutcome> &outcomes,
+                                       qint64 committedAtNs)
+        = 0;
 };
 
 } // namespace notify

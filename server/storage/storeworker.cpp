@@ -307,16 +307,25 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
     const quint64 created = countAfterEach(groupReply.outcomes);
     if (m_metrics)
         bump(m_metrics->created, created);
+    std::vector<int> reached;
     if (CommitSink *sink = m_commitSink.load(std::memory_order_acquire))
-        sink->committed(groupReply.outcomes, committedAt);
+        reached = sink->committed(groupReply.outcomes, committedAt);
+    const bool counted = reached.size() == groupReply.outcomes.size();
 
     // The sink has had the group: its outcomes move into the jobs' replies.
     auto next = groupReply.outcomes.begin();
+    size_t first = 0;
     for (size_t i = 0; i < group.size(); ++i) {
         InsertReply reply;
         reply.outcomes.assign(std::make_move_iterator(next),
                               std::make_move_iterator(next + qsizetype(sizes[i])));
         next += qsizetype(sizes[i]);
+        if (counted) {
+            reply.connectionsReached = 0;
+            for (size_t k = first; k < first + sizes[i]; ++k)
+                reply.connectionsReached += reached[k];
+        }
+        first += sizes[i];
         group[i]->done(StoreResult<InsertReply>(std::move(reply)));
     }
 }

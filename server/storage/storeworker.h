@@ -38,6 +38,9 @@ public:
     {
         // Each created one with its recipient's unread count right after it (unreadCountAfter).
         std::vector<InsertOutcome> outcomes;
+        // The connections of this node the created ones went to, as the commit sink counted
+        // them; -1 when it did not (DeliveryHub::connectionsReached counts them then).
+        int connectionsReached = -1;
     };
     using InsertDone = std::function<void(const StoreResult<InsertReply> &)>;
 

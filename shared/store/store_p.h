@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 namespace notify {
 
@@ -133,6 +134,9 @@ inline QStringList uniqueIds(const QStringList &ids)
 
 // Keeps every statement well under SQLite's and PostgreSQL's bound-parameter limits.
 constexpr qsizetype kIdChunk = 200;
+// Push records go in statements of this many rows (Stmt::InsertPushRows): one statement's
+// fixed cost (step, halt, reset) per that many rows instead of per row.
+constexpr int pushRowsPerStatement = 16;
 
 // "(:id0, :id1, ...)" and the matching bindings.
 inline QString idList(const QStringList &ids, Binds &binds)
@@ -284,6 +288,8 @@ public:
         InsertNotification,
         BumpRecipient,
         InsertPush,
+        // pushRowsPerStatement rows in one statement (insertPushes).
+        InsertPushRows,
         Begin,
         Commit,
         Rollback,
@@ -294,16 +300,27 @@ public:
     // Returns the query, or nullptr with *error set. A SELECT's caller must finish() the
     // query once read: an SQLite statement left unfinished keeps its read snapshot open.
     QSqlQuery *execStmt(Stmt stmt, std::initializer_list<storedetail::SqlValue> values,
+                        std::optional<StoreError> *error)
+    {
+        return execStmt(stmt, std::span(values.begin(), values.size()), error);
+    }
+    QSqlQuery *execStmt(Stmt stmt, std::span<const storedetail::SqlValue> values,
                         std::optional<StoreError> *error);
     // For statements that return at most one row of integers: runs stmt, and when it
     // returns a row sets *found and the first columns.size() columns. On SQLite this goes to
     // the sqlite3 API directly: QtSql's positional bind builds a placeholder name string
     // per value, which cost more than SQLite's own work for these small statements.
-    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<storedetail::SqlValue> values,
+    std::optional<StoreError> execInts(Stmt stmt,
+                                       std::initializer_list<storedetail::SqlValue> values,
+                                       bool *found = nullptr,
+                                       std::initializer_list<qint64 *> columns = {})
+    {
+        return execInts(stmt, std::span(values.begin(), values.size()), found, columns);
+    }
+    std::optional<StoreError> execInts(Stmt stmt, std::span<const storedetail::SqlValue> values,
                                        bool *found = nullptr,
                                        std::initializer_list<qint64 *> columns = {});
-    std::optional<StoreError> execSqlite(Stmt stmt,
-                                         std::initializer_list<storedetail::SqlValue> values,
+    std::optional<StoreError> execSqlite(Stmt stmt, std::span<const storedetail::SqlValue> values,
                                          bool *found, std::initializer_list<qint64 *> columns);
     void dropPrepared();
 

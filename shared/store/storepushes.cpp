@@ -10,12 +10,28 @@ using namespace storedetail;
 std::optional<StoreError> Store::Private::insertPushes(const std::vector<PushRecord> &pushes)
 {
     const QString &node = config.busNode;
-    // One kept statement run per row: on SQLite a step of a prepared insert that appends to
-    // the clustered key, cheaper than building a statement per batch.
-    for (const PushRecord &p : pushes) {
-        if (auto error
-            = execInts(Stmt::InsertPush,
-                       {p.notificationId, SqlValue::text(node), p.atMs, qint64(p.connections)}))
+    const SqlValue nodeValue = SqlValue::text(node);
+    // Kept statements only (preparing one per batch size would cost more than the rows):
+    // pushRowsPerStatement rows at a time, the rest one by one. Each row appends to the
+    // clustered key.
+    size_t i = 0;
+    std::vector<SqlValue> values;
+    values.reserve(size_t(pushRowsPerStatement) * 4);
+    for (; i + pushRowsPerStatement <= pushes.size(); i += pushRowsPerStatement) {
+        values.clear();
+        for (size_t row = i; row < i + pushRowsPerStatement; ++row) {
+            const PushRecord &p = pushes[row];
+            values.insert(values.end(),
+                          {SqlValue(p.notificationId), nodeValue, SqlValue(p.atMs),
+                           SqlValue(qint64(p.connections))});
+        }
+        if (auto error = execInts(Stmt::InsertPushRows, values))
+            return error;
+    }
+    for (; i < pushes.size(); ++i) {
+        const PushRecord &p = pushes[i];
+        if (auto error = execInts(Stmt::InsertPush,
+                                  {p.notificationId, nodeValue, p.atMs, qint64(p.connections)}))
             return error;
     }
     return std::nullopt;

@@ -84,6 +84,15 @@ QString Store::Private::stmtSql(Stmt stmt) const
         return QStringLiteral("INSERT INTO notification_pushes (notification_id, node, pushed_at,"
                               " connections) VALUES (?, ?, ?, ?)"
                               " ON CONFLICT (notification_id, node) DO NOTHING");
+    case Stmt::InsertPushRows: {
+        QStringList rows;
+        for (int i = 0; i < pushRowsPerStatement; ++i)
+            rows.append(QStringLiteral("(?, ?, ?, ?)"));
+        return QStringLiteral("INSERT INTO notification_pushes (notification_id, node, pushed_at,"
+                              " connections) VALUES ")
+            + rows.join(QStringLiteral(", "))
+            + QStringLiteral(" ON CONFLICT (notification_id, node) DO NOTHING");
+    }
     case Stmt::Begin:
         // WriteTransaction's own (sqlsupport.h), run through runKept on SQLite only.
         return WriteTransaction::sql(TransactionStatement::Begin, pg);
@@ -97,7 +106,7 @@ QString Store::Private::stmtSql(Stmt stmt) const
     return QString();
 }
 
-QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<SqlValue> values,
+QSqlQuery *Store::Private::execStmt(Stmt stmt, std::span<const SqlValue> values,
                                     std::optional<StoreError> *error)
 {
     std::unique_ptr<QSqlQuery> &slot = statements[size_t(stmt)];
@@ -132,8 +141,7 @@ QSqlQuery *Store::Private::execStmt(Stmt stmt, std::initializer_list<SqlValue> v
     }
 }
 
-std::optional<StoreError> Store::Private::execInts(Stmt stmt,
-                                                   std::initializer_list<SqlValue> values,
+std::optional<StoreError> Store::Private::execInts(Stmt stmt, std::span<const SqlValue> values,
                                                    bool *found,
                                                    std::initializer_list<qint64 *> columns)
 {
@@ -153,8 +161,7 @@ std::optional<StoreError> Store::Private::execInts(Stmt stmt,
     return std::nullopt;
 }
 
-std::optional<StoreError> Store::Private::execSqlite(Stmt stmt,
-                                                     std::initializer_list<SqlValue> values,
+std::optional<StoreError> Store::Private::execSqlite(Stmt stmt, std::span<const SqlValue> values,
                                                      bool *found,
                                                      std::initializer_list<qint64 *> columns)
 {

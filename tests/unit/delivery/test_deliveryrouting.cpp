@@ -83,7 +83,10 @@ private slots:
         QVERIFY(m_directory->tryJoin(roomsOf(user("ann")), 0, 0));
         QVERIFY(m_directory->tryJoin(roomsOf(user("ann")), 0, 1));
         QVERIFY(m_directory->tryJoin(roomsOf(user("ann")), 0, 1));
-        m_hub->publishCreated(created({user("ann")}), 1);
+        // The connections each went to: the publish answer's deliveredConnections.
+        QCOMPARE(m_hub->publishCreated(created({user("ann"), user("nobody")}), 1),
+                 (std::vector<int> {3, 0}));
+        QCOMPARE(m_hub->connectionsReached(created({user("ann"), user("nobody")})), 3);
         QCOMPARE(m_sinks[0].rooms.size(), 1);
         QCOMPARE(m_sinks[1].rooms.size(), 1);
         QCOMPARE(m_sinks[2].calls, 0);

@@ -98,10 +98,11 @@ QList<int> TestStoreWorker::commitGroups(const QList<int> &requests, qint64 slic
     {
         QMutex mutex;
         QList<int> sizes;
-        void committed(const std::vector<InsertOutcome> &outcomes, qint64) override
+        std::vector<int> committed(const std::vector<InsertOutcome> &outcomes, qint64) override
         {
             QMutexLocker lock(&mutex);
             sizes.append(int(outcomes.size()));
+            return {};
         }
     } sink;
     StoreWorker writer(sqliteConfig(dir), QStringLiteral("test-writer"));

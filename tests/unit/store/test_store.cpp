@@ -1018,11 +1018,12 @@ void TestStore::readRangesOfManyUsers()
 
     // Ids that need quoting read back as they are, and match only themselves (PostgreSQL
     // gets the values written into the statement).
-    const Recipient odd {QStringLiteral("o'1\\"), QStringLiteral("u\\'); DELETE FROM recipients; --é")};
+    const Recipient odd {QStringLiteral("o'1\\"),
+                         QStringLiteral("u\\'); DELETE FROM recipients; --é")};
     const Recipient plain {QStringLiteral("o'1"), QStringLiteral("u")};
-    STORE_OK(oddInserted, store->insertBatch({draft(odd, QStringLiteral("odd")),
-                                              draft(plain, QStringLiteral("plain"))},
-                                             kT0));
+    STORE_OK(oddInserted,
+             store->insertBatch(
+                 {draft(odd, QStringLiteral("odd")), draft(plain, QStringLiteral("plain"))}, kT0));
     STORE_OK(oddRows, store->readRanges({{odd, 0, 9, {}}}, 100));
     QCOMPARE(oddRows->notifications.size(), size_t(1));
     QCOMPARE(oddRows->notifications.front().recipient, odd);
@@ -1181,6 +1182,23 @@ void TestStore::pushesAreRecordedOncePerNotificationAndNode()
                                 {PushRecord {QStringLiteral("earlier-one"), r, t1, 1}}));
     STORE_OK(ridden, store->pushesOf({QStringLiteral("earlier-one")}));
     QCOMPARE(ridden->value(QStringLiteral("earlier-one")).at(0).connections, 1);
+
+    // A group's records go in statements of several rows, the rest one by one; a duplicate
+    // inside one statement keeps the first as well. 37 = two statements of 16 and 5 rows.
+    std::vector<PushRecord> many;
+    QStringList manyIds;
+    for (int i = 0; i < 37; ++i) {
+        manyIds.append(QStringLiteral("group-%1").arg(i));
+        many.push_back(PushRecord {manyIds.last(), r, t1, i});
+    }
+    many[3] = PushRecord {manyIds[2], r, t1 + 1, 99};
+    STORE_OK(group, store->recordPushes(many));
+    STORE_OK(groupRead, store->pushesOf(manyIds));
+    QCOMPARE(groupRead->size(), 36); // group-3 was never recorded
+    QCOMPARE(groupRead->value(manyIds[2]).size(), size_t(1));
+    QCOMPARE(groupRead->value(manyIds[2]).at(0).connections, 2);
+    QCOMPARE(groupRead->value(manyIds[36]).at(0).connections, 36);
+    QCOMPARE(groupRead->value(manyIds[20]).at(0).connections, 20);
 
     STORE_OK(purged, store->purgeOlderThan(kT0.addDays(1)));
     QCOMPARE(*purged, 3);
@@ -1875,15 +1893,17 @@ void TestStore::webhookEventsCommitWithTheirChange()
     const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
     const Recipient bob {QStringLiteral("acme"), QStringLiteral("bob")};
     const Recipient other {QStringLiteral("globex"), QStringLiteral("alice")};
-    STORE_OK(all, webhooks::add(*store, endpointOf(QStringLiteral("wh_all"), QStringLiteral("acme"))));
-    STORE_OK(readOnly, webhooks::add(*store, endpointOf(QStringLiteral("wh_read"),
-                                                        QStringLiteral("acme"),
-                                                        {QStringLiteral("read")})));
-    STORE_OK(inserted, store->insertBatch({draft(alice, QStringLiteral("a1")),
-                                           draft(alice, QStringLiteral("a2")),
-                                           draft(bob, QStringLiteral("b1")),
-                                           draft(other, QStringLiteral("o1"))},
-                                          kT0));
+    STORE_OK(all,
+             webhooks::add(*store, endpointOf(QStringLiteral("wh_all"), QStringLiteral("acme"))));
+    STORE_OK(readOnly,
+             webhooks::add(*store,
+                           endpointOf(QStringLiteral("wh_read"), QStringLiteral("acme"),
+                                      {QStringLiteral("read")})));
+    STORE_OK(
+        inserted,
+        store->insertBatch({draft(alice, QStringLiteral("a1")), draft(alice, QStringLiteral("a2")),
+                            draft(bob, QStringLiteral("b1")), draft(other, QStringLiteral("o1"))},
+                           kT0));
     const QString a1 = inserted.value()[0].notification.id;
     const QString a2 = inserted.value()[1].notification.id;
     const QString b1 = inserted.value()[2].notification.id;
@@ -1930,11 +1950,13 @@ void TestStore::webhookClaimsOneEventPerUserInOrder()
     QVERIFY2(second, qPrintable(m_openError));
     const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
     const Recipient bob {QStringLiteral("acme"), QStringLiteral("bob")};
-    STORE_OK(added, webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
-    STORE_OK(inserted, store->insertBatch({draft(alice, QStringLiteral("a1")),
-                                           draft(alice, QStringLiteral("a2")),
-                                           draft(bob, QStringLiteral("b1"))},
-                                          kT0));
+    STORE_OK(added,
+             webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
+    STORE_OK(
+        inserted,
+        store->insertBatch({draft(alice, QStringLiteral("a1")), draft(alice, QStringLiteral("a2")),
+                            draft(bob, QStringLiteral("b1"))},
+                           kT0));
     const QString a1 = inserted.value()[0].notification.id;
     const QString a2 = inserted.value()[1].notification.id;
     const QString b1 = inserted.value()[2].notification.id;
@@ -1943,31 +1965,37 @@ void TestStore::webhookClaimsOneEventPerUserInOrder()
     STORE_OK(r3, store->markRead(bob, {b1}, kT0));
 
     const QDateTime now = kT0.addSecs(10);
-    STORE_OK(first, webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("n1"), now, 60000));
+    STORE_OK(first,
+             webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("n1"), now, 60000));
     // Each user's oldest only: alice's second waits for her first.
     QCOMPARE(first.value().size(), size_t(2));
     QCOMPARE(first.value()[0].notificationId, a1);
     QCOMPARE(first.value()[0].eventId(), a1 + QStringLiteral(".read"));
     QCOMPARE(first.value()[1].notificationId, b1);
     // Claimed: another node gets nothing while the lease runs...
-    STORE_OK(none, webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"), now, 60000));
+    STORE_OK(
+        none,
+        webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"), now, 60000));
     QCOMPARE(none.value().size(), size_t(0));
     // ...and the same events once it has run out (a node that died).
-    STORE_OK(late, webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"),
-                                   now.addSecs(61), 60000));
+    STORE_OK(late,
+             webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"),
+                             now.addSecs(61), 60000));
     QCOMPARE(late.value().size(), size_t(2));
     // Sent: alice's next one comes up.
     STORE_OK(sentA1, webhooks::sent(*store, first.value()[0], false));
-    STORE_OK(next, webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("n1"),
-                                   now.addSecs(200), 60000));
+    STORE_OK(next,
+             webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("n1"),
+                             now.addSecs(200), 60000));
     QCOMPARE(next.value().size(), size_t(2));
     QCOMPARE(next.value()[0].notificationId, a2);
     QCOMPARE(next.value()[1].notificationId, b1);
     // A restarted node takes back its claims at once.
     STORE_OK(released, webhooks::releaseClaims(*store, QStringLiteral("n1")));
     QCOMPARE(released.value(), 2);
-    STORE_OK(back, webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"),
-                                   now.addSecs(201), 60000));
+    STORE_OK(back,
+             webhooks::claim(*second, QStringLiteral("wh_1"), 10, QStringLiteral("n2"),
+                             now.addSecs(201), 60000));
     QCOMPARE(back.value().size(), size_t(2));
 }
 
@@ -1983,7 +2011,8 @@ void TestStore::webhookBackoffThenDisableAfterADay()
     auto store = openMigrated();
     QVERIFY2(store, qPrintable(m_openError));
     const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
-    STORE_OK(added, webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
+    STORE_OK(added,
+             webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
     STORE_OK(inserted, store->insertBatch({draft(alice, QStringLiteral("a1"))}, kT0));
     const QString a1 = inserted.value()[0].notification.id;
     STORE_OK(r1, store->markRead(alice, {a1}, kT0));
@@ -1991,7 +2020,8 @@ void TestStore::webhookBackoffThenDisableAfterADay()
     // The clock is ours: a day of failures without waiting a day.
     QDateTime now = kT0.addSecs(1);
     const QDateTime firstFailure = now;
-    STORE_OK(claimed, webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
+    STORE_OK(claimed,
+             webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
     QCOMPARE(claimed.value().size(), size_t(1));
     const webhooks::OutboxEvent event = claimed.value()[0];
     STORE_OK(f1, webhooks::failed(*store, event, QStringLiteral("HTTP 500"), now));
@@ -2008,7 +2038,8 @@ void TestStore::webhookBackoffThenDisableAfterADay()
     QCOMPARE(listed.value()[0].lastError, QStringLiteral("reset"));
     QCOMPARE(listed.value()[0].failingSince, firstFailure);
     // The event was released each time, with its attempts counted.
-    STORE_OK(again, webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
+    STORE_OK(again,
+             webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
     QCOMPARE(again.value().size(), size_t(1));
     QCOMPARE(again.value()[0].attempts, 3);
     // A success clears the backoff.
@@ -2022,7 +2053,8 @@ void TestStore::webhookBackoffThenDisableAfterADay()
     STORE_OK(r2, store->markAllRead(alice, kT0));
     STORE_OK(inserted2, store->insertBatch({draft(alice, QStringLiteral("a2"))}, kT0));
     STORE_OK(r3, store->markRead(alice, {inserted2.value()[0].notification.id}, kT0));
-    STORE_OK(claimed2, webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
+    STORE_OK(claimed2,
+             webhooks::claim(*store, QStringLiteral("wh_1"), 1, QStringLiteral("n"), now, 60000));
     QCOMPARE(claimed2.value().size(), size_t(1));
     const QDateTime since = now;
     int steps = 0;
@@ -2055,7 +2087,8 @@ void TestStore::webhookOutboxIsBounded()
     auto store = openMigrated();
     QVERIFY2(store, qPrintable(m_openError));
     const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
-    STORE_OK(added, webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
+    STORE_OK(added,
+             webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
     std::vector<NewNotification> drafts;
     for (int i = 0; i < 5; ++i)
         drafts.push_back(draft(alice, QStringLiteral("n%1").arg(i)));
