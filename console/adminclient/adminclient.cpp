@@ -183,9 +183,11 @@ void AdminClient::onDisconnected()
         return;
     const int code = static_cast<int>(m_socket->closeCode());
     const QString reason = m_socket->closeReason();
-    if (code == unauthorizedCloseCode)
+    // The close codes of shared/adminapi/adminprotocol.h: a missing or wrong key, and a path
+    // that is not the admin channel's (e.g. /admin on the client port, which has none).
+    if (code == admin::closeUnauthorized)
         m_keyRejected = true;
-    if (code == unknownPathCloseCode)
+    if (code == admin::closeUnknownPath)
         m_wrongEndpoint = true;
     failAllPending(QStringLiteral("disconnected"), tr("the connection was closed"));
 

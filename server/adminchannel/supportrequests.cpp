@@ -13,6 +13,7 @@
 #include "server/protocol/refusals.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
+#include "shared/adminapi/adminfields.h"
 #include "shared/adminapi/adminprotocol.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
@@ -27,6 +28,14 @@
 #include <limits>
 
 namespace notify {
+
+// The fields are read as every admin request's (shared/adminapi/adminfields.h): a wrong one is
+// answered invalid_payload with its message.
+using admin::fields::Need;
+using admin::fields::readId;
+using admin::fields::readLimit;
+using admin::fields::readRecipient;
+using admin::fields::readText;
 
 namespace {
 
@@ -46,60 +55,6 @@ JobAnswer storeFailure(const StoreError &error, const QString &what)
 {
     return failure(admin::codes::internal,
                    QStringLiteral("cannot %1: %2").arg(what, error.message));
-}
-
-// A string field, required or not, of at most maxChars; a wrong type is an error.
-std::optional<QString> readText(const QJsonObject &data, const QString &field, bool required,
-                                int maxChars, QString &out)
-{
-    const QJsonValue v = data.value(field);
-    if (v.isUndefined() || v.isNull()) {
-        if (required)
-            return field + QStringLiteral(": is required");
-        return std::nullopt;
-    }
-    if (!v.isString())
-        return field + QStringLiteral(": must be a string");
-    out = v.toString();
-    if (required && out.isEmpty())
-        return field + QStringLiteral(": must not be empty");
-    if (out.size() > maxChars)
-        return field + QStringLiteral(": at most %1 characters").arg(maxChars);
-    return std::nullopt;
-}
-
-// An id field: a string that passes validateId.
-std::optional<QString> readId(const QJsonObject &data, const QString &field, bool required,
-                              QString &out)
-{
-    if (auto e = readText(data, field, required, std::numeric_limits<int>::max(), out))
-        return e;
-    if (out.isEmpty())
-        return std::nullopt;
-    if (auto e = validateId(field, out))
-        return e->message();
-    return std::nullopt;
-}
-
-std::optional<QString> readRecipient(const QJsonObject &data, Recipient &r)
-{
-    if (auto e = readId(data, QStringLiteral("orgId"), true, r.orgId))
-        return e;
-    return readId(data, QStringLiteral("userId"), true, r.userId);
-}
-
-// An optional limit in [1, max].
-std::optional<QString> readLimit(const QJsonObject &data, int max, int fallback, int &out)
-{
-    const QJsonValue v = data.value(QStringLiteral("limit"));
-    out = fallback;
-    if (v.isUndefined() || v.isNull())
-        return std::nullopt;
-    const double d = v.toDouble();
-    if (!v.isDouble() || d != double(int(d)) || d < 1 || d > max)
-        return QStringLiteral("limit: must be an integer from 1 to %1").arg(max);
-    out = int(d);
-    return std::nullopt;
 }
 
 QJsonObject broadcastToJson(const BroadcastRecord &b)
@@ -191,7 +146,7 @@ void AdminChannel::revokeSessions(quint64 consoleId, const QJsonObject &data,
 {
     Recipient r;
     if (auto e = readRecipient(data, r))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     DeliveryHub &hub = m_services.hub;
     // As DELETE /api/v1/sessions/{token} does for each (sessionroutes.cpp): revoked in the
     // store first (with the bus signal for the other nodes), then the live connections that
@@ -220,7 +175,7 @@ void AdminChannel::changeForUser(quint64 consoleId, const QJsonObject &data,
 {
     Recipient r;
     if (auto e = readRecipient(data, r))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     const QJsonValue idsValue = data.value(QStringLiteral("notificationIds"));
     QStringList ids;
     for (const QJsonValue &v : idsValue.toArray()) {
@@ -262,16 +217,16 @@ void AdminChannel::findNotification(quint64 consoleId, const QJsonObject &data,
     QString id;
     QString orgId;
     QString key;
-    if (auto e = readText(data, QStringLiteral("id"), false, 64, id))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    if (auto e = readText(data, QStringLiteral("idempotencyKey"), false, 255, key))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e = readText(data, QStringLiteral("id"), Need::Optional, 64, id))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+    if (auto e = readText(data, QStringLiteral("idempotencyKey"), Need::Optional, 255, key))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     if (id.isEmpty() == key.isEmpty())
         return replyError(consoleId, requestId, admin::codes::invalidPayload,
                           QStringLiteral("id: give either id, or orgId and idempotencyKey"));
     if (!key.isEmpty()) {
-        if (auto e = readId(data, QStringLiteral("orgId"), true, orgId))
-            return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+        if (auto e = readId(data, QStringLiteral("orgId"), Need::Required, orgId))
+            return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     }
     onReaderReply(consoleId, requestId, [id, orgId, key](Store &store) -> JobAnswer {
         std::vector<Notification> found;
@@ -298,11 +253,11 @@ void AdminChannel::broadcastHistory(quint64 consoleId, const QJsonObject &data,
                                     const QString &requestId)
 {
     QString orgId;
-    if (auto e = readId(data, QStringLiteral("orgId"), false, orgId))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e = readId(data, QStringLiteral("orgId"), Need::Optional, orgId))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     int limit = 0;
     if (auto e = readLimit(data, 500, defaultBroadcasts, limit))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     // Broadcasts of POST /api/v1/broadcasts are stored (the broadcasts table, shared by the
     // nodes of a cluster): every node's are in the answer.
     onReaderReply(consoleId, requestId, [orgId, limit](Store &store) -> JobAnswer {
@@ -321,13 +276,13 @@ void AdminChannel::refusedConnections(quint64 consoleId, const QJsonObject &data
 {
     QString orgId;
     QString userId;
-    if (auto e = readId(data, QStringLiteral("orgId"), false, orgId))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    if (auto e = readId(data, QStringLiteral("userId"), false, userId))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e = readId(data, QStringLiteral("orgId"), Need::Optional, orgId))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+    if (auto e = readId(data, QStringLiteral("userId"), Need::Optional, userId))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     int limit = 0;
     if (auto e = readLimit(data, RefusalLog::capacity, defaultRefusals, limit))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     const QJsonObject self = clusterHello();
     QJsonArray list;
     for (const Refusal &r : m_services.refusals.recent(orgId, userId, limit))
@@ -385,7 +340,7 @@ void AdminChannel::auditLog(quint64 consoleId, const QJsonObject &data, const QS
 {
     audit::Query query;
     if (auto e = readLimit(data, 1000, 100, query.limit))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     const QJsonValue before = data.value(QStringLiteral("beforeId"));
     if (!before.isUndefined() && !before.isNull()) {
         if (!before.isDouble() || before.toDouble() < 1)
@@ -393,13 +348,14 @@ void AdminChannel::auditLog(quint64 consoleId, const QJsonObject &data, const QS
                               QStringLiteral("beforeId: must be an entry's id"));
         query.beforeId = qint64(before.toDouble());
     }
-    if (auto e = readText(data, QStringLiteral("operator"), false, 128, query.operatorName))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    if (auto e = readText(data, QStringLiteral("action"), false, 128, query.action))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e
+        = readText(data, QStringLiteral("operator"), Need::Optional, 128, query.operatorName))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+    if (auto e = readText(data, QStringLiteral("action"), Need::Optional, 128, query.action))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     QString since;
-    if (auto e = readText(data, QStringLiteral("since"), false, 64, since))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e = readText(data, QStringLiteral("since"), Need::Optional, 64, since))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     if (!since.isEmpty()) {
         const auto at = parseTimestamp(since);
         if (!at)
@@ -435,10 +391,10 @@ void AdminChannel::keysCreate(quint64 consoleId, const QJsonObject &data, const 
         replyError(consoleId, requestId, admin::codes::invalidPayload, message);
     };
     apikeys::KeyRow row;
-    if (auto e = readId(data, QStringLiteral("orgId"), true, row.orgId))
-        return invalid(*e);
-    if (auto e = readText(data, QStringLiteral("name"), true, 64, row.name))
-        return invalid(*e);
+    if (auto e = readId(data, QStringLiteral("orgId"), Need::Required, row.orgId))
+        return invalid(e->message());
+    if (auto e = readText(data, QStringLiteral("name"), Need::Required, 64, row.name))
+        return invalid(e->message());
     if (!apikeys::validName(row.name))
         return invalid(QStringLiteral("name: 1 to 64 of A-Z a-z 0-9 . _ -"));
     const QJsonValue scopes = data.value(QStringLiteral("scopes"));
@@ -461,8 +417,8 @@ void AdminChannel::keysCreate(quint64 consoleId, const QJsonObject &data, const 
          {std::pair {QStringLiteral("requestRate"), &row.requestRate},
           std::pair {QStringLiteral("deliveryRate"), &row.deliveryRate}}) {
         QString text;
-        if (auto e = readText(data, field, false, 64, text))
-            return invalid(*e);
+        if (auto e = readText(data, field, Need::Optional, 64, text))
+            return invalid(e->message());
         if (text.isEmpty())
             continue;
         auto parsed = parseRateLimit(text);
@@ -491,8 +447,8 @@ void AdminChannel::keysCreate(quint64 consoleId, const QJsonObject &data, const 
 void AdminChannel::keysRevoke(quint64 consoleId, const QJsonObject &data, const QString &requestId)
 {
     QString name;
-    if (auto e = readText(data, QStringLiteral("name"), true, 64, name))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e = readText(data, QStringLiteral("name"), Need::Required, 64, name))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     onWriterReply(consoleId, requestId, [name](Store &store) -> JobAnswer {
         auto revoked = apikeys::revoke(store, name, QDateTime::currentDateTimeUtc());
         if (!revoked.ok())
