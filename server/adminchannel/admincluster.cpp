@@ -9,6 +9,7 @@
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/pushes.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 
@@ -148,10 +149,9 @@ void AdminChannel::onRemoteTrace(const QString &nodeId, const QString &nodeName,
         return;
     std::vector<QString> frames;
     if (dropped > 0)
-        frames.push_back(QString::fromUtf8(encodeEnvelope(admin::msg::deliveryDropped,
-                                                          {{QStringLiteral("nodeId"), nodeId},
-                                                           {QStringLiteral("nodeName"), nodeName},
-                                                           {QStringLiteral("dropped"), dropped}})));
+        frames.push_back(QString::fromUtf8(
+            encodeEnvelope(admin::DeliveryDropped::type(),
+                           admin::DeliveryDropped {nodeId, nodeName, dropped}.toJson())));
     for (const QJsonValue &value : records) {
         // [notificationId, title, room, connections, atMs] (ClusterBus::flushTrace).
         const QJsonArray r = value.toArray();

@@ -10,6 +10,7 @@
 #include "shared/adminapi/adminprotocol.h"
 #include "shared/adminapi/connectionrequests.h"
 #include "shared/adminapi/inboxrequests.h"
+#include "shared/adminapi/pushes.h"
 #include "shared/adminapi/sendtest.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
@@ -309,20 +310,10 @@ void AdminChannel::pushStats()
         if (m_stopped)
             return;
         // Only the figures that change; who the connection is came with connection:opened.
-        QJsonArray list;
-        for (const ConnectionInfo &c : connections) {
-            list.append(
-                QJsonObject {{QStringLiteral("id"), qint64(c.id)},
-                             {QStringLiteral("rttMs"),
-                              c.rttMs < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(c.rttMs)},
-                             {QStringLiteral("lastPongAt"), timestampOrNull(c.lastPongAt)},
-                             {QStringLiteral("framesIn"), qint64(c.framesIn)},
-                             {QStringLiteral("framesOut"), qint64(c.framesOut)},
-                             {QStringLiteral("bytesOut"), qint64(c.bytesOut)}});
-        }
-        broadcast(encodeEnvelope(admin::msg::connectionStats,
-                                 {{QStringLiteral("connections"), list},
-                                  {QStringLiteral("intervalMs"), admin::statsIntervalMs}}));
+        admin::ConnectionStats stats {{}, admin::statsIntervalMs};
+        for (const ConnectionInfo &c : connections)
+            stats.connections.append(admin::ConnectionStats::entry(c));
+        broadcast(encodeEnvelope(admin::ConnectionStats::type(), stats.toJson()));
     });
 }
 
