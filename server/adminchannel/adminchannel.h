@@ -8,6 +8,7 @@
 #include "shared/adminapi/connectionrequests.h"
 #include "shared/adminapi/inboxrequests.h"
 #include "shared/adminapi/sendtest.h"
+#include "shared/adminapi/supportrequests.h"
 #include "shared/model/connectioninfo.h"
 #include "shared/model/counters.h"
 
@@ -185,11 +186,14 @@ private:
     // the audit log and the API keys; false when type is none of those.
     bool handleSupportRequest(quint64 consoleId, const QString &type, const QJsonObject &data,
                               const QString &requestId);
-    void revokeSessions(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void changeForUser(quint64 consoleId, const QJsonObject &data, const QString &requestId,
-                       bool remove);
-    void findNotification(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void broadcastHistory(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void revokeSessions(quint64 consoleId, const admin::RevokeSessionsRequest &request,
+                        const QString &requestId);
+    void changeForUser(quint64 consoleId, const admin::UserNotificationIds &request,
+                       const QString &requestId, bool remove);
+    void findNotification(quint64 consoleId, const admin::FindNotificationRequest &request,
+                          const QString &requestId);
+    void broadcastHistory(quint64 consoleId, const admin::BroadcastHistoryRequest &request,
+                          const QString &requestId);
     void refusedConnections(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void auditLog(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void keysList(quint64 consoleId, const QString &requestId);

@@ -15,6 +15,7 @@
 #include "server/util/posting.h"
 #include "shared/adminapi/adminfields.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/supportrequests.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 #include "shared/model/validation.h"
@@ -34,14 +35,11 @@ namespace notify {
 using admin::fields::Need;
 using admin::fields::readId;
 using admin::fields::readLimit;
-using admin::fields::readRecipient;
 using admin::fields::readText;
 
 namespace {
 
-constexpr int maxIdsPerChange = 100;
 constexpr int defaultRefusals = 100;
-constexpr int defaultBroadcasts = 50;
 constexpr int maxFound = 100;
 
 using JobAnswer = AdminChannel::JobAnswer;
@@ -49,6 +47,18 @@ using JobAnswer = AdminChannel::JobAnswer;
 JobAnswer failure(const QString &code, const QString &message)
 {
     return JobAnswer {{}, code, message};
+}
+
+// The request, or nullopt once refuse was told what is wrong with it.
+template<typename Request, typename Refuse>
+std::optional<Request> decode(const QJsonObject &data, const Refuse &refuse)
+{
+    auto request = Request::fromJson(data);
+    if (!request) {
+        refuse(request.error());
+        return std::nullopt;
+    }
+    return std::move(request).value();
 }
 
 JobAnswer storeFailure(const StoreError &error, const QString &what)
@@ -86,17 +96,26 @@ QJsonObject keyToJson(const apikeys::KeyRow &k)
 bool AdminChannel::handleSupportRequest(quint64 consoleId, const QString &type,
                                         const QJsonObject &data, const QString &requestId)
 {
-    if (type == admin::msg::revokeSessions)
-        revokeSessions(consoleId, data, requestId);
-    else if (type == admin::msg::markRead)
-        changeForUser(consoleId, data, requestId, false);
-    else if (type == admin::msg::deleteNotifications)
-        changeForUser(consoleId, data, requestId, true);
-    else if (type == admin::msg::findNotification)
-        findNotification(consoleId, data, requestId);
-    else if (type == admin::msg::broadcastHistory)
-        broadcastHistory(consoleId, data, requestId);
-    else if (type == admin::msg::refusedConnections)
+    // Read by their one definition in shared/adminapi; a wrong field is invalid_payload.
+    const auto invalid = [&](const ValidationError &e) {
+        replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
+    };
+    if (type == admin::msg::revokeSessions) {
+        if (auto r = decode<admin::RevokeSessionsRequest>(data, invalid))
+            revokeSessions(consoleId, *r, requestId);
+    } else if (type == admin::msg::markRead) {
+        if (auto r = decode<admin::MarkReadRequest>(data, invalid))
+            changeForUser(consoleId, *r, requestId, false);
+    } else if (type == admin::msg::deleteNotifications) {
+        if (auto r = decode<admin::DeleteNotificationsRequest>(data, invalid))
+            changeForUser(consoleId, *r, requestId, true);
+    } else if (type == admin::msg::findNotification) {
+        if (auto r = decode<admin::FindNotificationRequest>(data, invalid))
+            findNotification(consoleId, *r, requestId);
+    } else if (type == admin::msg::broadcastHistory) {
+        if (auto r = decode<admin::BroadcastHistoryRequest>(data, invalid))
+            broadcastHistory(consoleId, *r, requestId);
+    } else if (type == admin::msg::refusedConnections)
         refusedConnections(consoleId, data, requestId);
     else if (type == admin::msg::audit)
         auditLog(consoleId, data, requestId);
@@ -141,12 +160,10 @@ void AdminChannel::onReaderReply(quint64 consoleId, const QString &requestId, St
     });
 }
 
-void AdminChannel::revokeSessions(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::revokeSessions(quint64 consoleId, const admin::RevokeSessionsRequest &request,
                                   const QString &requestId)
 {
-    Recipient r;
-    if (auto e = readRecipient(data, r))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+    const Recipient r = request.user;
     DeliveryHub &hub = m_services.hub;
     // As DELETE /api/v1/sessions/{token} does for each (sessionroutes.cpp): revoked in the
     // store first (with the bus signal for the other nodes), then the live connections that
@@ -166,28 +183,15 @@ void AdminChannel::revokeSessions(quint64 consoleId, const QJsonObject &data,
                 hub.revokeSession(hash);
             }
         }
-        return JobAnswer {{{QStringLiteral("revoked"), revoked}}, {}, {}};
+        return JobAnswer {admin::RevokeSessionsReply {revoked}.toJson(), {}, {}};
     });
 }
 
-void AdminChannel::changeForUser(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::changeForUser(quint64 consoleId, const admin::UserNotificationIds &request,
                                  const QString &requestId, bool remove)
 {
-    Recipient r;
-    if (auto e = readRecipient(data, r))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
-    const QJsonValue idsValue = data.value(QStringLiteral("notificationIds"));
-    QStringList ids;
-    for (const QJsonValue &v : idsValue.toArray()) {
-        if (!v.isString() || v.toString().isEmpty() || v.toString().size() > 64)
-            return replyError(consoleId, requestId, admin::codes::invalidPayload,
-                              QStringLiteral("notificationIds: must hold notification ids"));
-        ids.append(v.toString());
-    }
-    if (!idsValue.isArray() || ids.isEmpty() || ids.size() > maxIdsPerChange)
-        return replyError(
-            consoleId, requestId, admin::codes::invalidPayload,
-            QStringLiteral("notificationIds: an array of 1 to %1 ids").arg(maxIdsPerChange));
+    const Recipient r = request.user;
+    const QStringList ids = request.notificationIds;
     DeliveryHub &hub = m_services.hub;
     // Exactly what the user's own routes do on the writer (meroutes.cpp): the change, then
     // its events to every tab of the user (notification:read / notification:deleted and the
@@ -203,31 +207,20 @@ void AdminChannel::changeForUser(quint64 consoleId, const QJsonObject &data,
         else
             hub.publishMarkedRead(r, change, DeliveryHub::ReadScope::Ids, &store);
         return JobAnswer {
-            {{QStringLiteral("ok"), true},
-             {remove ? QStringLiteral("deleted") : QStringLiteral("updated"), change.updated()},
-             {QStringLiteral("unreadCount"), change.unreadCount}},
+            remove ? admin::DeleteNotificationsReply {change.updated(), change.unreadCount}.toJson()
+                   : admin::MarkReadReply {change.updated(), change.unreadCount}.toJson(),
             {},
             {}};
     });
 }
 
-void AdminChannel::findNotification(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::findNotification(quint64 consoleId,
+                                    const admin::FindNotificationRequest &request,
                                     const QString &requestId)
 {
-    QString id;
-    QString orgId;
-    QString key;
-    if (auto e = readText(data, QStringLiteral("id"), Need::Optional, 64, id))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
-    if (auto e = readText(data, QStringLiteral("idempotencyKey"), Need::Optional, 255, key))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
-    if (id.isEmpty() == key.isEmpty())
-        return replyError(consoleId, requestId, admin::codes::invalidPayload,
-                          QStringLiteral("id: give either id, or orgId and idempotencyKey"));
-    if (!key.isEmpty()) {
-        if (auto e = readId(data, QStringLiteral("orgId"), Need::Required, orgId))
-            return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
-    }
+    const QString id = request.id;
+    const QString orgId = request.orgId;
+    const QString key = request.idempotencyKey;
     onReaderReply(consoleId, requestId, [id, orgId, key](Store &store) -> JobAnswer {
         std::vector<Notification> found;
         if (!id.isEmpty()) {
@@ -245,19 +238,16 @@ void AdminChannel::findNotification(quint64 consoleId, const QJsonObject &data,
         QJsonArray list;
         for (const Notification &n : found)
             list.append(notificationToAdminJson(n));
-        return JobAnswer {{{QStringLiteral("notifications"), list}}, {}, {}};
+        return JobAnswer {admin::FoundNotifications {list}.toJson(), {}, {}};
     });
 }
 
-void AdminChannel::broadcastHistory(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::broadcastHistory(quint64 consoleId,
+                                    const admin::BroadcastHistoryRequest &request,
                                     const QString &requestId)
 {
-    QString orgId;
-    if (auto e = readId(data, QStringLiteral("orgId"), Need::Optional, orgId))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
-    int limit = 0;
-    if (auto e = readLimit(data, 500, defaultBroadcasts, limit))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+    const QString orgId = request.orgId;
+    const int limit = request.limit;
     // Broadcasts of POST /api/v1/broadcasts are stored (the broadcasts table, shared by the
     // nodes of a cluster): every node's are in the answer.
     onReaderReply(consoleId, requestId, [orgId, limit](Store &store) -> JobAnswer {
@@ -267,7 +257,7 @@ void AdminChannel::broadcastHistory(quint64 consoleId, const QJsonObject &data,
         QJsonArray json;
         for (const BroadcastRecord &b : list.value())
             json.append(broadcastToJson(b));
-        return JobAnswer {{{QStringLiteral("broadcasts"), json}}, {}, {}};
+        return JobAnswer {admin::BroadcastHistoryReply {json}.toJson(), {}, {}};
     });
 }
 

@@ -51,6 +51,11 @@ std::optional<ValidationError> readRecipient(const QJsonObject &json, Recipient 
     return readId(json, QStringLiteral("userId"), Need::Required, out.userId);
 }
 
+QJsonObject recipientJson(const Recipient &r)
+{
+    return {{QStringLiteral("orgId"), r.orgId}, {QStringLiteral("userId"), r.userId}};
+}
+
 std::optional<ValidationError> readInteger(const QJsonObject &json, const QString &field,
                                            qint64 min, qint64 max, std::optional<qint64> &out)
 {

@@ -29,6 +29,8 @@ std::optional<ValidationError> readId(const QJsonObject &json, const QString &fi
                                       QString &out);
 // Both ids of a recipient (orgId, userId), required: an inbox or a user view is one person's.
 std::optional<ValidationError> readRecipient(const QJsonObject &json, Recipient &out);
+// {orgId, userId}: a recipient as readRecipient reads it.
+QJsonObject recipientJson(const Recipient &r);
 // An optional integer in [min, max]; a JSON number with a fraction is refused. Absent leaves
 // out unchanged.
 std::optional<ValidationError> readInteger(const QJsonObject &json, const QString &field,

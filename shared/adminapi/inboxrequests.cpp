@@ -16,11 +16,6 @@ const QString deletedKey = QStringLiteral("deleted");
 const QString notificationsKey = QStringLiteral("notifications");
 const QString hasMoreKey = QStringLiteral("hasMore");
 
-QJsonObject recipientJson(const Recipient &r)
-{
-    return {{orgIdKey, r.orgId}, {userIdKey, r.userId}};
-}
-
 std::optional<ValidationError> readLimit(const QJsonObject &json, std::optional<int> &out)
 {
     std::optional<qint64> limit;
@@ -63,7 +58,7 @@ const QString &ListNotificationsRequest::type()
 
 QJsonObject ListNotificationsRequest::toJson() const
 {
-    QJsonObject json = recipientJson(recipient);
+    QJsonObject json = fields::recipientJson(recipient);
     if (limit)
         json.insert(limitKey, *limit);
     if (beforeSeq)
@@ -95,7 +90,7 @@ ListNotificationsRequest::fromJson(const QJsonObject &json)
 
 QJsonObject UserReply::toJson() const
 {
-    QJsonObject json = recipientJson(recipient);
+    QJsonObject json = fields::recipientJson(recipient);
     json.insert(QStringLiteral("connections"), connections);
     json.insert(QStringLiteral("unreadCount"), unreadCount);
     insertPage(json, page);
@@ -119,7 +114,7 @@ const QString &UserRequest::type()
 
 QJsonObject UserRequest::toJson() const
 {
-    QJsonObject json = recipientJson(recipient);
+    QJsonObject json = fields::recipientJson(recipient);
     if (limit)
         json.insert(limitKey, *limit);
     if (deleted)
@@ -143,7 +138,7 @@ QJsonObject WatchUserReply::toJson() const
 {
     QJsonObject json {{QStringLiteral("ok"), true}};
     if (watching)
-        json.insert(QStringLiteral("watching"), recipientJson(*watching));
+        json.insert(QStringLiteral("watching"), fields::recipientJson(*watching));
     return json;
 }
 
@@ -163,7 +158,7 @@ const QString &WatchUserRequest::type()
 
 QJsonObject WatchUserRequest::toJson() const
 {
-    return user ? recipientJson(*user) : QJsonObject();
+    return user ? fields::recipientJson(*user) : QJsonObject();
 }
 
 Result<WatchUserRequest, ValidationError> WatchUserRequest::fromJson(const QJsonObject &json)
