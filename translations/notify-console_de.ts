@@ -1393,6 +1393,65 @@ Räume: %6</translation>
     </message>
 </context>
 <context>
+    <name>notify::console::SendTestSender</name>
+    <message>
+        <source>refused by the server: %1</source>
+        <translation>vom Server abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>the server could not store it: %1</source>
+        <translation>der Server konnte sie nicht speichern: %1</translation>
+    </message>
+    <message>
+        <source>not sent: %1</source>
+        <translation>nicht gesendet: %1</translation>
+    </message>
+    <message>
+        <source>Sending a live announcement (not stored)…</source>
+        <translation>Sende eine Live-Ankündigung (nicht gespeichert)…</translation>
+    </message>
+    <message>
+        <source>Storing %1 of %2…</source>
+        <translation>Speichere %1 von %2…</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Sende…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Live announcement, not stored: delivered to %n connection(s). No inbox has it; offline members will not see it.</source>
+        <translation>
+            <numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindung zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform>
+            <numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindungen zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stored for %1: delivered to %n connection(s).</source>
+        <translation>
+            <numerusform>Für %1 gespeichert: an %n Verbindung zugestellt.</numerusform>
+            <numerusform>Für %1 gespeichert: an %n Verbindungen zugestellt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent: %n notification(s) stored</source>
+        <translation>
+            <numerusform>Gesendet: %n Benachrichtigung gespeichert</numerusform>
+            <numerusform>Gesendet: %n Benachrichtigungen gespeichert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>delivered to %n connection(s).</source>
+        <translation>
+            <numerusform>zugestellt an %n Verbindung.</numerusform>
+            <numerusform>zugestellt an %n Verbindungen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>notify::console::SendTestView</name>
     <message>
         <source>Send</source>
@@ -1441,22 +1500,6 @@ Räume: %6</translation>
     <message>
         <source>user id, e.g. alice</source>
         <translation>Benutzer-ID, z. B. alice</translation>
-    </message>
-    <message>
-        <source>Load</source>
-        <translation>Laden</translation>
-    </message>
-    <message>
-        <source>Save as…</source>
-        <translation>Speichern unter…</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Löschen</translation>
-    </message>
-    <message>
-        <source>Template:</source>
-        <translation>Vorlage:</translation>
     </message>
     <message>
         <source>&amp;Organization:</source>
@@ -1559,56 +1602,6 @@ Räume: %6</translation>
         <translation>Diese Benachrichtigung senden (Strg+Eingabe)</translation>
     </message>
     <message>
-        <source>Sending…</source>
-        <translation>Sende…</translation>
-    </message>
-    <message numerus="yes">
-        <source>Sent: %n notification(s) stored</source>
-        <translation>
-            <numerusform>Gesendet: %n Benachrichtigung gespeichert</numerusform>
-            <numerusform>Gesendet: %n Benachrichtigungen gespeichert</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>delivered to %n connection(s).</source>
-        <translation>
-            <numerusform>zugestellt an %n Verbindung.</numerusform>
-            <numerusform>zugestellt an %n Verbindungen.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Failed: %1</source>
-        <translation>Fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Template “%1” saved.</source>
-        <translation>Vorlage „%1“ gespeichert.</translation>
-    </message>
-    <message>
-        <source>Could not save the template: %1</source>
-        <translation>Die Vorlage konnte nicht gespeichert werden: %1</translation>
-    </message>
-    <message>
-        <source>Save template</source>
-        <translation>Vorlage speichern</translation>
-    </message>
-    <message>
-        <source>Template name:</source>
-        <translation>Name der Vorlage:</translation>
-    </message>
-    <message>
-        <source>refused by the server: %1</source>
-        <translation>vom Server abgelehnt: %1</translation>
-    </message>
-    <message>
-        <source>the server could not store it: %1</source>
-        <translation>der Server konnte sie nicht speichern: %1</translation>
-    </message>
-    <message>
-        <source>not sent: %1</source>
-        <translation>nicht gesendet: %1</translation>
-    </message>
-    <message>
         <source>A room send is a live announcement: it reaches the connections in the room now and is not stored. No inbox gets it; members who are offline never see it.</source>
         <translation>Eine Sendung an einen Raum ist eine Live-Ankündigung: Sie erreicht die Verbindungen, die jetzt im Raum sind, und wird nicht gespeichert. Kein Posteingang erhält sie; Mitglieder, die offline sind, sehen sie nie.</translation>
     </message>
@@ -1626,28 +1619,6 @@ Räume: %6</translation>
     <message>
         <source>Test from support</source>
         <translation>Test vom Support</translation>
-    </message>
-    <message>
-        <source>Sending a live announcement (not stored)…</source>
-        <translation>Sende eine Live-Ankündigung (nicht gespeichert)…</translation>
-    </message>
-    <message>
-        <source>Storing %1 of %2…</source>
-        <translation>Speichere %1 von %2…</translation>
-    </message>
-    <message numerus="yes">
-        <source>Live announcement, not stored: delivered to %n connection(s). No inbox has it; offline members will not see it.</source>
-        <translation>
-            <numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindung zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform>
-            <numerusform>Live-Ankündigung, nicht gespeichert: an %n Verbindungen zugestellt. Kein Posteingang hat sie; Mitglieder, die offline sind, sehen sie nicht.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Stored for %1: delivered to %n connection(s).</source>
-        <translation>
-            <numerusform>Für %1 gespeichert: an %n Verbindung zugestellt.</numerusform>
-            <numerusform>Für %1 gespeichert: an %n Verbindungen zugestellt.</numerusform>
-        </translation>
     </message>
     <message>
         <source>Not a room name: use org:%1, org:%1:role:ROLE, org:%1:user:USER or broadcast.</source>
@@ -1865,6 +1836,41 @@ Räume: %6</translation>
     <message>
         <source>Reached</source>
         <translation>Erreicht</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::TemplateBar</name>
+    <message>
+        <source>Load</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Speichern unter…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>Vorlage:</translation>
+    </message>
+    <message>
+        <source>Template “%1” saved.</source>
+        <translation>Vorlage „%1“ gespeichert.</translation>
+    </message>
+    <message>
+        <source>Could not save the template: %1</source>
+        <translation>Die Vorlage konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Save template</source>
+        <translation>Vorlage speichern</translation>
+    </message>
+    <message>
+        <source>Template name:</source>
+        <translation>Name der Vorlage:</translation>
     </message>
 </context>
 <context>

@@ -1393,6 +1393,65 @@ Salons : %6</translation>
     </message>
 </context>
 <context>
+    <name>notify::console::SendTestSender</name>
+    <message>
+        <source>refused by the server: %1</source>
+        <translation>refusée par le serveur : %1</translation>
+    </message>
+    <message>
+        <source>the server could not store it: %1</source>
+        <translation>le serveur n’a pas pu l’enregistrer : %1</translation>
+    </message>
+    <message>
+        <source>not sent: %1</source>
+        <translation>non envoyée : %1</translation>
+    </message>
+    <message>
+        <source>Sending a live announcement (not stored)…</source>
+        <translation>Envoi d’une annonce en direct (non enregistrée)…</translation>
+    </message>
+    <message>
+        <source>Storing %1 of %2…</source>
+        <translation>Enregistrement %1 sur %2…</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Envoi…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Live announcement, not stored: delivered to %n connection(s). No inbox has it; offline members will not see it.</source>
+        <translation>
+            <numerusform>Annonce en direct, non enregistrée : remise à %n connexion. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform>
+            <numerusform>Annonce en direct, non enregistrée : remise à %n connexions. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stored for %1: delivered to %n connection(s).</source>
+        <translation>
+            <numerusform>Enregistrée pour %1 : remise à %n connexion.</numerusform>
+            <numerusform>Enregistrée pour %1 : remise à %n connexions.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent: %n notification(s) stored</source>
+        <translation>
+            <numerusform>Envoyé : %n notification enregistrée</numerusform>
+            <numerusform>Envoyé : %n notifications enregistrées</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>delivered to %n connection(s).</source>
+        <translation>
+            <numerusform>distribuée à %n connexion.</numerusform>
+            <numerusform>distribuée à %n connexions.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Échec : %1</translation>
+    </message>
+</context>
+<context>
     <name>notify::console::SendTestView</name>
     <message>
         <source>Send</source>
@@ -1441,22 +1500,6 @@ Salons : %6</translation>
     <message>
         <source>user id, e.g. alice</source>
         <translation>identifiant d&apos;utilisateur, p. ex. alice</translation>
-    </message>
-    <message>
-        <source>Load</source>
-        <translation>Charger</translation>
-    </message>
-    <message>
-        <source>Save as…</source>
-        <translation>Enregistrer sous…</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Supprimer</translation>
-    </message>
-    <message>
-        <source>Template:</source>
-        <translation>Modèle :</translation>
     </message>
     <message>
         <source>&amp;Organization:</source>
@@ -1559,56 +1602,6 @@ Salons : %6</translation>
         <translation>Envoyer cette notification (Ctrl+Entrée)</translation>
     </message>
     <message>
-        <source>Sending…</source>
-        <translation>Envoi…</translation>
-    </message>
-    <message numerus="yes">
-        <source>Sent: %n notification(s) stored</source>
-        <translation>
-            <numerusform>Envoyé : %n notification enregistrée</numerusform>
-            <numerusform>Envoyé : %n notifications enregistrées</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>delivered to %n connection(s).</source>
-        <translation>
-            <numerusform>distribuée à %n connexion.</numerusform>
-            <numerusform>distribuée à %n connexions.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Failed: %1</source>
-        <translation>Échec : %1</translation>
-    </message>
-    <message>
-        <source>Template “%1” saved.</source>
-        <translation>Modèle « %1 » enregistré.</translation>
-    </message>
-    <message>
-        <source>Could not save the template: %1</source>
-        <translation>Impossible d&apos;enregistrer le modèle : %1</translation>
-    </message>
-    <message>
-        <source>Save template</source>
-        <translation>Enregistrer le modèle</translation>
-    </message>
-    <message>
-        <source>Template name:</source>
-        <translation>Nom du modèle :</translation>
-    </message>
-    <message>
-        <source>refused by the server: %1</source>
-        <translation>refusée par le serveur : %1</translation>
-    </message>
-    <message>
-        <source>the server could not store it: %1</source>
-        <translation>le serveur n’a pas pu l’enregistrer : %1</translation>
-    </message>
-    <message>
-        <source>not sent: %1</source>
-        <translation>non envoyée : %1</translation>
-    </message>
-    <message>
         <source>A room send is a live announcement: it reaches the connections in the room now and is not stored. No inbox gets it; members who are offline never see it.</source>
         <translation>Un envoi à un salon est une annonce en direct : elle atteint les connexions présentes dans le salon et n’est pas enregistrée. Aucune boîte de réception ne la reçoit ; les membres hors ligne ne la verront jamais.</translation>
     </message>
@@ -1626,28 +1619,6 @@ Salons : %6</translation>
     <message>
         <source>Test from support</source>
         <translation>Test du support</translation>
-    </message>
-    <message>
-        <source>Sending a live announcement (not stored)…</source>
-        <translation>Envoi d’une annonce en direct (non enregistrée)…</translation>
-    </message>
-    <message>
-        <source>Storing %1 of %2…</source>
-        <translation>Enregistrement %1 sur %2…</translation>
-    </message>
-    <message numerus="yes">
-        <source>Live announcement, not stored: delivered to %n connection(s). No inbox has it; offline members will not see it.</source>
-        <translation>
-            <numerusform>Annonce en direct, non enregistrée : remise à %n connexion. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform>
-            <numerusform>Annonce en direct, non enregistrée : remise à %n connexions. Aucune boîte de réception ne l’a ; les membres hors ligne ne la verront pas.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Stored for %1: delivered to %n connection(s).</source>
-        <translation>
-            <numerusform>Enregistrée pour %1 : remise à %n connexion.</numerusform>
-            <numerusform>Enregistrée pour %1 : remise à %n connexions.</numerusform>
-        </translation>
     </message>
     <message>
         <source>Not a room name: use org:%1, org:%1:role:ROLE, org:%1:user:USER or broadcast.</source>
@@ -1865,6 +1836,41 @@ Salons : %6</translation>
     <message>
         <source>Reached</source>
         <translation>Atteintes</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::TemplateBar</name>
+    <message>
+        <source>Load</source>
+        <translation>Charger</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Enregistrer sous…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>Modèle :</translation>
+    </message>
+    <message>
+        <source>Template “%1” saved.</source>
+        <translation>Modèle « %1 » enregistré.</translation>
+    </message>
+    <message>
+        <source>Could not save the template: %1</source>
+        <translation>Impossible d&apos;enregistrer le modèle : %1</translation>
+    </message>
+    <message>
+        <source>Save template</source>
+        <translation>Enregistrer le modèle</translation>
+    </message>
+    <message>
+        <source>Template name:</source>
+        <translation>Nom du modèle :</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "console/adminclient/adminclient.h"
 
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/pushes.h"
 #include "shared/codec/wirecodec.h"
 
 #include <QJsonArray>
@@ -183,9 +184,11 @@ void AdminClient::onDisconnected()
         return;
     const int code = static_cast<int>(m_socket->closeCode());
     const QString reason = m_socket->closeReason();
-    if (code == unauthorizedCloseCode)
+    // The close codes of shared/adminapi/adminprotocol.h: a missing or wrong key, and a path
+    // that is not the admin channel's (e.g. /admin on the client port, which has none).
+    if (code == admin::closeUnauthorized)
         m_keyRejected = true;
-    if (code == unknownPathCloseCode)
+    if (code == admin::closeUnknownPath)
         m_wrongEndpoint = true;
     failAllPending(QStringLiteral("disconnected"), tr("the connection was closed"));
 
@@ -385,46 +388,36 @@ void AdminClient::dispatch(const QString &type, const QJsonObject &data)
                             .arg(node.value(QStringLiteral("id")).toString(),
                                  node.value(QStringLiteral("version")).toString()));
         emit hello(node);
-    } else if (type == admin::msg::snapshot) {
-        QList<ConnectionInfo> list;
-        const QJsonArray arr = data.value(QStringLiteral("connections")).toArray();
-        for (const QJsonValue &v : arr) {
-            auto c = connectionFromJson(v.toObject());
-            if (c)
-                list.append(*c);
-            else
-                emit logMessage(tr("Ignored a malformed connection: %1").arg(c.error().message()));
-        }
-        emit snapshot(list, data.value(QStringLiteral("rooms")).toArray(),
-                      countersFromJson(data.value(QStringLiteral("counters")).toObject()));
-    } else if (type == admin::msg::connectionOpened) {
-        auto c = connectionFromJson(data.value(QStringLiteral("connection")).toObject());
-        if (c)
-            emit connectionOpened(*c);
+    } else if (type == admin::Snapshot::type()) {
+        const admin::Snapshot s = admin::Snapshot::fromJson(data);
+        for (const QString &why : s.malformed)
+            emit logMessage(tr("Ignored a malformed connection: %1").arg(why));
+        emit snapshot(s.connections, s.rooms, s.counters);
+    } else if (type == admin::ConnectionOpened::type()) {
+        auto opened = admin::ConnectionOpened::fromJson(data);
+        if (opened)
+            emit connectionOpened(opened->connection);
         else
-            emit logMessage(tr("Ignored a malformed connection: %1").arg(c.error().message()));
-    } else if (type == admin::msg::connectionClosed) {
-        const qint64 id = data.value(QStringLiteral("connectionId")).toInteger(-1);
-        if (id < 0) {
+            emit logMessage(tr("Ignored a malformed connection: %1").arg(opened.error().message()));
+    } else if (type == admin::ConnectionClosed::type()) {
+        auto closed = admin::ConnectionClosed::fromJson(data);
+        if (!closed) {
             emit logMessage(tr("Ignored a connection:closed without connectionId"));
             return;
         }
-        emit connectionClosed(static_cast<quint64>(id), data.value(QStringLiteral("code")).toInt(),
-                              data.value(QStringLiteral("reason")).toString());
-    } else if (type == admin::msg::counters) {
-        emit counters(countersFromJson(data.value(QStringLiteral("totals")).toObject()),
-                      countersFromJson(data.value(QStringLiteral("perSecond")).toObject()));
-    } else if (type == admin::msg::connectionStats) {
-        emit connectionStats(data.value(QStringLiteral("connections")).toArray());
+        emit connectionClosed(closed->connectionId, closed->code, closed->reason);
+    } else if (type == admin::CountersPush::type()) {
+        const admin::CountersPush push = admin::CountersPush::fromJson(data);
+        emit counters(push.totals, push.perSecond);
+    } else if (type == admin::ConnectionStats::type()) {
+        emit connectionStats(admin::ConnectionStats::fromJson(data).connections);
     } else if (type == admin::msg::delivery) {
         emit delivery(data);
     } else if (type == admin::msg::userChanged) {
         emit userChanged(data);
-    } else if (type == admin::msg::deliveryDropped) {
-        const QString name = data.value(QStringLiteral("nodeName")).toString();
-        emit deliveryDropped(name.isEmpty() ? data.value(QStringLiteral("nodeId")).toString()
-                                            : name,
-                             data.value(QStringLiteral("dropped")).toInteger());
+    } else if (type == admin::DeliveryDropped::type()) {
+        const admin::DeliveryDropped d = admin::DeliveryDropped::fromJson(data);
+        emit deliveryDropped(d.nodeName.isEmpty() ? d.nodeId : d.nodeName, d.dropped);
     } else {
         emit logMessage(tr("Ignored an unknown message type: %1").arg(type));
     }

@@ -2,6 +2,7 @@
 
 #include "shared/model/connectioninfo.h"
 #include "shared/model/counters.h"
+#include "shared/model/result.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -25,6 +26,17 @@ struct AdminResult
     QString errorCode;
     QString errorMessage;
 };
+
+// Why a request failed: the server's error code and message, or "timeout"/"disconnected"
+// from the client itself.
+struct AdminError
+{
+    QString code;
+    QString message;
+};
+
+// A typed request's outcome: its reply (shared/adminapi), or why there is none.
+template<typename Reply> using AdminAnswer = notify::Result<Reply, AdminError>;
 
 // The console's end of the admin WebSocket (docs/protocol.md, "Admin channel"): connects with
 // the admin key as a Bearer header, reconnects with exponential backoff, decodes the
@@ -50,11 +62,6 @@ public:
     static constexpr int slowRetryMs = 60000;
     static constexpr int requestTimeoutMs = 15000;
     static constexpr int connectTimeoutMs = 10000;
-    // The server closes the socket with this code when the admin key is missing or wrong.
-    static constexpr int unauthorizedCloseCode = 4001;
-    // ... and with this one when the path is not the admin channel's (e.g. /admin on the
-    // client port, which has no admin channel).
-    static constexpr int unknownPathCloseCode = 4004;
 
     explicit AdminClient(QObject *parent = nullptr);
     ~AdminClient() override;
@@ -92,6 +99,23 @@ public:
     QString request(const QString &type, const QJsonObject &data, QObject *context,
                     Callback callback);
     int pendingRequests() const { return static_cast<int>(m_pending.size()); }
+
+    // A request of shared/adminapi (SendTestRequest, UserRequest, ...): written with its
+    // toJson, its reply read with the Reply's fromJson. The views hold no payload keys.
+    template<typename Request>
+    QString call(const Request &request, QObject *context,
+                 std::function<void(const AdminAnswer<typename Request::Reply> &)> callback)
+    {
+        return this->request(Request::type(), request.toJson(), context,
+                             [callback = std::move(callback)](const AdminResult &r) {
+                                 if (!callback)
+                                     return;
+                                 if (r.ok)
+                                     callback(Request::Reply::fromJson(r.data));
+                                 else
+                                     callback(AdminError {r.errorCode, r.errorMessage});
+                             });
+    }
 
     static QString stateName(State s);
     // The delay after `current`: doubled, at most maxBackoffMs.

@@ -25,6 +25,7 @@
 #include "console/views/sendtestview.h"
 #include "console/views/userview.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/connectionrequests.h"
 #include "shared/codec/wirecodec.h"
 
 #include <QAction>
@@ -418,21 +419,18 @@ void MainWindow::kick(quint64 id, const QString &nodeId, const QString &who)
     // The row goes when the connection closes; nothing may slide onto a neighbour with Kick
     // still enabled, so the selection goes now.
     clearVisibleSelection();
-    QJsonObject data {{QStringLiteral("connectionId"), static_cast<qint64>(id)},
-                      {QStringLiteral("reason"), QStringLiteral("kicked by operator")}};
-    // Another node's connection: this node passes the kick on through the cluster bus.
-    if (!nodeId.isEmpty())
-        data.insert(QStringLiteral("nodeId"), nodeId);
+    // Another node's connection (nodeId): this node passes the kick on through the cluster bus.
+    const admin::KickRequest request {id, QStringLiteral("kicked by operator"), nodeId};
     m_logView->appendLine(tr("Kicking connection %1").arg(who));
-    m_client->request(admin::msg::kick, data, this, [this, who, nodeId, id](const AdminResult &r) {
-        if (r.ok && !nodeId.isEmpty())
+    m_client->call(request, this, [this, who, nodeId, id](const AdminAnswer<admin::OkReply> &r) {
+        if (r.ok() && !nodeId.isEmpty())
             m_nodesView->forget(nodeId, id);
-        if (r.ok)
+        if (r.ok())
             m_logView->appendLine(tr("Connection %1 kicked").arg(who));
         else
-            m_logView->appendLine(tr("Kick of %1 failed: %2").arg(who, r.errorMessage));
-        statusBar()->showMessage(r.ok ? tr("Connection %1 kicked").arg(who)
-                                      : tr("Kick failed: %1").arg(r.errorMessage),
+            m_logView->appendLine(tr("Kick of %1 failed: %2").arg(who, r.error().message));
+        statusBar()->showMessage(r.ok() ? tr("Connection %1 kicked").arg(who)
+                                        : tr("Kick failed: %1").arg(r.error().message),
                                  5000);
     });
     updateActions();
@@ -513,12 +511,11 @@ void MainWindow::setTrace(bool on)
     QSettings().setValue(QStringLiteral("trace/record"), on);
     if (m_client->state() != AdminClient::State::Connected)
         return;
-    m_client->request(admin::msg::trace, QJsonObject {{QStringLiteral("on"), on}}, this,
-                      [this, on](const AdminResult &r) {
-                          m_logView->appendLine(
-                              r.ok ? (on ? tr("Delivery trace on") : tr("Delivery trace off"))
-                                   : tr("Trace request failed: %1").arg(r.errorMessage));
-                      });
+    m_client->call(
+        admin::TraceRequest {on}, this, [this, on](const AdminAnswer<admin::TraceReply> &r) {
+            m_logView->appendLine(r.ok() ? (on ? tr("Delivery trace on") : tr("Delivery trace off"))
+                                         : tr("Trace request failed: %1").arg(r.error().message));
+        });
 }
 
 void MainWindow::showSettings()

@@ -4,7 +4,7 @@
 
 #include "console/adminclient/adminclient.h"
 #include "console/models/notificationsmodel.h"
-#include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/inboxrequests.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -151,38 +151,36 @@ void NotificationsView::request(qint64 beforeSeq, const QString &org, const QStr
 {
     if (org.isEmpty() || user.isEmpty())
         return;
-    QJsonObject data {{QStringLiteral("orgId"), org},
-                      {QStringLiteral("userId"), user},
-                      {QStringLiteral("limit"), NotificationsModel::pageSize}};
+    admin::ListNotificationsRequest page;
+    page.recipient = {org, user};
+    page.limit = NotificationsModel::pageSize;
     if (beforeSeq > 0)
-        data.insert(QStringLiteral("beforeSeq"), beforeSeq);
-    if (m_unreadOnly->isChecked())
-        data.insert(QStringLiteral("unread"), true);
+        page.beforeSeq = beforeSeq;
+    page.unreadOnly = m_unreadOnly->isChecked();
     m_busy = true;
     updateButtons();
     m_showingPage = false;
     m_status->setText(tr("Loading…"));
-    m_client->request(admin::msg::listNotifications, data, this,
-                      [this, beforeSeq, org, user](const AdminResult &r) {
-                          m_busy = false;
-                          if (!r.ok) {
-                              m_showingPage = false;
-                              m_status->setText(tr("Could not load: %1").arg(r.errorMessage));
-                              updateButtons();
-                              return;
-                          }
-                          m_shownOrg = org;
-                          m_shownUser = user;
-                          const QJsonArray list
-                              = r.data.value(QStringLiteral("notifications")).toArray();
-                          m_malformed
-                              = beforeSeq > 0 ? m_model->appendOlder(list) : m_model->setPage(list);
-                          if (beforeSeq == 0)
-                              m_shownAt = QDateTime::currentDateTime();
-                          m_showingPage = true;
-                          updatePageStatus();
-                          updateButtons();
-                      });
+    m_client->call(
+        page, this,
+        [this, beforeSeq, org, user](const AdminAnswer<admin::ListNotificationsReply> &r) {
+            m_busy = false;
+            if (!r.ok()) {
+                m_showingPage = false;
+                m_status->setText(tr("Could not load: %1").arg(r.error().message));
+                updateButtons();
+                return;
+            }
+            m_shownOrg = org;
+            m_shownUser = user;
+            const QJsonArray &list = r->page.notifications;
+            m_malformed = beforeSeq > 0 ? m_model->appendOlder(list) : m_model->setPage(list);
+            if (beforeSeq == 0)
+                m_shownAt = QDateTime::currentDateTime();
+            m_showingPage = true;
+            updatePageStatus();
+            updateButtons();
+        });
 }
 
 void NotificationsView::updatePageStatus()

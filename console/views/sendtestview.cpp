@@ -4,8 +4,10 @@
 #include "console/icons/resources.h"
 #include "console/models/connectionsmodel.h"
 #include "console/models/historymodel.h"
+#include "console/sendtest/sendtestsender.h"
+#include "console/sendtest/templatebar.h"
 #include "console/views/tableexport.h"
-#include "shared/adminapi/adminprotocol.h"
+#include "shared/model/priority.h"
 #include "shared/model/rooms.h"
 #include "shared/model/validation.h"
 
@@ -15,7 +17,6 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
@@ -49,29 +50,14 @@ void reserveLines(QLabel *label, int lines)
     label->setSizePolicy(policy);
 }
 
-// The server's messages are English and name the field; the code says what kind of failure
-// it was, and that part is translated.
-QString describeError(const AdminResult &r)
-{
-    const QString detail = r.errorMessage.isEmpty() ? r.errorCode : r.errorMessage;
-    if (r.errorCode == admin::codes::invalidPayload)
-        return SendTestView::tr("refused by the server: %1").arg(detail);
-    if (r.errorCode == admin::codes::internal)
-        return SendTestView::tr("the server could not store it: %1").arg(detail);
-    if (r.errorCode == QLatin1String("timeout") || r.errorCode == QLatin1String("disconnected"))
-        return SendTestView::tr("not sent: %1").arg(detail);
-    return detail;
-}
-
 } // namespace
 
 SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel *history,
                            QWidget *parent)
     : QWidget(parent)
     , m_client(client)
-    , m_store(store)
-    , m_history(history)
-    , m_templates(new QComboBox(this))
+    , m_sender(new SendTestSender(client, store, history, this))
+    , m_templates(new TemplateBar(store, this))
     , m_org(new QLineEdit(this))
     , m_targetKind(new QComboBox(this))
     , m_target(new QLineEdit(this))
@@ -134,8 +120,21 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     m_send->setDefault(true);
     m_result->setObjectName(QStringLiteral("sendResult"));
     m_result->setWordWrap(true);
-    m_templates->setObjectName(QStringLiteral("sendTemplates"));
-    m_templates->setMinimumContentsLength(16);
+    m_templates->setSource([this](const QString &name) { return currentAsTemplate(name); });
+    connect(m_templates, &TemplateBar::loaded, this, &SendTestView::applyTemplate);
+    connect(m_templates, &TemplateBar::saved, m_result, &QLabel::setText);
+    connect(m_sender, &SendTestSender::started, this, [this](const QString &text) {
+        m_sending = true;
+        validate();
+        m_result->setText(text);
+    });
+    connect(m_sender, &SendTestSender::finished, this,
+            [this](const HistoryEntry &entry, const QString &text) {
+                m_sending = m_sender->sending();
+                m_result->setText(text);
+                validate();
+                emit sent(entry);
+            });
 
     auto updateTargetPlaceholder = [this] {
         const bool room = m_targetKind->currentIndex() == TargetRoom;
@@ -153,25 +152,6 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     connect(m_metadata, &QPlainTextEdit::textChanged, this, &SendTestView::formChanged);
     connect(m_client, &AdminClient::stateChanged, this, &SendTestView::validate);
     connect(m_send, &QPushButton::clicked, this, &SendTestView::send);
-
-    auto *loadButton = new QPushButton(tr("Load"), this);
-    loadButton->setObjectName(QStringLiteral("templateLoad"));
-    auto *saveButton = new QPushButton(tr("Save as…"), this);
-    saveButton->setObjectName(QStringLiteral("templateSave"));
-    auto *deleteButton = new QPushButton(tr("Delete"), this);
-    deleteButton->setObjectName(QStringLiteral("templateDelete"));
-    connect(loadButton, &QPushButton::clicked, this,
-            [this] { loadTemplate(m_templates->currentText()); });
-    connect(saveButton, &QPushButton::clicked, this, &SendTestView::onSaveClicked);
-    connect(deleteButton, &QPushButton::clicked, this,
-            [this] { deleteTemplate(m_templates->currentText()); });
-
-    auto *templateBar = new QHBoxLayout;
-    templateBar->addWidget(new QLabel(tr("Template:"), this));
-    templateBar->addWidget(m_templates, 1);
-    templateBar->addWidget(loadButton);
-    templateBar->addWidget(saveButton);
-    templateBar->addWidget(deleteButton);
 
     auto *targetRow = new QHBoxLayout;
     targetRow->addWidget(m_targetKind);
@@ -208,7 +188,7 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
 
     auto *formBox = new QGroupBox(tr("Test notification"), this);
     auto *formLayout = new QVBoxLayout(formBox);
-    formLayout->addLayout(templateBar);
+    formLayout->addWidget(m_templates);
     formLayout->addLayout(form);
     formLayout->addWidget(m_fieldError);
     formLayout->addLayout(sendRow);
@@ -245,7 +225,6 @@ SendTestView::SendTestView(AdminClient *client, LocalStore *store, HistoryModel 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
-    reloadTemplates();
     validate();
 }
 
@@ -321,41 +300,31 @@ QStringList SendTestView::formErrors(QList<QWidget *> *fields) const
 
 Result<QJsonObject, QString> SendTestView::buildRequest() const
 {
-    QWidget *field = nullptr;
-    return build(&field);
+    const auto request = build();
+    if (!request)
+        return request.error();
+    return request->toJson();
 }
 
-Result<QJsonObject, QString> SendTestView::build(QWidget **field) const
+Result<admin::SendTestRequest, QString> SendTestView::build() const
 {
     QList<QWidget *> fields;
     const QStringList errors = formErrors(&fields);
-    if (!errors.isEmpty()) {
-        *field = fields.first();
+    if (!errors.isEmpty())
         return errors.join(QLatin1Char('\n'));
-    }
-    const QString org = m_org->text().trimmed();
-    const QString target = m_target->text().trimmed();
-    const QString type = m_type->text().trimmed();
-    const QString title = m_title->text().trimmed();
-    const QString body = m_body->toPlainText();
-    const QString actionUrl = m_actionUrl->text().trimmed();
-
-    QJsonObject data {{QStringLiteral("orgId"), org}, {QStringLiteral("title"), title}};
-    data.insert(m_targetKind->currentIndex() == TargetRoom ? QStringLiteral("room")
-                                                           : QStringLiteral("userId"),
-                target);
-    if (!type.isEmpty())
-        data.insert(QStringLiteral("type"), type);
-    if (!body.isEmpty())
-        data.insert(QStringLiteral("body"), body);
-    data.insert(QStringLiteral("priority"), m_priority->currentData().toString());
-    if (!actionUrl.isEmpty())
-        data.insert(QStringLiteral("actionUrl"), actionUrl);
-    const QString metadata = m_metadata->toPlainText();
-    if (!metadata.trimmed().isEmpty())
-        data.insert(QStringLiteral("metadata"),
-                    QJsonDocument::fromJson(metadata.toUtf8()).object());
-    return data;
+    admin::SendTestRequest request;
+    request.orgId = m_org->text().trimmed();
+    (m_targetKind->currentIndex() == TargetRoom ? request.room : request.userId)
+        = m_target->text().trimmed();
+    request.content.type = m_type->text().trimmed();
+    request.content.title = m_title->text().trimmed();
+    request.content.body = m_body->toPlainText();
+    request.content.priority
+        = parsePriority(m_priority->currentData().toString()).value_or(Priority::Normal);
+    request.content.actionUrl = m_actionUrl->text().trimmed();
+    // formErrors has checked that it is empty or an object.
+    request.content.metadata = QJsonDocument::fromJson(m_metadata->toPlainText().toUtf8()).object();
+    return request;
 }
 
 void SendTestView::formChanged()
@@ -381,15 +350,14 @@ void SendTestView::changeEvent(QEvent *event)
 
 void SendTestView::validate()
 {
-    const auto error = metadataError(m_metadata->toPlainText());
-    m_metadataOk = !error;
-    m_metadataError->setText(error.value_or(QString()));
-    m_metadataError->setVisible(error.has_value());
-
+    // One pass over the form: the errors decide the marks, the button and its tooltip.
     QList<QWidget *> fields;
     const QStringList errors = formErrors(&fields);
-    QWidget *field = nullptr;
-    const auto request = build(&field);
+    const bool valid = errors.isEmpty();
+    const qsizetype metadataAt = fields.indexOf(m_metadata);
+    m_metadataOk = metadataAt < 0;
+    m_metadataError->setText(m_metadataOk ? QString() : errors.at(metadataAt));
+    m_metadataError->setVisible(!m_metadataOk);
     // Mark the fields the errors are about, once they hold something: an empty required
     // field is a hint (shown below the form), not an error.
     const auto hasText = [](QWidget *w) {
@@ -400,7 +368,7 @@ void SendTestView::validate()
         return false;
     };
     bool anyMarked = false;
-    m_errorField = request.ok() ? nullptr : field;
+    m_errorField = valid ? nullptr : fields.first();
     for (QWidget *w : std::initializer_list<QWidget *> {m_org, m_target, m_type, m_title, m_body,
                                                         m_actionUrl, m_metadata}) {
         const bool marked = fields.contains(w) && hasText(w);
@@ -423,7 +391,7 @@ void SendTestView::validate()
                                           : QStringLiteral("color: #757575;"));
 
     const bool connected = m_client->state() == AdminClient::State::Connected;
-    m_send->setEnabled(request.ok() && connected && !m_sending);
+    m_send->setEnabled(valid && connected && !m_sending);
 
     const bool room = m_targetKind->currentIndex() == TargetRoom;
     const QStringList members
@@ -434,10 +402,9 @@ void SendTestView::validate()
     m_storeForMembers->setToolTip(
         tr("Send a stored notification to each user connected to this room now; users who "
            "are offline are not listed and get nothing."));
-    m_storeForMembers->setEnabled(room && request.ok() && connected && !m_sending
-                                  && !members.isEmpty());
-    if (!request.ok())
-        m_send->setToolTip(request.error());
+    m_storeForMembers->setEnabled(room && valid && connected && !m_sending && !members.isEmpty());
+    if (!valid)
+        m_send->setToolTip(errors.join(QLatin1Char('\n')));
     else if (!connected)
         m_send->setToolTip(tr("Not connected to a server"));
     else
@@ -446,28 +413,20 @@ void SendTestView::validate()
 
 void SendTestView::send()
 {
-    const auto request = buildRequest();
+    const auto request = build();
     if (!request.ok()) {
         m_result->setText(request.error());
         return;
     }
-    sendData(request.value(), 0, 1);
+    m_sender->send(request.value());
 }
 
 void SendTestView::storeForMembers()
 {
-    const auto request = buildRequest();
+    const auto request = build();
     if (!request.ok() || m_targetKind->currentIndex() != TargetRoom)
         return;
-    QJsonObject data = request.value();
-    const QString org = data.value(QStringLiteral("orgId")).toString();
-    const QStringList members = roomMembers(org, data.value(QStringLiteral("room")).toString());
-    data.remove(QStringLiteral("room"));
-    for (int i = 0; i < members.size(); ++i) {
-        QJsonObject one = data;
-        one.insert(QStringLiteral("userId"), members.at(i));
-        sendData(one, i, int(members.size()));
-    }
+    m_sender->sendToEach(request.value(), roomMembers(request->orgId, request->room));
 }
 
 QStringList SendTestView::roomMembers(const QString &orgId, const QString &room) const
@@ -501,74 +460,7 @@ void SendTestView::prefillUser(const QString &orgId, const QString &userId)
 
 void SendTestView::resend(const HistoryEntry &entry)
 {
-    const bool room = entry.target.startsWith(QLatin1String("room:"));
-    QJsonObject data {{QStringLiteral("orgId"), entry.orgId},
-                      {QStringLiteral("title"), entry.title}};
-    data.insert(room ? QStringLiteral("room") : QStringLiteral("userId"),
-                entry.target.mid(entry.target.indexOf(QLatin1Char(':')) + 1));
-    if (!entry.type.isEmpty())
-        data.insert(QStringLiteral("type"), entry.type);
-    if (!entry.priority.isEmpty())
-        data.insert(QStringLiteral("priority"), entry.priority);
-    sendData(data, 0, 1);
-}
-
-void SendTestView::sendData(const QJsonObject &data, int index, int total)
-{
-    HistoryEntry entry;
-    entry.sentAt = QDateTime::currentDateTimeUtc();
-    entry.orgId = data.value(QStringLiteral("orgId")).toString();
-    const bool room = data.contains(QStringLiteral("room"));
-    entry.target = room ? QStringLiteral("room:") + data.value(QStringLiteral("room")).toString()
-                        : QStringLiteral("user:") + data.value(QStringLiteral("userId")).toString();
-    entry.type = data.value(QStringLiteral("type")).toString();
-    entry.title = data.value(QStringLiteral("title")).toString();
-    entry.priority = data.value(QStringLiteral("priority")).toString();
-
-    ++m_pendingSends;
-    m_sending = true;
-    validate();
-    m_result->setText(room            ? tr("Sending a live announcement (not stored)…")
-                          : total > 1 ? tr("Storing %1 of %2…").arg(index + 1).arg(total)
-                                      : tr("Sending…"));
-    m_client->request(
-        admin::msg::sendTest, data, this, [this, entry, room, total](const AdminResult &r) mutable {
-            m_sending = --m_pendingSends > 0;
-            if (r.ok) {
-                entry.deliveredConnections
-                    = r.data.value(QStringLiteral("deliveredConnections")).toInt();
-                for (const QJsonValue &id :
-                     r.data.value(QStringLiteral("notificationIds")).toArray())
-                    entry.notificationIds.append(id.toString());
-                // The server says stored:false for a room; an older server does not say.
-                const bool stored = r.data.value(QStringLiteral("stored")).toBool(!room);
-                if (!stored) {
-                    m_result->setText(tr("Live announcement, not stored: delivered to %n "
-                                         "connection(s). No inbox has it; offline members will "
-                                         "not see it.",
-                                         nullptr, entry.deliveredConnections));
-                } else if (total > 1) {
-                    m_result->setText(tr("Stored for %1: delivered to %n connection(s).", nullptr,
-                                         entry.deliveredConnections)
-                                          .arg(entry.target.mid(5)));
-                } else {
-                    m_result->setText(tr("Sent: %n notification(s) stored", nullptr,
-                                         static_cast<int>(entry.notificationIds.size()))
-                                      + QStringLiteral(", ")
-                                      + tr("delivered to %n connection(s).", nullptr,
-                                           entry.deliveredConnections));
-                }
-            } else {
-                entry.deliveredConnections = -1;
-                entry.error = describeError(r);
-                m_result->setText(tr("Failed: %1").arg(entry.error));
-            }
-            if (m_store)
-                entry.id = m_store->addHistory(entry);
-            m_history->prepend(entry);
-            validate();
-            emit sent(entry);
-        });
+    m_sender->resend(entry);
 }
 
 void SendTestView::focusForm()
@@ -612,64 +504,22 @@ void SendTestView::applyTemplate(const SendTemplate &t)
 
 bool SendTestView::saveTemplateAs(const QString &name)
 {
-    if (!m_store || name.trimmed().isEmpty())
-        return false;
-    const bool ok = m_store->saveTemplate(currentAsTemplate(name)) > 0;
-    reloadTemplates();
-    m_templates->setCurrentText(name.trimmed());
-    m_result->setText(ok ? tr("Template “%1” saved.").arg(name.trimmed())
-                         : tr("Could not save the template: %1").arg(m_store->lastError()));
-    return ok;
+    return m_templates->saveAs(name);
 }
 
 bool SendTestView::loadTemplate(const QString &name)
 {
-    if (!m_store)
-        return false;
-    const auto t = m_store->sendTemplate(name);
-    if (!t)
-        return false;
-    applyTemplate(*t);
-    return true;
+    return m_templates->load(name);
 }
 
 bool SendTestView::deleteTemplate(const QString &name)
 {
-    if (!m_store || name.isEmpty())
-        return false;
-    const bool ok = m_store->deleteTemplate(name);
-    reloadTemplates();
-    return ok;
+    return m_templates->remove(name);
 }
 
 QStringList SendTestView::templateNames() const
 {
-    QStringList out;
-    for (int i = 0; i < m_templates->count(); ++i)
-        out.append(m_templates->itemText(i));
-    return out;
-}
-
-void SendTestView::reloadTemplates()
-{
-    const QString current = m_templates->currentText();
-    m_templates->clear();
-    if (m_store) {
-        for (const SendTemplate &t : m_store->templates())
-            m_templates->addItem(t.name);
-    }
-    const int i = m_templates->findText(current);
-    if (i >= 0)
-        m_templates->setCurrentIndex(i);
-}
-
-void SendTestView::onSaveClicked()
-{
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Save template"), tr("Template name:"),
-                                               QLineEdit::Normal, m_templates->currentText(), &ok);
-    if (ok && !name.trimmed().isEmpty())
-        saveTemplateAs(name);
+    return m_templates->names();
 }
 
 } // namespace notify::console

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "console/storage/localstore.h"
+#include "shared/adminapi/sendtest.h"
 #include "shared/model/result.h"
 
 #include <QJsonObject>
@@ -20,10 +21,13 @@ namespace notify::console {
 class AdminClient;
 class ConnectionsModel;
 class HistoryModel;
+class SendTestSender;
+class TemplateBar;
 
-// The Send-test tab: a form for send_test with live validation (the metadata JSON is
-// checked as it is typed), saved templates, and the history of what was sent and to how
-// many connections it was delivered.
+// The Send-test tab: the form for send_test with live validation (the metadata JSON is
+// checked as it is typed) beside the history of what was sent and to how many connections
+// it was delivered. Sending and recording is SendTestSender's, the saved templates are
+// TemplateBar's (console/sendtest).
 class SendTestView : public QWidget
 {
     Q_OBJECT
@@ -34,7 +38,7 @@ public:
     // Why a metadata text is unacceptable, or nullopt: empty, or a JSON object of at most
     // 8 KiB compact.
     static std::optional<QString> metadataError(const QString &text);
-    // The send_test data the form describes, or what is wrong with it.
+    // The send_test data the form describes (as sent), or what is wrong with it.
     notify::Result<QJsonObject, QString> buildRequest() const;
     // The field the current error is about (marked in the form), or null.
     QWidget *errorField() const { return m_errorField; }
@@ -85,19 +89,15 @@ signals:
     void sent(const notify::console::HistoryEntry &entry);
 
 private:
-    notify::Result<QJsonObject, QString> build(QWidget **field) const;
+    notify::Result<admin::SendTestRequest, QString> build() const;
     // Every error of the form, in the form's order, and the field each is about.
     QStringList formErrors(QList<QWidget *> *fields) const;
-    void sendData(const QJsonObject &data, int index, int total);
     void validate();
     void formChanged();
-    void reloadTemplates();
-    void onSaveClicked();
 
     AdminClient *m_client;
-    LocalStore *m_store;
-    HistoryModel *m_history;
-    QComboBox *m_templates;
+    SendTestSender *m_sender;
+    TemplateBar *m_templates;
     QLineEdit *m_org;
     QComboBox *m_targetKind;
     QLineEdit *m_target;
@@ -116,7 +116,6 @@ private:
     QPushButton *m_storeForMembers;
     ConnectionsModel *m_connections = nullptr;
     QWidget *m_errorField = nullptr;
-    int m_pendingSends = 0;
     bool m_metadataOk = true;
     bool m_sending = false;
 };

@@ -5,6 +5,7 @@
 #include "console/views/jsontable.h"
 #include "console/views/userview.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/supportrequests.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -143,15 +144,13 @@ void SupportPanel::revokeSessions()
                     "their session tokens stop working; the action is in the audit log.")
                      .arg(u, o)))
         return;
-    m_client->request(admin::msg::revokeSessions,
-                      {{QStringLiteral("orgId"), o}, {QStringLiteral("userId"), u}}, this,
-                      [this, o, u](const AdminResult &r) {
-                          if (!r.ok)
-                              return setStatus(tr("Not revoked: %1").arg(r.errorMessage));
-                          setStatus(tr("%n session(s) of %1 @ %2 revoked.", nullptr,
-                                       r.data.value(QStringLiteral("revoked")).toInt())
-                                        .arg(u, o));
-                      });
+    m_client->call(admin::RevokeSessionsRequest {{o, u}}, this,
+                   [this, o, u](const AdminAnswer<admin::RevokeSessionsReply> &r) {
+                       if (!r.ok())
+                           return setStatus(tr("Not revoked: %1").arg(r.error().message));
+                       setStatus(
+                           tr("%n session(s) of %1 @ %2 revoked.", nullptr, r->revoked).arg(u, o));
+                   });
 }
 
 void SupportPanel::markSelectedRead()
@@ -182,21 +181,27 @@ void SupportPanel::changeSelected(bool remove)
               .arg(u, o);
     if (!confirm(question))
         return;
-    const QJsonObject data {{QStringLiteral("orgId"), o},
-                            {QStringLiteral("userId"), u},
-                            {QStringLiteral("notificationIds"), QJsonArray::fromStringList(ids)}};
-    m_client->request(
-        remove ? admin::msg::deleteNotifications : admin::msg::markRead, data, this,
-        [this, remove](const AdminResult &r) {
-            if (!r.ok)
-                return setStatus(tr("Not changed: %1").arg(r.errorMessage));
-            const int n
-                = r.data.value(remove ? QStringLiteral("deleted") : QStringLiteral("updated"))
-                      .toInt();
-            setStatus(remove ? tr("%n notification(s) deleted.", nullptr, n)
-                             : tr("%n notification(s) marked read.", nullptr, n));
-            m_view->reload();
-        });
+    const admin::UserNotificationIds change {{o, u}, ids};
+    const auto failed = [this](const AdminError &e) {
+        setStatus(tr("Not changed: %1").arg(e.message));
+    };
+    if (remove) {
+        m_client->call(admin::DeleteNotificationsRequest {change}, this,
+                       [this, failed](const AdminAnswer<admin::DeleteNotificationsReply> &r) {
+                           if (!r.ok())
+                               return failed(r.error());
+                           setStatus(tr("%n notification(s) deleted.", nullptr, r->deleted));
+                           m_view->reload();
+                       });
+    } else {
+        m_client->call(admin::MarkReadRequest {change}, this,
+                       [this, failed](const AdminAnswer<admin::MarkReadReply> &r) {
+                           if (!r.ok())
+                               return failed(r.error());
+                           setStatus(tr("%n notification(s) marked read.", nullptr, r->updated));
+                           m_view->reload();
+                       });
+    }
 }
 
 void SupportPanel::find()
@@ -207,21 +212,20 @@ void SupportPanel::find()
     const QString o = org();
     setStatus(tr("Looking for %1…").arg(text));
     // An id first; what is no id is tried as an idempotency key of the organization shown.
-    m_client->request(
-        admin::msg::findNotification, {{QStringLiteral("id"), text.left(64)}}, this,
-        [this, text, o](const AdminResult &r) {
-            const QJsonArray found = r.data.value(QStringLiteral("notifications")).toArray();
-            if (!found.isEmpty() || o.isEmpty())
-                return showFound(found, text);
-            m_client->request(
-                admin::msg::findNotification,
-                {{QStringLiteral("orgId"), o}, {QStringLiteral("idempotencyKey"), text}}, this,
-                [this, text](const AdminResult &byKey) {
-                    if (!byKey.ok)
-                        return setStatus(tr("Not found: %1").arg(byKey.errorMessage));
-                    showFound(byKey.data.value(QStringLiteral("notifications")).toArray(), text);
-                });
-        });
+    using Found = AdminAnswer<admin::FoundNotifications>;
+    m_client->call(admin::FindNotificationRequest {text.left(64), {}, {}}, this,
+                   [this, text, o](const Found &r) {
+                       const QJsonArray found = r.ok() ? r->notifications : QJsonArray();
+                       if (!found.isEmpty() || o.isEmpty())
+                           return showFound(found, text);
+                       m_client->call(admin::FindNotificationRequest {{}, o, text}, this,
+                                      [this, text](const Found &byKey) {
+                                          if (!byKey.ok())
+                                              return setStatus(
+                                                  tr("Not found: %1").arg(byKey.error().message));
+                                          showFound(byKey->notifications, text);
+                                      });
+                   });
 }
 
 void SupportPanel::showFound(const QJsonArray &found, const QString &what)
@@ -256,11 +260,12 @@ void SupportPanel::refresh()
                           m_refusalRows = r.data.value(QStringLiteral("refusals")).toArray();
                           showRefusals();
                       });
-    m_client->request(admin::msg::broadcastHistory, {{QStringLiteral("orgId"), o}}, this,
-                      [this](const AdminResult &r) {
-                          m_broadcastRows = r.data.value(QStringLiteral("broadcasts")).toArray();
-                          showBroadcasts();
-                      });
+    admin::BroadcastHistoryRequest broadcasts;
+    broadcasts.orgId = o;
+    m_client->call(broadcasts, this, [this](const AdminAnswer<admin::BroadcastHistoryReply> &r) {
+        m_broadcastRows = r.ok() ? r->broadcasts : QJsonArray();
+        showBroadcasts();
+    });
 }
 
 void SupportPanel::changeEvent(QEvent *event)

@@ -8,6 +8,7 @@
 #include "console/views/supportpanel.h"
 #include "console/views/tableexport.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/inboxrequests.h"
 #include "shared/codec/wirecodec.h"
 #include "shared/model/validation.h"
 
@@ -352,46 +353,46 @@ void UserView::requestUser(bool clearFirst)
 {
     const QString org = m_watchedOrg;
     const QString user = m_watchedUser;
-    const QJsonObject data {{QStringLiteral("orgId"), org},
-                            {QStringLiteral("userId"), user},
-                            {QStringLiteral("limit"), NotificationsModel::pageSize},
-                            // Support asks "where did it go": a deleted one is shown, marked.
-                            {QStringLiteral("deleted"), true}};
-    m_client->request(
-        admin::msg::user, data, this, [this, org, user, clearFirst](const AdminResult &r) {
-            // An answer for a user no longer shown is dropped.
-            if (org != m_watchedOrg || user != m_watchedUser)
-                return;
-            m_loaded = true;
-            if (!r.ok) {
-                // A refresh that failed keeps what is shown, now "as of" its time.
-                if (clearFirst)
-                    m_error = tr("Could not read the inbox: %1").arg(r.errorMessage);
-            } else {
-                m_error.clear();
-                m_unread = r.data.value(QStringLiteral("unreadCount")).toInteger(-1);
-                m_inbox->setPage(r.data.value(QStringLiteral("notifications")).toArray());
-                m_inboxAt = QDateTime::currentDateTime();
-            }
-            updateSummary();
-            updateFreshness();
-        });
+    admin::UserRequest story;
+    story.recipient = {org, user};
+    story.limit = NotificationsModel::pageSize;
+    // Support asks "where did it go": a deleted one is shown, marked.
+    story.deleted = true;
+    m_client->call(story, this,
+                   [this, org, user, clearFirst](const AdminAnswer<admin::UserReply> &r) {
+                       // An answer for a user no longer shown is dropped.
+                       if (org != m_watchedOrg || user != m_watchedUser)
+                           return;
+                       m_loaded = true;
+                       if (!r.ok()) {
+                           // A refresh that failed keeps what is shown, now "as of" its time.
+                           if (clearFirst)
+                               m_error = tr("Could not read the inbox: %1").arg(r.error().message);
+                       } else {
+                           m_error.clear();
+                           m_unread = r->unreadCount;
+                           m_inbox->setPage(r->page.notifications);
+                           m_inboxAt = QDateTime::currentDateTime();
+                       }
+                       updateSummary();
+                       updateFreshness();
+                   });
 }
 
 void UserView::watch()
 {
     // One watch per console: this user's replaces the last one; none stops it.
-    QJsonObject data;
+    admin::WatchUserRequest watching;
     if (!m_watchedUser.isEmpty())
-        data = {{QStringLiteral("orgId"), m_watchedOrg}, {QStringLiteral("userId"), m_watchedUser}};
+        watching.user = Recipient {m_watchedOrg, m_watchedUser};
     const QString org = m_watchedOrg;
     const QString user = m_watchedUser;
     m_live = false;
-    m_client->request(admin::msg::watchUser, data, this, [this, org, user](const AdminResult &r) {
+    m_client->call(watching, this, [this, org, user](const AdminAnswer<admin::WatchUserReply> &r) {
         if (org != m_watchedOrg || user != m_watchedUser)
             return;
         // A server without watch_user leaves the view "as of" its last read.
-        m_live = r.ok && !user.isEmpty() && m_client->state() == AdminClient::State::Connected;
+        m_live = r.ok() && !user.isEmpty() && m_client->state() == AdminClient::State::Connected;
         updateFreshness();
     });
 }

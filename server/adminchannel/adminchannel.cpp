@@ -9,6 +9,7 @@
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/pushes.h"
 #include "shared/auth/base64url.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
@@ -42,15 +43,12 @@ QByteArray adminCredential(const http1::RequestHead &head)
         .toUtf8();
 }
 
-QJsonObject withCounts(QJsonObject object, const Metrics &metrics, const RoomDirectory &dir)
+// The client connections of the node, for the counters push.
+qint64 clientConnections(const Metrics &metrics)
 {
-    // Not in docs/protocol.md's list; extra context for the console's status line.
-    object.insert(QStringLiteral("connections"),
-                  qint64(metrics.connectionsPlain.load(std::memory_order_relaxed)
-                         + metrics.connectionsSocketIo.load(std::memory_order_relaxed)
-                         + metrics.connectionsSse.load(std::memory_order_relaxed)));
-    object.insert(QStringLiteral("rooms"), dir.roomCount());
-    return object;
+    return qint64(metrics.connectionsPlain.load(std::memory_order_relaxed)
+                  + metrics.connectionsSocketIo.load(std::memory_order_relaxed)
+                  + metrics.connectionsSse.load(std::memory_order_relaxed));
 }
 } // namespace
 
@@ -299,20 +297,18 @@ void AdminChannel::finishSnapshot(quint64 jobId)
 
 QJsonObject AdminChannel::snapshotData(const SnapshotJob &job) const
 {
-    QJsonArray connections;
+    admin::Snapshot snapshot;
     std::map<QString, QJsonArray> rooms;
     for (const auto &[id, info] : job.connections) {
-        connections.append(connectionToJson(info));
+        snapshot.connections.append(info);
         for (const QString &room : info.rooms)
             rooms[room].append(qint64(id));
     }
-    QJsonArray roomList;
     for (const auto &[name, members] : rooms)
-        roomList.append(
+        snapshot.rooms.append(
             QJsonObject {{QStringLiteral("name"), name}, {QStringLiteral("members"), members}});
-    return {{QStringLiteral("connections"), connections},
-            {QStringLiteral("rooms"), roomList},
-            {QStringLiteral("counters"), countersToJson(m_services.metrics.snapshot())}};
+    snapshot.counters = m_services.metrics.snapshot();
+    return snapshot.toJson();
 }
 
 void AdminChannel::connectionOpened(const ConnectionInfo &info)
@@ -329,18 +325,16 @@ void AdminChannel::onOpened(const ConnectionInfo &info)
 {
     for (auto &[jobId, job] : m_jobs)
         job.deltas.push_back(Delta {true, info, info.id});
-    broadcast(encodeEnvelope(admin::msg::connectionOpened,
-                             {{QStringLiteral("connection"), connectionToJson(info)}}));
+    broadcast(
+        encodeEnvelope(admin::ConnectionOpened::type(), admin::ConnectionOpened {info}.toJson()));
 }
 
 void AdminChannel::onClosed(quint64 id, int code, const QString &reason)
 {
     for (auto &[jobId, job] : m_jobs)
         job.deltas.push_back(Delta {false, {}, id});
-    broadcast(encodeEnvelope(admin::msg::connectionClosed,
-                             {{QStringLiteral("connectionId"), qint64(id)},
-                              {QStringLiteral("code"), code},
-                              {QStringLiteral("reason"), reason}}));
+    broadcast(encodeEnvelope(admin::ConnectionClosed::type(),
+                             admin::ConnectionClosed {id, code, reason}.toJson()));
 }
 
 void AdminChannel::updateTimer()
@@ -358,10 +352,10 @@ void AdminChannel::tick()
     const Counters totals = m_services.metrics.snapshot();
     const Counters perSecond = totals.since(m_lastTotals);
     m_lastTotals = totals;
-    broadcast(encodeEnvelope(admin::msg::counters,
-                             withCounts({{QStringLiteral("totals"), countersToJson(totals)},
-                                         {QStringLiteral("perSecond"), countersToJson(perSecond)}},
-                                        m_services.metrics, m_services.directory)));
+    // connections and rooms are not in docs/protocol.md's counters; context for a status line.
+    const admin::CountersPush push {totals, perSecond, clientConnections(m_services.metrics),
+                                    qint64(m_services.directory.roomCount())};
+    broadcast(encodeEnvelope(admin::CountersPush::type(), push.toJson()));
     if (++m_ticks % std::max(1, admin::statsIntervalMs / 1000) == 0)
         pushStats();
 }

@@ -5,6 +5,10 @@
 #include "server/delivery/deliveryhub.h"
 #include "server/node/nodeservices.h"
 #include "server/websocket/websocket.h"
+#include "shared/adminapi/connectionrequests.h"
+#include "shared/adminapi/inboxrequests.h"
+#include "shared/adminapi/sendtest.h"
+#include "shared/adminapi/supportrequests.h"
 #include "shared/model/connectioninfo.h"
 #include "shared/model/counters.h"
 
@@ -153,17 +157,20 @@ private:
     // adminrequests.cpp
     void handleRequest(quint64 consoleId, const QString &type, const QJsonObject &data,
                        const QString &requestId);
-    void sendTest(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void kick(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void trace(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void listNotifications(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void user(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    // Each takes its request as shared/adminapi defines and reads it.
+    void sendTest(quint64 consoleId, const admin::SendTestRequest &request,
+                  const QString &requestId);
+    void kick(quint64 consoleId, const admin::KickRequest &request, const QString &requestId);
+    void trace(quint64 consoleId, const admin::TraceRequest &request, const QString &requestId);
+    void listNotifications(quint64 consoleId, const admin::ListNotificationsRequest &request,
+                           const QString &requestId);
+    void user(quint64 consoleId, const admin::UserRequest &request, const QString &requestId);
     // adminwatch.cpp: what the nodes recorded of each notification's push, and the user
     // watch (docs/protocol.md, "watch_user").
     QJsonArray withDelivery(Store &store, const std::vector<Notification> &page) const;
     static QJsonObject deliveryJson(const std::vector<NodePush> &pushes,
                                     const QHash<QString, QString> &names);
-    void watchUser(quint64 consoleId, const std::optional<Recipient> &watched,
+    void watchUser(quint64 consoleId, const admin::WatchUserRequest &request,
                    const QString &requestId);
     void updateWatchedUsers();
     void stopWatching();
@@ -179,11 +186,14 @@ private:
     // the audit log and the API keys; false when type is none of those.
     bool handleSupportRequest(quint64 consoleId, const QString &type, const QJsonObject &data,
                               const QString &requestId);
-    void revokeSessions(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void changeForUser(quint64 consoleId, const QJsonObject &data, const QString &requestId,
-                       bool remove);
-    void findNotification(quint64 consoleId, const QJsonObject &data, const QString &requestId);
-    void broadcastHistory(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void revokeSessions(quint64 consoleId, const admin::RevokeSessionsRequest &request,
+                        const QString &requestId);
+    void changeForUser(quint64 consoleId, const admin::UserNotificationIds &request,
+                       const QString &requestId, bool remove);
+    void findNotification(quint64 consoleId, const admin::FindNotificationRequest &request,
+                          const QString &requestId);
+    void broadcastHistory(quint64 consoleId, const admin::BroadcastHistoryRequest &request,
+                          const QString &requestId);
     void refusedConnections(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void auditLog(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void keysList(quint64 consoleId, const QString &requestId);
@@ -201,8 +211,7 @@ private:
     void onRemoteTrace(const QString &nodeId, const QString &nodeName, const QJsonArray &records,
                        qint64 dropped);
     // A kick of a connection on another node of the cluster (through the bus).
-    bool kickRemote(quint64 consoleId, const QJsonObject &data, quint64 connectionId,
-                    const QString &reason, const QString &requestId);
+    bool kickRemote(quint64 consoleId, const admin::KickRequest &request, const QString &requestId);
     // Collects every connection's live figures from the shards and pushes connection:stats.
     void pushStats();
     // Asks every shard for its connections; done() runs here with those that pass keep.

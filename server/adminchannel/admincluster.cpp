@@ -9,6 +9,7 @@
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/pushes.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 
@@ -148,10 +149,9 @@ void AdminChannel::onRemoteTrace(const QString &nodeId, const QString &nodeName,
         return;
     std::vector<QString> frames;
     if (dropped > 0)
-        frames.push_back(QString::fromUtf8(encodeEnvelope(admin::msg::deliveryDropped,
-                                                          {{QStringLiteral("nodeId"), nodeId},
-                                                           {QStringLiteral("nodeName"), nodeName},
-                                                           {QStringLiteral("dropped"), dropped}})));
+        frames.push_back(QString::fromUtf8(
+            encodeEnvelope(admin::DeliveryDropped::type(),
+                           admin::DeliveryDropped {nodeId, nodeName, dropped}.toJson())));
     for (const QJsonValue &value : records) {
         // [notificationId, title, room, connections, atMs] (ClusterBus::flushTrace).
         const QJsonArray r = value.toArray();
@@ -176,19 +176,14 @@ void AdminChannel::onRemoteTrace(const QString &nodeId, const QString &nodeName,
     }
 }
 
-bool AdminChannel::kickRemote(quint64 consoleId, const QJsonObject &data, quint64 connectionId,
-                              const QString &reason, const QString &requestId)
+bool AdminChannel::kickRemote(quint64 consoleId, const admin::KickRequest &request,
+                              const QString &requestId)
 {
-    const QJsonValue nodeValue = data.value(QStringLiteral("nodeId"));
-    if (nodeValue.isUndefined() || nodeValue.isNull())
+    // No node (KickRequest::fromJson has refused an empty one): this node's connection.
+    const QString &nodeId = request.nodeId;
+    if (nodeId.isEmpty())
         return false;
     ClusterNode *cluster = m_services.cluster.load();
-    if (!nodeValue.isString() || nodeValue.toString().isEmpty()) {
-        replyError(consoleId, requestId, admin::codes::invalidPayload,
-                   QStringLiteral("nodeId: must be a node's id (from nodes)"));
-        return true;
-    }
-    const QString nodeId = nodeValue.toString();
     // This node, named by either of its ids: the local path.
     if (nodeId == m_node.id || (cluster && nodeId == cluster->self().id))
         return false;
@@ -206,8 +201,8 @@ bool AdminChannel::kickRemote(quint64 consoleId, const QJsonObject &data, quint6
         return true;
     }
     // Sent through the bus; the other node closes it and its consoles see connection:closed.
-    cluster->kick(nodeId, connectionId,
-                  reason.isEmpty() ? QStringLiteral("kicked by operator") : reason);
+    cluster->kick(nodeId, request.connectionId,
+                  request.reason.isEmpty() ? QStringLiteral("kicked by operator") : request.reason);
     reply(consoleId, requestId, {{QStringLiteral("ok"), true}, {QStringLiteral("nodeId"), nodeId}});
     return true;
 }

@@ -8,6 +8,10 @@
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/connectionrequests.h"
+#include "shared/adminapi/inboxrequests.h"
+#include "shared/adminapi/pushes.h"
+#include "shared/adminapi/sendtest.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 #include "shared/model/priority.h"
@@ -29,70 +33,6 @@ namespace notify {
 
 namespace {
 
-// WebSocket close reasons are limited to 123 bytes of UTF-8 (RFC 6455 §5.5).
-constexpr int maxCloseReasonBytes = 123;
-constexpr int defaultListLimit = 20;
-
-bool present(const QJsonObject &json, const QString &field)
-{
-    const QJsonValue v = json.value(field);
-    return !v.isUndefined() && !v.isNull();
-}
-
-// An id field (orgId, userId): a string that passes validateId. Absent is an error only
-// when required; out stays empty then.
-std::optional<ValidationError> readId(const QJsonObject &json, const QString &field, bool required,
-                                      QString &out)
-{
-    if (!present(json, field)) {
-        if (required)
-            return ValidationError {field, QStringLiteral("is required")};
-        return std::nullopt;
-    }
-    const QJsonValue v = json.value(field);
-    if (!v.isString())
-        return ValidationError {field, QStringLiteral("must be a string")};
-    out = v.toString();
-    return validateId(field, out);
-}
-
-// Both ids of a recipient, required (an inbox or a user view is one person's).
-std::optional<ValidationError> readRecipient(const QJsonObject &json, Recipient &out)
-{
-    if (auto e = readId(json, QStringLiteral("orgId"), true, out.orgId))
-        return e;
-    return readId(json, QStringLiteral("userId"), true, out.userId);
-}
-
-// An optional integer field in [min, max]; a JSON number with a fraction is refused.
-std::optional<ValidationError> readInteger(const QJsonObject &json, const QString &field,
-                                           qint64 min, qint64 max, std::optional<qint64> &out)
-{
-    if (!present(json, field))
-        return std::nullopt;
-    const QJsonValue v = json.value(field);
-    const double d = v.toDouble();
-    // 2^53: beyond it a double no longer holds every integer.
-    if (!v.isDouble() || d != double(qint64(d)) || std::abs(d) > 9007199254740992.0
-        || qint64(d) < min || qint64(d) > max)
-        return ValidationError {
-            field, QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max)};
-    out = qint64(d);
-    return std::nullopt;
-}
-
-// An optional boolean field; absent leaves out unchanged.
-std::optional<ValidationError> readFlag(const QJsonObject &json, const QString &field, bool &out)
-{
-    if (!present(json, field))
-        return std::nullopt;
-    const QJsonValue v = json.value(field);
-    if (!v.isBool())
-        return ValidationError {field, QStringLiteral("must be true or false")};
-    out = v.toBool();
-    return std::nullopt;
-}
-
 // Where a send_test goes: a recipient's inbox, or a live announcement to a room.
 struct Target
 {
@@ -102,27 +42,13 @@ struct Target
 
 // userId, or a room by its exact name (docs/protocol.md, "Rooms"); a user room is the same
 // as its userId. The room is read with rooms::parse, never by prefix: an id may contain `:`.
-Result<Target, ValidationError> parseTarget(const QJsonObject &data, const QString &orgId)
+Result<Target, ValidationError> resolveTarget(const admin::SendTestRequest &request)
 {
-    const QString userField = QStringLiteral("userId");
+    const QString &orgId = request.orgId;
+    if (!request.userId.isEmpty())
+        return Target {Recipient {orgId, request.userId}, {}};
     const QString roomField = QStringLiteral("room");
-    const bool hasUser = present(data, userField);
-    const bool hasRoom = present(data, roomField);
-    if (hasUser && hasRoom)
-        return ValidationError {roomField, QStringLiteral("give either userId or room, not both")};
-    if (!hasUser && !hasRoom)
-        return ValidationError {userField, QStringLiteral("is required (or room)")};
-    if (hasUser) {
-        QString userId;
-        if (auto e = readId(data, userField, true, userId))
-            return *e;
-        return Target {Recipient {orgId, userId}, {}};
-    }
-
-    const QJsonValue roomValue = data.value(roomField);
-    if (!roomValue.isString())
-        return ValidationError {roomField, QStringLiteral("must be a string")};
-    const std::optional<rooms::Parsed> room = rooms::parse(roomValue.toString());
+    const std::optional<rooms::Parsed> room = rooms::parse(request.room);
     if (room && room->kind == rooms::Kind::Broadcast)
         return Target {std::nullopt, rooms::broadcast()};
     if (room && room->orgId == orgId) {
@@ -206,29 +132,31 @@ void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const Q
     // Support and admin requests (supportrequests.cpp).
     if (handleSupportRequest(consoleId, type, data, requestId))
         return;
+    // Each request is read by its one definition in shared/adminapi; a wrong field is
+    // invalid_payload, named.
+    const auto run = [&]<typename Request>(
+                         void (AdminChannel::*handler)(quint64, const Request &, const QString &)) {
+        auto request = Request::fromJson(data);
+        if (!request)
+            return replyError(consoleId, requestId, admin::codes::invalidPayload,
+                              request.error().message());
+        (this->*handler)(consoleId, request.value(), requestId);
+    };
     if (type == admin::msg::sendTest)
-        sendTest(consoleId, data, requestId);
+        run(&AdminChannel::sendTest);
     else if (type == admin::msg::kick)
-        kick(consoleId, data, requestId);
+        run(&AdminChannel::kick);
     else if (type == admin::msg::trace)
-        trace(consoleId, data, requestId);
+        run(&AdminChannel::trace);
     else if (type == admin::msg::listNotifications)
-        listNotifications(consoleId, data, requestId);
+        run(&AdminChannel::listNotifications);
     else if (type == admin::msg::snapshot)
         startSnapshot(consoleId, false, requestId);
     else if (type == admin::msg::user)
-        user(consoleId, data, requestId);
-    else if (type == admin::msg::watchUser) {
-        // Both ids, or neither: stop watching.
-        std::optional<Recipient> watched;
-        if (present(data, QStringLiteral("orgId")) || present(data, QStringLiteral("userId"))) {
-            Recipient r;
-            if (auto e = readRecipient(data, r))
-                return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
-            watched = r;
-        }
-        watchUser(consoleId, watched, requestId);
-    } else if (type == admin::msg::nodes)
+        run(&AdminChannel::user);
+    else if (type == admin::msg::watchUser)
+        run(&AdminChannel::watchUser);
+    else if (type == admin::msg::nodes)
         nodes(consoleId, requestId);
     else if (type == admin::msg::clusterConnections)
         clusterConnections(consoleId, requestId);
@@ -237,28 +165,18 @@ void AdminChannel::handleRequest(quint64 consoleId, const QString &type, const Q
                    QStringLiteral("unknown message type '%1'").arg(type.left(64)));
 }
 
-void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QString &requestId)
+void AdminChannel::sendTest(quint64 consoleId, const admin::SendTestRequest &request,
+                            const QString &requestId)
 {
-    const auto invalid = [&](const ValidationError &e) {
-        replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
-    };
-    QString orgId;
-    if (auto e = readId(data, QStringLiteral("orgId"), true, orgId))
-        return invalid(*e);
-    auto target = parseTarget(data, orgId);
+    auto target = resolveTarget(request);
     if (!target)
-        return invalid(target.error());
-
-    QJsonObject contentJson = data;
-    if (!present(contentJson, QStringLiteral("type")))
-        contentJson.insert(QStringLiteral("type"), QStringLiteral("TEST"));
-    auto content = parseNotificationContent(contentJson);
-    if (!content)
-        return invalid(content.error());
+        return replyError(consoleId, requestId, admin::codes::invalidPayload,
+                          target.error().message());
+    const NotificationContent &content = request.content;
 
     if (!target->recipient) {
         // A live announcement: not stored, reaches whoever is in the room now.
-        const NotificationContent &c = content.value();
+        const NotificationContent &c = content;
         const QString announcementId = newTimeOrderedUuid();
         const QJsonObject announcement
             = announcementToJson(announcementId, c.title, c.body, priorityName(c.priority),
@@ -266,17 +184,14 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
         const int reached = m_services.hub.publishAnnouncement(target->room, announcement);
         // stored: false tells the console this was live only: no inbox has it.
         reply(consoleId, requestId,
-              {{QStringLiteral("notificationIds"), QJsonArray {announcementId}},
-               {QStringLiteral("deliveredConnections"), reached},
-               {QStringLiteral("stored"), false}});
+              admin::SendTestReply {{announcementId}, reached, false}.toJson());
         return;
     }
 
     // Stored and delivered exactly like the API's: the writer's commit hook pushes it.
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
-    std::vector<NewNotification> items {
-        NewNotification {*target->recipient, std::move(content).value(), QString()}};
+    std::vector<NewNotification> items {NewNotification {*target->recipient, content, QString()}};
     const bool queued = m_services.writer.postInsert(
         std::move(items),
         [this, consoleId, requestId, &hub,
@@ -290,15 +205,13 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
                 });
                 return;
             }
-            QJsonArray ids;
+            const int reached = result.value().connectionsReached >= 0
+                ? result.value().connectionsReached
+                : hub.connectionsReached(result.value().outcomes);
+            admin::SendTestReply sent {{}, reached, true};
             for (const InsertOutcome &o : result.value().outcomes)
-                ids.append(o.notification.id);
-            const QJsonObject json {{QStringLiteral("notificationIds"), ids},
-                                    {QStringLiteral("deliveredConnections"),
-                                     result.value().connectionsReached >= 0
-                                         ? result.value().connectionsReached
-                                         : hub.connectionsReached(result.value().outcomes)},
-                                    {QStringLiteral("stored"), true}};
+                sent.notificationIds.append(o.notification.id);
+            const QJsonObject json = sent.toJson();
             postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
         });
     if (!queued)
@@ -306,89 +219,36 @@ void AdminChannel::sendTest(quint64 consoleId, const QJsonObject &data, const QS
                    QStringLiteral("the notification was not stored: the store's queue is full"));
 }
 
-void AdminChannel::kick(quint64 consoleId, const QJsonObject &data, const QString &requestId)
+void AdminChannel::kick(quint64 consoleId, const admin::KickRequest &request,
+                        const QString &requestId)
 {
-    const QString idField = QStringLiteral("connectionId");
-    quint64 connectionId = 0;
-    const QJsonValue idValue = data.value(idField);
-    // Connection objects carry the id as a number; a string of digits is taken too.
-    if (idValue.isString()) {
-        bool ok = false;
-        connectionId = idValue.toString().toULongLong(&ok);
-        if (!ok)
-            connectionId = 0;
-    } else {
-        std::optional<qint64> n;
-        if (auto e = readInteger(data, idField, 1, std::numeric_limits<qint64>::max(), n))
-            return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
-        connectionId = n ? quint64(*n) : 0;
-    }
-    if (connectionId == 0)
-        return replyError(consoleId, requestId, admin::codes::invalidPayload,
-                          QStringLiteral("connectionId: is required (a connection's id)"));
-
-    const QString reasonField = QStringLiteral("reason");
-    QString reason;
-    if (present(data, reasonField)) {
-        const QJsonValue v = data.value(reasonField);
-        if (!v.isString())
-            return replyError(consoleId, requestId, admin::codes::invalidPayload,
-                              QStringLiteral("reason: must be a string"));
-        reason = v.toString();
-        if (reason.toUtf8().size() > maxCloseReasonBytes)
-            return replyError(consoleId, requestId, admin::codes::invalidPayload,
-                              QStringLiteral("reason: at most %1 bytes of UTF-8 (a WebSocket "
-                                             "close reason)")
-                                  .arg(maxCloseReasonBytes));
-    }
-    if (kickRemote(consoleId, data, connectionId, reason, requestId))
+    if (kickRemote(consoleId, request, requestId))
         return;
     // Only the shard that owns the connection acts; the others find nothing.
     for (Shard *shard : m_shards)
-        shard->kick(connectionId, reason);
-    reply(consoleId, requestId, {{QStringLiteral("ok"), true}});
+        shard->kick(request.connectionId, request.reason);
+    reply(consoleId, requestId, admin::OkReply {}.toJson());
 }
 
-void AdminChannel::trace(quint64 consoleId, const QJsonObject &data, const QString &requestId)
+void AdminChannel::trace(quint64 consoleId, const admin::TraceRequest &request,
+                         const QString &requestId)
 {
-    const QJsonValue on = data.value(QStringLiteral("on"));
-    if (!on.isBool())
-        return replyError(consoleId, requestId, admin::codes::invalidPayload,
-                          QStringLiteral("on: must be true or false"));
     Console *console = find(consoleId);
     if (!console)
         return;
-    setTracing(*console, on.toBool());
-    reply(consoleId, requestId,
-          {{QStringLiteral("ok"), true}, {QStringLiteral("on"), on.toBool()}});
+    setTracing(*console, request.on);
+    reply(consoleId, requestId, admin::TraceReply {request.on}.toJson());
 }
 
-void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::listNotifications(quint64 consoleId,
+                                     const admin::ListNotificationsRequest &request,
                                      const QString &requestId)
 {
-    const auto invalid = [&](const ValidationError &e) {
-        replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
-    };
     // An inbox belongs to a recipient; a whole organization is not listed (no such query,
-    // and it could be large): both ids are required.
-    Recipient r;
-    if (auto e = readRecipient(data, r))
-        return invalid(*e);
-    std::optional<qint64> limit;
-    if (auto e = readInteger(data, QStringLiteral("limit"), 1, 100, limit))
-        return invalid(*e);
-    std::optional<qint64> beforeSeq;
-    if (auto e = readInteger(data, QStringLiteral("beforeSeq"), 1,
-                             std::numeric_limits<qint64>::max(), beforeSeq))
-        return invalid(*e);
-    bool unreadOnly = false;
-    if (auto e = readFlag(data, QStringLiteral("unread"), unreadOnly))
-        return invalid(*e);
-    bool deleted = false;
-    if (auto e = readFlag(data, QStringLiteral("deleted"), deleted))
-        return invalid(*e);
-
-    const InboxQuery query {int(limit.value_or(defaultListLimit)), beforeSeq, unreadOnly, deleted};
+    // and it could be large): both ids are required (ListNotificationsRequest::fromJson).
+    const Recipient r = request.recipient;
+    const InboxQuery query {request.limit.value_or(admin::defaultPageLimit), request.beforeSeq,
+                            request.unreadOnly, request.deleted};
     m_services.readers.post([this, consoleId, requestId, r, query](Store &store) {
         auto page = store.inbox(r, query);
         if (!page.ok()) {
@@ -399,9 +259,9 @@ void AdminChannel::listNotifications(quint64 consoleId, const QJsonObject &data,
             });
             return;
         }
-        const QJsonArray list = withDelivery(store, page.value().notifications);
-        const QJsonObject json {{QStringLiteral("notifications"), list},
-                                {QStringLiteral("hasMore"), page.value().hasMore}};
+        const QJsonObject json = admin::ListNotificationsReply {
+            {withDelivery(store, page.value().notifications),
+             page.value().hasMore}}.toJson();
         postTo(this, [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
     });
 }
@@ -453,40 +313,19 @@ void AdminChannel::pushStats()
         if (m_stopped)
             return;
         // Only the figures that change; who the connection is came with connection:opened.
-        QJsonArray list;
-        for (const ConnectionInfo &c : connections) {
-            list.append(
-                QJsonObject {{QStringLiteral("id"), qint64(c.id)},
-                             {QStringLiteral("rttMs"),
-                              c.rttMs < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(c.rttMs)},
-                             {QStringLiteral("lastPongAt"), timestampOrNull(c.lastPongAt)},
-                             {QStringLiteral("framesIn"), qint64(c.framesIn)},
-                             {QStringLiteral("framesOut"), qint64(c.framesOut)},
-                             {QStringLiteral("bytesOut"), qint64(c.bytesOut)}});
-        }
-        broadcast(encodeEnvelope(admin::msg::connectionStats,
-                                 {{QStringLiteral("connections"), list},
-                                  {QStringLiteral("intervalMs"), admin::statsIntervalMs}}));
+        admin::ConnectionStats stats {{}, admin::statsIntervalMs};
+        for (const ConnectionInfo &c : connections)
+            stats.connections.append(admin::ConnectionStats::entry(c));
+        broadcast(encodeEnvelope(admin::ConnectionStats::type(), stats.toJson()));
     });
 }
 
-void AdminChannel::user(quint64 consoleId, const QJsonObject &data, const QString &requestId)
+void AdminChannel::user(quint64 consoleId, const admin::UserRequest &request,
+                        const QString &requestId)
 {
-    const auto invalid = [&](const ValidationError &e) {
-        replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
-    };
-    Recipient r;
-    if (auto e = readRecipient(data, r))
-        return invalid(*e);
-    std::optional<qint64> limit;
-    if (auto e = readInteger(data, QStringLiteral("limit"), 1, 100, limit))
-        return invalid(*e);
-
-    bool deleted = false;
-    if (auto e = readFlag(data, QStringLiteral("deleted"), deleted))
-        return invalid(*e);
-
-    const InboxQuery query {int(limit.value_or(defaultListLimit)), std::nullopt, false, deleted};
+    const Recipient r = request.recipient;
+    const InboxQuery query {request.limit.value_or(admin::defaultPageLimit), std::nullopt, false,
+                            request.deleted};
     // Connections first (this node's shards), then the store on a reader thread.
     collectConnections(
         [r](const ConnectionInfo &c) { return c.orgId == r.orgId && c.userId == r.userId; },
@@ -506,13 +345,12 @@ void AdminChannel::user(quint64 consoleId, const QJsonObject &data, const QStrin
                     });
                     return;
                 }
-                const QJsonArray list = withDelivery(store, page.value().notifications);
-                const QJsonObject json {{QStringLiteral("orgId"), r.orgId},
-                                        {QStringLiteral("userId"), r.userId},
-                                        {QStringLiteral("connections"), connectionList},
-                                        {QStringLiteral("unreadCount"), unread.value()},
-                                        {QStringLiteral("notifications"), list},
-                                        {QStringLiteral("hasMore"), page.value().hasMore}};
+                const QJsonObject json = admin::UserReply {
+                    r,
+                    connectionList,
+                    unread.value(),
+                    {withDelivery(store, page.value().notifications),
+                     page.value().hasMore}}.toJson();
                 postTo(this,
                        [this, consoleId, requestId, json] { reply(consoleId, requestId, json); });
             });

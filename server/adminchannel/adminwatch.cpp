@@ -99,20 +99,16 @@ QJsonObject AdminChannel::deliveryJson(const std::vector<NodePush> &pushes,
             {QStringLiteral("nodes"), nodes}};
 }
 
-void AdminChannel::watchUser(quint64 consoleId, const std::optional<Recipient> &watched,
+void AdminChannel::watchUser(quint64 consoleId, const admin::WatchUserRequest &request,
                              const QString &requestId)
 {
+    const std::optional<Recipient> &watched = request.user;
     Console *console = find(consoleId);
     if (!console)
         return;
     console->watched = watched;
     updateWatchedUsers();
-    QJsonObject reply {{QStringLiteral("ok"), true}};
-    if (watched)
-        reply.insert(QStringLiteral("watching"),
-                     QJsonObject {{QStringLiteral("orgId"), watched->orgId},
-                                  {QStringLiteral("userId"), watched->userId}});
-    AdminChannel::reply(consoleId, requestId, reply);
+    reply(consoleId, requestId, admin::WatchUserReply {watched}.toJson());
 }
 
 void AdminChannel::updateWatchedUsers()

@@ -13,7 +13,9 @@
 #include "server/protocol/refusals.h"
 #include "server/storage/storeworker.h"
 #include "server/util/posting.h"
+#include "shared/adminapi/adminfields.h"
 #include "shared/adminapi/adminprotocol.h"
+#include "shared/adminapi/supportrequests.h"
 #include "shared/codec/timestamp.h"
 #include "shared/codec/wirecodec.h"
 #include "shared/model/validation.h"
@@ -28,11 +30,16 @@
 
 namespace notify {
 
+// The fields are read as every admin request's (shared/adminapi/adminfields.h): a wrong one is
+// answered invalid_payload with its message.
+using admin::fields::Need;
+using admin::fields::readId;
+using admin::fields::readLimit;
+using admin::fields::readText;
+
 namespace {
 
-constexpr int maxIdsPerChange = 100;
 constexpr int defaultRefusals = 100;
-constexpr int defaultBroadcasts = 50;
 constexpr int maxFound = 100;
 
 using JobAnswer = AdminChannel::JobAnswer;
@@ -42,64 +49,22 @@ JobAnswer failure(const QString &code, const QString &message)
     return JobAnswer {{}, code, message};
 }
 
+// The request, or nullopt once refuse was told what is wrong with it.
+template<typename Request, typename Refuse>
+std::optional<Request> decode(const QJsonObject &data, const Refuse &refuse)
+{
+    auto request = Request::fromJson(data);
+    if (!request) {
+        refuse(request.error());
+        return std::nullopt;
+    }
+    return std::move(request).value();
+}
+
 JobAnswer storeFailure(const StoreError &error, const QString &what)
 {
     return failure(admin::codes::internal,
                    QStringLiteral("cannot %1: %2").arg(what, error.message));
-}
-
-// A string field, required or not, of at most maxChars; a wrong type is an error.
-std::optional<QString> readText(const QJsonObject &data, const QString &field, bool required,
-                                int maxChars, QString &out)
-{
-    const QJsonValue v = data.value(field);
-    if (v.isUndefined() || v.isNull()) {
-        if (required)
-            return field + QStringLiteral(": is required");
-        return std::nullopt;
-    }
-    if (!v.isString())
-        return field + QStringLiteral(": must be a string");
-    out = v.toString();
-    if (required && out.isEmpty())
-        return field + QStringLiteral(": must not be empty");
-    if (out.size() > maxChars)
-        return field + QStringLiteral(": at most %1 characters").arg(maxChars);
-    return std::nullopt;
-}
-
-// An id field: a string that passes validateId.
-std::optional<QString> readId(const QJsonObject &data, const QString &field, bool required,
-                              QString &out)
-{
-    if (auto e = readText(data, field, required, std::numeric_limits<int>::max(), out))
-        return e;
-    if (out.isEmpty())
-        return std::nullopt;
-    if (auto e = validateId(field, out))
-        return e->message();
-    return std::nullopt;
-}
-
-std::optional<QString> readRecipient(const QJsonObject &data, Recipient &r)
-{
-    if (auto e = readId(data, QStringLiteral("orgId"), true, r.orgId))
-        return e;
-    return readId(data, QStringLiteral("userId"), true, r.userId);
-}
-
-// An optional limit in [1, max].
-std::optional<QString> readLimit(const QJsonObject &data, int max, int fallback, int &out)
-{
-    const QJsonValue v = data.value(QStringLiteral("limit"));
-    out = fallback;
-    if (v.isUndefined() || v.isNull())
-        return std::nullopt;
-    const double d = v.toDouble();
-    if (!v.isDouble() || d != double(int(d)) || d < 1 || d > max)
-        return QStringLiteral("limit: must be an integer from 1 to %1").arg(max);
-    out = int(d);
-    return std::nullopt;
 }
 
 QJsonObject broadcastToJson(const BroadcastRecord &b)
@@ -131,17 +96,26 @@ QJsonObject keyToJson(const apikeys::KeyRow &k)
 bool AdminChannel::handleSupportRequest(quint64 consoleId, const QString &type,
                                         const QJsonObject &data, const QString &requestId)
 {
-    if (type == admin::msg::revokeSessions)
-        revokeSessions(consoleId, data, requestId);
-    else if (type == admin::msg::markRead)
-        changeForUser(consoleId, data, requestId, false);
-    else if (type == admin::msg::deleteNotifications)
-        changeForUser(consoleId, data, requestId, true);
-    else if (type == admin::msg::findNotification)
-        findNotification(consoleId, data, requestId);
-    else if (type == admin::msg::broadcastHistory)
-        broadcastHistory(consoleId, data, requestId);
-    else if (type == admin::msg::refusedConnections)
+    // Read by their one definition in shared/adminapi; a wrong field is invalid_payload.
+    const auto invalid = [&](const ValidationError &e) {
+        replyError(consoleId, requestId, admin::codes::invalidPayload, e.message());
+    };
+    if (type == admin::msg::revokeSessions) {
+        if (auto r = decode<admin::RevokeSessionsRequest>(data, invalid))
+            revokeSessions(consoleId, *r, requestId);
+    } else if (type == admin::msg::markRead) {
+        if (auto r = decode<admin::MarkReadRequest>(data, invalid))
+            changeForUser(consoleId, *r, requestId, false);
+    } else if (type == admin::msg::deleteNotifications) {
+        if (auto r = decode<admin::DeleteNotificationsRequest>(data, invalid))
+            changeForUser(consoleId, *r, requestId, true);
+    } else if (type == admin::msg::findNotification) {
+        if (auto r = decode<admin::FindNotificationRequest>(data, invalid))
+            findNotification(consoleId, *r, requestId);
+    } else if (type == admin::msg::broadcastHistory) {
+        if (auto r = decode<admin::BroadcastHistoryRequest>(data, invalid))
+            broadcastHistory(consoleId, *r, requestId);
+    } else if (type == admin::msg::refusedConnections)
         refusedConnections(consoleId, data, requestId);
     else if (type == admin::msg::audit)
         auditLog(consoleId, data, requestId);
@@ -186,12 +160,10 @@ void AdminChannel::onReaderReply(quint64 consoleId, const QString &requestId, St
     });
 }
 
-void AdminChannel::revokeSessions(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::revokeSessions(quint64 consoleId, const admin::RevokeSessionsRequest &request,
                                   const QString &requestId)
 {
-    Recipient r;
-    if (auto e = readRecipient(data, r))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    const Recipient r = request.user;
     DeliveryHub &hub = m_services.hub;
     // As DELETE /api/v1/sessions/{token} does for each (sessionroutes.cpp): revoked in the
     // store first (with the bus signal for the other nodes), then the live connections that
@@ -211,28 +183,15 @@ void AdminChannel::revokeSessions(quint64 consoleId, const QJsonObject &data,
                 hub.revokeSession(hash);
             }
         }
-        return JobAnswer {{{QStringLiteral("revoked"), revoked}}, {}, {}};
+        return JobAnswer {admin::RevokeSessionsReply {revoked}.toJson(), {}, {}};
     });
 }
 
-void AdminChannel::changeForUser(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::changeForUser(quint64 consoleId, const admin::UserNotificationIds &request,
                                  const QString &requestId, bool remove)
 {
-    Recipient r;
-    if (auto e = readRecipient(data, r))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    const QJsonValue idsValue = data.value(QStringLiteral("notificationIds"));
-    QStringList ids;
-    for (const QJsonValue &v : idsValue.toArray()) {
-        if (!v.isString() || v.toString().isEmpty() || v.toString().size() > 64)
-            return replyError(consoleId, requestId, admin::codes::invalidPayload,
-                              QStringLiteral("notificationIds: must hold notification ids"));
-        ids.append(v.toString());
-    }
-    if (!idsValue.isArray() || ids.isEmpty() || ids.size() > maxIdsPerChange)
-        return replyError(
-            consoleId, requestId, admin::codes::invalidPayload,
-            QStringLiteral("notificationIds: an array of 1 to %1 ids").arg(maxIdsPerChange));
+    const Recipient r = request.user;
+    const QStringList ids = request.notificationIds;
     DeliveryHub &hub = m_services.hub;
     // Exactly what the user's own routes do on the writer (meroutes.cpp): the change, then
     // its events to every tab of the user (notification:read / notification:deleted and the
@@ -248,31 +207,20 @@ void AdminChannel::changeForUser(quint64 consoleId, const QJsonObject &data,
         else
             hub.publishMarkedRead(r, change, DeliveryHub::ReadScope::Ids, &store);
         return JobAnswer {
-            {{QStringLiteral("ok"), true},
-             {remove ? QStringLiteral("deleted") : QStringLiteral("updated"), change.updated()},
-             {QStringLiteral("unreadCount"), change.unreadCount}},
+            remove ? admin::DeleteNotificationsReply {change.updated(), change.unreadCount}.toJson()
+                   : admin::MarkReadReply {change.updated(), change.unreadCount}.toJson(),
             {},
             {}};
     });
 }
 
-void AdminChannel::findNotification(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::findNotification(quint64 consoleId,
+                                    const admin::FindNotificationRequest &request,
                                     const QString &requestId)
 {
-    QString id;
-    QString orgId;
-    QString key;
-    if (auto e = readText(data, QStringLiteral("id"), false, 64, id))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    if (auto e = readText(data, QStringLiteral("idempotencyKey"), false, 255, key))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    if (id.isEmpty() == key.isEmpty())
-        return replyError(consoleId, requestId, admin::codes::invalidPayload,
-                          QStringLiteral("id: give either id, or orgId and idempotencyKey"));
-    if (!key.isEmpty()) {
-        if (auto e = readId(data, QStringLiteral("orgId"), true, orgId))
-            return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    }
+    const QString id = request.id;
+    const QString orgId = request.orgId;
+    const QString key = request.idempotencyKey;
     onReaderReply(consoleId, requestId, [id, orgId, key](Store &store) -> JobAnswer {
         std::vector<Notification> found;
         if (!id.isEmpty()) {
@@ -290,19 +238,16 @@ void AdminChannel::findNotification(quint64 consoleId, const QJsonObject &data,
         QJsonArray list;
         for (const Notification &n : found)
             list.append(notificationToAdminJson(n));
-        return JobAnswer {{{QStringLiteral("notifications"), list}}, {}, {}};
+        return JobAnswer {admin::FoundNotifications {list}.toJson(), {}, {}};
     });
 }
 
-void AdminChannel::broadcastHistory(quint64 consoleId, const QJsonObject &data,
+void AdminChannel::broadcastHistory(quint64 consoleId,
+                                    const admin::BroadcastHistoryRequest &request,
                                     const QString &requestId)
 {
-    QString orgId;
-    if (auto e = readId(data, QStringLiteral("orgId"), false, orgId))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    int limit = 0;
-    if (auto e = readLimit(data, 500, defaultBroadcasts, limit))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    const QString orgId = request.orgId;
+    const int limit = request.limit;
     // Broadcasts of POST /api/v1/broadcasts are stored (the broadcasts table, shared by the
     // nodes of a cluster): every node's are in the answer.
     onReaderReply(consoleId, requestId, [orgId, limit](Store &store) -> JobAnswer {
@@ -312,7 +257,7 @@ void AdminChannel::broadcastHistory(quint64 consoleId, const QJsonObject &data,
         QJsonArray json;
         for (const BroadcastRecord &b : list.value())
             json.append(broadcastToJson(b));
-        return JobAnswer {{{QStringLiteral("broadcasts"), json}}, {}, {}};
+        return JobAnswer {admin::BroadcastHistoryReply {json}.toJson(), {}, {}};
     });
 }
 
@@ -321,13 +266,13 @@ void AdminChannel::refusedConnections(quint64 consoleId, const QJsonObject &data
 {
     QString orgId;
     QString userId;
-    if (auto e = readId(data, QStringLiteral("orgId"), false, orgId))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    if (auto e = readId(data, QStringLiteral("userId"), false, userId))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e = readId(data, QStringLiteral("orgId"), Need::Optional, orgId))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+    if (auto e = readId(data, QStringLiteral("userId"), Need::Optional, userId))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     int limit = 0;
     if (auto e = readLimit(data, RefusalLog::capacity, defaultRefusals, limit))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     const QJsonObject self = clusterHello();
     QJsonArray list;
     for (const Refusal &r : m_services.refusals.recent(orgId, userId, limit))
@@ -385,7 +330,7 @@ void AdminChannel::auditLog(quint64 consoleId, const QJsonObject &data, const QS
 {
     audit::Query query;
     if (auto e = readLimit(data, 1000, 100, query.limit))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     const QJsonValue before = data.value(QStringLiteral("beforeId"));
     if (!before.isUndefined() && !before.isNull()) {
         if (!before.isDouble() || before.toDouble() < 1)
@@ -393,13 +338,14 @@ void AdminChannel::auditLog(quint64 consoleId, const QJsonObject &data, const QS
                               QStringLiteral("beforeId: must be an entry's id"));
         query.beforeId = qint64(before.toDouble());
     }
-    if (auto e = readText(data, QStringLiteral("operator"), false, 128, query.operatorName))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
-    if (auto e = readText(data, QStringLiteral("action"), false, 128, query.action))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e
+        = readText(data, QStringLiteral("operator"), Need::Optional, 128, query.operatorName))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
+    if (auto e = readText(data, QStringLiteral("action"), Need::Optional, 128, query.action))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     QString since;
-    if (auto e = readText(data, QStringLiteral("since"), false, 64, since))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e = readText(data, QStringLiteral("since"), Need::Optional, 64, since))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     if (!since.isEmpty()) {
         const auto at = parseTimestamp(since);
         if (!at)
@@ -435,10 +381,10 @@ void AdminChannel::keysCreate(quint64 consoleId, const QJsonObject &data, const 
         replyError(consoleId, requestId, admin::codes::invalidPayload, message);
     };
     apikeys::KeyRow row;
-    if (auto e = readId(data, QStringLiteral("orgId"), true, row.orgId))
-        return invalid(*e);
-    if (auto e = readText(data, QStringLiteral("name"), true, 64, row.name))
-        return invalid(*e);
+    if (auto e = readId(data, QStringLiteral("orgId"), Need::Required, row.orgId))
+        return invalid(e->message());
+    if (auto e = readText(data, QStringLiteral("name"), Need::Required, 64, row.name))
+        return invalid(e->message());
     if (!apikeys::validName(row.name))
         return invalid(QStringLiteral("name: 1 to 64 of A-Z a-z 0-9 . _ -"));
     const QJsonValue scopes = data.value(QStringLiteral("scopes"));
@@ -461,8 +407,8 @@ void AdminChannel::keysCreate(quint64 consoleId, const QJsonObject &data, const 
          {std::pair {QStringLiteral("requestRate"), &row.requestRate},
           std::pair {QStringLiteral("deliveryRate"), &row.deliveryRate}}) {
         QString text;
-        if (auto e = readText(data, field, false, 64, text))
-            return invalid(*e);
+        if (auto e = readText(data, field, Need::Optional, 64, text))
+            return invalid(e->message());
         if (text.isEmpty())
             continue;
         auto parsed = parseRateLimit(text);
@@ -491,8 +437,8 @@ void AdminChannel::keysCreate(quint64 consoleId, const QJsonObject &data, const 
 void AdminChannel::keysRevoke(quint64 consoleId, const QJsonObject &data, const QString &requestId)
 {
     QString name;
-    if (auto e = readText(data, QStringLiteral("name"), true, 64, name))
-        return replyError(consoleId, requestId, admin::codes::invalidPayload, *e);
+    if (auto e = readText(data, QStringLiteral("name"), Need::Required, 64, name))
+        return replyError(consoleId, requestId, admin::codes::invalidPayload, e->message());
     onWriterReply(consoleId, requestId, [name](Store &store) -> JobAnswer {
         auto revoked = apikeys::revoke(store, name, QDateTime::currentDateTimeUtc());
         if (!revoked.ok())

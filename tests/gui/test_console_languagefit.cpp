@@ -2,7 +2,7 @@
 // French while it runs: no visible text is left in English (names and data aside), and no
 // button, header or toolbar action is clipped or pushed into an overflow menu.
 
-#include "testserver.h"
+#include "consolefixture.h"
 
 #include "console/adminclient/adminclient.h"
 #include "console/app/mainwindow.h"
@@ -174,10 +174,7 @@ private slots:
         i18n::installTranslators(QCoreApplication::instance());
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(
-            QUrl(QStringLiteral("ws://127.0.0.1:%1/admin").arg(server.server->apiPort())),
-            server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         WsClient alice(server.wsUrl(mintToken("acme", "alice")));
         QVERIFY(alice.waitConnected());
         QCOMPARE(server.publish("acme", {"alice"}, "n1").status / 100, 2);

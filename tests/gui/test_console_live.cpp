@@ -11,7 +11,7 @@
 #endif
 #ifdef NOTIFY_HAVE_ADMIN
 #include "roomstree.h"
-#include "testserver.h"
+#include "consolefixture.h"
 
 #include "console/adminclient/adminclient.h"
 #include "console/app/mainwindow.h"
@@ -56,11 +56,6 @@ using namespace notify::console;
 using namespace notify::test;
 
 namespace {
-
-QUrl adminUrl(const TestServer &server)
-{
-    return QUrl(QStringLiteral("ws://127.0.0.1:%1/admin").arg(server.server->apiPort()));
-}
 
 // alice's inbox (one notification) on the Notifications tab and in the User view.
 void showInboxEverywhere(MainWindow &window, TestServer &server)
@@ -169,10 +164,7 @@ private slots:
         LocalStore store;
         QVERIFY(store.open(dir.filePath("console.db")));
         MainWindow window(&store);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(showConnected(window, server));
 
         // A client appears in Connections and its room in Rooms within 2 s.
         WsClient alice(server.wsUrl(mintToken("acme", "alice")));
@@ -269,10 +261,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(showConnected(window, server));
         WsClient alice1(server.wsUrl(mintToken("acme", "alice")));
         WsClient alice2(server.wsUrl(mintToken("acme", "alice")));
         WsClient dave(server.wsUrl(mintToken("acme", "dave")));
@@ -340,8 +329,7 @@ private slots:
         // A short ping interval so that the server measures an RTT within the test.
         TestServer server([](ServerConfig &c) { c.pingIntervalMs = 200; });
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         WsClient alice(server.wsUrl(mintToken("acme", "alice")));
         QVERIFY(alice.waitConnected());
         QTRY_VERIFY_WITH_TIMEOUT(connectionIdOf(window, "alice") != 0, 2000);
@@ -374,8 +362,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         AgentClient alice(server.wsUrl(mintToken("acme", "alice", "admin")), "SupportBot/1.0");
         WsClient bob(server.wsUrl(mintToken("acme", "bob")));
         WsClient carol(server.wsUrl(mintToken("globex", "alice")));
@@ -425,8 +412,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         WsClient alice(server.wsUrl(mintToken("acme", "alice")));
         WsClient other(server.wsUrl(mintToken("acme", "bob")));
         QVERIFY(alice.waitConnected() && other.waitConnected());
@@ -506,8 +492,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         QVERIFY(window.deliveriesView()->traceToggle()->isChecked());
         QTRY_VERIFY_WITH_TIMEOUT(logContains(window, "Delivery trace on"), 5000);
         WsClient alice(server.wsUrl(mintToken("acme", "alice")));
@@ -534,8 +519,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         for (int i = 0; i < 6; ++i)
             QCOMPARE(server.publish("acme", {"alice"}, QString("n%1").arg(i)).status / 100, 2);
         window.resize(window.minimumSize());
@@ -569,8 +553,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         QTRY_VERIFY_WITH_TIMEOUT(logContains(window, "Delivery trace on"), 5000);
         QCOMPARE(server.publish("acme", {"carol"}, "For carol").status / 100, 2);
         TraceModel *trace = window.traceModel();
@@ -615,8 +598,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         window.showUser("acme", "alice");
         UserView *user = window.userView();
         // A single node answers `cluster_connections` with no node: nothing "on other nodes".
@@ -656,8 +638,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         const auto kept = server.publish("acme", {"alice"}, "kept");
         const auto gone = server.publish("acme", {"alice"}, "gone");
         QCOMPARE(gone.status, 201);
@@ -690,8 +671,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         WsClient alice(server.wsUrl(mintToken("acme", "alice")));
         QVERIFY(alice.waitConnected());
         NodesView *nodes = window.nodesView();
@@ -710,8 +690,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         WsClient alice(server.wsUrl(mintToken("acme", "alice")));
         QVERIFY(alice.waitConnected());
         QTRY_COMPARE_WITH_TIMEOUT(window.connectionsModel()->rowCount(), 1, 2000);
@@ -799,8 +778,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         showInboxEverywhere(window, server);
         if (QTest::currentTestFailed())
             return;
@@ -822,8 +800,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         WsClient alice(server.wsUrl(mintToken("acme", "alice")));
         QVERIFY(alice.waitForEvents("notification:unread_count", 1));
         window.showUser("acme", "alice");
@@ -865,8 +842,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server));
         QCOMPARE(server.publish("acme", {"alice"}, "one").status, 201);
         NotificationsView *view = window.notificationsView();
         view->orgEdit()->setText("acme");

@@ -12,7 +12,7 @@
 #undef NOTIFY_HAVE_ADMIN
 #endif
 #ifdef NOTIFY_HAVE_ADMIN
-#include "testserver.h"
+#include "consolefixture.h"
 
 #include "console/adminclient/adminclient.h"
 #include "console/app/mainwindow.h"
@@ -44,11 +44,6 @@ using namespace notify::test;
 
 namespace {
 
-QUrl adminUrl(const TestServer &server)
-{
-    return QUrl(QStringLiteral("ws://127.0.0.1:%1/admin").arg(server.server->apiPort()));
-}
-
 // Every cell of the model, to check that a secret is in none.
 QString allText(const QAbstractItemModel *model)
 {
@@ -67,12 +62,6 @@ int columnOf(const QAbstractItemModel *model, const QString &header)
             return c;
     }
     return -1;
-}
-
-bool waitConnected(MainWindow &window)
-{
-    return QTest::qWaitFor(
-        [&] { return window.client()->state() == AdminClient::State::Connected; }, 5000);
 }
 
 } // namespace
@@ -97,10 +86,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QVERIFY(waitConnected(window));
+        QVERIFY(showConnected(window, server));
         KeysView *keys = window.keysView();
         QVERIFY(window.tabs()->isTabEnabled(window.tabs()->indexOf(keys)));
         window.tabs()->setCurrentWidget(keys);
@@ -181,10 +167,7 @@ private slots:
     {
         TestServer server;
         MainWindow window(nullptr);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.connectTo(adminUrl(server), server.config.adminKey);
-        QVERIFY(waitConnected(window));
+        QVERIFY(showConnected(window, server));
         const QJsonObject sessionBody {{"orgId", "acme"},
                                        {"userId", "alice"},
                                        { "ttlSeconds",
@@ -285,8 +268,7 @@ private slots:
             }(),
             10000);
         MainWindow window(nullptr);
-        window.connectTo(adminUrl(server), "support-key-of-sam");
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), AdminClient::State::Connected, 5000);
+        QVERIFY(connectConsole(window, server, "support-key-of-sam"));
         QTabWidget *tabs = window.tabs();
         QTRY_VERIFY_WITH_TIMEOUT(!tabs->isTabEnabled(tabs->indexOf(window.keysView())), 5000);
         QVERIFY(!tabs->isTabEnabled(tabs->indexOf(window.auditView())));
