@@ -258,6 +258,8 @@ public:
                 return *error;
         }
         StoreResult<T> result = body();
+        if (!result.ok() && result.error().cause == StoreError::Cause::Damaged && !damage)
+            damage = result.error();
         if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable && pg) {
             // A connection that died while idle (server restart, failover, idle timeout)
             // is only noticed by the next statement. Nothing was committed then, so one
@@ -299,7 +301,8 @@ public:
     // returns a row sets *found and the first columns.size() columns. On SQLite this goes to
     // the sqlite3 API directly: QtSql's positional bind builds a placeholder name string
     // per value, which cost more than SQLite's own work for these small statements.
-    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<storedetail::SqlValue> values,
+    std::optional<StoreError> execInts(Stmt stmt,
+                                       std::initializer_list<storedetail::SqlValue> values,
                                        bool *found = nullptr,
                                        std::initializer_list<qint64 *> columns = {});
     std::optional<StoreError> execSqlite(Stmt stmt,
@@ -332,6 +335,8 @@ public:
     const QString name;
     const bool pg;
     bool broken = false;
+    // Store::takeDamage's.
+    std::optional<StoreError> damage;
     // PostgreSQL with a round-trip limit: the deadline on this connection's round trips.
     std::unique_ptr<ConnectionWatch> watch;
     bool watchSuspended = false;
