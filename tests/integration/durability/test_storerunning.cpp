@@ -15,6 +15,7 @@
 // next transaction), then the bytes are overwritten in the database file itself.
 #include "httpclient.h"
 #include "notifydprocess.h"
+#include "storedinboxes.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -134,35 +135,7 @@ public:
     // Every inbox holds exactly what was answered 201, complete, with gap-free sequences.
     QString checkInboxes()
     {
-        int seen = 0;
-        for (int u = 0; u < userCount; ++u) {
-            const HttpResponse r
-                = get(QStringLiteral("/api/v1/notifications?orgId=%1&userId=u%2&limit=100")
-                          .arg(m_org)
-                          .arg(u));
-            if (r.status != 200)
-                return QStringLiteral("inbox u%1: %2 %3")
-                    .arg(u)
-                    .arg(r.status)
-                    .arg(QString::fromUtf8(r.body));
-            const QJsonArray rows = r.json.value(QStringLiteral("notifications")).toArray();
-            for (qsizetype i = 0; i < rows.size(); ++i) {
-                const QJsonObject o = rows[i].toObject();
-                const auto it = stored.find(o.value(QStringLiteral("id")).toString());
-                if (it == stored.end())
-                    return QStringLiteral("a notification never answered 201: %1")
-                        .arg(QString::fromUtf8(QJsonDocument(o).toJson()));
-                if (o.value(QStringLiteral("title")).toString() != it->second
-                    || o.value(QStringLiteral("body")).toString().size() != 500
-                    || o.value(QStringLiteral("seq")).toInteger() != rows.size() - i)
-                    return QStringLiteral("incomplete or out of sequence: %1")
-                        .arg(QString::fromUtf8(QJsonDocument(o).toJson()));
-                ++seen;
-            }
-        }
-        return seen == int(stored.size())
-            ? QString()
-            : QStringLiteral("%1 of %2 stored notifications found").arg(seen).arg(stored.size());
+        return checkStoredInboxes(m_api, m_server, m_org, userCount, stored, 500);
     }
 
     std::map<QString, QString> stored; // id -> title, every publish answered 201
