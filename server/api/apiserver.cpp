@@ -408,7 +408,12 @@ void ApiServer::expireParked()
             front.cancelled->store(true, std::memory_order_release);
         if (const std::optional<HttpReply> reply = unpark(front.ticket)) {
             bump(m_services.metrics.failed);
-            reply->error(HttpError::storeFault(StoreError::Cause::Timeout));
+            // A publish (the one kind of request that can be cancelled) held up by a fault
+            // the writer knows of, e.g. a lock another process holds, is refused for that.
+            const StoreError::Cause fault = m_services.writer.fault();
+            reply->error(HttpError::storeFault(front.cancelled && fault != StoreError::Cause::Other
+                                                   ? fault
+                                                   : StoreError::Cause::Timeout));
         }
         m_deadlines.pop_front();
     }

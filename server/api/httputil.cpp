@@ -68,10 +68,12 @@ HttpError HttpError::storeFault(StoreError::Cause cause)
         return {503, codes::storageDamaged,
                 QStringLiteral("the database is damaged and must be restored; try again later"),
                 10};
+    case StoreError::Cause::Locked:
+        return {503, codes::storageLocked,
+                QStringLiteral("the database is locked by another process; try again later"), 2};
     case StoreError::Cause::Timeout:
         return {503, codes::storageTimeout,
                 QStringLiteral("the storage did not answer in time; try again"), 1};
-    case StoreError::Cause::Locked:
     case StoreError::Cause::Other:
         break;
     }

@@ -91,6 +91,7 @@ Result<Done, QString> Server::start()
         return QStringLiteral("cannot open the store %1: %2")
             .arg(storeConfig->describe(), opened.error().message);
     m_readers = std::make_unique<ReaderPool>(storeConfig.value(), readerThreads);
+    m_readers->setFaultOwner(m_writer.get());
     if (auto r = m_readers->start(); !r.ok())
         return QStringLiteral("cannot open the store for reading: %1").arg(r.error().message);
     m_storeReady = true;
@@ -103,8 +104,8 @@ Result<Done, QString> Server::start()
         // Its own thread: a slow or stalled provider never holds up a shard or the API.
         m_jwksThread = new QThread;
         m_jwksThread->setObjectName(QStringLiteral("notify-jwks"));
-        m_jwksFetcher = new JwksFetcher(*m_keyRing, QUrl(m_config.jwtJwksUrl),
-                                        m_config.jwtJwksMinRefreshMs);
+        m_jwksFetcher
+            = new JwksFetcher(*m_keyRing, QUrl(m_config.jwtJwksUrl), m_config.jwtJwksMinRefreshMs);
         m_jwksFetcher->moveToThread(m_jwksThread);
         connect(m_jwksThread, &QThread::finished, m_jwksFetcher, &QObject::deleteLater);
         m_jwksThread->start();
@@ -115,9 +116,9 @@ Result<Done, QString> Server::start()
     }
     m_authenticator = std::make_unique<Authenticator>(*m_keyRing, *m_readers, *m_metrics);
 
-    m_services.reset(new NodeServices{m_config, *m_metrics, *m_directory, *m_hub, *m_writer,
-                                      *m_readers, *m_authenticator, m_nextConnectionId,
-                                      m_storeReady, m_accepting});
+    m_services.reset(new NodeServices {m_config, *m_metrics, *m_directory, *m_hub, *m_writer,
+                                       *m_readers, *m_authenticator, m_nextConnectionId,
+                                       m_storeReady, m_accepting});
     m_services->keyRing = m_keyRing.get();
     // Each shard is one bit of the directory's routing mask: the option's bound must fit it.
     static_assert(ServerConfig::maxThreads <= RoomDirectory::maxShards);
@@ -345,8 +346,8 @@ Result<Done, QString> Server::reloadKeys(const ServerConfig &fresh)
         return loaded.error();
     if (m_jwksFetcher)
         QMetaObject::invokeMethod(m_jwksFetcher, &JwksFetcher::fetch, Qt::QueuedConnection);
-    qCInfo(lcAuth).noquote() << "token keys reloaded:"
-                             << m_keyRing->verifier()->keys().size() << "keys";
+    qCInfo(lcAuth).noquote() << "token keys reloaded:" << m_keyRing->verifier()->keys().size()
+                             << "keys";
     return Done {};
 }
 
@@ -378,8 +379,7 @@ void Server::stopThreads()
         // No new fetch requests to a fetcher about to go; waiters of a fetch are told it
         // ended before the shards they were waiting on go.
         m_keyRing->setRefreshRequest({});
-        QMetaObject::invokeMethod(m_jwksFetcher, &JwksFetcher::stop,
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(m_jwksFetcher, &JwksFetcher::stop, Qt::BlockingQueuedConnection);
         m_jwksThread->quit();
         m_jwksThread->wait();
         delete m_jwksThread;

@@ -1,5 +1,7 @@
 #include "server/protocol/refusals.h"
 
+#include "server/http1/httprequest.h"
+#include "server/protocol/credentials.h"
 #include "server/tokens/keyring.h"
 #include "shared/auth/base64url.h"
 #include "shared/auth/jwt.h"
@@ -8,6 +10,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUrlQuery>
 
 namespace notify::refusals {
 
@@ -22,6 +25,23 @@ Refusal of(const ConnectionInfo &info, const QString &reason)
     r.remoteAddress = info.remoteAddress;
     r.origin = info.origin;
     r.userAgent = info.userAgent;
+    return r;
+}
+
+Refusal ofRequest(const http1::RequestHead &head, const QString &remoteAddress,
+                  const QString &protocol, const QString &reason, const KeyRing *keys)
+{
+    Refusal r;
+    r.at = QDateTime::currentDateTimeUtc();
+    r.reason = reason;
+    r.protocol = protocol;
+    r.remoteAddress = remoteAddress;
+    r.origin = QString::fromUtf8(head.header("origin"));
+    r.userAgent = QString::fromUtf8(head.header("user-agent"));
+    describeCredential(r,
+                       plainCredential(QUrlQuery(QString::fromUtf8(head.query())),
+                                       head.header("authorization"), head.header("cookie")),
+                       keys, false);
     return r;
 }
 

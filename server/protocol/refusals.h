@@ -9,6 +9,9 @@
 
 namespace notify {
 
+namespace http1 {
+struct RequestHead;
+}
 class KeyRing;
 struct Identity;
 
@@ -24,6 +27,11 @@ Refusal of(const ConnectionInfo &info, const QString &reason);
 // only, never on an accepted connection).
 void describeCredential(Refusal &refusal, const QByteArray &credential, const KeyRing *keys,
                         bool withDetail = true);
+// A refused HTTP request of the client port (an SSE stream, an Engine.IO request, a user
+// route, protocol "http"): where it came from, and who the credential in its query,
+// Authorization or cookie claims to be (describeCredential without detail).
+Refusal ofRequest(const http1::RequestHead &head, const QString &remoteAddress,
+                  const QString &protocol, const QString &reason, const KeyRing *keys);
 // The reason word of an authentication failure.
 QString reasonOf(AuthFailure failure);
 // A refusal as `refused_connections` answers it (docs/protocol.md, "Support and admin

@@ -7,6 +7,7 @@
 #include "server/protocol/authenticator.h"
 #include "server/protocol/cors.h"
 #include "server/protocol/credentials.h"
+#include "server/protocol/refusals.h"
 #include "server/protocol/sseconnection.h"
 #include "server/socketio/httpconnection.h"
 #include "server/util/posting.h"
@@ -50,6 +51,9 @@ void Shard::serveUserRoute(HttpConnection *conn)
         return;
     }
     if (cors::check(origins, origin) == cors::Verdict::Refused) {
+        m_services.refusals.record(
+            refusals::ofRequest(head, conn->clientAddress().toString(), QStringLiteral("http"),
+                                QStringLiteral("origin_not_allowed"), m_services.keyRing));
         conn->respond(403, jsonType,
                       errorBody(QStringLiteral("forbidden"), QStringLiteral("origin not allowed")),
                       cors::answerHeaders(origins, origin));
@@ -135,6 +139,9 @@ void Shard::serveSse(HttpConnection *conn)
         return;
     }
     if (cors::check(origins, origin) == cors::Verdict::Refused) {
+        m_services.refusals.record(
+            refusals::ofRequest(head, conn->clientAddress().toString(), QStringLiteral("sse"),
+                                QStringLiteral("origin_not_allowed"), m_services.keyRing));
         conn->respond(403, jsonType,
                       errorBody(QStringLiteral("forbidden"), QStringLiteral("origin not allowed")),
                       corsLines);

@@ -58,6 +58,13 @@ bool Shard::refuseForMemory(HttpConnection *conn)
     if (!memory.refusing() || !opensNewConnection(conn->head()))
         return false;
     memory.countRefusal();
+    // Listed for support as any other refusal (docs/operations.md, "Support actions").
+    const QString protocol
+        = isSsePath(conn->head().path()) ? QStringLiteral("sse") : QStringLiteral("socketio");
+    Refusal refusal = refusals::ofRequest(conn->head(), conn->clientAddress().toString(), protocol,
+                                          MemoryWatch::refusalCode(), m_services.keyRing);
+    refusal.detail = memory.reason();
+    m_services.refusals.record(std::move(refusal));
     const QJsonObject error {{QStringLiteral("code"), MemoryWatch::refusalCode()},
                              {QStringLiteral("message"), memory.reason()}};
     conn->respond(503, "application/json",
@@ -143,25 +150,20 @@ void Shard::upgrade(HttpConnection *conn, const QByteArray &acceptValue)
     socket->sendRaw(ws::switchingProtocolsResponse(acceptValue));
 
     const QString origin = QString::fromUtf8(head.header("origin"));
+    const QString protocol = SocketIoHost::isEnginePath(path) ? QStringLiteral("socketio")
+                                                              : QStringLiteral("websocket");
     if (!isOriginAllowed(m_services.config.allowedOrigins, origin)) {
-        ConnectionInfo info;
-        info.protocol
-            = SocketIoHost::isEnginePath(path) ? ClientProtocol::SocketIo : ClientProtocol::Plain;
-        info.remoteAddress = peerAddress;
-        info.origin = origin;
-        info.userAgent = QString::fromUtf8(head.header("user-agent"));
-        Refusal refusal = refusals::of(info, QStringLiteral("origin_not_allowed"));
         // Who the credential claims to be, so that the refusal shows in that user's view.
-        refusals::describeCredential(refusal,
-                                     plainCredential(QUrlQuery(QString::fromLatin1(head.query())),
-                                                     head.header("authorization"),
-                                                     head.header("cookie")),
-                                     m_services.keyRing, false);
-        m_services.refusals.record(std::move(refusal));
+        m_services.refusals.record(refusals::ofRequest(
+            head, peerAddress, protocol, QStringLiteral("origin_not_allowed"), m_services.keyRing));
         WebSocket::refuse(socket, ws::closecode::policyViolation, "origin not allowed");
     } else if (m_services.memory.refusing() && opensNewConnection(head)) {
         // Upgraded first, so that the client reads why (docs/operations.md, "Memory limits").
         m_services.memory.countRefusal();
+        Refusal refusal = refusals::ofRequest(head, peerAddress, protocol,
+                                              MemoryWatch::refusalCode(), m_services.keyRing);
+        refusal.detail = m_services.memory.reason();
+        m_services.refusals.record(std::move(refusal));
         WebSocket::refuse(socket, 1013, memoryCloseReason);
     } else if (path == userEventsPath) {
         acceptPlain(socket, head, peerAddress, std::move(afterHead));

@@ -4,6 +4,7 @@
 #include "server/metrics/metrics.h"
 #include "server/node/nodeservices.h"
 #include "server/protocol/connectionhost.h"
+#include "server/protocol/refusals.h"
 #include "server/socketio/httpconnection.h"
 #include "server/util/posting.h"
 
@@ -106,6 +107,9 @@ void SocketIoHost::handleHttp(HttpConnection *conn)
     const QByteArray origin = head.header("origin");
     if (!origin.isEmpty()
         && !isOriginAllowed(m_services.config.allowedOrigins, QString::fromUtf8(origin))) {
+        m_services.refusals.record(
+            refusals::ofRequest(head, conn->clientAddress().toString(), QStringLiteral("socketio"),
+                                QStringLiteral("origin_not_allowed"), m_services.keyRing));
         refuse(conn, eio::ServerError::Forbidden);
         return;
     }

@@ -248,6 +248,9 @@ void StoreWorker::run()
             runInsertGroup(*store, group, pushes);
         else if (!pushes.empty())
             writePushes(*store, pushes);
+        // Whatever met it, a read too: damage is the node's fault to report.
+        if (std::optional<StoreError> damage = store->takeDamage())
+            (m_faultOwner ? m_faultOwner : this)->noteWrite(damage);
     }
     store.reset();
 }
@@ -332,17 +335,20 @@ void StoreWorker::runInsertGroup(Store &store, std::vector<std::unique_ptr<Inser
 
 void StoreWorker::noteWrite(const std::optional<StoreError> &error)
 {
-    // A connection lost or a lock timeout is not the environment's fault to report here:
-    // the readiness ping covers the first, the next write the second.
+    // A connection lost or a store that did not answer in time is not the environment's
+    // fault to report here: the readiness ping covers the first, the deadline the second. A
+    // lock another process holds past the busy timeout is: the next write or probe that goes
+    // through clears it.
     const StoreError::Cause cause = error ? error->cause : StoreError::Cause::Other;
-    if (error
-        && (cause == StoreError::Cause::Other || cause == StoreError::Cause::Locked
-            || cause == StoreError::Cause::Timeout)) {
+    if (error && (cause == StoreError::Cause::Other || cause == StoreError::Cause::Timeout))
         return;
-    }
-    const int previous = m_fault.exchange(int(cause), std::memory_order_acq_rel);
-    if (previous == int(cause))
-        return;
+    // Damage does not heal by itself: it stays until notifyd restarts on a restored database,
+    // whatever writes go through meanwhile (those that do not touch the damaged pages).
+    int previous = m_fault.load(std::memory_order_acquire);
+    do {
+        if (previous == int(cause) || previous == int(StoreError::Cause::Damaged))
+            return;
+    } while (!m_fault.compare_exchange_weak(previous, int(cause), std::memory_order_acq_rel));
     if (m_metrics)
         m_metrics->storeFault.store(int(cause), std::memory_order_relaxed);
     if (error)
@@ -354,7 +360,9 @@ void StoreWorker::noteWrite(const std::optional<StoreError> &error)
 
 void StoreWorker::probeFault()
 {
-    if (fault() == StoreError::Cause::Other || m_probeQueued.exchange(true))
+    const StoreError::Cause current = fault();
+    if (current == StoreError::Cause::Other || current == StoreError::Cause::Damaged
+        || m_probeQueued.exchange(true))
         return;
     post([this](Store &store) {
         const auto probed = store.probeWrite();
@@ -368,6 +376,12 @@ ReaderPool::ReaderPool(const StoreConfig &config, int size)
     for (int i = 0; i < size; ++i)
         m_workers.push_back(
             std::make_unique<StoreWorker>(config, QStringLiteral("notify-reader-%1").arg(i)));
+}
+
+void ReaderPool::setFaultOwner(StoreWorker *owner)
+{
+    for (auto &worker : m_workers)
+        worker->setFaultOwner(owner);
 }
 
 StoreResult<Done> ReaderPool::start()

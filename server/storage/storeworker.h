@@ -83,17 +83,21 @@ public:
     void setSliceCostLimit(qint64 ns) { m_sliceCostLimitNs = ns; }
     static constexpr qint64 defaultSliceCostLimitNs = 2'000'000;
 
-    // A fault of the environment that the last write met (a full disk, a read-only or
-    // damaged database; StoreError::Cause), Other when the last write went through. Set by
-    // a failed insert group or probe, cleared by a committed one (docs/operations.md, "When
-    // things fail"). Any thread.
+    // A fault of the environment that the last write met (a full disk, a read-only, locked
+    // or damaged database; StoreError::Cause), Other when the last write went through. Set by
+    // a failed insert group or probe, cleared by a committed one; damage, which any job may
+    // meet, a reader's too, stays until a restart (docs/operations.md, "When things fail").
+    // Any thread.
     StoreError::Cause fault() const
     {
         return StoreError::Cause(m_fault.load(std::memory_order_acquire));
     }
-    // While fault() is set: posts one Store::probeWrite, which clears the fault when the
-    // write goes through again. At most one probe is queued at a time.
+    // While fault() is set (and is not damage): posts one Store::probeWrite, which clears
+    // the fault when the write goes through again. At most one probe is queued at a time.
     void probeFault();
+    // Before start(): the worker whose fault() this one's damage is reported to (a reader
+    // reports to the writer); none: its own.
+    void setFaultOwner(StoreWorker *owner) { m_faultOwner = owner; }
 
     // Runs every job already queued, then ends the thread. Blocks until it has.
     void drainAndStop();
@@ -118,13 +122,14 @@ private:
                         std::vector<PushRecord> &pushes);
     void writePushes(Store &store, std::vector<PushRecord> &pushes);
     bool slicesPay() const;
-    // On the writer thread: what a write's outcome says about the environment.
+    // What a write's outcome (or damage a job met) says about the environment. Any thread.
     void noteWrite(const std::optional<StoreError> &error);
     size_t groupRowLimit(size_t firstRequestRows) const;
 
     StoreConfig m_config;
     QString m_name;
     Metrics *m_metrics;
+    StoreWorker *m_faultOwner = nullptr;
     std::atomic<CommitSink *> m_commitSink {nullptr};
     std::atomic<int> m_fault {int(StoreError::Cause::Other)};
     std::atomic<bool> m_probeQueued {false};
@@ -152,6 +157,8 @@ class ReaderPool
 public:
     ReaderPool(const StoreConfig &config, int size);
     StoreResult<Done> start();
+    // Before start(): StoreWorker::setFaultOwner for each reader.
+    void setFaultOwner(StoreWorker *owner);
     void post(StoreWorker::Job job);
     void stop();
 

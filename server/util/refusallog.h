@@ -17,10 +17,11 @@ struct Refusal
     QDateTime at;
     // A word of docs/protocol.md's list ("refused_connections"): bad_token, expired,
     // revoked, unknown_session, no_credential, invalid_identity, origin_not_allowed,
-    // limit_reached; detail says more (a JWT's error, e.g. bad_signature).
+    // limit_reached, memory_limit; detail says more (a JWT's error, e.g. bad_signature; the
+    // memory figures).
     QString reason;
     QString detail;
-    QString protocol; // websocket, socketio, sse (the console's names)
+    QString protocol; // websocket, socketio, sse, http (a user route; the console's names)
     QString remoteAddress;
     QString origin;
     QString userAgent;

@@ -20,6 +20,7 @@ inline const QString internal = QStringLiteral("internal");
 inline const QString storageFull = QStringLiteral("storage_full");
 inline const QString storageReadOnly = QStringLiteral("storage_read_only");
 inline const QString storageDamaged = QStringLiteral("storage_damaged");
+inline const QString storageLocked = QStringLiteral("storage_locked");
 inline const QString storageTimeout = QStringLiteral("storage_timeout");
 // HTTP only: refused by method or size, or while reading, before any route saw the request
 // (docs/security.md, "The API port").

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "shared/bus/busmessage.h"
 #include "shared/model/notification.h"
 #include "shared/model/recipient.h"
 #include "shared/model/result.h"
 #include "shared/model/session.h"
-#include "shared/bus/busmessage.h"
 #include "shared/store/storeconfig.h"
 #include "shared/store/storeerror.h"
 
@@ -22,8 +22,7 @@ namespace notify {
 
 class ConnectionWatch;
 
-template<typename T>
-using StoreResult = Result<T, StoreError>;
+template<typename T> using StoreResult = Result<T, StoreError>;
 
 struct InsertOutcome
 {
@@ -36,7 +35,7 @@ struct InsertOutcome
 
 struct InboxQuery
 {
-    int limit = 20;                  // 1..100 (clamped)
+    int limit = 20; // 1..100 (clamped)
     std::optional<qint64> beforeSeq; // only seq < beforeSeq
     bool unreadOnly = false;
     // Soft-deleted rows too (they stay until the purge): the console's user view shows them
@@ -143,6 +142,10 @@ public:
     // recovery (docs/operations.md, "When things fail").
     StoreResult<Done> probeWrite();
     static constexpr qint64 probeHeadroomBytes = 1024 * 1024;
+    // The first damage (StoreError::Cause::Damaged) an operation met since the last call,
+    // whatever the operation was: a read that touched a corrupt page tells the node as a
+    // failed write would (docs/operations.md, "When things fail").
+    std::optional<StoreError> takeDamage();
 
     // One transaction for the whole batch. Per recipient, seq is gap-free and increasing in
     // batch order; recipients.unread_count grows by the number created. A draft whose
@@ -180,8 +183,7 @@ public:
     // has never had a notification is 0.
     StoreResult<QHash<Recipient, qint64>> unreadCounts(const std::vector<Recipient> &recipients);
     // Sets delivered_at where still null; returns how many rows changed.
-    StoreResult<int> markDelivered(const Recipient &r, const QStringList &ids,
-                                   const QDateTime &at);
+    StoreResult<int> markDelivered(const Recipient &r, const QStringList &ids, const QDateTime &at);
 
     StoreResult<Done> createSession(const SessionRecord &session);
     StoreResult<std::optional<SessionRecord>> findSession(const QByteArray &tokenSha256Hex);

@@ -262,6 +262,8 @@ public:
                 return *error;
         }
         StoreResult<T> result = body();
+        if (!result.ok() && result.error().cause == StoreError::Cause::Damaged && !damage)
+            damage = result.error();
         if (!result.ok() && result.error().kind == StoreError::Kind::Unavailable && pg) {
             // A connection that died while idle (server restart, failover, idle timeout)
             // is only noticed by the next statement. Nothing was committed then, so one
@@ -349,6 +351,8 @@ public:
     const QString name;
     const bool pg;
     bool broken = false;
+    // Store::takeDamage's.
+    std::optional<StoreError> damage;
     // PostgreSQL with a round-trip limit: the deadline on this connection's round trips.
     std::unique_ptr<ConnectionWatch> watch;
     bool watchSuspended = false;

@@ -17,7 +17,7 @@ struct StoreConfig
 
     Engine engine = Engine::Sqlite;
     QString sqlitePath; // Sqlite
-    QString host;       // Postgres
+    QString host; // Postgres
     int port = 5432;
     QString user;
     QString password; // never logged: describe() leaves it out
@@ -26,7 +26,9 @@ struct StoreConfig
     // on the cluster bus (store/busmessage.h) under this node id. Empty: nothing is sent.
     QString busNode;
     // PostgreSQL: a round trip to the server that takes longer than this has its connection
-    // shut down (connectionwatchdog.h); 0: no limit. Set by the node from --store-timeout.
+    // shut down (connectionwatchdog.h); 0: no limit. SQLite: a quarter of it (at most 5 s,
+    // which is also the default) is how long a lock held by another process is waited for.
+    // Set by the node from --store-timeout.
     int roundTripLimitMs = 0;
     // PostgreSQL: libpq connection parameters (keepalives, tcp_user_timeout...) and the
     // session settings statement_timeout and lock_timeout, from the URL's query with

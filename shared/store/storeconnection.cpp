@@ -65,7 +65,11 @@ std::optional<StoreError> Store::Private::setupSession()
         // libpq prints NOTICEs (e.g. "relation already exists, skipping") on stderr.
         return runPlain(database, QStringLiteral("SET client_min_messages TO warning"), pg);
     }
-    // busy_timeout first, so that switching to WAL waits for a concurrent opener.
+    // busy_timeout first, so that switching to WAL waits for a concurrent opener. Another
+    // process's lock is waited for a quarter of the node's --store-timeout (at most 5 s): a
+    // publish may wait for the group ahead of it, a probe and its own group, and still be
+    // answered 503 storage_locked rather than storage_timeout (docs/operations.md, "When
+    // things fail").
     // cache_size: SQLite's default 2 MiB page cache made the writer read index pages back
     // from the OS (pread) on every commit once the inbox outgrew it; 64 MiB is a ceiling,
     // used as the indexes grow.
@@ -73,9 +77,13 @@ std::optional<StoreError> Store::Private::setupSession()
     // the database every few group commits (each inbox page of a commit is a 4 KiB frame),
     // with two fsyncs each and a pread per frame; at 16,384 pages (a WAL of up to 64 MiB)
     // a page changed by several commits is copied once, and checkpoints are rarer.
-    for (const auto sql : {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL",
-                           "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-                           "PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 16384"}) {
+    const int busyMs
+        = config.roundTripLimitMs > 0 ? std::clamp(config.roundTripLimitMs / 4, 25, 5000) : 5000;
+    if (auto error = runPlain(database, QStringLiteral("PRAGMA busy_timeout = %1").arg(busyMs), pg))
+        return error;
+    for (const auto sql :
+         {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+          "PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 16384"}) {
         if (auto error = runPlain(database, QString::fromLatin1(sql), pg))
             return error;
     }
@@ -224,6 +232,11 @@ StoreResult<Done> Store::ping()
         return *error;
     }
     return Done {};
+}
+
+std::optional<StoreError> Store::takeDamage()
+{
+    return std::exchange(d->damage, std::nullopt);
 }
 
 StoreResult<Done> Store::probeWrite()

@@ -80,6 +80,30 @@ QByteArray createSession(TestServer &s, const QString &user)
     return r.json.value(QStringLiteral("token")).toString().toUtf8();
 }
 
+// A GET to the client port with an Origin: the answer's status.
+int clientGet(TestServer &s, const QString &pathAndQuery, const QByteArray &origin,
+              const QByteArray &bearer = {})
+{
+    QNetworkRequest req(QUrl(
+        QStringLiteral("http://127.0.0.1:%1%2").arg(s.server->clientPort()).arg(pathAndQuery)));
+    if (!origin.isEmpty())
+        req.setRawHeader("Origin", origin);
+    if (!bearer.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + bearer);
+    QNetworkReply *reply = s.nam.get(req);
+    // An SSE stream that was accepted would not finish: its headers are enough.
+    (void)QTest::qWaitFor(
+        [&] {
+            return reply->isFinished()
+                || reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isValid();
+        },
+        5000);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->abort();
+    reply->deleteLater();
+    return status;
+}
+
 QList<QJsonObject> auditEntries(TestServer &s, const QString &action)
 {
     const auto r = s.request("GET", QStringLiteral("/api/v1/audit?action=") + action);
@@ -100,6 +124,7 @@ private slots:
     void markReadAndDeleteReachTheUsersTab();
     void findByIdAndByIdempotencyKey();
     void refusedConnectionsWithTheirReason();
+    void httpAndMemoryRefusalsAreListed();
     void broadcastHistory();
     void viewerIsForbiddenAndAudited();
     void keysCreateListRevoke();
@@ -288,6 +313,82 @@ void TestSupportRequests::refusedConnectionsWithTheirReason()
                  .toArray()
                  .size(),
              4);
+}
+
+// The refusals that are not a WebSocket's credential: a wrong origin on an SSE stream, a
+// user route and an Engine.IO request, and the refusals near the memory limit; listed for the
+// user the credential names, never with the credential.
+void TestSupportRequests::httpAndMemoryRefusalsAreListed()
+{
+    const QByteArray token = mintToken(o1, QStringLiteral("cy"));
+    const QByteArray evil = "https://evil.example";
+    {
+        TestServer s(
+            [](ServerConfig &c) { c.allowedOrigins = {QStringLiteral("https://app.example")}; });
+        const QString query = QStringLiteral("token=") + QString::fromLatin1(token);
+        QCOMPARE(clientGet(s, QStringLiteral("/sse/notifications?") + query, evil), 403);
+        QCOMPARE(clientGet(s, QStringLiteral("/api/v1/me/unread-count"), evil, token), 403);
+        QCOMPARE(clientGet(s, QStringLiteral("/socket.io/?EIO=4&transport=polling&") + query, evil),
+                 403);
+        // An allowed origin is not a refusal.
+        QCOMPARE(
+            clientGet(s, QStringLiteral("/api/v1/me/unread-count"), "https://app.example", token),
+            200);
+
+        Console console(s);
+        QVERIFY(console.waitReady());
+        const QJsonObject r = console.ask(
+            QStringLiteral("refused_connections"),
+            {{QStringLiteral("orgId"), o1}, {QStringLiteral("userId"), QStringLiteral("cy")}});
+        const QJsonArray list = r.value(QStringLiteral("refusals")).toArray();
+        QCOMPARE(list.size(), 3);
+        const QStringList protocols {QStringLiteral("socketio"), QStringLiteral("http"),
+                                     QStringLiteral("sse")}; // newest first
+        for (int i = 0; i < 3; ++i) {
+            const QJsonObject o = list.at(i).toObject();
+            QCOMPARE(o.value(QStringLiteral("reason")).toString(),
+                     QStringLiteral("origin_not_allowed"));
+            QCOMPARE(o.value(QStringLiteral("protocol")).toString(), protocols.at(i));
+            QCOMPARE(o.value(QStringLiteral("origin")).toString(), QString::fromLatin1(evil));
+            QCOMPARE(o.value(QStringLiteral("remoteAddress")).toString(),
+                     QStringLiteral("127.0.0.1"));
+        }
+        QVERIFY(!QJsonDocument(r).toJson().contains(token.split('.').at(2)));
+    }
+    {
+        // A limit below what the process uses: every new client connection is refused.
+        TestServer s([](ServerConfig &c) { c.memoryLimitBytes = 4 << 20; });
+        WsClient tab(s.wsUrl(token));
+        // Closed with 1013 (test_memorylimit reads the code from the wire: QWebSocket does
+        // not report 1013 as such).
+        QVERIFY(tab.waitClosed());
+        QCOMPARE(clientGet(s,
+                           QStringLiteral("/sse/notifications?token=") + QString::fromLatin1(token),
+                           {}),
+                 503);
+
+        Console console(s);
+        QVERIFY(console.waitReady());
+        const QJsonObject r = console.ask(
+            QStringLiteral("refused_connections"),
+            {{QStringLiteral("orgId"), o1}, {QStringLiteral("userId"), QStringLiteral("cy")}});
+        const QJsonArray list = r.value(QStringLiteral("refusals")).toArray();
+        QCOMPARE(list.size(), 2);
+        QCOMPARE(list.at(0).toObject().value(QStringLiteral("protocol")).toString(),
+                 QStringLiteral("sse"));
+        QCOMPARE(list.at(1).toObject().value(QStringLiteral("protocol")).toString(),
+                 QStringLiteral("websocket"));
+        for (const QJsonValue &v : list) {
+            QCOMPARE(v.toObject().value(QStringLiteral("reason")).toString(),
+                     QStringLiteral("memory_limit"));
+            QVERIFY2(v.toObject()
+                         .value(QStringLiteral("detail"))
+                         .toString()
+                         .contains(QLatin1String("memory limit")),
+                     qPrintable(v.toObject().value(QStringLiteral("detail")).toString()));
+        }
+        QVERIFY(!QJsonDocument(r).toJson().contains(token.split('.').at(2)));
+    }
 }
 
 void TestSupportRequests::broadcastHistory()

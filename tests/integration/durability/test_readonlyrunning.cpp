@@ -10,6 +10,7 @@
 // notification answered 201 is then there, complete, and publishing goes on.
 #include "httpclient.h"
 #include "notifydprocess.h"
+#include "storedinboxes.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -160,36 +161,7 @@ void TestReadOnlyRunning::readOnlyWhileRunningRefusesCleanly()
 
     // Reads go on from the read-only file system: every 201 is there, and nothing else.
     auto checkInboxes = [&] {
-        int seen = 0;
-        for (int u = 0; u < userCount; ++u) {
-            const HttpResponse r = httpRequest(
-                api,
-                server->url(
-                    QStringLiteral("/api/v1/notifications?orgId=ro&userId=u%1&limit=100").arg(u)),
-                "GET", {}, processApiKey);
-            if (r.status != 200)
-                return QStringLiteral("inbox u%1: %2 %3")
-                    .arg(u)
-                    .arg(r.status)
-                    .arg(QString::fromUtf8(r.body));
-            const QJsonArray rows = r.json.value(QStringLiteral("notifications")).toArray();
-            for (qsizetype i = 0; i < rows.size(); ++i) {
-                const QJsonObject o = rows[i].toObject();
-                const auto it = stored.find(o.value(QStringLiteral("id")).toString());
-                if (it == stored.end())
-                    return QStringLiteral("a notification never answered 201: %1")
-                        .arg(QString::fromUtf8(QJsonDocument(o).toJson()));
-                if (o.value(QStringLiteral("title")).toString() != it->second
-                    || o.value(QStringLiteral("body")).toString().size() != 500
-                    || o.value(QStringLiteral("seq")).toInteger() != rows.size() - i)
-                    return QStringLiteral("incomplete or out of sequence: %1")
-                        .arg(QString::fromUtf8(QJsonDocument(o).toJson()));
-                ++seen;
-            }
-        }
-        return seen == int(stored.size())
-            ? QString()
-            : QStringLiteral("%1 of %2 stored notifications found").arg(seen).arg(stored.size());
+        return checkStoredInboxes(api, *server, QStringLiteral("ro"), userCount, stored, 500);
     };
     QString problem = checkInboxes();
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
