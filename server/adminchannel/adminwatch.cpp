@@ -123,6 +123,9 @@ void AdminChannel::updateWatchedUsers()
             users.insert(*console.watched);
     }
     DeliveryHub &hub = m_services.hub;
+    // The other nodes' pushes and receipts of these users (clusterwatch.cpp).
+    if (ClusterNode *cluster = m_services.cluster.load())
+        cluster->setWatchedUsers(users);
     if (users.isEmpty())
         return stopWatching();
     if (!m_watchInstalled) {
@@ -170,6 +173,9 @@ void AdminChannel::onUserChange(const DeliveryHub::UserChange &change)
             data.insert(QStringLiteral("unreadCount"),
                         change.unreadCount < 0 ? QJsonValue(QJsonValue::Null)
                                                : QJsonValue(change.unreadCount));
+            // Seen on another node of the cluster (its push, its client's receipt).
+            if (!change.node.isEmpty())
+                data.insert(QStringLiteral("nodeId"), change.node);
         } else {
             data.insert(QStringLiteral("change"), QStringLiteral("resync"));
         }

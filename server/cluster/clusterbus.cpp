@@ -4,8 +4,8 @@
 #include "server/delivery/deliveryhub.h"
 #include "server/delivery/roomdirectory.h"
 #include "server/log/logging.h"
-#include "server/shard/shard.h"
 #include "server/node/nodeservices.h"
+#include "server/shard/shard.h"
 #include "shared/store/noderegistry.h"
 
 #include <QJsonArray>
@@ -46,6 +46,10 @@ ClusterBus::ClusterBus(ClusterNode &node, StoreConfig config)
     m_traceFlush.setParent(this);
     connect(&m_traceRenew, &QTimer::timeout, this, [this] { sendTraceSubscription(); });
     connect(&m_traceFlush, &QTimer::timeout, this, [this] { flushTrace(); });
+    m_watchRenew.setParent(this);
+    m_watchFlush.setParent(this);
+    connect(&m_watchRenew, &QTimer::timeout, this, [this] { sendWatchSubscription(); });
+    connect(&m_watchFlush, &QTimer::timeout, this, [this] { flushWatch(); });
 }
 
 ClusterBus::~ClusterBus()
@@ -76,6 +80,9 @@ void ClusterBus::shutdown()
     m_reconnect.stop();
     stopTraceCollection();
     setTraceSubscribed(false);
+    m_watchSubscribers.clear();
+    updateClusterWatch();
+    setWatchedUsers({});
     for (auto it = m_presence.begin(); it != m_presence.end(); ++it)
         it->done(QJsonObject {{QStringLiteral("connections"), it->local}});
     m_presence.clear();
@@ -303,6 +310,14 @@ void ClusterBus::handle(const bus::Message &m)
     case bus::Kind::TraceRecords:
         if (m.targetNode == m_node.self().id)
             takeTraceRecords(m);
+        return;
+    case bus::Kind::WatchSubscribe:
+        if (!own)
+            takeWatchSubscription(m);
+        return;
+    case bus::Kind::WatchActivity:
+        if (m.targetNode == m_node.self().id)
+            takeWatchActivity(m);
         return;
     case bus::Kind::PresenceReply: {
         if (m.targetNode != m_node.self().id)

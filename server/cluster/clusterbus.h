@@ -20,6 +20,7 @@ namespace notify {
 
 class ClusterNode;
 struct TraceBuffer;
+struct WatchBuffer;
 
 // The bus thread's worker (see ClusterNode): the listening libpq connection, the reading
 // Store, the registry heartbeat and the presence queries. Every member function runs on
@@ -47,6 +48,9 @@ public:
     // clustertrace.cpp: asks the other nodes for their trace records (renewed while on), or
     // tells them to stop.
     void setTraceSubscribed(bool on);
+    // clusterwatch.cpp: asks the other nodes for the activity of these users (renewed while
+    // not empty), or tells them to stop.
+    void setWatchedUsers(const QSet<Recipient> &users);
 
 private:
     void connectListener();
@@ -76,6 +80,12 @@ private:
     void takeTraceRecords(const bus::Message &m);
     void flushTrace();
     void stopTraceCollection();
+    // clusterwatch.cpp
+    void sendWatchSubscription();
+    void takeWatchSubscription(const bus::Message &m);
+    void takeWatchActivity(const bus::Message &m);
+    void flushWatch();
+    void updateClusterWatch();
 
     ClusterNode &m_node;
     StoreConfig m_config;
@@ -123,6 +133,20 @@ private:
     QHash<QString, qint64> m_traceSubscribers;
     std::shared_ptr<TraceBuffer> m_traceBuffer;
     QTimer m_traceFlush;
+
+    // Asking side: consoles here watch these users.
+    QSet<Recipient> m_watchedHere;
+    QTimer m_watchRenew;
+    // Answering side: per asking node, its expiry and the users it watches; the activity of
+    // those users buffered between two flushes.
+    struct WatchSubscription
+    {
+        qint64 expiresAtMs = 0;
+        QSet<Recipient> users;
+    };
+    QHash<QString, WatchSubscription> m_watchSubscribers;
+    std::shared_ptr<WatchBuffer> m_watchBuffer;
+    QTimer m_watchFlush;
 };
 
 } // namespace notify

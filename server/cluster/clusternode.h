@@ -96,6 +96,10 @@ public:
     using RemoteTraceFn = std::function<void(const QString &nodeId, const QString &nodeName,
                                              const QJsonArray &records, qint64 dropped)>;
     void setRemoteTrace(RemoteTraceFn fn);
+    // The users this node's consoles watch (clusterwatch.cpp): the other nodes send what
+    // only they see of them (pushes, receipts) to this node's hub as remote changes. Empty
+    // stops it. Any thread.
+    void setWatchedUsers(const QSet<Recipient> &users);
 
     SeqGate &gate() { return m_gate; }
     NodeServices &services() { return m_services; }

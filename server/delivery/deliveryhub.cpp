@@ -101,17 +101,47 @@ void DeliveryHub::setUserWatch(UserWatchFn fn)
 {
     QMutexLocker lock(&m_watchMutex);
     m_userWatch = std::move(fn);
-    m_watching.store(m_userWatch && !m_watched.isEmpty(), std::memory_order_relaxed);
+    updateWatching();
 }
 
 void DeliveryHub::setWatchedUsers(const QSet<Recipient> &users)
 {
     QMutexLocker lock(&m_watchMutex);
     m_watched = users;
-    m_watching.store(m_userWatch && !m_watched.isEmpty(), std::memory_order_relaxed);
+    updateWatching();
+}
+
+void DeliveryHub::setClusterWatch(UserWatchFn fn, const QSet<Recipient> &users)
+{
+    QMutexLocker lock(&m_watchMutex);
+    m_clusterWatch = std::move(fn);
+    m_clusterWatched = users;
+    updateWatching();
+}
+
+void DeliveryHub::updateWatching()
+{
+    m_watching.store((m_userWatch && !m_watched.isEmpty())
+                         || (m_clusterWatch && !m_clusterWatched.isEmpty()),
+                     std::memory_order_relaxed);
 }
 
 void DeliveryHub::noteUserChange(const UserChange &change)
+{
+    if (!watching())
+        return;
+    QMutexLocker lock(&m_watchMutex);
+    if (m_userWatch && m_watched.contains(change.recipient))
+        m_userWatch(change);
+    // The other nodes learn of creations, reads and deletions from the bus already; what
+    // only this node knows is whom it pushed to and which receipts it took.
+    const bool onlyHere
+        = change.kind == UserChange::Kind::Pushed || change.kind == UserChange::Kind::Receipt;
+    if (onlyHere && m_clusterWatch && m_clusterWatched.contains(change.recipient))
+        m_clusterWatch(change);
+}
+
+void DeliveryHub::noteRemoteChange(const UserChange &change)
 {
     if (!watching())
         return;
@@ -129,7 +159,7 @@ void DeliveryHub::pushesRecorded(const std::vector<PushRecord> &pushes)
     {
         QMutexLocker lock(&m_watchMutex);
         for (const PushRecord &p : pushes) {
-            if (m_watched.contains(p.recipient))
+            if (m_watched.contains(p.recipient) || m_clusterWatched.contains(p.recipient))
                 perUser[p.recipient].append(p.notificationId);
         }
     }

@@ -103,17 +103,32 @@ public:
     struct UserChange
     {
         enum class Kind { Created, Read, ReadAll, Deleted, UnreadCount, Pushed, Receipt };
+        UserChange() = default;
+        UserChange(Kind kind, Recipient recipient, QStringList ids, qint64 unreadCount,
+                   QString node = {})
+            : kind(kind)
+            , recipient(std::move(recipient))
+            , ids(std::move(ids))
+            , unreadCount(unreadCount)
+            , node(std::move(node))
+        { }
         Kind kind = Kind::Created;
         Recipient recipient;
         QStringList ids;
         qint64 unreadCount = -1; // -1: not known with this change
+        QString node; // another node's id when that node saw the change (noteRemoteChange)
     };
     using UserWatchFn = std::function<void(const UserChange &)>;
     void setUserWatch(UserWatchFn fn);
     // The users watched now (every console's); empty stops the watch.
     void setWatchedUsers(const QSet<Recipient> &users);
+    // The users other nodes' consoles watch (the cluster bus, clusterwatch.cpp): this node's
+    // pushes and receipts of them go to fn, the changes the bus does not carry already.
+    void setClusterWatch(UserWatchFn fn, const QSet<Recipient> &users);
     bool watching() const { return m_watching.load(std::memory_order_relaxed); }
     void noteUserChange(const UserChange &change);
+    // A change another node saw (WatchActivity): to this node's consoles only.
+    void noteRemoteChange(const UserChange &change);
     // The writer recorded these pushes (StoreWorker::setPushesRecorded).
     void pushesRecorded(const std::vector<PushRecord> &pushes);
 
@@ -152,6 +167,9 @@ private:
     QMutex m_watchMutex;
     UserWatchFn m_userWatch;
     QSet<Recipient> m_watched;
+    UserWatchFn m_clusterWatch;
+    QSet<Recipient> m_clusterWatched;
+    void updateWatching(); // under m_watchMutex
 };
 
 } // namespace notify

@@ -57,15 +57,20 @@ const char *kindName(Kind kind)
         return "ts";
     case Kind::TraceRecords:
         return "tr";
+    case Kind::WatchSubscribe:
+        return "wsub";
+    case Kind::WatchActivity:
+        return "wact";
     }
     return "";
 }
 
 std::optional<Kind> kindFromName(const QString &name)
 {
-    for (Kind k : {Kind::Created, Kind::Read, Kind::Deleted, Kind::Revoked, Kind::Announcement,
-                   Kind::Kick, Kind::PresenceQuery, Kind::PresenceReply, Kind::ConnectionsQuery,
-                   Kind::ConnectionsReply, Kind::TraceSubscribe, Kind::TraceRecords}) {
+    for (Kind k :
+         {Kind::Created, Kind::Read, Kind::Deleted, Kind::Revoked, Kind::Announcement, Kind::Kick,
+          Kind::PresenceQuery, Kind::PresenceReply, Kind::ConnectionsQuery, Kind::ConnectionsReply,
+          Kind::TraceSubscribe, Kind::TraceRecords, Kind::WatchSubscribe, Kind::WatchActivity}) {
         if (name == QLatin1String(kindName(k)))
             return k;
     }
@@ -252,6 +257,21 @@ std::vector<QByteArray> encode(const Message &m)
         out.push_back(toBytes(o));
         break;
     }
+    case Kind::WatchSubscribe: {
+        QJsonObject o = header(m);
+        o.insert(kCount, m.count);
+        o.insert(kItems, m.items);
+        out.push_back(toBytes(o));
+        break;
+    }
+    case Kind::WatchActivity: {
+        // The sender cuts its items into messages that fit (splitIntoParts).
+        QJsonObject o = header(m);
+        o.insert(kTarget, m.targetNode);
+        o.insert(kItems, m.items);
+        out.push_back(toBytes(o));
+        break;
+    }
     }
     std::vector<QByteArray> fitted;
     for (QByteArray &payload : out) {
@@ -383,6 +403,16 @@ std::optional<Message> Decoder::feed(const QByteArray &payloadIn, QString *error
     case Kind::TraceRecords:
         m.targetNode = o.value(kTarget).toString();
         m.count = o.value(kCount).toInteger();
+        m.items = o.value(kItems).toArray();
+        break;
+    case Kind::WatchSubscribe:
+        m.count = o.value(kCount).toInteger();
+        m.items = o.value(kItems).toArray();
+        if (m.count < 0)
+            return fail(QStringLiteral("malformed watch subscription"));
+        break;
+    case Kind::WatchActivity:
+        m.targetNode = o.value(kTarget).toString();
         m.items = o.value(kItems).toArray();
         break;
     }

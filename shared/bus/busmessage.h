@@ -39,6 +39,10 @@ enum class Kind {
     TraceSubscribe, // a console traces on the sender: send me your trace records for count ms
                     // (0: stop now)
     TraceRecords, // trace records for targetNode (items), count: records dropped before them
+    WatchSubscribe, // consoles on the sender watch these users (items: [orgId, userId]
+                    // arrays) for count ms (0: stop now); renewed while they watch
+    WatchActivity, // for targetNode: changes only the sender sees of users it watches
+                   // (items: [orgId, userId, change, [ids]] arrays)
 };
 
 struct CreatedRange
@@ -67,7 +71,8 @@ struct Message
     QString queryId; // PresenceQuery, PresenceReply
     qint64 count = 0; // PresenceReply, TraceSubscribe (ms), TraceRecords (dropped)
     // ConnectionsReply: connection objects (docs/protocol.md, admin channel); TraceRecords:
-    // [notificationId, title, room, connections, atMs] arrays.
+    // [notificationId, title, room, connections, atMs] arrays; WatchSubscribe and
+    // WatchActivity: as their kinds say.
     QJsonArray items;
     int part = 0; // ConnectionsReply
     int parts = 1; // ConnectionsReply

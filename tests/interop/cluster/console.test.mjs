@@ -126,6 +126,38 @@ test('the delivery answer on node-0 names node-1\'s push; the watch sees node-1\
   await console0.request('watch_user', {});
 });
 
+// What only node-1 knows of alice (its push to her tab there, her tab's receipt) reaches a
+// console on node-0 that watches her, without a read or another change to carry it
+// (WatchSubscribe / WatchActivity on the bus, docs/protocol.md "watch_user").
+test('the watch on node-0 sees node-1\'s push and the receipt its tab sent', { skip }, async () => {
+  await console0.request('watch_user', { orgId: ORG, userId: 'alice' });
+  // node-1 learns of the watch on its next bus message; the subscription is sent at once.
+  const node1Id = (await console0.request('nodes')).nodes.find((n) => n.name === 'node-1')?.id;
+  assert.ok(node1Id, 'node-1 is listed');
+  const changed = () => console0.messages.filter((m) => m.type === 'user:changed').map((m) => m.data);
+  let id;
+  // Publishes until node-1 has taken the subscription (it arrives over the bus, in order
+  // with nothing this test can wait on otherwise); each try is a fresh notification.
+  await untilAsync(async () => {
+    const r = await api(nodes[0], 'POST', '/api/v1/notifications', { orgId: ORG, userIds: ['alice'], type: 'TEST', title: 'Seen where?' });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    id = r.json.notifications[0].id;
+    await tab.waitEvent('notification:new', (d) => d.notification.id === id);
+    try {
+      await until(() => changed().find((c) => c.change === 'pushed' && c.nodeId === node1Id && c.ids.includes(id)), 2000, 'node-1\'s push');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 15000, 'node-1 pushes to a watched user');
+  const before = changed().length;
+  tab.ws.send(JSON.stringify({ type: 'ack', data: { notificationIds: [id] } }));
+  const receipt = await until(() => changed().slice(before).find((c) => c.change === 'receipt' && c.ids.includes(id)), 10000, 'the receipt taken on node-1');
+  assert.equal(receipt.nodeId, node1Id);
+  assert.equal(receipt.userId, 'alice');
+  await console0.request('watch_user', {});
+});
+
 test('refused_connections on node-0 lists a refusal of node-1, with its reason and never the token', { skip }, async () => {
   // A token of mallory's with a signature that is not the server's.
   const good = mintToken(ORG, 'mallory');

@@ -21,6 +21,7 @@ private slots:
     void garbageIsRejected();
     void connectionsQueryAndReplyRoundTrip();
     void traceSubscribeAndRecordsRoundTrip();
+    void watchSubscribeAndActivityRoundTrip();
     void splitIntoPartsFitsEachPayload();
 };
 
@@ -214,6 +215,37 @@ void TestBusMessage::traceSubscribeAndRecordsRoundTrip()
     Decoder decoder;
     QString error;
     QVERIFY(!decoder.feed(R"({"n":"x","k":"ts","y":-1})", &error));
+}
+
+void TestBusMessage::watchSubscribeAndActivityRoundTrip()
+{
+    Message sub;
+    sub.node = QStringLiteral("node-a");
+    sub.kind = Kind::WatchSubscribe;
+    sub.count = 15000;
+    sub.items = QJsonArray {QJsonArray {QStringLiteral("o1"), QStringLiteral("alice")}};
+    const Message subBack = decodeOne(encode(sub).at(0));
+    QCOMPARE(subBack.kind, Kind::WatchSubscribe);
+    QCOMPARE(subBack.node, QStringLiteral("node-a"));
+    QCOMPARE(subBack.count, 15000);
+    QCOMPARE(subBack.items, sub.items);
+
+    Message activity;
+    activity.node = QStringLiteral("node-b");
+    activity.kind = Kind::WatchActivity;
+    activity.targetNode = QStringLiteral("node-a");
+    activity.items
+        = QJsonArray {QJsonArray {QStringLiteral("o1"), QStringLiteral("alice"),
+                                  QStringLiteral("receipt"), QJsonArray {QStringLiteral("n1")}}};
+    const Message back = decodeOne(encode(activity).at(0));
+    QCOMPARE(back.kind, Kind::WatchActivity);
+    QCOMPARE(back.targetNode, QStringLiteral("node-a"));
+    QCOMPARE(back.items, activity.items);
+
+    // A negative subscription time is not a message.
+    Decoder decoder;
+    QString error;
+    QVERIFY(!decoder.feed(R"({"n":"x","k":"wsub","y":-1,"l":[]})", &error));
 }
 
 void TestBusMessage::splitIntoPartsFitsEachPayload()
