@@ -284,6 +284,10 @@ public:
         InsertNotification,
         BumpRecipient,
         InsertPush,
+        // One notification's webhook events (enqueueWebhookEvents below).
+        EnqueueDelivered,
+        EnqueueRead,
+        EnqueueDeleted,
         Begin,
         Commit,
         Rollback,
@@ -299,7 +303,8 @@ public:
     // returns a row sets *found and the first columns.size() columns. On SQLite this goes to
     // the sqlite3 API directly: QtSql's positional bind builds a placeholder name string
     // per value, which cost more than SQLite's own work for these small statements.
-    std::optional<StoreError> execInts(Stmt stmt, std::initializer_list<storedetail::SqlValue> values,
+    std::optional<StoreError> execInts(Stmt stmt,
+                                       std::initializer_list<storedetail::SqlValue> values,
                                        bool *found = nullptr,
                                        std::initializer_list<qint64 *> columns = {});
     std::optional<StoreError> execSqlite(Stmt stmt,
@@ -311,6 +316,14 @@ public:
     // ROLLBACK are kept prepared (Stmt::Begin...), on PostgreSQL each is run as it comes.
     WriteTransaction writeTransaction() { return WriteTransaction(db(), pg, pg ? nullptr : this); }
     std::optional<StoreError> runKept(TransactionStatement statement) override;
+
+    // The webhook events of a change, in its transaction (shared/store/webhooks.h): a change
+    // of one notification (an ack, one mark_read) runs a kept statement, since parsing the
+    // statement cost four times what the ack's own work did (bench/notes.md, issue 30);
+    // anything larger goes to storedetail::enqueueWebhookEvents.
+    std::optional<StoreError> enqueueWebhookEvents(const Recipient &r, const QString &event,
+                                                   const QStringList &ids, const QDateTime &at,
+                                                   bool onlyUndelivered = false);
 
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
                                             qint64 *unread = nullptr);
