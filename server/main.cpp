@@ -238,7 +238,7 @@ int main(int argc, char *argv[])
                "(notifyd keys --help)\n"
                "  notifyd operators create|list|revoke ...  the console's operators "
                "and their roles (notifyd operators --help)\n"
-               "  notifyd webhooks add|list|remove ...  the organizations' signed webhook "
+               "  notifyd webhooks add|list|remove|enable ...  the organizations' signed webhook "
                "endpoints (notifyd webhooks --help)\n"
                "  notifyd check [server options]\n"
                "        check the database: the engine's integrity check and notifyd's counters\n"

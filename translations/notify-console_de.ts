@@ -993,6 +993,10 @@ Läuft ab: %1</translation>
         <source>&amp;Audit</source>
         <translation>&amp;Audit</translation>
     </message>
+    <message>
+        <source>&amp;Webhooks</source>
+        <translation>&amp;Webhooks</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::NodesModel</name>
@@ -2086,6 +2090,165 @@ Räume: %15</translation>
     <message>
         <source>live</source>
         <translation>aktuell</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::WebhooksView</name>
+    <message>
+        <source>all organizations</source>
+        <translation>alle Organisationen</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Neu laden</translation>
+    </message>
+    <message>
+        <source>Add endpoint…</source>
+        <translation>Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Entfernen…</translation>
+    </message>
+    <message>
+        <source>Enable again…</source>
+        <translation>Wieder aktivieren…</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>Organisation:</translation>
+    </message>
+    <message>
+        <source>Could not read the webhook endpoints: %1</source>
+        <translation>Die Webhook-Endpunkte konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>DISABLED since %1</source>
+        <translation>DEAKTIVIERT seit %1</translation>
+    </message>
+    <message>
+        <source>failing since %1, next attempt %2</source>
+        <translation>fehlschlagend seit %1, nächster Versuch %2</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartend</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Dropped</source>
+        <translation>Verworfen</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Add a webhook endpoint</source>
+        <translation>Webhook-Endpunkt hinzufügen</translation>
+    </message>
+    <message>
+        <source>organization id, e.g. acme</source>
+        <translation>Organisations-ID, z. B. acme</translation>
+    </message>
+    <message>
+        <source>https://backend.example.com/notifyd-events</source>
+        <translation>https://backend.example.com/notifyd-events</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <source>Events:</source>
+        <translation>Ereignisse:</translation>
+    </message>
+    <message>
+        <source>Each event is sent as a signed POST to this URL. Its signing secret is shown once, after adding.</source>
+        <translation>Jedes Ereignis wird als signierter POST an diese URL gesendet. Das Signaturgeheimnis des Endpunkts wird nach dem Hinzufügen einmal angezeigt.</translation>
+    </message>
+    <message>
+        <source>Add endpoint</source>
+        <translation>Endpunkt hinzufügen</translation>
+    </message>
+    <message>
+        <source>Not added: %1</source>
+        <translation>Nicht hinzugefügt: %1</translation>
+    </message>
+    <message>
+        <source>Webhook endpoint %1</source>
+        <translation>Webhook-Endpunkt %1</translation>
+    </message>
+    <message>
+        <source>The signing secret of %1 for organization %2. It is shown only now: copy it to the receiver, which checks each call&apos;s X-Notifyd-Signature with it.</source>
+        <translation>Das Signaturgeheimnis von %1 für die Organisation %2. Es wird nur jetzt angezeigt: Kopieren Sie es zum Empfänger, der damit die X-Notifyd-Signature jedes Aufrufs prüft.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Added the endpoint %1.</source>
+        <translation>Endpunkt %1 hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Select an endpoint first.</source>
+        <translation>Wählen Sie zuerst einen Endpunkt aus.</translation>
+    </message>
+    <message>
+        <source>Remove the webhook endpoint %1 of organization %2? The events waiting for it (%3) are dropped, and its back end gets no more events.</source>
+        <translation>Den Webhook-Endpunkt %1 der Organisation %2 entfernen? Die für ihn wartenden Ereignisse (%3) werden verworfen, und sein Backend erhält keine Ereignisse mehr.</translation>
+    </message>
+    <message>
+        <source>Remove endpoint</source>
+        <translation>Endpunkt entfernen</translation>
+    </message>
+    <message>
+        <source>Removed the endpoint %1.</source>
+        <translation>Endpunkt %1 entfernt.</translation>
+    </message>
+    <message>
+        <source>Not removed: %1</source>
+        <translation>Nicht entfernt: %1</translation>
+    </message>
+    <message>
+        <source>The endpoint %1 is active: there is nothing to enable.</source>
+        <translation>Der Endpunkt %1 ist aktiv: Es gibt nichts zu aktivieren.</translation>
+    </message>
+    <message>
+        <source>Enable the webhook endpoint %1 of organization %2 again? Its backoff is cleared and the events it kept (%3) are sent now, each user&apos;s in order.</source>
+        <translation>Den Webhook-Endpunkt %1 der Organisation %2 wieder aktivieren? Seine Wartezeit wird zurückgesetzt, und die aufbewahrten Ereignisse (%3) werden jetzt gesendet, für jeden Benutzer der Reihe nach.</translation>
+    </message>
+    <message>
+        <source>Enable endpoint</source>
+        <translation>Endpunkt aktivieren</translation>
+    </message>
+    <message>
+        <source>Enabled the endpoint %1 again.</source>
+        <translation>Endpunkt %1 wieder aktiviert.</translation>
+    </message>
+    <message>
+        <source>Not enabled: %1</source>
+        <translation>Nicht aktiviert: %1</translation>
     </message>
 </context>
 </TS>

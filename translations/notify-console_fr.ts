@@ -993,6 +993,10 @@ Expire : %1</translation>
         <source>&amp;Audit</source>
         <translation>&amp;Audit</translation>
     </message>
+    <message>
+        <source>&amp;Webhooks</source>
+        <translation>&amp;Webhooks</translation>
+    </message>
 </context>
 <context>
     <name>notify::console::NodesModel</name>
@@ -2086,6 +2090,165 @@ Salons : %15</translation>
     <message>
         <source>live</source>
         <translation>en direct</translation>
+    </message>
+</context>
+<context>
+    <name>notify::console::WebhooksView</name>
+    <message>
+        <source>all organizations</source>
+        <translation>toutes les organisations</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Recharger</translation>
+    </message>
+    <message>
+        <source>Add endpoint…</source>
+        <translation>Ajouter…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>Enable again…</source>
+        <translation>Réactiver…</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>Organisation :</translation>
+    </message>
+    <message>
+        <source>Could not read the webhook endpoints: %1</source>
+        <translation>Impossible de lire les points de terminaison webhook : %1</translation>
+    </message>
+    <message>
+        <source>DISABLED since %1</source>
+        <translation>DÉSACTIVÉ depuis %1</translation>
+    </message>
+    <message>
+        <source>failing since %1, next attempt %2</source>
+        <translation>en échec depuis %1, prochain essai %2</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>actif</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>En attente</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Dernière erreur</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Événements</translation>
+    </message>
+    <message>
+        <source>Dropped</source>
+        <translation>Abandonnés</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Créé</translation>
+    </message>
+    <message>
+        <source>Add a webhook endpoint</source>
+        <translation>Ajouter un point de terminaison webhook</translation>
+    </message>
+    <message>
+        <source>organization id, e.g. acme</source>
+        <translation>id de l&apos;organisation, p. ex. acme</translation>
+    </message>
+    <message>
+        <source>https://backend.example.com/notifyd-events</source>
+        <translation>https://backend.example.com/notifyd-events</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL :</translation>
+    </message>
+    <message>
+        <source>Events:</source>
+        <translation>Événements :</translation>
+    </message>
+    <message>
+        <source>Each event is sent as a signed POST to this URL. Its signing secret is shown once, after adding.</source>
+        <translation>Chaque événement est envoyé à cette URL par un POST signé. Le secret de signature du point de terminaison n&apos;est affiché qu&apos;une fois, après l&apos;ajout.</translation>
+    </message>
+    <message>
+        <source>Add endpoint</source>
+        <translation>Ajouter le point de terminaison</translation>
+    </message>
+    <message>
+        <source>Not added: %1</source>
+        <translation>Non ajouté : %1</translation>
+    </message>
+    <message>
+        <source>Webhook endpoint %1</source>
+        <translation>Point de terminaison webhook %1</translation>
+    </message>
+    <message>
+        <source>The signing secret of %1 for organization %2. It is shown only now: copy it to the receiver, which checks each call&apos;s X-Notifyd-Signature with it.</source>
+        <translation>Le secret de signature de %1 pour l&apos;organisation %2. Il n&apos;est affiché que maintenant : copiez-le dans le récepteur, qui vérifie avec lui l&apos;en-tête X-Notifyd-Signature de chaque appel.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <source>Added the endpoint %1.</source>
+        <translation>Point de terminaison %1 ajouté.</translation>
+    </message>
+    <message>
+        <source>Select an endpoint first.</source>
+        <translation>Sélectionnez d&apos;abord un point de terminaison.</translation>
+    </message>
+    <message>
+        <source>Remove the webhook endpoint %1 of organization %2? The events waiting for it (%3) are dropped, and its back end gets no more events.</source>
+        <translation>Supprimer le point de terminaison webhook %1 de l&apos;organisation %2 ? Les événements qui l&apos;attendent (%3) sont abandonnés et son back-end ne reçoit plus d&apos;événements.</translation>
+    </message>
+    <message>
+        <source>Remove endpoint</source>
+        <translation>Supprimer le point de terminaison</translation>
+    </message>
+    <message>
+        <source>Removed the endpoint %1.</source>
+        <translation>Point de terminaison %1 supprimé.</translation>
+    </message>
+    <message>
+        <source>Not removed: %1</source>
+        <translation>Non supprimé : %1</translation>
+    </message>
+    <message>
+        <source>The endpoint %1 is active: there is nothing to enable.</source>
+        <translation>Le point de terminaison %1 est actif : il n&apos;y a rien à réactiver.</translation>
+    </message>
+    <message>
+        <source>Enable the webhook endpoint %1 of organization %2 again? Its backoff is cleared and the events it kept (%3) are sent now, each user&apos;s in order.</source>
+        <translation>Réactiver le point de terminaison webhook %1 de l&apos;organisation %2 ? Son délai d&apos;attente est remis à zéro et les événements conservés (%3) sont envoyés maintenant, dans l&apos;ordre pour chaque utilisateur.</translation>
+    </message>
+    <message>
+        <source>Enable endpoint</source>
+        <translation>Réactiver le point de terminaison</translation>
+    </message>
+    <message>
+        <source>Enabled the endpoint %1 again.</source>
+        <translation>Point de terminaison %1 réactivé.</translation>
+    </message>
+    <message>
+        <source>Not enabled: %1</source>
+        <translation>Non réactivé : %1</translation>
     </message>
 </context>
 </TS>

@@ -42,6 +42,8 @@ Load:
   --fanout-batch B            recipients per POST (default 1)
   --fanout-remote             the API port is another node of a cluster: it reports no
                               local deliveries, so expect one per notification created
+  --ack                       every client acks each notification it gets (plain only):
+                              deliveries recorded, webhook events written
   --http-concurrency C        keep-alive HTTP connections for fanout (default 16)
   --broadcast-rounds K        announcements to the organization (default 10)
   --ingest-count M            notifications to persist (default 100000)
@@ -160,6 +162,10 @@ bool parseOptions(int argc, char **argv, Options &o, int &exitCode)
         }
         if (arg == "--fanout-remote") {
             o.fanoutRemote = true;
+            continue;
+        }
+        if (arg == "--ack") {
+            o.ack = true;
             continue;
         }
         std::string value;

@@ -33,6 +33,10 @@ struct Options
     // Publishing through another node of a cluster (bench/cluster): its answers count no
     // local deliveries; every recipient is connected, so one delivery per created row.
     bool fanoutRemote = false;
+    // Each client acks every notification:new (plain protocol): the store records the
+    // delivery, and writes a `delivered` webhook event where the organization has an
+    // endpoint (docs/operations.md, "Webhooks").
+    bool ack = false;
     int httpConcurrency = 16;
 
     int broadcastRounds = 10;

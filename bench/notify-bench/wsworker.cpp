@@ -653,6 +653,8 @@ void WsWorker::onEventName(Conn &c, std::string_view name, const char *data, siz
                 m_publishLatency.push_back(publish);
         }
         m_counters.newFrames.fetch_add(1, std::memory_order_relaxed);
+        if (m_options.ack && m_options.protocol == Protocol::Plain)
+            ackNotification(c, data, size);
         return;
     }
     if (name == "announcement") {
@@ -662,6 +664,29 @@ void WsWorker::onEventName(Conn &c, std::string_view name, const char *data, siz
     }
     if (name == "error")
         m_counters.errorFrames.fetch_add(1, std::memory_order_relaxed);
+}
+
+void WsWorker::ackNotification(Conn &c, const char *data, size_t size)
+{
+    // {"type":"notification:new","data":{"notification":{"id":"…",…}}}: the notification's
+    // own id is the first "id" after its key.
+    static constexpr std::string_view notificationKey = "\"notification\":{";
+    static constexpr std::string_view idKey = "\"id\":\"";
+    const char *at = find(data, size, notificationKey);
+    if (!at)
+        return;
+    at = find(at, size - size_t(at - data), idKey);
+    if (!at)
+        return;
+    const char *start = at + idKey.size();
+    const char *end
+        = static_cast<const char *>(std::memchr(start, '"', size - size_t(start - data)));
+    if (!end)
+        return;
+    std::string ack = "{\"type\":\"ack\",\"data\":{\"notificationIds\":[\"";
+    ack.append(start, size_t(end - start));
+    ack += "\"]}}";
+    sendFrame(c, 0x1, ack);
 }
 
 } // namespace notify::bench

@@ -72,6 +72,8 @@ private:
     bool parseFrames(Conn &c);
     void onMessage(Conn &c, const char *data, size_t size);
     void onEventName(Conn &c, std::string_view name, const char *data, size_t size);
+    // --ack: answers a notification:new with the ack of its id.
+    void ackNotification(Conn &c, const char *data, size_t size);
     void sendFrame(Conn &c, int opcode, std::string_view payload);
     void flush(Conn &c);
     void updateInterest(Conn &c);

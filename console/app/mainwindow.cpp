@@ -24,6 +24,7 @@
 #include "console/views/roomsview.h"
 #include "console/views/sendtestview.h"
 #include "console/views/userview.h"
+#include "console/views/webhooksview.h"
 #include "shared/adminapi/adminprotocol.h"
 #include "shared/adminapi/connectionrequests.h"
 #include "shared/codec/wirecodec.h"
@@ -93,14 +94,18 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     m_tabs->addTab(m_sendTestView, tr("&Send test"));
     m_tabs->addTab(m_logView, tr("&Log"));
     m_tabs->addTab(m_nodesView, tr("N&odes"));
-    // The admin role's (docs/operations.md, "API keys", "Audit log").
+    // The admin role's (docs/operations.md, "API keys", "Webhooks", "Audit log").
     m_keysView = new KeysView(m_client, m_tabs);
+    m_webhooksView = new WebhooksView(m_client, m_tabs);
     m_auditView = new AuditView(m_client, m_tabs);
     m_tabs->addTab(m_keysView, tr("&Keys"));
+    m_tabs->addTab(m_webhooksView, tr("&Webhooks"));
     m_tabs->addTab(m_auditView, tr("&Audit"));
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         if (m_tabs->currentWidget() == m_keysView)
             m_keysView->reload();
+        else if (m_tabs->currentWidget() == m_webhooksView)
+            m_webhooksView->reload();
         else if (m_tabs->currentWidget() == m_auditView)
             m_auditView->reload();
     });
@@ -597,7 +602,9 @@ void MainWindow::applyRole()
             m_tabs->setTabEnabled(index, support);
     }
     const bool admin = admin::role::allows(m_operatorRole, admin::msg::keysList);
-    for (QWidget *view : {static_cast<QWidget *>(m_keysView), static_cast<QWidget *>(m_auditView)})
+    for (QWidget *view :
+         {static_cast<QWidget *>(m_keysView), static_cast<QWidget *>(m_webhooksView),
+          static_cast<QWidget *>(m_auditView)})
         m_tabs->setTabEnabled(m_tabs->indexOf(view), admin);
     updateActions();
 }

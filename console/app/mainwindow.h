@@ -24,6 +24,7 @@ class NotificationsModel;
 class NotificationsView;
 class NodesView;
 class KeysView;
+class WebhooksView;
 class AuditView;
 class RoomsModel;
 class RoomsView;
@@ -73,6 +74,7 @@ public:
     LogView *logView() const { return m_logView; }
     NodesView *nodesView() const { return m_nodesView; }
     KeysView *keysView() const { return m_keysView; }
+    WebhooksView *webhooksView() const { return m_webhooksView; }
     AuditView *auditView() const { return m_auditView; }
     QTabWidget *tabs() const { return m_tabs; }
     QLabel *statusLabel() const { return m_statusLabel; }
@@ -141,6 +143,7 @@ private:
     LogView *m_logView = nullptr;
     NodesView *m_nodesView = nullptr;
     KeysView *m_keysView = nullptr;
+    WebhooksView *m_webhooksView = nullptr;
     AuditView *m_auditView = nullptr;
 
     QAction *m_connectAction = nullptr;

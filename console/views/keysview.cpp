@@ -2,11 +2,10 @@
 
 #include "console/adminclient/adminclient.h"
 #include "console/views/jsontable.h"
+#include "console/views/secretdialog.h"
 #include "shared/adminapi/adminprotocol.h"
 
-#include <QApplication>
 #include <QCheckBox>
-#include <QClipboard>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QEvent>
@@ -182,33 +181,14 @@ void KeysView::createKey(const QString &orgId, const QString &name, const QStrin
 void KeysView::showKey(const QString &name, const QString &orgId, const QString &key)
 {
     // Shown once: the server keeps only its hash, and this dialog is the only copy.
-    auto *dialog = new QDialog(this);
-    dialog->setObjectName(QStringLiteral("keyCreatedDialog"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("API key %1").arg(name));
-    auto *text = new QLabel(tr("The key of %1 for organization %2. It is shown only now: copy it "
-                               "to the back end's configuration.")
-                                .arg(name, orgId),
-                            dialog);
-    text->setWordWrap(true);
-    auto *field = new QLineEdit(key, dialog);
-    field->setObjectName(QStringLiteral("createdKey"));
-    field->setReadOnly(true);
-    field->setMinimumWidth(field->fontMetrics().horizontalAdvance(key) + 24);
-    auto *copy = new QPushButton(tr("Copy"), dialog);
-    copy->setObjectName(QStringLiteral("copyKey"));
-    connect(copy, &QPushButton::clicked, dialog,
-            [key] { QApplication::clipboard()->setText(key); });
-    auto *row = new QHBoxLayout;
-    row->addWidget(field, 1);
-    row->addWidget(copy);
-    auto *close = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
-    connect(close, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-    auto *layout = new QVBoxLayout(dialog);
-    layout->addWidget(text);
-    layout->addLayout(row);
-    layout->addWidget(close);
-    dialog->open();
+    showSecretOnce(this,
+                   {QStringLiteral("keyCreatedDialog"), QStringLiteral("createdKey"),
+                    QStringLiteral("copyKey"), tr("API key %1").arg(name),
+                    tr("The key of %1 for organization %2. It is shown only now: copy it "
+                       "to the back end's configuration.")
+                        .arg(name, orgId),
+                    tr("Copy")},
+                   key);
     m_status->setText(tr("Created the key %1.").arg(name));
     emit keyShown(name);
 }

@@ -183,7 +183,7 @@ private:
     bool m_watchInstalled = false;
 
     // supportrequests.cpp: acting for a user, finding notifications, refusals, broadcasts,
-    // the audit log and the API keys; false when type is none of those.
+    // the audit log, the API keys and the webhooks; false when type is none of those.
     bool handleSupportRequest(quint64 consoleId, const QString &type, const QJsonObject &data,
                               const QString &requestId);
     void revokeSessions(quint64 consoleId, const admin::RevokeSessionsRequest &request,
@@ -199,6 +199,11 @@ private:
     void keysList(quint64 consoleId, const QString &requestId);
     void keysCreate(quint64 consoleId, const QJsonObject &data, const QString &requestId);
     void keysRevoke(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    // webhookrequests.cpp: the organizations' webhook endpoints (admin).
+    void webhooksList(quint64 consoleId, const QString &requestId);
+    void webhooksAdd(quint64 consoleId, const QJsonObject &data, const QString &requestId);
+    void changeWebhook(quint64 consoleId, const QJsonObject &data, const QString &requestId,
+                       bool enable); // else remove
     // Runs job on the store writer (or a reader) and sends its answer from this thread.
     void onWriterReply(quint64 consoleId, const QString &requestId, StoreJob job);
     void onReaderReply(quint64 consoleId, const QString &requestId, StoreJob job);

@@ -101,7 +101,7 @@ QString auditTarget(const QJsonObject &data)
     for (const QString &field :
          {QStringLiteral("connectionId"), QStringLiteral("node"), QStringLiteral("orgId"),
           QStringLiteral("userId"), QStringLiteral("role"), QStringLiteral("room"),
-          QStringLiteral("name")}) {
+          QStringLiteral("name"), QStringLiteral("webhookId"), QStringLiteral("url")}) {
         const QJsonValue v = data.value(field);
         if (v.isString() || v.isDouble())
             parts.append(field + u'=' + v.toVariant().toString().left(128));

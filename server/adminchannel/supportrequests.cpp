@@ -125,6 +125,14 @@ bool AdminChannel::handleSupportRequest(quint64 consoleId, const QString &type,
         keysCreate(consoleId, data, requestId);
     else if (type == admin::msg::keysRevoke)
         keysRevoke(consoleId, data, requestId);
+    else if (type == admin::msg::webhooksList)
+        webhooksList(consoleId, requestId);
+    else if (type == admin::msg::webhooksAdd)
+        webhooksAdd(consoleId, data, requestId);
+    else if (type == admin::msg::webhooksRemove)
+        changeWebhook(consoleId, data, requestId, false);
+    else if (type == admin::msg::webhooksEnable)
+        changeWebhook(consoleId, data, requestId, true);
     else
         return false;
     return true;

@@ -47,11 +47,20 @@ ApiKeyRing::Key *ApiKeyRing::find(const QByteArray &token)
 {
     if (m_byHash.isEmpty())
         return nullptr;
-    const auto name = m_byHash.constFind(hashKey(token));
+    const auto seen = m_seen.constFind(token);
+    const QByteArray hash = seen != m_seen.constEnd() ? *seen : hashKey(token);
+    const auto name = m_byHash.constFind(hash);
     if (name == m_byHash.constEnd())
         return nullptr;
     const auto key = m_byName.find(*name);
-    return key == m_byName.end() || !key->active ? nullptr : &*key;
+    if (key == m_byName.end() || !key->active)
+        return nullptr;
+    if (seen == m_seen.constEnd()) {
+        if (m_seen.size() >= maxSeen)
+            m_seen.clear();
+        m_seen.insert(token, hash);
+    }
+    return &*key;
 }
 
 void ApiKeyRing::replace(const std::vector<apikeys::KeyRow> &rows, qint64 version)
@@ -94,6 +103,7 @@ void ApiKeyRing::replace(const std::vector<apikeys::KeyRow> &rows, qint64 versio
     }
     m_byName = std::move(next);
     m_byHash = std::move(byHash);
+    m_seen.clear();
     m_version = version;
 }
 

@@ -77,6 +77,12 @@ private:
     RateLimit m_defaultDeliveries;
     QHash<QString, Key> m_byName; // revoked ones too, for their counters
     QHash<QByteArray, QString> m_byHash; // active keys only
+    // The SHA-256 of the key texts that found an active key here, so that a back end's
+    // every request costs a lookup, not a SHA-256 (a third of a scoped publish's key check,
+    // bench/notes.md). Only keys that matched go in (random texts cannot fill it), at most
+    // maxSeen, dropped at each replace(): a revoked key's text is not kept.
+    QHash<QByteArray, QByteArray> m_seen;
+    static constexpr qsizetype maxSeen = 1024;
     QHash<QByteArray, Operator> m_operators; // active ones, by key hash
     qint64 m_version = -1;
 };

@@ -10,8 +10,10 @@ void ApiRouter::add(const QString &path, std::vector<MethodHandler> handlers)
 {
     static const QString arg = QStringLiteral("<arg>");
     Route route;
-    route.withArg = path.endsWith(arg);
-    route.prefix = route.withArg ? path.chopped(arg.size()) : path;
+    const qsizetype at = path.indexOf(arg);
+    route.withArg = at >= 0;
+    route.prefix = route.withArg ? path.left(at) : path;
+    route.suffix = route.withArg ? path.mid(at + arg.size()) : QString();
     route.handlers = std::move(handlers);
     m_routes.push_back(std::move(route));
 }
@@ -24,9 +26,11 @@ void ApiRouter::route(const ApiRequest &request, const HttpReply &reply) const
             return dispatch(r, QString(), request, reply);
     }
     for (const Route &r : m_routes) {
-        if (!r.withArg || !path.startsWith(r.prefix))
+        if (!r.withArg || path.size() <= r.prefix.size() + r.suffix.size()
+            || !path.startsWith(r.prefix) || !path.endsWith(r.suffix))
             continue;
-        const QString arg = path.mid(r.prefix.size());
+        const QString arg
+            = path.mid(r.prefix.size(), path.size() - r.prefix.size() - r.suffix.size());
         if (!arg.isEmpty() && !arg.contains(u'/'))
             return dispatch(r, arg, request, reply);
     }

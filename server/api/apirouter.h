@@ -10,8 +10,9 @@
 
 namespace notify {
 
-// Paths to handlers, per method. A path is fixed ("/api/v1/stats") or ends in one argument
-// segment ("/api/v1/sessions/<arg>", any non-empty segment without '/'). Fixed paths are
+// Paths to handlers, per method. A path is fixed ("/api/v1/stats") or has one argument
+// segment ("/api/v1/sessions/<arg>", "/api/v1/webhooks/<arg>/enable": any non-empty segment
+// without '/'). Fixed paths are
 // tried first, so "/x/read" is never taken for an argument of "/x/<arg>". An unknown path is
 // 404 not_found; a known path with another method is 405 method_not_allowed with Allow.
 class ApiRouter
@@ -32,6 +33,7 @@ private:
     struct Route
     {
         QString prefix; // the whole path, or the part before "<arg>"
+        QString suffix; // the part after "<arg>", if any
         bool withArg = false;
         std::vector<MethodHandler> handlers;
     };

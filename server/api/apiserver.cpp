@@ -123,6 +123,8 @@ void ApiServer::addRoutes()
               {Method::Post, plain(&ApiServer::addWebhook)}});
     addRoute(QStringLiteral("/api/v1/webhooks/<arg>"),
              {{Method::Delete, withArg(&ApiServer::removeWebhook)}});
+    addRoute(QStringLiteral("/api/v1/webhooks/<arg>/enable"),
+             {{Method::Post, withArg(&ApiServer::enableWebhook)}});
     addRoute(QStringLiteral("/api/v1/presence"), {{Method::Get, plain(&ApiServer::presence)}});
     addRoute(QStringLiteral("/api/v1/stats"), {{Method::Get, plain(&ApiServer::stats)}});
 

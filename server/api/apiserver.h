@@ -140,6 +140,10 @@ private:
     void listWebhooks(const ApiRequest &request, const HttpReply &reply);
     void addWebhook(const ApiRequest &request, const HttpReply &reply);
     void removeWebhook(const QString &id, const ApiRequest &request, const HttpReply &reply);
+    void enableWebhook(const QString &id, const ApiRequest &request, const HttpReply &reply);
+    // Both of the above: the same checks, audit entry and answer but for the store's change.
+    void changeWebhook(const QString &id, const ApiRequest &request, const HttpReply &reply,
+                       bool enable);
     void auditLog(const ApiRequest &request, const HttpReply &reply);
     // opsroutes.cpp
     void health(const HttpReply &reply);

@@ -1,9 +1,11 @@
 // The organizations' webhook endpoints for the people who run the service (docs/protocol.md,
 // "/api/v1/webhooks"): GET lists them with their state, POST adds one (its secret is in that
-// answer only), DELETE /api/v1/webhooks/{id} removes one with its outbox. Changes are audited
+// answer only), DELETE /api/v1/webhooks/{id} removes one with its outbox, POST
+// /api/v1/webhooks/{id}/enable enables a disabled (or failing) one again. Changes are audited
 // and the sender (server/webhooks) is told at once.
 #include "server/api/apiserver.h"
 
+#include "server/api/webhookjson.h"
 #include "server/metrics/metrics.h"
 #include "server/storage/storeworker.h"
 #include "shared/codec/timestamp.h"
@@ -18,31 +20,6 @@ namespace notify {
 using namespace http;
 
 namespace {
-
-QJsonValue timeOrNull(const QDateTime &t)
-{
-    return t.isValid() ? QJsonValue(formatTimestamp(t)) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonObject endpointJson(const webhooks::Endpoint &e)
-{
-    const QString state = !e.enabled() ? QStringLiteral("disabled")
-        : e.failures > 0               ? QStringLiteral("failing")
-                                       : QStringLiteral("enabled");
-    return QJsonObject {{QStringLiteral("id"), e.id},
-                        {QStringLiteral("orgId"), e.orgId},
-                        {QStringLiteral("url"), e.url},
-                        {QStringLiteral("events"), QJsonArray::fromStringList(e.events)},
-                        {QStringLiteral("createdAt"), timeOrNull(e.createdAt)},
-                        {QStringLiteral("state"), state},
-                        {QStringLiteral("failures"), e.failures},
-                        {QStringLiteral("failingSince"), timeOrNull(e.failingSince)},
-                        {QStringLiteral("nextAttemptAt"), timeOrNull(e.nextAttemptAt)},
-                        {QStringLiteral("disabledAt"), timeOrNull(e.disabledAt)},
-                        {QStringLiteral("lastError"), e.lastError},
-                        {QStringLiteral("pending"), e.pending},
-                        {QStringLiteral("dropped"), e.dropped}};
-}
 
 std::function<void(const HttpReply &)> storeFailure(Metrics &metrics, const StoreError &error)
 {
@@ -78,7 +55,7 @@ void ApiServer::listWebhooks(const ApiRequest &request, const HttpReply &reply)
             return storeFailure(metrics, rows.error());
         QJsonArray list;
         for (const webhooks::Endpoint &e : rows.value())
-            list.append(endpointJson(e));
+            list.append(webhookEndpointToJson(e));
         return [list](const HttpReply &reply) {
             reply.json(200, QJsonObject {{QStringLiteral("endpoints"), list}});
         };
@@ -93,38 +70,10 @@ void ApiServer::addWebhook(const ApiRequest &request, const HttpReply &reply)
     auto parsed = parseJsonObject(request.body());
     if (!parsed)
         return reply.error(parsed.error());
-    const QJsonObject &body = parsed.value();
-    auto orgId = requiredId(body, QStringLiteral("orgId"));
-    if (!orgId)
-        return reply.error(orgId.error());
-    const QJsonValue urlValue = body.value(QStringLiteral("url"));
-    if (!urlValue.isString())
-        return reply.error(HttpError::invalid(QStringLiteral("url"),
-                                              QStringLiteral("must be an http or https URL")));
-    if (auto problem = webhooks::checkUrl(urlValue.toString()))
-        return reply.error(HttpError::invalid(QStringLiteral("url"), *problem));
-    webhooks::Endpoint endpoint;
-    const QJsonValue events = body.value(QStringLiteral("events"));
-    if (events.isUndefined() || events.isNull()) {
-        endpoint.events = webhooks::eventNames();
-    } else {
-        const QString expected = QStringLiteral("must be an array of %1")
-                                     .arg(webhooks::eventNames().join(QStringLiteral(", ")));
-        if (!events.isArray() || events.toArray().isEmpty())
-            return reply.error(HttpError::invalid(QStringLiteral("events"), expected));
-        for (const QJsonValue &v : events.toArray()) {
-            if (!webhooks::eventNames().contains(v.toString()))
-                return reply.error(HttpError::invalid(QStringLiteral("events"), expected));
-            if (!endpoint.events.contains(v.toString()))
-                endpoint.events.append(v.toString());
-        }
-    }
-    endpoint.id = webhooks::newEndpointId();
-    endpoint.orgId = orgId.value();
-    endpoint.url = urlValue.toString();
-    endpoint.secret = webhooks::newSecret();
-    endpoint.createdAt = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(),
-                                                        Qt::UTC); // as stored, to the millisecond
+    auto made = newWebhookEndpoint(parsed.value());
+    if (!made)
+        return reply.error(HttpError::invalid(made.error()));
+    const webhooks::Endpoint endpoint = made.value();
     audit::Entry entry = auditEntry(
         m_services.config, *who, QStringLiteral("webhooks.add"),
         QStringLiteral("webhook=%1 org=%2 url=%3").arg(endpoint.id, endpoint.orgId, endpoint.url));
@@ -138,7 +87,7 @@ void ApiServer::addWebhook(const ApiRequest &request, const HttpReply &reply)
             return storeFailure(metrics, added.error());
         if (changed)
             changed();
-        QJsonObject json = endpointJson(endpoint);
+        QJsonObject json = webhookEndpointToJson(endpoint);
         json.insert(QStringLiteral("secret"), QString::fromLatin1(endpoint.secret));
         return [json](const HttpReply &reply) {
             reply.json(201, json);
@@ -148,26 +97,41 @@ void ApiServer::addWebhook(const ApiRequest &request, const HttpReply &reply)
 
 void ApiServer::removeWebhook(const QString &id, const ApiRequest &request, const HttpReply &reply)
 {
-    const auto who = requireAdmin(request, reply, QStringLiteral("remove webhook endpoints"));
+    changeWebhook(id, request, reply, false);
+}
+
+void ApiServer::enableWebhook(const QString &id, const ApiRequest &request, const HttpReply &reply)
+{
+    changeWebhook(id, request, reply, true);
+}
+
+void ApiServer::changeWebhook(const QString &id, const ApiRequest &request, const HttpReply &reply,
+                              bool enable)
+{
+    const auto who = requireAdmin(request, reply,
+                                  enable ? QStringLiteral("enable webhook endpoints")
+                                         : QStringLiteral("remove webhook endpoints"));
     if (!who || !requireAccepting(reply))
         return;
     if (!id.startsWith(QLatin1String("wh_")) || id.size() > 64)
         return reply.error(404, codes::notFound,
                            QStringLiteral("no webhook endpoint '%1'").arg(id.left(64)));
-    audit::Entry entry = auditEntry(m_services.config, *who, QStringLiteral("webhooks.remove"),
-                                    QStringLiteral("webhook=") + id);
+    audit::Entry entry
+        = auditEntry(m_services.config, *who,
+                     enable ? QStringLiteral("webhooks.enable") : QStringLiteral("webhooks.remove"),
+                     QStringLiteral("webhook=") + id);
     Metrics &metrics = m_services.metrics;
     const auto changed = m_services.webhooksChanged;
-    onWriter(reply, [id, entry, changed, &metrics](Store &store) mutable -> Continuation {
-        auto removed = webhooks::remove(store, id);
-        if (!removed.ok()) {
+    onWriter(reply, [id, enable, entry, changed, &metrics](Store &store) mutable -> Continuation {
+        auto done = enable ? webhooks::enable(store, id) : webhooks::remove(store, id);
+        if (!done.ok()) {
             entry.result = QStringLiteral("failed");
             audit::record(store, entry);
-            return storeFailure(metrics, removed.error());
+            return storeFailure(metrics, done.error());
         }
-        const bool found = !removed.value().empty();
+        const bool found = !done.value().empty();
         if (found) {
-            const webhooks::Endpoint &e = removed.value().front();
+            const webhooks::Endpoint &e = done.value().front();
             entry.target = QStringLiteral("webhook=%1 org=%2 url=%3").arg(e.id, e.orgId, e.url);
         }
         entry.result = found ? QStringLiteral("ok") : QStringLiteral("not_found");
@@ -178,10 +142,14 @@ void ApiServer::removeWebhook(const QString &id, const ApiRequest &request, cons
                             QStringLiteral("no webhook endpoint '%1'").arg(id));
             };
         }
+        // The sender looks now: a removed endpoint gets no more calls, an enabled one's kept
+        // events go without waiting for its next poll.
         if (changed)
             changed();
-        return [](const HttpReply &reply) {
-            reply.json(200, QJsonObject {{QStringLiteral("removed"), true}});
+        const QJsonObject json = enable ? webhookEndpointToJson(done.value().front())
+                                        : QJsonObject {{QStringLiteral("removed"), true}};
+        return [json](const HttpReply &reply) {
+            reply.json(200, json);
         };
     });
 }

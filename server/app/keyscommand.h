@@ -15,7 +15,7 @@ int keysCommand(QStringList args);
 // `notifyd operators create|list|revoke ...` (docs/operations.md, "Operators and roles"):
 // per-operator admin keys with a role, in the same store.
 int operatorsCommand(QStringList args);
-// `notifyd webhooks add|list|remove ...` (docs/operations.md, "Webhooks"): the
+// `notifyd webhooks add|list|remove|enable ...` (docs/operations.md, "Webhooks"): the
 // organizations' webhook endpoints, in the same store (webhookscommand.cpp).
 int webhooksCommand(QStringList args);
 

@@ -1,5 +1,6 @@
-// `notifyd webhooks add|list|remove` (docs/operations.md, "Webhooks"): the organizations'
-// webhook endpoints, in the store named by the server's own options, like `notifyd keys`.
+// `notifyd webhooks add|list|remove|enable` (docs/operations.md, "Webhooks"): the
+// organizations' webhook endpoints, in the store named by the server's own options, like `notifyd
+// keys`.
 #include "server/app/keyscommand.h"
 
 #include "shared/model/validation.h"
@@ -16,6 +17,8 @@ constexpr auto usage
     = "usage: notifyd webhooks add --org ORG --url URL [--events delivered,read,deleted]\n"
       "       notifyd webhooks list\n"
       "       notifyd webhooks remove ID|URL\n"
+      "       notifyd webhooks enable ID|URL   (a disabled or failing endpoint: sends what it "
+      "kept)\n"
       "       (each also takes the server's store options: --db, --data-dir, --config)\n";
 
 int fail(const QString &line, int code = 2)
@@ -31,7 +34,7 @@ struct Options
     QString url;
     QString events;
     bool haveEvents = false;
-    QString target; // remove's ID or URL
+    QString target; // remove's or enable's ID or URL
     QStringList rest; // for openStore: the program name and the store options
 };
 
@@ -41,7 +44,7 @@ Result<Options, QString> parseOptions(QStringList args)
     o.rest.append(args.takeFirst()); // program name
     args.removeFirst(); // "webhooks"
     if (args.isEmpty())
-        return QStringLiteral("an action is required (add, list or remove)");
+        return QStringLiteral("an action is required (add, list, remove or enable)");
     o.action = args.takeFirst();
     for (int i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -54,8 +57,8 @@ Result<Options, QString> parseOptions(QStringList args)
                 return QStringLiteral("%1 needs a value").arg(a);
             *value = args[++i];
             o.haveEvents = o.haveEvents || value == &o.events;
-        } else if (o.action == QLatin1String("remove") && o.target.isEmpty()
-                   && !a.startsWith(u'-')) {
+        } else if ((o.action == QLatin1String("remove") || o.action == QLatin1String("enable"))
+                   && o.target.isEmpty() && !a.startsWith(u'-')) {
             o.target = a;
         } else {
             o.rest.append(a);
@@ -165,6 +168,36 @@ int remove(const Options &o)
     return 0;
 }
 
+int enable(const Options &o)
+{
+    if (o.target.isEmpty())
+        return fail(QStringLiteral("enable needs the endpoint's id or URL"));
+    auto store = openStore(o.rest);
+    if (!store.ok())
+        return fail(store.error(), 1);
+    auto enabled = webhooks::enable(*store.value(), o.target);
+    if (!enabled.ok()) {
+        recordAudit(*store.value(), QStringLiteral("webhooks.enable"),
+                    QStringLiteral("webhook=") + o.target, QStringLiteral("failed"));
+        return fail(QStringLiteral("cannot enable: %1").arg(enabled.error().message), 1);
+    }
+    if (enabled.value().empty()) {
+        recordAudit(*store.value(), QStringLiteral("webhooks.enable"),
+                    QStringLiteral("webhook=") + o.target, QStringLiteral("not_found"));
+        return fail(QStringLiteral("no endpoint with the id or URL '%1'").arg(o.target), 1);
+    }
+    QTextStream out(stdout);
+    for (const webhooks::Endpoint &e : enabled.value()) {
+        recordAudit(*store.value(), QStringLiteral("webhooks.enable"),
+                    QStringLiteral("webhook=%1 org=%2 url=%3").arg(e.id, e.orgId, e.url),
+                    QStringLiteral("ok"));
+        out << "enabled webhook endpoint " << e.id << " of organization '" << e.orgId
+            << "': " << e.url << "; its " << e.pending
+            << " waiting events are sent within a second, each user's in order\n";
+    }
+    return 0;
+}
+
 } // namespace
 
 int webhooksCommand(QStringList args)
@@ -179,6 +212,8 @@ int webhooksCommand(QStringList args)
         return list(o);
     if (o.action == QLatin1String("remove"))
         return remove(o);
+    if (o.action == QLatin1String("enable"))
+        return enable(o);
     if (o.action == QLatin1String("--help") || o.action == QLatin1String("-h")) {
         QTextStream(stdout) << usage;
         return 0;

@@ -70,7 +70,9 @@ QString RateLimit::toString() const
 {
     if (!enabled())
         return QStringLiteral("off");
-    return QStringLiteral("%1/s,%2").arg(QString::number(perSecond)).arg(burst);
+    // Every digit, never an exponent: the text is parsed back (a key's limits are stored as
+    // text), and "1e+06/s" would not parse. parseRateLimit takes at most 6 decimals.
+    return QStringLiteral("%1/s,%2").arg(QString::number(perSecond, 'g', 14)).arg(burst);
 }
 
 int ServerConfig::defaultThreadCount()
@@ -143,7 +145,8 @@ Result<RateLimit, QString> parseRateLimit(const QString &text)
         if (limit.burst < 1 || limit.burst > 1000000)
             return QStringLiteral("BURST must be 1..1000000");
     } else {
-        limit.burst = std::max(1, int(std::ceil(limit.perSecond * 2)));
+        // Within the bound a written BURST has, so that the text of the limit parses again.
+        limit.burst = std::clamp(int(std::ceil(limit.perSecond * 2)), 1, 1000000);
     }
     return limit;
 }

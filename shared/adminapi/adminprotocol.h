@@ -48,6 +48,11 @@ inline const QString audit = QStringLiteral("audit");
 inline const QString keysList = QStringLiteral("keys_list");
 inline const QString keysCreate = QStringLiteral("keys_create");
 inline const QString keysRevoke = QStringLiteral("keys_revoke");
+// The organizations' webhook endpoints (docs/protocol.md, "Admin requests"), role admin.
+inline const QString webhooksList = QStringLiteral("webhooks_list");
+inline const QString webhooksAdd = QStringLiteral("webhooks_add");
+inline const QString webhooksRemove = QStringLiteral("webhooks_remove");
+inline const QString webhooksEnable = QStringLiteral("webhooks_enable");
 inline const QString reply = QStringLiteral("reply");
 inline const QString error = QStringLiteral("error");
 } // namespace msg
@@ -73,9 +78,11 @@ inline const QString &required(const QString &type)
     if (type == msg::sendTest || type == msg::user || type == msg::listNotifications
         || type == msg::watchUser)
         return support;
-    // Who did what, and the keys of every organization, are for admins (as GET /api/v1/audit).
+    // Who did what, the keys and the webhooks of every organization are for admins (as GET
+    // /api/v1/audit and /api/v1/webhooks).
     if (type == msg::audit || type == msg::keysList || type == msg::keysCreate
-        || type == msg::keysRevoke)
+        || type == msg::keysRevoke || type == msg::webhooksList || type == msg::webhooksAdd
+        || type == msg::webhooksRemove || type == msg::webhooksEnable)
         return admin;
     // Acting for a user and reading what support reads about users.
     if (type == msg::revokeSessions || type == msg::markRead || type == msg::deleteNotifications
@@ -90,7 +97,8 @@ inline bool audited(const QString &type)
 {
     return type == msg::kick || type == msg::sendTest || type == msg::revokeSessions
         || type == msg::markRead || type == msg::deleteNotifications || type == msg::keysCreate
-        || type == msg::keysRevoke;
+        || type == msg::keysRevoke || type == msg::webhooksAdd || type == msg::webhooksRemove
+        || type == msg::webhooksEnable;
 }
 
 inline bool allows(const QString &roleName, const QString &type)

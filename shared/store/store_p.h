@@ -292,6 +292,10 @@ public:
         InsertPush,
         // pushRowsPerStatement rows in one statement (insertPushes).
         InsertPushRows,
+        // One notification's webhook events (enqueueWebhookEvents below).
+        EnqueueDelivered,
+        EnqueueRead,
+        EnqueueDeleted,
         Begin,
         Commit,
         Rollback,
@@ -330,6 +334,14 @@ public:
     // ROLLBACK are kept prepared (Stmt::Begin...), on PostgreSQL each is run as it comes.
     WriteTransaction writeTransaction() { return WriteTransaction(db(), pg, pg ? nullptr : this); }
     std::optional<StoreError> runKept(TransactionStatement statement) override;
+
+    // The webhook events of a change, in its transaction (shared/store/webhooks.h): a change
+    // of one notification (an ack, one mark_read) runs a kept statement, since parsing the
+    // statement cost four times what the ack's own work did (bench/notes.md, issue 30);
+    // anything larger goes to storedetail::enqueueWebhookEvents.
+    std::optional<StoreError> enqueueWebhookEvents(const Recipient &r, const QString &event,
+                                                   const QStringList &ids, const QDateTime &at,
+                                                   bool onlyUndelivered = false);
 
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
                                             qint64 *unread = nullptr);

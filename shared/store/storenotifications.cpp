@@ -458,10 +458,9 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
     }
     outcome.unreadCount = unread - unreadChanged;
     // The webhook events of the change commit with it (shared/store/webhooks.h).
-    if (auto error = enqueueWebhookEvents(db, pg, r,
-                                          change == Change::Read ? QStringLiteral("read")
-                                                                 : QStringLiteral("deleted"),
-                                          outcome.ids, outcome.at)) {
+    if (auto error = enqueueWebhookEvents(
+            r, change == Change::Read ? QStringLiteral("read") : QStringLiteral("deleted"),
+            outcome.ids, outcome.at)) {
         return tx.fail(*error);
     }
     if (!outcome.ids.isEmpty()) {
@@ -534,8 +533,8 @@ StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTim
                 return tx.fail(*error);
             }
         }
-        if (auto error = enqueueWebhookEvents(db, pg, r, QStringLiteral("read"), outcome.ids,
-                                              outcome.at)) {
+        if (auto error
+            = d->enqueueWebhookEvents(r, QStringLiteral("read"), outcome.ids, outcome.at)) {
             return tx.fail(*error);
         }
         if (!outcome.ids.isEmpty()) {
@@ -576,8 +575,8 @@ StoreResult<int> Store::markDelivered(const Recipient &r, const QStringList &req
         if (auto error = tx.begin())
             return *error;
         // Before the update, the events of exactly the rows it will change.
-        if (auto error = enqueueWebhookEvents(db, d->pg, r, QStringLiteral("delivered"), ids,
-                                              nowOr(at), true)) {
+        if (auto error
+            = d->enqueueWebhookEvents(r, QStringLiteral("delivered"), ids, nowOr(at), true)) {
             return tx.fail(*error);
         }
         int changed = 0;

@@ -1,6 +1,7 @@
 // Store: the hot statements, prepared once per connection; on SQLite through the raw sqlite3 API.
 
 #include "shared/store/store_p.h"
+#include "shared/store/webhooks.h"
 
 #include "shared/store/walbatchvfs.h"
 
@@ -92,6 +93,29 @@ QString Store::Private::stmtSql(Stmt stmt) const
                               " connections) VALUES ")
             + rows.join(QStringLiteral(", "))
             + QStringLiteral(" ON CONFLICT (notification_id, node) DO NOTHING");
+    }
+    case Stmt::EnqueueDelivered:
+    case Stmt::EnqueueRead:
+    case Stmt::EnqueueDeleted: {
+        // As storedetail::enqueueWebhookEvents for one id. The event is written in, not
+        // bound: SQLite compiles a LIKE whose pattern is bound again at every run.
+        const bool delivered = stmt == Stmt::EnqueueDelivered;
+        const QString event = delivered ? QStringLiteral("delivered")
+            : stmt == Stmt::EnqueueRead ? QStringLiteral("read")
+                                        : QStringLiteral("deleted");
+        return QStringLiteral("INSERT INTO webhook_outbox (endpoint_id, org_id, user_id, event,"
+                              " notification_id, occurred_at, attempts, claimed_until)"
+                              " SELECT e.id, n.org_id, n.user_id, '")
+            + event
+            + QStringLiteral("', n.id, CAST(? AS BIGINT), 0, 0"
+                             " FROM webhook_endpoints e JOIN notifications n"
+                             " ON n.org_id = e.org_id"
+                             " WHERE e.org_id = ? AND e.disabled_at IS NULL"
+                             " AND e.events LIKE '%,")
+            + event + QStringLiteral(",%' AND n.user_id = ? AND n.id = ?")
+            + (delivered ? QStringLiteral(" AND n.delivered_at IS NULL AND n.deleted_at IS NULL")
+                         : QString())
+            + QStringLiteral(" ORDER BY e.id");
     }
     case Stmt::Begin:
         // WriteTransaction's own (sqlsupport.h), run through runKept on SQLite only.
@@ -277,6 +301,26 @@ std::optional<StoreError> Store::Private::runKept(TransactionStatement statement
         break;
     }
     return execInts(Stmt::Rollback, {});
+}
+
+std::optional<StoreError> Store::Private::enqueueWebhookEvents(const Recipient &r,
+                                                               const QString &event,
+                                                               const QStringList &ids,
+                                                               const QDateTime &at,
+                                                               bool onlyUndelivered)
+{
+    if (ids.isEmpty() || !webhooks::mayHaveEndpoints(r.orgId))
+        return std::nullopt;
+    Stmt stmt = Stmt::Count;
+    if (event == QLatin1String("delivered") && onlyUndelivered)
+        stmt = Stmt::EnqueueDelivered;
+    else if (event == QLatin1String("read") && !onlyUndelivered)
+        stmt = Stmt::EnqueueRead;
+    else if (event == QLatin1String("deleted") && !onlyUndelivered)
+        stmt = Stmt::EnqueueDeleted;
+    if (ids.size() != 1 || stmt == Stmt::Count)
+        return storedetail::enqueueWebhookEvents(db(), pg, r, event, ids, at, onlyUndelivered);
+    return execInts(stmt, {SqlValue::ms(at), r.orgId, r.userId, ids.first()});
 }
 
 void Store::Private::dropPrepared()

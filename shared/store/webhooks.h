@@ -50,6 +50,11 @@ StoreResult<Done> add(Store &store, const Endpoint &endpoint);
 StoreResult<std::vector<Endpoint>> list(Store &store, bool withPending = true);
 // Removes the endpoints whose id or URL is idOrUrl, and their outbox; returns them.
 StoreResult<std::vector<Endpoint>> remove(Store &store, const QString &idOrUrl);
+// Enables again the endpoints whose id or URL is idOrUrl (disabled or only failing): their
+// backoff is cleared and the events they kept in the outbox are released, so that the
+// sender's next look sends them, each user's oldest first (claim). Returns them as they are
+// now; an endpoint that was healthy is returned unchanged.
+StoreResult<std::vector<Endpoint>> enable(Store &store, const QString &idOrUrl);
 
 // When the store's changes may skip the outbox statement: the server's sender tells it,
 // after each look at the endpoints, which organizations have an enabled one (an endpoint

@@ -141,15 +141,15 @@ QStringList clipped(MainWindow &window)
 }
 
 // Texts that are the same in English, German and French, or in English and one of them
-// (Name, Operator, Origin, Detail in German; Action in French), or are names and data: ids
-// from the server, units, the product's and protocols' names.
+// (Name, Operator, Origin, Detail in German; Action in French; Webhooks in both), or are
+// names and data: ids from the server, units, the product's and protocols' names.
 bool sameInEveryLanguage(const QString &text)
 {
     static const QRegularExpression data(QStringLiteral(
         "^(?:[\\d\\s.,:/#%()+\\-–—]*|.*\\b(?:acme|alice|ws://|127\\.0\\.0\\.1)\\b.*|"
         "n\\d+|TEST|RTT|RTT \\(ms\\)|Id|Seq|URL|CSV|JSON|notifyd|plain|socket\\.io|Normal|"
         "Organisation|Organization:?|Server|Session|Protocol|Version|Node|Nodes|Type|Info|Log|"
-        "Titre|Audit|Name|Operator:?|Detail|Origin|Action|"
+        "Titre|Audit|Webhooks|Name|Operator:?|Detail|Origin|Action|"
         "Notification|Notifications|Actions|Connexions|Message|Total|Trace|Sessions)$"));
     return data.match(text).hasMatch();
 }

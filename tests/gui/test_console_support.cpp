@@ -1,9 +1,11 @@
 // The console's support and admin views against a real in-process notifyd
 // (tests/common/testserver.h), offscreen: the Keys view creates a key that is shown once
-// (with a copy button) and revokes it; the Audit view filters and exports what was done;
+// (with a copy button) and revokes it; the Webhooks view adds an endpoint whose secret is
+// shown once, shows it DISABLED, enables it again and removes it, each change confirmed and
+// audited; the Audit view filters and exports what was done;
 // the User view's support panel marks read and deletes for the user, finds a notification
 // and opens its user, lists the user's refused connections and revokes the user's sessions;
-// a support operator gets neither the Keys nor the Audit tab.
+// a support operator gets neither the Keys, the Webhooks nor the Audit tab.
 
 #include <QTest>
 
@@ -22,6 +24,7 @@
 #include "console/views/supportpanel.h"
 #include "console/views/tableexport.h"
 #include "console/views/userview.h"
+#include "console/views/webhooksview.h"
 #include "shared/store/apikeys.h"
 #include "shared/store/operators.h"
 #include "shared/store/storeconfig.h"
@@ -33,6 +36,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -163,6 +168,145 @@ private slots:
         QVERIFY(!csv.contains(key.toUtf8()));
     }
 
+    void webhooksViewAddsDisablesEnablesAndRemoves()
+    {
+        TestServer server;
+        MainWindow window(nullptr);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.connectTo(adminUrl(server), server.config.adminKey);
+        QVERIFY(waitConnected(window));
+        WebhooksView *view = window.webhooksView();
+        QVERIFY(window.tabs()->isTabEnabled(window.tabs()->indexOf(view)));
+        window.tabs()->setCurrentWidget(view);
+        QTRY_VERIFY_WITH_TIMEOUT(view->loaded(), 5000);
+        QCOMPARE(view->model()->rowCount(), 0);
+
+        // Refused by the server (not http): said, nothing added.
+        view->addEndpoint("acme", "ftp://hooks.example.com/n", {"read"});
+        QTRY_VERIFY_WITH_TIMEOUT(view->statusLabel()->text().contains("only http and https"), 5000);
+        // Added (port 9 refuses: it fails), its secret shown once with a copy button.
+        QSignalSpy shown(view, &WebhooksView::secretShown);
+        const QString url = "http://127.0.0.1:9/hooks";
+        view->addEndpoint("acme", url, {"read", "deleted"});
+        QVERIFY(shown.wait(5000));
+        const QString id = shown.first().first().toString();
+        QVERIFY2(id.startsWith("wh_"), qPrintable(id));
+        auto *dialog = view->findChild<QDialog *>("webhookSecretDialog");
+        QVERIFY(dialog);
+        const QString secret = dialog->findChild<QLineEdit *>("webhookSecret")->text();
+        QVERIFY2(secret.startsWith("whsec_"), qPrintable(secret));
+        QTest::mouseClick(dialog->findChild<QPushButton *>("copySecret"), Qt::LeftButton);
+        QCOMPARE(QApplication::clipboard()->text(), secret);
+        dialog->close();
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, 5000);
+        QVERIFY(!allText(view->model()).contains(secret));
+        const int state = columnOf(view->model(), "State");
+        QCOMPARE(view->model()->index(0, columnOf(view->model(), "URL")).data().toString(), url);
+        QCOMPARE(view->model()->index(0, columnOf(view->model(), "Events")).data().toString(),
+                 QString("read, deleted"));
+        // Another organization's filter hides it.
+        view->orgFilter()->setText("globex");
+        QCOMPARE(view->model()->rowCount(), 0);
+        view->orgFilter()->setText("acme");
+        QCOMPARE(view->model()->rowCount(), 1);
+
+        // Failing for a day (the store's own disabling, test_store, without the day): shown
+        // DISABLED, in bold, with the events it keeps.
+        WsClient alice(server.wsUrl(mintToken("acme", "alice")));
+        QVERIFY(alice.waitConnected());
+        const QStringList ids = server.publish("acme", {"alice"}, "n1").notificationIds();
+        QVERIFY(alice.waitForEvents("notification:new", 1));
+        QVERIFY(!alice.call("mark_read",
+                            {{ "notificationIds",
+                               QJsonArray::fromStringList(ids) }})
+                     .isEmpty());
+        {
+            auto config = StoreConfig::parse(server.config.db);
+            QVERIFY(config.ok());
+            auto store = Store::open(config.value(), "test");
+            QVERIFY(store.ok());
+            QSqlQuery q(store.value()->database());
+            q.prepare("UPDATE webhook_endpoints SET disabled_at = :now, failing_since = :since,"
+                      " failures = 30, last_error = 'Connection refused' WHERE id = :id");
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            q.bindValue(":now", now);
+            q.bindValue(":since", now - 24 * 3600 * 1000);
+            q.bindValue(":id", id);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        }
+        view->reload();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            view->model()->index(0, state).data().toString().startsWith("DISABLED since"), 5000);
+        QVERIFY(view->model()->index(0, state).data(Qt::FontRole).value<QFont>().bold());
+        QCOMPARE(view->model()->index(0, columnOf(view->model(), "Waiting")).data().toString(),
+                 QString("1"));
+        // The sender's own last failure may have replaced the one written here: either says why.
+        QVERIFY(!view->model()
+                     ->index(0, columnOf(view->model(), "Last error"))
+                     .data()
+                     .toString()
+                     .isEmpty());
+
+        // Enable again: confirmed in a question that names it; nothing done when declined.
+        view->table()->selectRow(0);
+        QString asked;
+        view->setConfirm([&](const QString &q) {
+            asked = q;
+            return false;
+        });
+        view->enableSelected();
+        QVERIFY(asked.contains(url) && asked.contains("acme") && asked.contains("(1)"));
+        const auto listed = [&] {
+            return server.request("GET", "/api/v1/webhooks", {}, server.config.adminKey.toUtf8())
+                .json.value("endpoints")
+                .toArray();
+        };
+        QCOMPARE(listed().first().toObject().value("state").toString(), QString("disabled"));
+        view->setConfirm([](const QString &) { return true; });
+        view->enableSelected();
+        QTRY_VERIFY_WITH_TIMEOUT(view->statusLabel()->text().contains("Enabled"), 5000);
+        QVERIFY(listed().first().toObject().value("state").toString() != "disabled");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !view->model()->index(0, state).data().toString().startsWith("DISABLED"), 5000);
+
+        // Remove: declined, then confirmed.
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, 5000);
+        view->table()->selectRow(0);
+        view->setConfirm([&](const QString &q) {
+            asked = q;
+            return false;
+        });
+        view->removeSelected();
+        QVERIFY(asked.contains(url));
+        QCOMPARE(listed().size(), 1);
+        view->setConfirm([](const QString &) { return true; });
+        view->removeSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 0, 5000);
+        QCOMPARE(listed().size(), 0);
+
+        // Every change is in the audit log under the operator, naming the endpoint.
+        QStringList audited;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                audited.clear();
+                const auto log = server.request("GET", "/api/v1/audit?limit=100", {},
+                                                server.config.adminKey.toUtf8());
+                for (const QJsonValue &v : log.json.value("entries").toArray()) {
+                    const QJsonObject e = v.toObject();
+                    if (e.value("action").toString().startsWith("webhooks_"))
+                        audited.prepend(e.value("action").toString() + ' '
+                                        + e.value("result").toString() + ' '
+                                        + (e.value("target").toString().contains(id) ? "id" : "-"));
+                }
+                return audited.size() >= 4;
+            }(),
+            5000);
+        QCOMPARE(audited,
+                 (QStringList {"webhooks_add invalid_payload -", "webhooks_add ok id",
+                               "webhooks_enable ok id", "webhooks_remove ok id"}));
+    }
+
     void supportPanelActsForTheUser()
     {
         TestServer server;
@@ -272,6 +416,7 @@ private slots:
         QTabWidget *tabs = window.tabs();
         QTRY_VERIFY_WITH_TIMEOUT(!tabs->isTabEnabled(tabs->indexOf(window.keysView())), 5000);
         QVERIFY(!tabs->isTabEnabled(tabs->indexOf(window.auditView())));
+        QVERIFY(!tabs->isTabEnabled(tabs->indexOf(window.webhooksView())));
         QVERIFY(tabs->isTabEnabled(tabs->indexOf(window.userView())));
     }
 #endif

@@ -2,14 +2,20 @@
 // against a real HTTP receiver on loopback: every call signed (checked with Qt's HMAC),
 // each user's events in order, at least once; an endpoint that answers 500, hangs or resets
 // is retried and never delays delivery to the clients; an event stored before a kill -9 is
-// sent after the restart; only http and https URLs are taken; the `notifyd webhooks`
+// sent after the restart; only http and https URLs are taken; a disabled endpoint enabled
+// again (the route and the subcommand) sends what it kept, in order; the `notifyd webhooks`
 // subcommand as a real process, its changes audited.
 #include "notifydprocess.h"
 #include "testserver.h"
 #include "webhookreceiver.h"
 
+#include "shared/store/store.h"
+#include "shared/store/storeconfig.h"
+
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QSqlError>
+#include <QSqlQuery>
 
 using namespace notify;
 using namespace notify::test;
@@ -68,6 +74,7 @@ private slots:
     void signedEventsArriveInOrderPerUser();
     void failingEndpointIsRetriedAndNeverDelaysDelivery();
     void eventStoredBeforeKillIsSentAfterRestart();
+    void disabledEndpointEnabledAgainSendsKeptEventsInOrder();
 
 private:
     // Adds an endpoint through the admin API; its secret goes to the receiver.
@@ -397,6 +404,116 @@ void TestWebhooks::eventStoredBeforeKillIsSentAfterRestart()
     QVERIFY(QTest::qWaitFor([&] { return !receiver.accepted().isEmpty(); }, 10000));
     QCOMPARE(QString::fromLatin1(receiver.accepted().first().eventId), eventId);
     QVERIFY(receiver.accepted().first().signatureValid);
+}
+
+void TestWebhooks::disabledEndpointEnabledAgainSendsKeptEventsInOrder()
+{
+    WebhookReceiver receiver;
+    receiver.otherwise = Behaviour::Fail;
+    TestServer server;
+    const QString id = addEndpoint(server, receiver, QStringLiteral("acme"));
+    QVERIFY(!id.isEmpty());
+    WsClient alice(server.wsUrl(mintToken(QStringLiteral("acme"), QStringLiteral("alice"))));
+    QVERIFY(alice.waitConnected());
+    QStringList a;
+    for (int i = 0; i < 3; ++i)
+        a += server
+                 .publish(QStringLiteral("acme"), {QStringLiteral("alice")},
+                          QStringLiteral("a%1").arg(i))
+                 .notificationIds();
+    QVERIFY(alice.waitForEvents(QStringLiteral("notification:new"), 3));
+    for (const QString &n : a)
+        QVERIFY(!alice.call(QStringLiteral("mark_read"), idsData({n})).isEmpty());
+    QVERIFY(QTest::qWaitFor([&] { return !receiver.calls.isEmpty(); }, 10000));
+
+    // A day of failures, without waiting a day: the store's own disabling (test_store) as
+    // the sender would leave it. Nothing is sent to a disabled endpoint.
+    {
+        auto config = StoreConfig::parse(server.config.db);
+        QVERIFY(config.ok());
+        auto store = Store::open(config.value(), QStringLiteral("test"));
+        QVERIFY(store.ok());
+        QSqlQuery q(store.value()->database());
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        q.prepare(QStringLiteral("UPDATE webhook_endpoints SET disabled_at = :now,"
+                                 " failing_since = :since, failures = 30,"
+                                 " next_attempt_at = :next WHERE id = :id"));
+        q.bindValue(QStringLiteral(":now"), now);
+        q.bindValue(QStringLiteral(":since"), now - 24 * 3600 * 1000);
+        q.bindValue(QStringLiteral(":next"), now + 3600 * 1000);
+        q.bindValue(QStringLiteral(":id"), id);
+        QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    }
+    auto listed = server.request("GET", QStringLiteral("/api/v1/webhooks"), {}, adminKey);
+    QJsonObject endpoint
+        = listed.json.value(QStringLiteral("endpoints")).toArray().first().toObject();
+    QCOMPARE(endpoint.value(QStringLiteral("state")).toString(), QStringLiteral("disabled"));
+    QCOMPARE(endpoint.value(QStringLiteral("pending")).toInt(), 3);
+    // A disabled endpoint gets no new events (this one is never sent, below); the kept ones
+    // wait.
+    QVERIFY(!alice.call(QStringLiteral("delete"), idsData({a[0]})).isEmpty());
+
+    // The route: admins only, 404 for an unknown endpoint, then enabled: 200 with its state.
+    receiver.otherwise = Behaviour::Ok;
+    auto r = server.request("POST", QStringLiteral("/api/v1/webhooks/%1/enable").arg(id), {},
+                            "not-a-key");
+    QCOMPARE(r.status, 401);
+    r = server.request("POST", QStringLiteral("/api/v1/webhooks/wh_0000/enable"), {}, adminKey);
+    QCOMPARE(r.status, 404);
+    r = server.request("GET", QStringLiteral("/api/v1/webhooks/%1/enable").arg(id), {}, adminKey);
+    QCOMPARE(r.status, 405);
+    r = server.request("POST", QStringLiteral("/api/v1/webhooks/%1/enable").arg(id), {}, adminKey);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(QStringLiteral("state")).toString(), QStringLiteral("enabled"));
+    QCOMPARE(r.json.value(QStringLiteral("failures")).toInt(), 0);
+    QVERIFY(r.json.value(QStringLiteral("disabledAt")).isNull());
+    QCOMPARE(r.json.value(QStringLiteral("pending")).toInt(), 3);
+
+    // The kept events, in order, at once (the backoff is cleared), then new ones; not the
+    // one of the change made while it was disabled.
+    QVERIFY2(QTest::qWaitFor(
+                 [&] { return receiver.acceptedOf(QStringLiteral("alice")).size() >= 3; }, 5000),
+             qPrintable(receiver.acceptedOf(QStringLiteral("alice")).join(u',')));
+    QCOMPARE(receiver.acceptedOf(QStringLiteral("alice")),
+             (QStringList {QStringLiteral("read ") + a[0], QStringLiteral("read ") + a[1],
+                           QStringLiteral("read ") + a[2]}));
+    QVERIFY(!alice.call(QStringLiteral("delete"), idsData({a[1]})).isEmpty());
+    QVERIFY(QTest::qWaitFor(
+        [&] { return receiver.acceptedOf(QStringLiteral("alice")).size() >= 4; }, 5000));
+    QCOMPARE(receiver.acceptedOf(QStringLiteral("alice")).last(),
+             QStringLiteral("deleted ") + a[1]);
+    QVERIFY(
+        !receiver.acceptedOf(QStringLiteral("alice")).contains(QStringLiteral("deleted ") + a[0]));
+
+    // The subcommand, by URL, as `remove` takes it; an unknown one is exit status 1.
+    const QStringList store {QStringLiteral("--db"), server.config.db};
+    const Run enabled
+        = webhooksCommand(QStringList {QStringLiteral("enable"), receiver.url()} + store);
+    QVERIFY2(enabled.exitCode == 0, qPrintable(enabled.err));
+    QVERIFY2(enabled.out.contains(id), qPrintable(enabled.out));
+    const Run unknown = webhooksCommand(
+        QStringList {QStringLiteral("enable"), QStringLiteral("wh_none")} + store);
+    QCOMPARE(unknown.exitCode, 1);
+
+    // Each enabling is in the audit log with its outcome.
+    QStringList audited;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const auto log
+                = server.request("GET", QStringLiteral("/api/v1/audit?limit=100"), {}, adminKey);
+            audited.clear();
+            for (const QJsonValue &v : log.json.value(QStringLiteral("entries")).toArray()) {
+                const QJsonObject e = v.toObject();
+                if (e.value(QStringLiteral("action")).toString()
+                    == QLatin1String("webhooks.enable"))
+                    audited.prepend(e.value(QStringLiteral("result")).toString());
+            }
+            return audited.size() >= 4;
+        },
+        5000));
+    QCOMPARE(audited,
+             (QStringList {QStringLiteral("not_found"), QStringLiteral("ok"), QStringLiteral("ok"),
+                           QStringLiteral("not_found")}));
 }
 
 QTEST_GUILESS_MAIN(TestWebhooks)

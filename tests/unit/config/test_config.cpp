@@ -165,6 +165,11 @@ void TestConfig::eachFlag_data()
     QTest::newRow("rate-limit default burst")
         << QStringList {"--rate-limit", "0.5/s"} << "rate-limit=0.5/s,1";
     QTest::newRow("rate-limit off") << QStringList {"--rate-limit", "off"} << "rate-limit=off";
+    // The largest rate, written as it parses again (a key's limits are stored as this text).
+    QTest::newRow("rate-limit largest")
+        << QStringList {"--rate-limit", "1000000/s"} << "rate-limit=1000000/s,1000000";
+    QTest::newRow("rate-limit fraction")
+        << QStringList {"--rate-limit", "123456.125/s,7"} << "rate-limit=123456.125/s,7";
     QTest::newRow("max-connections-per-user")
         << QStringList {"--max-connections-per-user", "0"} << "max-connections-per-user=0";
     QTest::newRow("retention-days") << QStringList {"--retention-days", "0"} << "retention-days=0";

@@ -203,6 +203,7 @@ private slots:
     void webhookClaimsOneEventPerUserInOrder();
     void webhookBackoffThenDisableAfterADay();
     void webhookOutboxIsBounded();
+    void webhookEnableClearsBackoffAndReleasesKeptEvents();
 
 private:
     // A store on this test function's database, not yet migrated.
@@ -2109,6 +2110,79 @@ void TestStore::webhookOutboxIsBounded()
     QCOMPARE(listed.value()[0].dropped, qint64(2));
     STORE_OK(none, webhooks::trim(*store, 3));
     QCOMPARE(none.value(), qint64(0));
+}
+
+void TestStore::webhookEnableClearsBackoffAndReleasesKeptEvents()
+{
+    webhooks::forgetEnabledOrgs();
+    auto store = openMigrated();
+    QVERIFY2(store, qPrintable(m_openError));
+    const Recipient alice {QStringLiteral("acme"), QStringLiteral("alice")};
+    const Recipient bob {QStringLiteral("acme"), QStringLiteral("bob")};
+    STORE_OK(added, webhooks::add(*store, endpointOf(QStringLiteral("wh_1"), QStringLiteral("acme"))));
+    STORE_OK(inserted, store->insertBatch({draft(alice, QStringLiteral("a1")),
+                                           draft(alice, QStringLiteral("a2")),
+                                           draft(bob, QStringLiteral("b1"))},
+                                          kT0));
+    const QString a1 = inserted.value()[0].notification.id;
+    const QString a2 = inserted.value()[1].notification.id;
+    const QString b1 = inserted.value()[2].notification.id;
+    STORE_OK(r1, store->markRead(alice, {a1}, kT0));
+    STORE_OK(r2, store->markRead(alice, {a2}, kT0));
+    STORE_OK(r3, store->markRead(bob, {b1}, kT0));
+
+    // A day of failures: disabled, with alice's first event still claimed by a node that
+    // never came back.
+    QDateTime now = kT0.addSecs(1);
+    STORE_OK(claimed, webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("gone"),
+                                      now, 48 * 3600 * 1000));
+    QCOMPARE(claimed.value().size(), size_t(2));
+    STORE_OK(f, webhooks::failed(*store, claimed.value()[1], QStringLiteral("HTTP 503"), now));
+    bool disabled = false;
+    for (int i = 0; i < 100 && !disabled; ++i) {
+        now = now.addMSecs(webhooks::Backoff::maxDelayMs);
+        STORE_OK(again, webhooks::failed(*store, claimed.value()[1], QStringLiteral("HTTP 503"), now));
+        disabled = again.value().disabled;
+    }
+    QVERIFY(disabled);
+    STORE_OK(before, webhooks::list(*store));
+    QVERIFY(!before.value()[0].enabled());
+    QCOMPARE(before.value()[0].pending, qint64(3));
+
+    STORE_OK(missing, webhooks::enable(*store, QStringLiteral("wh_none")));
+    QVERIFY(missing.value().empty());
+    // By id or by URL, as remove.
+    STORE_OK(enabled, webhooks::enable(*store, QStringLiteral("http://127.0.0.1:9/wh_1")));
+    QCOMPARE(enabled.value().size(), size_t(1));
+    const webhooks::Endpoint &e = enabled.value()[0];
+    QCOMPARE(e.id, QStringLiteral("wh_1"));
+    QVERIFY(e.enabled());
+    QCOMPARE(e.pending, qint64(3));
+    STORE_OK(after, webhooks::list(*store));
+    QVERIFY(after.value()[0].enabled());
+    QCOMPARE(after.value()[0].failures, 0);
+    QVERIFY(!after.value()[0].failingSince.isValid());
+    QVERIFY(!after.value()[0].nextAttemptAt.isValid());
+    QVERIFY(after.value()[0].lastError.isEmpty());
+    QCOMPARE(after.value()[0].pending, qint64(3));
+
+    // The kept events go at once (the dead node's claim is void), each user's oldest first.
+    STORE_OK(next, webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("n"),
+                                   now.addSecs(1), 60000));
+    QCOMPARE(next.value().size(), size_t(2));
+    QCOMPARE(next.value()[0].notificationId, a1);
+    QCOMPARE(next.value()[1].notificationId, b1);
+    STORE_OK(sentA1, webhooks::sent(*store, next.value()[0], false));
+    STORE_OK(then, webhooks::claim(*store, QStringLiteral("wh_1"), 10, QStringLiteral("n"),
+                                   now.addSecs(2), 60000));
+    QCOMPARE(then.value().size(), size_t(1));
+    QCOMPARE(then.value()[0].notificationId, a2);
+
+    // And it gets new events again.
+    STORE_OK(more, store->insertBatch({draft(alice, QStringLiteral("a3"))}, kT0));
+    STORE_OK(r4, store->markRead(alice, {more.value()[0].notification.id}, kT0));
+    STORE_OK(last, webhooks::list(*store));
+    QCOMPARE(last.value()[0].pending, qint64(3));
 }
 
 #include "test_store.moc"
