@@ -1,10 +1,10 @@
 #pragma once
 
+#include "shared/bus/busmessage.h"
 #include "shared/model/notification.h"
 #include "shared/model/recipient.h"
 #include "shared/model/result.h"
 #include "shared/model/session.h"
-#include "shared/bus/busmessage.h"
 #include "shared/store/storeconfig.h"
 #include "shared/store/storeerror.h"
 
@@ -22,8 +22,7 @@ namespace notify {
 
 class ConnectionWatch;
 
-template<typename T>
-using StoreResult = Result<T, StoreError>;
+template<typename T> using StoreResult = Result<T, StoreError>;
 
 struct InsertOutcome
 {
@@ -32,11 +31,20 @@ struct InsertOutcome
     // The recipient's unread count right after the whole batch committed (the same value in
     // every outcome of one recipient), so that callers need not read it again.
     qint64 unreadCountAfter = 0;
+    qint64 unseenCountAfter = 0; // the same for the unseen count
+};
+
+// A recipient's badges (docs/protocol.md, "Inbox states"): unread, and unseen (neither seen
+// nor read).
+struct InboxCounts
+{
+    qint64 unread = 0;
+    qint64 unseen = 0;
 };
 
 struct InboxQuery
 {
-    int limit = 20;                  // 1..100 (clamped)
+    int limit = 20; // 1..100 (clamped)
     std::optional<qint64> beforeSeq; // only seq < beforeSeq
     bool unreadOnly = false;
     // Soft-deleted rows too (they stay until the purge): the console's user view shows them
@@ -54,6 +62,7 @@ struct ChangeOutcome
 {
     QStringList ids; // the ids that actually changed (were unread / not deleted and owned)
     qint64 unreadCount = 0; // the recipient's unread count after the change
+    qint64 unseenCount = 0; // and its unseen count
     QDateTime at;
     int updated() const { return int(ids.size()); }
 };
@@ -173,15 +182,20 @@ public:
     StoreResult<ChangeOutcome> markRead(const Recipient &r, const QStringList &ids,
                                         const QDateTime &at);
     StoreResult<ChangeOutcome> markAllRead(const Recipient &r, const QDateTime &at);
+    // Seen (the badge) apart from read: sets seen_at where neither seen nor read; the
+    // outcome's ids are those that changed. A read marks seen too.
+    StoreResult<ChangeOutcome> markSeen(const Recipient &r, const QStringList &ids,
+                                        const QDateTime &at);
+    StoreResult<ChangeOutcome> markAllSeen(const Recipient &r, const QDateTime &at);
     StoreResult<ChangeOutcome> softDelete(const Recipient &r, const QStringList &ids,
                                           const QDateTime &at);
     StoreResult<qint64> unreadCount(const Recipient &r);
+    StoreResult<InboxCounts> counts(const Recipient &r);
     // The unread counts of several recipients at once (storeranges.cpp); a recipient that
     // has never had a notification is 0.
     StoreResult<QHash<Recipient, qint64>> unreadCounts(const std::vector<Recipient> &recipients);
     // Sets delivered_at where still null; returns how many rows changed.
-    StoreResult<int> markDelivered(const Recipient &r, const QStringList &ids,
-                                   const QDateTime &at);
+    StoreResult<int> markDelivered(const Recipient &r, const QStringList &ids, const QDateTime &at);
 
     StoreResult<Done> createSession(const SessionRecord &session);
     StoreResult<std::optional<SessionRecord>> findSession(const QByteArray &tokenSha256Hex);

@@ -195,6 +195,7 @@ private slots:
     void lostConnectionRecovers();
     void insertReportsUnreadCountAfter();
     void findManyIsScopedAndSkipsDeleted();
+    void seenIsApartFromRead();
     void countersExactWithKeyedAndKeylessRecipients();
     void sqliteSessionSettings();
     void failedGroupRollsBackWhole();
@@ -1792,6 +1793,78 @@ void TestStore::findManyIsScopedAndSkipsDeleted()
 // statement at the start of the batch; one with keys is counted at the end. Both kinds in
 // one batch, on rows that reads and deletes have changed, keep seq gap-free and the stored
 // count equal to a recount.
+// Seen (the badge) apart from read (docs/protocol.md, "Inbox states"): unseen until seen or
+// read, both counters exact through every change, scoped to the recipient, and the same
+// counts as the check's recount.
+void TestStore::seenIsApartFromRead()
+{
+    OPEN_STORE(store);
+    const Recipient r {QStringLiteral("o"), QStringLiteral("u")};
+    const Recipient other {QStringLiteral("o"), QStringLiteral("v")};
+    STORE_OK(inserted, store->insertBatch({draft(r, "1"), draft(r, "2"), draft(r, "3"),
+                                           draft(r, "4"), draft(other, "x")},
+                                          kT0));
+    QCOMPARE(inserted->at(3).unreadCountAfter, 4);
+    QCOMPARE(inserted->at(3).unseenCountAfter, 4);
+    QStringList ids;
+    for (int i = 0; i < 4; ++i)
+        ids.append(inserted->at(size_t(i)).notification.id);
+    const QString foreign = inserted->at(4).notification.id;
+    auto counts = [&]() {
+        auto c = store->counts(r);
+        return c.ok() ? QList<qint64> {c->unread, c->unseen} : QList<qint64> {-1, -1};
+    };
+
+    STORE_OK(seen, store->markSeen(r, {ids[0], ids[0], foreign, QStringLiteral("nope")},
+                                   kT0.addSecs(1)));
+    QCOMPARE(seen->ids, QStringList {ids[0]});
+    QCOMPARE(seen->unreadCount, 4);
+    QCOMPARE(seen->unseenCount, 3);
+    QCOMPARE(counts(), (QList<qint64> {4, 3}));
+    STORE_OK(row, store->find(r, ids[0]));
+    QCOMPARE((*row)->seenAt, kT0.addSecs(1));
+    QVERIFY(!(*row)->isRead());
+    STORE_OK(again, store->markSeen(r, {ids[0]}, kT0.addSecs(2)));
+    QVERIFY(again->ids.isEmpty());
+    STORE_OK(kept, store->find(r, ids[0]));
+    QCOMPARE((*kept)->seenAt, kT0.addSecs(1)); // the first sight is kept
+
+    // Reading a seen one lowers only unread; reading an unseen one lowers both and marks it
+    // seen at the same time.
+    STORE_OK(read, store->markRead(r, {ids[0], ids[1]}, kT0.addSecs(3)));
+    QCOMPARE(read->unreadCount, 2);
+    QCOMPARE(read->unseenCount, 2);
+    STORE_OK(readRow, store->find(r, ids[1]));
+    QCOMPARE((*readRow)->seenAt, kT0.addSecs(3));
+    STORE_OK(seenRead, store->markSeen(r, {ids[1]}, kT0.addSecs(4)));
+    QVERIFY(seenRead->ids.isEmpty());
+
+    // Deleting an unseen one lowers both; a seen unread one only unread.
+    STORE_OK(deleted, store->softDelete(r, {ids[2]}, kT0.addSecs(5)));
+    QCOMPARE(deleted->unreadCount, 1);
+    QCOMPARE(deleted->unseenCount, 1);
+    STORE_OK(all, store->markAllSeen(r, kT0.addSecs(6)));
+    QCOMPARE(all->ids, QStringList {ids[3]});
+    QCOMPARE(all->unreadCount, 1);
+    QCOMPARE(all->unseenCount, 0);
+    QCOMPARE(counts(), (QList<qint64> {1, 0}));
+    STORE_OK(more, store->insertBatch({draft(r, "5")}, kT0.addSecs(7)));
+    QCOMPARE(more->at(0).unseenCountAfter, 1);
+    STORE_OK(allRead, store->markAllRead(r, kT0.addSecs(8)));
+    QCOMPARE(allRead->unseenCount, 0);
+    QCOMPARE(counts(), (QList<qint64> {0, 0}));
+
+    // The other user's counters never moved; the counters agree with a recount.
+    STORE_OK(otherCounts, store->counts(other));
+    QCOMPARE(otherCounts->unread, 1);
+    QCOMPARE(otherCounts->unseen, 1);
+    STORE_OK(report, store->check());
+    QVERIFY2(report->problems.isEmpty(), qPrintable(report->problems.join(QLatin1Char('\n'))));
+    STORE_OK(recount, store->recountUnread(r));
+    QCOMPARE(*recount, 0);
+    QCOMPARE(counts(), (QList<qint64> {0, 0}));
+}
+
 void TestStore::countersExactWithKeyedAndKeylessRecipients()
 {
     OPEN_STORE(store);
