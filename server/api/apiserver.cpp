@@ -109,6 +109,10 @@ void ApiServer::addRoutes()
                  {{Method::Post, plain(&ApiServer::meMarkRead)}});
     addUserRoute(QStringLiteral("/api/v1/me/notifications/read-all"),
                  {{Method::Post, plain(&ApiServer::meMarkAllRead)}});
+    addUserRoute(QStringLiteral("/api/v1/me/notifications/seen"),
+                 {{Method::Post, plain(&ApiServer::meMarkSeen)}});
+    addUserRoute(QStringLiteral("/api/v1/me/notifications/seen-all"),
+                 {{Method::Post, plain(&ApiServer::meMarkAllSeen)}});
     addUserRoute(QStringLiteral("/api/v1/me/notifications/<arg>"),
                  {{Method::Delete, withArg(&ApiServer::meDelete)}});
 

@@ -125,6 +125,11 @@ private:
     void meUnreadCount(const ApiRequest &request, const HttpReply &reply);
     void meMarkRead(const ApiRequest &request, const HttpReply &reply);
     void meMarkAllRead(const ApiRequest &request, const HttpReply &reply);
+    void meMarkSeen(const ApiRequest &request, const HttpReply &reply);
+    void meMarkAllSeen(const ApiRequest &request, const HttpReply &reply);
+    // The shared bodies of the routes above; `change`: meroutes.cpp's Change.
+    void meChangeIds(const ApiRequest &request, const HttpReply &reply, int change);
+    void meChangeAll(const ApiRequest &request, const HttpReply &reply, int change);
     void meDelete(const QString &id, const ApiRequest &request, const HttpReply &reply);
     // sessionroutes.cpp
     void createSession(const ApiRequest &request, const HttpReply &reply);

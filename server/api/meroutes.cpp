@@ -22,7 +22,7 @@ using limits::maxIdsPerRequest;
 
 using Continuation = std::function<void(const HttpReply &)>;
 
-enum class Change { Read, ReadAll, Delete };
+enum class Change { Read, ReadAll, Delete, Seen, SeenAll };
 
 struct ListQuery
 {
@@ -62,22 +62,25 @@ Continuation applyChange(Store &store, Change kind, const Recipient &r, const QS
     const QDateTime now = QDateTime::currentDateTimeUtc();
     StoreResult<ChangeOutcome> result = kind == Change::Read ? store.markRead(r, ids, now)
         : kind == Change::Delete                             ? store.softDelete(r, ids, now)
+        : kind == Change::Seen                               ? store.markSeen(r, ids, now)
+        : kind == Change::SeenAll                            ? store.markAllSeen(r, now)
                                                              : store.markAllRead(r, now);
     if (!result.ok())
         return storeFailure(result.error(), metrics);
     const ChangeOutcome &change = result.value();
+    const bool all = kind == Change::ReadAll || kind == Change::SeenAll;
+    const auto scope = all ? DeliveryHub::ReadScope::All : DeliveryHub::ReadScope::Ids;
     if (kind == Change::Delete)
         hub.publishDeleted(r, change);
+    else if (kind == Change::Seen || kind == Change::SeenAll)
+        hub.publishSeen(r, change, scope);
     else
-        hub.publishMarkedRead(r, change,
-                              kind == Change::ReadAll ? DeliveryHub::ReadScope::All
-                                                      : DeliveryHub::ReadScope::Ids,
-                              &store);
+        hub.publishMarkedRead(r, change, scope, &store);
 
     // Nothing changed: "already read" is a success, an id that is not this user's (or does
     // not exist, or is deleted) is not found; the lookup is scoped to r, so another user's
     // notification is indistinguishable from a missing one.
-    if (kind != Change::ReadAll && change.ids.isEmpty()) {
+    if (!all && change.ids.isEmpty()) {
         bool anyOwned = false;
         for (const QString &id : ids) {
             auto found = store.find(r, id);
@@ -98,7 +101,8 @@ Continuation applyChange(Store &store, Change kind, const Recipient &r, const QS
         {QStringLiteral("ok"), true},
         {kind == Change::Delete ? QStringLiteral("deleted") : QStringLiteral("updated"),
          change.updated()},
-        {QStringLiteral("unreadCount"), change.unreadCount}};
+        {QStringLiteral("unreadCount"), change.unreadCount},
+        {QStringLiteral("unseenCount"), change.unseenCount}};
     return [json](const HttpReply &reply) {
         reply.json(200, json);
     };
@@ -121,13 +125,14 @@ void ApiServer::meList(const ApiRequest &request, const HttpReply &reply)
             auto page = store.inbox(r, inbox);
             if (!page.ok())
                 return storeFailure(page.error(), metrics);
-            auto count = store.unreadCount(r);
+            auto count = store.counts(r);
             if (!count.ok())
                 return storeFailure(count.error(), metrics);
             const QJsonObject json {{QStringLiteral("notifications"),
                                      notificationsToClientJson(page.value().notifications)},
                                     {QStringLiteral("hasMore"), page.value().hasMore},
-                                    {QStringLiteral("unreadCount"), count.value()}};
+                                    {QStringLiteral("unreadCount"), count->unread},
+                                    {QStringLiteral("unseenCount"), count->unseen}};
             return [json](const HttpReply &reply) {
                 reply.json(200, json);
             };
@@ -141,10 +146,11 @@ void ApiServer::meUnreadCount(const ApiRequest &request, const HttpReply &reply)
     withUser(request, reply, [this, &metrics](const Identity &who, const HttpReply &reply) {
         const Recipient r = who.recipient;
         onReader(reply, [r, &metrics](Store &store) -> Continuation {
-            auto count = store.unreadCount(r);
+            auto count = store.counts(r);
             if (!count.ok())
                 return storeFailure(count.error(), metrics);
-            const QJsonObject json {{QStringLiteral("unreadCount"), count.value()}};
+            const QJsonObject json {{QStringLiteral("unreadCount"), count->unread},
+                                    {QStringLiteral("unseenCount"), count->unseen}};
             return [json](const HttpReply &reply) {
                 reply.json(200, json);
             };
@@ -154,6 +160,27 @@ void ApiServer::meUnreadCount(const ApiRequest &request, const HttpReply &reply)
 
 void ApiServer::meMarkRead(const ApiRequest &request, const HttpReply &reply)
 {
+    meChangeIds(request, reply, int(Change::Read));
+}
+
+void ApiServer::meMarkSeen(const ApiRequest &request, const HttpReply &reply)
+{
+    meChangeIds(request, reply, int(Change::Seen));
+}
+
+void ApiServer::meMarkAllRead(const ApiRequest &request, const HttpReply &reply)
+{
+    meChangeAll(request, reply, int(Change::ReadAll));
+}
+
+void ApiServer::meMarkAllSeen(const ApiRequest &request, const HttpReply &reply)
+{
+    meChangeAll(request, reply, int(Change::SeenAll));
+}
+
+void ApiServer::meChangeIds(const ApiRequest &request, const HttpReply &reply, int change)
+{
+    const Change kind = Change(change);
     HttpResult<QStringList> ids = HttpError {};
     auto body = parseJsonObject(request.body());
     if (!body) {
@@ -169,21 +196,22 @@ void ApiServer::meMarkRead(const ApiRequest &request, const HttpReply &reply)
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
     withUser(request, reply,
-             [this, ids, &hub, &metrics](const Identity &who, const HttpReply &reply) {
+             [this, kind, ids, &hub, &metrics](const Identity &who, const HttpReply &reply) {
                  if (!ids)
                      return reply.error(ids.error());
                  if (!requireAccepting(reply))
                      return;
                  const Recipient r = who.recipient;
                  const QStringList list = ids.value();
-                 onWriter(reply, [r, list, &hub, &metrics](Store &store) {
-                     return applyChange(store, Change::Read, r, list, hub, metrics);
+                 onWriter(reply, [kind, r, list, &hub, &metrics](Store &store) {
+                     return applyChange(store, kind, r, list, hub, metrics);
                  });
              });
 }
 
-void ApiServer::meMarkAllRead(const ApiRequest &request, const HttpReply &reply)
+void ApiServer::meChangeAll(const ApiRequest &request, const HttpReply &reply, int change)
 {
+    const Change kind = Change(change);
     // No body is needed; one that is sent must still be a JSON object.
     std::optional<HttpError> invalid;
     if (!request.body().trimmed().isEmpty()) {
@@ -194,14 +222,14 @@ void ApiServer::meMarkAllRead(const ApiRequest &request, const HttpReply &reply)
     DeliveryHub &hub = m_services.hub;
     Metrics &metrics = m_services.metrics;
     withUser(request, reply,
-             [this, invalid, &hub, &metrics](const Identity &who, const HttpReply &reply) {
+             [this, kind, invalid, &hub, &metrics](const Identity &who, const HttpReply &reply) {
                  if (invalid)
                      return reply.error(*invalid);
                  if (!requireAccepting(reply))
                      return;
                  const Recipient r = who.recipient;
-                 onWriter(reply, [r, &hub, &metrics](Store &store) {
-                     return applyChange(store, Change::ReadAll, r, {}, hub, metrics);
+                 onWriter(reply, [kind, r, &hub, &metrics](Store &store) {
+                     return applyChange(store, kind, r, {}, hub, metrics);
                  });
              });
 }

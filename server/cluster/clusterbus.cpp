@@ -247,10 +247,13 @@ void ClusterBus::handle(const bus::Message &m)
             handleCreated(m);
         return;
     case bus::Kind::Read:
-    case bus::Kind::Deleted: {
+    case bus::Kind::Deleted:
+    case bus::Kind::Seen: {
         if (own)
             return;
         if (!hasMembers(m.recipient)) {
+            if (m.kind == bus::Kind::Seen)
+                return; // the user watch has no seen change
             // Not delivered here, but maybe watched by a console here (the hub tells the
             // watch of what it delivers).
             if (services.hub.watching())
@@ -263,9 +266,12 @@ void ClusterBus::handle(const bus::Message &m)
         ChangeOutcome change;
         change.ids = m.ids;
         change.unreadCount = m.unreadCount;
+        change.unseenCount = m.unseenCount;
         change.at = QDateTime::fromMSecsSinceEpoch(m.atMs, Qt::UTC);
         if (m.kind == bus::Kind::Read)
             services.hub.publishMarkedRead(m.recipient, change);
+        else if (m.kind == bus::Kind::Seen)
+            services.hub.publishSeen(m.recipient, change);
         else
             services.hub.publishDeleted(m.recipient, change);
         return;
@@ -400,7 +406,9 @@ void ClusterBus::readRanges(const std::vector<const bus::CreatedRange *> &batch)
                 continue; // the same user twice in one signal: the other range's row
             // The count right after this notification, as its own node computed it.
             const qint64 count = std::max<qint64>(0, range->unreadAfter - (range->lastSeq - n.seq));
-            items.push_back({InsertOutcome {std::move(n), true, count}, 0});
+            const qint64 unseen
+                = std::max<qint64>(0, range->unseenAfter - (range->lastSeq - n.seq));
+            items.push_back({InsertOutcome {std::move(n), true, count, unseen}, 0});
         }
         // Every seq of the range is resolved: one not read was deleted since.
         bool gap = false;
@@ -434,7 +442,8 @@ void ClusterBus::readRange(const bus::CreatedRange &range)
             }
             after = n.seq;
             const qint64 count = std::max<qint64>(0, range.unreadAfter - (range.lastSeq - n.seq));
-            items.push_back({InsertOutcome {std::move(n), true, count}, 0});
+            const qint64 unseen = std::max<qint64>(0, range.unseenAfter - (range.lastSeq - n.seq));
+            items.push_back({InsertOutcome {std::move(n), true, count, unseen}, 0});
         }
         if (past || !page.value().hasMore || after >= range.lastSeq)
             break;
@@ -477,7 +486,7 @@ void ClusterBus::startUser(const Recipient &r, qint64 lowestHeld)
     // already there when it committed and replays by lastSeq may see it twice (seq tells).
     const QDateTime since = QDateTime::currentDateTimeUtc().addMSecs(-catchUpMarginMs);
     auto page = m_reader->since(r, since, pageRows);
-    auto unread = m_reader->unreadCount(r);
+    auto unread = m_reader->counts(r);
     std::vector<SeqGate::Item> items;
     qint64 from = lowestHeld;
     if (page.ok() && unread.ok()) {
@@ -485,7 +494,8 @@ void ClusterBus::startUser(const Recipient &r, qint64 lowestHeld)
             if (n.seq >= lowestHeld)
                 continue;
             from = std::min(from, n.seq);
-            items.push_back({InsertOutcome {std::move(n), true, unread.value()}, 0});
+            items.push_back(
+                {InsertOutcome {std::move(n), true, unread->unread, unread->unseen}, 0});
         }
     } else {
         qCWarning(lcServer) << "cluster: cannot read a user's recent notifications";
@@ -544,7 +554,7 @@ void ClusterBus::fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld
         return;
     for (;;) {
         auto page = m_reader->afterSeq(r, afterSeq, pageRows);
-        auto unread = m_reader->unreadCount(r);
+        auto unread = m_reader->counts(r);
         if (!page.ok() || !unread.ok()) {
             qCWarning(lcServer) << "cluster: cannot read a user's missing notifications";
             return;
@@ -553,7 +563,8 @@ void ClusterBus::fillFrom(const Recipient &r, qint64 afterSeq, qint64 lowestHeld
         qint64 last = afterSeq;
         for (Notification &n : page.value().notifications) {
             last = n.seq;
-            items.push_back({InsertOutcome {std::move(n), true, unread.value()}, 0});
+            items.push_back(
+                {InsertOutcome {std::move(n), true, unread->unread, unread->unseen}, 0});
         }
         // Every seq below the lowest held one is committed: one not read is deleted.
         const qint64 resolvedTo
@@ -610,7 +621,7 @@ void ClusterBus::catchUp(qint64 sinceMs)
     }
     // Reads and deletes on other nodes during the outage changed counts too.
     for (const Recipient &r : std::as_const(done)) {
-        if (auto unread = m_reader->unreadCount(r); unread.ok())
+        if (auto unread = m_reader->counts(r); unread.ok())
             hub.publishUnreadCount(r, unread.value());
     }
 }

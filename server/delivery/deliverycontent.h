@@ -19,6 +19,8 @@ struct DeliveryContent
         Read, // ids read at `at` (changed: their rows after the change, when a dialect needs them)
         ReadAll, // every unread one, ids, at `at`
         Deleted, // ids deleted at `at`
+        Seen, // ids seen at `at` (docs/protocol.md, "Inbox states")
+        SeenAll, // every unseen one, ids, at `at`
         UnreadCount, // just the count
     };
     Kind kind = Kind::Other;
@@ -27,6 +29,7 @@ struct DeliveryContent
     QDateTime at;
     std::vector<Notification> changed;
     qint64 unreadCount = 0;
+    qint64 unseenCount = 0; // the standard count event's; the dialects have none
 };
 
 } // namespace notify

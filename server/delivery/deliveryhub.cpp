@@ -12,6 +12,22 @@ namespace events {
 const QString announcement = QStringLiteral("announcement");
 } // namespace events
 
+namespace {
+
+// What a change of some of a user's notifications tells their tabs.
+DeliveryContent changeContent(DeliveryContent::Kind kind, const ChangeOutcome &change)
+{
+    DeliveryContent content;
+    content.kind = kind;
+    content.ids = change.ids;
+    content.at = change.at;
+    content.unreadCount = change.unreadCount;
+    content.unseenCount = change.unseenCount;
+    return content;
+}
+
+} // namespace
+
 DeliveryHub::DeliveryHub(RoomDirectory &directory, Metrics &metrics)
     : m_directory(directory)
     , m_metrics(metrics)
@@ -68,6 +84,7 @@ std::vector<int> DeliveryHub::publishCreated(const std::vector<InsertOutcome> &o
         d->content.kind = DeliveryContent::Kind::Created;
         d->content.notification = n;
         d->content.unreadCount = outcomes[i].unreadCountAfter;
+        d->content.unseenCount = outcomes[i].unseenCountAfter;
         for (size_t shard = 0; shard < perShard.size(); ++shard) {
             if (holders[i] & (RoomDirectory::ShardMask(1) << shard))
                 perShard[shard].push_back(d);
@@ -175,12 +192,9 @@ void DeliveryHub::publishMarkedRead(const Recipient &r, const ChangeOutcome &cha
     if (change.ids.isEmpty())
         return;
     bump(m_metrics.read, quint64(change.ids.size()));
-    DeliveryContent content;
-    content.kind
-        = scope == ReadScope::All ? DeliveryContent::Kind::ReadAll : DeliveryContent::Kind::Read;
-    content.ids = change.ids;
-    content.at = change.at;
-    content.unreadCount = change.unreadCount;
+    DeliveryContent content = changeContent(scope == ReadScope::All ? DeliveryContent::Kind::ReadAll
+                                                                    : DeliveryContent::Kind::Read,
+                                            change);
     if (watching())
         noteUserChange(
             {scope == ReadScope::All ? UserChange::Kind::ReadAll : UserChange::Kind::Read, r,
@@ -200,11 +214,7 @@ void DeliveryHub::publishDeleted(const Recipient &r, const ChangeOutcome &change
 {
     if (change.ids.isEmpty())
         return;
-    DeliveryContent content;
-    content.kind = DeliveryContent::Kind::Deleted;
-    content.ids = change.ids;
-    content.at = change.at;
-    content.unreadCount = change.unreadCount;
+    DeliveryContent content = changeContent(DeliveryContent::Kind::Deleted, change);
     if (watching())
         noteUserChange({UserChange::Kind::Deleted, r, change.ids, change.unreadCount});
     publishToUser(r, std::move(content));
@@ -219,13 +229,24 @@ void DeliveryHub::publishToUser(const Recipient &r, DeliveryContent content)
     publish({std::move(d)});
 }
 
-void DeliveryHub::publishUnreadCount(const Recipient &r, qint64 unreadCount)
+void DeliveryHub::publishSeen(const Recipient &r, const ChangeOutcome &change, ReadScope scope)
+{
+    if (change.ids.isEmpty())
+        return;
+    publishToUser(r,
+                  changeContent(scope == ReadScope::All ? DeliveryContent::Kind::SeenAll
+                                                        : DeliveryContent::Kind::Seen,
+                                change));
+}
+
+void DeliveryHub::publishUnreadCount(const Recipient &r, const InboxCounts &counts)
 {
     DeliveryContent content;
     content.kind = DeliveryContent::Kind::UnreadCount;
-    content.unreadCount = unreadCount;
+    content.unreadCount = counts.unread;
+    content.unseenCount = counts.unseen;
     if (watching())
-        noteUserChange({UserChange::Kind::UnreadCount, r, {}, unreadCount});
+        noteUserChange({UserChange::Kind::UnreadCount, r, {}, counts.unread});
     publishToUser(r, std::move(content));
 }
 

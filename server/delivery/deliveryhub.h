@@ -79,7 +79,10 @@ public:
     void publishMarkedRead(const Recipient &r, const ChangeOutcome &change,
                            ReadScope scope = ReadScope::Ids, Store *store = nullptr);
     void publishDeleted(const Recipient &r, const ChangeOutcome &change);
-    void publishUnreadCount(const Recipient &r, qint64 unreadCount);
+    // notification:seen, then the counts (docs/protocol.md, "Inbox states").
+    void publishSeen(const Recipient &r, const ChangeOutcome &change,
+                     ReadScope scope = ReadScope::Ids);
+    void publishUnreadCount(const Recipient &r, const InboxCounts &counts);
     // A live announcement to a room; returns the connections it reached.
     int publishAnnouncement(const QString &room, const QJsonObject &announcement);
     // The same without telling the forwarder (an announcement that came from another node).

@@ -58,13 +58,16 @@ QByteArray &scratchJson()
 
 // Goes with every delivery, so it is written by hand: byte for byte what QJsonDocument
 // gives (keys sorted).
-EncodedEvent unreadCountEvent(qint64 count, QByteArrayView timestampJson, int flavours)
+EncodedEvent unreadCountEvent(qint64 count, qint64 unseen, QByteArrayView timestampJson,
+                              int flavours)
 {
     QByteArray &json = scratchJson();
     json += "{\"timestamp\":";
     json += timestampJson;
     json += ",\"unreadCount\":";
     json::appendInteger(json, count);
+    json += ",\"unseenCount\":";
+    json::appendInteger(json, unseen);
     json += '}';
     return EncodedEvent::fromJson("notification:unread_count", json, flavours);
 }
@@ -98,11 +101,17 @@ std::vector<EncodedEvent> standardEvents(const DeliveryContent &c, int flavours,
         out.add(QStringLiteral("notification:deleted"),
                 {{QStringLiteral("notificationIds"), QJsonArray::fromStringList(c.ids)}});
         break;
+    case Kind::Seen:
+    case Kind::SeenAll:
+        out.add(QStringLiteral("notification:seen"),
+                {{QStringLiteral("notificationIds"), QJsonArray::fromStringList(c.ids)},
+                 {QStringLiteral("seenAt"), formatTimestamp(c.at)}});
+        break;
     case Kind::UnreadCount:
     case Kind::Other:
         break;
     }
-    out.push(unreadCountEvent(c.unreadCount, timestampJson, out.flavours()));
+    out.push(unreadCountEvent(c.unreadCount, c.unseenCount, timestampJson, out.flavours()));
     return out.take();
 }
 
@@ -150,6 +159,8 @@ std::vector<EncodedEvent> colonEvents(const DeliveryContent &c, int flavours)
         for (const QString &id : c.ids)
             out.add(colonDeleted, {{QStringLiteral("id"), id}});
         break;
+    case Kind::Seen: // the seed has no seen state: the count says all
+    case Kind::SeenAll:
     case Kind::UnreadCount:
     case Kind::Other:
         break;
@@ -205,6 +216,8 @@ std::vector<EncodedEvent> crudEvents(const DeliveryContent &c, int flavours)
         for (const QString &id : c.ids)
             out.add(crudDeleted, {{QStringLiteral("id"), id}});
         break;
+    case Kind::Seen: // the seed has no seen state: the count says all
+    case Kind::SeenAll:
     case Kind::UnreadCount:
     case Kind::Other:
         break;

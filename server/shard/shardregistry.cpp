@@ -125,23 +125,25 @@ void Shard::sendInitialState(quint64 id, std::optional<qint64> lastSeq)
 {
     const Recipient r = find(id)->identity.recipient;
     m_services.readers.post([this, id, r, lastSeq](Store &store) {
-        auto count = store.unreadCount(r);
+        auto count = store.counts(r);
         std::optional<StoreResult<Page>> recovery;
         if (lastSeq)
             recovery = store.afterSeq(r, *lastSeq, recoveryLimit);
         postTo(this, [this, id, count, recovery] {
             withConnection(id, [&](ClientConnection &c) {
                 const QString now = formatTimestamp(QDateTime::currentDateTimeUtc());
-                const qint64 unread = count.ok() ? count.value() : 0;
+                const qint64 unread = count.ok() ? count->unread : 0;
+                const qint64 unseen = count.ok() ? count->unseen : 0;
                 if (c.dialect != Dialect::Standard) {
                     pushInitialEvents(c, unread,
                                       recovery && recovery->ok() ? &recovery->value() : nullptr);
                     return;
                 }
-                c.push(EncodedEvent::make(
-                    QStringLiteral("notification:unread_count"),
-                    {{QStringLiteral("unreadCount"), unread}, {QStringLiteral("timestamp"), now}},
-                    c.flavour));
+                c.push(EncodedEvent::make(QStringLiteral("notification:unread_count"),
+                                          {{QStringLiteral("unreadCount"), unread},
+                                           {QStringLiteral("unseenCount"), unseen},
+                                           {QStringLiteral("timestamp"), now}},
+                                          c.flavour));
                 if (recovery && recovery->ok()) {
                     // The SSE id of the batch: the last sequence number it recovers.
                     qint64 lastSeq = -1;
@@ -152,6 +154,7 @@ void Shard::sendInitialState(quint64 id, std::optional<qint64> lastSeq)
                         {{QStringLiteral("notifications"),
                           notificationsToClientJson(recovery->value().notifications)},
                          {QStringLiteral("unreadCount"), unread},
+                         {QStringLiteral("unseenCount"), unseen},
                          {QStringLiteral("hasMore"), recovery->value().hasMore},
                          {QStringLiteral("timestamp"), now}},
                         c.flavour, lastSeq));

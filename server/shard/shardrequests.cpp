@@ -37,7 +37,8 @@ void Shard::handleRequest(ClientConnection &c, const QString &type, const QJsonO
                           const ReplyTo &to)
 {
     if (type == QLatin1String("mark_read") || type == QLatin1String("delete")
-        || type == QLatin1String("mark_all_read") || type == QLatin1String("ack")) {
+        || type == QLatin1String("mark_all_read") || type == QLatin1String("ack")
+        || type == QLatin1String("mark_seen") || type == QLatin1String("mark_all_seen")) {
         handleIdsChange(c, type, data, to);
     } else if (type == QLatin1String("get_recent")) {
         handleGetRecent(c, data, to);
@@ -47,13 +48,14 @@ void Shard::handleRequest(ClientConnection &c, const QString &type, const QJsonO
         const quint64 id = c.info.id;
         const Recipient r = c.identity.recipient;
         m_services.readers.post([this, id, r, to](Store &store) {
-            auto count = store.unreadCount(r);
+            auto count = store.counts(r);
             postTo(this, [this, id, to, count] {
                 withConnection(id, [&](ClientConnection &c) {
                     if (count.ok())
                         c.reply(to,
                                 {{QStringLiteral("ok"), true},
-                                 {QStringLiteral("unreadCount"), count.value()}});
+                                 {QStringLiteral("unreadCount"), count->unread},
+                                 {QStringLiteral("unseenCount"), count->unseen}});
                     else
                         c.replyError(to, storeFailureCode(count.error()),
                                      storeFailureMessage(count.error()));
@@ -69,13 +71,16 @@ void Shard::handleRequest(ClientConnection &c, const QString &type, const QJsonO
 void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJsonObject &data,
                             const ReplyTo &to)
 {
-    enum class Kind { Read, ReadAll, Delete, Ack };
+    enum class Kind { Read, ReadAll, Delete, Ack, Seen, SeenAll };
     const Kind kind = type == QLatin1String("mark_read") ? Kind::Read
         : type == QLatin1String("delete")                ? Kind::Delete
         : type == QLatin1String("ack")                   ? Kind::Ack
+        : type == QLatin1String("mark_seen")             ? Kind::Seen
+        : type == QLatin1String("mark_all_seen")         ? Kind::SeenAll
                                                          : Kind::ReadAll;
+    const bool all = kind == Kind::ReadAll || kind == Kind::SeenAll;
     QStringList ids;
-    if (kind != Kind::ReadAll) {
+    if (!all) {
         auto parsed = parseIdList(data.value(QStringLiteral("notificationIds")),
                                   QStringLiteral("notificationIds"), maxIdsPerRequest);
         if (!parsed.ok()) {
@@ -101,23 +106,25 @@ void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJso
         return;
     }
 
-    m_services.writer.post([this, id, r, ids, kind, to, &hub, &metrics](Store &store) {
+    m_services.writer.post([this, id, r, ids, kind, all, to, &hub, &metrics](Store &store) {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         StoreResult<ChangeOutcome> result = kind == Kind::Read ? store.markRead(r, ids, now)
             : kind == Kind::Delete                             ? store.softDelete(r, ids, now)
+            : kind == Kind::Seen                               ? store.markSeen(r, ids, now)
+            : kind == Kind::SeenAll                            ? store.markAllSeen(r, now)
                                                                : store.markAllRead(r, now);
         bool notFound = false;
         if (result.ok()) {
+            const auto scope = all ? DeliveryHub::ReadScope::All : DeliveryHub::ReadScope::Ids;
             if (kind == Kind::Delete)
                 hub.publishDeleted(r, result.value());
+            else if (kind == Kind::Seen || kind == Kind::SeenAll)
+                hub.publishSeen(r, result.value(), scope);
             else
-                hub.publishMarkedRead(r, result.value(),
-                                      kind == Kind::ReadAll ? DeliveryHub::ReadScope::All
-                                                            : DeliveryHub::ReadScope::Ids,
-                                      &store);
+                hub.publishMarkedRead(r, result.value(), scope, &store);
             // Nothing changed: tell "not found" apart from "already read", without ever
             // revealing whether another user's id exists (lookups are scoped to r).
-            if (kind != Kind::ReadAll && result.value().ids.isEmpty()) {
+            if (!all && result.value().ids.isEmpty()) {
                 notFound = true;
                 for (const QString &nid : ids) {
                     auto found = store.find(r, nid);
@@ -143,7 +150,8 @@ void Shard::handleIdsChange(ClientConnection &c, const QString &type, const QJso
                              {kind == Kind::Delete ? QStringLiteral("deleted")
                                                    : QStringLiteral("updated"),
                               result.value().updated()},
-                             {QStringLiteral("unreadCount"), result.value().unreadCount}});
+                             {QStringLiteral("unreadCount"), result.value().unreadCount},
+                             {QStringLiteral("unseenCount"), result.value().unseenCount}});
                 }
             });
         });
@@ -159,7 +167,8 @@ void Shard::handleRefreshToken(ClientConnection &c, const QJsonObject &data, con
     }
     const quint64 id = c.info.id;
     m_services.authenticator.authenticate(
-        token.toString().toUtf8(), this, [this, id, to](const Result<Identity, AuthFailure> &result) {
+        token.toString().toUtf8(), this,
+        [this, id, to](const Result<Identity, AuthFailure> &result) {
             withConnection(id, [&](ClientConnection &c) {
                 if (c.closing)
                     return;
@@ -177,8 +186,9 @@ void Shard::handleRefreshToken(ClientConnection &c, const QJsonObject &data, con
                     // user's (docs/security.md, "Tenants and ids").
                     c.replyError(to, QStringLiteral("identity_mismatch"),
                                  QStringLiteral("the token names another user or organization"));
-                    c.closeWith(4001, QStringLiteral("unauthorized: the token names another "
-                                                     "user or organization"));
+                    c.closeWith(4001,
+                                QStringLiteral("unauthorized: the token names another "
+                                               "user or organization"));
                     return;
                 }
                 c.identity.expiresAt = fresh.expiresAt;
@@ -191,10 +201,11 @@ void Shard::handleRefreshToken(ClientConnection &c, const QJsonObject &data, con
                 c.info.tokenKeyId = fresh.keyId;
                 c.info.expiresAt = fresh.expiresAt;
                 c.expiringSent = false;
-                c.reply(to, {{QStringLiteral("ok"), true},
-                             {QStringLiteral("expiresAt"),
-                              fresh.expiresAt.isValid() ? QJsonValue(formatTimestamp(fresh.expiresAt))
-                                                        : QJsonValue()}});
+                c.reply(to,
+                        {{QStringLiteral("ok"), true},
+                         {QStringLiteral("expiresAt"),
+                          fresh.expiresAt.isValid() ? QJsonValue(formatTimestamp(fresh.expiresAt))
+                                                    : QJsonValue()}});
             });
         });
 }
@@ -238,7 +249,7 @@ void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const 
         StoreResult<Page> page = afterSeq ? store.afterSeq(r, *afterSeq, limit)
             : since                       ? store.since(r, *since, limit)
                                           : store.inbox(r, InboxQuery {limit, std::nullopt, false});
-        auto count = store.unreadCount(r);
+        auto count = store.counts(r);
         postTo(this, [this, id, to, page, count] {
             withConnection(id, [&](ClientConnection &c) {
                 if (!page.ok() || !count.ok()) {
@@ -248,7 +259,8 @@ void Shard::handleGetRecent(ClientConnection &c, const QJsonObject &data, const 
                 }
                 QJsonObject data {{QStringLiteral("notifications"),
                                    notificationsToClientJson(page.value().notifications)},
-                                  {QStringLiteral("unreadCount"), count.value()},
+                                  {QStringLiteral("unreadCount"), count->unread},
+                                  {QStringLiteral("unseenCount"), count->unseen},
                                   {QStringLiteral("hasMore"), page.value().hasMore}};
                 if (to.requestId.isEmpty() && to.ackId < 0) {
                     // Nobody to answer: the result arrives as the notification:recent event.

@@ -23,7 +23,7 @@ quint64 countAfterEach(std::vector<InsertOutcome> &outcomes)
 {
     // Backwards through the group: the latest outcome of a recipient keeps its count, and
     // each earlier one had one fewer unread.
-    QHash<Recipient, qint64> remaining;
+    QHash<Recipient, InboxCounts> remaining;
     quint64 created = 0;
     for (size_t i = outcomes.size(); i-- > 0;) {
         InsertOutcome &o = outcomes[i];
@@ -32,9 +32,12 @@ quint64 countAfterEach(std::vector<InsertOutcome> &outcomes)
         ++created;
         auto it = remaining.find(o.notification.recipient);
         if (it == remaining.end())
-            it = remaining.insert(o.notification.recipient, o.unreadCountAfter);
-        o.unreadCountAfter = *it;
-        *it = qMax<qint64>(0, *it - 1);
+            it = remaining.insert(o.notification.recipient,
+                                  InboxCounts {o.unreadCountAfter, o.unseenCountAfter});
+        o.unreadCountAfter = it->unread;
+        o.unseenCountAfter = it->unseen;
+        it->unread = qMax<qint64>(0, it->unread - 1);
+        it->unseen = qMax<qint64>(0, it->unseen - 1);
     }
     return created;
 }

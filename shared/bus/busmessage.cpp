@@ -17,6 +17,7 @@ const QString kOrg = QStringLiteral("o");
 const QString kUser = QStringLiteral("u");
 const QString kIds = QStringLiteral("i");
 const QString kUnread = QStringLiteral("r");
+const QString kUnseen = QStringLiteral("e");
 const QString kAt = QStringLiteral("t");
 const QString kSession = QStringLiteral("s");
 const QString kRoom = QStringLiteral("m");
@@ -39,6 +40,8 @@ const char *kindName(Kind kind)
         return "read";
     case Kind::Deleted:
         return "del";
+    case Kind::Seen:
+        return "seen";
     case Kind::Revoked:
         return "revoke";
     case Kind::Announcement:
@@ -68,9 +71,10 @@ const char *kindName(Kind kind)
 std::optional<Kind> kindFromName(const QString &name)
 {
     for (Kind k :
-         {Kind::Created, Kind::Read, Kind::Deleted, Kind::Revoked, Kind::Announcement, Kind::Kick,
-          Kind::PresenceQuery, Kind::PresenceReply, Kind::ConnectionsQuery, Kind::ConnectionsReply,
-          Kind::TraceSubscribe, Kind::TraceRecords, Kind::WatchSubscribe, Kind::WatchActivity}) {
+         {Kind::Created, Kind::Read, Kind::Deleted, Kind::Seen, Kind::Revoked, Kind::Announcement,
+          Kind::Kick, Kind::PresenceQuery, Kind::PresenceReply, Kind::ConnectionsQuery,
+          Kind::ConnectionsReply, Kind::TraceSubscribe, Kind::TraceRecords, Kind::WatchSubscribe,
+          Kind::WatchActivity}) {
         if (name == QLatin1String(kindName(k)))
             return k;
     }
@@ -89,7 +93,8 @@ QByteArray toBytes(const QJsonObject &o)
 
 QJsonArray rangeJson(const CreatedRange &c)
 {
-    return {c.recipient.orgId, c.recipient.userId, c.firstSeq, c.lastSeq, c.unreadAfter};
+    return {c.recipient.orgId, c.recipient.userId, c.firstSeq,
+            c.lastSeq,         c.unreadAfter,      c.unseenAfter};
 }
 
 QJsonObject changeJson(const Message &m, const QStringList &ids)
@@ -99,6 +104,7 @@ QJsonObject changeJson(const Message &m, const QStringList &ids)
     o.insert(kUser, m.recipient.userId);
     o.insert(kIds, QJsonArray::fromStringList(ids));
     o.insert(kUnread, m.unreadCount);
+    o.insert(kUnseen, m.unseenCount);
     o.insert(kAt, m.atMs);
     return o;
 }
@@ -162,7 +168,8 @@ std::vector<QByteArray> encode(const Message &m)
         break;
     }
     case Kind::Read:
-    case Kind::Deleted: {
+    case Kind::Deleted:
+    case Kind::Seen: {
         QStringList ids;
         qsizetype size = toBytes(changeJson(m, {})).size();
         for (const QString &id : m.ids) {
@@ -337,13 +344,15 @@ std::optional<Message> Decoder::feed(const QByteArray &payloadIn, QString *error
     case Kind::Created:
         for (const QJsonValue &v : o.value(kCreated).toArray()) {
             const QJsonArray a = v.toArray();
-            if (a.size() != 5)
+            // Five entries from a node before the unseen count (which then equals unread).
+            if (a.size() != 5 && a.size() != 6)
                 return fail(QStringLiteral("malformed range"));
             CreatedRange c;
             c.recipient = {a[0].toString(), a[1].toString()};
             c.firstSeq = a[2].toInteger();
             c.lastSeq = a[3].toInteger();
             c.unreadAfter = a[4].toInteger();
+            c.unseenAfter = a.size() > 5 ? a[5].toInteger() : c.unreadAfter;
             if (!c.recipient.isValid() || c.firstSeq <= 0 || c.lastSeq < c.firstSeq)
                 return fail(QStringLiteral("malformed range"));
             m.created.push_back(std::move(c));
@@ -351,10 +360,12 @@ std::optional<Message> Decoder::feed(const QByteArray &payloadIn, QString *error
         break;
     case Kind::Read:
     case Kind::Deleted:
+    case Kind::Seen:
         m.recipient = {o.value(kOrg).toString(), o.value(kUser).toString()};
         for (const QJsonValue &v : o.value(kIds).toArray())
             m.ids.append(v.toString());
         m.unreadCount = o.value(kUnread).toInteger();
+        m.unseenCount = o.value(kUnseen).toInteger(m.unreadCount);
         m.atMs = o.value(kAt).toInteger();
         if (!m.recipient.isValid())
             return fail(QStringLiteral("no recipient"));

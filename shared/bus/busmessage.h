@@ -29,6 +29,7 @@ enum class Kind {
     Created, // new notifications: per recipient a seq range and the unread count after
     Read, // notification:marked_read
     Deleted, // notification:deleted
+    Seen, // notification:seen (docs/protocol.md, "Inbox states")
     Revoked, // a session was revoked: close its connections with 4001
     Announcement, // a live announcement to a room
     Kick, // close one connection of one node (admin kick)
@@ -51,6 +52,7 @@ struct CreatedRange
     qint64 firstSeq = 0;
     qint64 lastSeq = 0;
     qint64 unreadAfter = 0; // the recipient's unread count after the whole group
+    qint64 unseenAfter = 0; // and its unseen count
 };
 
 struct Message
@@ -58,10 +60,11 @@ struct Message
     QString node; // the sender: a node ignores its own messages (it delivered locally)
     Kind kind = Kind::Created;
     std::vector<CreatedRange> created; // Created
-    Recipient recipient; // Read, Deleted, PresenceQuery
-    QStringList ids; // Read, Deleted
-    qint64 unreadCount = 0; // Read, Deleted
-    qint64 atMs = 0; // Read
+    Recipient recipient; // Read, Deleted, Seen, PresenceQuery
+    QStringList ids; // Read, Deleted, Seen
+    qint64 unreadCount = 0; // Read, Deleted, Seen
+    qint64 unseenCount = 0; // Read, Deleted, Seen
+    qint64 atMs = 0; // Read, Seen
     QByteArray sessionHash; // Revoked
     QString room; // Announcement
     QJsonObject announcement; // Announcement

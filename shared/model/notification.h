@@ -4,6 +4,7 @@
 #include "shared/model/recipient.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -20,6 +21,8 @@ struct NotificationContent
     QString entityType;
     QString entityId;
     QJsonObject metadata;
+    // Buttons (docs/protocol.md, "Inbox states"): at most 3 {id, label, url?, style}.
+    QJsonArray actions;
 };
 
 // A notification to be stored for one recipient.
@@ -42,9 +45,17 @@ struct Notification
     QDateTime deliveredAt;
     QDateTime readAt;
     QDateTime deletedAt;
+    // The inbox states (docs/protocol.md, "Inbox states"); null: not (yet).
+    QDateTime seenAt; // set by a read too: read implies seen
+    QDateTime archivedAt;
+    QDateTime snoozedUntil;
+    QDateTime expiresAt;
+    QString actedActionId;
+    QDateTime actedAt;
 
     bool isRead() const { return readAt.isValid(); }
     bool isDeleted() const { return deletedAt.isValid(); }
+    bool isSeen() const { return seenAt.isValid() || readAt.isValid(); }
 };
 
 } // namespace notify

@@ -179,6 +179,51 @@ QString pushesTable(bool pg)
         + (pg ? QString() : QStringLiteral(" WITHOUT ROWID"));
 }
 
+// The inbox states of issue 29 (docs/protocol.md, "Inbox states"). Every new column of the
+// inbox row is NULL until its state happens, so a publish writes nothing more than before
+// (PostgreSQL adds such columns without rewriting the table, SQLite by editing its schema).
+// A read notification counts as seen: the seen mark is copied from read_at, and the unseen
+// counter starts equal to the unread one. expired_at marks the rows whose expiry has been
+// announced and taken out of the counters; the two partial indexes hold only the rows a
+// sweeper still has to visit (expiring, snoozed), none of the ordinary ones.
+QStringList inboxStateStatements(bool pg)
+{
+    QStringList statements;
+    const QStringList inboxColumns {
+        QStringLiteral("seen_at BIGINT NULL"),       QStringLiteral("archived_at BIGINT NULL"),
+        QStringLiteral("snoozed_until BIGINT NULL"), QStringLiteral("expires_at BIGINT NULL"),
+        QStringLiteral("expired_at BIGINT NULL"),    QStringLiteral("acted_action_id TEXT NULL"),
+        QStringLiteral("acted_at BIGINT NULL"),
+    };
+    for (const QString &column : inboxColumns)
+        statements.append(QStringLiteral("ALTER TABLE notifications ADD COLUMN ") + column);
+    statements.append(
+        QStringLiteral("UPDATE notifications SET seen_at = read_at WHERE read_at IS NOT NULL"));
+    // The buttons of a notification are content: one JSON array shared by its recipients.
+    statements.append(QStringLiteral(
+        "ALTER TABLE notification_contents ADD COLUMN actions TEXT NOT NULL DEFAULT '[]'"));
+    statements.append(
+        QStringLiteral("ALTER TABLE recipients ADD COLUMN unseen_count BIGINT NOT NULL DEFAULT 0"));
+    statements.append(QStringLiteral("UPDATE recipients SET unseen_count = unread_count"));
+    statements.append(QStringLiteral("CREATE INDEX notifications_expiring ON notifications"
+                                     " (expires_at) WHERE expires_at IS NOT NULL"
+                                     " AND expired_at IS NULL"));
+    statements.append(QStringLiteral("CREATE INDEX notifications_snoozed ON notifications"
+                                     " (snoozed_until) WHERE snoozed_until IS NOT NULL"));
+    // Per-type delivery preferences: a user's overrides, and the organization's defaults
+    // under the empty user id (a recipient's user id is never empty), so that a publish
+    // reads a type's rules for all its recipients and the default in one statement.
+    statements.append(QStringLiteral("CREATE TABLE preferences ("
+                                     " org_id TEXT NOT NULL,"
+                                     " user_id TEXT NOT NULL,"
+                                     " type TEXT NOT NULL,"
+                                     " mode TEXT NOT NULL,"
+                                     " updated_at BIGINT NOT NULL,"
+                                     " PRIMARY KEY (org_id, user_id, type))")
+                      + (pg ? QString() : QStringLiteral(" WITHOUT ROWID")));
+    return statements;
+}
+
 std::vector<Migration> buildMigrations()
 {
     std::vector<Migration> list;
@@ -337,6 +382,11 @@ std::vector<Migration> buildMigrations()
                     QStringLiteral("pushes per notification and node"),
                     {pushesTable(false)},
                     {pushesTable(true)}});
+
+    list.push_back({10,
+                    QStringLiteral("inbox states: seen, archived, snoozed, expiry, actions,"
+                                   " preferences"),
+                    inboxStateStatements(false), inboxStateStatements(true)});
 
     return list;
 }

@@ -31,6 +31,15 @@ struct InsertOutcome
     // The recipient's unread count right after the whole batch committed (the same value in
     // every outcome of one recipient), so that callers need not read it again.
     qint64 unreadCountAfter = 0;
+    qint64 unseenCountAfter = 0; // the same for the unseen count
+};
+
+// A recipient's badges (docs/protocol.md, "Inbox states"): unread, and unseen (neither seen
+// nor read).
+struct InboxCounts
+{
+    qint64 unread = 0;
+    qint64 unseen = 0;
 };
 
 struct InboxQuery
@@ -53,6 +62,7 @@ struct ChangeOutcome
 {
     QStringList ids; // the ids that actually changed (were unread / not deleted and owned)
     qint64 unreadCount = 0; // the recipient's unread count after the change
+    qint64 unseenCount = 0; // and its unseen count
     QDateTime at;
     int updated() const { return int(ids.size()); }
 };
@@ -176,9 +186,15 @@ public:
     StoreResult<ChangeOutcome> markRead(const Recipient &r, const QStringList &ids,
                                         const QDateTime &at);
     StoreResult<ChangeOutcome> markAllRead(const Recipient &r, const QDateTime &at);
+    // Seen (the badge) apart from read: sets seen_at where neither seen nor read; the
+    // outcome's ids are those that changed. A read marks seen too.
+    StoreResult<ChangeOutcome> markSeen(const Recipient &r, const QStringList &ids,
+                                        const QDateTime &at);
+    StoreResult<ChangeOutcome> markAllSeen(const Recipient &r, const QDateTime &at);
     StoreResult<ChangeOutcome> softDelete(const Recipient &r, const QStringList &ids,
                                           const QDateTime &at);
     StoreResult<qint64> unreadCount(const Recipient &r);
+    StoreResult<InboxCounts> counts(const Recipient &r);
     // The unread counts of several recipients at once (storeranges.cpp); a recipient that
     // has never had a notification is 0.
     StoreResult<QHash<Recipient, qint64>> unreadCounts(const std::vector<Recipient> &recipients);

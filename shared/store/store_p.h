@@ -28,7 +28,8 @@ namespace storedetail {
 
 inline const QString kColumns = QStringLiteral(
     "id, org_id, user_id, seq, type, title, body, priority, action_url, entity_type, entity_id,"
-    " metadata, idempotency_key, created_at, delivered_at, read_at, deleted_at");
+    " metadata, idempotency_key, created_at, delivered_at, read_at, deleted_at, seen_at,"
+    " archived_at, snoozed_until, expires_at, acted_action_id, acted_at, actions");
 // Reads of whole notifications: the inbox row with its content (schema version 5). Only
 // content_id is in both tables, so the conditions that follow need no qualifier.
 inline const QString kFromInbox
@@ -69,6 +70,15 @@ inline Notification readNotification(const QSqlQuery &q)
     n.deliveredAt = fromMs(q.value(14));
     n.readAt = fromMs(q.value(15));
     n.deletedAt = fromMs(q.value(16));
+    n.seenAt = fromMs(q.value(17));
+    n.archivedAt = fromMs(q.value(18));
+    n.snoozedUntil = fromMs(q.value(19));
+    n.expiresAt = fromMs(q.value(20));
+    n.actedActionId = q.value(21).isNull() ? QString() : q.value(21).toString();
+    n.actedAt = fromMs(q.value(22));
+    const QString actions = q.value(23).toString();
+    if (actions.size() > 2) // "[]" for most: no parse
+        n.content.actions = QJsonDocument::fromJson(actions.toUtf8()).array();
     return n;
 }
 
@@ -78,6 +88,12 @@ inline Binds recipientBinds(const Recipient &r)
 }
 
 inline const QString kWhereRecipient = QStringLiteral("org_id = :org AND user_id = :user");
+
+// The rows each of a recipient's counters counts (recipients.unread_count, unseen_count);
+// a read row is seen too (its seen_at is set with read_at), the condition says so anyway.
+inline const QString kUnreadRow = QStringLiteral("read_at IS NULL AND deleted_at IS NULL");
+inline const QString kUnseenRow
+    = QStringLiteral("seen_at IS NULL AND read_at IS NULL AND deleted_at IS NULL");
 
 inline StoreError invalidRecipient()
 {
@@ -213,6 +229,9 @@ private:
     qint64 m_integer = 0;
 };
 
+// A change of inbox rows (Store::Private::changeRows, changeAll).
+enum class Change { Read, Delete, Seen };
+
 inline Page takePage(std::vector<Notification> rows, int limit)
 {
     Page page;
@@ -344,13 +363,17 @@ public:
                                                    bool onlyUndelivered = false);
 
     std::optional<StoreError> lockRecipient(const Recipient &r, bool *exists,
-                                            qint64 *unread = nullptr);
+                                            qint64 *unread = nullptr, qint64 *unseen = nullptr);
     StoreResult<std::vector<Notification>> select(const QString &sql, const Binds &binds);
-    StoreResult<qint64> readUnread(const Recipient &r);
+    StoreResult<InboxCounts> readCounts(const Recipient &r);
 
-    enum class Change { Read, Delete };
+    using Change = storedetail::Change;
     StoreResult<ChangeOutcome> changeRows(const Recipient &r, const QStringList &requested,
                                           const QDateTime &at, Change change);
+    StoreResult<ChangeOutcome> changeAll(const Recipient &r, const QDateTime &at, Change change);
+    StoreResult<ChangeOutcome> finishChange(WriteTransaction &tx, const Recipient &r, Change change,
+                                            ChangeOutcome outcome);
+    std::optional<StoreError> lowerCounters(const Recipient &r, qint64 unread, qint64 unseen);
 
     // Records pushes within the current transaction (storepushes.cpp).
     std::optional<StoreError> insertPushes(const std::vector<PushRecord> &pushes);

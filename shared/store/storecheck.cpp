@@ -85,6 +85,11 @@ StoreResult<Store::CheckReport> Store::check()
                             " (SELECT COUNT(*) FROM notifications n WHERE n.org_id = r.org_id"
                             " AND n.user_id = r.user_id AND n.read_at IS NULL"
                             " AND n.deleted_at IS NULL)")},
+            {"recipients whose unseen count differs from their unseen rows",
+             QStringLiteral("SELECT COUNT(*) FROM recipients r WHERE r.unseen_count <>"
+                            " (SELECT COUNT(*) FROM notifications n WHERE n.org_id = r.org_id"
+                            " AND n.user_id = r.user_id AND ")
+                 + kUnseenRow + QStringLiteral(")")},
             {"recipients whose last sequence number is below one of their rows'",
              QStringLiteral("SELECT COUNT(*) FROM recipients r WHERE r.last_seq <"
                             " (SELECT COALESCE(MAX(n.seq), 0) FROM notifications n"

@@ -13,13 +13,16 @@ namespace notify {
 using namespace storedetail;
 
 std::optional<StoreError> Store::Private::lockRecipient(const Recipient &r, bool *exists,
-                                                        qint64 *unread)
+                                                        qint64 *unread, qint64 *unseen)
 {
-    qint64 count = 0;
-    if (auto error = execInts(Stmt::LockRecipient, {r.orgId, r.userId}, exists, {&count}))
+    qint64 count = 0, unseenCount = 0;
+    if (auto error
+        = execInts(Stmt::LockRecipient, {r.orgId, r.userId}, exists, {&count, &unseenCount}))
         return error;
     if (unread)
         *unread = count;
+    if (unseen)
+        *unseen = unseenCount;
     return std::nullopt;
 }
 
@@ -35,12 +38,13 @@ StoreResult<std::vector<Notification>> Store::Private::select(const QString &sql
     return rows;
 }
 
-StoreResult<qint64> Store::Private::readUnread(const Recipient &r)
+StoreResult<InboxCounts> Store::Private::readCounts(const Recipient &r)
 {
-    qint64 count = 0;
-    if (auto error = execInts(Stmt::ReadUnread, {r.orgId, r.userId}, nullptr, {&count}))
+    InboxCounts counts;
+    if (auto error = execInts(Stmt::ReadUnread, {r.orgId, r.userId}, nullptr,
+                              {&counts.unread, &counts.unseen}))
         return *error;
-    return count;
+    return counts;
 }
 
 StoreResult<std::vector<InsertOutcome>>
@@ -62,6 +66,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             const Recipient *recipient = nullptr;
             qint64 lastSeq = 0;
             qint64 unread = 0; // before the batch
+            qint64 unseen = 0; // before the batch
             qint64 created = 0;
             qint64 drafts = 0;
             bool keyed = false; // some draft has an idempotency key: it may create nothing
@@ -111,14 +116,15 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             bool found = false;
             if (state->keyed) {
                 error = d->execInts(Stmt::UpsertRecipient, {recipient.orgId, recipient.userId},
-                                    &found, {&state->lastSeq, &state->unread});
+                                    &found, {&state->lastSeq, &state->unread, &state->unseen});
             } else {
                 error = d->execInts(Stmt::AddToRecipient,
                                     {recipient.orgId, recipient.userId, qlonglong(state->drafts),
-                                     qlonglong(state->drafts)},
-                                    &found, {&state->lastSeq, &state->unread});
+                                     qlonglong(state->drafts), qlonglong(state->drafts)},
+                                    &found, {&state->lastSeq, &state->unread, &state->unseen});
                 state->lastSeq -= state->drafts;
                 state->unread -= state->drafts;
+                state->unseen -= state->drafts;
             }
             if (error)
                 return tx.fail(*error);
@@ -211,14 +217,16 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
             if (state.created == 0)
                 continue;
             if (state.keyed
-                && (error = d->execInts(Stmt::BumpRecipient,
-                                        {qlonglong(state.lastSeq), qlonglong(state.created),
-                                         recipient.orgId, recipient.userId}))) {
+                && (error
+                    = d->execInts(Stmt::BumpRecipient,
+                                  {qlonglong(state.lastSeq), qlonglong(state.created),
+                                   qlonglong(state.created), recipient.orgId, recipient.userId}))) {
                 return tx.fail(*error);
             }
             if (signalling)
                 signal.created.push_back({recipient, state.lastSeq - state.created + 1,
-                                          state.lastSeq, state.unread + state.created});
+                                          state.lastSeq, state.unread + state.created,
+                                          state.unseen + state.created});
         }
         // One signal per commit group, committed with it (docs/operations.md, "Cluster").
         if (!signal.created.empty()) {
@@ -235,6 +243,7 @@ Store::insertBatch(const std::vector<NewNotification> &batch, const QDateTime &n
         for (size_t i = 0; i < outcomes.size(); ++i) {
             const State &state = states[stateOf[i]];
             outcomes[i].unreadCountAfter = state.unread + state.created;
+            outcomes[i].unseenCountAfter = state.unseen + state.created;
         }
         return outcomes;
     });
@@ -358,6 +367,15 @@ StoreResult<ChangeOutcome> Store::markRead(const Recipient &r, const QStringList
         [&] { return d->changeRows(r, ids, at, Private::Change::Read); });
 }
 
+StoreResult<ChangeOutcome> Store::markSeen(const Recipient &r, const QStringList &ids,
+                                           const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<ChangeOutcome>(
+        [&] { return d->changeRows(r, ids, at, Private::Change::Seen); });
+}
+
 StoreResult<ChangeOutcome> Store::softDelete(const Recipient &r, const QStringList &ids,
                                              const QDateTime &at)
 {
@@ -367,8 +385,94 @@ StoreResult<ChangeOutcome> Store::softDelete(const Recipient &r, const QStringLi
         [&] { return d->changeRows(r, ids, at, Private::Change::Delete); });
 }
 
-// markRead and softDelete share one shape: lock the inbox, find which of the ids really
-// change, change exactly those and move the counter by exactly that many.
+namespace {
+
+// What each change does to a row: the rows it applies to, and what it sets. A read row is
+// seen too, so a read sets seen_at where it was not set yet.
+QString changedRows(Change change)
+{
+    switch (change) {
+    case Change::Read:
+        return QStringLiteral(" AND ") + kUnreadRow;
+    case Change::Seen:
+        return QStringLiteral(" AND ") + kUnseenRow;
+    case Change::Delete:
+        break;
+    }
+    return QStringLiteral(" AND deleted_at IS NULL");
+}
+
+QString changedColumns(Change change)
+{
+    switch (change) {
+    case Change::Read:
+        return QStringLiteral("read_at = :at, seen_at = COALESCE(seen_at, :at2)");
+    case Change::Seen:
+        return QStringLiteral("seen_at = :at");
+    case Change::Delete:
+        break;
+    }
+    return QStringLiteral("deleted_at = :at");
+}
+
+bus::Kind busKind(Change change)
+{
+    switch (change) {
+    case Change::Read:
+        return bus::Kind::Read;
+    case Change::Seen:
+        return bus::Kind::Seen;
+    case Change::Delete:
+        break;
+    }
+    return bus::Kind::Deleted;
+}
+
+// The webhook event a change reports (shared/store/webhooks.h); seen reports none.
+QString webhookEvent(Change change)
+{
+    switch (change) {
+    case Change::Read:
+        return QStringLiteral("read");
+    case Change::Delete:
+        return QStringLiteral("deleted");
+    case Change::Seen:
+        break;
+    }
+    return QString();
+}
+
+Binds changeBinds(const Recipient &r, Change change, const QDateTime &at)
+{
+    Binds binds = recipientBinds(r);
+    binds.emplace_back(QStringLiteral(":at"), msOrNull(at));
+    if (change == Change::Read)
+        binds.emplace_back(QStringLiteral(":at2"), msOrNull(at));
+    return binds;
+}
+
+} // namespace
+
+// The counters move by exactly what changed, in one statement (nothing when nothing did).
+std::optional<StoreError> Store::Private::lowerCounters(const Recipient &r, qint64 unread,
+                                                        qint64 unseen)
+{
+    if (unread == 0 && unseen == 0)
+        return std::nullopt;
+    Binds binds = recipientBinds(r);
+    binds.emplace_back(QStringLiteral(":n"), qlonglong(unread));
+    binds.emplace_back(QStringLiteral(":m"), qlonglong(unseen));
+    QSqlQuery q(db());
+    return run(q,
+               QStringLiteral("UPDATE recipients SET unread_count = unread_count - :n,"
+                              " unseen_count = unseen_count - :m WHERE ")
+                   + kWhereRecipient,
+               binds, pg);
+}
+
+// Every change of some ids shares one shape: lock the inbox, find which of the ids really
+// change, change exactly those (one statement per 200 ids, not one per id) and move the
+// counters by exactly that many.
 StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
                                                       const QStringList &requested,
                                                       const QDateTime &atIn, Change change)
@@ -382,8 +486,8 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
     if (auto error = tx.begin())
         return *error;
     bool exists = false;
-    qint64 unread = 0;
-    if (auto error = lockRecipient(r, &exists, &unread))
+    qint64 unread = 0, unseen = 0;
+    if (auto error = lockRecipient(r, &exists, &unread, &unseen))
         return tx.fail(*error);
     if (!exists) {
         // No row, no notifications: nothing to change, and nothing to commit.
@@ -392,12 +496,8 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
     }
 
     QSet<QString> changed;
-    qint64 unreadChanged = 0;
-    const QString condition = change == Change::Read
-        ? QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL")
-        : QStringLiteral(" AND deleted_at IS NULL");
-    const QString column
-        = change == Change::Read ? QStringLiteral("read_at") : QStringLiteral("deleted_at");
+    qint64 unreadChanged = 0, unseenChanged = 0;
+    const QString condition = changedRows(change);
     for (qsizetype start = 0; start < ids.size(); start += kIdChunk) {
         const QStringList chunk = ids.mid(start, kIdChunk);
         qsizetype found = 0;
@@ -407,27 +507,29 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
             QSqlQuery q(db);
             if (auto error
                 = run(q,
-                      QStringLiteral("SELECT id, read_at FROM notifications WHERE ")
+                      QStringLiteral("SELECT id, read_at, seen_at FROM notifications WHERE ")
                           + kWhereRecipient + QStringLiteral(" AND id IN ") + list + condition,
                       binds, pg)) {
                 return tx.fail(*error);
             }
             while (q.next()) {
                 changed.insert(q.value(0).toString());
-                if (q.value(1).isNull())
+                const bool wasUnread = q.value(1).isNull();
+                if (wasUnread)
                     ++unreadChanged;
+                if (wasUnread && q.value(2).isNull())
+                    ++unseenChanged;
                 ++found;
             }
         }
         if (found == 0)
             continue;
-        Binds binds = recipientBinds(r);
-        binds.emplace_back(QStringLiteral(":at"), msOrNull(outcome.at));
+        Binds binds = changeBinds(r, change, outcome.at);
         const QString list = idList(chunk, binds);
         QSqlQuery q(db);
         if (auto error = run(q,
-                             QStringLiteral("UPDATE notifications SET ") + column
-                                 + QStringLiteral(" = :at WHERE ") + kWhereRecipient
+                             QStringLiteral("UPDATE notifications SET ") + changedColumns(change)
+                                 + QStringLiteral(" WHERE ") + kWhereRecipient
                                  + QStringLiteral(" AND id IN ") + list + condition,
                              binds, pg)) {
             return tx.fail(*error);
@@ -439,36 +541,36 @@ StoreResult<ChangeOutcome> Store::Private::changeRows(const Recipient &r,
                     .arg(found)));
         }
     }
-
-    if (unreadChanged > 0) {
-        Binds binds = recipientBinds(r);
-        binds.emplace_back(QStringLiteral(":n"), qlonglong(unreadChanged));
-        QSqlQuery q(db);
-        if (auto error = run(q,
-                             QStringLiteral("UPDATE recipients SET unread_count = unread_count - :n"
-                                            " WHERE ")
-                                 + kWhereRecipient,
-                             binds, pg)) {
-            return tx.fail(*error);
-        }
-    }
+    // Seeing changes no unread count.
+    if (change == Change::Seen)
+        unreadChanged = 0;
+    if (auto error = lowerCounters(r, unreadChanged, unseenChanged))
+        return tx.fail(*error);
     for (const QString &id : ids) {
         if (changed.contains(id))
             outcome.ids.append(id);
     }
     outcome.unreadCount = unread - unreadChanged;
-    // The webhook events of the change commit with it (shared/store/webhooks.h).
-    if (auto error = enqueueWebhookEvents(
-            r, change == Change::Read ? QStringLiteral("read") : QStringLiteral("deleted"),
-            outcome.ids, outcome.at)) {
-        return tx.fail(*error);
+    outcome.unseenCount = unseen - unseenChanged;
+    return finishChange(tx, r, change, outcome);
+}
+
+// The webhook events and the cluster signal of a change commit with it.
+StoreResult<ChangeOutcome> Store::Private::finishChange(WriteTransaction &tx, const Recipient &r,
+                                                        Change change, ChangeOutcome outcome)
+{
+    const QString event = webhookEvent(change);
+    if (!event.isEmpty()) {
+        if (auto error = enqueueWebhookEvents(r, event, outcome.ids, outcome.at))
+            return tx.fail(*error);
     }
     if (!outcome.ids.isEmpty()) {
         bus::Message signal;
-        signal.kind = change == Change::Read ? bus::Kind::Read : bus::Kind::Deleted;
+        signal.kind = busKind(change);
         signal.recipient = r;
         signal.ids = outcome.ids;
         signal.unreadCount = outcome.unreadCount;
+        signal.unseenCount = outcome.unseenCount;
         signal.atMs = outcome.at.toMSecsSinceEpoch();
         if (auto error = notifyBus(signal))
             return tx.fail(*error);
@@ -482,83 +584,86 @@ StoreResult<ChangeOutcome> Store::markAllRead(const Recipient &r, const QDateTim
 {
     if (!r.isValid())
         return invalidRecipient();
-    return d->guarded<ChangeOutcome>([&]() -> StoreResult<ChangeOutcome> {
-        const QSqlDatabase db = d->db();
-        const bool pg = d->pg;
-        ChangeOutcome outcome;
-        outcome.at = nowOr(at);
+    return d->guarded<ChangeOutcome>([&] { return d->changeAll(r, at, Private::Change::Read); });
+}
 
-        WriteTransaction tx = d->writeTransaction();
-        if (auto error = tx.begin())
-            return *error;
-        bool exists = false;
-        if (auto error = d->lockRecipient(r, &exists))
-            return tx.fail(*error);
-        if (!exists) {
-            tx.rollback();
-            return outcome;
-        }
-        const QString unreadRows = QStringLiteral(" FROM notifications WHERE ") + kWhereRecipient
-            + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL");
-        {
-            QSqlQuery q(db);
-            if (auto error
-                = run(q, QStringLiteral("SELECT id") + unreadRows + QStringLiteral(" ORDER BY seq"),
-                      recipientBinds(r), pg)) {
-                return tx.fail(*error);
-            }
-            while (q.next())
-                outcome.ids.append(q.value(0).toString());
-        }
-        if (!outcome.ids.isEmpty()) {
-            Binds binds = recipientBinds(r);
-            binds.emplace_back(QStringLiteral(":at"), msOrNull(outcome.at));
-            QSqlQuery q(db);
-            if (auto error
-                = run(q,
-                      QStringLiteral("UPDATE notifications SET read_at = :at WHERE ")
-                          + kWhereRecipient
-                          + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
-                      binds, pg)) {
-                return tx.fail(*error);
-            }
-        }
-        {
-            // Everything visible is read now, so the count is 0 by definition.
-            QSqlQuery q(db);
-            if (auto error = run(q,
-                                 QStringLiteral("UPDATE recipients SET unread_count = 0 WHERE ")
-                                     + kWhereRecipient,
-                                 recipientBinds(r), pg)) {
-                return tx.fail(*error);
-            }
-        }
-        if (auto error
-            = d->enqueueWebhookEvents(r, QStringLiteral("read"), outcome.ids, outcome.at)) {
-            return tx.fail(*error);
-        }
-        if (!outcome.ids.isEmpty()) {
-            bus::Message signal;
-            signal.kind = bus::Kind::Read;
-            signal.recipient = r;
-            signal.ids = outcome.ids;
-            signal.unreadCount = 0;
-            signal.atMs = outcome.at.toMSecsSinceEpoch();
-            if (auto error = d->notifyBus(signal))
-                return tx.fail(*error);
-        }
-        if (auto error = tx.commit())
-            return *error;
-        outcome.unreadCount = 0;
+StoreResult<ChangeOutcome> Store::markAllSeen(const Recipient &r, const QDateTime &at)
+{
+    if (!r.isValid())
+        return invalidRecipient();
+    return d->guarded<ChangeOutcome>([&] { return d->changeAll(r, at, Private::Change::Seen); });
+}
+
+// Reads or sees every row that is not yet: the ids for the events, one update, and the
+// counter that change empties set to 0 by definition (a read row is seen: both for a read).
+StoreResult<ChangeOutcome> Store::Private::changeAll(const Recipient &r, const QDateTime &at,
+                                                     Change change)
+{
+    const QSqlDatabase db = this->db();
+    ChangeOutcome outcome;
+    outcome.at = nowOr(at);
+
+    WriteTransaction tx = writeTransaction();
+    if (auto error = tx.begin())
+        return *error;
+    bool exists = false;
+    qint64 unread = 0;
+    if (auto error = lockRecipient(r, &exists, &unread))
+        return tx.fail(*error);
+    if (!exists) {
+        tx.rollback();
         return outcome;
-    });
+    }
+    const QString rows = QStringLiteral(" WHERE ") + kWhereRecipient + changedRows(change);
+    {
+        QSqlQuery q(db);
+        if (auto error = run(q,
+                             QStringLiteral("SELECT id FROM notifications") + rows
+                                 + QStringLiteral(" ORDER BY seq"),
+                             recipientBinds(r), pg)) {
+            return tx.fail(*error);
+        }
+        while (q.next())
+            outcome.ids.append(q.value(0).toString());
+    }
+    if (!outcome.ids.isEmpty()) {
+        QSqlQuery q(db);
+        if (auto error
+            = run(q, QStringLiteral("UPDATE notifications SET ") + changedColumns(change) + rows,
+                  changeBinds(r, change, outcome.at), pg)) {
+            return tx.fail(*error);
+        }
+    }
+    {
+        QSqlQuery q(db);
+        if (auto error = run(q,
+                             QStringLiteral("UPDATE recipients SET ")
+                                 + (change == Change::Read
+                                        ? QStringLiteral("unread_count = 0, unseen_count = 0")
+                                        : QStringLiteral("unseen_count = 0"))
+                                 + QStringLiteral(" WHERE ") + kWhereRecipient,
+                             recipientBinds(r), pg)) {
+            return tx.fail(*error);
+        }
+    }
+    outcome.unreadCount = change == Change::Read ? 0 : unread;
+    outcome.unseenCount = 0;
+    return finishChange(tx, r, change, std::move(outcome));
 }
 
 StoreResult<qint64> Store::unreadCount(const Recipient &r)
 {
+    auto counts = this->counts(r);
+    if (!counts)
+        return counts.error();
+    return counts->unread;
+}
+
+StoreResult<InboxCounts> Store::counts(const Recipient &r)
+{
     if (!r.isValid())
         return invalidRecipient();
-    return d->guarded<qint64>([&] { return d->readUnread(r); });
+    return d->guarded<InboxCounts>([&] { return d->readCounts(r); });
 }
 
 StoreResult<int> Store::markDelivered(const Recipient &r, const QStringList &requested,

@@ -87,10 +87,13 @@ StoreResult<int> Store::purgeOlderThan(const QDateTime &cutoff)
                                  QStringLiteral("UPDATE recipients SET unread_count ="
                                                 " (SELECT COUNT(*) FROM notifications n"
                                                 " WHERE n.org_id = recipients.org_id"
-                                                " AND n.user_id = recipients.user_id"
-                                                " AND n.read_at IS NULL AND n.deleted_at IS NULL)"
-                                                " WHERE ")
-                                     + kWhereRecipient,
+                                                " AND n.user_id = recipients.user_id AND ")
+                                     + kUnreadRow
+                                     + QStringLiteral("), unseen_count ="
+                                                      " (SELECT COUNT(*) FROM notifications n"
+                                                      " WHERE n.org_id = recipients.org_id"
+                                                      " AND n.user_id = recipients.user_id AND ")
+                                     + kUnseenRow + QStringLiteral(") WHERE ") + kWhereRecipient,
                                  recipientBinds(r), pg)) {
                 return tx.fail(*error);
             }
@@ -114,25 +117,30 @@ StoreResult<qint64> Store::recountUnread(const Recipient &r)
         bool exists = false;
         if (auto error = d->lockRecipient(r, &exists))
             return tx.fail(*error);
-        qint64 count = 0;
+        qint64 count = 0, unseen = 0; // unseen: among the unread, those not seen
         {
             QSqlQuery q(db);
             if (auto error
                 = run(q,
-                      QStringLiteral("SELECT COUNT(*) FROM notifications WHERE ") + kWhereRecipient
-                          + QStringLiteral(" AND read_at IS NULL AND deleted_at IS NULL"),
+                      QStringLiteral("SELECT COUNT(*), COALESCE(SUM(CASE WHEN seen_at IS NULL"
+                                     " THEN 1 ELSE 0 END), 0) FROM notifications WHERE ")
+                          + kWhereRecipient + QStringLiteral(" AND ") + kUnreadRow,
                       recipientBinds(r), pg)) {
                 return tx.fail(*error);
             }
-            if (q.next())
+            if (q.next()) {
                 count = q.value(0).toLongLong();
+                unseen = q.value(1).toLongLong();
+            }
         }
         if (exists) {
             Binds binds = recipientBinds(r);
             binds.emplace_back(QStringLiteral(":n"), qlonglong(count));
+            binds.emplace_back(QStringLiteral(":m"), qlonglong(unseen));
             QSqlQuery q(db);
             if (auto error = run(q,
-                                 QStringLiteral("UPDATE recipients SET unread_count = :n WHERE ")
+                                 QStringLiteral("UPDATE recipients SET unread_count = :n,"
+                                                " unseen_count = :m WHERE ")
                                      + kWhereRecipient,
                                  binds, pg)) {
                 return tx.fail(*error);

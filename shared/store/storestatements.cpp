@@ -46,26 +46,29 @@ QString Store::Private::stmtSql(Stmt stmt) const
         // SQLite's BEGIN IMMEDIATE already holds the database write lock; PostgreSQL locks
         // the row so that concurrent changes to one inbox serialize and the counter stays
         // exact.
-        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient + forUpdate;
+        return QStringLiteral("SELECT unread_count, unseen_count FROM recipients") + whereRecipient
+            + forUpdate;
     case Stmt::ReadUnread:
-        return QStringLiteral("SELECT unread_count FROM recipients") + whereRecipient;
+        return QStringLiteral("SELECT unread_count, unseen_count FROM recipients") + whereRecipient;
     case Stmt::UpsertRecipient:
         // Creates the row if needed and locks it (PostgreSQL takes the row lock of an update
         // for DO UPDATE, and the inserting transaction holds a new row) in one statement.
-        return QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq, unread_count)"
-                              " VALUES (?, ?, 0, 0) ON CONFLICT (org_id, user_id)"
+        return QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq, unread_count,"
+                              " unseen_count) VALUES (?, ?, 0, 0, 0) ON CONFLICT (org_id, user_id)"
                               " DO UPDATE SET last_seq = recipients.last_seq"
-                              " RETURNING last_seq, unread_count");
+                              " RETURNING last_seq, unread_count, unseen_count");
     case Stmt::AddToRecipient:
         // A recipient whose drafts carry no idempotency key creates exactly as many rows as
         // it has drafts: the counters move by that many at once, in the statement that
         // creates or locks the row, so it costs one statement instead of two. The values
-        // bound for a new row are the same counts.
-        return QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq, unread_count)"
-                              " VALUES (?, ?, ?, ?) ON CONFLICT (org_id, user_id)"
+        // bound for a new row are the same counts. A new notification is unread and
+        // unseen: both counters move by the same number.
+        return QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq, unread_count,"
+                              " unseen_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, user_id)"
                               " DO UPDATE SET last_seq = recipients.last_seq + excluded.last_seq,"
-                              " unread_count = recipients.unread_count + excluded.unread_count"
-                              " RETURNING last_seq, unread_count");
+                              " unread_count = recipients.unread_count + excluded.unread_count,"
+                              " unseen_count = recipients.unseen_count + excluded.unseen_count"
+                              " RETURNING last_seq, unread_count, unseen_count");
     case Stmt::FindKey:
         return QStringLiteral("SELECT ") + kColumns + kFromInbox
             + QStringLiteral("org_id = ? AND user_id = ? AND idempotency_key = ?");
@@ -78,7 +81,7 @@ QString Store::Private::stmtSql(Stmt stmt) const
                               " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     case Stmt::BumpRecipient:
         return QStringLiteral("UPDATE recipients SET last_seq = ?,"
-                              " unread_count = unread_count + ?")
+                              " unread_count = unread_count + ?, unseen_count = unseen_count + ?")
             + whereRecipient;
     case Stmt::InsertPush:
         // The first push of a notification on a node is the one kept.

@@ -889,7 +889,8 @@ void TestApi::meRoutesWithJwt()
 
     Response r = request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, jwt);
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.json, QJsonObject({{QStringLiteral("unreadCount"), 3}}));
+    QCOMPARE(r.json,
+             QJsonObject({{QStringLiteral("unreadCount"), 3}, {QStringLiteral("unseenCount"), 3}}));
 
     r = request("GET", QStringLiteral("/api/v1/me/notifications?limit=2"), {}, jwt);
     QCOMPARE(r.status, 200);
@@ -909,7 +910,8 @@ void TestApi::meRoutesWithJwt()
     QCOMPARE(r.json,
              QJsonObject({{QStringLiteral("ok"), true},
                           {QStringLiteral("updated"), 1},
-                          {QStringLiteral("unreadCount"), 2}}));
+                          {QStringLiteral("unreadCount"), 2},
+                          {QStringLiteral("unseenCount"), 2}}));
     auto marked = m_sink.events(QStringLiteral("notification:marked_read"), rooms::user(me));
     QCOMPARE(marked.size(), 1);
     QCOMPARE(marked.first().data.value(QStringLiteral("notificationIds")).toArray(),
@@ -933,6 +935,37 @@ void TestApi::meRoutesWithJwt()
         jwt);
     QCOMPARE(r.status, 404);
 
+    // seen apart from read (docs/protocol.md, "Inbox states"): the same events as mark_seen.
+    m_sink.clear();
+    r = request("POST", QStringLiteral("/api/v1/me/notifications/seen"),
+                toJson({{QStringLiteral("notificationIds"), QJsonArray {mine[1], foreign}}}), jwt);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json,
+             QJsonObject({{QStringLiteral("ok"), true},
+                          {QStringLiteral("updated"), 1},
+                          {QStringLiteral("unreadCount"), 2},
+                          {QStringLiteral("unseenCount"), 1}}));
+    auto seen = m_sink.events(QStringLiteral("notification:seen"), rooms::user(me));
+    QCOMPARE(seen.size(), 1);
+    QCOMPARE(seen.first().data.value(QStringLiteral("notificationIds")).toArray(),
+             QJsonArray {mine[1]});
+    counts = m_sink.events(QStringLiteral("notification:unread_count"), rooms::user(me));
+    QCOMPARE(counts.size(), 1);
+    QCOMPARE(counts.first().data.value(QStringLiteral("unseenCount")).toInt(), 1);
+    QCOMPARE(counts.first().data.value(QStringLiteral("unreadCount")).toInt(), 2);
+    r = request("POST", QStringLiteral("/api/v1/me/notifications/seen"),
+                toJson({{QStringLiteral("notificationIds"), QJsonArray {foreign}}}), jwt);
+    QCOMPARE(r.status, 404);
+    QCOMPARE(r.code(), QStringLiteral("not_found"));
+    r = request("POST", QStringLiteral("/api/v1/me/notifications/seen"),
+                toJson({{QStringLiteral("ids"), QJsonArray {mine[2]}}}), jwt);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.code(), QStringLiteral("invalid_payload"));
+    QVERIFY(r.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message"))
+                .toString().contains(QStringLiteral("notificationIds")));
+    QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, jwt).json,
+             QJsonObject({{QStringLiteral("unreadCount"), 2}, {QStringLiteral("unseenCount"), 1}}));
+
     // unread=true lists only the unread ones.
     r = request("GET", QStringLiteral("/api/v1/me/notifications?unread=true"), {}, jwt);
     QCOMPARE(r.json.value(QStringLiteral("notifications")).toArray().size(), 2);
@@ -944,7 +977,8 @@ void TestApi::meRoutesWithJwt()
     QCOMPARE(r.json,
              QJsonObject({{QStringLiteral("ok"), true},
                           {QStringLiteral("deleted"), 1},
-                          {QStringLiteral("unreadCount"), 1}}));
+                          {QStringLiteral("unreadCount"), 1},
+                          {QStringLiteral("unseenCount"), 1}}));
     auto deleted = m_sink.events(QStringLiteral("notification:deleted"), rooms::user(me));
     QCOMPARE(deleted.size(), 1);
     QCOMPARE(deleted.first().data.value(QStringLiteral("notificationIds")).toArray(),
@@ -968,18 +1002,22 @@ void TestApi::meRoutesWithJwt()
     QCOMPARE(r.json,
              QJsonObject({{QStringLiteral("ok"), true},
                           {QStringLiteral("updated"), 1},
-                          {QStringLiteral("unreadCount"), 0}}));
+                          {QStringLiteral("unreadCount"), 0},
+                          {QStringLiteral("unseenCount"), 0}}));
     QCOMPARE(m_sink.events(QStringLiteral("notification:marked_read"), rooms::user(me)).size(), 1);
     r = request("POST", QStringLiteral("/api/v1/me/notifications/read-all"), "{}", jwt);
     QCOMPARE(r.status, 200);
     QCOMPARE(r.json.value(QStringLiteral("updated")).toInt(), 0);
+    r = request("POST", QStringLiteral("/api/v1/me/notifications/seen-all"), {}, jwt);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(QStringLiteral("updated")).toInt(), 0); // a read one is seen
     QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, jwt).json,
-             QJsonObject({{QStringLiteral("unreadCount"), 0}}));
+             QJsonObject({{QStringLiteral("unreadCount"), 0}, {QStringLiteral("unseenCount"), 0}}));
     // The other user's notification was never touched.
     QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {},
                      jwtFor(me.orgId, QStringLiteral("someone-else")))
                  .json,
-             QJsonObject({{QStringLiteral("unreadCount"), 1}}));
+             QJsonObject({{QStringLiteral("unreadCount"), 1}, {QStringLiteral("unseenCount"), 1}}));
 }
 
 void TestApi::meRoutesRefuseBadCredentials_data()
@@ -1002,6 +1040,8 @@ void TestApi::meRoutesRefuseBadCredentials_data()
         {"GET", QStringLiteral("/api/v1/me/unread-count")},
         {"POST", QStringLiteral("/api/v1/me/notifications/read")},
         {"POST", QStringLiteral("/api/v1/me/notifications/read-all")},
+        {"POST", QStringLiteral("/api/v1/me/notifications/seen")},
+        {"POST", QStringLiteral("/api/v1/me/notifications/seen-all")},
         {"DELETE", QStringLiteral("/api/v1/me/notifications/some-id")},
     };
     for (const auto &[method, path] : routes) {
@@ -1105,7 +1145,7 @@ void TestApi::sessions()
     QCOMPARE(r.status, 200);
     QCOMPARE(idsOf(r), ids);
     QCOMPARE(request("GET", QStringLiteral("/api/v1/me/unread-count"), {}, token).json,
-             QJsonObject({{QStringLiteral("unreadCount"), 1}}));
+             QJsonObject({{QStringLiteral("unreadCount"), 1}, {QStringLiteral("unseenCount"), 1}}));
     // So does a JWT naming the session by its id, until the session is revoked.
     const QByteArray jwtWithSid
         = jwtFor(who.orgId, who.userId, 3600, QString::fromLatin1(hashSessionToken(token)));

@@ -355,7 +355,7 @@ void TestUserRoutes::aChangeReachesTheUsersSockets()
     QVERIFY(c.waitEnded());
     QCOMPARE(statusOf(c.in), 200);
     QCOMPARE(c.in.count("HTTP/1.1 200"), 2);
-    QVERIFY(c.in.endsWith("{\"unreadCount\":0}"));
+    QVERIFY(c.in.endsWith("{\"unreadCount\":0,\"unseenCount\":0}"));
     QVERIFY(tab.waitForEvents(QStringLiteral("notification:marked_read"), 1));
     QTRY_COMPARE(tab.lastUnreadCount(), 0);
 }

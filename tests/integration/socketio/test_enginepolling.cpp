@@ -147,7 +147,7 @@ void TestEnginePolling::pollingSessionAcrossConnections()
             return received.contains("43/notifications,7[");
         },
         10000));
-    QVERIFY(received.contains("43/notifications,7[{\"ok\":true,\"unreadCount\":1}]"));
+    QVERIFY(received.contains("43/notifications,7[{\"ok\":true,\"unreadCount\":1,\"unseenCount\":1}]"));
 
     // The client's close packet ends the session at once (clientCloseAnswersHeldGetWithNoop).
     QCOMPARE(rawHttp(port, "POST", path, "1").status, 200);

@@ -26,6 +26,7 @@ private slots:
     void deliversToEveryTabOfTheRecipientOnly();
     void unreadCountSequence();
     void readsAndDeletesSyncAcrossTabs();
+    void seenSyncsAcrossTabsApartFromRead();
     void getRecentWithAndWithoutCursors();
     void recoversMissedNotificationsWithLastSeq();
     void acksSetDeliveredAt();
@@ -294,6 +295,81 @@ void TestPlainProtocol::readsAndDeletesSyncAcrossTabs()
     QTRY_COMPARE(b.lastUnreadCount(), 0);
     QVERIFY(stranger.events(QStringLiteral("notification:marked_read")).isEmpty());
     QVERIFY(stranger.events(QStringLiteral("notification:deleted")).isEmpty());
+}
+
+// Seen (the badge) apart from read (docs/protocol.md, "Inbox states"): every count event
+// and reply carries unseenCount, every tab learns what was seen, a read is seen too, and
+// bad or foreign ids change nothing.
+void TestPlainProtocol::seenSyncsAcrossTabsApartFromRead()
+{
+    TestServer s;
+    WsClient a(s.wsUrl(mintToken("o1", "u1")));
+    WsClient b(s.wsUrl(mintToken("o1", "u1")));
+    WsClient stranger(s.wsUrl(mintToken("o2", "u1")));
+    QVERIFY(a.waitForEvents(QStringLiteral("notification:unread_count"), 1));
+    QVERIFY(b.waitForEvents(QStringLiteral("notification:unread_count"), 1));
+    QVERIFY(stranger.waitForEvents(QStringLiteral("notification:unread_count"), 1));
+    QCOMPARE(b.events(QStringLiteral("notification:unread_count")).first().value(QStringLiteral("unseenCount")).toInt(-1), 0);
+    QStringList ids;
+    for (const char *title : {"one", "two", "three"})
+        ids.append(idsOf(s.publish(QStringLiteral("o1"), {QStringLiteral("u1")}, QString::fromLatin1(title))).value(0));
+    QVERIFY(b.waitForEvents(QStringLiteral("notification:unread_count"), 4));
+    auto lastCount = [](WsClient &c, const char *key) {
+        return c.events(QStringLiteral("notification:unread_count")).last().value(QLatin1String(key)).toInt();
+    };
+    QCOMPARE(lastCount(b, "unseenCount"), 3);
+
+    // mark_seen in tab a: the unseen count drops, the unread count stays.
+    QJsonObject reply = a.call(QStringLiteral("mark_seen"), {{QStringLiteral("notificationIds"), QJsonArray{ids[0]}}});
+    QJsonObject data = reply.value(QStringLiteral("data")).toObject();
+    QCOMPARE(reply.value(QStringLiteral("type")).toString(), QStringLiteral("reply"));
+    QCOMPARE(data.value(QStringLiteral("updated")).toInt(), 1);
+    QCOMPARE(data.value(QStringLiteral("unreadCount")).toInt(), 3);
+    QCOMPARE(data.value(QStringLiteral("unseenCount")).toInt(), 2);
+    QVERIFY(b.waitForEvents(QStringLiteral("notification:seen"), 1));
+    const QJsonObject seen = b.events(QStringLiteral("notification:seen")).first();
+    QCOMPARE(seen.value(QStringLiteral("notificationIds")).toArray(), QJsonArray{ids[0]});
+    QVERIFY(!seen.value(QStringLiteral("seenAt")).toString().isEmpty());
+    QTRY_COMPARE(lastCount(b, "unseenCount"), 2);
+    QCOMPARE(lastCount(b, "unreadCount"), 3);
+
+    // Seeing it again changes nothing and is no error; another user's id is not found.
+    reply = b.call(QStringLiteral("mark_seen"), {{QStringLiteral("notificationIds"), QJsonArray{ids[0]}}});
+    QCOMPARE(reply.value(QStringLiteral("data")).toObject().value(QStringLiteral("updated")).toInt(), 0);
+    reply = stranger.call(QStringLiteral("mark_seen"), {{QStringLiteral("notificationIds"), QJsonArray{ids[1]}}});
+    QCOMPARE(reply.value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+    reply = a.call(QStringLiteral("mark_seen"), {{QStringLiteral("notificationIds"), QJsonArray{}}});
+    QCOMPARE(reply.value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("invalid_payload"));
+    reply = a.call(QStringLiteral("mark_seen"));
+    QCOMPARE(reply.value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("invalid_payload"));
+    QVERIFY(reply.value(QStringLiteral("data")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("notificationIds")));
+
+    // A read is seen too: reading an unseen one lowers both counts.
+    reply = a.call(QStringLiteral("mark_read"), {{QStringLiteral("notificationIds"), QJsonArray{ids[1]}}});
+    data = reply.value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("unreadCount")).toInt(), 2);
+    QCOMPARE(data.value(QStringLiteral("unseenCount")).toInt(), 1);
+
+    // mark_all_seen in tab b: tab a learns which, both badges are 0, the unread count stays.
+    reply = b.call(QStringLiteral("mark_all_seen"));
+    data = reply.value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("updated")).toInt(), 1);
+    QCOMPARE(data.value(QStringLiteral("unseenCount")).toInt(), 0);
+    QCOMPARE(data.value(QStringLiteral("unreadCount")).toInt(), 2);
+    QVERIFY(a.waitForEvents(QStringLiteral("notification:seen"), 2));
+    QCOMPARE(a.events(QStringLiteral("notification:seen")).last().value(QStringLiteral("notificationIds")).toArray(), QJsonArray{ids[2]});
+    QTRY_COMPARE(lastCount(a, "unseenCount"), 0);
+    QCOMPARE(lastCount(a, "unreadCount"), 2);
+    reply = a.call(QStringLiteral("get_unread_count"));
+    QCOMPARE(reply.value(QStringLiteral("data")).toObject().value(QStringLiteral("unseenCount")).toInt(), 0);
+    QCOMPARE(reply.value(QStringLiteral("data")).toObject().value(QStringLiteral("unreadCount")).toInt(), 2);
+
+    // A new one is unseen; the stranger saw none of this.
+    s.publish(QStringLiteral("o1"), {QStringLiteral("u1")}, QStringLiteral("four"));
+    QTRY_COMPARE(lastCount(a, "unseenCount"), 1);
+    reply = a.call(QStringLiteral("get_recent"));
+    QCOMPARE(reply.value(QStringLiteral("data")).toObject().value(QStringLiteral("unseenCount")).toInt(), 1);
+    QVERIFY(stranger.events(QStringLiteral("notification:seen")).isEmpty());
 }
 
 void TestPlainProtocol::getRecentWithAndWithoutCursors()

@@ -148,6 +148,19 @@ test('a read on one node reaches the tab on another', { skip }, async () => {
   await until(() => sio.client.lastUnread() === want, 5000, 'unread count after the read');
   // The rest of the users keep their counts; read everything back to unread bookkeeping.
   expected.get('u0').shift();
+  // Seen on one node (docs/protocol.md, "Inbox states") reaches the tab on another with both
+  // counts: the unread one stays, the unseen one drops.
+  const seenTarget = expected.get('u0')[0]?.id;
+  if (seenTarget) {
+    const seen = await api(nodes[plain.node], 'POST', '/api/v1/me/notifications/seen',
+      { notificationIds: [seenTarget] }, mintToken(ORG, 'u0'));
+    assert.equal(seen.status, 200, JSON.stringify(seen.json));
+    assert.equal(seen.json.unreadCount, want);
+    assert.equal(seen.json.unseenCount, want - 1);
+    await sio.client.waitEvent('notification:seen', (d) => d.notificationIds.includes(seenTarget));
+    await until(() => sio.client.all('notification:unread_count').at(-1).unseenCount === want - 1,
+      5000, 'unseen count after the seen');
+  }
   // Read-all through a third node reaches both tabs.
   const third = [0, 1, 2].find((n) => n !== plain.node && n !== sio.node);
   const all = await api(nodes[third], 'POST', '/api/v1/me/notifications/read-all', {}, mintToken(ORG, 'u0'));

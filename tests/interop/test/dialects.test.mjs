@@ -144,7 +144,7 @@ describe('snake, colon and crud on one node', () => {
       const b = await publishTo(server, user);
       await c.wait('unread:count', (d) => d.count === 1);
       const ack = await c.socket.timeout(5000).emitWithAck('mark:read', { notificationId: b.id });
-      assert.deepEqual(ack, { ok: true, updated: 1, unreadCount: 0 });
+      assert.deepEqual(ack, { ok: true, updated: 1, unreadCount: 0, unseenCount: 0 });
       await c.wait('notification:read', (d) => d.id === b.id);
 
       const d1 = await publishTo(server, user);
@@ -157,7 +157,7 @@ describe('snake, colon and crud on one node', () => {
       await publishTo(server, user);
       await c.wait('unread:count', (d) => d.count === 1);
       const ackAll = await c.socket.timeout(5000).emitWithAck('mark:all:read', {});
-      assert.deepEqual(ackAll, { ok: true, updated: 1, unreadCount: 0 });
+      assert.deepEqual(ackAll, { ok: true, updated: 1, unreadCount: 0, unseenCount: 0 });
 
       const del = await me(server, token, 'DELETE', `/notifications/${a.id}`);
       assert.equal(del.status, 200);

@@ -41,7 +41,7 @@ for (const [label, transports] of [['default transports (polling, then upgrade)'
         assert.equal(got.notification.orgId, undefined);
         await c.waitEvent('notification:unread_count', (d) => d.unreadCount === 1);
         const reply = await c.emitWithAck('mark_read', { notificationIds: [got.notification.id] });
-        assert.deepEqual(reply, { ok: true, updated: 1, unreadCount: 0 });
+        assert.deepEqual(reply, { ok: true, updated: 1, unreadCount: 0, unseenCount: 0 });
       } finally {
         c.close();
       }
@@ -94,6 +94,35 @@ test('the unread count arrives on connect', async () => {
   }
 });
 
+test('mark_seen with an ack lowers the unseen count only; the other tab gets notification:seen', async () => {
+  const user = newUser();
+  const a = new SioClient(server, { token: mintToken(ORG, user) });
+  const b = new SioClient(server, { token: mintToken(ORG, user), transports: ['websocket'] });
+  try {
+    await a.waitConnected();
+    await b.waitConnected();
+    const p1 = await publish(server, ORG, [user], 'first');
+    await publish(server, ORG, [user], 'second');
+    await b.waitEvent('notification:unread_count', (d) => d.unreadCount === 2 && d.unseenCount === 2);
+    const id = p1.notifications[0].id;
+    const reply = await a.emitWithAck('mark_seen', { notificationIds: [id] });
+    assert.deepEqual(reply, { ok: true, updated: 1, unreadCount: 2, unseenCount: 1 });
+    const seen = await b.waitEvent('notification:seen');
+    assert.deepEqual(seen.notificationIds, [id]);
+    assert.equal(typeof seen.seenAt, 'string');
+    await b.waitEvent('notification:unread_count', (d) => d.unreadCount === 2 && d.unseenCount === 1);
+    const all = await b.emitWithAck('mark_all_seen', {});
+    assert.deepEqual(all, { ok: true, updated: 1, unreadCount: 2, unseenCount: 0 });
+    await a.waitEvent('notification:unread_count', (d) => d.unseenCount === 0);
+    const bad = await a.emitWithAck('mark_seen', { notificationIds: 'x' });
+    assert.equal(bad.ok, false);
+    assert.equal(bad.error.code, 'invalid_payload');
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
 test('mark_read with an ack decrements the count; the other tab gets notification:marked_read', async () => {
   const user = newUser();
   const a = new SioClient(server, { token: mintToken(ORG, user) });
@@ -106,14 +135,14 @@ test('mark_read with an ack decrements the count; the other tab gets notificatio
     await a.waitEvent('notification:unread_count', (d) => d.unreadCount === 2);
     const id = p1.notifications[0].id;
     const reply = await a.emitWithAck('mark_read', { notificationIds: [id] });
-    assert.deepEqual(reply, { ok: true, updated: 1, unreadCount: 1 });
+    assert.deepEqual(reply, { ok: true, updated: 1, unreadCount: 1, unseenCount: 1 });
     const marked = await b.waitEvent('notification:marked_read');
     assert.deepEqual(marked.notificationIds, [id]);
     assert.equal(typeof marked.readAt, 'string');
     await b.waitEvent('notification:unread_count', (d) => d.unreadCount === 1);
 
     const count = await b.emitWithAck('get_unread_count', {});
-    assert.deepEqual(count, { ok: true, unreadCount: 1 });
+    assert.deepEqual(count, { ok: true, unreadCount: 1, unseenCount: 1 });
     const bad = await a.emitWithAck('mark_read', { notificationIds: [] });
     assert.equal(bad.ok, false);
     assert.equal(bad.error.code, 'invalid_payload');

@@ -23,6 +23,7 @@ private slots:
     void traceSubscribeAndRecordsRoundTrip();
     void watchSubscribeAndActivityRoundTrip();
     void splitIntoPartsFitsEachPayload();
+    void seenAndUnseenCountsRoundTrip();
 };
 
 static Message decodeOne(const QByteArray &payload)
@@ -40,7 +41,7 @@ void TestBusMessage::createdRoundTrip()
     Message m;
     m.node = QStringLiteral("node-a");
     m.kind = Kind::Created;
-    m.created.push_back({{QStringLiteral("o1"), QStringLiteral("ü-user")}, 5, 7, 12});
+    m.created.push_back({{QStringLiteral("o1"), QStringLiteral("ü-user")}, 5, 7, 12, 9});
     const auto payloads = encode(m);
     QCOMPARE(payloads.size(), size_t(1));
     const Message back = decodeOne(payloads[0]);
@@ -51,6 +52,33 @@ void TestBusMessage::createdRoundTrip()
     QCOMPARE(back.created[0].firstSeq, 5);
     QCOMPARE(back.created[0].lastSeq, 7);
     QCOMPARE(back.created[0].unreadAfter, 12);
+    QCOMPARE(back.created[0].unseenAfter, 9);
+}
+
+// The seen change and the unseen counts (docs/protocol.md, "Inbox states") cross the bus; a
+// range from a node without the unseen count reads it as the unread one.
+void TestBusMessage::seenAndUnseenCountsRoundTrip()
+{
+    Message m;
+    m.node = QStringLiteral("n");
+    m.kind = Kind::Seen;
+    m.recipient = {QStringLiteral("o"), QStringLiteral("u")};
+    m.ids = {QStringLiteral("a"), QStringLiteral("b")};
+    m.unreadCount = 5;
+    m.unseenCount = 2;
+    m.atMs = 1234;
+    const auto payloads = encode(m);
+    QCOMPARE(payloads.size(), size_t(1));
+    const Message back = decodeOne(payloads[0]);
+    QCOMPARE(back.kind, Kind::Seen);
+    QCOMPARE(back.ids, m.ids);
+    QCOMPARE(back.unreadCount, 5);
+    QCOMPARE(back.unseenCount, 2);
+    QCOMPARE(back.atMs, 1234);
+
+    const Message old = decodeOne(R"({"n":"x","k":"new","c":[["o","u",1,2,7]]})");
+    QCOMPARE(old.created.size(), size_t(1));
+    QCOMPARE(old.created[0].unseenAfter, 7);
 }
 
 void TestBusMessage::bigGroupSplitsByRecipient()

@@ -190,10 +190,12 @@ private slots:
     void migrationsAreIdempotent();
     void upgradeFromVersionOne();
     void upgradeFromVersionFourKeepsEveryRow();
+    void upgradeFromVersionFiveAddsInboxStates();
     void unreachableDatabaseIsUnavailable();
     void lostConnectionRecovers();
     void insertReportsUnreadCountAfter();
     void findManyIsScopedAndSkipsDeleted();
+    void seenIsApartFromRead();
     void countersExactWithKeyedAndKeylessRecipients();
     void sqliteSessionSettings();
     void failedGroupRollsBackWhole();
@@ -1454,7 +1456,9 @@ void TestStore::upgradeFromVersionFourKeepsEveryRow()
                                         QStringLiteral("SELECT ") + kRowColumns
                                             + QStringLiteral(" FROM notifications") + order);
     QCOMPARE(before.size(), qsizetype(rows.size()));
-    const QStringList others {QStringLiteral("SELECT * FROM recipients ORDER BY org_id, user_id"),
+    // The columns of version 4 (later versions add some).
+    const QStringList others {QStringLiteral("SELECT org_id, user_id, last_seq, unread_count"
+                                             " FROM recipients ORDER BY org_id, user_id"),
                               QStringLiteral("SELECT * FROM sessions ORDER BY token_sha256"),
                               QStringLiteral("SELECT * FROM broadcasts ORDER BY id")};
     std::vector<QStringList> othersBefore;
@@ -1504,6 +1508,152 @@ void TestStore::upgradeFromVersionFourKeepsEveryRow()
     QCOMPARE(*purged, int(rows.size()));
     QCOMPARE(dumpRows(db, QStringLiteral("SELECT COUNT(*) FROM notification_contents")),
              QStringList {QStringLiteral("2")});
+}
+
+// Version 10 adds the inbox states (issue 29) to every row of a version 5 inbox: each old
+// value reads back the same, a read row counts as seen (seen_at = read_at) and nothing else
+// is set, every content gets an empty list of actions, each recipient's unseen counter
+// starts at its unread one, and the preferences table takes one row per (org, user, type).
+void TestStore::upgradeFromVersionFiveAddsInboxStates()
+{
+    std::unique_ptr<Store> store = openRaw();
+    QVERIFY2(store, qPrintable(m_openError));
+    STORE_OK(toFive, storedetail::migrateTo(*store, 5));
+    const QSqlDatabase db = store->database();
+    const qint64 t0 = kT0.toMSecsSinceEpoch();
+    QString error;
+
+    // Rows as version 5 wrote them: one content, one inbox row per recipient of it.
+    std::map<std::pair<QString, QString>, std::pair<qint64, qint64>> recipients;
+    for (int c = 0; c < 60; ++c) {
+        QVERIFY2(execBound(
+                     db,
+                     QStringLiteral("INSERT INTO notification_contents (content_id, type,"
+                                    " title, body, priority, action_url, entity_type,"
+                                    " entity_id, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                     {c + 1, QStringLiteral("t.%1").arg(c % 3), QStringLiteral("title %1").arg(c),
+                      c % 2 ? QStringLiteral("Grüße ' \"\n") : QString(""),
+                      c % 4 ? QStringLiteral("high") : QStringLiteral("normal"),
+                      c % 5 ? QStringLiteral("/x/%1").arg(c) : QString(""), QStringLiteral("claim"),
+                      QString::number(c), QStringLiteral("{\"n\":%1}").arg(c)},
+                     &error),
+                 qPrintable(error));
+        for (int u = 0; u < 1 + c % 3; ++u) {
+            const QString org = c % 7 == 0 ? QStringLiteral("org-b") : QStringLiteral("org-a");
+            const QString user = QStringLiteral("user-%1").arg(u);
+            auto &[lastSeq, unread] = recipients[{org, user}];
+            ++lastSeq;
+            const int i = c * 3 + u;
+            const QVariant readAt = i % 3 == 1 ? QVariant(t0 + i + 2) : QVariant();
+            const QVariant deletedAt = i % 10 == 3 ? QVariant(t0 + i + 3) : QVariant();
+            if (readAt.isNull() && deletedAt.isNull())
+                ++unread;
+            QVERIFY2(
+                execBound(db,
+                          QStringLiteral("INSERT INTO notifications (org_id, user_id, seq,"
+                                         " id, content_id, idempotency_key, created_at,"
+                                         " delivered_at, read_at, deleted_at)"
+                                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                          {org, user, lastSeq,
+                           QStringLiteral("0190a1b2-%1-7000-8000-000000000000")
+                               .arg(i, 4, 16, QLatin1Char('0')),
+                           c + 1,
+                           i % 6 == 0 ? QVariant(QStringLiteral("key-%1").arg(i)) : QVariant(),
+                           t0 + i, i % 2 ? QVariant(t0 + i + 1) : QVariant(), readAt, deletedAt},
+                          &error),
+                qPrintable(error));
+        }
+    }
+    for (const auto &[key, counts] : recipients) {
+        QVERIFY2(execBound(db,
+                           QStringLiteral("INSERT INTO recipients (org_id, user_id, last_seq,"
+                                          " unread_count) VALUES (?, ?, ?, ?)"),
+                           {key.first, key.second, counts.first, counts.second}, &error),
+                 qPrintable(error));
+    }
+    if constexpr (kPostgres) {
+        QVERIFY(QSqlQuery(db).exec(QStringLiteral(
+            "SELECT setval(pg_get_serial_sequence('notification_contents', 'content_id'),"
+            " 61, false)")));
+    }
+
+    const QString inboxColumns = QStringLiteral(
+        "org_id, user_id, seq, id, content_id, idempotency_key, created_at, delivered_at,"
+        " read_at, deleted_at");
+    const QString contentColumns = QStringLiteral(
+        "content_id, type, title, body, priority, action_url, entity_type, entity_id, metadata");
+    const QString inboxSql = QStringLiteral("SELECT ") + inboxColumns
+        + QStringLiteral(" FROM notifications ORDER BY id");
+    const QString contentSql = QStringLiteral("SELECT ") + contentColumns
+        + QStringLiteral(" FROM notification_contents ORDER BY content_id");
+    const QString recipientSql = QStringLiteral(
+        "SELECT org_id, user_id, last_seq, unread_count FROM recipients ORDER BY org_id, user_id");
+    const QStringList inboxBefore = dumpRows(db, inboxSql);
+    const QStringList contentBefore = dumpRows(db, contentSql);
+    const QStringList recipientsBefore = dumpRows(db, recipientSql);
+    QCOMPARE(contentBefore.size(), 60);
+    QCOMPARE(inboxBefore.size(), 120);
+
+    STORE_OK(upgraded, store->migrate());
+    STORE_OK(version, store->schemaVersion());
+    QCOMPARE(*version, Store::latestSchemaVersion());
+    QVERIFY(*version >= 10);
+
+    // Every old value, row by row.
+    QCOMPARE(dumpRows(db, inboxSql), inboxBefore);
+    QCOMPARE(dumpRows(db, contentSql), contentBefore);
+    QCOMPARE(dumpRows(db, recipientSql), recipientsBefore);
+
+    // The new columns of each row: seen exactly where read, no other state.
+    const QStringList states = dumpRows(
+        db,
+        QStringLiteral("SELECT id, read_at, seen_at, archived_at, snoozed_until, expires_at,"
+                       " expired_at, acted_action_id, acted_at FROM notifications ORDER BY id"));
+    QCOMPARE(states.size(), inboxBefore.size());
+    for (const QString &row : states) {
+        const QStringList f = row.split(QLatin1Char('|'));
+        QCOMPARE(f.at(2), f.at(1)); // seen_at = read_at, NULL where unread
+        for (int i = 3; i < f.size(); ++i)
+            QCOMPARE(f.at(i), QStringLiteral("<null>"));
+    }
+    QCOMPARE(dumpRows(db, QStringLiteral("SELECT DISTINCT actions FROM notification_contents")),
+             QStringList {QStringLiteral("[]")});
+    const QStringList counters
+        = dumpRows(db, QStringLiteral("SELECT unread_count, unseen_count FROM recipients"));
+    QCOMPARE(counters.size(), recipientsBefore.size());
+    for (const QString &row : counters) {
+        const QStringList f = row.split(QLatin1Char('|'));
+        QCOMPARE(f.at(1), f.at(0));
+    }
+
+    // Preferences: one row per (org, user, type), the org's defaults under the empty user.
+    const QString insertPreference = QStringLiteral(
+        "INSERT INTO preferences (org_id, user_id, type, mode, updated_at) VALUES (?, ?, ?, ?, ?)");
+    QVERIFY2(execBound(db, insertPreference,
+                       {QStringLiteral("org-a"), QString(""), QStringLiteral("t.1"),
+                        QStringLiteral("inbox"), t0},
+                       &error),
+             qPrintable(error));
+    QVERIFY2(execBound(db, insertPreference,
+                       {QStringLiteral("org-a"), QStringLiteral("user-1"), QStringLiteral("t.1"),
+                        QStringLiteral("off"), t0},
+                       &error),
+             qPrintable(error));
+    QVERIFY(!execBound(db, insertPreference,
+                       {QStringLiteral("org-a"), QStringLiteral("user-1"), QStringLiteral("t.1"),
+                        QStringLiteral("on"), t0},
+                       &error));
+
+    // The store works on the upgraded rows: counters agree with the check, and new rows
+    // continue each sequence and the content ids.
+    STORE_OK(report, store->check());
+    QVERIFY2(report->problems.isEmpty(), qPrintable(report->problems.join(QLatin1Char('\n'))));
+    const Recipient r {QStringLiteral("org-a"), QStringLiteral("user-1")};
+    STORE_OK(fresh, store->insertBatch({draft(r, "after ten")}, kT0.addSecs(60)));
+    const qint64 lastSeq = recipients[{r.orgId, r.userId}].first;
+    QCOMPARE(fresh->at(0).notification.seq, lastSeq + 1);
+    QCOMPARE(dumpRows(db, QStringLiteral("SELECT MAX(content_id) FROM notification_contents")),
+             QStringList {QStringLiteral("61")});
 }
 
 void TestStore::unreachableDatabaseIsUnavailable()
@@ -1662,6 +1812,78 @@ void TestStore::findManyIsScopedAndSkipsDeleted()
 // statement at the start of the batch; one with keys is counted at the end. Both kinds in
 // one batch, on rows that reads and deletes have changed, keep seq gap-free and the stored
 // count equal to a recount.
+// Seen (the badge) apart from read (docs/protocol.md, "Inbox states"): unseen until seen or
+// read, both counters exact through every change, scoped to the recipient, and the same
+// counts as the check's recount.
+void TestStore::seenIsApartFromRead()
+{
+    OPEN_STORE(store);
+    const Recipient r {QStringLiteral("o"), QStringLiteral("u")};
+    const Recipient other {QStringLiteral("o"), QStringLiteral("v")};
+    STORE_OK(inserted, store->insertBatch({draft(r, "1"), draft(r, "2"), draft(r, "3"),
+                                           draft(r, "4"), draft(other, "x")},
+                                          kT0));
+    QCOMPARE(inserted->at(3).unreadCountAfter, 4);
+    QCOMPARE(inserted->at(3).unseenCountAfter, 4);
+    QStringList ids;
+    for (int i = 0; i < 4; ++i)
+        ids.append(inserted->at(size_t(i)).notification.id);
+    const QString foreign = inserted->at(4).notification.id;
+    auto counts = [&]() {
+        auto c = store->counts(r);
+        return c.ok() ? QList<qint64> {c->unread, c->unseen} : QList<qint64> {-1, -1};
+    };
+
+    STORE_OK(seen, store->markSeen(r, {ids[0], ids[0], foreign, QStringLiteral("nope")},
+                                   kT0.addSecs(1)));
+    QCOMPARE(seen->ids, QStringList {ids[0]});
+    QCOMPARE(seen->unreadCount, 4);
+    QCOMPARE(seen->unseenCount, 3);
+    QCOMPARE(counts(), (QList<qint64> {4, 3}));
+    STORE_OK(row, store->find(r, ids[0]));
+    QCOMPARE((*row)->seenAt, kT0.addSecs(1));
+    QVERIFY(!(*row)->isRead());
+    STORE_OK(again, store->markSeen(r, {ids[0]}, kT0.addSecs(2)));
+    QVERIFY(again->ids.isEmpty());
+    STORE_OK(kept, store->find(r, ids[0]));
+    QCOMPARE((*kept)->seenAt, kT0.addSecs(1)); // the first sight is kept
+
+    // Reading a seen one lowers only unread; reading an unseen one lowers both and marks it
+    // seen at the same time.
+    STORE_OK(read, store->markRead(r, {ids[0], ids[1]}, kT0.addSecs(3)));
+    QCOMPARE(read->unreadCount, 2);
+    QCOMPARE(read->unseenCount, 2);
+    STORE_OK(readRow, store->find(r, ids[1]));
+    QCOMPARE((*readRow)->seenAt, kT0.addSecs(3));
+    STORE_OK(seenRead, store->markSeen(r, {ids[1]}, kT0.addSecs(4)));
+    QVERIFY(seenRead->ids.isEmpty());
+
+    // Deleting an unseen one lowers both; a seen unread one only unread.
+    STORE_OK(deleted, store->softDelete(r, {ids[2]}, kT0.addSecs(5)));
+    QCOMPARE(deleted->unreadCount, 1);
+    QCOMPARE(deleted->unseenCount, 1);
+    STORE_OK(all, store->markAllSeen(r, kT0.addSecs(6)));
+    QCOMPARE(all->ids, QStringList {ids[3]});
+    QCOMPARE(all->unreadCount, 1);
+    QCOMPARE(all->unseenCount, 0);
+    QCOMPARE(counts(), (QList<qint64> {1, 0}));
+    STORE_OK(more, store->insertBatch({draft(r, "5")}, kT0.addSecs(7)));
+    QCOMPARE(more->at(0).unseenCountAfter, 1);
+    STORE_OK(allRead, store->markAllRead(r, kT0.addSecs(8)));
+    QCOMPARE(allRead->unseenCount, 0);
+    QCOMPARE(counts(), (QList<qint64> {0, 0}));
+
+    // The other user's counters never moved; the counters agree with a recount.
+    STORE_OK(otherCounts, store->counts(other));
+    QCOMPARE(otherCounts->unread, 1);
+    QCOMPARE(otherCounts->unseen, 1);
+    STORE_OK(report, store->check());
+    QVERIFY2(report->problems.isEmpty(), qPrintable(report->problems.join(QLatin1Char('\n'))));
+    STORE_OK(recount, store->recountUnread(r));
+    QCOMPARE(*recount, 0);
+    QCOMPARE(counts(), (QList<qint64> {0, 0}));
+}
+
 void TestStore::countersExactWithKeyedAndKeylessRecipients()
 {
     OPEN_STORE(store);
