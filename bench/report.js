@@ -218,7 +218,7 @@ for (const file of fs.readdirSync(work).filter((f) => /^notifyd-.*-metrics\.txt$
   p();
 }
 
-// Targets from issues 14 and earlier, checked against notifyd on SQLite (the PostgreSQL
+// The targets of bench/notes.md ("Where issue 14's targets stand"), checked against notifyd on SQLite (the PostgreSQL
 // columns have no target yet) and the peer in the same run.
 const get = (run, scenario, column, key) => (find(run, scenario, column) || {})[key];
 const targets = [];

@@ -1,4 +1,4 @@
-// The long soak (issue 31, point 5): one notifyd on SQLite under a modest, mixed, churning
+// The long soak (docs/benchmarks.md, "Long soak"): one notifyd on SQLite under a modest, mixed, churning
 // load for SOAK_MINUTES, sampled every SOAK_SAMPLE_SECONDS; at the end a least-squares slope
 // (growth per hour) of each figure after the warm-up, checked against the bounds in BOUNDS.
 // A soak fails on growth, never on a level: a server that holds 40 MiB for an hour is fine,
